@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { loadOptions } from '../config/compile.js';
+import { createLogger } from '../logging/logger.js';
+import { openStore } from '../store/open-store.js';
+
+/** `drydock migrate`: bring the store's schema to this release's version and report each step. */
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description("Apply pending schema migrations (serve does this too) and print each step's result")
+    .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', '\nExample:\n  drydock migrate --database-url ./data/drydock.sqlite')
+    .action(async (flags: { databaseUrl?: string; json?: boolean }) => {
+      const options = loadOptions({ env: process.env, flags: { databaseUrl: flags.databaseUrl } });
+      const logger = createLogger('warn');
+      const store = await openStore(options.database, { logger });
+      try {
+        const report = await store.migrate();
+        if (flags.json) {
+          process.stdout.write(
+            JSON.stringify({ ...report, error: report.error?.message ?? null }, null, 2) + '\n',
+          );
+        } else {
+          for (const r of report.results) process.stdout.write(`${String(r.version).padStart(4)} ${r.name.padEnd(30)} ${r.status}\n`);
+          process.stdout.write(`schema version ${report.schemaVersion}\n`);
+          if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
+        }
+        process.exitCode = report.error ? 1 : 0;
+      } finally {
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { loadOptions } from '../config/compile.js';
+import { buildApp } from '../http/app.js';
+import { createLogger } from '../logging/logger.js';
+import { openRuntime } from '../runtime/open-runtime.js';
+
+/** `drydock serve`: the HTTP API (and console), until SIGTERM/SIGINT. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the HTTP API. Stateless: run any number of replicas on one PostgreSQL database.')
+    .option('--host <host>', 'address to listen on (DRYDOCK_HOST)')
+    .option('--port <port>', 'port to listen on (DRYDOCK_PORT)')
+    .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
+    .option('--data-dir <dir>', 'where the default SQLite file lives (DRYDOCK_DATA_DIR)')
+    .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
+    .addHelpText('after', '\nExample:\n  DRYDOCK_DATABASE_URL=postgres://drydock@db/drydock drydock serve --port 8080')
+    .action(async (flags: { host?: string; port?: string; databaseUrl?: string; dataDir?: string; config?: string }) => {
+      const options = loadOptions({
+        env: process.env,
+        configFile: flags.config,
+        flags: { host: flags.host, port: flags.port, databaseUrl: flags.databaseUrl, dataDir: flags.dataDir },
+      });
+      const logger = createLogger(options.logLevel);
+      const runtime = await openRuntime(options, logger);
+      const app = await buildApp(runtime.deps);
+      const address = await app.listen({ host: options.host, port: options.port });
+      const url = address.replace('0.0.0.0', 'localhost');
+      process.stdout.write(
+        [
+          '',
+          `drydock is running: ${url}/`,
+          `  API browser: ${url}/api/docs`,
+          `  store:       ${runtime.deps.store.capabilities.description}`,
+          ...(runtime.generatedAdminPassword
+            ? [
+                `  administrator: ${options.adminUser} / ${runtime.generatedAdminPassword}`,
+                '  (generated on this first start and shown only now: keep it somewhere safe)',
+              ]
+            : [`  administrator: ${options.adminUser} (password as configured, or as printed on the first start)`]),
+          '',
+        ].join('\n') + '\n',
+      );
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: exiting now');
+          process.exit(1);
+        }
+        stopping = true;
+        logger.info({ signal }, 'shutting down: finishing requests in flight');
+        await app.close();
+        await runtime.close();
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+    });
+}

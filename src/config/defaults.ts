@@ -1,0 +1,17 @@
+import type { Options } from './options.js';
+
+/** Defaults for a single-machine, all-in-one install. */
+export const defaults = {
+  host: '127.0.0.1',
+  port: 8080,
+  dataDir: './data',
+  adminUser: 'admin',
+  logLevel: 'info',
+  retryAfterSeconds: 300,
+  bodyLimitBytes: 1024 * 1024,
+  sqlitePollMs: 250,
+  loginMaxFailuresPerUser: 5,
+  loginMaxFailuresPerAddress: 20,
+  loginWindowSeconds: 15 * 60,
+  sessionTtlSeconds: 12 * 60 * 60,
+} as const satisfies Options;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * Everything an operator can set, as it arrives from a file, the environment or flags.
+ * Every field is optional here; `compileOptions` fills defaults and normalises units.
+ */
+export const optionsSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    dataDir: z.string().min(1),
+    /** A SQLite file path (or `sqlite:` URL) or a `postgres://` URL. */
+    databaseUrl: z.string().min(1),
+    adminUser: z.string().min(1).max(128),
+    adminPassword: z.string().min(8, 'DRYDOCK_ADMIN_PASSWORD must be at least 8 characters'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** Retry-After sent with maintenance refusals when no end time is announced. */
+    retryAfterSeconds: z.coerce.number().int().min(1),
+    bodyLimitBytes: z.coerce.number().int().min(1024),
+    /** How often a SQLite process looks for commits made by other processes. */
+    sqlitePollMs: z.coerce.number().int().min(10),
+    loginMaxFailuresPerUser: z.coerce.number().int().min(1),
+    loginMaxFailuresPerAddress: z.coerce.number().int().min(1),
+    loginWindowSeconds: z.coerce.number().int().min(1),
+    sessionTtlSeconds: z.coerce.number().int().min(60),
+  })
+  .partial()
+  .strict();
+
+export type Options = z.infer<typeof optionsSchema>;
+
+/** Options with every default applied and units spelled out in the names. */
+export interface CompiledOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly database: DatabaseLocation;
+  readonly adminUser: string;
+  /** Undefined when the operator gave none: the first start generates one and prints it once. */
+  readonly adminPassword: string | undefined;
+  readonly logLevel: NonNullable<Options['logLevel']>;
+  readonly retryAfterSeconds: number;
+  readonly bodyLimitBytes: number;
+  readonly sqlitePollMs: number;
+  readonly loginRateLimit: {
+    readonly maxFailuresPerUser: number;
+    readonly maxFailuresPerAddress: number;
+    readonly windowMs: number;
+  };
+  readonly sessionTtlMs: number;
+}
+
+/** Where the store lives. Only `store/open-store.ts` turns this into an adapter. */
+export type DatabaseLocation =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };

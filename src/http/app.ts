@@ -1,0 +1,89 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ApiError, RESULT } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { AppDeps } from './deps.js';
+import { installErrorHandler, REFUSED_BY_HEADER } from './error-handler.js';
+import { installGuard } from './guard.js';
+import { buildOpenApi } from './openapi.js';
+import { registerRoutes } from './register-routes.js';
+import type { AnyRoute } from './route.js';
+import { authRoutes } from './routes/auth.js';
+import { itaRoutes } from './routes/ita.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
+import { menuRoutes } from './routes/menus.js';
+import { platformRoutes } from './routes/platform.js';
+import { systemRoutes } from './routes/system.js';
+
+/** Every declared route of the API, in the order the OpenAPI document lists them. */
+export const API_ROUTES: readonly AnyRoute[] = [
+  ...systemRoutes,
+  ...authRoutes,
+  ...maintenanceRoutes,
+  ...platformRoutes,
+  ...itaRoutes,
+  ...menuRoutes,
+];
+
+/**
+ * Builds the HTTP application without listening, so tests drive it with `inject` and `serve`
+ * binds it to a port.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    // pino 10's types are a superset of what Fastify declares; the instance is the same pino.
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: deps.options.bodyLimitBytes,
+    // Exastro clients use both `/path/` and `/path`; `//` and trailing slashes route like the
+    // canonical path, so they reach the same declaration and the same guard.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: true },
+    return503OnClosing: true,
+  });
+
+  // JSON bodies: an empty body is "no body" (real clients send GET with Content-Type: application/json
+  // and nothing else), and malformed JSON is a 400 with the envelope.
+  app.removeContentTypeParser(['application/json']);
+  for (const type of ['application/json', /^application\/[a-z.+-]*\+json$/]) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch (err) {
+        done(new ApiError(400, RESULT.invalidRequest, `The request body is not valid JSON: ${(err as Error).message}.`), undefined);
+      }
+    });
+  }
+
+  await app.register(cookie);
+  installErrorHandler(app, deps);
+  installGuard(app, deps);
+  registerRoutes(app, deps, API_ROUTES);
+
+  const document = buildOpenApi(API_ROUTES, VERSION);
+  app.get('/api/openapi.json', { config: { drydock: { access: 'public', writes: 'read' } } }, async () => document);
+  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/metrics', { config: { drydock: { access: 'public', writes: 'read' } } }, async (_req, reply) => {
+    void reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode;
+    const outcome =
+      status < 400
+        ? 'success'
+        : reply.getHeader(REFUSED_BY_HEADER) !== undefined
+          ? 'maintenance_refused'
+          : status < 500
+            ? 'client_error'
+            : 'server_error';
+    deps.metrics.countRequest(request.method, outcome);
+  });
+
+  return app;
+}

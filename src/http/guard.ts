@@ -1,0 +1,79 @@
+import '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError, MaintenanceRefusal, RESULT, forbidden, unauthorized } from '../errors.js';
+import { authorize } from '../tenancy/access.js';
+import type { Principal } from '../tenancy/roles.js';
+import { CSRF_HEADER, SESSION_COOKIE } from '../tenancy/sessions.js';
+import type { AppDeps } from './deps.js';
+import type { RouteDeclaration } from './route.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every drydock route declares this; see route.ts. */
+    drydock?: RouteDeclaration;
+  }
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+}
+
+/** Headers and parameters some frameworks honour to change the method; drydock refuses them outright. */
+const METHOD_OVERRIDES = ['x-http-method-override', 'x-http-method', 'x-method-override'] as const;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The request pipeline before a handler: refuse method overrides, authenticate, check CSRF for
+ * cookie sessions, authorize by the route's declared access, and refuse declared writes while the
+ * cached switches say read-only. Runs in `onRequest`, after routing and before the body is read, so
+ * a refused write costs no body parsing.
+ *
+ * The guard keys only on the matched route's declaration. A request that matches no route never
+ * reaches a handler (404); a request with an undeclared route is a programming error and is refused.
+ */
+export function installGuard(app: FastifyInstance, deps: AppDeps): void {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (request) => {
+    for (const h of METHOD_OVERRIDES) {
+      if (request.headers[h] !== undefined) {
+        throw new ApiError(400, RESULT.invalidRequest, `The ${h} header is not supported: send the real HTTP method.`);
+      }
+    }
+    if (/[?&]_method=/i.test(request.url)) {
+      throw new ApiError(400, RESULT.invalidRequest, 'The _method parameter is not supported: send the real HTTP method.');
+    }
+    if (request.is404) return;
+    const declaration = request.routeOptions.config.drydock;
+    if (!declaration) {
+      // Routes added by plugins (the API browser's static files) are GET-only.
+      if (!SAFE_METHODS.has(request.method)) throw new ApiError(405, RESULT.methodNotAllowed, 'Method not allowed.');
+      return;
+    }
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    const principal = await deps.authenticator.authenticate({
+      authorization: request.headers.authorization,
+      sessionCookie: request.cookies[SESSION_COOKIE],
+      organizationId: params.organization_id,
+      address: request.ip,
+    });
+    request.principal = principal;
+    if (declaration.access !== 'public') {
+      if (!principal) throw unauthorized('Authentication required: use Basic auth, a Bearer token or a session.');
+      if (principal.via === 'session' && !SAFE_METHODS.has(request.method)) checkCsrf(request, principal);
+      await authorize(deps.store.db, principal, declaration.access, {
+        organizationId: params.organization_id,
+        workspaceId: params.workspace_id,
+      });
+    }
+    const writes = declaration.writes;
+    if (typeof writes === 'string' && writes !== 'read' && deps.maintenance.refusesWrites()) {
+      throw new MaintenanceRefusal(writes, 'guard');
+    }
+  });
+}
+
+function checkCsrf(request: FastifyRequest, principal: Principal): void {
+  const sent = request.headers[CSRF_HEADER];
+  if (typeof sent !== 'string' || sent !== principal.csrfToken) {
+    throw forbidden(`Missing or wrong ${CSRF_HEADER} header: the console sends the token it got at sign-in.`);
+  }
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { WRITE_FUNCTIONS } from '../maintenance/write-functions.js';
+import type { AnyRoute } from './route.js';
+
+const envelope = {
+  type: 'object',
+  required: ['data', 'message', 'result', 'ts'],
+  properties: {
+    data: {},
+    message: { type: 'string', examples: ['SUCCESS'] },
+    result: { type: 'string', examples: ['000-00000'] },
+    ts: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+/**
+ * The OpenAPI 3.1 document, generated from the same route declarations and zod schemas that
+ * validate requests, so it cannot drift from what the server accepts. Each operation carries
+ * `x-drydock-writes`: the write function read-only mode refuses, or `read` / `exempt`.
+ */
+export function buildOpenApi(routes: readonly AnyRoute[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.url.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const parameters = [
+      ...schemaParameters(r.params, 'path'),
+      ...schemaParameters(r.query, 'query'),
+    ];
+    const writes = typeof r.writes === 'string' ? r.writes : 'exempt';
+    const responses: Record<string, unknown> = {
+      '200': { description: 'Success', content: { 'application/json': { schema: envelope } } },
+      '400': { description: 'Invalid input; the message says what to fix', content: { 'application/json': { schema: envelope } } },
+    };
+    if (r.access !== 'public') {
+      responses['401'] = { description: 'No or bad credentials (401-00002)' };
+      responses['403'] = { description: 'Role does not allow the call (403-00001)' };
+    }
+    if (writes in WRITE_FUNCTIONS) {
+      const code = WRITE_FUNCTIONS[writes as keyof typeof WRITE_FUNCTIONS].result;
+      responses['503'] = {
+        description: `Refused in read-only mode (${code}), with Retry-After`,
+        content: { 'application/json': { schema: envelope } },
+      };
+    }
+    (paths[path] ??= {})[r.method.toLowerCase()] = {
+      summary: r.summary,
+      tags: [r.tag],
+      'x-drydock-access': r.access,
+      'x-drydock-writes': writes,
+      ...(parameters.length > 0 && { parameters }),
+      ...(r.body && {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: toJsonSchema(r.body) } },
+        },
+      }),
+      responses,
+      ...(r.access !== 'public' && { security: [{ basic: [] }, { bearer: [] }, { session: [] }] }),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'drydock API',
+      version,
+      description:
+        'Exastro-compatible platform API with maintenance mode. Every response is the envelope ' +
+        '{data, message, result, ts}. Writes refused by read-only mode answer 503 with a 498-xxxxx result.',
+    },
+    components: {
+      securitySchemes: {
+        basic: { type: 'http', scheme: 'basic' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token from POST /api/auth/tokens' },
+        session: { type: 'apiKey', in: 'cookie', name: 'drydock_session', description: 'Console session; unsafe calls also need X-CSRF-Token' },
+      },
+    },
+    paths,
+  };
+}
+
+function toJsonSchema(schema: z.ZodType): unknown {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+function schemaParameters(schema: z.ZodType | undefined, where: 'path' | 'query'): unknown[] {
+  if (!schema) return [];
+  const json = toJsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: s,
+  }));
+}

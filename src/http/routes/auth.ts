@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { notFound } from '../../errors.js';
+import { tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
+import { SESSION_COOKIE, endSession, startSession } from '../../tenancy/sessions.js';
+import { issueToken, listTokens, revokeToken } from '../../tenancy/tokens.js';
+import { findUserById } from '../../tenancy/users.js';
+import { defineRoute, type AnyRoute } from '../route.js';
+
+const SIGN_IN_IS_ALLOWED = 'sign-in, sign-out and tokens keep working in read-only mode (DESIGN §2)';
+
+const loginSchema = z
+  .object({
+    /** Empty or absent for system administrators. */
+    organization_id: tenantIdSchema.or(z.literal('')).optional(),
+    username: usernameSchema,
+    password: z.string().min(1).max(1024),
+  })
+  .strict();
+
+/** Sign-in/out for the console, the caller's identity, and personal access tokens. */
+export const authRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    url: '/api/auth/login',
+    summary: 'Sign in: sets the session cookie and returns the CSRF token to send in X-CSRF-Token',
+    tag: 'auth',
+    access: 'public',
+    writes: { exempt: SIGN_IN_IS_ALLOWED },
+    body: loginSchema,
+    handler: async ({ body, deps, request, reply }) => {
+      const org = body.organization_id || undefined;
+      const user = await deps.authenticator.checkPassword(org, body.username, body.password, request.ip);
+      const session = await startSession(deps.store, user.id, deps.options.sessionTtlMs);
+      void reply.setCookie(SESSION_COOKIE, session.sessionId, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        expires: new Date(session.expiresAt),
+      });
+      return {
+        csrf_token: session.csrfToken,
+        expires_at: session.expiresAt,
+        user: { id: user.id, username: user.username, role: user.role, organization_id: user.organization_id },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/auth/logout',
+    summary: 'Sign out: ends the session',
+    tag: 'auth',
+    access: 'authenticated',
+    writes: { exempt: SIGN_IN_IS_ALLOWED },
+    handler: async ({ principal, deps, reply }) => {
+      if (principal.sessionIdHash) await endSession(deps.store, principal.sessionIdHash);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return null;
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/auth/whoami',
+    summary: 'The caller, its role, and (for sessions) the CSRF token',
+    tag: 'auth',
+    access: 'authenticated',
+    writes: 'read',
+    handler: async ({ principal, deps }) => {
+      const user = await findUserById(deps.store.db, principal.userId);
+      if (!user) throw notFound('Your user no longer exists.');
+      return {
+        id: user.id,
+        username: user.username,
+        role: user.role,
+        organization_id: user.organization_id,
+        via: principal.via,
+        ...(principal.csrfToken !== undefined && { csrf_token: principal.csrfToken }),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/auth/tokens',
+    summary: 'Your personal access tokens (never their secrets)',
+    tag: 'auth',
+    access: 'authenticated',
+    writes: 'read',
+    handler: async ({ principal, deps }) => listTokens(deps.store.db, principal.userId),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/auth/tokens',
+    summary: 'Issue a personal access token; the secret is shown once. Use it as "Authorization: Bearer …"',
+    tag: 'auth',
+    access: 'authenticated',
+    writes: { exempt: SIGN_IN_IS_ALLOWED },
+    body: z
+      .object({ name: z.string().min(1).max(255), expires_in_days: z.number().int().min(1).max(3650).optional() })
+      .strict(),
+    handler: async ({ principal, deps, body }) => issueToken(deps.store, principal.userId, body.name, body.expires_in_days),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: '/api/auth/tokens/:token_id',
+    summary: 'Revoke one of your tokens',
+    tag: 'auth',
+    access: 'authenticated',
+    writes: { exempt: SIGN_IN_IS_ALLOWED },
+    params: z.object({ token_id: z.uuid() }),
+    handler: async ({ principal, deps, params }) => revokeToken(deps.store, principal.userId, params.token_id).then(() => null),
+  }),
+];

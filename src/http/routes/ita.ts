@@ -1,0 +1,56 @@
+import { LOG_SERVICES, logLevelPatchSchema } from '../../logging/log-levels.js';
+import { readMaintenance, toFlag } from '../../maintenance/mode.js';
+import { defineRoute, type AnyRoute } from '../route.js';
+import { ITA, workspaceParams } from './params.js';
+
+/** Exastro IT Automation's system-level and per-workspace utility endpoints. */
+export const itaRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/ita/loglevel-settings/',
+    summary: "Each service's log level",
+    tag: 'log levels',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps }) => ({ ...deps.logLevels.current }),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    url: '/api/ita/loglevel-settings/',
+    summary: `Set log levels: {"<service>": "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL"}; services: ${LOG_SERVICES.join(', ')}`,
+    tag: 'log levels',
+    access: 'system_admin',
+    writes: 'loglevel_change',
+    body: logLevelPatchSchema,
+    handler: async (ctx) => {
+      await ctx.write((trx) => ctx.deps.logLevels.change(trx, ctx.body, ctx.principal.username));
+      await ctx.deps.logLevels.reload();
+      return null;
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/user/`,
+    summary: 'The caller, its roles, and the maintenance mode (what the console banner reads)',
+    tag: 'workspace',
+    access: 'workspace',
+    writes: 'read',
+    params: workspaceParams,
+    handler: async ({ principal, deps, params }) => {
+      const m = await readMaintenance(deps.store.db);
+      return {
+        user_id: principal.userId,
+        user_name: principal.username,
+        organization_id: params.organization_id,
+        workspace_id: params.workspace_id,
+        roles: [principal.role],
+        maintenance_mode: {
+          backyard_execute_stop: toFlag(m.backyard_execute_stop),
+          data_update_stop: toFlag(m.data_update_stop),
+          message: m.message,
+          announced_end: m.announced_end,
+        },
+      };
+    },
+  }),
+];

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { listAudit } from '../../maintenance/audit.js';
+import { changeMaintenance, readMaintenance, toFlag, type MaintenanceState } from '../../maintenance/mode.js';
+import { MESSAGE_MAX_LENGTH, sanitizeMessage } from '../../maintenance/sanitize.js';
+import { normalizeTimestamp } from '../../store/clock.js';
+import { defineRoute, type AnyRoute } from '../route.js';
+import { EMPTY_BODY } from '../validation.js';
+import { orgParams } from './params.js';
+
+const flag = z.enum(['0', '1'], { error: 'must be the string "0" (off) or "1" (on)' });
+
+/**
+ * PATCH body: the two Exastro switches, plus drydock's banner message and announced end.
+ * Any other key is refused (400-00026); a switch that is not "0"/"1" is 400-00027.
+ */
+const settingPatchSchema = z
+  .object({
+    backyard_execute_stop: flag.optional(),
+    data_update_stop: flag.optional(),
+    message: z.string().max(MESSAGE_MAX_LENGTH, `must be at most ${MESSAGE_MAX_LENGTH} characters`).nullable().optional(),
+    announced_end: z
+      .string()
+      .refine((s) => normalizeTimestamp(s) !== undefined, 'must be a date and time such as 2026-11-24T06:00:00Z')
+      .nullable()
+      .optional(),
+  })
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, {
+    message: 'name backyard_execute_stop and/or data_update_stop ("0" or "1")',
+    params: { [EMPTY_BODY]: true },
+  });
+
+/** The GET view: Exastro's two string flags first, then drydock's extra fields. */
+function view(s: MaintenanceState) {
+  return {
+    backyard_execute_stop: toFlag(s.backyard_execute_stop),
+    data_update_stop: toFlag(s.data_update_stop),
+    message: s.message,
+    announced_end: s.announced_end,
+    last_update_user: s.last_update_user,
+    last_update_timestamp: s.last_update_timestamp,
+  };
+}
+
+export const maintenanceRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/maintenance-mode-setting',
+    summary: 'The maintenance switches (read from the store, not a cache)',
+    tag: 'maintenance',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps }) => view(await readMaintenance(deps.store.db)),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    url: '/api/platform/maintenance-mode-setting',
+    summary: 'Turn the switches on or off; when this returns, every process enforces the change',
+    tag: 'maintenance',
+    access: 'system_admin',
+    writes: { exempt: 'the setting itself must stay changeable, or nobody could turn read-only mode off' },
+    body: settingPatchSchema,
+    handler: async ({ body, deps, principal }) => {
+      await changeMaintenance(
+        deps.store,
+        {
+          ...(body.backyard_execute_stop !== undefined && { backyard_execute_stop: body.backyard_execute_stop === '1' }),
+          ...(body.data_update_stop !== undefined && { data_update_stop: body.data_update_stop === '1' }),
+          ...(body.message !== undefined && { message: body.message === null ? null : sanitizeMessage(body.message) || null }),
+          ...(body.announced_end !== undefined && {
+            announced_end: body.announced_end === null ? null : normalizeTimestamp(body.announced_end)!,
+          }),
+        },
+        principal.username,
+      );
+      // This process enforces it before answering; other processes get it by notification, and
+      // the in-transaction gate enforces it everywhere from the commit on.
+      await deps.maintenance.reload();
+      return null;
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/maintenance-mode-setting/audit',
+    summary: 'Every change of the maintenance settings, newest first: who, when, before, after',
+    tag: 'maintenance',
+    access: 'system_admin',
+    writes: 'read',
+    query: z
+      .object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        before_id: z.coerce.number().int().min(1).optional(),
+      })
+      .strict(),
+    handler: async ({ query, deps }) => listAudit(deps.store.db, { limit: query.limit, beforeId: query.before_id }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/:organization_id/platform/maintenance-mode-setting',
+    summary: "The maintenance switches as an organization's users see them (for the banner)",
+    tag: 'maintenance',
+    access: 'organization',
+    writes: 'read',
+    params: orgParams,
+    handler: async ({ deps }) => view(await readMaintenance(deps.store.db)),
+  }),
+];

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { createMenu, deleteMenu, getMenu, listMenus, menuDefinitionSchema } from '../../menus/definitions.js';
+import { applyBatch, loadRecords, maintenanceBatchSchema } from '../../menus/records.js';
+import { applyFilter, filterSchema, page, pagingSchema, queryFilter } from '../../menus/search.js';
+import { defineRoute, type AnyRoute } from '../route.js';
+import { parseOrThrow } from '../validation.js';
+import { ITA, menuParams, workspaceParams } from './params.js';
+
+/** GET filter: paging plus `?column=value` exact matches (any other key is a column name). */
+const getFilterQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
+
+/** Menus (parameter sheets) of a workspace and their records, in Exastro IT Automation's shape. */
+export const menuRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/`,
+    summary: 'The menus of a workspace',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: workspaceParams,
+    handler: async ({ params, deps }) => listMenus(deps.store.db, params.organization_id, params.workspace_id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/`,
+    summary: 'Define a menu: its name, title and typed columns (required / unique)',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'menu_definition',
+    params: workspaceParams,
+    body: menuDefinitionSchema,
+    handler: async (ctx) =>
+      ctx.write((trx) => createMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: `${ITA}/menu/:menu/`,
+    summary: 'Delete a menu and its records',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'menu_definition',
+    params: menuParams,
+    handler: async (ctx) =>
+      ctx
+        .write((trx) => deleteMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.params.menu))
+        .then(() => null),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/info/`,
+    summary: "A menu's definition",
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    handler: async ({ params, deps }) => getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/filter/`,
+    summary: 'Records, oldest first; ?limit=&offset= page, ?column=value filters by exact value',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    query: getFilterQuery,
+    handler: async ({ params, query, deps }) => {
+      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
+      const paging = parseOrThrow(pagingSchema, { limit: query.limit, offset: query.offset }, 'query');
+      return page(applyFilter(menu, await loadRecords(deps.store.db, menu), queryFilter(query)), paging);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/:menu/filter/`,
+    summary: 'Search records with a filter body (a read: allowed in read-only mode)',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    query: pagingSchema,
+    body: filterSchema,
+    handler: async ({ params, query, body, deps }) => {
+      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
+      return page(applyFilter(menu, await loadRecords(deps.store.db, menu), body), query);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/:menu/filter/count/`,
+    summary: 'Count the records a filter body matches',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    body: filterSchema,
+    handler: async ({ params, body, deps }) => {
+      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
+      return applyFilter(menu, await loadRecords(deps.store.db, menu), body).length;
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/:menu/maintenance/all/`,
+    summary: 'Register / Update / Discard / Restore / Delete records, all or nothing (optimistic lock on last_update_date_time)',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'menu_record_maintenance',
+    params: menuParams,
+    body: maintenanceBatchSchema,
+    handler: async (ctx) => {
+      const { organization_id: org, workspace_id: ws, menu: name } = ctx.params;
+      return ctx.write(async (trx) => applyBatch(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username));
+    },
+  }),
+];

@@ -1,0 +1,221 @@
+import { z } from 'zod';
+import {
+  createOrganization,
+  deleteOrganization,
+  getOrganization,
+  listOrganizations,
+  organizationCreateSchema,
+  organizationUpdateSchema,
+  updateOrganization,
+} from '../../tenancy/organizations.js';
+import { passwordSchema, tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
+import { getOrganizationUser, insertUser, listOrganizationUsers, setMemberships } from '../../tenancy/users.js';
+import {
+  createWorkspace,
+  deleteWorkspace,
+  getWorkspace,
+  listWorkspaces,
+  updateWorkspace,
+  workspaceCreateSchema,
+  workspaceUpdateSchema,
+} from '../../tenancy/workspaces.js';
+import { forbidden, notFound } from '../../errors.js';
+import { defineRoute, type AnyRoute } from '../route.js';
+import { orgParams, workspaceParams } from './params.js';
+
+const organizationIdParams = z.object({ organization_id: tenantIdSchema });
+const userParams = orgParams.extend({ user_id: z.uuid() });
+
+const userCreateSchema = z
+  .object({
+    username: usernameSchema,
+    password: passwordSchema,
+    role: z.enum(['organization_manager', 'workspace_member']),
+    email: z.email().optional(),
+    firstName: z.string().max(255).optional(),
+    lastName: z.string().max(255).optional(),
+    workspaces: z.array(tenantIdSchema).optional(),
+  })
+  .strict();
+
+const userUpdateSchema = z
+  .object({ enabled: z.boolean().optional(), workspaces: z.array(tenantIdSchema).optional() })
+  .strict();
+
+/** Organizations (system administrators) and workspaces and users (inside an organization). */
+export const platformRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/organizations',
+    summary: 'List organizations',
+    tag: 'organizations',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps }) => listOrganizations(deps.store.db),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/platform/organizations',
+    summary: 'Create an organization and its managers',
+    tag: 'organizations',
+    access: 'system_admin',
+    writes: 'organization_create',
+    body: organizationCreateSchema,
+    handler: async (ctx) => ctx.write((trx) => createOrganization(trx, ctx.body)),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/organizations/:organization_id',
+    summary: 'An organization',
+    tag: 'organizations',
+    access: 'system_admin',
+    writes: 'read',
+    params: organizationIdParams,
+    handler: async ({ params, deps }) => getOrganization(deps.store.db, params.organization_id),
+  }),
+  defineRoute({
+    method: 'PUT',
+    url: '/api/platform/organizations/:organization_id',
+    summary: 'Update an organization',
+    tag: 'organizations',
+    access: 'system_admin',
+    writes: 'organization_update',
+    params: organizationIdParams,
+    body: organizationUpdateSchema,
+    handler: async (ctx) => ctx.write((trx) => updateOrganization(trx, ctx.params.organization_id, ctx.body)),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: '/api/platform/organizations/:organization_id',
+    summary: 'Delete an organization with all its workspaces, users and data',
+    tag: 'organizations',
+    access: 'system_admin',
+    writes: 'organization_delete',
+    params: organizationIdParams,
+    handler: async (ctx) => ctx.write((trx) => deleteOrganization(trx, ctx.params.organization_id)).then(() => null),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    url: '/api/:organization_id/platform/workspaces',
+    summary: 'The workspaces of an organization you may see',
+    tag: 'workspaces',
+    access: 'organization',
+    writes: 'read',
+    params: orgParams,
+    handler: async ({ params, deps, principal }) => listWorkspaces(deps.store.db, params.organization_id, principal),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/:organization_id/platform/workspaces',
+    summary: 'Create a workspace',
+    tag: 'workspaces',
+    access: 'organization_manager',
+    writes: 'workspace_create',
+    params: orgParams,
+    body: workspaceCreateSchema,
+    handler: async (ctx) => ctx.write((trx) => createWorkspace(trx, ctx.params.organization_id, ctx.body)),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/:organization_id/platform/workspaces/:workspace_id',
+    summary: 'A workspace',
+    tag: 'workspaces',
+    access: 'workspace',
+    writes: 'read',
+    params: workspaceParams,
+    handler: async ({ params, deps }) => getWorkspace(deps.store.db, params.organization_id, params.workspace_id),
+  }),
+  defineRoute({
+    method: 'PUT',
+    url: '/api/:organization_id/platform/workspaces/:workspace_id',
+    summary: 'Update a workspace',
+    tag: 'workspaces',
+    access: 'organization_manager',
+    writes: 'workspace_update',
+    params: workspaceParams,
+    body: workspaceUpdateSchema,
+    handler: async (ctx) =>
+      ctx.write((trx) => updateWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: '/api/:organization_id/platform/workspaces/:workspace_id',
+    summary: 'Delete a workspace with its menus and records',
+    tag: 'workspaces',
+    access: 'organization_manager',
+    writes: 'workspace_delete',
+    params: workspaceParams,
+    handler: async (ctx) =>
+      ctx.write((trx) => deleteWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id)).then(() => null),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    url: '/api/:organization_id/platform/users',
+    summary: 'The users of an organization',
+    tag: 'users',
+    access: 'organization_manager',
+    writes: 'read',
+    params: orgParams,
+    handler: async ({ params, deps }) => listOrganizationUsers(deps.store.db, params.organization_id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/:organization_id/platform/users',
+    summary: 'Create a user of the organization, optionally a member of some workspaces',
+    tag: 'users',
+    access: 'organization_manager',
+    writes: 'user_maintenance',
+    params: orgParams,
+    body: userCreateSchema,
+    handler: async (ctx) => {
+      const org = ctx.params.organization_id;
+      return ctx.write(async (trx) => {
+        const id = await insertUser(trx, { ...ctx.body, organizationId: org });
+        await setMemberships(trx, org, id, ctx.body.workspaces ?? []);
+        return getOrganizationUser(trx, org, id);
+      });
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    url: '/api/:organization_id/platform/users/:user_id',
+    summary: "Enable or disable a user, or replace the user's workspaces",
+    tag: 'users',
+    access: 'organization_manager',
+    writes: 'user_maintenance',
+    params: userParams,
+    body: userUpdateSchema,
+    handler: async (ctx) => {
+      const { organization_id: org, user_id: id } = ctx.params;
+      return ctx.write(async (trx) => {
+        await getOrganizationUser(trx, org, id);
+        if (ctx.body.enabled !== undefined) {
+          if (id === ctx.principal.userId && !ctx.body.enabled) throw forbidden('You cannot disable yourself.');
+          await trx.updateTable('users').set({ enabled: ctx.body.enabled ? 1 : 0 }).where('id', '=', id).execute();
+        }
+        if (ctx.body.workspaces !== undefined) await setMemberships(trx, org, id, ctx.body.workspaces);
+        return getOrganizationUser(trx, org, id);
+      });
+    },
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: '/api/:organization_id/platform/users/:user_id',
+    summary: 'Delete a user of the organization',
+    tag: 'users',
+    access: 'organization_manager',
+    writes: 'user_maintenance',
+    params: userParams,
+    handler: async (ctx) => {
+      const { organization_id: org, user_id: id } = ctx.params;
+      if (id === ctx.principal.userId) throw forbidden('You cannot delete yourself.');
+      await ctx.write(async (trx) => {
+        const r = await trx.deleteFrom('users').where('organization_id', '=', org).where('id', '=', id).executeTakeFirst();
+        if (Number(r.numDeletedRows) === 0) throw notFound(`User ${id} does not exist in organization ${org}.`);
+      });
+      return null;
+    },
+  }),
+];

@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { nowTimestamp } from '../store/clock.js';
+import type { Store } from '../store/store.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** The services whose level `/api/ita/loglevel-settings/` sets: Exastro's names. */
+export const LOG_SERVICES = [
+  'ita-api-admin',
+  'ita-api-organization',
+  'ita-by-ansible-execute',
+  'ita-by-terraform-cli-execute',
+  'ita-by-terraform-cloud-ep-execute',
+  'ita-by-conductor-synchronize',
+  'ita-by-menu-create',
+  'ita-by-menu-export-import',
+  'ita-by-excel-export-import',
+] as const;
+export type LogService = (typeof LOG_SERVICES)[number];
+
+/** Exastro's level names (Python's) and the pino level each maps to. */
+export const LOG_LEVELS = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' } as const;
+export type LogLevelName = keyof typeof LOG_LEVELS;
+
+/** Body of PATCH `/api/ita/loglevel-settings/`: any subset of the services, each with a level. */
+export const logLevelPatchSchema = z
+  .object(
+    Object.fromEntries(
+      LOG_SERVICES.map((s) => [s, z.enum(Object.keys(LOG_LEVELS) as [LogLevelName, ...LogLevelName[]]).optional()]),
+    ) as Record<LogService, z.ZodOptional<z.ZodEnum<Record<LogLevelName, LogLevelName>>>>,
+  )
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'name at least one service and its level');
+
+/**
+ * Stored per-service log levels, applied to this process's loggers. A change made through one
+ * process reaches the others with the `settings` change topic.
+ */
+export class LogLevels {
+  readonly #store: Store;
+  readonly #loggers = new Map<LogService, Logger[]>();
+  #current: Record<LogService, LogLevelName>;
+
+  private constructor(store: Store, current: Record<LogService, LogLevelName>) {
+    this.#store = store;
+    this.#current = current;
+  }
+
+  static async start(store: Store): Promise<LogLevels> {
+    const levels = new LogLevels(store, await readLevels(store));
+    store.onChange(() => void levels.reload().catch(() => {}));
+    return levels;
+  }
+
+  /** Makes `logger` follow the level set for `service`. */
+  attach(service: LogService, logger: Logger): void {
+    this.#loggers.set(service, [...(this.#loggers.get(service) ?? []), logger]);
+    logger.level = LOG_LEVELS[this.#current[service]];
+  }
+
+  get current(): Readonly<Record<LogService, LogLevelName>> {
+    return this.#current;
+  }
+
+  /** Stores a change inside the caller's (gated) transaction; applied here and elsewhere on commit. */
+  async change(trx: Transaction<Database>, patch: Partial<Record<LogService, LogLevelName>>, actor: string): Promise<void> {
+    const now = nowTimestamp();
+    for (const [service, level] of Object.entries(patch)) {
+      if (level === undefined) continue;
+      await trx
+        .insertInto('log_levels')
+        .values({ service, level, last_update_timestamp: now, last_update_user: actor })
+        .onConflict((oc) => oc.column('service').doUpdateSet({ level, last_update_timestamp: now, last_update_user: actor }))
+        .execute();
+    }
+    await this.#store.notifyOnCommit(trx, 'settings');
+  }
+
+  async reload(): Promise<void> {
+    this.#current = await readLevels(this.#store);
+    for (const [service, loggers] of this.#loggers) {
+      for (const logger of loggers) logger.level = LOG_LEVELS[this.#current[service]];
+    }
+  }
+}
+
+async function readLevels(store: Store): Promise<Record<LogService, LogLevelName>> {
+  const rows = await store.db.selectFrom('log_levels').select(['service', 'level']).execute();
+  const out = Object.fromEntries(LOG_SERVICES.map((s) => [s, 'INFO'])) as Record<LogService, LogLevelName>;
+  for (const r of rows) {
+    if ((LOG_SERVICES as readonly string[]).includes(r.service) && r.level in LOG_LEVELS) {
+      out[r.service as LogService] = r.level as LogLevelName;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Column types a menu can declare, and what a value of each looks like on the wire. */
+export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** Names every record has; a menu cannot declare a column with one of them. */
+export const RESERVED_COLUMNS = ['uuid', 'discard', 'last_update_date_time', 'last_updated_user'] as const;
+
+export const columnSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits or _ and start with a letter (at most 64)')
+      .refine((n) => !(RESERVED_COLUMNS as readonly string[]).includes(n), 'is a reserved column name'),
+    type: z.enum(COLUMN_TYPES),
+    title: z.string().max(255).optional(),
+    required: z.boolean().optional(),
+    unique: z.boolean().optional(),
+    /** For strings; defaults to 4,000. */
+    max_length: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
+export type Column = z.infer<typeof columnSchema>;
+
+/** A stored value: JSON scalars only. */
+export type Value = string | number | boolean | null;
+
+/**
+ * Checks and normalises one value for its column. Exastro clients send most values as strings,
+ * so `"10"` is accepted for an integer and `"true"` for a boolean. Returns an error text naming
+ * what to send, or the normalised value.
+ */
+export function coerceValue(column: Column, raw: unknown): { ok: true; value: Value } | { ok: false; error: string } {
+  if (raw === null || raw === undefined || raw === '') {
+    return column.required ? { ok: false, error: 'is required' } : { ok: true, value: null };
+  }
+  switch (column.type) {
+    case 'string': {
+      if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, error: 'must be a string' };
+      const s = String(raw);
+      const max = column.max_length ?? 4000;
+      return s.length > max ? { ok: false, error: `must be at most ${max} characters` } : { ok: true, value: s };
+    }
+    case 'integer':
+    case 'number': {
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(n)) return { ok: false, error: `must be a${column.type === 'integer' ? 'n integer' : ' number'}` };
+      if (column.type === 'integer' && !Number.isSafeInteger(n)) return { ok: false, error: 'must be an integer' };
+      return { ok: true, value: n };
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      if (raw === 'true' || raw === '1' || raw === 1) return { ok: true, value: true };
+      if (raw === 'false' || raw === '0' || raw === 0) return { ok: true, value: false };
+      return { ok: false, error: 'must be true or false' };
+    }
+    case 'date': {
+      const m = typeof raw === 'string' ? /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(raw.trim()) : null;
+      if (!m || !validDate(m[1]!, m[2]!, m[3]!)) return { ok: false, error: 'must be a date YYYY/MM/DD' };
+      return { ok: true, value: `${m[1]}/${m[2]}/${m[3]}` };
+    }
+    case 'datetime': {
+      const m =
+        typeof raw === 'string' ? /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(raw.trim()) : null;
+      if (!m || !validDate(m[1]!, m[2]!, m[3]!) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) {
+        return { ok: false, error: 'must be a date and time YYYY/MM/DD hh:mm[:ss]' };
+      }
+      return { ok: true, value: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}` };
+    }
+    default: {
+      const never: never = column.type;
+      throw new Error(`unknown column type ${String(never)}`);
+    }
+  }
+}
+
+function validDate(y: string, m: string, d: string): boolean {
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { conflict, notFound } from '../errors.js';
+import { nowTimestamp } from '../store/clock.js';
+import type { Database, MenusTable } from '../store/schema.js';
+import { parseJson } from '../store/store.js';
+import { columnSchema, type Column } from './columns.js';
+
+/** A menu name as it appears in URLs. */
+export const menuNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits or _ and start with a letter (at most 64)');
+
+/** Body of a menu definition. */
+export const menuDefinitionSchema = z
+  .object({
+    menu: menuNameSchema,
+    title: z.string().min(1).max(255),
+    columns: z
+      .array(columnSchema)
+      .min(1, 'a menu needs at least one column')
+      .max(500)
+      .refine((cols) => new Set(cols.map((c) => c.name)).size === cols.length, 'column names must be unique'),
+  })
+  .strict();
+
+export type MenuDefinition = z.infer<typeof menuDefinitionSchema>;
+
+/** A menu as stored. */
+export interface Menu {
+  readonly id: string;
+  readonly organization_id: string;
+  readonly workspace_id: string;
+  readonly menu: string;
+  readonly title: string;
+  readonly columns: Column[];
+  readonly last_update_timestamp: string;
+}
+
+export async function listMenus(db: Kysely<Database>, org: string, ws: string): Promise<Menu[]> {
+  const rows = await db
+    .selectFrom('menus')
+    .selectAll()
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .orderBy('name')
+    .execute();
+  return rows.map(toMenu);
+}
+
+export async function getMenu(db: Kysely<Database>, org: string, ws: string, name: string): Promise<Menu> {
+  const row = await db
+    .selectFrom('menus')
+    .selectAll()
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Menu ${name} does not exist in workspace ${ws}.`);
+  return toMenu(row);
+}
+
+export async function createMenu(trx: Transaction<Database>, org: string, ws: string, def: MenuDefinition): Promise<Menu> {
+  const exists = await trx
+    .selectFrom('menus')
+    .select('id')
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .where('name', '=', def.menu)
+    .executeTakeFirst();
+  if (exists) throw conflict(`Menu ${def.menu} already exists in workspace ${ws}.`);
+  const now = nowTimestamp();
+  const row: MenusTable = {
+    id: randomUUID(),
+    organization_id: org,
+    workspace_id: ws,
+    name: def.menu,
+    title: def.title,
+    columns: JSON.stringify(def.columns),
+    created_at: now,
+    last_update_timestamp: now,
+  };
+  await trx.insertInto('menus').values(row).execute();
+  return toMenu(row);
+}
+
+export async function deleteMenu(trx: Transaction<Database>, org: string, ws: string, name: string): Promise<void> {
+  const r = await trx
+    .deleteFrom('menus')
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (Number(r.numDeletedRows) === 0) throw notFound(`Menu ${name} does not exist in workspace ${ws}.`);
+}
+
+function toMenu(r: MenusTable): Menu {
+  return {
+    id: r.id,
+    organization_id: r.organization_id,
+    workspace_id: r.workspace_id,
+    menu: r.name,
+    title: r.title,
+    columns: parseJson<Column[]>(r.columns),
+    last_update_timestamp: r.last_update_timestamp,
+  };
+}

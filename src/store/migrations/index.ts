@@ -1,0 +1,8 @@
+import { initial } from './001-initial.js';
+import type { Migration } from './migration.js';
+
+/** Every migration this binary knows, in order. Append only; never edit a released step. */
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** The schema version this binary expects. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,0 +1,121 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, type Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import { MIGRATIONS } from '../migrations/index.js';
+import { migrate } from '../migrations/migrator.js';
+import type { Database } from '../schema.js';
+import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities } from '../store.js';
+import { immediateSqliteDialect } from './sqlite-dialect.js';
+import { sqliteMigrationRunner } from './sqlite-migrator.js';
+
+export interface SqliteStoreOptions {
+  readonly path: string;
+  /** How often to look for commits by other processes on the same file. */
+  readonly pollMs: number;
+  readonly logger: Logger;
+}
+
+/** Opens (and creates) a SQLite store: WAL journal, foreign keys on, a busy timeout for other processes. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  return new SqliteStore(options);
+}
+
+/**
+ * SQLite adapter. One connection per process (Kysely serialises its use); other processes on the
+ * same file are ordered by SQLite's writer lock, waited for up to `busy_timeout`.
+ */
+class SqliteStore implements Store {
+  readonly db: Kysely<Database>;
+  readonly capabilities: StoreCapabilities;
+  readonly #raw: BetterSqlite3.Database;
+  readonly #events = new EventEmitter();
+  readonly #pending = new WeakMap<Transaction<Database>, Set<ChangeTopic>>();
+  readonly #poller: ReturnType<typeof setInterval> | undefined;
+  readonly #watcher: BetterSqlite3.Database | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    const inMemory = options.path === ':memory:';
+    if (!inMemory) mkdirSync(path.dirname(options.path), { recursive: true });
+    this.#raw = new BetterSqlite3(options.path);
+    this.#raw.pragma('journal_mode = WAL');
+    this.#raw.pragma('synchronous = NORMAL');
+    this.#raw.pragma('foreign_keys = ON');
+    // Another process holding the writer lock makes BEGIN IMMEDIATE wait this long, not fail.
+    this.#raw.pragma('busy_timeout = 10000');
+    this.db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: this.#raw }) });
+    this.capabilities = { changeDelivery: 'poll', multiHost: false, description: `sqlite ${options.path}` };
+    this.#events.setMaxListeners(0);
+
+    if (!inMemory) {
+      // `PRAGMA data_version` changes on this connection whenever any *other* connection commits,
+      // our own writer connection included: one cheap query tells whether anything changed.
+      const watcher = new BetterSqlite3(options.path, { readonly: false });
+      watcher.pragma('busy_timeout = 1000');
+      this.#watcher = watcher;
+      let seen = watcher.pragma('data_version', { simple: true }) as number;
+      this.#poller = setInterval(() => {
+        try {
+          const now = watcher.pragma('data_version', { simple: true }) as number;
+          if (now !== seen) {
+            seen = now;
+            this.#events.emit('change', { topic: 'resync' });
+          }
+        } catch (err) {
+          options.logger.warn({ err }, 'sqlite change poll failed');
+        }
+      }, options.pollMs);
+      this.#poller.unref();
+    }
+  }
+
+  async transaction<T>(_lock: GateLock, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    // Both lock kinds are the writer lock taken by BEGIN IMMEDIATE (see sqlite-dialect.ts).
+    let topics: Set<ChangeTopic> | undefined;
+    const result = await this.db.transaction().execute(async (trx) => {
+      topics = new Set();
+      this.#pending.set(trx, topics);
+      return fn(trx);
+    });
+    for (const topic of topics ?? []) this.#events.emit('change', { topic });
+    return result;
+  }
+
+  async notifyOnCommit(trx: Transaction<Database>, topic: ChangeTopic): Promise<void> {
+    const topics = this.#pending.get(trx);
+    if (!topics) throw new Error('notifyOnCommit called outside a store transaction');
+    topics.add(topic);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.#events.on('change', listener);
+    return () => this.#events.off('change', listener);
+  }
+
+  onFeedState(_listener: (state: FeedState) => void): () => void {
+    // Polling a local file cannot lose a connection: the feed is always live.
+    return () => {};
+  }
+
+  feedState(): FeedState {
+    return 'live';
+  }
+
+  async migrate() {
+    return migrate(sqliteMigrationRunner(this.#raw), MIGRATIONS);
+  }
+
+  async schemaVersion(): Promise<number> {
+    const table = this.#raw.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
+    if (!table) return 0;
+    return (this.#raw.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  }
+
+  async close(): Promise<void> {
+    if (this.#poller) clearInterval(this.#poller);
+    this.#watcher?.close();
+    await this.db.destroy();
+  }
+}

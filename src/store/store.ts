@@ -1,0 +1,69 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { MigrationReport } from './migrations/migration.js';
+import type { Database } from './schema.js';
+
+/**
+ * How a transaction relates to the maintenance gate.
+ * - `shared`: an ordinary write. It holds the shared side of the gate lock until it commits, so it
+ *   either commits before a toggle of the switches or starts after it (and then sees it).
+ * - `exclusive`: a change of the maintenance switches. It waits for every write in flight and
+ *   blocks new ones until it commits.
+ * SQLite needs no extra lock for either: every transaction is BEGIN IMMEDIATE, so the single
+ * writer lock already orders them.
+ */
+export type GateLock = 'shared' | 'exclusive';
+
+/** Topics announced to every process on commit. */
+export type ChangeTopic = 'settings';
+
+/** What differs between backends, as flags instead of `if (backend)`. */
+export interface StoreCapabilities {
+  /** `push`: changes arrive by LISTEN/NOTIFY; `poll`: a process notices other processes' commits by polling. */
+  readonly changeDelivery: 'push' | 'poll';
+  /** Several processes on several machines may share this store. */
+  readonly multiHost: boolean;
+  /** A short description for logs and health: never used for branching. */
+  readonly description: string;
+}
+
+/** Called when a topic changed, or with `resync` when delivery may have missed changes. */
+export type ChangeListener = (event: { topic: ChangeTopic | 'resync' }) => void;
+
+/** State of the change feed: a cache built on it may be trusted only while `live`. */
+export type FeedState = 'live' | 'reconnecting';
+
+/** The store port. Domain code talks to this and to Kysely, never to a driver. */
+export interface Store {
+  /** For reads outside a transaction. */
+  readonly db: Kysely<Database>;
+  readonly capabilities: StoreCapabilities;
+
+  /** Runs `fn` in one transaction holding the gate lock; commits when it resolves, rolls back when it throws. */
+  transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+
+  /** Announces `topic` to every process (this one included) when `trx` commits. */
+  notifyOnCommit(trx: Transaction<Database>, topic: ChangeTopic): Promise<void>;
+
+  /** Subscribes to change events; returns the unsubscribe function. */
+  onChange(listener: ChangeListener): () => void;
+
+  /** Subscribes to the state of change delivery. */
+  onFeedState(listener: (state: FeedState) => void): () => void;
+
+  /** The current feed state. */
+  feedState(): FeedState;
+
+  /** Brings the schema to the latest version under a cross-process lock. */
+  migrate(): Promise<MigrationReport>;
+
+  /** The schema version recorded in the store (0 for an empty store). */
+  schemaVersion(): Promise<number>;
+
+  /** Closes connections and stops the change feed. */
+  close(): Promise<void>;
+}
+
+/** Parses a JSON column (text on both backends). */
+export function parseJson<T = unknown>(text: string): T {
+  return JSON.parse(text) as T;
+}

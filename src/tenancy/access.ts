@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import { forbidden, notFound } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import type { Principal } from './roles.js';
+
+/**
+ * What a route requires of its caller:
+ * - `public`: nothing (health, sign-in);
+ * - `authenticated`: any user;
+ * - `system_admin`: a system administrator;
+ * - `organization`: a user of the path's organization (or a system administrator);
+ * - `organization_manager`: a manager of the path's organization (or a system administrator);
+ * - `workspace`: a member of the path's workspace, a manager of its organization, or a system administrator.
+ */
+export type Access = 'public' | 'authenticated' | 'system_admin' | 'organization' | 'organization_manager' | 'workspace';
+
+/**
+ * Throws 403 when `principal` may not make a call needing `access` on the path's tenant, and 404
+ * when the tenant does not exist. Another organization's resources answer 403 whether or not they
+ * exist, so ids cannot be probed.
+ */
+export async function authorize(
+  db: Kysely<Database>,
+  principal: Principal,
+  access: Access,
+  tenant: { organizationId?: string | undefined; workspaceId?: string | undefined },
+): Promise<void> {
+  switch (access) {
+    case 'public':
+    case 'authenticated':
+      return;
+    case 'system_admin':
+      if (principal.role !== 'system_admin') throw forbidden('Only a system administrator may make this call.');
+      return;
+    case 'organization':
+    case 'organization_manager':
+    case 'workspace': {
+      const org = tenant.organizationId;
+      if (org === undefined) throw new Error(`route with access "${access}" has no organization in its path`);
+      if (principal.role !== 'system_admin' && principal.organizationId !== org) {
+        throw forbidden(`You are not a user of organization ${org}.`);
+      }
+      if (access === 'organization_manager' && principal.role === 'workspace_member') {
+        throw forbidden(`Only a manager of organization ${org} may make this call.`);
+      }
+      if (principal.role === 'system_admin' || access !== 'workspace') {
+        if (!(await db.selectFrom('organizations').select('id').where('id', '=', org).executeTakeFirst())) {
+          throw notFound(`Organization ${org} does not exist.`);
+        }
+      }
+      if (access === 'workspace') await authorizeWorkspace(db, principal, org, tenant.workspaceId);
+      return;
+    }
+    default: {
+      const never: never = access;
+      throw new Error(`unknown access ${String(never)}`);
+    }
+  }
+}
+
+async function authorizeWorkspace(
+  db: Kysely<Database>,
+  principal: Principal,
+  org: string,
+  ws: string | undefined,
+): Promise<void> {
+  if (ws === undefined) throw new Error('route with access "workspace" has no workspace in its path');
+  const exists = await db
+    .selectFrom('workspaces')
+    .select('id')
+    .where('organization_id', '=', org)
+    .where('id', '=', ws)
+    .executeTakeFirst();
+  if (principal.role === 'workspace_member') {
+    const member = await db
+      .selectFrom('workspace_members')
+      .select('user_id')
+      .where('organization_id', '=', org)
+      .where('workspace_id', '=', ws)
+      .where('user_id', '=', principal.userId)
+      .executeTakeFirst();
+    if (!member) throw forbidden(`You are not a member of workspace ${ws}.`);
+  }
+  if (!exists) throw notFound(`Workspace ${ws} does not exist in organization ${org}.`);
+}

@@ -1,0 +1,135 @@
+import { ApiError, RESULT, unauthorized } from '../errors.js';
+import type { Store } from '../store/store.js';
+import type { UsersTable } from '../store/schema.js';
+import { LoginRateLimiter } from './login-rate-limit.js';
+import { sha256, verifyPassword } from './passwords.js';
+import type { Principal, Role } from './roles.js';
+import { resolveSession } from './sessions.js';
+import { TOKEN_PREFIX, resolveToken } from './tokens.js';
+import { findUserById, findUserForLogin } from './users.js';
+
+/** What a request presents; the HTTP layer extracts it, this module decides. */
+export interface Credentials {
+  readonly authorization: string | undefined;
+  readonly sessionCookie: string | undefined;
+  /** The organization named in the path, if any: Basic auth looks the user up there first. */
+  readonly organizationId: string | undefined;
+  readonly address: string;
+}
+
+/**
+ * Turns credentials into a Principal.
+ *
+ * Basic auth is checked on every call by Exastro's clients, and scrypt is deliberately slow, so a
+ * successful check is remembered for a minute under a hash of (user row, password, stored hash):
+ * changing the password changes the stored hash and so misses the cache.
+ */
+export class Authenticator {
+  readonly #store: Store;
+  readonly #limiter: LoginRateLimiter;
+  readonly #verified = new Map<string, number>();
+  static readonly VERIFIED_TTL_MS = 60_000;
+
+  constructor(store: Store, limiter: LoginRateLimiter) {
+    this.#store = store;
+    this.#limiter = limiter;
+  }
+
+  get limiter(): LoginRateLimiter {
+    return this.#limiter;
+  }
+
+  /** The principal, or undefined when nothing was presented. Throws 401 / 429 on bad credentials. */
+  async authenticate(credentials: Credentials): Promise<Principal | undefined> {
+    const auth = credentials.authorization?.trim();
+    if (auth) {
+      const space = auth.indexOf(' ');
+      const scheme = (space < 0 ? auth : auth.slice(0, space)).toLowerCase();
+      const value = space < 0 ? '' : auth.slice(space + 1).trim();
+      if (scheme === 'basic') return this.#basic(value, credentials);
+      if (scheme === 'bearer') return this.#bearer(value);
+      throw unauthorized(`Unsupported Authorization scheme "${scheme}": use Basic or Bearer.`);
+    }
+    if (credentials.sessionCookie) {
+      const session = await resolveSession(this.#store.db, credentials.sessionCookie);
+      if (!session) throw unauthorized('Your session has expired: sign in again.');
+      const user = await findUserById(this.#store.db, session.userId);
+      if (!user) throw unauthorized('Your session has expired: sign in again.');
+      return { ...principalOf(user, 'session'), csrfToken: session.csrfToken, sessionIdHash: session.idHash };
+    }
+    return undefined;
+  }
+
+  /**
+   * Checks a user name and password for sign-in or Basic auth: in `organizationId` when given,
+   * falling back to the system administrators. Rate-limited per user and per address.
+   */
+  async checkPassword(
+    organizationId: string | undefined,
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<UsersTable> {
+    const limitKey = `${organizationId ?? ''}/${username}`;
+    const wait = this.#limiter.retryAfterSeconds(limitKey, address);
+    if (wait > 0) {
+      throw new ApiError(429, RESULT.tooManyRequests, `Too many failed sign-ins: try again in ${wait} s.`, {
+        'retry-after': String(wait),
+      });
+    }
+    const candidates = [
+      organizationId === undefined ? undefined : await findUserForLogin(this.#store.db, organizationId, username),
+      await findUserForLogin(this.#store.db, null, username),
+    ];
+    for (const user of candidates) {
+      if (user && (await this.#passwordMatches(user, password))) {
+        this.#limiter.recordSuccess(limitKey);
+        return user;
+      }
+    }
+    this.#limiter.recordFailure(limitKey, address);
+    throw unauthorized();
+  }
+
+  async #basic(value: string, credentials: Credentials): Promise<Principal> {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) throw unauthorized('Malformed Basic credentials: expected base64 of "user:password".');
+    const user = await this.checkPassword(
+      credentials.organizationId,
+      decoded.slice(0, colon),
+      decoded.slice(colon + 1),
+      credentials.address,
+    );
+    return principalOf(user, 'basic');
+  }
+
+  async #bearer(token: string): Promise<Principal> {
+    if (!token.startsWith(TOKEN_PREFIX)) throw unauthorized('Unknown token: issue one with POST /api/auth/tokens.');
+    const userId = await resolveToken(this.#store.db, token);
+    const user = userId === undefined ? undefined : await findUserById(this.#store.db, userId);
+    if (!user) throw unauthorized('The token is unknown, expired or revoked.');
+    return principalOf(user, 'token');
+  }
+
+  async #passwordMatches(user: UsersTable, password: string): Promise<boolean> {
+    const key = sha256(`${user.id}\0${user.password_hash}\0${password}`);
+    const now = Date.now();
+    const until = this.#verified.get(key);
+    if (until !== undefined && until > now) return true;
+    if (!(await verifyPassword(password, user.password_hash))) return false;
+    if (this.#verified.size > 10_000) this.#verified.clear();
+    this.#verified.set(key, now + Authenticator.VERIFIED_TTL_MS);
+    return true;
+  }
+}
+
+function principalOf(user: UsersTable, via: Principal['via']): Principal {
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role as Role,
+    organizationId: user.organization_id,
+    via,
+  };
+}

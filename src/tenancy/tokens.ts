@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { notFound } from '../errors.js';
+import { formatMicros, nowTimestamp } from '../store/clock.js';
+import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { randomSecret, sha256 } from './passwords.js';
+
+/** Personal access tokens start with this, so a leaked one is recognisable in logs and scanners. */
+export const TOKEN_PREFIX = 'ddt_';
+
+export interface TokenView {
+  readonly id: string;
+  readonly name: string;
+  readonly created_at: string;
+  readonly expires_at: string | null;
+  readonly revoked_at: string | null;
+}
+
+/**
+ * Issues a token; the secret is returned once and only its hash is stored. Token issue is allowed
+ * in read-only mode (DESIGN §2), so it runs outside the data gate.
+ */
+export async function issueToken(
+  store: Store,
+  userId: string,
+  name: string,
+  expiresInDays: number | undefined,
+): Promise<TokenView & { token: string }> {
+  const token = TOKEN_PREFIX + randomSecret(30);
+  const now = nowTimestamp();
+  const view: TokenView = {
+    id: randomUUID(),
+    name,
+    created_at: now,
+    expires_at:
+      expiresInDays === undefined ? null : formatMicros(BigInt(Date.now() + expiresInDays * 86_400_000) * 1000n),
+    revoked_at: null,
+  };
+  await store.transaction('shared', (trx) =>
+    trx.insertInto('access_tokens').values({ ...view, user_id: userId, token_hash: sha256(token) }).execute(),
+  );
+  return { ...view, token };
+}
+
+export async function listTokens(db: Kysely<Database>, userId: string): Promise<TokenView[]> {
+  return db
+    .selectFrom('access_tokens')
+    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Revokes one of the user's tokens. Allowed in read-only mode: revoking is a security action. */
+export async function revokeToken(store: Store, userId: string, tokenId: string): Promise<void> {
+  const r = await store.transaction('shared', (trx) =>
+    trx
+      .updateTable('access_tokens')
+      .set({ revoked_at: nowTimestamp() })
+      .where('id', '=', tokenId)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst(),
+  );
+  if (Number(r.numUpdatedRows) === 0) throw notFound(`No active token ${tokenId}.`);
+}
+
+/** The user id a presented token belongs to, if it is valid now. */
+export async function resolveToken(db: Kysely<Database>, token: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('access_tokens')
+    .select(['user_id', 'expires_at'])
+    .where('token_hash', '=', sha256(token))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.expires_at !== null && row.expires_at <= nowTimestamp()) return undefined;
+  return row.user_id;
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { conflict, notFound } from '../errors.js';
+import { nowTimestamp } from '../store/clock.js';
+import type { Database, UsersTable } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { hashPassword, randomSecret } from './passwords.js';
+import type { Role } from './roles.js';
+
+/** A user as the API shows it (never the hash). */
+export interface UserView {
+  readonly id: string;
+  readonly username: string;
+  readonly email: string | null;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly role: Role;
+  readonly organization_id: string | null;
+  readonly enabled: boolean;
+  readonly workspaces: string[];
+  readonly last_update_timestamp: string;
+}
+
+export interface NewUser {
+  readonly organizationId: string | null;
+  readonly username: string;
+  readonly password: string;
+  readonly role: Role;
+  readonly email?: string | null | undefined;
+  readonly firstName?: string | null | undefined;
+  readonly lastName?: string | null | undefined;
+  readonly enabled?: boolean | undefined;
+}
+
+/** Inserts a user; a duplicate name in the same organization (or among administrators) is a 409. */
+export async function insertUser(trx: Transaction<Database>, user: NewUser): Promise<string> {
+  let existing = trx.selectFrom('users').select('id').where('username', '=', user.username);
+  existing =
+    user.organizationId === null
+      ? existing.where('organization_id', 'is', null)
+      : existing.where('organization_id', '=', user.organizationId);
+  if (await existing.executeTakeFirst()) {
+    throw conflict(`User "${user.username}" already exists${user.organizationId ? ` in organization ${user.organizationId}` : ''}.`);
+  }
+  const id = randomUUID();
+  const now = nowTimestamp();
+  await trx
+    .insertInto('users')
+    .values({
+      id,
+      organization_id: user.organizationId,
+      username: user.username,
+      email: user.email ?? null,
+      first_name: user.firstName ?? null,
+      last_name: user.lastName ?? null,
+      password_hash: await hashPassword(user.password),
+      role: user.role,
+      enabled: user.enabled === false ? 0 : 1,
+      created_at: now,
+      last_update_timestamp: now,
+    })
+    .execute();
+  return id;
+}
+
+/** Finds an enabled user by name: in an organization, or among system administrators when `organizationId` is null. */
+export async function findUserForLogin(
+  db: Kysely<Database>,
+  organizationId: string | null,
+  username: string,
+): Promise<UsersTable | undefined> {
+  let q = db.selectFrom('users').selectAll().where('username', '=', username).where('enabled', '=', 1);
+  q = organizationId === null ? q.where('organization_id', 'is', null) : q.where('organization_id', '=', organizationId);
+  return q.executeTakeFirst();
+}
+
+export async function findUserById(db: Kysely<Database>, id: string): Promise<UsersTable | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).where('enabled', '=', 1).executeTakeFirst();
+}
+
+/** The users of an organization with their workspaces. */
+export async function listOrganizationUsers(db: Kysely<Database>, organizationId: string): Promise<UserView[]> {
+  const users = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .orderBy('username')
+    .execute();
+  const members = await db
+    .selectFrom('workspace_members')
+    .select(['user_id', 'workspace_id'])
+    .where('organization_id', '=', organizationId)
+    .execute();
+  return users.map((u) => toView(u, members.filter((m) => m.user_id === u.id).map((m) => m.workspace_id)));
+}
+
+export async function getOrganizationUser(db: Kysely<Database>, organizationId: string, userId: string): Promise<UserView> {
+  const user = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw notFound(`User ${userId} does not exist in organization ${organizationId}.`);
+  const members = await db.selectFrom('workspace_members').select('workspace_id').where('user_id', '=', userId).execute();
+  return toView(user, members.map((m) => m.workspace_id));
+}
+
+/** Replaces a user's workspace memberships; every workspace must exist in the user's organization. */
+export async function setMemberships(
+  trx: Transaction<Database>,
+  organizationId: string,
+  userId: string,
+  workspaceIds: readonly string[],
+): Promise<void> {
+  if (workspaceIds.length > 0) {
+    const found = await trx
+      .selectFrom('workspaces')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .where('id', 'in', [...workspaceIds])
+      .execute();
+    const missing = workspaceIds.filter((w) => !found.some((f) => f.id === w));
+    if (missing.length) throw notFound(`Workspace(s) ${missing.join(', ')} do not exist in organization ${organizationId}.`);
+  }
+  await trx.deleteFrom('workspace_members').where('user_id', '=', userId).execute();
+  for (const workspaceId of new Set(workspaceIds)) {
+    await trx.insertInto('workspace_members').values({ organization_id: organizationId, workspace_id: workspaceId, user_id: userId }).execute();
+  }
+}
+
+/**
+ * Creates the first system administrator when there is none. Returns the generated password when
+ * the operator gave none (to be printed once), else undefined. Runs outside the maintenance gate:
+ * it only ever runs on a store with no administrator.
+ */
+export async function bootstrapAdmin(
+  store: Store,
+  username: string,
+  password: string | undefined,
+): Promise<{ created: boolean; generatedPassword?: string }> {
+  return store.transaction('shared', async (trx) => {
+    const existing = await trx.selectFrom('users').select('id').where('role', '=', 'system_admin').executeTakeFirst();
+    if (existing) return { created: false };
+    const chosen = password ?? randomSecret(12);
+    await insertUser(trx, { organizationId: null, username, password: chosen, role: 'system_admin' });
+    return password === undefined ? { created: true, generatedPassword: chosen } : { created: true };
+  });
+}
+
+function toView(u: UsersTable, workspaces: string[]): UserView {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    firstName: u.first_name,
+    lastName: u.last_name,
+    role: u.role as Role,
+    organization_id: u.organization_id,
+    enabled: u.enabled === 1,
+    workspaces,
+    last_update_timestamp: u.last_update_timestamp,
+  };
+}

@@ -1,0 +1,157 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { badRequest, conflict, notFound } from '../errors.js';
+import { nowTimestamp } from '../store/clock.js';
+import type { Database, WorkspacesTable } from '../store/schema.js';
+import { parseJson } from '../store/store.js';
+import { tenantIdSchema } from './ids.js';
+import type { Principal } from './roles.js';
+
+const informationsSchema = z
+  .object({
+    description: z.string().max(4000).optional(),
+    environments: z.array(z.unknown()).optional(),
+    /** Users (by id or user name) who administer the workspace; they become its members. */
+    workspace_administrators: z.array(z.object({ id: z.string().min(1) }).loose()).optional(),
+  })
+  .strict();
+
+/** The body of `POST /api/{org}/platform/workspaces`, as Exastro clients send it. */
+export const workspaceCreateSchema = z
+  .object({ id: tenantIdSchema, name: z.string().min(1).max(255), informations: informationsSchema.optional() })
+  .strict();
+
+/** The body of `PUT /api/{org}/platform/workspaces/{ws}`. */
+export const workspaceUpdateSchema = z
+  .object({ name: z.string().min(1).max(255).optional(), informations: informationsSchema.optional() })
+  .strict();
+
+export interface WorkspaceView {
+  readonly id: string;
+  readonly organization_id: string;
+  readonly name: string;
+  readonly informations: unknown;
+  readonly create_timestamp: string;
+  readonly last_update_timestamp: string;
+}
+
+/** The workspaces of an organization that `principal` may see. */
+export async function listWorkspaces(db: Kysely<Database>, organizationId: string, principal: Principal): Promise<WorkspaceView[]> {
+  let q = db.selectFrom('workspaces').selectAll('workspaces').where('workspaces.organization_id', '=', organizationId);
+  if (principal.role === 'workspace_member') {
+    q = q
+      .innerJoin('workspace_members as m', (j) =>
+        j.onRef('m.organization_id', '=', 'workspaces.organization_id').onRef('m.workspace_id', '=', 'workspaces.id'),
+      )
+      .where('m.user_id', '=', principal.userId);
+  }
+  return (await q.orderBy('workspaces.id').execute()).map(toView);
+}
+
+export async function getWorkspace(db: Kysely<Database>, organizationId: string, id: string): Promise<WorkspaceView> {
+  const row = await db
+    .selectFrom('workspaces')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Workspace ${id} does not exist in organization ${organizationId}.`);
+  return toView(row);
+}
+
+export async function createWorkspace(
+  trx: Transaction<Database>,
+  organizationId: string,
+  body: z.infer<typeof workspaceCreateSchema>,
+): Promise<WorkspaceView> {
+  if (!(await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst())) {
+    throw notFound(`Organization ${organizationId} does not exist.`);
+  }
+  const exists = await trx
+    .selectFrom('workspaces')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', body.id)
+    .executeTakeFirst();
+  if (exists) throw conflict(`Workspace ${body.id} already exists in organization ${organizationId}.`);
+  const now = nowTimestamp();
+  const row: WorkspacesTable = {
+    organization_id: organizationId,
+    id: body.id,
+    name: body.name,
+    informations: JSON.stringify(body.informations ?? {}),
+    created_at: now,
+    last_update_timestamp: now,
+  };
+  await trx.insertInto('workspaces').values(row).execute();
+  await addAdministrators(trx, organizationId, body.id, body.informations?.workspace_administrators ?? []);
+  return toView(row);
+}
+
+export async function updateWorkspace(
+  trx: Transaction<Database>,
+  organizationId: string,
+  id: string,
+  body: z.infer<typeof workspaceUpdateSchema>,
+): Promise<WorkspaceView> {
+  const current = await getWorkspace(trx, organizationId, id);
+  await trx
+    .updateTable('workspaces')
+    .set({
+      name: body.name ?? current.name,
+      informations: JSON.stringify(body.informations ?? current.informations),
+      last_update_timestamp: nowTimestamp(),
+    })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .execute();
+  await addAdministrators(trx, organizationId, id, body.informations?.workspace_administrators ?? []);
+  return getWorkspace(trx, organizationId, id);
+}
+
+export async function deleteWorkspace(trx: Transaction<Database>, organizationId: string, id: string): Promise<void> {
+  const r = await trx
+    .deleteFrom('workspaces')
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(r.numDeletedRows) === 0) throw notFound(`Workspace ${id} does not exist in organization ${organizationId}.`);
+}
+
+async function addAdministrators(
+  trx: Transaction<Database>,
+  organizationId: string,
+  workspaceId: string,
+  administrators: ReadonlyArray<{ id: string }>,
+): Promise<void> {
+  for (const { id } of administrators) {
+    const user = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('organization_id', '=', organizationId)
+      .where((eb) => eb.or([eb('id', '=', id), eb('username', '=', id)]))
+      .executeTakeFirst();
+    if (!user) throw badRequest(`informations.workspace_administrators: no user "${id}" in organization ${organizationId}.`);
+    const member = await trx
+      .selectFrom('workspace_members')
+      .select('user_id')
+      .where('organization_id', '=', organizationId)
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', user.id)
+      .executeTakeFirst();
+    if (!member) {
+      await trx.insertInto('workspace_members').values({ organization_id: organizationId, workspace_id: workspaceId, user_id: user.id }).execute();
+    }
+  }
+}
+
+function toView(r: WorkspacesTable): WorkspaceView {
+  return {
+    id: r.id,
+    organization_id: r.organization_id,
+    name: r.name,
+    informations: parseJson(r.informations),
+    create_timestamp: r.created_at,
+    last_update_timestamp: r.last_update_timestamp,
+  };
+}
