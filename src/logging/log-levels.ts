@@ -35,14 +35,15 @@ export const logLevelPatchSchema = z
 
 /**
  * Stored per-service log levels, applied to this process's loggers. A change made through one
- * process reaches the others with the `settings` change topic.
+ * process reaches the others with the `settings` change topic. A service nobody set through the
+ * API keeps the level its process was started with (DRYDOCK_LOG_LEVEL) and reads as INFO.
  */
 export class LogLevels {
   readonly #store: Store;
   readonly #loggers = new Map<LogService, Logger[]>();
-  #current: Record<LogService, LogLevelName>;
+  #current: Partial<Record<LogService, LogLevelName>>;
 
-  private constructor(store: Store, current: Record<LogService, LogLevelName>) {
+  private constructor(store: Store, current: Partial<Record<LogService, LogLevelName>>) {
     this.#store = store;
     this.#current = current;
   }
@@ -56,11 +57,13 @@ export class LogLevels {
   /** Makes `logger` follow the level set for `service`. */
   attach(service: LogService, logger: Logger): void {
     this.#loggers.set(service, [...(this.#loggers.get(service) ?? []), logger]);
-    logger.level = LOG_LEVELS[this.#current[service]];
+    const level = this.#current[service];
+    if (level) logger.level = LOG_LEVELS[level];
   }
 
+  /** Every service's level, INFO where none was set. */
   get current(): Readonly<Record<LogService, LogLevelName>> {
-    return this.#current;
+    return Object.fromEntries(LOG_SERVICES.map((s) => [s, this.#current[s] ?? 'INFO'])) as Record<LogService, LogLevelName>;
   }
 
   /** Stores a change inside the caller's (gated) transaction; applied here and elsewhere on commit. */
@@ -80,14 +83,15 @@ export class LogLevels {
   async reload(): Promise<void> {
     this.#current = await readLevels(this.#store);
     for (const [service, loggers] of this.#loggers) {
-      for (const logger of loggers) logger.level = LOG_LEVELS[this.#current[service]];
+      const level = this.#current[service];
+      if (level) for (const logger of loggers) logger.level = LOG_LEVELS[level];
     }
   }
 }
 
-async function readLevels(store: Store): Promise<Record<LogService, LogLevelName>> {
+async function readLevels(store: Store): Promise<Partial<Record<LogService, LogLevelName>>> {
   const rows = await store.db.selectFrom('log_levels').select(['service', 'level']).execute();
-  const out = Object.fromEntries(LOG_SERVICES.map((s) => [s, 'INFO'])) as Record<LogService, LogLevelName>;
+  const out: Partial<Record<LogService, LogLevelName>> = {};
   for (const r of rows) {
     if ((LOG_SERVICES as readonly string[]).includes(r.service) && r.level in LOG_LEVELS) {
       out[r.service as LogService] = r.level as LogLevelName;
