@@ -27,11 +27,21 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...menuRoutes,
 ];
 
+/** Knobs for benchmarks only; no configuration, flag or variable reaches them. */
+export interface BuildOptions {
+  /**
+   * Turns the maintenance guard and the in-transaction gate off, so `npm run bench` can measure
+   * what they cost side by side. Never set in a running system: writes would ignore read-only mode.
+   */
+  readonly benchmarkWithoutMaintenanceGate?: boolean;
+}
+
 /**
  * Builds the HTTP application without listening, so tests drive it with `inject` and `serve`
  * binds it to a port.
  */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise<FastifyInstance> {
+  const gate = !build.benchmarkWithoutMaintenanceGate;
   const app: FastifyInstance = Fastify({
     // pino 10's types are a superset of what Fastify declares; the instance is the same pino.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
@@ -59,8 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(cookie);
   installErrorHandler(app, deps);
-  installGuard(app, deps);
-  registerRoutes(app, deps, API_ROUTES);
+  installGuard(app, deps, gate);
+  registerRoutes(app, deps, API_ROUTES, gate);
 
   const document = buildOpenApi(API_ROUTES, VERSION);
   app.get('/api/openapi.json', { config: { drydock: { access: 'public', writes: 'read' } } }, async () => document);

@@ -30,7 +30,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * The guard keys only on the matched route's declaration. A request that matches no route never
  * reaches a handler (404); a request with an undeclared route is a programming error and is refused.
  */
-export function installGuard(app: FastifyInstance, deps: AppDeps): void {
+export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGuard = true): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     for (const h of METHOD_OVERRIDES) {
@@ -65,7 +65,7 @@ export function installGuard(app: FastifyInstance, deps: AppDeps): void {
       });
     }
     const writes = declaration.writes;
-    if (typeof writes === 'string' && writes !== 'read' && deps.maintenance.refusesWrites()) {
+    if (maintenanceGuard && typeof writes === 'string' && writes !== 'read' && deps.maintenance.refusesWrites()) {
       throw new MaintenanceRefusal(writes, 'guard');
     }
   });

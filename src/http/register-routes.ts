@@ -9,7 +9,12 @@ import type { AnyRoute, RouteContext } from './route.js';
 import { parseOrThrow } from './validation.js';
 
 /** Registers declared routes: validation, the handler context, and the success envelope. */
-export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: readonly AnyRoute[]): void {
+export function registerRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  routes: readonly AnyRoute[],
+  maintenanceGate = true,
+): void {
   for (const spec of routes) {
     app.route({
       method: spec.method,
@@ -40,7 +45,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: read
             if (typeof writes !== 'string' || writes === 'read') {
               throw new IllegalStateError(`${spec.method} ${spec.url} does not declare a write function`);
             }
-            return gatedWrite(deps.store, writes, fn);
+            return maintenanceGate ? gatedWrite(deps.store, writes, fn) : deps.store.transaction('shared', fn);
           },
         };
         const data = await spec.handler(ctx);
