@@ -28,6 +28,7 @@ export class Authenticator {
   readonly #store: Store;
   readonly #limiter: LoginRateLimiter;
   readonly #verified = new Map<string, number>();
+  readonly #verifying = new Map<string, Promise<boolean>>();
   static readonly VERIFIED_TTL_MS = 60_000;
 
   constructor(store: Store, limiter: LoginRateLimiter) {
@@ -117,9 +118,15 @@ export class Authenticator {
     const now = Date.now();
     const until = this.#verified.get(key);
     if (until !== undefined && until > now) return true;
-    if (!(await verifyPassword(password, user.password_hash))) return false;
+    // Single flight: a burst of requests with the same credentials runs scrypt once.
+    let pending = this.#verifying.get(key);
+    if (!pending) {
+      pending = verifyPassword(password, user.password_hash).finally(() => this.#verifying.delete(key));
+      this.#verifying.set(key, pending);
+    }
+    if (!(await pending)) return false;
     if (this.#verified.size > 10_000) this.#verified.clear();
-    this.#verified.set(key, now + Authenticator.VERIFIED_TTL_MS);
+    this.#verified.set(key, Date.now() + Authenticator.VERIFIED_TTL_MS);
     return true;
   }
 }

@@ -24,6 +24,8 @@ export interface CallOptions {
   /** A raw payload (sent as is), for malformed-input tests. */
   readonly payload?: string | Buffer;
   readonly headers?: Record<string, string>;
+  /** The client address the app sees (default 127.0.0.1), for per-address rate-limit tests. */
+  readonly remoteAddress?: string;
 }
 
 export interface CallResult {
@@ -84,7 +86,13 @@ export async function startTestApp(
       payload = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await app.inject({ method: o.method ?? 'GET', url: o.url, headers, ...(payload !== undefined && { payload }) });
+    const res = await app.inject({
+      method: o.method ?? 'GET',
+      url: o.url,
+      headers,
+      ...(payload !== undefined && { payload }),
+      ...(o.remoteAddress !== undefined && { remoteAddress: o.remoteAddress }),
+    });
     let body: unknown;
     try {
       body = JSON.parse(res.body);
@@ -124,7 +132,7 @@ export const SEED = {
  * Two organizations with a workspace each; org1 has a manager and a member of ws1, org2 a manager.
  * ws1 has a menu `servers` (host: string, required and unique; port: integer; enabled: boolean).
  */
-export async function seedTenants(t: TestApp): Promise<void> {
+export async function seedTenants(t: Pick<TestApp, 'call' | 'admin'>): Promise<void> {
   const org = (id: string, manager: string, password: string) =>
     t.admin({
       method: 'POST',
@@ -200,7 +208,7 @@ export const ITA1 = `/api/${SEED.org1}/workspaces/${SEED.ws1}/ita`;
 
 /** Turns the switches through the API, as an operator would. */
 export async function setMaintenance(
-  t: TestApp,
+  t: Pick<TestApp, 'admin'>,
   change: { backyard_execute_stop?: '0' | '1'; data_update_stop?: '0' | '1'; message?: string | null; announced_end?: string | null },
 ): Promise<void> {
   const r = await t.admin({ method: 'PATCH', url: '/api/platform/maintenance-mode-setting', body: change });

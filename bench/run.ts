@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- NAME… ] [--json]`: runs the named benchmarks (default: all) and prints one
+ * aligned table per measurement, or with --json one JSON document with the tables and the raw
+ * measurements. Progress goes to stderr, so stdout is only the result.
+ */
+import os from 'node:os';
+import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
+import { guardOverhead } from './guard-overhead.js';
+import { propagation } from './propagation.js';
+import { closeHttpAgent } from './support/http.js';
+import { renderTable, type BenchContext, type BenchResult, type Benchmark } from './support/report.js';
+
+const BENCHMARKS: readonly Benchmark[] = [guardOverhead, propagation];
+
+function usage(): string {
+  return [
+    'usage: npm run bench -- [NAME…] [--json]',
+    '',
+    'benchmarks:',
+    ...BENCHMARKS.map((b) => `  ${b.name.padEnd(16)} ${b.description}`),
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const json = args.includes('--json');
+  const unknownFlags = args.filter((a) => a.startsWith('-') && a !== '--json');
+  const names = args.filter((a) => !a.startsWith('-'));
+  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknownFlags.length || unknown.length) {
+    process.stderr.write(`unknown: ${[...unknownFlags, ...unknown].join(', ')}\n${usage()}\n`);
+    return 2;
+  }
+  const selected = names.length ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
+
+  let cluster: Promise<PostgresCluster> | undefined;
+  const ctx: BenchContext = {
+    postgresAdminUrl: async () => {
+      cluster ??= startPostgresCluster();
+      return (await cluster).adminUrl;
+    },
+    log: (message) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`),
+  };
+  const stopCluster = async () => {
+    if (!cluster) return;
+    const c = cluster;
+    cluster = undefined;
+    (await c).stop();
+  };
+  process.once('SIGINT', () => {
+    void stopCluster().finally(() => process.exit(130));
+  });
+
+  const results: BenchResult[] = [];
+  const started = Date.now();
+  try {
+    for (const b of selected) {
+      ctx.log(`${b.name}: start`);
+      const t0 = Date.now();
+      const result = await b.run(ctx);
+      ctx.log(`${b.name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      results.push(result);
+      if (!json) {
+        for (const table of result.tables) process.stdout.write(`\n${renderTable(table)}\n`);
+      }
+    }
+  } finally {
+    await stopCluster();
+    closeHttpAgent();
+  }
+  const machine = {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ machine, seconds: (Date.now() - started) / 1000, results }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`\n(node ${machine.node}, ${machine.cpus} cpus, ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
