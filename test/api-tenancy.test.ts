@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from './support/backends.js';
 import {
-
   ITA1,
   SEED,
   basic,
@@ -229,7 +228,7 @@ for (const backend of BACKENDS) {
 
       const asMember = await t.call({ url: base, auth: SEED.member1 });
       assertOk(asMember, 'member lists');
-      assert.deepEqual(asMember.body.data.map((w: { id: string }) => w.id).sort(), [SEED.ws1, 'ws-shared']);
+      assert.deepEqual(asMember.body.data.map((w: { id: string }) => w.id).sort(), [SEED.ws1, 'ws-shared'].sort());
 
       const asManager = await t.call({ url: base, auth: SEED.manager1 });
       const managerIds = asManager.body.data.map((w: { id: string }) => w.id);

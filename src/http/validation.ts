@@ -20,14 +20,17 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: 'bo
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues;
-  if (where === 'body' && issues.some((i) => i.code === 'custom' && i.params?.[EMPTY_BODY])) {
-    throw new ApiError(400, RESULT.emptyBody, `The request body is empty: ${issues[0]?.message ?? 'name something to change'}.`);
-  }
+  // Unknown keys first: a body of only unknown keys also fails an "is it empty?" refinement (the
+  // parsed object has no known key), but the caller's mistake is the unknown key, not an empty body.
   const unknown = issues.flatMap((i) =>
     i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [],
   );
   if (unknown.length > 0) {
     throw new ApiError(400, RESULT.unknownKey, `Unknown key(s) in the ${where}: ${unknown.join(', ')}. Remove them (see /api/docs).`);
+  }
+  const empty = issues.find((i) => i.code === 'custom' && i.params?.[EMPTY_BODY]);
+  if (where === 'body' && empty) {
+    throw new ApiError(400, RESULT.emptyBody, `The request body is empty: ${empty.message}.`);
   }
   const described = issues.map((i) => `${i.path.length ? i.path.join('.') : `(${where})`}: ${i.message}`);
   throw new ApiError(400, RESULT.invalidValue, `Invalid ${where}: ${described.join('; ')}.`);

@@ -1,0 +1,365 @@
+/**
+ * Authentication: Basic auth, personal access tokens, cookie sessions with CSRF protection, the
+ * sign-in rate limit, and sign-in staying open in read-only mode.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BACKENDS } from './support/backends.js';
+import {
+  ADMIN,
+  ITA1,
+  SEED,
+  adminAuth,
+  basic,
+  seedTenants,
+  setMaintenance,
+  startTestApp,
+  type Auth,
+  type CallResult,
+  type TestApp,
+} from './support/app.js';
+
+function assertEnvelope(r: CallResult): void {
+  assert.deepEqual(Object.keys(r.body ?? {}).sort(), ['data', 'message', 'result', 'ts'], r.text);
+  assert.equal(typeof r.body.message, 'string');
+  assert.ok(!Number.isNaN(Date.parse(r.body.ts)), `ts is a time: ${r.body.ts}`);
+}
+
+function assertOk(r: CallResult, what: string): void {
+  assert.equal(r.status, 200, `${what}: ${r.text}`);
+  assert.equal(r.body.result, '000-00000', what);
+}
+
+function assertUnauthorized(r: CallResult, what: string): void {
+  assert.equal(r.status, 401, `${what}: expected 401, got ${r.status} ${r.text}`);
+  assertEnvelope(r);
+  assert.equal(r.body.result, '401-00002', what);
+  assert.equal(r.body.data, null, what);
+}
+
+function assertTooMany(r: CallResult, what: string): void {
+  assert.equal(r.status, 429, `${what}: expected 429, got ${r.status} ${r.text}`);
+  assertEnvelope(r);
+  assert.equal(r.body.result, '429-00001', what);
+  const retryAfter = Number(r.headers['retry-after']);
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 15 * 60, `${what}: Retry-After ${r.headers['retry-after']}`);
+  assert.match(r.body.message, new RegExp(`${retryAfter} s`), 'the message says how long to wait');
+}
+
+/** The session id from a response's Set-Cookie, if it sets one. */
+function sessionCookie(r: CallResult): string | undefined {
+  const header = r.headers['set-cookie'];
+  const all = Array.isArray(header) ? header : header === undefined ? [] : [String(header)];
+  for (const c of all) {
+    const m = /^drydock_session=([^;]*)/.exec(c);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+async function login(
+  t: TestApp,
+  username: string,
+  password: string,
+  organizationId?: string,
+  remoteAddress?: string,
+): Promise<CallResult> {
+  return t.call({
+    method: 'POST',
+    url: '/api/auth/login',
+    body: { ...(organizationId !== undefined && { organization_id: organizationId }), username, password },
+    ...(remoteAddress !== undefined && { remoteAddress }),
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`authentication (${backend})`, () => {
+    let t: TestApp;
+    before(async () => {
+      // Every failed sign-in of this file comes from one address; keep the address limit out of the way.
+      t = await startTestApp(backend, { loginMaxFailuresPerAddress: 1000 });
+      await seedTenants(t);
+    });
+    after(async () => t?.close());
+
+    it('Basic auth with a bad password or an unknown user is 401 401-00002 with the envelope', async () => {
+      const wrong = await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: basic('manager1', 'wrong-password') });
+      assertUnauthorized(wrong, 'wrong password');
+      assert.match(String(wrong.headers['www-authenticate']), /^Basic /, 'a Basic challenge for curl and browsers');
+      assert.ok(!wrong.text.includes('ws1'), 'no data leaks');
+
+      assertUnauthorized(await t.call({ url: '/api/platform/organizations', auth: basic(ADMIN.user, 'wrong') }), 'admin wrong');
+      assertUnauthorized(await t.call({ url: '/api/platform/organizations', auth: basic('nobody', 'whatever1') }), 'unknown user');
+      assertUnauthorized(
+        await t.call({ url: '/api/platform/organizations', headers: { authorization: 'Basic bm9jb2xvbg==' } }),
+        'Basic without a colon',
+      );
+      assertUnauthorized(
+        await t.call({ url: '/api/platform/organizations', headers: { authorization: 'Digest username="admin"' } }),
+        'an unsupported scheme',
+      );
+      // The right password still works right after (the per-user limit is 5 by default).
+      assertOk(await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1 }), 'right password');
+    });
+
+    it('no credentials is 401 on every non-public endpoint', async () => {
+      for (const url of [
+        '/api/platform/organizations',
+        '/api/platform/maintenance-mode-setting',
+        `/api/${SEED.org1}/platform/workspaces`,
+        `${ITA1}/menu/${SEED.menu}/filter/`,
+        '/api/auth/whoami',
+        '/api/auth/tokens',
+      ]) {
+        assertUnauthorized(await t.call({ url }), url);
+      }
+      const write = await t.call({
+        method: 'POST',
+        url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`,
+        body: [{ type: 'Register', parameter: { host: 'anonymous' } }],
+      });
+      assertUnauthorized(write, 'anonymous write');
+      // Public endpoints stay public.
+      assertOk(await t.call({ url: '/api/healthz' }), 'health');
+    });
+
+    it('personal access tokens: shown once, work as Bearer, listed without the secret, revocable', async () => {
+      const issued = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'ci' } });
+      assertOk(issued, 'issue');
+      const { token, id } = issued.body.data;
+      assert.match(token, /^ddt_[A-Za-z0-9_-]{20,}$/);
+      assert.equal(issued.body.data.name, 'ci');
+      assert.equal(issued.body.data.expires_at, null);
+      assert.equal(issued.body.data.revoked_at, null);
+
+      const expiring = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'short', expires_in_days: 30 } });
+      assertOk(expiring, 'issue with expiry');
+      const days = (Date.parse(expiring.body.data.expires_at) - Date.now()) / 86_400_000;
+      assert.ok(days > 29.9 && days <= 30, `expires in 30 days, not ${days}`);
+      assert.notEqual(expiring.body.data.token, token, 'every token is new');
+
+      const bearer: Auth = { bearer: token };
+      const orgs = await t.call({ url: '/api/platform/organizations', auth: bearer });
+      assertOk(orgs, 'Bearer works');
+      assert.ok(orgs.body.data.some((o: { id: string }) => o.id === SEED.org1));
+      const whoami = await t.call({ url: '/api/auth/whoami', auth: bearer });
+      assert.equal(whoami.body.data.username, ADMIN.user);
+      assert.equal(whoami.body.data.via, 'token');
+      // A token needs no CSRF header for writes: it is not sent automatically by browsers.
+      assertOk(
+        await t.call({ method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: bearer, body: { 'ita-api-admin': 'INFO' } }),
+        'write with a token',
+      );
+
+      const list = await t.admin({ url: '/api/auth/tokens' });
+      assertOk(list, 'list');
+      const ids = list.body.data.map((x: { id: string }) => x.id);
+      assert.ok(ids.includes(id) && ids.includes(expiring.body.data.id), String(ids));
+      for (const entry of list.body.data) {
+        assert.deepEqual(Object.keys(entry).sort(), ['created_at', 'expires_at', 'id', 'name', 'revoked_at']);
+      }
+      assert.ok(!list.text.includes(token) && !list.text.includes(expiring.body.data.token), 'the secrets are never listed again');
+
+      // Another user neither sees nor revokes the administrator's tokens.
+      const manager = await login(t, 'manager1', 'manager1-password', SEED.org1);
+      const managerSession: Auth = { session: sessionCookie(manager)!, csrf: manager.body.data.csrf_token };
+      const theirs = await t.call({ url: '/api/auth/tokens', auth: managerSession });
+      assertOk(theirs, 'manager lists');
+      assert.ok(!theirs.body.data.some((x: { id: string }) => x.id === id));
+      const steal = await t.call({ method: 'DELETE', url: `/api/auth/tokens/${id}`, auth: managerSession });
+      assert.equal(steal.status, 404, steal.text);
+      assertOk(await t.call({ url: '/api/auth/whoami', auth: bearer }), 'still valid');
+
+      const revoked = await t.admin({ method: 'DELETE', url: `/api/auth/tokens/${id}` });
+      assertOk(revoked, 'revoke');
+      assertUnauthorized(await t.call({ url: '/api/platform/organizations', auth: bearer }), 'revoked token');
+      assertOk(await t.call({ url: '/api/auth/whoami', auth: { bearer: expiring.body.data.token } }), 'the other token still works');
+      const listed = (await t.admin({ url: '/api/auth/tokens' })).body.data.find((x: { id: string }) => x.id === id);
+      assert.ok(listed.revoked_at, 'the list shows when it was revoked');
+      const again = await t.admin({ method: 'DELETE', url: `/api/auth/tokens/${id}` });
+      assert.equal(again.status, 404, again.text);
+
+      assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { bearer: 'ddt_made-up-token-value' } }), 'made-up token');
+      assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { bearer: 'not-even-a-drydock-token' } }), 'foreign token');
+    });
+
+    it('sessions: sign-in sets the cookie and returns the CSRF token; unsafe calls need X-CSRF-Token', async () => {
+      const bad = await login(t, 'manager1', 'wrong-password', SEED.org1);
+      assertUnauthorized(bad, 'bad sign-in');
+      assert.equal(sessionCookie(bad), undefined, 'a failed sign-in sets no cookie');
+
+      const signedIn = await login(t, 'manager1', 'manager1-password', SEED.org1);
+      assertOk(signedIn, 'sign-in');
+      const cookie = sessionCookie(signedIn);
+      assert.ok(cookie && cookie.length >= 32, 'drydock_session cookie set');
+      const setCookie = String(signedIn.headers['set-cookie']);
+      assert.match(setCookie, /HttpOnly/i);
+      assert.match(setCookie, /SameSite=Strict/i);
+      assert.match(setCookie, /Path=\//);
+      const csrf: string = signedIn.body.data.csrf_token;
+      assert.ok(typeof csrf === 'string' && csrf.length >= 20, 'csrf_token returned');
+      assert.equal(signedIn.body.data.user.username, 'manager1');
+      assert.equal(signedIn.body.data.user.role, 'organization_manager');
+      assert.equal(signedIn.body.data.user.organization_id, SEED.org1);
+      assert.ok(!signedIn.text.includes(cookie), 'the session id is only in the HttpOnly cookie');
+
+      const whoami = await t.call({ url: '/api/auth/whoami', auth: { session: cookie } });
+      assertOk(whoami, 'GET with the cookie, no CSRF needed');
+      assert.equal(whoami.body.data.via, 'session');
+      assert.equal(whoami.body.data.csrf_token, csrf);
+      assertOk(await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: { session: cookie } }), 'GET workspaces');
+
+      // Workspace create.
+      const wsBody = { id: 'ws-csrf', name: 'ws-csrf', informations: { description: '', environments: [], workspace_administrators: [] } };
+      const wsUrl = `/api/${SEED.org1}/platform/workspaces`;
+      const noToken = await t.call({ method: 'POST', url: wsUrl, auth: { session: cookie }, body: wsBody });
+      assert.equal(noToken.status, 403, noToken.text);
+      assertEnvelope(noToken);
+      assert.equal(noToken.body.result, '403-00001');
+      assert.match(noToken.body.message, /x-csrf-token/i);
+      const wrongToken = await t.call({ method: 'POST', url: wsUrl, auth: { session: cookie, csrf: `${csrf}x` }, body: wsBody });
+      assert.equal(wrongToken.status, 403, wrongToken.text);
+      assert.equal(wrongToken.body.result, '403-00001');
+      assert.equal((await t.call({ url: `${wsUrl}/ws-csrf`, auth: SEED.manager1 })).status, 404, 'nothing was created');
+      assertOk(await t.call({ method: 'POST', url: wsUrl, auth: { session: cookie, csrf }, body: wsBody }), 'with the right token');
+      assertOk(await t.call({ url: `${wsUrl}/ws-csrf`, auth: SEED.manager1 }), 'created');
+
+      // Menu maintenance.
+      const recordUrl = `${ITA1}/menu/${SEED.menu}/maintenance/all/`;
+      const register = (host: string) => [{ type: 'Register', parameter: { host } }];
+      assert.equal((await t.call({ method: 'POST', url: recordUrl, auth: { session: cookie }, body: register('csrf-1') })).status, 403);
+      assert.equal(
+        (await t.call({ method: 'POST', url: recordUrl, auth: { session: cookie, csrf: 'guess' }, body: register('csrf-2') })).status,
+        403,
+      );
+      assertOk(await t.call({ method: 'POST', url: recordUrl, auth: { session: cookie, csrf }, body: register('csrf-3') }), 'register');
+      const hosts = (await t.call({ url: `${ITA1}/menu/${SEED.menu}/filter/`, auth: SEED.manager1 })).body.data.map(
+        (r: { parameter: { host: string } }) => r.parameter.host,
+      );
+      assert.ok(hosts.includes('csrf-3'));
+      assert.ok(!hosts.includes('csrf-1') && !hosts.includes('csrf-2'), 'refused writes wrote nothing');
+
+      // Another session's token does not fit this session.
+      const other = await login(t, 'member1', 'member1-password', SEED.org1);
+      const crossed = await t.call({ method: 'DELETE', url: `${wsUrl}/ws-csrf`, auth: { session: cookie, csrf: other.body.data.csrf_token } });
+      assert.equal(crossed.status, 403, crossed.text);
+
+      // Sign-out is an unsafe call too, then the cookie is dead.
+      const logoutNoToken = await t.call({ method: 'POST', url: '/api/auth/logout', auth: { session: cookie } });
+      assert.equal(logoutNoToken.status, 403, logoutNoToken.text);
+      assertOk(await t.call({ url: '/api/auth/whoami', auth: { session: cookie } }), 'still signed in');
+      const logout = await t.call({ method: 'POST', url: '/api/auth/logout', auth: { session: cookie, csrf } });
+      assertOk(logout, 'logout');
+      assert.match(String(logout.headers['set-cookie']), /drydock_session=;/, 'the cookie is cleared');
+      assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { session: cookie } }), 'after logout');
+      assertUnauthorized(await t.call({ url: wsUrl, auth: { session: cookie } }), 'after logout');
+      assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { session: 'forged-session-id' } }), 'forged cookie');
+      assertOk(await t.call({ url: '/api/auth/whoami', auth: { session: sessionCookie(other)! } }), 'other sessions live on');
+
+      // A system administrator signs in without an organization.
+      const admin = await login(t, ADMIN.user, ADMIN.password);
+      assertOk(admin, 'admin sign-in');
+      assert.equal(admin.body.data.user.role, 'system_admin');
+      assert.equal(admin.body.data.user.organization_id, null);
+    });
+
+    it('sign-in, sign-out and token issue keep working in read-only mode', async () => {
+      await setMaintenance(t, { data_update_stop: '1' });
+      try {
+        const signedIn = await login(t, 'manager1', 'manager1-password', SEED.org1);
+        assertOk(signedIn, 'sign-in in read-only mode');
+        const session: Auth = { session: sessionCookie(signedIn)!, csrf: signedIn.body.data.csrf_token };
+        const issued = await t.call({ method: 'POST', url: '/api/auth/tokens', auth: session, body: { name: 'during maintenance' } });
+        assertOk(issued, 'token issue in read-only mode');
+        assertOk(await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: { bearer: issued.body.data.token } }), 'Bearer read');
+        const adminToken = await t.call({ method: 'POST', url: '/api/auth/tokens', auth: adminAuth, body: { name: 'admin ro' } });
+        assertOk(adminToken, 'admin token issue in read-only mode');
+
+        // Read-only mode is really on: a write is refused.
+        const write = await t.call({
+          method: 'POST',
+          url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`,
+          auth: session,
+          body: [{ type: 'Register', parameter: { host: 'ro' } }],
+        });
+        assert.equal(write.status, 503, write.text);
+
+        assertOk(
+          await t.call({ method: 'DELETE', url: `/api/auth/tokens/${issued.body.data.id}`, auth: session }),
+          'revoke in read-only mode',
+        );
+        assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { bearer: issued.body.data.token } }), 'revoked');
+        assertOk(await t.call({ method: 'POST', url: '/api/auth/logout', auth: session }), 'sign-out in read-only mode');
+        assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { session: session.session } }), 'signed out');
+      } finally {
+        await setMaintenance(t, { data_update_stop: '0' });
+      }
+    });
+  });
+
+  describe(`sign-in rate limit (${backend})`, () => {
+    let t: TestApp;
+    const user = (name: string) => basic(name, `${name}-password`);
+    before(async () => {
+      t = await startTestApp(backend, { loginMaxFailuresPerUser: 3, loginMaxFailuresPerAddress: 5 });
+      const r = await t.admin({
+        method: 'POST',
+        url: '/api/platform/organizations',
+        body: {
+          id: 'rl',
+          name: 'rate limit',
+          organization_managers: ['rl-one', 'rl-two', 'rl-three'].map((username) => ({
+            username,
+            credentials: [{ type: 'password', value: `${username}-password`, temporary: false }],
+            enabled: true,
+          })),
+        },
+      });
+      assert.equal(r.status, 200, r.text);
+    });
+    after(async () => t?.close());
+
+    const workspaces = (auth: Auth, remoteAddress: string) => t.call({ url: '/api/rl/platform/workspaces', auth, remoteAddress });
+
+    it('after the allowed failures for a user, even the right password gets 429 with Retry-After', async () => {
+      for (let i = 0; i < 3; i++) {
+        assertUnauthorized(await workspaces(basic('rl-one', `guess-${i}`), '10.0.1.1'), `failure ${i + 1}`);
+      }
+      assertTooMany(await workspaces(user('rl-one'), '10.0.1.1'), 'right password after 3 failures');
+      assertTooMany(await workspaces(user('rl-one'), '10.0.1.2'), 'from another address: the limit is per user');
+      assertTooMany(await login(t, 'rl-one', 'rl-one-password', 'rl', '10.0.1.3'), 'sign-in endpoint');
+      // Other users, even from the same address, are not affected.
+      assertOk(await workspaces(user('rl-two'), '10.0.1.1'), 'another user');
+      assertOk(await t.call({ url: '/api/platform/organizations', auth: adminAuth, remoteAddress: '10.0.1.1' }), 'the administrator');
+    });
+
+    it("a user's failures count wherever the password was checked (any path, the sign-in endpoint)", async () => {
+      // Basic auth under /api/{org}/… falls back to system administrators, so every one of these
+      // calls checks the administrator's password and must count against the same user.
+      const wrong = basic(ADMIN.user, 'wrong-password');
+      assertUnauthorized(await t.call({ url: '/api/platform/organizations', auth: wrong, remoteAddress: '10.0.2.1' }), 'platform');
+      assertUnauthorized(await t.call({ url: '/api/rl/platform/workspaces', auth: wrong, remoteAddress: '10.0.2.2' }), 'org path');
+      assertUnauthorized(await t.call({ url: '/api/made-up-org/platform/workspaces', auth: wrong, remoteAddress: '10.0.2.3' }), 'other org path');
+      assertTooMany(await t.call({ url: '/api/platform/organizations', auth: adminAuth, remoteAddress: '10.0.2.4' }), 'admin locked');
+      assertTooMany(await t.call({ url: '/api/rl/platform/workspaces', auth: adminAuth, remoteAddress: '10.0.2.5' }), 'admin locked via org path');
+      assertTooMany(await login(t, ADMIN.user, ADMIN.password, undefined, '10.0.2.6'), 'admin locked at sign-in');
+    });
+
+    it('after the allowed failures from an address, every sign-in from it gets 429; other addresses are served', async () => {
+      for (let i = 0; i < 5; i++) {
+        // A different (unknown) user each time: only the address limit can trip.
+        assertUnauthorized(await workspaces(basic(`ghost-${i}`, 'guess-password'), '10.0.3.1'), `failure ${i + 1}`);
+      }
+      assertTooMany(await workspaces(user('rl-two'), '10.0.3.1'), 'a valid user from the address');
+      assertTooMany(await login(t, 'rl-two', 'rl-two-password', 'rl', '10.0.3.1'), 'sign-in from the address');
+      assertOk(await workspaces(user('rl-two'), '10.0.3.2'), 'the same user from another address');
+    });
+
+    it("a successful sign-in clears the user's failures", async () => {
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 2; i++) assertUnauthorized(await workspaces(basic('rl-three', 'guess-password'), `10.0.4.${round}`), 'failure');
+        assertOk(await workspaces(user('rl-three'), `10.0.4.${round}`), `round ${round}: 2 failures then the right password`);
+      }
+    });
+  });
+}
