@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { ADMIN, ITA1, SEED } from '../test/support/app.js';
 import { createDatabase, type Backend } from './support/databases.js';
-import { basicAuth, request, type HttpResult } from './support/http.js';
+import { request, type HttpResult } from './support/http.js';
 import { fmt, type BenchContext, type Benchmark, type Table } from './support/report.js';
 import { seedOverHttp } from './support/seed.js';
 import { startServe } from './support/serve.js';
@@ -48,9 +48,18 @@ interface Measured {
   readonly toggles: Toggle[];
 }
 
-async function issueToken(url: string, authorization: string, name: string): Promise<string> {
-  const r = await request(url, { method: 'POST', path: '/api/auth/tokens', authorization, body: { name } });
-  if (r.status !== 200) throw new Error(`token for ${name}: ${r.status} ${r.text}`);
+/** A personal access token, issued through a console session (organization users have no Basic-auth path here). */
+async function issueToken(url: string, user: { organization_id?: string; username: string; password: string }, name: string): Promise<string> {
+  const login = await request(url, { method: 'POST', path: '/api/auth/login', body: user });
+  if (login.status !== 200) throw new Error(`sign-in of ${user.username}: ${login.status} ${login.text}`);
+  const cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+  const r = await request(url, {
+    method: 'POST',
+    path: '/api/auth/tokens',
+    headers: { cookie, 'x-csrf-token': login.body.data.csrf_token as string },
+    body: { name },
+  });
+  if (r.status !== 200) throw new Error(`token for ${user.username}: ${r.status} ${r.text}`);
   return `Bearer ${r.body.data.token as string}`;
 }
 
@@ -66,8 +75,12 @@ async function measure(ctx: BenchContext, backend: Backend): Promise<Measured> {
     await seedOverHttp(a.url);
     // Bearer tokens: Basic auth would re-run scrypt whenever its one-minute cache expires, and
     // that stall would land in a sample.
-    const admin = await issueToken(a.url, basicAuth(ADMIN.user, ADMIN.password), 'bench-admin');
-    const writer = await issueToken(b.url, basicAuth('manager1', 'manager1-password'), 'bench-writer');
+    const admin = await issueToken(a.url, { username: ADMIN.user, password: ADMIN.password }, 'bench-admin');
+    const writer = await issueToken(
+      b.url,
+      { organization_id: SEED.org1, username: 'manager1', password: 'manager1-password' },
+      'bench-writer',
+    );
     let n = 0;
     const write = (): Promise<HttpResult> =>
       request(b.url, {

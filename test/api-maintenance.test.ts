@@ -301,9 +301,18 @@ for (const backend of BACKENDS) {
       }
       const admin = await t.admin({ url: ORG_SETTING });
       assert.equal(admin.status, 200, admin.text);
-      const other = await t.call({ url: `/api/${SEED.org2}/platform/maintenance-mode-setting`, auth: SEED.member1 });
-      assert.equal(other.status, 403, other.text);
-      assertEnvelope(other, '403-00001');
+      // Another organization's view: 403 for a signed-in user of org1. (With Basic auth the path's
+      // organization picks the user namespace, so org1's password is simply unknown there: 401.)
+      const { session, bearer } = await signIn(SEED.org1, 'member1', 'member1-password');
+      for (const auth of [session, bearer]) {
+        const other = await t.call({ url: `/api/${SEED.org2}/platform/maintenance-mode-setting`, auth });
+        assert.equal(other.status, 403, other.text);
+        assertEnvelope(other, '403-00001');
+        const own = await t.call({ url: ORG_SETTING, auth });
+        assert.equal(own.status, 200, own.text);
+      }
+      const otherBasic = await t.call({ url: `/api/${SEED.org2}/platform/maintenance-mode-setting`, auth: SEED.member1 });
+      assert.equal(otherBasic.status, 401, otherBasic.text);
       const noAuth = await t.call({ url: ORG_SETTING });
       assert.equal(noAuth.status, 401, noAuth.text);
     });

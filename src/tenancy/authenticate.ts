@@ -71,24 +71,30 @@ export class Authenticator {
     password: string,
     address: string,
   ): Promise<UsersTable> {
-    const limitKey = `${organizationId ?? ''}/${username}`;
-    const wait = this.#limiter.retryAfterSeconds(limitKey, address);
+    // Every account whose password this attempt checks: the organization's user (when the path or
+    // body names an organization) and the system administrator of that name (the fallback). A
+    // failure counts against each, so the administrator's limit cannot be dodged by varying the
+    // organization in the path.
+    const adminKey = `/${username}`;
+    const orgKey = organizationId === undefined ? undefined : `${organizationId}/${username}`;
+    const limitKeys = orgKey === undefined ? [adminKey] : [orgKey, adminKey];
+    const wait = this.#limiter.retryAfterSeconds(limitKeys, address);
     if (wait > 0) {
       throw new ApiError(429, RESULT.tooManyRequests, `Too many failed sign-ins: try again in ${wait} s.`, {
         'retry-after': String(wait),
       });
     }
-    const candidates = [
-      organizationId === undefined ? undefined : await findUserForLogin(this.#store.db, organizationId, username),
-      await findUserForLogin(this.#store.db, null, username),
+    const candidates: ReadonlyArray<readonly [string, UsersTable | undefined]> = [
+      ...(orgKey === undefined ? [] : [[orgKey, await findUserForLogin(this.#store.db, organizationId!, username)] as const]),
+      [adminKey, await findUserForLogin(this.#store.db, null, username)],
     ];
-    for (const user of candidates) {
+    for (const [key, user] of candidates) {
       if (user && (await this.#passwordMatches(user, password))) {
-        this.#limiter.recordSuccess(limitKey);
+        this.#limiter.recordSuccess(key);
         return user;
       }
     }
-    this.#limiter.recordFailure(limitKey, address);
+    this.#limiter.recordFailure(limitKeys, address);
     throw unauthorized();
   }
 

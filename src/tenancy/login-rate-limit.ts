@@ -17,19 +17,23 @@ export class LoginRateLimiter {
     this.#now = now;
   }
 
-  /** Seconds until the caller may try again, or 0 when it may try now. */
-  retryAfterSeconds(user: string, address: string): number {
+  /**
+   * Seconds until the caller may try again, or 0 when it may try now. `users` names every account
+   * whose password the attempt would check: it is refused when any of them is locked.
+   */
+  retryAfterSeconds(users: string | readonly string[], address: string): number {
     const now = this.#now();
     const waits = [
-      this.#wait(`u:${user}`, this.#limits.maxFailuresPerUser, now),
+      ...userKeys(users).map((key) => this.#wait(key, this.#limits.maxFailuresPerUser, now)),
       this.#wait(`a:${address}`, this.#limits.maxFailuresPerAddress, now),
     ];
     return Math.max(...waits);
   }
 
-  recordFailure(user: string, address: string): void {
+  /** Counts one failure against each account in `users` and once against the address. */
+  recordFailure(users: string | readonly string[], address: string): void {
     const now = this.#now();
-    for (const key of [`u:${user}`, `a:${address}`]) {
+    for (const key of [...userKeys(users), `a:${address}`]) {
       const list = this.#recent(key, now);
       list.push(now);
       this.#failures.set(key, list);
@@ -58,4 +62,8 @@ export class LoginRateLimiter {
       if (!list.some((t) => t > now - this.#limits.windowMs)) this.#failures.delete(key);
     }
   }
+}
+
+function userKeys(users: string | readonly string[]): string[] {
+  return [...new Set(typeof users === 'string' ? [users] : users)].map((u) => `u:${u}`);
 }

@@ -5,6 +5,7 @@ import { nowTimestamp } from '../store/clock.js';
 import type { Database, OrganizationsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { passwordSchema, tenantIdSchema, usernameSchema } from './ids.js';
+import { hashPassword } from './passwords.js';
 import { insertUser } from './users.js';
 
 /** An organization manager as Exastro's organization-create body carries it (Keycloak's user shape). */
@@ -66,10 +67,18 @@ export async function getOrganization(db: Kysely<Database>, id: string): Promise
   return toView(row);
 }
 
+/** Hashes the managers' passwords, in order; done before the write transaction (scrypt is slow). */
+export async function hashManagerPasswords(body: z.infer<typeof organizationCreateSchema>): Promise<string[]> {
+  return Promise.all(
+    (body.organization_managers ?? []).map((m) => hashPassword(m.credentials.find((c) => c.type === 'password')!.value)),
+  );
+}
+
 /** Creates an organization and its managers, who become its first users. */
 export async function createOrganization(
   trx: Transaction<Database>,
   body: z.infer<typeof organizationCreateSchema>,
+  managerPasswordHashes: readonly string[],
 ): Promise<OrganizationView> {
   if (await trx.selectFrom('organizations').select('id').where('id', '=', body.id).executeTakeFirst()) {
     throw conflict(`Organization ${body.id} already exists.`);
@@ -85,12 +94,11 @@ export async function createOrganization(
     last_update_timestamp: now,
   };
   await trx.insertInto('organizations').values(row).execute();
-  for (const m of body.organization_managers ?? []) {
-    const password = m.credentials.find((c) => c.type === 'password');
+  for (const [i, m] of (body.organization_managers ?? []).entries()) {
     await insertUser(trx, {
       organizationId: body.id,
       username: m.username,
-      password: password!.value,
+      passwordHash: managerPasswordHashes[i]!,
       role: 'organization_manager',
       email: m.email,
       firstName: m.firstName,

@@ -21,10 +21,14 @@ export interface UserView {
   readonly last_update_timestamp: string;
 }
 
+/**
+ * A user to insert. The password arrives already hashed: scrypt takes ~100 ms and must not run
+ * inside a write transaction, where it would hold the writer lock (SQLite) or the gate lock.
+ */
 export interface NewUser {
   readonly organizationId: string | null;
   readonly username: string;
-  readonly password: string;
+  readonly passwordHash: string;
   readonly role: Role;
   readonly email?: string | null | undefined;
   readonly firstName?: string | null | undefined;
@@ -53,7 +57,7 @@ export async function insertUser(trx: Transaction<Database>, user: NewUser): Pro
       email: user.email ?? null,
       first_name: user.firstName ?? null,
       last_name: user.lastName ?? null,
-      password_hash: await hashPassword(user.password),
+      password_hash: user.passwordHash,
       role: user.role,
       enabled: user.enabled === false ? 0 : 1,
       created_at: now,
@@ -139,11 +143,17 @@ export async function bootstrapAdmin(
   username: string,
   password: string | undefined,
 ): Promise<{ created: boolean; generatedPassword?: string }> {
+  const hasAdmin = async () =>
+    (await store.db.selectFrom('users').select('id').where('role', '=', 'system_admin').executeTakeFirst()) !== undefined;
+  if (await hasAdmin()) return { created: false };
+  const chosen = password ?? randomSecret(12);
+  const passwordHash = await hashPassword(chosen);
   return store.transaction('shared', async (trx) => {
-    const existing = await trx.selectFrom('users').select('id').where('role', '=', 'system_admin').executeTakeFirst();
-    if (existing) return { created: false };
-    const chosen = password ?? randomSecret(12);
-    await insertUser(trx, { organizationId: null, username, password: chosen, role: 'system_admin' });
+    // Another process may have created it while we hashed.
+    if (await trx.selectFrom('users').select('id').where('role', '=', 'system_admin').executeTakeFirst()) {
+      return { created: false };
+    }
+    await insertUser(trx, { organizationId: null, username, passwordHash, role: 'system_admin' });
     return password === undefined ? { created: true, generatedPassword: chosen } : { created: true };
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   createOrganization,
+  hashManagerPasswords,
   deleteOrganization,
   getOrganization,
   listOrganizations,
@@ -9,6 +10,7 @@ import {
   updateOrganization,
 } from '../../tenancy/organizations.js';
 import { passwordSchema, tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
+import { hashPassword } from '../../tenancy/passwords.js';
 import { getOrganizationUser, insertUser, listOrganizationUsers, setMemberships } from '../../tenancy/users.js';
 import {
   createWorkspace,
@@ -61,7 +63,10 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'organization_create',
     body: organizationCreateSchema,
-    handler: async (ctx) => ctx.write((trx) => createOrganization(trx, ctx.body)),
+    handler: async (ctx) => {
+      const hashes = await hashManagerPasswords(ctx.body);
+      return ctx.write((trx) => createOrganization(trx, ctx.body, hashes));
+    },
   }),
   defineRoute({
     method: 'GET',
@@ -171,8 +176,9 @@ export const platformRoutes: AnyRoute[] = [
     body: userCreateSchema,
     handler: async (ctx) => {
       const org = ctx.params.organization_id;
+      const passwordHash = await hashPassword(ctx.body.password);
       return ctx.write(async (trx) => {
-        const id = await insertUser(trx, { ...ctx.body, organizationId: org });
+        const id = await insertUser(trx, { ...ctx.body, passwordHash, organizationId: org });
         await setMemberships(trx, org, id, ctx.body.workspaces ?? []);
         return getOrganizationUser(trx, org, id);
       });
