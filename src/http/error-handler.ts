@@ -43,6 +43,13 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, d
     default:
       break;
   }
+  if (deps.store.isUnavailableError(err)) {
+    request.log.warn({ err }, 'store unavailable');
+    return reply
+      .code(503)
+      .header('retry-after', '5')
+      .send(failure(RESULT.unavailable, 'The store is unavailable right now; nothing was changed. Retry shortly.'));
+  }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return reply.code(fe.statusCode).send(failure(`${fe.statusCode}-00001`, fe.message ?? 'Bad request.'));
   }

@@ -59,6 +59,13 @@ export interface Store {
   /** The schema version recorded in the store (0 for an empty store). */
   schemaVersion(): Promise<number>;
 
+  /**
+   * Whether an error means the store could not be reached or was too busy (connection refused or
+   * cut, server shutting down, SQLite writer lock held past the busy timeout). The HTTP layer answers
+   * those with 503 and Retry-After instead of 500: nothing was written, the caller may retry.
+   */
+  isUnavailableError(err: unknown): boolean;
+
   /** Closes connections and stops the change feed. */
   close(): Promise<void>;
 }

@@ -102,6 +102,9 @@ export const maintenanceRoutes: AnyRoute[] = [
     access: 'organization',
     writes: 'read',
     params: orgParams,
-    handler: async ({ deps }) => view(await readMaintenance(deps.store.db)),
+    handler: async ({ deps }) => {
+      const { backyard_execute_stop, data_update_stop, message, announced_end } = view(await readMaintenance(deps.store.db));
+      return { backyard_execute_stop, data_update_stop, message, announced_end };
+    },
   }),
 ];

@@ -89,6 +89,16 @@ class PostgresStore implements Store {
     return postgresSchemaVersion(this.#pool);
   }
 
+  isUnavailableError(err: unknown): boolean {
+    const e = err as { code?: unknown; message?: unknown } | null;
+    const code = typeof e?.code === 'string' ? e.code : '';
+    // Class 08: connection exceptions; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+    if (code.startsWith('08') || ['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) {
+      return true;
+    }
+    return typeof e?.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(e.message);
+  }
+
   async close(): Promise<void> {
     await this.#feed.close();
     await this.db.destroy();

@@ -113,6 +113,11 @@ class SqliteStore implements Store {
     return (this.#raw.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
   }
 
+  isUnavailableError(err: unknown): boolean {
+    const code = (err as { code?: unknown } | null)?.code;
+    return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  }
+
   async close(): Promise<void> {
     if (this.#poller) clearInterval(this.#poller);
     this.#watcher?.close();
