@@ -308,7 +308,7 @@ for (const backend of BACKENDS) {
         body: {
           id: 'rl',
           name: 'rate limit',
-          organization_managers: ['rl-one', 'rl-two', 'rl-three'].map((username) => ({
+          organization_managers: ['rl-one', 'rl-two', 'rl-three', 'rl-four', 'rl-five', 'rl-six', 'rl-seven', 'rl-eight', 'rl-nine', 'rl-ten'].map((username) => ({
             username,
             credentials: [{ type: 'password', value: `${username}-password`, temporary: false }],
             enabled: true,
@@ -341,8 +341,23 @@ for (const backend of BACKENDS) {
       assertUnauthorized(await t.call({ url: '/api/rl/platform/workspaces', auth: wrong, remoteAddress: '10.0.2.2' }), 'org path');
       assertUnauthorized(await t.call({ url: '/api/made-up-org/platform/workspaces', auth: wrong, remoteAddress: '10.0.2.3' }), 'other org path');
       assertTooMany(await t.call({ url: '/api/platform/organizations', auth: adminAuth, remoteAddress: '10.0.2.4' }), 'admin locked');
-      assertTooMany(await t.call({ url: '/api/rl/platform/workspaces', auth: adminAuth, remoteAddress: '10.0.2.5' }), 'admin locked via org path');
-      assertTooMany(await login(t, ADMIN.user, ADMIN.password, undefined, '10.0.2.6'), 'admin locked at sign-in');
+      assertTooMany(await login(t, ADMIN.user, ADMIN.password, undefined, '10.0.2.5'), 'admin locked at sign-in');
+      // Under an organization's path the locked administrator's password is not even checked.
+      const viaOrg = await t.call({ url: '/api/rl/platform/workspaces', auth: adminAuth, remoteAddress: '10.0.2.6' });
+      assertUnauthorized(viaOrg, 'admin locked, via an organization path');
+      // An organization user whose name matches a locked fallback is not affected by that lock.
+      const created = await t.call({
+        method: 'POST',
+        url: '/api/rl/platform/users',
+        auth: user('rl-two'),
+        remoteAddress: '10.0.2.7',
+        body: { username: ADMIN.user, password: 'rl-admin-password', role: 'workspace_member' },
+      });
+      assertOk(created, 'an organization user named like the administrator');
+      assertOk(
+        await t.call({ url: '/api/rl/platform/workspaces', auth: basic(ADMIN.user, 'rl-admin-password'), remoteAddress: '10.0.2.8' }),
+        'org user "admin" signs in while the system administrator is locked',
+      );
     });
 
     it('after the allowed failures from an address, every sign-in from it gets 429; other addresses are served', async () => {
@@ -355,11 +370,65 @@ for (const backend of BACKENDS) {
       assertOk(await workspaces(user('rl-two'), '10.0.3.2'), 'the same user from another address');
     });
 
+    it('a burst of concurrent guesses checks no more passwords than the limit allows', async () => {
+      const guesses = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => workspaces(basic('rl-burst', `guess-${i}`), `10.0.5.${i}`)),
+      );
+      const statuses = guesses.map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 401).length, 3, `3 checked, the rest refused unchecked: ${statuses}`);
+      for (const r of guesses.filter((x) => x.status !== 401)) assertTooMany(r, 'concurrent guess over the limit');
+    });
+
+    it('a burst of concurrent calls with the right password all succeed, even on a cold cache', async () => {
+      // rl-four has never signed in: every call of the burst arrives before any scrypt check ends.
+      const burst = await Promise.all(Array.from({ length: 12 }, () => workspaces(user('rl-four'), '10.0.6.1')));
+      assert.deepEqual(
+        burst.map((r) => r.status),
+        Array(12).fill(200),
+      );
+      // More signed-in users calling at once from one address than its failure limit (5): a
+      // success is not a failure, and credentials verified recently are not even counted in flight.
+      const names = ['rl-five', 'rl-six', 'rl-seven', 'rl-eight', 'rl-nine', 'rl-ten'];
+      for (const name of names) assertOk(await workspaces(user(name), '10.0.6.2'), `${name} signs in`);
+      for (let round = 0; round < 3; round++) {
+        const others = await Promise.all(names.map((name) => workspaces(user(name), '10.0.6.2')));
+        assert.deepEqual(
+          others.map((r) => r.status),
+          Array(names.length).fill(200),
+        );
+      }
+      assertOk(await workspaces(user('rl-two'), '10.0.6.2'), 'the address was not charged for successes');
+    });
+
     it("a successful sign-in clears the user's failures", async () => {
       for (let round = 0; round < 3; round++) {
         for (let i = 0; i < 2; i++) assertUnauthorized(await workspaces(basic('rl-three', 'guess-password'), `10.0.4.${round}`), 'failure');
         assertOk(await workspaces(user('rl-three'), `10.0.4.${round}`), `round ${round}: 2 failures then the right password`);
       }
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`Basic auth with an explicit organization (${backend})`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(backend);
+      await seedTenants(t);
+    });
+    after(async () => t?.close());
+
+    it('organization/user works where the path names no organization, and is a known user elsewhere (403)', async () => {
+      const qualified = basic(`${SEED.org1}/manager1`, 'manager1-password');
+      const token = await t.call({ method: 'POST', url: '/api/auth/tokens', auth: qualified, body: { name: 'ci' } });
+      assert.equal(token.status, 200, token.text);
+      const platform = await t.call({ url: '/api/platform/maintenance-mode-setting', auth: qualified });
+      assert.equal(platform.status, 403);
+      assert.equal(platform.body.result, '403-00001');
+      const other = await t.call({ url: `/api/${SEED.org2}/platform/workspaces`, auth: qualified });
+      assert.equal(other.status, 403);
+      const wrong = await t.call({ url: '/api/auth/whoami', auth: basic(`${SEED.org1}/manager1`, 'wrong-password') });
+      assert.equal(wrong.status, 401);
     });
   });
 }

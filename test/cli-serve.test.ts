@@ -45,6 +45,6 @@ describe('drydock serve', () => {
     const p = startServe({ DRYDOCK_PORT: 'not-a-port' }).catch((err: Error) => err);
     const err = await p;
     assert.ok(err instanceof Error);
-    assert.match(err.message, /port/);
+    assert.match(err.message, /DRYDOCK_PORT/);
   });
 });

@@ -4,11 +4,23 @@
  * command, never a skip.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { startPostgresCluster } from './support/postgres-cluster.js';
 
+/** Every `*.test.ts` below `dir` (Node 20's test runner does not expand globs itself). */
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' ? [] : testFiles(full);
+    return e.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+const named = process.argv.slice(2);
+const files = named.length > 0 ? named : [...testFiles('src'), ...testFiles('test')].sort();
+if (files.length === 0) throw new Error('no test files found');
 const cluster = await startPostgresCluster();
-const patterns = process.argv.slice(2);
-const files = patterns.length > 0 ? patterns : ['src/**/*.test.ts', 'test/**/*.test.ts'];
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { defaults } from './defaults.js';
-import { configFileFromEnv, configureFromEnv } from './from-env.js';
+import { ENVIRONMENT_VARIABLES, configFileFromEnv, configureFromEnv } from './from-env.js';
 import { optionsSchema, type CompiledOptions, type DatabaseLocation, type Options } from './options.js';
+
+const VARIABLE_OF_OPTION = new Map<string, string>(Object.entries(ENVIRONMENT_VARIABLES).map(([variable, option]) => [option, variable]));
 
 /** The sources options come from, lowest precedence first: file, environment, flags. */
 export interface OptionSources {
@@ -26,7 +28,10 @@ export function loadOptions(sources: OptionSources = {}): CompiledOptions {
   for (const [where, layer] of layers) {
     const parsed = optionsSchema.safeParse(layer);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      // In the environment, name the variable the operator set, not the option it maps to.
+      const name = (at: PropertyKey[]) =>
+        (where === 'environment' && VARIABLE_OF_OPTION.get(String(at[0]))) || at.map(String).join('.') || '(root)';
+      const problems = parsed.error.issues.map((i) => `${name(i.path)}: ${i.message}`);
       throw new ConfigError(`Invalid configuration in ${where}: ${problems.join('; ')}`);
     }
     merged = { ...merged, ...parsed.data };

@@ -12,7 +12,7 @@ export const optionsSchema = z
     /** A SQLite file path (or `sqlite:` URL) or a `postgres://` URL. */
     databaseUrl: z.string().min(1),
     adminUser: z.string().min(1).max(128),
-    adminPassword: z.string().min(8, 'DRYDOCK_ADMIN_PASSWORD must be at least 8 characters'),
+    adminPassword: z.string().min(8, 'must be at least 8 characters'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** Retry-After sent with maintenance refusals when no end time is announced. */
     retryAfterSeconds: z.coerce.number().int().min(1),

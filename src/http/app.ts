@@ -53,8 +53,10 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
   });
 
   // JSON bodies: an empty body is "no body" (real clients send GET with Content-Type: application/json
-  // and nothing else), and malformed JSON is a 400 with the envelope.
-  app.removeContentTypeParser(['application/json']);
+  // and nothing else), and malformed JSON is a 400 with the envelope. JSON is the only body the API
+  // takes: Fastify's default text/plain parser is removed so such a body is a 415, not a string
+  // that then fails validation with a misleading 400.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   for (const type of ['application/json', /^application\/[a-z.+-]*\+json$/]) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
       const text = String(body);

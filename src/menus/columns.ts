@@ -45,7 +45,9 @@ export function coerceValue(column: Column, raw: unknown): { ok: true; value: Va
     }
     case 'integer':
     case 'number': {
-      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      // Strings must be written in decimal: Number() alone would also take "0x10", "0b11" or "0o7".
+      const decimal = column.type === 'integer' ? INTEGER_TEXT : NUMBER_TEXT;
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && decimal.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isFinite(n)) return { ok: false, error: `must be a${column.type === 'integer' ? 'n integer' : ' number'}` };
       if (column.type === 'integer' && !Number.isSafeInteger(n)) return { ok: false, error: 'must be an integer' };
       return { ok: true, value: n };
@@ -75,6 +77,9 @@ export function coerceValue(column: Column, raw: unknown): { ok: true; value: Va
     }
   }
 }
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function validDate(y: string, m: string, d: string): boolean {
   const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));

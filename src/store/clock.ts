@@ -35,13 +35,19 @@ export function normalizeTimestamp(text: string): string | undefined {
   );
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;
-  const base = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(base)) return undefined;
+  const fields = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const base = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5]);
+  // Date.UTC rolls over (Feb 30 → Mar 2, hour 25 → the next day): refuse instead of guessing.
+  const back = new Date(base);
+  const roundTrip = [back.getUTCFullYear(), back.getUTCMonth() + 1, back.getUTCDate(), back.getUTCHours(), back.getUTCMinutes(), back.getUTCSeconds()];
+  if (Number.isNaN(base) || roundTrip.some((v, i) => v !== fields[i])) return undefined;
   let offsetMinutes = 0;
   if (zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
+    const [hours, minutes] = [Number(digits.slice(0, 2)), Number(digits.slice(2, 4) || '0')];
+    if (hours > 23 || minutes > 59) return undefined;
+    offsetMinutes = sign * (hours * 60 + minutes);
   }
   const micros = BigInt(base - offsetMinutes * 60_000) * 1000n + BigInt(frac.padEnd(6, '0'));
   return formatMicros(micros);

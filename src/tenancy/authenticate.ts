@@ -29,6 +29,7 @@ export class Authenticator {
   readonly #limiter: LoginRateLimiter;
   readonly #verified = new Map<string, number>();
   readonly #verifying = new Map<string, Promise<boolean>>();
+  readonly #attempts = new Map<string, Promise<UsersTable>>();
   static readonly VERIFIED_TTL_MS = 60_000;
 
   constructor(store: Store, limiter: LoginRateLimiter) {
@@ -71,30 +72,57 @@ export class Authenticator {
     password: string,
     address: string,
   ): Promise<UsersTable> {
-    // Every account whose password this attempt checks: the organization's user (when the path or
-    // body names an organization) and the system administrator of that name (the fallback). A
-    // failure counts against each, so the administrator's limit cannot be dodged by varying the
-    // organization in the path.
-    const adminKey = `/${username}`;
-    const orgKey = organizationId === undefined ? undefined : `${organizationId}/${username}`;
-    const limitKeys = orgKey === undefined ? [adminKey] : [orgKey, adminKey];
-    const wait = this.#limiter.retryAfterSeconds(limitKeys, address);
-    if (wait > 0) {
-      throw new ApiError(429, RESULT.tooManyRequests, `Too many failed sign-ins: try again in ${wait} s.`, {
-        'retry-after': String(wait),
-      });
+    // Concurrent attempts with the same credentials (a client's burst of Basic-auth calls) are one
+    // attempt: checked once, counted once.
+    const flight = sha256(`${organizationId ?? ''}\0${username}\0${password}`);
+    let pending = this.#attempts.get(flight);
+    if (!pending) {
+      pending = this.#checkPassword(organizationId, username, password, address).finally(() => this.#attempts.delete(flight));
+      this.#attempts.set(flight, pending);
     }
-    const candidates: ReadonlyArray<readonly [string, UsersTable | undefined]> = [
-      ...(orgKey === undefined ? [] : [[orgKey, await findUserForLogin(this.#store.db, organizationId!, username)] as const]),
-      [adminKey, await findUserForLogin(this.#store.db, null, username)],
+    return pending;
+  }
+
+  async #checkPassword(
+    organizationId: string | undefined,
+    username: string,
+    password: string,
+    address: string,
+  ): Promise<UsersTable> {
+    // The accounts this attempt may check: the organization's user (when the path or body names an
+    // organization), then the system administrator of that name (the fallback). Each has its own
+    // per-user limit whatever path reached it, so the administrator's limit cannot be dodged by
+    // varying the organization in the path.
+    const candidates: ReadonlyArray<readonly [string, string | null]> = [
+      ...(organizationId === undefined ? [] : [[`${organizationId}/${username}`, organizationId] as const]),
+      [`/${username}`, null],
     ];
-    for (const [key, user] of candidates) {
-      if (user && (await this.#passwordMatches(user, password))) {
-        this.#limiter.recordSuccess(key);
-        return user;
+    const reservations: Array<() => void> = [];
+    // A locked first account refuses the attempt (429); a locked fallback is just not checked.
+    const locked = (key: string, index: number): boolean => {
+      const wait = this.#limiter.retryAfterSeconds(key, address);
+      if (wait > 0 && index === 0) {
+        throw new ApiError(429, RESULT.tooManyRequests, `Too many failed sign-ins: try again in ${wait} s.`, {
+          'retry-after': String(wait),
+        });
       }
+      return wait > 0;
+    };
+    for (const [index, [key, org]] of candidates.entries()) {
+      if (locked(key, index)) continue;
+      const user = await findUserForLogin(this.#store.db, org, username);
+      if (!(user && this.#recentlyVerified(user, password))) {
+        // Checked again after the await and counted as failed before the slow check, in one
+        // synchronous step: concurrent guesses see each other, so a burst cannot check more
+        // passwords than the limit allows. A success takes it back.
+        if (locked(key, index)) continue;
+        reservations.push(this.#limiter.reserve(key, reservations.length === 0 ? address : undefined));
+        if (!(user && (await this.#passwordMatches(user, password)))) continue;
+      }
+      for (const takeBack of reservations) takeBack();
+      this.#limiter.recordSuccess(key);
+      return user;
     }
-    this.#limiter.recordFailure(limitKeys, address);
     throw unauthorized();
   }
 
@@ -102,12 +130,14 @@ export class Authenticator {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) throw unauthorized('Malformed Basic credentials: expected base64 of "user:password".');
-    const user = await this.checkPassword(
-      credentials.organizationId,
-      decoded.slice(0, colon),
-      decoded.slice(colon + 1),
-      credentials.address,
-    );
+    // `organization/user` names the organization explicitly (user names cannot contain "/"): how an
+    // organization user authenticates on paths without an organization (/api/auth/tokens), and how
+    // a call to another organization's path is recognised as a known user (403), not an unknown one (401).
+    const login = decoded.slice(0, colon);
+    const slash = login.indexOf('/');
+    const [organizationId, username] =
+      slash > 0 ? [login.slice(0, slash), login.slice(slash + 1)] : [credentials.organizationId, login];
+    const user = await this.checkPassword(organizationId, username, decoded.slice(colon + 1), credentials.address);
     return principalOf(user, 'basic');
   }
 
@@ -119,11 +149,15 @@ export class Authenticator {
     return principalOf(user, 'token');
   }
 
+  /** Whether these credentials were verified within the last minute (no scrypt needed). */
+  #recentlyVerified(user: UsersTable, password: string): boolean {
+    const until = this.#verified.get(sha256(`${user.id}\0${user.password_hash}\0${password}`));
+    return until !== undefined && until > Date.now();
+  }
+
   async #passwordMatches(user: UsersTable, password: string): Promise<boolean> {
     const key = sha256(`${user.id}\0${user.password_hash}\0${password}`);
-    const now = Date.now();
-    const until = this.#verified.get(key);
-    if (until !== undefined && until > now) return true;
+    if (this.#recentlyVerified(user, password)) return true;
     // Single flight: a burst of requests with the same credentials runs scrypt once.
     let pending = this.#verifying.get(key);
     if (!pending) {

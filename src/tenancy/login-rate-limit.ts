@@ -17,23 +17,41 @@ export class LoginRateLimiter {
     this.#now = now;
   }
 
-  /**
-   * Seconds until the caller may try again, or 0 when it may try now. `users` names every account
-   * whose password the attempt would check: it is refused when any of them is locked.
-   */
-  retryAfterSeconds(users: string | readonly string[], address: string): number {
+  /** Seconds until the caller may try again, or 0 when it may try now. */
+  retryAfterSeconds(user: string, address: string): number {
     const now = this.#now();
     const waits = [
-      ...userKeys(users).map((key) => this.#wait(key, this.#limits.maxFailuresPerUser, now)),
+      this.#wait(`u:${user}`, this.#limits.maxFailuresPerUser, now),
       this.#wait(`a:${address}`, this.#limits.maxFailuresPerAddress, now),
     ];
     return Math.max(...waits);
   }
 
-  /** Counts one failure against each account in `users` and once against the address. */
-  recordFailure(users: string | readonly string[], address: string): void {
+  recordFailure(user: string, address: string): void {
+    this.#add([`u:${user}`, `a:${address}`], this.#now());
+  }
+
+  /**
+   * Counts an attempt as failed before its password is checked (scrypt takes ~100 ms), so that
+   * concurrent attempts see each other and a burst cannot check more passwords than the limit
+   * allows. Returns the function that takes the attempt back when it succeeds. `address` is
+   * omitted when the same attempt already counted against it (a fallback account).
+   */
+  reserve(user: string, address: string | undefined): () => void {
     const now = this.#now();
-    for (const key of [...userKeys(users), `a:${address}`]) {
+    const keys = [`u:${user}`, ...(address === undefined ? [] : [`a:${address}`])];
+    this.#add(keys, now);
+    return () => {
+      for (const key of keys) {
+        const list = this.#failures.get(key);
+        const index = list?.indexOf(now) ?? -1;
+        if (index >= 0) list!.splice(index, 1);
+      }
+    };
+  }
+
+  #add(keys: readonly string[], now: number): void {
+    for (const key of keys) {
       const list = this.#recent(key, now);
       list.push(now);
       this.#failures.set(key, list);
@@ -62,8 +80,4 @@ export class LoginRateLimiter {
       if (!list.some((t) => t > now - this.#limits.windowMs)) this.#failures.delete(key);
     }
   }
-}
-
-function userKeys(users: string | readonly string[]): string[] {
-  return [...new Set(typeof users === 'string' ? [users] : users)].map((u) => `u:${u}`);
 }

@@ -1,0 +1,643 @@
+/**
+ * Read-only mode (`data_update_stop`, DESIGN §2): every write route is refused with 503, Retry-After,
+ * its own 498 code and a message in the caller's language, and nothing is written; every read and
+ * the exempt writes (sign-in, tokens, the setting itself) keep working. The route tables below are
+ * checked against API_ROUTES, so a new route without a row here fails the suite.
+ *
+ * The last part takes the route guard's cache out of the picture and shows the in-transaction gate
+ * refusing on its own.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Transaction } from 'kysely';
+import pg from 'pg';
+import pino from 'pino';
+import { MaintenanceRefusal } from '../src/errors.js';
+import { API_ROUTES } from '../src/http/app.js';
+import type { AnyRoute } from '../src/http/route.js';
+import { gatedWrite } from '../src/maintenance/gate.js';
+import { changeMaintenance, readMaintenance } from '../src/maintenance/mode.js';
+import { WRITE_FUNCTIONS, type WriteFunction } from '../src/maintenance/write-functions.js';
+import { nowTimestamp } from '../src/store/clock.js';
+import { openStore } from '../src/store/open-store.js';
+import { ADVISORY_LOCK } from '../src/store/postgres/postgres-locks.js';
+import type { Database } from '../src/store/schema.js';
+import type { Store } from '../src/store/store.js';
+import {
+  ITA1,
+  SEED,
+  adminAuth,
+  seedTenants,
+  setMaintenance,
+  startTestApp,
+  type Auth,
+  type CallOptions,
+  type CallResult,
+  type TestApp,
+} from './support/app.js';
+import { BACKENDS } from './support/backends.js';
+import { snapshotData } from './support/snapshot.js';
+
+const ITA = '/api/:organization_id/workspaces/:workspace_id/ita';
+const RECORDS = `${ITA1}/menu/${SEED.menu}`;
+
+const isWriteFunction = (w: AnyRoute['writes']): w is WriteFunction => typeof w === 'string' && w !== 'read';
+const keyOf = (r: Pick<AnyRoute, 'method' | 'url'>) => `${r.method} ${r.url}`;
+const routeByKey = new Map(API_ROUTES.map((r) => [keyOf(r), r]));
+
+/** Whether a concrete request URL is one the declared route pattern (`:param`) matches. */
+function urlMatches(url: string, pattern: string): boolean {
+  const path = url.split('?')[0]!;
+  const re = new RegExp(`^${pattern.replace(/\/$/, '').replace(/:[a-z_]+/g, '[^/]+')}/?$`);
+  return re.test(path);
+}
+
+/** Japanese script (kana, kanji, full-width punctuation). */
+const JAPANESE = /[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]/;
+
+const LANGUAGES: ReadonlyArray<{ headers: Record<string, string>; language: 'ja' | 'en' }> = [
+  { headers: {}, language: 'en' },
+  { headers: { 'accept-language': 'ja' }, language: 'ja' },
+  { headers: { language: 'ja' }, language: 'ja' },
+  { headers: { 'accept-language': 'ja-JP,ja;q=0.9,en;q=0.8' }, language: 'ja' },
+  { headers: { 'accept-language': 'en-US,en;q=0.9' }, language: 'en' },
+  { headers: { 'accept-language': 'fr-FR' }, language: 'en' },
+];
+
+interface WriteCase {
+  /** The declared route, as "METHOD url" from API_ROUTES. */
+  readonly route: string;
+  /** The function the route must declare, and whose 498 code the refusal must carry. */
+  readonly fn: WriteFunction;
+  readonly what: string;
+  readonly call: CallOptions;
+}
+
+/**
+ * One request per write route (some routes more than one), with bodies that really write: the last
+ * test of each backend sends them all again with read-only mode off and expects 200, in this order.
+ */
+function writeCases(ids: {
+  member1: string;
+  recordA: { uuid: string; at: string };
+  recordC: { uuid: string; at: string };
+}): WriteCase[] {
+  const menuAll = `POST ${ITA}/menu/:menu/maintenance/all/`;
+  return [
+    {
+      route: menuAll,
+      fn: 'menu_record_maintenance',
+      what: 'register a record',
+      call: { method: 'POST', url: `${RECORDS}/maintenance/all/`, auth: SEED.member1, body: [{ type: 'Register', parameter: { host: 'b', port: '22' } }] },
+    },
+    {
+      route: menuAll,
+      fn: 'menu_record_maintenance',
+      what: 'update a record',
+      call: {
+        method: 'POST',
+        url: `${RECORDS}/maintenance/all/`,
+        auth: SEED.member1,
+        body: [{ type: 'Update', parameter: { uuid: ids.recordA.uuid, host: 'a', port: '2222', last_update_date_time: ids.recordA.at } }],
+      },
+    },
+    {
+      route: menuAll,
+      fn: 'menu_record_maintenance',
+      what: 'discard a record',
+      call: {
+        method: 'POST',
+        url: `${RECORDS}/maintenance/all/`,
+        auth: SEED.member1,
+        body: [{ type: 'Discard', parameter: { uuid: ids.recordC.uuid, last_update_date_time: ids.recordC.at } }],
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/`,
+      fn: 'menu_definition',
+      what: 'define a menu',
+      call: {
+        method: 'POST',
+        url: `${ITA1}/menu/`,
+        auth: SEED.member1,
+        body: { menu: 'menu9', title: 'Menu 9', columns: [{ name: 'name', type: 'string', required: true }] },
+      },
+    },
+    {
+      route: 'PATCH /api/ita/loglevel-settings/',
+      fn: 'loglevel_change',
+      what: 'change a log level',
+      call: { method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: adminAuth, body: { 'ita-api-admin': 'DEBUG' } },
+    },
+    {
+      route: 'POST /api/platform/organizations',
+      fn: 'organization_create',
+      what: 'create an organization',
+      call: {
+        method: 'POST',
+        url: '/api/platform/organizations',
+        auth: adminAuth,
+        body: {
+          id: 'org9',
+          name: 'org9-name',
+          organization_managers: [
+            {
+              username: 'manager9',
+              email: 'manager9@example.com',
+              firstName: 'F',
+              lastName: 'L',
+              credentials: [{ type: 'password', value: 'manager9-password', temporary: false }],
+              requiredActions: [],
+              enabled: true,
+            },
+          ],
+          plan: { id: 'plan-1' },
+          options: {},
+          optionsIta: {},
+        },
+      },
+    },
+    {
+      route: 'PUT /api/platform/organizations/:organization_id',
+      fn: 'organization_update',
+      what: 'rename an organization',
+      call: { method: 'PUT', url: `/api/platform/organizations/${SEED.org1}`, auth: adminAuth, body: { name: 'org1-renamed' } },
+    },
+    {
+      route: 'POST /api/:organization_id/platform/workspaces',
+      fn: 'workspace_create',
+      what: 'create a workspace',
+      call: {
+        method: 'POST',
+        url: `/api/${SEED.org1}/platform/workspaces`,
+        auth: SEED.manager1,
+        body: { id: 'ws9', name: 'ws9-name', informations: { description: 'd', environments: [], workspace_administrators: [] } },
+      },
+    },
+    {
+      route: 'PUT /api/:organization_id/platform/workspaces/:workspace_id',
+      fn: 'workspace_update',
+      what: 'rename a workspace',
+      call: { method: 'PUT', url: `/api/${SEED.org1}/platform/workspaces/${SEED.ws1}`, auth: SEED.manager1, body: { name: 'ws1-renamed' } },
+    },
+    {
+      route: 'POST /api/:organization_id/platform/users',
+      fn: 'user_maintenance',
+      what: 'create a user',
+      call: {
+        method: 'POST',
+        url: `/api/${SEED.org1}/platform/users`,
+        auth: SEED.manager1,
+        body: { username: 'user9', password: 'user9-password', role: 'workspace_member', workspaces: [SEED.ws1] },
+      },
+    },
+    {
+      route: 'PATCH /api/:organization_id/platform/users/:user_id',
+      fn: 'user_maintenance',
+      what: 'disable a user',
+      call: { method: 'PATCH', url: `/api/${SEED.org1}/platform/users/${ids.member1}`, auth: SEED.manager1, body: { enabled: false } },
+    },
+    {
+      route: `DELETE ${ITA}/menu/:menu/`,
+      fn: 'menu_definition',
+      what: 'delete a menu',
+      call: { method: 'DELETE', url: `${RECORDS}/`, auth: SEED.manager1 },
+    },
+    {
+      route: 'DELETE /api/:organization_id/platform/workspaces/:workspace_id',
+      fn: 'workspace_delete',
+      what: 'delete a workspace',
+      call: { method: 'DELETE', url: `/api/${SEED.org1}/platform/workspaces/${SEED.ws1}`, auth: SEED.manager1 },
+    },
+    {
+      route: 'DELETE /api/:organization_id/platform/users/:user_id',
+      fn: 'user_maintenance',
+      what: 'delete a user',
+      call: { method: 'DELETE', url: `/api/${SEED.org1}/platform/users/${ids.member1}`, auth: SEED.manager1 },
+    },
+    {
+      route: 'DELETE /api/platform/organizations/:organization_id',
+      fn: 'organization_delete',
+      what: 'delete an organization',
+      call: { method: 'DELETE', url: `/api/platform/organizations/${SEED.org2}`, auth: adminAuth },
+    },
+  ];
+}
+
+interface ReadCase {
+  /** The declared route, or `extra` for endpoints outside API_ROUTES. */
+  readonly route: string;
+  readonly call: CallOptions;
+  /** An extra check of what came back. */
+  readonly check?: (r: CallResult) => void;
+}
+
+/** Every route that is not a write function, as a read that must answer 200 in read-only mode. */
+const READ_CASES: readonly ReadCase[] = [
+  { route: 'GET /api/healthz', call: { url: '/api/healthz' }, check: (r) => assert.equal(r.body.data.maintenance_mode.data_update_stop, '1') },
+  { route: 'GET /api/auth/whoami', call: { url: '/api/auth/whoami', auth: adminAuth } },
+  { route: 'GET /api/auth/tokens', call: { url: '/api/auth/tokens', auth: adminAuth } },
+  {
+    route: 'GET /api/platform/maintenance-mode-setting',
+    call: { url: '/api/platform/maintenance-mode-setting', auth: adminAuth },
+    check: (r) => assert.equal(r.body.data.data_update_stop, '1'),
+  },
+  { route: 'GET /api/platform/maintenance-mode-setting/audit', call: { url: '/api/platform/maintenance-mode-setting/audit', auth: adminAuth } },
+  {
+    route: 'GET /api/:organization_id/platform/maintenance-mode-setting',
+    call: { url: `/api/${SEED.org1}/platform/maintenance-mode-setting`, auth: SEED.member1 },
+  },
+  {
+    route: 'GET /api/platform/organizations',
+    call: { url: '/api/platform/organizations', auth: adminAuth },
+    check: (r) => assert.deepEqual(r.body.data.map((o: { id: string }) => o.id), [SEED.org1, SEED.org2]),
+  },
+  { route: 'GET /api/platform/organizations/:organization_id', call: { url: `/api/platform/organizations/${SEED.org1}`, auth: adminAuth } },
+  { route: 'GET /api/:organization_id/platform/workspaces', call: { url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1 } },
+  {
+    route: 'GET /api/:organization_id/platform/workspaces/:workspace_id',
+    call: { url: `/api/${SEED.org1}/platform/workspaces/${SEED.ws1}`, auth: SEED.member1 },
+  },
+  { route: 'GET /api/:organization_id/platform/users', call: { url: `/api/${SEED.org1}/platform/users`, auth: SEED.manager1 } },
+  { route: 'GET /api/ita/loglevel-settings/', call: { url: '/api/ita/loglevel-settings/', auth: adminAuth } },
+  {
+    route: `GET ${ITA}/user/`,
+    call: { url: `${ITA1}/user/`, auth: SEED.member1 },
+    check: (r) => assert.equal(r.body.data.maintenance_mode.data_update_stop, '1'),
+  },
+  { route: `GET ${ITA}/menu/`, call: { url: `${ITA1}/menu/`, auth: SEED.member1 } },
+  { route: `GET ${ITA}/menu/:menu/info/`, call: { url: `${RECORDS}/info/`, auth: SEED.member1 } },
+  {
+    route: `GET ${ITA}/menu/:menu/filter/`,
+    call: { url: `${RECORDS}/filter/?host=a`, auth: SEED.member1 },
+    check: (r) => assert.equal(r.body.data.length, 1),
+  },
+  {
+    route: `POST ${ITA}/menu/:menu/filter/`,
+    call: { method: 'POST', url: `${RECORDS}/filter/`, auth: SEED.member1, body: { host: { LIST: ['a', 'c'] } } },
+    check: (r) => assert.equal(r.body.data.length, 2),
+  },
+  {
+    route: `POST ${ITA}/menu/:menu/filter/count/`,
+    call: { method: 'POST', url: `${RECORDS}/filter/count/`, auth: SEED.member1, body: { host: { NORMAL: 'a' } } },
+    check: (r) => assert.equal(r.body.data, 1),
+  },
+  { route: 'extra', call: { url: '/api/openapi.json' }, check: (r) => assert.ok(r.body.openapi) },
+  { route: 'extra', call: { url: '/metrics' }, check: (r) => assert.match(r.text, /drydock_maintenance_data_update_stop 1/) },
+  { route: 'extra', call: { url: '/api/docs' } },
+];
+
+/** Exempt writes: tested in sequence in their own test, listed here for the coverage check. */
+const EXEMPT_ROUTES_TESTED = [
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'POST /api/auth/tokens',
+  'DELETE /api/auth/tokens/:token_id',
+  'PATCH /api/platform/maintenance-mode-setting',
+];
+
+describe('read-only route tables cover every declared route', () => {
+  const sample = writeCases({ member1: '00000000-0000-4000-8000-000000000000', recordA: { uuid: 'u', at: 't' }, recordC: { uuid: 'u', at: 't' } });
+
+  it('every route declaring a write function has a refusal case, with a URL the route matches', () => {
+    const covered = new Set(sample.map((c) => c.route));
+    const missing = API_ROUTES.filter((r) => isWriteFunction(r.writes) && !covered.has(keyOf(r))).map(keyOf);
+    assert.deepEqual(missing, [], 'write routes without a read-only test case: add them to writeCases()');
+    for (const c of sample) {
+      const route = routeByKey.get(c.route);
+      assert.ok(route, `${c.route} is not a declared route`);
+      assert.equal(route.writes, c.fn, `${c.route} declares ${JSON.stringify(route.writes)}, the test expects ${c.fn}`);
+      assert.equal(c.call.method, route.method, c.route);
+      assert.ok(urlMatches(c.call.url, route.url), `${c.call.url} does not match ${route.url}`);
+    }
+  });
+
+  it('every other route has an allowed-in-read-only case', () => {
+    const covered = new Set([...READ_CASES.map((c) => c.route), ...EXEMPT_ROUTES_TESTED]);
+    const missing = API_ROUTES.filter((r) => !isWriteFunction(r.writes) && !covered.has(keyOf(r))).map(keyOf);
+    assert.deepEqual(missing, [], 'routes allowed in read-only mode without a test case: add them to READ_CASES');
+    for (const c of READ_CASES.filter((x) => x.route !== 'extra')) {
+      const route = routeByKey.get(c.route);
+      assert.ok(route, `${c.route} is not a declared route`);
+      assert.ok(!isWriteFunction(route.writes), `${c.route} is a write route`);
+      assert.equal(c.call.method ?? 'GET', route.method);
+      assert.ok(urlMatches(c.call.url, route.url), `${c.call.url} does not match ${route.url}`);
+    }
+    for (const key of EXEMPT_ROUTES_TESTED) {
+      const writes = routeByKey.get(key)?.writes;
+      assert.ok(typeof writes === 'object' && writes.exempt, `${key} should be an exempt route`);
+    }
+  });
+
+  it('each write function has its own 498 code and its own message in both languages', () => {
+    const entries = Object.entries(WRITE_FUNCTIONS);
+    for (const [fn, e] of entries) {
+      assert.match(e.result, /^498-\d{5}$/, fn);
+      assert.match(e.ja, JAPANESE, `${fn}: the ja message is Japanese`);
+      assert.doesNotMatch(e.en, JAPANESE, `${fn}: the en message is not`);
+    }
+    for (const field of ['result', 'ja', 'en'] as const) {
+      assert.equal(new Set(entries.map(([, e]) => e[field])).size, entries.length, `${field} differs across functions`);
+    }
+  });
+});
+
+for (const backend of BACKENDS) {
+  describe(`read-only mode over the API (${backend})`, () => {
+    let t: TestApp;
+    let cases: WriteCase[];
+    let baseline: Record<string, unknown>;
+
+    before(async () => {
+      t = await startTestApp(backend);
+      await seedTenants(t);
+      const reg = await t.call({
+        method: 'POST',
+        url: `${RECORDS}/maintenance/all/`,
+        auth: SEED.member1,
+        body: [
+          { type: 'Register', parameter: { host: 'a', port: '22', enabled: 'true' } },
+          { type: 'Register', parameter: { host: 'c', port: '23' } },
+        ],
+      });
+      assert.equal(reg.status, 200, reg.text);
+      const records = (await t.call({ url: `${RECORDS}/filter/`, auth: SEED.member1 })).body.data as Array<{
+        parameter: { host: string; uuid: string; last_update_date_time: string };
+      }>;
+      const rec = (host: string) => {
+        const p = records.find((r) => r.parameter.host === host)!.parameter;
+        return { uuid: p.uuid, at: p.last_update_date_time };
+      };
+      const users = (await t.call({ url: `/api/${SEED.org1}/platform/users`, auth: SEED.manager1 })).body.data as Array<{
+        id: string;
+        username: string;
+      }>;
+      cases = writeCases({ member1: users.find((u) => u.username === 'member1')!.id, recordA: rec('a'), recordC: rec('c') });
+      baseline = await snapshotData(t);
+      await setMaintenance(t, { data_update_stop: '1' });
+    });
+    after(async () => t?.close());
+
+    it('refuses every write route with 503, Retry-After, its own 498 code and a message in the caller’s language', async () => {
+      const codes = new Map<WriteFunction, Set<string>>();
+      const messages = { ja: new Set<string>(), en: new Set<string>() };
+      for (const c of cases) {
+        const expected = WRITE_FUNCTIONS[c.fn];
+        for (const { headers, language } of LANGUAGES) {
+          const label = `${c.what} (${c.route}) with ${JSON.stringify(headers)}`;
+          const r = await t.call({ ...c.call, headers: { ...c.call.headers, ...headers } });
+          assert.equal(r.status, 503, `${label}: ${r.text}`);
+          assert.equal(r.headers['retry-after'], String(t.deps.options.retryAfterSeconds), `${label}: Retry-After`);
+          assert.equal(r.headers['drydock-refused-by'], 'guard', label);
+          assert.deepEqual(Object.keys(r.body).sort(), ['data', 'message', 'result', 'ts'], label);
+          assert.equal(r.body.data, null, label);
+          assert.equal(r.body.result, expected.result, label);
+          const message = String(r.body.message);
+          if (language === 'ja') {
+            assert.ok(message.includes(expected.ja), `${label}: "${message}" should say "${expected.ja}"`);
+            assert.match(message, /メンテナンス/, label);
+          } else {
+            assert.ok(message.includes(expected.en), `${label}: "${message}" should say "${expected.en}"`);
+            assert.doesNotMatch(message, JAPANESE, `${label}: English message has Japanese in it`);
+          }
+          messages[language].add(`${c.fn}\0${message}`);
+          codes.set(c.fn, (codes.get(c.fn) ?? new Set()).add(r.body.result));
+        }
+      }
+      // One code per function, and no two functions share a code or a message.
+      for (const [fn, set] of codes) assert.equal(set.size, 1, `${fn} answered ${[...set].join(', ')}`);
+      const all = [...codes.values()].map((s) => [...s][0]);
+      assert.equal(new Set(all).size, codes.size, `codes differ across functions: ${all.join(', ')}`);
+      for (const lang of ['ja', 'en'] as const) {
+        const texts = new Set([...messages[lang]].map((m) => m.split('\0')[1]));
+        assert.equal(texts.size, codes.size, `${lang} messages differ across functions`);
+      }
+    });
+
+    it('wrote nothing: everything a user can read is as it was', async () => {
+      assert.deepEqual(await snapshotData(t), baseline);
+    });
+
+    it('every read answers 200 in read-only mode', async () => {
+      for (const c of READ_CASES) {
+        const r = await t.call(c.call);
+        assert.equal(r.status, 200, `${c.call.method ?? 'GET'} ${c.call.url}: ${r.text.slice(0, 300)}`);
+        c.check?.(r);
+      }
+      const head = await t.admin({ method: 'HEAD', url: '/api/platform/organizations' });
+      assert.equal(head.status, 200, 'HEAD of a read');
+      assert.deepEqual(await snapshotData(t), baseline, 'reads wrote nothing');
+    });
+
+    it('sign-in, sign-out and tokens keep working, and the setting itself can be turned off', async () => {
+      const login = await t.call({
+        method: 'POST',
+        url: '/api/auth/login',
+        body: { organization_id: SEED.org1, username: 'member1', password: 'member1-password' },
+      });
+      assert.equal(login.status, 200, login.text);
+      const sessionId = /drydock_session=([^;]+)/.exec(String(login.headers['set-cookie']))?.[1];
+      assert.ok(sessionId, 'a session cookie');
+      const session: Auth = { session: sessionId, csrf: login.body.data.csrf_token };
+      assert.equal((await t.call({ url: '/api/auth/whoami', auth: session })).status, 200);
+
+      const issued = await t.call({ method: 'POST', url: '/api/auth/tokens', auth: session, body: { name: 'during maintenance' } });
+      assert.equal(issued.status, 200, issued.text);
+      const bearer: Auth = { bearer: issued.body.data.token };
+      const viaToken = await t.call({ url: `${RECORDS}/filter/`, auth: bearer });
+      assert.equal(viaToken.status, 200, 'the new token works');
+      const listed = await t.call({ url: '/api/auth/tokens', auth: session });
+      assert.ok(listed.body.data.some((x: { id: string }) => x.id === issued.body.data.id));
+
+      const revoked = await t.call({ method: 'DELETE', url: `/api/auth/tokens/${issued.body.data.id}`, auth: session });
+      assert.equal(revoked.status, 200, revoked.text);
+      assert.equal((await t.call({ url: `${RECORDS}/filter/`, auth: bearer })).status, 401, 'the revoked token no longer works');
+
+      const logout = await t.call({ method: 'POST', url: '/api/auth/logout', auth: session });
+      assert.equal(logout.status, 200, logout.text);
+      assert.equal((await t.call({ url: '/api/auth/whoami', auth: session })).status, 401, 'the session ended');
+
+      // Still read-only, still nothing written.
+      assert.equal((await t.call(cases[0]!.call)).status, 503);
+      assert.deepEqual(await snapshotData(t), baseline);
+
+      const off = await t.admin({ method: 'PATCH', url: '/api/platform/maintenance-mode-setting', body: { data_update_stop: '0' } });
+      assert.equal(off.status, 200, off.text);
+      assert.equal((await t.admin({ url: '/api/platform/maintenance-mode-setting' })).body.data.data_update_stop, '0');
+    });
+
+    it('with read-only mode off, the same requests do write (so the refusals above were real)', async () => {
+      for (const c of cases) {
+        const r = await t.call(c.call);
+        assert.equal(r.status, 200, `${c.what}: ${r.text}`);
+      }
+      const now = await snapshotData(t);
+      assert.notDeepEqual(now, baseline);
+      const orgs = (now.organizations as Array<{ id: string; name: string }>).map((o) => `${o.id}:${o.name}`);
+      assert.deepEqual(orgs, [`${SEED.org1}:org1-renamed`, 'org9:org9-name']);
+      assert.equal((now.loglevels as Record<string, string>)['ita-api-admin'], 'DEBUG');
+    });
+  });
+
+  describe(`the in-transaction gate alone refuses writes (${backend})`, () => {
+    const logger = pino({ level: 'silent' });
+    const orgBody = (id: string) => ({ id, name: `${id}-name` });
+    const orgIds = async (t: TestApp) =>
+      ((await t.admin({ url: '/api/platform/organizations' })).body.data as Array<{ id: string }>).map((o) => o.id);
+    let opened: Array<{ close(): Promise<void> }> = [];
+    const second = async (t: TestApp): Promise<Store> => {
+      const s = await openStore(t.database.location, { logger, sqlitePollMs: 3_600_000 });
+      opened.push(s);
+      return s;
+    };
+    after(async () => {
+      for (const x of opened.reverse()) await x.close();
+      opened = [];
+    });
+
+    it('a write the guard let through is refused by the transaction when another process turned read-only on', async () => {
+      // SQLite: the app notices other processes' commits by polling; with a poll of an hour its cache
+      // cannot catch up, so the guard must let the write through and the gate alone decides.
+      // PostgreSQL: the change arrives by NOTIFY within milliseconds, so instead the write is parked
+      // on the gate lock behind the toggle (a third connection holds a write open, the toggle queues
+      // for the exclusive side, then the app's write queues behind the toggle): it passed the guard
+      // before the toggle committed and reads the switch after.
+      const t = await startTestApp(backend, { sqlitePollMs: 3_600_000 });
+      opened.push(t);
+      const store2 = await second(t);
+      let response: CallResult;
+      if (backend === 'sqlite') {
+        await changeMaintenance(store2, { data_update_stop: true }, 'other-process');
+        assert.equal(t.deps.maintenance.state.data_update_stop, false, "the app's cache has not been told");
+        response = await t.admin({ method: 'POST', url: '/api/platform/organizations', body: orgBody('orgtx'), headers: { 'accept-language': 'ja' } });
+      } else {
+        response = await parkWriteBehindToggle(t, store2, () =>
+          t.admin({ method: 'POST', url: '/api/platform/organizations', body: orgBody('orgtx'), headers: { 'accept-language': 'ja' } }),
+        );
+      }
+      assert.equal(response.status, 503, response.text);
+      assert.equal(response.headers['drydock-refused-by'], 'transaction');
+      assert.equal(response.body.result, WRITE_FUNCTIONS.organization_create.result);
+      assert.ok(String(response.body.message).includes(WRITE_FUNCTIONS.organization_create.ja), response.body.message);
+      assert.match(String(response.headers['retry-after']), /^\d+$/);
+      assert.deepEqual(await orgIds(t), [], 'nothing was created');
+      assert.equal((await readMaintenance(t.deps.store.db)).data_update_stop, true);
+
+      // Once the cache has caught up, the guard refuses first.
+      await t.deps.maintenance.reload();
+      const again = await t.admin({ method: 'POST', url: '/api/platform/organizations', body: orgBody('orgtx') });
+      assert.equal(again.status, 503, again.text);
+      assert.equal(again.headers['drydock-refused-by'], 'guard');
+    });
+
+    it('with the usual propagation, a write right after another process’s toggle is refused by one layer or the other', async () => {
+      const t = await startTestApp(backend);
+      opened.push(t);
+      const store2 = await second(t);
+      await changeMaintenance(store2, { data_update_stop: true }, 'other-process');
+      const r = await t.admin({ method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } });
+      assert.equal(r.status, 503, r.text);
+      assert.ok(['guard', 'transaction'].includes(String(r.headers['drydock-refused-by'])), String(r.headers['drydock-refused-by']));
+      assert.equal(r.body.result, WRITE_FUNCTIONS.loglevel_change.result);
+      assert.equal((await t.admin({ url: '/api/ita/loglevel-settings/' })).body.data['ita-api-admin'], 'INFO');
+
+      // The cache follows the other process's change by itself (poll / NOTIFY), and turning it off
+      // from there lets writes through again.
+      await waitFor('cache sees read-only on', () => t.deps.maintenance.state.data_update_stop);
+      const byGuard = await t.admin({ method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } });
+      assert.equal(byGuard.headers['drydock-refused-by'], 'guard');
+      await changeMaintenance(store2, { data_update_stop: false }, 'other-process');
+      await waitFor('cache sees read-only off', () => !t.deps.maintenance.state.data_update_stop);
+      const ok = await t.admin({ method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } });
+      assert.equal(ok.status, 200, ok.text);
+    });
+
+    it('gatedWrite refuses inside the transaction, before running the body, when the stored switch is on', async () => {
+      const t = await startTestApp(backend);
+      opened.push(t);
+      const store2 = await second(t);
+      let ran = 0;
+      const insertLevel = (level: string) => async (trx: Transaction<Database>) => {
+        ran += 1;
+        await trx
+          .insertInto('log_levels')
+          .values({ service: 'ita-by-menu-create', level, last_update_timestamp: nowTimestamp(), last_update_user: 'test' })
+          .onConflict((oc) => oc.column('service').doUpdateSet({ level }))
+          .execute();
+        return level;
+      };
+      const stored = async () =>
+        (await store2.db.selectFrom('log_levels').select('level').where('service', '=', 'ita-by-menu-create').executeTakeFirst())?.level;
+
+      assert.equal(await gatedWrite(store2, 'loglevel_change', insertLevel('DEBUG')), 'DEBUG', 'switch off: the write commits');
+      assert.equal(await stored(), 'DEBUG');
+
+      await changeMaintenance(store2, { data_update_stop: true }, 'test');
+      await assert.rejects(gatedWrite(store2, 'loglevel_change', insertLevel('ERROR')), (err: unknown) => {
+        assert.ok(err instanceof MaintenanceRefusal);
+        assert.equal(err.fn, 'loglevel_change');
+        assert.equal(err.stage, 'transaction');
+        return true;
+      });
+      assert.equal(ran, 1, 'the body never ran');
+      assert.equal(await stored(), 'DEBUG');
+      // The app's own store sees the same: its gate refuses too, whatever its cache says.
+      await assert.rejects(gatedWrite(t.deps.store, 'workspace_create', insertLevel('ERROR')), MaintenanceRefusal);
+      assert.equal(ran, 1);
+
+      await changeMaintenance(store2, { data_update_stop: false }, 'test');
+      assert.equal(await gatedWrite(store2, 'loglevel_change', insertLevel('WARNING')), 'WARNING');
+      assert.equal(await stored(), 'WARNING');
+    });
+  });
+}
+
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * PostgreSQL only: orders, on the gate lock itself, "toggle commits" between "write passed the
+ * guard" and "write reads the switch". A raw connection holds the shared side (a write in flight);
+ * the toggle queues for the exclusive side; the app's write then queues behind the toggle (a lock
+ * request that conflicts with a waiter waits behind it). Releasing the first lets the toggle commit,
+ * then the write read the switch inside its transaction.
+ */
+async function parkWriteBehindToggle(t: TestApp, store2: Store, send: () => Promise<CallResult>): Promise<CallResult> {
+  const url = (t.database.location as { url: string }).url;
+  const holder = new pg.Client({ connectionString: url });
+  const monitor = new pg.Client({ connectionString: url });
+  await holder.connect();
+  await monitor.connect();
+  try {
+    const key = ADVISORY_LOCK.gate.toString();
+    await holder.query('BEGIN');
+    await holder.query('SELECT pg_advisory_xact_lock_shared($1::bigint)', [key]);
+    const waiting = async () =>
+      (
+        await monitor.query<{ mode: string }>(
+          `SELECT mode FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY mode`,
+        )
+      ).rows.map((r) => r.mode);
+
+    const toggle = changeMaintenance(store2, { data_update_stop: true }, 'other-process');
+    await waitFor('the toggle waits for the exclusive gate lock', async () => (await waiting()).join() === 'ExclusiveLock');
+    const write = send();
+    await waitFor('the write waits behind the toggle', async () => (await waiting()).join() === 'ExclusiveLock,ShareLock');
+    assert.equal(t.deps.maintenance.state.data_update_stop, false, 'the write passed the guard with read-only off');
+    await holder.query('COMMIT');
+    await toggle;
+    return await write;
+  } finally {
+    await holder.end();
+    await monitor.end();
+  }
+}
+
