@@ -18,7 +18,11 @@ import { seedOverHttp } from './support/seed.js';
 import { startServe } from './support/serve.js';
 import { percentile } from './support/stats.js';
 
-const TOGGLES: Record<Backend, number> = { postgres: 200, sqlite: 200 };
+/**
+ * Toggles per backend. SQLite's are ~0.5 s each (two poll waits and two random phase delays),
+ * so it gets fewer to keep `npm run bench` within its time budget.
+ */
+const TOGGLES: Record<Backend, number> = { postgres: 200, sqlite: 100 };
 /** The goal on each backend for the p99 of both times, in ms. */
 const GOAL_MS: Record<Backend, number> = { postgres: 50, sqlite: 1000 };
 /** A toggle whose loop runs longer than this is a failure, not a slow sample. */
@@ -40,6 +44,8 @@ interface Toggle {
   acceptedAfter: number;
   /** PATCH "0" return → first write B accepted. */
   reopenMs: number;
+  /** One more write to B once its guard refuses: the round trip every measurement above includes. */
+  refusedRttMs: number;
 }
 
 interface Measured {
@@ -96,10 +102,23 @@ async function measure(ctx: BenchContext, backend: Backend): Promise<Measured> {
     const warm = await write();
     if (warm.status !== 200) throw new Error(`warm-up write on B: ${warm.status} ${warm.text}`);
 
+    // Before each PATCH, wait a random part of the poll period: otherwise every toggle would start
+    // just after the poll that ended the previous phase, and SQLite's times would all read ~pollMs.
+    const phase = () => new Promise((r) => setTimeout(r, Math.random() * (pollMs ?? 10)));
     const count = TOGGLES[backend];
     for (let i = 0; i < count; i++) {
       if (i % 50 === 0) ctx.log(`propagation: ${backend}: toggle ${i + 1}/${count}`);
-      const t: Toggle = { patchMs: 0, firstRefusalMs: -1, firstRefusedBy: '', cacheMs: -1, writes: 0, acceptedAfter: 0, reopenMs: -1 };
+      const t: Toggle = {
+        patchMs: 0,
+        firstRefusalMs: -1,
+        firstRefusedBy: '',
+        cacheMs: -1,
+        writes: 0,
+        acceptedAfter: 0,
+        reopenMs: -1,
+        refusedRttMs: -1,
+      };
+      await phase();
       const sent = performance.now();
       await patch('1');
       const returned = performance.now();
@@ -122,6 +141,11 @@ async function measure(ctx: BenchContext, backend: Backend): Promise<Measured> {
         } else throw new Error(`write on B while read-only: ${r.status} ${r.text}`);
         if (at > GIVE_UP_MS) throw new Error(`B's guard did not refuse within ${GIVE_UP_MS} ms of the PATCH`);
       }
+      const rtt = performance.now();
+      const again = await write();
+      t.refusedRttMs = performance.now() - rtt;
+      if (again.status !== 503) throw new Error(`B accepted a write in read-only mode: ${again.status} ${again.text}`);
+      await phase();
       await patch('0');
       const reopened = performance.now();
       for (;;) {
@@ -168,12 +192,13 @@ function summarise(m: Measured): Table {
     title:
       `propagation: ${m.backend}, two drydock serve processes` +
       (m.pollMs !== undefined ? ` (DRYDOCK_SQLITE_POLL_MS=${m.pollMs})` : ' (LISTEN/NOTIFY)'),
-    columns: ['measurement (ms from the PATCH returning on A)', 'n', 'p50 ms', 'p99 ms', 'max ms', 'by guard', 'by transaction'],
+    columns: ['measurement', 'n', 'p50 ms', 'p99 ms', 'max ms', 'by guard', 'by transaction'],
     rows: [
-      row('"1": first write refused on B', first, ts.filter((t) => t.firstRefusedBy === 'guard').length, ts.filter((t) => t.firstRefusedBy === 'transaction').length),
-      row('"1": B\'s cache knows (first guard refusal)', cache, null, null),
-      row('"0": B accepts writes again', ts.map((t) => t.reopenMs), null, null),
-      row('PATCH "1" request time on A (not from return)', ts.map((t) => t.patchMs), null, null),
+      row('PATCH "1" returned on A -> first write refused on B', first, ts.filter((t) => t.firstRefusedBy === 'guard').length, ts.filter((t) => t.firstRefusedBy === 'transaction').length),
+      row('PATCH "1" returned on A -> B\'s cache knows (guard refuses)', cache, null, null),
+      row('PATCH "0" returned on A -> B accepts writes again', ts.map((t) => t.reopenMs), null, null),
+      row('for scale: one refused write to B (round trip)', ts.map((t) => t.refusedRttMs), null, null),
+      row('for scale: PATCH "1" request time on A', ts.map((t) => t.patchMs), null, null),
     ],
     notes: [
       `writes B accepted after the PATCH returned: ${accepted} (must be 0); writes per toggle until the guard refused: ` +

@@ -5,16 +5,17 @@
  */
 import os from 'node:os';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
+import { gateCost } from './gate-cost.js';
 import { guardOverhead } from './guard-overhead.js';
 import { propagation } from './propagation.js';
 import { closeHttpAgent } from './support/http.js';
 import { renderTable, type BenchContext, type BenchResult, type Benchmark } from './support/report.js';
 
-const BENCHMARKS: readonly Benchmark[] = [guardOverhead, propagation];
+const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation];
 
 function usage(): string {
   return [
-    'usage: npm run bench -- [NAME…] [--json]',
+    'usage: npm run bench -- [NAME…] [--json]   (npm run -s bench -- --json: only the JSON on stdout)',
     '',
     'benchmarks:',
     ...BENCHMARKS.map((b) => `  ${b.name.padEnd(16)} ${b.description}`),
@@ -57,6 +58,8 @@ async function main(): Promise<number> {
 
   const results: BenchResult[] = [];
   const started = Date.now();
+  // Other work on the machine skews every number; the load average tells the reader how much.
+  const loadBefore = os.loadavg()[0]!;
   try {
     for (const b of selected) {
       ctx.log(`${b.name}: start`);
@@ -77,11 +80,15 @@ async function main(): Promise<number> {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
     platform: `${os.platform()} ${os.release()}`,
+    loadAverage1m: { before: loadBefore, after: os.loadavg()[0]! },
   };
   if (json) {
     process.stdout.write(`${JSON.stringify({ machine, seconds: (Date.now() - started) / 1000, results }, null, 2)}\n`);
   } else {
-    process.stdout.write(`\n(node ${machine.node}, ${machine.cpus} cpus, ${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+    process.stdout.write(
+      `\n(node ${machine.node}, ${machine.cpus} cpus, ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
+        `1-min load average ${loadBefore.toFixed(2)} before, ${machine.loadAverage1m.after.toFixed(2)} after)\n`,
+    );
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerMigrate } from './cli/migrate.js';
 import { registerServe } from './cli/serve.js';
+import { registerWorker } from './cli/worker.js';
 import { ConfigError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -13,6 +14,7 @@ const program = new Command()
 
 registerServe(program);
 registerMigrate(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -15,25 +15,9 @@ import type { FastifyInstance } from 'fastify';
 import { parseDatabaseUrl } from '../../src/config/compile.js';
 import { buildApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/deps.js';
-import type { Store } from '../../src/store/store.js';
 import { seedTenants, startTestApp } from '../../test/support/app.js';
 import type { GuardServerReady, GuardVariant } from './guard-variants.js';
-
-/** The store with its transactions stripped of the gate lock (benchmark only). */
-function withoutGateLock(store: Store): Store {
-  return {
-    db: store.db,
-    capabilities: store.capabilities,
-    transaction: (_lock, fn) => store.db.transaction().execute(fn),
-    notifyOnCommit: (trx, topic) => store.notifyOnCommit(trx, topic),
-    onChange: (listener) => store.onChange(listener),
-    onFeedState: (listener) => store.onFeedState(listener),
-    feedState: () => store.feedState(),
-    migrate: () => store.migrate(),
-    schemaVersion: () => store.schemaVersion(),
-    close: () => store.close(),
-  };
-}
+import { withoutGateLock } from './store-variants.js';
 
 async function main(): Promise<void> {
   const [url, ...variants] = process.argv.slice(2);

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { reapExpiredLeases } from '../backyard/lease.js';
+import { createWorker } from '../backyard/start-worker.js';
 import { loadOptions } from '../config/compile.js';
 import { buildApp } from '../http/app.js';
 import { createLogger } from '../logging/logger.js';
@@ -14,8 +16,12 @@ export function registerServe(program: Command): void {
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
     .option('--data-dir <dir>', 'where the default SQLite file lives (DRYDOCK_DATA_DIR)')
     .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
-    .addHelpText('after', '\nExample:\n  DRYDOCK_DATABASE_URL=postgres://drydock@db/drydock drydock serve --port 8080')
-    .action(async (flags: { host?: string; port?: string; databaseUrl?: string; dataDir?: string; config?: string }) => {
+    .option('--workers', 'also run a worker for every backyard in this process (all-in-one)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  drydock serve --workers          # all-in-one on ./data/drydock.sqlite\n  DRYDOCK_DATABASE_URL=postgres://drydock@db/drydock drydock serve --port 8080',
+    )
+    .action(async (flags: { host?: string; port?: string; databaseUrl?: string; dataDir?: string; config?: string; workers?: boolean }) => {
       const options = loadOptions({
         env: process.env,
         configFile: flags.config,
@@ -24,7 +30,16 @@ export function registerServe(program: Command): void {
       const logger = createLogger(options.logLevel);
       const runtime = await openRuntime(options, logger);
       const app = await buildApp(runtime.deps);
+      const worker = flags.workers ? createWorker(runtime.deps.store, logger, options) : undefined;
+      // Every API process also ends jobs whose worker died, so the execute-check clears even when
+      // no worker is left running.
+      const reaper = setInterval(
+        () => void reapExpiredLeases(runtime.deps.store).catch((err: unknown) => logger.warn({ err }, 'lease reaper failed')),
+        Math.max(500, Math.floor(options.worker.leaseMs / 2)),
+      );
+      reaper.unref();
       const address = await app.listen({ host: options.host, port: options.port });
+      worker?.start();
       const url = address.replace('0.0.0.0', 'localhost');
       process.stdout.write(
         [
@@ -32,6 +47,7 @@ export function registerServe(program: Command): void {
           `drydock is running: ${url}/`,
           `  API browser: ${url}/api/docs`,
           `  store:       ${runtime.deps.store.capabilities.description}`,
+          ...(worker ? [`  workers:     ${worker.id} (all backyards)`] : []),
           ...(runtime.generatedAdminPassword
             ? [
                 `  administrator: ${options.adminUser} / ${runtime.generatedAdminPassword}`,
@@ -44,11 +60,18 @@ export function registerServe(program: Command): void {
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) {
+          if (worker?.state === 'draining') {
+            logger.warn({ signal }, 'second signal: stopping jobs in flight');
+            await worker.stop();
+            return;
+          }
           logger.warn({ signal }, 'second signal: exiting now');
           process.exit(1);
         }
         stopping = true;
-        logger.info({ signal }, 'shutting down: finishing requests in flight');
+        logger.info({ signal }, 'shutting down: finishing requests and jobs in flight');
+        clearInterval(reaper);
+        await worker?.stop();
         await app.close();
         await runtime.close();
         process.exit(0);

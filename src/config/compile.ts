@@ -59,6 +59,13 @@ export function compileOptions(options: Options): CompiledOptions {
       windowMs: o.loginWindowSeconds * 1000,
     },
     sessionTtlMs: o.sessionTtlSeconds * 1000,
+    worker: {
+      concurrency: o.workerConcurrency,
+      leaseMs: Math.round(o.leaseSeconds * 1000),
+      pollMs: o.workerPollMs,
+      graceMs: Math.round(o.workerGraceSeconds * 1000),
+    },
+    terraformCloud: { url: o.terraformCloudUrl, token: o.terraformCloudToken },
   };
 }
 

@@ -14,4 +14,8 @@ export const defaults = {
   loginMaxFailuresPerAddress: 20,
   loginWindowSeconds: 15 * 60,
   sessionTtlSeconds: 12 * 60 * 60,
+  workerConcurrency: 4,
+  leaseSeconds: 30,
+  workerPollMs: 1000,
+  workerGraceSeconds: 60,
 } as const satisfies Options;

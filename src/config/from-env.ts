@@ -16,6 +16,12 @@ export const ENVIRONMENT_VARIABLES = {
   DRYDOCK_LOGIN_MAX_FAILURES_PER_ADDRESS: 'loginMaxFailuresPerAddress',
   DRYDOCK_LOGIN_WINDOW_SECONDS: 'loginWindowSeconds',
   DRYDOCK_SESSION_TTL_SECONDS: 'sessionTtlSeconds',
+  DRYDOCK_WORKER_CONCURRENCY: 'workerConcurrency',
+  DRYDOCK_LEASE_SECONDS: 'leaseSeconds',
+  DRYDOCK_WORKER_POLL_MS: 'workerPollMs',
+  DRYDOCK_WORKER_GRACE_SECONDS: 'workerGraceSeconds',
+  DRYDOCK_TFC_URL: 'terraformCloudUrl',
+  DRYDOCK_TFC_TOKEN: 'terraformCloudToken',
 } as const satisfies Record<string, keyof Options>;
 
 /**

@@ -23,6 +23,17 @@ export const optionsSchema = z
     loginMaxFailuresPerAddress: z.coerce.number().int().min(1),
     loginWindowSeconds: z.coerce.number().int().min(1),
     sessionTtlSeconds: z.coerce.number().int().min(60),
+    /** Jobs one worker process runs at once. */
+    workerConcurrency: z.coerce.number().int().min(1).max(1000),
+    /** A dead worker's jobs end as Unexpected error this long after its last heartbeat. */
+    leaseSeconds: z.coerce.number().min(1),
+    /** Fallback poll for new jobs (they normally wake workers through the change feed). */
+    workerPollMs: z.coerce.number().int().min(10),
+    /** How long a worker's SIGTERM waits for jobs in flight before stopping them. */
+    workerGraceSeconds: z.coerce.number().min(0),
+    /** Terraform Cloud / Enterprise API base URL and token, for `ita-by-terraform-cloud-ep-execute`. */
+    terraformCloudUrl: z.url(),
+    terraformCloudToken: z.string().min(1),
   })
   .partial()
   .strict();
@@ -48,6 +59,13 @@ export interface CompiledOptions {
     readonly windowMs: number;
   };
   readonly sessionTtlMs: number;
+  readonly worker: {
+    readonly concurrency: number;
+    readonly leaseMs: number;
+    readonly pollMs: number;
+    readonly graceMs: number;
+  };
+  readonly terraformCloud: { readonly url: string | undefined; readonly token: string | undefined };
 }
 
 /** Where the store lives. Only `store/open-store.ts` turns this into an adapter. */

@@ -11,6 +11,8 @@ import { buildOpenApi } from './openapi.js';
 import { registerRoutes } from './register-routes.js';
 import type { AnyRoute } from './route.js';
 import { authRoutes } from './routes/auth.js';
+import { backyardRoutes } from './routes/backyard.js';
+import { executeCheckRoutes } from './routes/execute-check.js';
 import { itaRoutes } from './routes/ita.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { menuRoutes } from './routes/menus.js';
@@ -25,6 +27,8 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...platformRoutes,
   ...itaRoutes,
   ...menuRoutes,
+  ...backyardRoutes,
+  ...executeCheckRoutes,
 ];
 
 /** Knobs for benchmarks only; no configuration, flag or variable reaches them. */

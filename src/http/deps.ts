@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ExecuteCheckFeed } from '../backyard/execute-check.js';
 import type { CompiledOptions } from '../config/options.js';
 import type { MaintenanceCache } from '../maintenance/propagation.js';
 import type { Store } from '../store/store.js';
@@ -15,4 +16,5 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly logLevels: LogLevels;
+  readonly executeCheckFeed: ExecuteCheckFeed;
 }

@@ -50,7 +50,9 @@ export class LogLevels {
 
   static async start(store: Store): Promise<LogLevels> {
     const levels = new LogLevels(store, await readLevels(store));
-    store.onChange(() => void levels.reload().catch(() => {}));
+    store.onChange((e) => {
+      if (e.topic !== 'jobs') void levels.reload().catch(() => {});
+    });
     return levels;
   }
 

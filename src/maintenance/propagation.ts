@@ -33,7 +33,9 @@ export class MaintenanceCache {
     const cache = new MaintenanceCache(store, logger, await readMaintenance(store.db));
     cache.#trusted = store.feedState() === 'live';
     cache.#unsubscribe.push(
-      store.onChange(() => void cache.reload()),
+      store.onChange((e) => {
+        if (e.topic !== 'jobs') void cache.reload();
+      }),
       store.onFeedState((state) => {
         if (state !== 'live') cache.#trusted = false;
       }),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ExecuteCheckFeed } from '../backyard/execute-check.js';
 import type { CompiledOptions } from '../config/options.js';
 import type { AppDeps } from '../http/deps.js';
 import { Metrics } from '../http/metrics.js';
@@ -39,6 +40,7 @@ export async function openRuntime(options: CompiledOptions, logger: Logger, stor
       options,
       logger,
       metrics: new Metrics(maintenance),
+      executeCheckFeed: new ExecuteCheckFeed(s, logger),
     };
     return {
       deps,

@@ -20,6 +20,44 @@ export interface Database {
   menus: MenusTable;
   menu_records: MenuRecordsTable;
   menu_record_unique_values: { menu_id: string; column_name: string; value: string; record_id: string };
+  backyard_jobs: BackyardJobsTable;
+  backyard_job_logs: { id: Generated<number>; job_id: string; at: string; stream: string; text: string };
+  backyard_job_files: { job_id: string; role: string; name: string; content: Buffer };
+  /** Files uploaded for an import job (`kind`: menu-import or excel-import), referenced by the job's spec. */
+  backyard_uploads: {
+    id: string;
+    organization_id: string;
+    workspace_id: string;
+    kind: string;
+    name: string;
+    content: Buffer;
+    created_at: string;
+    created_by: string;
+  };
+}
+
+/** One backyard job; `spec` holds its frozen inputs, `result` its outputs (JSON text). */
+export interface BackyardJobsTable {
+  id: string;
+  organization_id: string;
+  workspace_id: string;
+  backyard: string;
+  status_id: string;
+  /** 1 while the status is an in-flight one of the job's family; kept by every status change. */
+  in_flight: number;
+  parent_id: string | null;
+  spec: string;
+  result: string | null;
+  delay_minutes: number | null;
+  scheduled_at: string | null;
+  created_at: string;
+  created_by: string;
+  started_at: string | null;
+  finished_at: string | null;
+  last_update_timestamp: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  stop_requested: number;
 }
 
 export interface MaintenanceSettingsTable {

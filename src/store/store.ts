@@ -13,8 +13,8 @@ import type { Database } from './schema.js';
  */
 export type GateLock = 'shared' | 'exclusive';
 
-/** Topics announced to every process on commit. */
-export type ChangeTopic = 'settings';
+/** Topics announced to every process on commit: `settings` (switches, log levels), `jobs` (a job was registered or asked to stop). */
+export type ChangeTopic = 'settings' | 'jobs';
 
 /** What differs between backends, as flags instead of `if (backend)`. */
 export interface StoreCapabilities {
@@ -22,6 +22,8 @@ export interface StoreCapabilities {
   readonly changeDelivery: 'push' | 'poll';
   /** Several processes on several machines may share this store. */
   readonly multiHost: boolean;
+  /** Row locks with SKIP LOCKED, so concurrent claimers pass over each other's rows (PostgreSQL). */
+  readonly skipLocked: boolean;
   /** A short description for logs and health: never used for branching. */
   readonly description: string;
 }

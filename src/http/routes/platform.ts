@@ -21,6 +21,7 @@ import {
   workspaceCreateSchema,
   workspaceUpdateSchema,
 } from '../../tenancy/workspaces.js';
+import { createSystemMenus } from '../../backyard/system-menus.js';
 import { forbidden, notFound } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { orgParams, workspaceParams } from './params.js';
@@ -119,7 +120,12 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'workspace_create',
     params: orgParams,
     body: workspaceCreateSchema,
-    handler: async (ctx) => ctx.write((trx) => createWorkspace(trx, ctx.params.organization_id, ctx.body)),
+    handler: async (ctx) =>
+      ctx.write(async (trx) => {
+        const workspace = await createWorkspace(trx, ctx.params.organization_id, ctx.body);
+        await createSystemMenus(trx, ctx.params.organization_id, ctx.body.id);
+        return workspace;
+      }),
   }),
   defineRoute({
     method: 'GET',

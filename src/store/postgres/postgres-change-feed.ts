@@ -5,7 +5,7 @@ import type { ChangeListener, ChangeTopic, FeedState } from '../store.js';
 import { CHANGE_CHANNEL } from './postgres-locks.js';
 import { connectionConfig } from './postgres-types.js';
 
-const TOPICS: ReadonlySet<string> = new Set<ChangeTopic>(['settings']);
+const TOPICS: ReadonlySet<string> = new Set<ChangeTopic>(['settings', 'jobs']);
 
 /**
  * LISTEN on a dedicated connection. When the connection is lost the feed goes to `reconnecting`

@@ -42,6 +42,7 @@ class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = {
     changeDelivery: 'push',
     multiHost: true,
+    skipLocked: true,
     description: 'postgres',
   };
   readonly #pool: pg.Pool;

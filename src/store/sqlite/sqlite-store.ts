@@ -46,7 +46,7 @@ class SqliteStore implements Store {
     // Another process holding the writer lock makes BEGIN IMMEDIATE wait this long, not fail.
     this.#raw.pragma('busy_timeout = 10000');
     this.db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: this.#raw }) });
-    this.capabilities = { changeDelivery: 'poll', multiHost: false, description: `sqlite ${options.path}` };
+    this.capabilities = { changeDelivery: 'poll', multiHost: false, skipLocked: false, description: `sqlite ${options.path}` };
     this.#events.setMaxListeners(0);
 
     if (!inMemory) {

@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { badRequest } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import { buildDriverSpec, ORCHESTRATOR_OF, type DriverSpec } from './driver-specs.js';
+import type { Backyard } from './job-status.js';
+import { findSystemRecord } from './system-menus.js';
+
+/**
+ * A conductor class definition (the `definition` column of `conductor_class_list`): a graph of
+ * nodes. A node runs a movement (a driver job) or pauses the conductor until someone resumes it.
+ * `depends_on` makes sequences, several nodes depending on one make parallel branches, and a node
+ * depending on several waits for all of them. A failing node ends the conductor in Abend, unless it
+ * has `allow_failure`, which ends it in Warning end instead.
+ */
+export const conductorDefinitionSchema = z
+  .object({
+    nodes: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'node ids are letters, digits, _ or - (at most 64)'),
+            type: z.enum(['movement', 'pause']).default('movement'),
+            movement_name: z.string().min(1).optional(),
+            operation_name: z.string().min(1).optional(),
+            depends_on: z.array(z.string()).default([]),
+            allow_failure: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .min(1, 'a conductor needs at least one node')
+      .max(500),
+  })
+  .strict();
+
+/** A node as frozen in the conductor job's spec. */
+export interface ConductorNode {
+  readonly id: string;
+  readonly type: 'movement' | 'pause';
+  readonly depends_on: readonly string[];
+  readonly allow_failure: boolean;
+  readonly backyard?: Backyard;
+  readonly driver_spec?: DriverSpec;
+  readonly delay_minutes?: number | null;
+}
+
+export interface ConductorSpec {
+  readonly conductor_class_name: string;
+  readonly operation_name: string;
+  readonly nodes: readonly ConductorNode[];
+}
+
+const BACKYARD_OF_ORCHESTRATOR = Object.fromEntries(
+  Object.entries(ORCHESTRATOR_OF).map(([backyard, orchestrator]) => [orchestrator, backyard as Backyard]),
+) as Record<string, Backyard>;
+
+/** Reads a conductor class, checks its graph, and freezes every node's driver job spec. */
+export async function buildConductorSpec(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  className: string,
+  operationName: string,
+): Promise<ConductorSpec> {
+  const record = await findSystemRecord(db, org, ws, 'conductor_class_list', 'conductor_class_name', className);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(String(record.definition));
+  } catch {
+    throw badRequest(`Conductor class "${className}": definition is not JSON.`);
+  }
+  const parsed = conductorDefinitionSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw badRequest(`Conductor class "${className}": ${problems}.`);
+  }
+  const nodes = parsed.data.nodes;
+  checkGraph(className, nodes);
+  const frozen: ConductorNode[] = [];
+  for (const n of nodes) {
+    if (n.type === 'pause') {
+      frozen.push({ id: n.id, type: 'pause', depends_on: n.depends_on, allow_failure: n.allow_failure });
+      continue;
+    }
+    if (!n.movement_name) throw badRequest(`Conductor class "${className}": node ${n.id} names no movement_name.`);
+    const movement = await findSystemRecord(db, org, ws, 'movement_list', 'movement_name', n.movement_name);
+    const backyard = BACKYARD_OF_ORCHESTRATOR[String(movement.orchestrator)];
+    if (!backyard) throw badRequest(`Movement "${n.movement_name}" has an unknown orchestrator "${String(movement.orchestrator)}".`);
+    const { spec, delayMinutes } = await buildDriverSpec(db, org, ws, backyard, n.movement_name, n.operation_name ?? operationName);
+    frozen.push({
+      id: n.id,
+      type: 'movement',
+      depends_on: n.depends_on,
+      allow_failure: n.allow_failure,
+      backyard,
+      driver_spec: spec,
+      delay_minutes: delayMinutes,
+    });
+  }
+  return { conductor_class_name: className, operation_name: operationName, nodes: frozen };
+}
+
+/** Unique ids, known dependencies, no cycles. */
+function checkGraph(className: string, nodes: ReadonlyArray<{ id: string; depends_on: readonly string[] }>): void {
+  const ids = new Set<string>();
+  for (const n of nodes) {
+    if (ids.has(n.id)) throw badRequest(`Conductor class "${className}": node id ${n.id} is used twice.`);
+    ids.add(n.id);
+  }
+  for (const n of nodes) {
+    const unknown = n.depends_on.filter((d) => !ids.has(d));
+    if (unknown.length) throw badRequest(`Conductor class "${className}": node ${n.id} depends on unknown node(s) ${unknown.join(', ')}.`);
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const visit = (id: string, trail: string[]) => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw badRequest(`Conductor class "${className}": cycle ${[...trail, id].join(' → ')}.`);
+    state.set(id, 'visiting');
+    for (const d of byId.get(id)!.depends_on) visit(d, [...trail, id]);
+    state.set(id, 'done');
+  };
+  for (const n of nodes) visit(n.id, []);
+}

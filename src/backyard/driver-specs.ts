@@ -1,0 +1,137 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { badRequest } from '../errors.js';
+import { getMenu } from '../menus/definitions.js';
+import { loadRecords } from '../menus/records.js';
+import type { Database } from '../store/schema.js';
+import type { Backyard } from './job-status.js';
+import { findSystemRecord } from './system-menus.js';
+
+/** Exastro's execution menus, each naming the driver that runs it. */
+export const DRIVER_MENUS: Readonly<Record<string, Backyard>> = {
+  execution_ansible_legacy: 'ita-by-ansible-execute',
+  execution_ansible_pioneer: 'ita-by-ansible-execute',
+  execution_ansible_legacy_role: 'ita-by-ansible-execute',
+  execution_terraform_cli: 'ita-by-terraform-cli-execute',
+  execution_terraform_cloud_ep: 'ita-by-terraform-cloud-ep-execute',
+};
+
+/** The `orchestrator` a movement must name to run in a backyard. */
+export const ORCHESTRATOR_OF: Partial<Record<Backyard, string>> = {
+  'ita-by-ansible-execute': 'ansible',
+  'ita-by-terraform-cli-execute': 'terraform-cli',
+  'ita-by-terraform-cloud-ep-execute': 'terraform-cloud-ep',
+};
+
+/** What a driver job runs, frozen at registration so later edits of the menus do not change it. */
+export interface DriverSpec {
+  readonly movement_name: string;
+  readonly operation_name: string;
+  readonly variables: Record<string, unknown>;
+  /** Ansible: the playbook's YAML and the inventory. */
+  readonly playbook?: string;
+  readonly inventory?: string;
+  /** Terraform CLI: file name → content of the module. */
+  readonly terraform_files?: Record<string, string>;
+  /** Terraform Cloud/EP: where to run. */
+  readonly tfc_organization?: string;
+  readonly tfc_workspace?: string;
+}
+
+const filesSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]+\.tf(vars)?$/, 'file names must be *.tf or *.tfvars'), z.string());
+
+/**
+ * Builds a driver job's spec from the workspace's movement and operation (and the operation's
+ * variables record, if it names one). Every problem is a 400 naming what to fix.
+ */
+export async function buildDriverSpec(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  backyard: Backyard,
+  movementName: string,
+  operationName: string,
+): Promise<{ spec: DriverSpec; delayMinutes: number | null }> {
+  const movement = await findSystemRecord(db, org, ws, 'movement_list', 'movement_name', movementName);
+  const operation = await findSystemRecord(db, org, ws, 'operation_list', 'operation_name', operationName);
+  const expected = ORCHESTRATOR_OF[backyard];
+  if (movement.orchestrator !== expected) {
+    throw badRequest(`Movement "${movementName}" is for ${String(movement.orchestrator)}, not ${expected}.`);
+  }
+  const variables = { ...(await recordVariables(db, org, ws, operation)), ...parseVariables(operation.variables, operationName) };
+  const base = { movement_name: movementName, operation_name: operationName, variables };
+  const delayMinutes = typeof movement.delay_timer === 'number' ? movement.delay_timer : null;
+  switch (backyard) {
+    case 'ita-by-ansible-execute': {
+      if (typeof movement.playbook !== 'string' || movement.playbook.trim() === '') {
+        throw badRequest(`Movement "${movementName}" has no playbook.`);
+      }
+      const inventory = typeof operation.inventory === 'string' && operation.inventory.trim() !== '' ? operation.inventory : 'localhost,';
+      return { spec: { ...base, playbook: movement.playbook, inventory }, delayMinutes };
+    }
+    case 'ita-by-terraform-cli-execute': {
+      let files: unknown;
+      try {
+        files = JSON.parse(String(movement.terraform_files ?? ''));
+      } catch {
+        throw badRequest(`Movement "${movementName}": terraform_files must be a JSON object {"main.tf": "…"}.`);
+      }
+      const parsed = filesSchema.safeParse(files);
+      if (!parsed.success || Object.keys(parsed.data).length === 0) {
+        throw badRequest(`Movement "${movementName}": terraform_files must be a JSON object of *.tf files, e.g. {"main.tf": "…"}.`);
+      }
+      return { spec: { ...base, terraform_files: parsed.data }, delayMinutes };
+    }
+    case 'ita-by-terraform-cloud-ep-execute': {
+      if (typeof movement.tfc_organization !== 'string' || typeof movement.tfc_workspace !== 'string') {
+        throw badRequest(`Movement "${movementName}" needs tfc_organization and tfc_workspace.`);
+      }
+      return {
+        spec: { ...base, tfc_organization: movement.tfc_organization, tfc_workspace: movement.tfc_workspace },
+        delayMinutes,
+      };
+    }
+    default:
+      throw badRequest(`${backyard} is not a driver.`);
+  }
+}
+
+function parseVariables(text: unknown, operationName: string): Record<string, unknown> {
+  if (text === null || text === undefined || text === '') return {};
+  try {
+    const value: unknown = JSON.parse(String(text));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw badRequest(`Operation "${operationName}": variables must be a JSON object.`);
+}
+
+/** Variables from the menu record an operation names: the record's columns, without system columns. */
+async function recordVariables(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  operation: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const menuName = operation.variables_menu;
+  const recordId = operation.variables_record;
+  if (typeof menuName !== 'string' || menuName === '' || typeof recordId !== 'string' || recordId === '') return {};
+  const menu = await getMenu(db, org, ws, menuName);
+  const record = (await loadRecords(db, menu)).find((r) => r.parameter.uuid === recordId);
+  if (!record) throw badRequest(`Operation "${String(operation.operation_name)}": no record ${recordId} in menu ${menuName}.`);
+  const { uuid: _u, discard: _d, last_update_date_time: _t, last_updated_user: _l, ...columns } = record.parameter;
+  return columns;
+}
+
+/** Exastro's schedule_date "YYYY/MM/DD hh:mm" (UTC) → canonical timestamp; it must be in the future. */
+export function parseScheduleDate(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  const ms = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)) : NaN;
+  if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== +m[3]!) {
+    throw badRequest(`schedule_date: "${text}" must be a date and time YYYY/MM/DD hh:mm (UTC).`);
+  }
+  if (ms <= Date.now()) throw badRequest(`schedule_date: ${text} is in the past.`);
+  return new Date(ms).toISOString().replace('Z', '000Z');
+}

@@ -1,0 +1,53 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { DriverSpec } from '../driver-specs.js';
+import type { ExecutionContext, Executor, Outcome } from '../executor.js';
+import { DRIVER_STATUS } from '../job-status.js';
+import { runProcess } from './run-process.js';
+
+/**
+ * Runs `ansible-playbook` (the real binary) with the job's playbook, inventory and variables in
+ * the job's work directory. Exit code 0 → Completed; anything else → Completed (error); an
+ * emergency stop kills the process group → Emergency stop.
+ */
+export const ansibleExecutor: Executor = {
+  backyard: 'ita-by-ansible-execute',
+  async run(ctx: ExecutionContext): Promise<Outcome> {
+    const spec = ctx.job.spec as DriverSpec;
+    const dir = ctx.workDir;
+    await writeFile(path.join(dir, 'playbook.yml'), spec.playbook ?? '');
+    await writeFile(path.join(dir, 'inventory'), inventoryText(spec.inventory ?? 'localhost,'));
+    await writeFile(path.join(dir, 'vars.json'), JSON.stringify(spec.variables ?? {}));
+    await ctx.setStatus([DRIVER_STATUS.preparing], DRIVER_STATUS.executing);
+    const r = await runProcess(ctx, 'ansible-playbook', ['-i', 'inventory', '-e', '@vars.json', 'playbook.yml'], {
+      env: {
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_FORCE_COLOR: '0',
+        ANSIBLE_HOST_KEY_CHECKING: 'False',
+        ANSIBLE_RETRY_FILES_ENABLED: 'False',
+        ANSIBLE_LOCAL_TEMP: path.join(dir, '.ansible-tmp'),
+        ANSIBLE_HOME: path.join(dir, '.ansible'),
+        PYTHONUNBUFFERED: '1',
+      },
+    });
+    if (r.aborted) return { statusId: DRIVER_STATUS.emergencyStop };
+    if (r.exitCode === 0) return { statusId: DRIVER_STATUS.completed, result: { exit_code: 0 } };
+    return { statusId: DRIVER_STATUS.completedError, result: { exit_code: r.exitCode, signal: r.signal } };
+  },
+};
+
+/**
+ * The inventory as a file. Ansible's "host list" form (`a,b,`) becomes one host per line; hosts
+ * named localhost run with the local connection, as Exastro's own localhost executions do.
+ */
+export function inventoryText(inventory: string): string {
+  const trimmed = inventory.trim();
+  const lines = !trimmed.includes('\n') && trimmed.includes(',')
+    ? trimmed.split(',').map((h) => h.trim()).filter(Boolean)
+    : trimmed.split('\n');
+  return (
+    lines
+      .map((line) => (/^(localhost|127\.0\.0\.1)$/.test(line.trim()) ? `${line.trim()} ansible_connection=local` : line))
+      .join('\n') + '\n'
+  );
+}

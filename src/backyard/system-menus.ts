@@ -1,0 +1,70 @@
+import type { Kysely, Transaction } from 'kysely';
+import { badRequest } from '../errors.js';
+import { createMenu, getMenu, type MenuDefinition } from '../menus/definitions.js';
+import { loadRecords } from '../menus/records.js';
+import type { Database } from '../store/schema.js';
+
+/**
+ * The menus every workspace has from its creation, in which users define what jobs run — as in
+ * Exastro, where movements, operations and conductor classes are themselves menus:
+ * - `movement_list`: what a driver runs (a playbook, a Terraform module, a Terraform Cloud workspace)
+ *   and its delay timer;
+ * - `operation_list`: one occasion of running it: inventory, variables, and optionally a menu record
+ *   whose parameter becomes variables too;
+ * - `conductor_class_list`: a conductor's graph of steps (JSON).
+ * They are ordinary menus: registered, searched and protected by read-only mode like any other.
+ */
+export const SYSTEM_MENUS: readonly MenuDefinition[] = [
+  {
+    menu: 'movement_list',
+    title: 'Movements',
+    columns: [
+      { name: 'movement_name', type: 'string', required: true, unique: true, max_length: 255 },
+      { name: 'orchestrator', type: 'string', required: true, max_length: 32 },
+      { name: 'playbook', type: 'string', max_length: 1_000_000 },
+      { name: 'terraform_files', type: 'string', max_length: 1_000_000 },
+      { name: 'tfc_organization', type: 'string', max_length: 255 },
+      { name: 'tfc_workspace', type: 'string', max_length: 255 },
+      { name: 'delay_timer', type: 'number' },
+    ],
+  },
+  {
+    menu: 'operation_list',
+    title: 'Operations',
+    columns: [
+      { name: 'operation_name', type: 'string', required: true, unique: true, max_length: 255 },
+      { name: 'inventory', type: 'string', max_length: 100_000 },
+      { name: 'variables', type: 'string', max_length: 1_000_000 },
+      { name: 'variables_menu', type: 'string', max_length: 64 },
+      { name: 'variables_record', type: 'string', max_length: 64 },
+    ],
+  },
+  {
+    menu: 'conductor_class_list',
+    title: 'Conductor classes',
+    columns: [
+      { name: 'conductor_class_name', type: 'string', required: true, unique: true, max_length: 255 },
+      { name: 'definition', type: 'string', required: true, max_length: 1_000_000 },
+    ],
+  },
+];
+
+/** Creates the system menus of a new workspace, in the workspace's creating transaction. */
+export async function createSystemMenus(trx: Transaction<Database>, org: string, ws: string): Promise<void> {
+  for (const def of SYSTEM_MENUS) await createMenu(trx, org, ws, def);
+}
+
+/** The active (not discarded) record of a system menu whose `key` column equals `name`, or a 400 naming it. */
+export async function findSystemRecord(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  menu: string,
+  key: string,
+  name: string,
+): Promise<Record<string, unknown>> {
+  const m = await getMenu(db, org, ws, menu);
+  const record = (await loadRecords(db, m)).find((r) => r.parameter.discard === '0' && r.parameter[key] === name);
+  if (!record) throw badRequest(`No ${key} "${name}" in menu ${menu} of workspace ${ws}: register it there first.`);
+  return record.parameter;
+}

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { BACKYARDS, type Backyard } from '../backyard/job-status.js';
+import { createWorker } from '../backyard/start-worker.js';
+import { loadOptions } from '../config/compile.js';
+import { ConfigError } from '../errors.js';
+import { createLogger } from '../logging/logger.js';
+import { openStore } from '../store/open-store.js';
+
+/** `drydock worker`: claims and runs backyard jobs until SIGTERM (drains) or a second signal (forces). */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('Run backyard jobs. Claims nothing while jobs are stopped or the system is read-only.')
+    .option('--backyard <name...>', `backyards to run (default: all): ${BACKYARDS.join(', ')}`)
+    .option('--concurrency <n>', 'jobs at once (DRYDOCK_WORKER_CONCURRENCY, default 4)')
+    .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
+    .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  drydock worker --backyard ita-by-ansible-execute ita-by-terraform-cli-execute --concurrency 8',
+    )
+    .action(async (flags: { backyard?: string[]; concurrency?: string; databaseUrl?: string; config?: string }) => {
+      const options = loadOptions({
+        env: process.env,
+        configFile: flags.config,
+        flags: { databaseUrl: flags.databaseUrl, workerConcurrency: flags.concurrency },
+      });
+      const unknown = (flags.backyard ?? []).filter((b) => !(BACKYARDS as readonly string[]).includes(b));
+      if (unknown.length) throw new ConfigError(`Unknown backyard(s) ${unknown.join(', ')}; known: ${BACKYARDS.join(', ')}`);
+      const logger = createLogger(options.logLevel);
+      const store = await openStore(options.database, { logger, sqlitePollMs: options.sqlitePollMs });
+      const report = await store.migrate();
+      if (report.error) throw report.error;
+      const worker = createWorker(store, logger, options, flags.backyard ? { backyards: flags.backyard as Backyard[] } : {});
+      worker.start();
+      const stop = (signal: string) => {
+        logger.info({ signal, inFlight: worker.inFlight }, worker.state === 'draining' ? 'forcing stop' : 'draining');
+        void worker.stop().then(async () => {
+          if (worker.state === 'stopped') {
+            await store.close();
+            process.exit(0);
+          }
+        });
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    });
+}

@@ -1,0 +1,45 @@
+import { executeCheck } from '../../backyard/execute-check.js';
+import { defineRoute, type AnyRoute } from '../route.js';
+
+/** What every process is running, for operators before a backup. */
+export const executeCheckRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/ita/backyard-execute-check/',
+    summary: 'Every in-flight job across all organizations and workspaces, with counts (conductor rows listed, not counted)',
+    tag: 'backyard',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps, language }) => executeCheck(deps.store.db, language),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/ita/backyard-execute-check/stream/',
+    summary: 'Server-sent events: the execute-check at once and again whenever it changes (event "execute-check")',
+    tag: 'backyard',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps, language, request, reply }) => {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(': drydock execute-check stream\n\n');
+      let id = 0;
+      const unsubscribe = deps.executeCheckFeed.subscribe(language, (check) => {
+        res.write(`id: ${++id}\nevent: execute-check\ndata: ${JSON.stringify(check)}\n\n`);
+      });
+      // A comment every 15 s keeps proxies from closing an idle stream.
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      request.raw.on('close', () => {
+        clearInterval(keepAlive);
+        unsubscribe();
+      });
+      return null;
+    },
+  }),
+];
