@@ -7,7 +7,9 @@ import type { Store } from '../../src/store/store.js';
  * Everything else is the store's own (a proxy, so members added to the port later still delegate).
  */
 export function withoutGateLock(store: Store): Store {
-  const transaction: Store['transaction'] = (_lock, fn) => store.db.transaction().execute(fn);
+  // No lock, no switch read: the switches are handed over as off (the variant runs with the gate off).
+  const transaction: Store['transaction'] = (_lock, fn) =>
+    store.db.transaction().execute((trx) => fn(trx, { backyard_execute_stop: false, data_update_stop: false }));
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'transaction') return transaction;

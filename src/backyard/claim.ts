@@ -36,7 +36,10 @@ export async function claimJobs(store: Store, request: ClaimRequest): Promise<Jo
   const family = FAMILY_OF[request.backyard];
   const scheduled = SCHEDULED_STATUS[family];
   const now = nowTimestamp();
-  return store.transaction('shared', async (trx) => {
+  return store.transaction('shared', async (trx, switches) => {
+    // The switches read under the lock already say no: skip the statement (idle workers during a
+    // maintenance cost one read per poll). The predicate in the statement stays the authority.
+    if (switches.backyard_execute_stop || switches.data_update_stop) return [];
     const rows = await trx
       .updateTable('backyard_jobs')
       .set({

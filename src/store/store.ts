@@ -13,6 +13,15 @@ import type { Database } from './schema.js';
  */
 export type GateLock = 'shared' | 'exclusive';
 
+/**
+ * The maintenance switches as read inside a transaction, right after its gate lock: the values the
+ * transaction is ordered against (see maintenance/gate.ts).
+ */
+export interface Switches {
+  readonly backyard_execute_stop: boolean;
+  readonly data_update_stop: boolean;
+}
+
 /** Topics announced to every process on commit: `settings` (switches, log levels), `jobs` (a job was registered or asked to stop). */
 export type ChangeTopic = 'settings' | 'jobs';
 
@@ -40,8 +49,11 @@ export interface Store {
   readonly db: Kysely<Database>;
   readonly capabilities: StoreCapabilities;
 
-  /** Runs `fn` in one transaction holding the gate lock; commits when it resolves, rolls back when it throws. */
-  transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction holding the gate lock, and hands it the switches read after the
+   * lock was granted. Commits when `fn` resolves, rolls back when it throws.
+   */
+  transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T>;
 
   /** Announces `topic` to every process (this one included) when `trx` commits. */
   notifyOnCommit(trx: Transaction<Database>, topic: ChangeTopic): Promise<void>;

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
@@ -7,8 +7,14 @@ import { runProcess } from './run-process.js';
 
 /**
  * Runs `ansible-playbook` (the real binary) with the job's playbook, inventory and variables in
- * the job's work directory. Exit code 0 → Completed; anything else → Completed (error); an
- * emergency stop kills the process group → Emergency stop.
+ * the job's work directory:
+ *
+ *   ansible-playbook -i inventory -e @vars.json playbook.yml
+ *
+ * The variables (the operation's, over those of the menu record it names) are extra vars, so they
+ * win over anything the playbook or inventory sets. Preparing → Executing once the files are written.
+ * Exit code 0 → Completed; anything else → Completed (error); an emergency stop kills the process
+ * group → Emergency stop. A missing `ansible-playbook` is an Unexpected error naming the install command.
  */
 export const ansibleExecutor: Executor = {
   backyard: 'ita-by-ansible-execute',
@@ -18,6 +24,9 @@ export const ansibleExecutor: Executor = {
     await writeFile(path.join(dir, 'playbook.yml'), spec.playbook ?? '');
     await writeFile(path.join(dir, 'inventory'), inventoryText(spec.inventory ?? 'localhost,'));
     await writeFile(path.join(dir, 'vars.json'), JSON.stringify(spec.variables ?? {}));
+    const tmp = path.join(dir, '.ansible-tmp');
+    await mkdir(tmp, { recursive: true });
+    if (ctx.signal.aborted) return { statusId: DRIVER_STATUS.emergencyStop };
     await ctx.setStatus([DRIVER_STATUS.preparing], DRIVER_STATUS.executing);
     const r = await runProcess(ctx, 'ansible-playbook', ['-i', 'inventory', '-e', '@vars.json', 'playbook.yml'], {
       env: {
@@ -25,7 +34,7 @@ export const ansibleExecutor: Executor = {
         ANSIBLE_FORCE_COLOR: '0',
         ANSIBLE_HOST_KEY_CHECKING: 'False',
         ANSIBLE_RETRY_FILES_ENABLED: 'False',
-        ANSIBLE_LOCAL_TEMP: path.join(dir, '.ansible-tmp'),
+        ANSIBLE_LOCAL_TEMP: tmp,
         ANSIBLE_HOME: path.join(dir, '.ansible'),
         PYTHONUNBUFFERED: '1',
       },
@@ -37,8 +46,9 @@ export const ansibleExecutor: Executor = {
 };
 
 /**
- * The inventory as a file. Ansible's "host list" form (`a,b,`) becomes one host per line; hosts
- * named localhost run with the local connection, as Exastro's own localhost executions do.
+ * The inventory as a file. Ansible's "host list" form (`a,b,`) becomes one host per line; a bare
+ * localhost runs with the local connection and the playbook's own Python, as Exastro's own
+ * localhost executions do.
  */
 export function inventoryText(inventory: string): string {
   const trimmed = inventory.trim();
@@ -47,7 +57,11 @@ export function inventoryText(inventory: string): string {
     : trimmed.split('\n');
   return (
     lines
-      .map((line) => (/^(localhost|127\.0\.0\.1)$/.test(line.trim()) ? `${line.trim()} ansible_connection=local` : line))
+      .map((line) =>
+        /^(localhost|127\.0\.0\.1)$/.test(line.trim())
+          ? `${line.trim()} ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"`
+          : line,
+      )
       .join('\n') + '\n'
   );
 }

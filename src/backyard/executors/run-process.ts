@@ -9,35 +9,71 @@ export interface ProcessResult {
 }
 
 /** The install command to name when a binary is missing. */
-const INSTALL_HINTS: Record<string, string> = {
+export const INSTALL_HINTS: Readonly<Record<string, string>> = {
   'ansible-playbook': 'apt-get install -y ansible',
   terraform: 'install Terraform (https://developer.hashicorp.com/terraform/install) so `terraform` is on PATH',
 };
 
+/** A binary the worker could not start (missing, not executable): lost infrastructure, not a failed job. */
+export class ProcessStartError extends Error {
+  constructor(
+    readonly command: string,
+    cause: NodeJS.ErrnoException,
+  ) {
+    const hint = cause.code === 'ENOENT' ? ` — it is not installed on the worker's PATH; ${INSTALL_HINTS[command] ?? `install ${command}`}` : '';
+    super(`could not start ${command}: ${cause.message}${hint}`, { cause });
+    this.name = 'ProcessStartError';
+  }
+}
+
+export interface RunProcessOptions {
+  /** Added to the worker's environment; a value of `undefined` removes the variable. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+  /** After an abort: how long SIGTERM has before SIGKILL. */
+  readonly killAfterMs?: number;
+  /** After the process exited: how long its output may still be flowing before we stop reading. */
+  readonly drainMs?: number;
+}
+
 /**
  * Runs a real binary for a job: in its own process group (so an emergency stop kills everything it
  * started), in the job's work directory, with stdout and stderr streamed to the job log. On abort it
- * sends SIGTERM to the group, then SIGKILL after `killAfterMs`.
+ * sends SIGTERM to the group, then SIGKILL after `killAfterMs`. When the process exits, whatever it
+ * left behind in its group is killed too, so nothing a job started outlives it.
+ *
+ * Rejects with `ProcessStartError` when the binary cannot be started (the worker records
+ * Unexpected error, with the install command in the log).
  */
 export async function runProcess(
   ctx: ExecutionContext,
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; killAfterMs?: number } = {},
+  options: RunProcessOptions = {},
 ): Promise<ProcessResult> {
   if (ctx.signal.aborted) return { exitCode: null, signal: null, aborted: true };
   await ctx.log('system', `$ ${[command, ...args].join(' ')}\n`);
-  return new Promise((resolve) => {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd ?? ctx.workDir,
-      env: { ...process.env, ...options.env },
+      env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let aborted = false;
+    let startError: ProcessStartError | undefined;
+    let exited: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
     let pendingLogs = Promise.resolve();
-    const forward = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-      pendingLogs = pendingLogs.then(() => ctx.log(stream, chunk.toString('utf8')));
+    // Decoded as UTF-8 per stream, so a multi-byte character split across two chunks stays whole.
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    const forward = (stream: 'stdout' | 'stderr') => (text: string) => {
+      pendingLogs = pendingLogs.then(() => ctx.log(stream, text));
     };
     child.stdout.on('data', forward('stdout'));
     child.stderr.on('data', forward('stderr'));
@@ -48,23 +84,40 @@ export async function runProcess(
         // already gone
       }
     };
-    let killTimer: ReturnType<typeof setTimeout> | undefined;
+    const timers: Array<ReturnType<typeof setTimeout>> = [];
     const onAbort = () => {
       aborted = true;
       killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), options.killAfterMs ?? 5000);
+      timers.push(setTimeout(() => killGroup('SIGKILL'), options.killAfterMs ?? 5000));
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      const hint = err.code === 'ENOENT' ? ` (not found: ${INSTALL_HINTS[command] ?? `install ${command}`})` : '';
-      pendingLogs = pendingLogs.then(() => ctx.log('system', `Could not start ${command}: ${err.message}${hint}\n`));
-    });
-    child.on('close', (exitCode, signal) => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
       ctx.signal.removeEventListener('abort', onAbort);
-      if (killTimer) clearTimeout(killTimer);
+      for (const t of timers) clearTimeout(t);
+      void pendingLogs.then(() => {
+        if (startError) reject(startError);
+        else resolve({ exitCode: exited?.exitCode ?? null, signal: exited?.signal ?? null, aborted });
+      });
+    };
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) startError = new ProcessStartError(command, err);
+    });
+    child.on('exit', (exitCode, signal) => {
+      exited = { exitCode, signal };
       // Anything the process left behind in its group goes with it.
       killGroup('SIGKILL');
-      void pendingLogs.then(() => resolve({ exitCode, signal, aborted }));
+      // A descendant that escaped the group (setsid) may still hold the pipes: stop waiting for it.
+      timers.push(
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish();
+        }, options.drainMs ?? 2000),
+      );
     });
+    child.on('close', finish);
   });
 }

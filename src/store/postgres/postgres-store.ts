@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { MIGRATIONS } from '../migrations/index.js';
 import { migrate } from '../migrations/migrator.js';
 import type { Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities } from '../store.js';
+import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities, Switches } from '../store.js';
 import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { ADVISORY_LOCK, CHANGE_CHANNEL } from './postgres-locks.js';
 import { postgresMigrationRunner, postgresSchemaVersion } from './postgres-migrator.js';
@@ -47,6 +47,7 @@ class PostgresStore implements Store {
   };
   readonly #pool: pg.Pool;
   readonly #feed: PostgresChangeFeed;
+  #gateFunction: Promise<boolean> | undefined;
 
   constructor(pool: pg.Pool, feed: PostgresChangeFeed) {
     this.#pool = pool;
@@ -54,15 +55,45 @@ class PostgresStore implements Store {
     this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
-  async transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  async transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T> {
+    const gateFunction = await this.#hasGateFunction();
     return this.db.transaction().execute(async (trx) => {
-      // The lock must be its own statement: a snapshot taken in the same statement as the wait
-      // would predate the toggle it waited for.
       const key = ADVISORY_LOCK.gate.toString();
-      if (lock === 'exclusive') await sql`SELECT pg_advisory_xact_lock(${key}::bigint)`.execute(trx);
-      else await sql`SELECT pg_advisory_xact_lock_shared(${key}::bigint)`.execute(trx);
-      return fn(trx);
+      let row: { backyard_execute_stop: number; data_update_stop: number } | undefined;
+      if (lock === 'shared' && gateFunction) {
+        // Lock and read in one round trip (migration 003 explains why it is still exact).
+        row = (await sql<typeof row & object>`SELECT * FROM drydock_gate_shared(${key}::bigint)`.execute(trx)).rows[0];
+      } else {
+        // The read must be a statement of its own after the lock: a snapshot taken in the same
+        // statement as the wait would predate the toggle it waited for.
+        if (lock === 'exclusive') await sql`SELECT pg_advisory_xact_lock(${key}::bigint)`.execute(trx);
+        else await sql`SELECT pg_advisory_xact_lock_shared(${key}::bigint)`.execute(trx);
+        row = await trx
+          .selectFrom('maintenance_settings')
+          .select(['backyard_execute_stop', 'data_update_stop'])
+          .where('id', '=', 1)
+          .executeTakeFirst();
+      }
+      return fn(trx, { backyard_execute_stop: row?.backyard_execute_stop === 1, data_update_stop: row?.data_update_stop === 1 });
     });
+  }
+
+  /**
+   * Whether the store's schema has the one-round-trip gate function (migration 003). Asked once;
+   * an older schema (a release running against its predecessor's schema during an upgrade) uses two
+   * statements instead.
+   */
+  #hasGateFunction(): Promise<boolean> {
+    this.#gateFunction ??= sql<{ f: string | null }>`SELECT to_regprocedure('drydock_gate_shared(bigint)')::text AS f`
+      .execute(this.db)
+      .then((r) => Boolean(r.rows[0]?.f))
+      .catch(() => false);
+    const known = this.#gateFunction;
+    // Until a migration adds it, keep asking (cheap, and only before the schema is current).
+    void known.then((has) => {
+      if (!has && this.#gateFunction === known) this.#gateFunction = undefined;
+    });
+    return known;
   }
 
   async notifyOnCommit(trx: Transaction<Database>, topic: ChangeTopic): Promise<void> {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { MIGRATIONS } from '../migrations/index.js';
 import { migrate } from '../migrations/migrator.js';
 import type { Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities } from '../store.js';
+import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities, Switches } from '../store.js';
 import { immediateSqliteDialect } from './sqlite-dialect.js';
 import { sqliteMigrationRunner } from './sqlite-migrator.js';
 
@@ -35,6 +35,7 @@ class SqliteStore implements Store {
   readonly #pending = new WeakMap<Transaction<Database>, Set<ChangeTopic>>();
   readonly #poller: ReturnType<typeof setInterval> | undefined;
   readonly #watcher: BetterSqlite3.Database | undefined;
+  #switchStatement: BetterSqlite3.Statement | undefined;
 
   constructor(options: SqliteStoreOptions) {
     const inMemory = options.path === ':memory:';
@@ -71,16 +72,26 @@ class SqliteStore implements Store {
     }
   }
 
-  async transaction<T>(_lock: GateLock, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  async transaction<T>(_lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T> {
     // Both lock kinds are the writer lock taken by BEGIN IMMEDIATE (see sqlite-dialect.ts).
     let topics: Set<ChangeTopic> | undefined;
     const result = await this.db.transaction().execute(async (trx) => {
       topics = new Set();
       this.#pending.set(trx, topics);
-      return fn(trx);
+      return fn(trx, this.#readSwitches());
     });
     for (const topic of topics ?? []) this.#events.emit('change', { topic });
     return result;
+  }
+
+  /**
+   * The switches, read on the writer connection inside the open transaction with a prepared
+   * statement (a few microseconds; a Kysely query costs several times that).
+   */
+  #readSwitches(): Switches {
+    this.#switchStatement ??= this.#raw.prepare('SELECT backyard_execute_stop, data_update_stop FROM maintenance_settings WHERE id = 1');
+    const row = this.#switchStatement.get() as { backyard_execute_stop: number; data_update_stop: number } | undefined;
+    return { backyard_execute_stop: row?.backyard_execute_stop === 1, data_update_stop: row?.data_update_stop === 1 };
   }
 
   async notifyOnCommit(trx: Transaction<Database>, topic: ChangeTopic): Promise<void> {
