@@ -16,6 +16,13 @@ export interface MaintenanceState {
   readonly announced_end: string | null;
   readonly last_update_timestamp: string;
   readonly last_update_user: string;
+  /** The switches as a drain found them (`drain: "start"`), until `drain: "end"`; null otherwise. */
+  readonly drain_prior: DrainPrior | null;
+}
+
+export interface DrainPrior {
+  readonly backyard_execute_stop: boolean;
+  readonly data_update_stop: boolean;
 }
 
 /** A requested change; absent fields stay as they are. */
@@ -24,6 +31,11 @@ export interface MaintenanceChange {
   readonly data_update_stop?: boolean;
   readonly message?: string | null;
   readonly announced_end?: string | null;
+  /**
+   * `start`: record the switches as they were before this change, unless a drain is already
+   * recorded (a retried drain must not record its own "on" as the prior state). `end`: forget it.
+   */
+  readonly drain?: 'start' | 'end';
 }
 
 /** Reads the switches; inside a transaction this is the value the gate decides on. */
@@ -36,6 +48,7 @@ export async function readMaintenance(db: Kysely<Database> | Transaction<Databas
     announced_end: row.announced_end,
     last_update_timestamp: row.last_update_timestamp,
     last_update_user: row.last_update_user,
+    drain_prior: row.drain_prior === null ? null : (JSON.parse(row.drain_prior) as DrainPrior),
   };
 }
 
@@ -59,6 +72,12 @@ export async function changeMaintenance(
       announced_end: change.announced_end === undefined ? before.announced_end : change.announced_end,
       last_update_timestamp: timestamp,
       last_update_user: actor,
+      drain_prior:
+        change.drain === 'end'
+          ? null
+          : change.drain === 'start' && before.drain_prior === null
+            ? { backyard_execute_stop: before.backyard_execute_stop, data_update_stop: before.data_update_stop }
+            : before.drain_prior,
     };
     await trx
       .updateTable('maintenance_settings')
@@ -69,6 +88,7 @@ export async function changeMaintenance(
         announced_end: after.announced_end,
         last_update_timestamp: timestamp,
         last_update_user: actor,
+        drain_prior: after.drain_prior === null ? null : JSON.stringify(after.drain_prior),
       })
       .where('id', '=', 1)
       .execute();

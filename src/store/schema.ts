@@ -68,6 +68,8 @@ export interface MaintenanceSettingsTable {
   announced_end: string | null;
   last_update_timestamp: string;
   last_update_user: string;
+  /** JSON {backyard_execute_stop, data_update_stop} recorded when a drain started; null otherwise. */
+  drain_prior: string | null;
 }
 
 export interface MaintenanceAuditTable {

@@ -23,6 +23,8 @@ const settingPatchSchema = z
       .refine((s) => normalizeTimestamp(s) !== undefined, 'must be a date and time such as 2026-11-24T06:00:00Z')
       .nullable()
       .optional(),
+    /** drydock's drain bookkeeping (see `drydock drain` / `drydock resume`). */
+    drain: z.enum(['start', 'end']).optional(),
   })
   .strict()
   .refine((o) => Object.keys(o).length > 0, {
@@ -39,6 +41,10 @@ function view(s: MaintenanceState) {
     announced_end: s.announced_end,
     last_update_user: s.last_update_user,
     last_update_timestamp: s.last_update_timestamp,
+    drain_prior:
+      s.drain_prior === null
+        ? null
+        : { backyard_execute_stop: toFlag(s.drain_prior.backyard_execute_stop), data_update_stop: toFlag(s.drain_prior.data_update_stop) },
   };
 }
 
@@ -70,6 +76,7 @@ export const maintenanceRoutes: AnyRoute[] = [
           ...(body.announced_end !== undefined && {
             announced_end: body.announced_end === null ? null : normalizeTimestamp(body.announced_end)!,
           }),
+          ...(body.drain !== undefined && { drain: body.drain }),
         },
         principal.username,
       );

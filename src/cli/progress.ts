@@ -1,0 +1,55 @@
+/**
+ * A one-line live status for long steps: redrawn in place on a terminal, silent otherwise (logs
+ * and pipes get only the final lines), and off entirely with --json.
+ */
+export class Progress {
+  readonly #stream: NodeJS.WriteStream;
+  readonly #live: boolean;
+  readonly #frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  #frame = 0;
+  #text = '';
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: { json: boolean; stream?: NodeJS.WriteStream }) {
+    this.#stream = options.stream ?? process.stderr;
+    this.#live = !options.json && this.#stream.isTTY === true;
+  }
+
+  /** Shows `text` as the current state (a spinner turns beside it). */
+  update(text: string): void {
+    if (!this.#live) return;
+    this.#text = text;
+    this.#draw();
+    this.#timer ??= setInterval(() => this.#draw(), 100);
+    this.#timer.unref();
+  }
+
+  /** Clears the live line. */
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    if (this.#live) this.#stream.write('\r\x1b[2K');
+  }
+
+  #draw(): void {
+    const frame = this.#frames[this.#frame++ % this.#frames.length];
+    const width = this.#stream.columns ?? 100;
+    this.#stream.write(`\r\x1b[2K${frame} ${this.#text}`.slice(0, width + 8));
+  }
+}
+
+/** Parses durations like `90s`, `15m`, `2h`, `500ms` or plain seconds. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) throw new Error(`"${text}" is not a duration: use e.g. 90s, 15m, 2h`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return Math.round(n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h']);
+}
+
+/** A plain aligned text table. */
+export function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
