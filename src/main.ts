@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBackup } from './cli/backup.js';
+import { registerDrain } from './cli/drain.js';
+import { registerExecuteCheck } from './cli/execute-check.js';
+import { CliError, EXIT } from './cli/exit-codes.js';
+import { registerMaintenance } from './cli/maintenance.js';
 import { registerMigrate } from './cli/migrate.js';
+import { registerTenants } from './cli/tenants.js';
 import { registerServe } from './cli/serve.js';
 import { registerWorker } from './cli/worker.js';
 import { ConfigError } from './errors.js';
@@ -15,11 +21,20 @@ const program = new Command()
 registerServe(program);
 registerMigrate(program);
 registerWorker(program);
+registerMaintenance(program);
+registerExecuteCheck(program);
+registerDrain(program);
+registerBackup(program);
+registerTenants(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CliError) {
+    process.stderr.write(`drydock: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`drydock: ${err.message}\n`);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
   process.stderr.write(`drydock: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);

@@ -80,6 +80,12 @@ export interface Store {
    */
   isUnavailableError(err: unknown): boolean;
 
+  /**
+   * Writes a consistent snapshot of the whole store to `destination` (SQLite online backup;
+   * pg_dump's custom format) and says which backend's format it is.
+   */
+  snapshot(destination: string): Promise<{ format: 'sqlite' | 'pg_dump' }>;
+
   /** Closes connections and stops the change feed. */
   close(): Promise<void>;
 }

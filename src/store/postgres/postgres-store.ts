@@ -9,6 +9,7 @@ import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { ADVISORY_LOCK, CHANGE_CHANNEL } from './postgres-locks.js';
 import { postgresMigrationRunner, postgresSchemaVersion } from './postgres-migrator.js';
 import { connectionConfig } from './postgres-types.js';
+import { snapshotPostgres } from './postgres-snapshot.js';
 
 export interface PostgresStoreOptions {
   readonly url: string;
@@ -27,7 +28,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await pool.end();
     throw err;
   }
-  return new PostgresStore(pool, feed);
+  return new PostgresStore(pool, feed, options.url);
 }
 
 /**
@@ -49,7 +50,10 @@ class PostgresStore implements Store {
   readonly #feed: PostgresChangeFeed;
   #gateFunction: Promise<boolean> | undefined;
 
-  constructor(pool: pg.Pool, feed: PostgresChangeFeed) {
+  readonly #url: string;
+
+  constructor(pool: pg.Pool, feed: PostgresChangeFeed, url: string) {
+    this.#url = url;
     this.#pool = pool;
     this.#feed = feed;
     this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -119,6 +123,11 @@ class PostgresStore implements Store {
 
   async schemaVersion(): Promise<number> {
     return postgresSchemaVersion(this.#pool);
+  }
+
+  async snapshot(destination: string): Promise<{ format: 'pg_dump' }> {
+    await snapshotPostgres(this.#url, destination);
+    return { format: 'pg_dump' };
   }
 
   isUnavailableError(err: unknown): boolean {

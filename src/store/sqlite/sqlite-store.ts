@@ -10,6 +10,7 @@ import type { Database } from '../schema.js';
 import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities, Switches } from '../store.js';
 import { immediateSqliteDialect } from './sqlite-dialect.js';
 import { sqliteMigrationRunner } from './sqlite-migrator.js';
+import { snapshotSqlite } from './sqlite-snapshot.js';
 
 export interface SqliteStoreOptions {
   readonly path: string;
@@ -122,6 +123,11 @@ class SqliteStore implements Store {
     const table = this.#raw.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).get();
     if (!table) return 0;
     return (this.#raw.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  }
+
+  async snapshot(destination: string): Promise<{ format: 'sqlite' }> {
+    await snapshotSqlite(this.#raw, destination);
+    return { format: 'sqlite' };
   }
 
   isUnavailableError(err: unknown): boolean {

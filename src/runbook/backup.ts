@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tar from 'tar';
+import type { Logger } from 'pino';
+import { COUNTED, type Backyard } from '../backyard/job-status.js';
+import { CliError, EXIT } from '../cli/exit-codes.js';
+import type { DatabaseLocation } from '../config/options.js';
+import { changeMaintenance, readMaintenance } from '../maintenance/mode.js';
+import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
+import { openStore, restoreSnapshot } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { VERSION } from '../version.js';
+
+/** The manifest stored beside the snapshot in a backup archive. */
+export interface BackupManifest {
+  readonly format: 'drydock-backup';
+  readonly format_version: 1;
+  readonly drydock_version: string;
+  readonly schema_version: number;
+  readonly backend: 'sqlite' | 'postgres';
+  readonly snapshot_format: 'sqlite' | 'pg_dump';
+  readonly created_at: string;
+  /** The switches when the snapshot was taken. */
+  readonly switches: { readonly backyard_execute_stop: boolean; readonly data_update_stop: boolean };
+  /** Jobs by backyard and status, and how many were in flight (counted ones). */
+  readonly job_counts: { readonly in_flight: number; readonly by_status: ReadonlyArray<{ backyard: string; status_id: string; count: number }> };
+  /** True when the safety checks were overridden with --force. */
+  readonly forced: boolean;
+  readonly parts: ReadonlyArray<{ readonly name: string; readonly bytes: number; readonly sha256: string }>;
+}
+
+const SNAPSHOT = { sqlite: 'store.sqlite', pg_dump: 'store.pgdump' } as const;
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Counted jobs in flight, and all jobs by backyard and status. */
+async function jobCounts(store: Store): Promise<BackupManifest['job_counts']> {
+  const rows = await store.db
+    .selectFrom('backyard_jobs')
+    .select(['backyard', 'status_id', 'in_flight', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy(['backyard', 'status_id', 'in_flight'])
+    .execute();
+  return {
+    in_flight: rows.filter((r) => Number(r.in_flight) === 1 && COUNTED[r.backyard as Backyard]).reduce((n, r) => n + Number(r.count), 0),
+    by_status: rows.map((r) => ({ backyard: r.backyard, status_id: r.status_id, count: Number(r.count) })),
+  };
+}
+
+/**
+ * Writes a backup archive (tar: manifest.json + the store's snapshot). Refuses unless read-only mode
+ * is on and nothing is in flight — the state in which the snapshot is consistent with what clients
+ * were told — unless `force` (then the manifest says so).
+ */
+export async function backup(
+  location: DatabaseLocation,
+  options: { out: string; force: boolean; logger: Logger; warn: (text: string) => void },
+): Promise<BackupManifest> {
+  const store = await openStore(location, { logger: options.logger });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-backup-'));
+  try {
+    const switches = await readMaintenance(store.db);
+    const counts = await jobCounts(store);
+    const problems = [
+      ...(switches.data_update_stop ? [] : ['read-only mode is off (run `drydock drain --read-only` first)']),
+      ...(counts.in_flight === 0 ? [] : [`${counts.in_flight} job(s) are in flight (see \`drydock execute-check\`)`]),
+    ];
+    if (problems.length > 0 && !options.force) {
+      throw new CliError(`Backup refused: ${problems.join('; ')}. Use --force to back up anyway (the copy may miss writes in progress).`, EXIT.refused);
+    }
+    if (problems.length > 0) options.warn(`WARNING: backing up anyway (--force): ${problems.join('; ')}.`);
+    const schemaVersion = await store.schemaVersion();
+    const part = location.kind === 'sqlite' ? SNAPSHOT.sqlite : SNAPSHOT.pg_dump;
+    const file = path.join(dir, part);
+    const { format } = await store.snapshot(file);
+    const manifest: BackupManifest = {
+      format: 'drydock-backup',
+      format_version: 1,
+      drydock_version: VERSION,
+      schema_version: schemaVersion,
+      backend: location.kind,
+      snapshot_format: format,
+      created_at: new Date().toISOString(),
+      switches: { backyard_execute_stop: switches.backyard_execute_stop, data_update_stop: switches.data_update_stop },
+      job_counts: counts,
+      forced: problems.length > 0,
+      parts: [{ name: part, bytes: (await stat(file)).size, sha256: await sha256(file) }],
+    };
+    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    await tar.create({ file: options.out, cwd: dir, portable: true }, ['manifest.json', part]);
+    return manifest;
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Reads and checks a backup archive's manifest and parts; returns the extracted directory. */
+export async function openBackup(file: string): Promise<{ dir: string; manifest: BackupManifest }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-restore-'));
+  try {
+    await tar.extract({ file, cwd: dir, strict: true, filter: (p) => !p.includes('..') });
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw new CliError(`${file} is not a drydock backup archive: ${(err as Error).message}`, EXIT.refused);
+  }
+  try {
+    let manifest: BackupManifest;
+    try {
+      manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
+    } catch {
+      throw new CliError(`${file} has no readable manifest.json: not a drydock backup.`, EXIT.refused);
+    }
+    if (manifest.format !== 'drydock-backup' || manifest.format_version !== 1) {
+      throw new CliError(`${file}: unknown backup format ${String(manifest.format)} v${String(manifest.format_version)}.`, EXIT.refused);
+    }
+    if (manifest.schema_version > LATEST_SCHEMA_VERSION) {
+      throw new CliError(
+        `${file} holds schema version ${manifest.schema_version}, newer than this drydock (${VERSION}) knows (${LATEST_SCHEMA_VERSION}). Restore it with drydock ${manifest.drydock_version} or newer.`,
+        EXIT.refused,
+      );
+    }
+    for (const part of manifest.parts) {
+      const p = path.join(dir, part.name);
+      const actual = await sha256(p).catch(() => 'missing');
+      if (actual !== part.sha256) {
+        throw new CliError(`${file}: ${part.name} is ${actual === 'missing' ? 'missing' : 'corrupt (checksum mismatch)'}; refusing to restore.`, EXIT.refused);
+      }
+    }
+    return { dir, manifest };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Restores a backup into `location` (a fresh store, or any with `force`), brings its schema up to
+ * this release, and leaves the system read-only with jobs stopped until the operator resumes.
+ */
+export async function restore(
+  location: DatabaseLocation,
+  options: { file: string; force: boolean; logger: Logger },
+): Promise<{ manifest: BackupManifest; schemaVersion: number }> {
+  const { dir, manifest } = await openBackup(options.file);
+  try {
+    const part = manifest.parts[0]!;
+    await restoreSnapshot(location, { file: path.join(dir, part.name), format: manifest.snapshot_format }, options.force);
+    const store = await openStore(location, { logger: options.logger });
+    try {
+      const report = await store.migrate();
+      if (report.error) throw report.error;
+      await changeMaintenance(store, { backyard_execute_stop: true, data_update_stop: true }, 'drydock restore');
+      return { manifest, schemaVersion: report.schemaVersion };
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
