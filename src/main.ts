@@ -7,6 +7,7 @@ import { CliError, EXIT } from './cli/exit-codes.js';
 import { registerMaintenance } from './cli/maintenance.js';
 import { registerMigrate } from './cli/migrate.js';
 import { registerTenants } from './cli/tenants.js';
+import { registerUpgrade } from './cli/upgrade.js';
 import { registerServe } from './cli/serve.js';
 import { registerWorker } from './cli/worker.js';
 import { ConfigError } from './errors.js';
@@ -25,6 +26,7 @@ registerMaintenance(program);
 registerExecuteCheck(program);
 registerDrain(program);
 registerBackup(program);
+registerUpgrade(program);
 registerTenants(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -35,11 +35,14 @@ export function timestampIn(ms: number): string {
 export async function claimJobs(store: Store, request: ClaimRequest): Promise<Job[]> {
   const family = FAMILY_OF[request.backyard];
   const scheduled = SCHEDULED_STATUS[family];
-  const now = nowTimestamp();
   return store.transaction('shared', async (trx, switches) => {
     // The switches read under the lock already say no: skip the statement (idle workers during a
     // maintenance cost one read per poll). The predicate in the statement stays the authority.
     if (switches.backyard_execute_stop || switches.data_update_stop) return [];
+    // Taken once the gate lock is held, so `started_at` is in commit order with a toggle of the
+    // switches (stamped under the exclusive side): a claim that committed before the toggle started
+    // before it, and one that began after it claims nothing.
+    const now = nowTimestamp();
     const rows = await trx
       .updateTable('backyard_jobs')
       .set({

@@ -83,12 +83,14 @@ export class Worker {
   start(): void {
     if (this.#state !== 'created') throw new IllegalStateError(`cannot start a ${this.#state} worker`);
     this.#state = 'running';
-    const every = (ms: number, fn: () => Promise<unknown>) => {
+    const every = (ms: number, fn: () => Promise<unknown>, keepAlive = false) => {
       const t = setInterval(() => void fn().catch((err: unknown) => this.#logger.warn({ err }, 'worker timer failed')), ms);
-      t.unref();
+      if (!keepAlive) t.unref();
       this.#timers.push(t);
     };
-    every(this.#options.pollMs, () => this.#tick());
+    // The poll keeps the process alive until stop(): on SQLite nothing else would (no sockets), and
+    // `drydock worker` would exit as soon as it had started.
+    every(this.#options.pollMs, () => this.#tick(), true);
     every(Math.max(100, Math.floor(this.#options.leaseMs / 3)), () => this.#heartbeat());
     every(Math.max(100, Math.floor(this.#options.leaseMs / 2)), () => reapExpiredLeases(this.#store));
     this.#unsubscribe.push(

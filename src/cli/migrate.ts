@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadOptions } from '../config/compile.js';
+import { ConfigError } from '../errors.js';
 import { createLogger } from '../logging/logger.js';
 import { openStore } from '../store/open-store.js';
 
@@ -9,14 +10,17 @@ export function registerMigrate(program: Command): void {
     .command('migrate')
     .description("Apply pending schema migrations (serve does this too) and print each step's result")
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
+    .option('--to <version>', 'stop at this schema version (forward-only; for staged upgrades and tests)')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExample:\n  drydock migrate --database-url ./data/drydock.sqlite')
-    .action(async (flags: { databaseUrl?: string; json?: boolean }) => {
+    .action(async (flags: { databaseUrl?: string; json?: boolean; to?: string }) => {
+      const target = flags.to === undefined ? undefined : Number(flags.to);
+      if (target !== undefined && !Number.isInteger(target)) throw new ConfigError(`--to takes a schema version number, not "${flags.to}"`);
       const options = loadOptions({ env: process.env, flags: { databaseUrl: flags.databaseUrl } });
       const logger = createLogger('warn');
       const store = await openStore(options.database, { logger });
       try {
-        const report = await store.migrate();
+        const report = await store.migrate(target);
         if (flags.json) {
           process.stdout.write(
             JSON.stringify({ ...report, error: report.error?.message ?? null }, null, 2) + '\n',

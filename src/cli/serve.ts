@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { reapExpiredLeases } from '../backyard/lease.js';
 import { createWorker } from '../backyard/start-worker.js';
@@ -17,18 +18,30 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'where the default SQLite file lives (DRYDOCK_DATA_DIR)')
     .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
     .option('--workers', 'also run a worker for every backyard in this process (all-in-one)')
+    .option('--no-migrate', 'do not migrate the schema at start (upgrades run `drydock migrate` as their own step)')
+    .option('--pid-file <file>', 'write the process id here (removed on exit); `drydock upgrade local` stops the process by it')
     .addHelpText(
       'after',
       '\nExamples:\n  drydock serve --workers          # all-in-one on ./data/drydock.sqlite\n  DRYDOCK_DATABASE_URL=postgres://drydock@db/drydock drydock serve --port 8080',
     )
-    .action(async (flags: { host?: string; port?: string; databaseUrl?: string; dataDir?: string; config?: string; workers?: boolean }) => {
+    .action(
+      async (flags: {
+        host?: string;
+        port?: string;
+        databaseUrl?: string;
+        dataDir?: string;
+        config?: string;
+        workers?: boolean;
+        migrate: boolean;
+        pidFile?: string;
+      }) => {
       const options = loadOptions({
         env: process.env,
         configFile: flags.config,
         flags: { host: flags.host, port: flags.port, databaseUrl: flags.databaseUrl, dataDir: flags.dataDir },
       });
       const logger = createLogger(options.logLevel);
-      const runtime = await openRuntime(options, logger);
+      const runtime = await openRuntime(options, logger, undefined, { migrate: flags.migrate });
       const app = await buildApp(runtime.deps);
       const worker = flags.workers ? createWorker(runtime.deps.store, logger, options) : undefined;
       // Every API process also ends jobs whose worker died, so the execute-check clears even when
@@ -40,6 +53,7 @@ export function registerServe(program: Command): void {
       reaper.unref();
       const address = await app.listen({ host: options.host, port: options.port });
       worker?.start();
+      if (flags.pidFile) writeFileSync(flags.pidFile, `${process.pid}\n`);
       const url = address.replace('0.0.0.0', 'localhost');
       process.stdout.write(
         [
@@ -74,6 +88,7 @@ export function registerServe(program: Command): void {
         await worker?.stop();
         await app.close();
         await runtime.close();
+        if (flags.pidFile) rmSync(flags.pidFile, { force: true });
         process.exit(0);
       };
       process.on('SIGTERM', () => void stop('SIGTERM'));

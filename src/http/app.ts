@@ -15,6 +15,7 @@ import { backyardRoutes } from './routes/backyard.js';
 import { executeCheckRoutes } from './routes/execute-check.js';
 import { itaRoutes } from './routes/ita.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { menuJobRoutes } from './routes/menu-jobs.js';
 import { menuRoutes } from './routes/menus.js';
 import { platformRoutes } from './routes/platform.js';
 import { systemRoutes } from './routes/system.js';
@@ -28,6 +29,7 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...itaRoutes,
   ...menuRoutes,
   ...backyardRoutes,
+  ...menuJobRoutes,
   ...executeCheckRoutes,
 ];
 

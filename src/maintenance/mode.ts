@@ -48,7 +48,8 @@ export async function readMaintenance(db: Kysely<Database> | Transaction<Databas
     announced_end: row.announced_end,
     last_update_timestamp: row.last_update_timestamp,
     last_update_user: row.last_update_user,
-    drain_prior: row.drain_prior === null ? null : (JSON.parse(row.drain_prior) as DrainPrior),
+    // Absent on a schema before migration 4 (this release running on its predecessor's schema).
+    drain_prior: row.drain_prior == null ? null : (JSON.parse(row.drain_prior) as DrainPrior),
   };
 }
 
@@ -88,7 +89,8 @@ export async function changeMaintenance(
         announced_end: after.announced_end,
         last_update_timestamp: timestamp,
         last_update_user: actor,
-        drain_prior: after.drain_prior === null ? null : JSON.stringify(after.drain_prior),
+        // Written only by a drain, so other changes work on a schema without the column.
+        ...(change.drain !== undefined && { drain_prior: after.drain_prior === null ? null : JSON.stringify(after.drain_prior) }),
       })
       .where('id', '=', 1)
       .execute();

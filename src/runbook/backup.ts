@@ -142,11 +142,12 @@ export async function openBackup(file: string): Promise<{ dir: string; manifest:
 
 /**
  * Restores a backup into `location` (a fresh store, or any with `force`), brings its schema up to
- * this release, and leaves the system read-only with jobs stopped until the operator resumes.
+ * this release (unless `migrate` is false), and leaves the system read-only with jobs stopped until
+ * the operator resumes.
  */
 export async function restore(
   location: DatabaseLocation,
-  options: { file: string; force: boolean; logger: Logger },
+  options: { file: string; force: boolean; logger: Logger; migrate?: boolean },
 ): Promise<{ manifest: BackupManifest; schemaVersion: number }> {
   const { dir, manifest } = await openBackup(options.file);
   try {
@@ -154,10 +155,15 @@ export async function restore(
     await restoreSnapshot(location, { file: path.join(dir, part.name), format: manifest.snapshot_format }, options.force);
     const store = await openStore(location, { logger: options.logger });
     try {
-      const report = await store.migrate();
-      if (report.error) throw report.error;
+      // A rollback restores for the old release, which must find its own schema: no migration then.
+      let schemaVersion = manifest.schema_version;
+      if (options.migrate !== false) {
+        const report = await store.migrate();
+        if (report.error) throw report.error;
+        schemaVersion = report.schemaVersion;
+      }
       await changeMaintenance(store, { backyard_execute_stop: true, data_update_stop: true }, 'drydock restore');
-      return { manifest, schemaVersion: report.schemaVersion };
+      return { manifest, schemaVersion };
     } finally {
       await store.close();
     }

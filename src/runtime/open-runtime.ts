@@ -5,6 +5,8 @@ import type { AppDeps } from '../http/deps.js';
 import { Metrics } from '../http/metrics.js';
 import { LogLevels } from '../logging/log-levels.js';
 import { MaintenanceCache } from '../maintenance/propagation.js';
+import { ConfigError } from '../errors.js';
+import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { Authenticator } from '../tenancy/authenticate.js';
@@ -23,11 +25,25 @@ export interface Runtime {
  * Opens the store, brings its schema up to date (under the migration lock), creates the first
  * administrator if there is none, and starts following the maintenance switches.
  */
-export async function openRuntime(options: CompiledOptions, logger: Logger, store?: Store): Promise<Runtime> {
+export async function openRuntime(
+  options: CompiledOptions,
+  logger: Logger,
+  store?: Store,
+  startup: { migrate?: boolean } = {},
+): Promise<Runtime> {
   const s = store ?? (await openStore(options.database, { logger, sqlitePollMs: options.sqlitePollMs }));
   try {
-    const report = await s.migrate();
-    if (report.error) throw report.error;
+    if (startup.migrate === false) {
+      // Expand/contract: this release runs on its predecessor's schema until `drydock migrate`.
+      const version = await s.schemaVersion();
+      if (version > LATEST_SCHEMA_VERSION) {
+        throw new ConfigError(`The store's schema is version ${version}; this drydock knows only up to ${LATEST_SCHEMA_VERSION}.`);
+      }
+      if (version < LATEST_SCHEMA_VERSION) logger.warn({ schema: version, latest: LATEST_SCHEMA_VERSION }, 'running on an older schema; run drydock migrate');
+    } else {
+      const report = await s.migrate();
+      if (report.error) throw report.error;
+    }
     const admin = await bootstrapAdmin(s, options.adminUser, options.adminPassword);
     const maintenance = await MaintenanceCache.start(s, logger);
     const logLevels = await LogLevels.start(s);

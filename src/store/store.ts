@@ -67,8 +67,11 @@ export interface Store {
   /** The current feed state. */
   feedState(): FeedState;
 
-  /** Brings the schema to the latest version under a cross-process lock. */
-  migrate(): Promise<MigrationReport>;
+  /**
+   * Brings the schema to the latest version (or to `targetVersion`, for tests and staged upgrades)
+   * under a cross-process lock.
+   */
+  migrate(targetVersion?: number): Promise<MigrationReport>;
 
   /** The schema version recorded in the store (0 for an empty store). */
   schemaVersion(): Promise<number>;

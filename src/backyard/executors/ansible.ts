@@ -22,10 +22,10 @@ export const ansibleExecutor: Executor = {
     const spec = ctx.job.spec as DriverSpec;
     const dir = ctx.workDir;
     await writeFile(path.join(dir, 'playbook.yml'), spec.playbook ?? '');
-    await writeFile(path.join(dir, 'inventory'), inventoryText(spec.inventory ?? 'localhost,'));
-    await writeFile(path.join(dir, 'vars.json'), JSON.stringify(spec.variables ?? {}));
     const tmp = path.join(dir, '.ansible-tmp');
     await mkdir(tmp, { recursive: true });
+    await writeFile(path.join(dir, 'inventory'), inventoryText(spec.inventory ?? 'localhost,', tmp));
+    await writeFile(path.join(dir, 'vars.json'), JSON.stringify(spec.variables ?? {}));
     if (ctx.signal.aborted) return { statusId: DRIVER_STATUS.emergencyStop };
     await ctx.setStatus([DRIVER_STATUS.preparing], DRIVER_STATUS.executing);
     const r = await runProcess(ctx, 'ansible-playbook', ['-i', 'inventory', '-e', '@vars.json', 'playbook.yml'], {
@@ -48,9 +48,11 @@ export const ansibleExecutor: Executor = {
 /**
  * The inventory as a file. Ansible's "host list" form (`a,b,`) becomes one host per line; a bare
  * localhost runs with the local connection and the playbook's own Python, as Exastro's own
- * localhost executions do.
+ * localhost executions do, and with its module temp files under `localTmp` (the job's work dir),
+ * so an emergency stop leaves nothing behind in the worker's home directory.
  */
-export function inventoryText(inventory: string): string {
+export function inventoryText(inventory: string, localTmp?: string): string {
+  const tmpVar = localTmp === undefined ? '' : ` ansible_remote_tmp=${JSON.stringify(localTmp)}`;
   const trimmed = inventory.trim();
   const lines = !trimmed.includes('\n') && trimmed.includes(',')
     ? trimmed.split(',').map((h) => h.trim()).filter(Boolean)
@@ -59,7 +61,7 @@ export function inventoryText(inventory: string): string {
     lines
       .map((line) =>
         /^(localhost|127\.0\.0\.1)$/.test(line.trim())
-          ? `${line.trim()} ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"`
+          ? `${line.trim()} ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"${tmpVar}`
           : line,
       )
       .join('\n') + '\n'

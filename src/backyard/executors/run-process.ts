@@ -65,6 +65,7 @@ export async function runProcess(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const releaseWatchdog = child.pid === undefined ? () => {} : groupWatchdog(child.pid);
     let aborted = false;
     let startError: ProcessStartError | undefined;
     let exited: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -91,6 +92,8 @@ export async function runProcess(
       timers.push(setTimeout(() => killGroup('SIGKILL'), options.killAfterMs ?? 5000));
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // Stopped while the command line was being logged: the listener above will not fire for that.
+    if (ctx.signal.aborted) onAbort();
     let finished = false;
     const finish = () => {
       if (finished) return;
@@ -109,6 +112,7 @@ export async function runProcess(
       exited = { exitCode, signal };
       // Anything the process left behind in its group goes with it.
       killGroup('SIGKILL');
+      releaseWatchdog();
       // A descendant that escaped the group (setsid) may still hold the pipes: stop waiting for it.
       timers.push(
         setTimeout(() => {
@@ -120,4 +124,28 @@ export async function runProcess(
     });
     child.on('close', finish);
   });
+}
+
+/**
+ * Binds a job's process group to the life of this worker process. The group is detached (so an
+ * emergency stop can kill it whole, and a Ctrl-C at the worker's terminal does not), which also
+ * means nothing kills it when the worker dies without cleaning up — SIGKILL, the OOM killer, a lost
+ * container. The reaper then reports the job as ended while its processes run on, unseen.
+ *
+ * The watchdog is a tiny shell in a group of its own that waits for end-of-file on a pipe only this
+ * process holds (pipes are close-on-exec, so no other child inherits it). The kernel closes the
+ * pipe when this process dies, however it dies; the watchdog then kills the job's group. When the
+ * job ends normally, `release` kills the watchdog instead.
+ */
+function groupWatchdog(pgid: number): () => void {
+  const watchdog = spawn('/bin/sh', ['-c', 'read _; kill -9 "-$1" 2>/dev/null', 'drydock-job-watchdog', String(pgid)], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  watchdog.on('error', () => {});
+  watchdog.stdin?.on('error', () => {});
+  return () => {
+    watchdog.kill('SIGKILL');
+    watchdog.stdin?.destroy();
+  };
 }

@@ -70,8 +70,7 @@ async function emergencyStop(store: Store, job: Job): Promise<void> {
   const notStarted = family === 'driver' ? ['1', DRIVER_STATUS.scheduled] : ['1', CONDUCTOR_STATUS.scheduled];
   requireStatus(job, [...notStarted, ...IN_FLIGHT[family]], 'an emergency stop');
   await store.transaction('shared', async (trx) => {
-    const jobs = family === 'conductor' ? [job, ...(await listChildren(trx, job.id))] : [job];
-    for (const j of jobs) {
+    const stop = async (j: Job) => {
       const f = FAMILY_OF[j.backyard];
       const end = f === 'driver' ? DRIVER_STATUS.emergencyStop : CONDUCTOR_STATUS.emergencyStop;
       await transition(trx, j, f === 'driver' ? ['1', DRIVER_STATUS.scheduled] : ['1', CONDUCTOR_STATUS.scheduled], end);
@@ -81,7 +80,11 @@ async function emergencyStop(store: Store, job: Job): Promise<void> {
         .where('id', '=', j.id)
         .where('in_flight', '=', 1)
         .execute();
-    }
+    };
+    // The conductor's row first: its executor locks that row and checks stop_requested in the
+    // transaction that registers children, so listing children after it misses none.
+    await stop(job);
+    if (family === 'conductor') for (const child of await listChildren(trx, job.id)) await stop(child);
     await store.notifyOnCommit(trx, 'jobs');
   });
 }

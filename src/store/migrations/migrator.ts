@@ -11,11 +11,16 @@ export interface MigrationRunner {
 }
 
 /**
- * Applies every pending migration in order. Returns a result per step; stops at the first error
- * (the failing step rolled back, later steps NotExecuted). Refuses a store whose schema is newer
+ * Applies every pending migration in order, up to `targetVersion` when given (forward-only: a store
+ * already past it is left as it is). Returns a result per step; stops at the first error (the
+ * failing step rolled back, later steps NotExecuted). Refuses a store whose schema is newer
  * than this binary knows: running old code on a newer schema is how data gets lost.
  */
-export async function migrate(runner: MigrationRunner, migrations: readonly Migration[]): Promise<MigrationReport> {
+export async function migrate(
+  runner: MigrationRunner,
+  migrations: readonly Migration[],
+  targetVersion?: number,
+): Promise<MigrationReport> {
   return runner.withLock(async () => {
     const applied = await runner.appliedVersion();
     const latest = migrations.at(-1)?.version ?? 0;
@@ -35,7 +40,7 @@ export async function migrate(runner: MigrationRunner, migrations: readonly Migr
     for (const m of migrations) {
       if (m.version <= applied) {
         results.push({ version: m.version, name: m.name, status: 'AlreadyApplied' });
-      } else if (error) {
+      } else if (error || (targetVersion !== undefined && m.version > targetVersion)) {
         results.push({ version: m.version, name: m.name, status: 'NotExecuted' });
       } else {
         try {

@@ -117,8 +117,8 @@ class PostgresStore implements Store {
     return this.#feed.state;
   }
 
-  async migrate() {
-    return migrate(postgresMigrationRunner(this.#pool), MIGRATIONS);
+  async migrate(targetVersion?: number) {
+    return migrate(postgresMigrationRunner(this.#pool), MIGRATIONS, targetVersion);
   }
 
   async schemaVersion(): Promise<number> {

@@ -115,8 +115,8 @@ class SqliteStore implements Store {
     return 'live';
   }
 
-  async migrate() {
-    return migrate(sqliteMigrationRunner(this.#raw), MIGRATIONS);
+  async migrate(targetVersion?: number) {
+    return migrate(sqliteMigrationRunner(this.#raw), MIGRATIONS, targetVersion);
   }
 
   async schemaVersion(): Promise<number> {

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { notFound } from '../errors.js';
+import type { MenuDefinition } from '../menus/definitions.js';
+import { XLSX_CONTENT_TYPE, planFromWorkbook, writeWorkbook } from '../menus/excel.js';
+import { planFromJson, type ExportDocument, type ImportPlan } from '../menus/transfer.js';
+import type { WriteFunction } from '../maintenance/write-functions.js';
+import { nowTimestamp } from '../store/clock.js';
+import type { Database } from '../store/schema.js';
+import type { Backyard } from './job-status.js';
+
+/** What a menu-create job creates: the definition, checked when it was registered. */
+export interface MenuCreateSpec {
+  readonly definition: MenuDefinition;
+}
+
+/** What a menu or Excel export/import job does. */
+export type MenuTransferSpec =
+  | { readonly action: 'export'; readonly menus: string[] }
+  | { readonly action: 'import'; readonly upload_id: string; readonly file_name: string; readonly menus?: string[] };
+
+/** The role of an export's file among a job's files. */
+export const EXPORT_FILE_ROLE = 'export';
+
+/**
+ * The two export/import formats: the JSON document and the .xlsx workbook. Each has its backyard,
+ * its write function (read-only mode refuses each with its own code), its upload kind, and how
+ * to write and read it.
+ */
+export interface TransferFormat {
+  readonly backyard: Extract<Backyard, 'ita-by-menu-export-import' | 'ita-by-excel-export-import'>;
+  readonly writes: Extract<WriteFunction, 'menu_export_import' | 'excel_export_import'>;
+  readonly uploadKind: string;
+  readonly extension: string;
+  readonly contentType: string;
+  encode(doc: ExportDocument): Promise<Buffer>;
+  decode(content: Buffer): Promise<ImportPlan>;
+}
+
+export const MENU_FORMAT: TransferFormat = {
+  backyard: 'ita-by-menu-export-import',
+  writes: 'menu_export_import',
+  uploadKind: 'menu-import',
+  extension: 'json',
+  contentType: 'application/json; charset=utf-8',
+  encode: async (doc) => Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8'),
+  decode: async (content) => planFromJson(content),
+};
+
+export const EXCEL_FORMAT: TransferFormat = {
+  backyard: 'ita-by-excel-export-import',
+  writes: 'excel_export_import',
+  uploadKind: 'excel-import',
+  extension: 'xlsx',
+  contentType: XLSX_CONTENT_TYPE,
+  encode: writeWorkbook,
+  decode: planFromWorkbook,
+};
+
+/** The export file's name: the workspace and the execution, so downloads do not overwrite each other. */
+export function exportFileName(format: TransferFormat, ws: string, jobId: string): string {
+  return `${format === EXCEL_FORMAT ? 'excel' : 'menu'}-export-${ws}-${jobId}.${format.extension}`;
+}
+
+/** Stores an uploaded file for a later import job, inside the caller's gated transaction. */
+export async function storeUpload(
+  trx: Transaction<Database>,
+  upload: { org: string; ws: string; kind: string; name: string; content: Buffer; createdBy: string },
+): Promise<string> {
+  const id = randomUUID();
+  await trx
+    .insertInto('backyard_uploads')
+    .values({
+      id,
+      organization_id: upload.org,
+      workspace_id: upload.ws,
+      kind: upload.kind,
+      name: upload.name,
+      content: upload.content,
+      created_at: nowTimestamp(),
+      created_by: upload.createdBy,
+    })
+    .execute();
+  return id;
+}
+
+/** An upload of a workspace, of the given kind; 404 naming the upload route otherwise. */
+export async function loadUpload(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  id: string,
+  kind: string,
+): Promise<{ name: string; content: Buffer }> {
+  const row = await db
+    .selectFrom('backyard_uploads')
+    .select(['name', 'content'])
+    .where('id', '=', id)
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Upload ${id} (${kind}) does not exist in workspace ${ws}: upload the file first.`);
+  return { name: row.name, content: Buffer.from(row.content) };
+}

@@ -1,0 +1,273 @@
+import { z } from 'zod';
+import { MENU_STATUS, statusName } from '../../backyard/job-status.js';
+import { getJob, getJobFile, registerJob } from '../../backyard/jobs.js';
+import {
+  EXCEL_FORMAT,
+  EXPORT_FILE_ROLE,
+  MENU_FORMAT,
+  loadUpload,
+  storeUpload,
+  type MenuCreateSpec,
+  type MenuTransferSpec,
+  type TransferFormat,
+} from '../../backyard/menu-jobs.js';
+import { ApiError, RESULT, badRequest, notFound } from '../../errors.js';
+import { menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
+import { DocumentError, selectMenus, targetProblems, type ImportPlan } from '../../menus/transfer.js';
+import { defineRoute, type AnyRoute, type RouteContext } from '../route.js';
+import { ITA, workspaceParams } from './params.js';
+
+const executionParams = workspaceParams.extend({ execution_no: z.uuid() });
+
+const menuListSchema = z
+  .array(menuNameSchema)
+  .min(1, 'name at least one menu')
+  .max(500)
+  .refine((names) => new Set(names).size === names.length, 'each menu once');
+
+const exportSchema = z.object({ menus: menuListSchema }).strict();
+
+/** Standard base64 (the `base64` tool's output: line breaks allowed). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const uploadSchema = z
+  .object({
+    name: z.string().min(1).max(255),
+    content_base64: z.string().min(1, 'the file is empty'),
+  })
+  .strict();
+
+const importSchema = z.object({ upload_id: z.uuid(), menus: menuListSchema.optional() }).strict();
+
+/** A document problem as the 400 a caller fixes. */
+function asBadRequest(err: unknown): never {
+  if (err instanceof DocumentError) throw new ApiError(400, RESULT.invalidValue, err.message);
+  throw err;
+}
+
+function decodeBase64(text: string): Buffer {
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
+    throw new ApiError(400, RESULT.invalidValue, 'Invalid body: content_base64: is not base64 (A–Z, a–z, 0–9, +, /, = padding).');
+  }
+  return Buffer.from(compact, 'base64');
+}
+
+async function decodePlan(format: TransferFormat, content: Buffer): Promise<ImportPlan> {
+  return format.decode(content).catch(asBadRequest);
+}
+
+function summary(plan: ImportPlan) {
+  return plan.menus.map((m) => ({
+    menu: m.definition.menu,
+    columns: m.definition.columns.length,
+    records: m.records.length,
+    discarded: m.records.filter((r) => r.discard).length,
+  }));
+}
+
+type Ctx<B> = RouteContext<z.infer<typeof workspaceParams>, unknown, B>;
+
+/** Registers an export: the menus must exist now (a 400 names the missing ones). */
+async function registerExport(ctx: Ctx<z.infer<typeof exportSchema>>, format: TransferFormat) {
+  const { organization_id: org, workspace_id: ws } = ctx.params;
+  const rows = await ctx.deps.store.db
+    .selectFrom('menus')
+    .select('name')
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .where('name', 'in', ctx.body.menus)
+    .execute();
+  const have = new Set(rows.map((r) => r.name));
+  const missing = ctx.body.menus.filter((m) => !have.has(m));
+  if (missing.length) throw badRequest(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws}.`, RESULT.invalidValue);
+  const spec: MenuTransferSpec = { action: 'export', menus: ctx.body.menus };
+  const job = await ctx.write((trx) =>
+    registerJob(ctx.deps.store, trx, { organizationId: org, workspaceId: ws, backyard: format.backyard, spec, createdBy: ctx.principal.username }),
+  );
+  return { execution_no: job.id };
+}
+
+/** The export's file once the job is Completed; 404 before (saying why). */
+async function downloadExport(ctx: RouteContext<z.infer<typeof executionParams>, unknown, unknown>, format: TransferFormat) {
+  const { organization_id: org, workspace_id: ws, execution_no: id } = ctx.params;
+  const job = await getJob(ctx.deps.store.db, org, ws, id, [format.backyard]);
+  if ((job.spec as MenuTransferSpec).action !== 'export') throw notFound(`Execution ${id} is an import; it has no file to download.`);
+  if (job.status_id !== MENU_STATUS.completed) {
+    const status = `${job.status_id} ${statusName(job.backyard, job.status_id, ctx.language)}`;
+    throw notFound(
+      job.status_id === MENU_STATUS.completedError
+        ? `Execution ${id} ended in error (status ${status}); see its log at GET ${ITA.replace(':organization_id', org).replace(':workspace_id', ws)}/executions/${id}/.`
+        : `Execution ${id} has not finished (status ${status}); its file can be downloaded once it is Completed.`,
+    );
+  }
+  const file = await getJobFile(ctx.deps.store.db, id, EXPORT_FILE_ROLE);
+  if (!file) throw notFound(`Execution ${id} has no export file.`);
+  void ctx.reply
+    .header('content-type', format.contentType)
+    .header('content-disposition', `attachment; filename="${file.name}"`)
+    .header('cache-control', 'no-store')
+    .send(file.content);
+  return undefined;
+}
+
+/** Stores an upload after checking it is a document that can be imported (a 400 names every problem). */
+async function upload(ctx: Ctx<z.infer<typeof uploadSchema>>, format: TransferFormat) {
+  const { organization_id: org, workspace_id: ws } = ctx.params;
+  const content = decodeBase64(ctx.body.content_base64);
+  const plan = await decodePlan(format, content);
+  const id = await ctx.write((trx) =>
+    storeUpload(trx, { org, ws, kind: format.uploadKind, name: ctx.body.name, content, createdBy: ctx.principal.username }),
+  );
+  return { upload_id: id, name: ctx.body.name, bytes: content.length, exported_at: plan.exportedAt ?? null, menus: summary(plan) };
+}
+
+/**
+ * Registers an import of an upload: checked again now against the workspace as it is (a menu
+ * that exists with other columns is a 400), and once more by the job when it runs.
+ */
+async function registerImport(ctx: Ctx<z.infer<typeof importSchema>>, format: TransferFormat) {
+  const { organization_id: org, workspace_id: ws } = ctx.params;
+  const stored = await loadUpload(ctx.deps.store.db, org, ws, ctx.body.upload_id, format.uploadKind);
+  let plan = await decodePlan(format, stored.content);
+  try {
+    plan = selectMenus(plan, ctx.body.menus);
+  } catch (err) {
+    asBadRequest(err);
+  }
+  const problems = await targetProblems(ctx.deps.store.db, org, ws, plan);
+  if (problems.length) asBadRequest(new DocumentError(problems));
+  const spec: MenuTransferSpec = {
+    action: 'import',
+    upload_id: ctx.body.upload_id,
+    file_name: stored.name,
+    ...(ctx.body.menus && { menus: ctx.body.menus }),
+  };
+  const job = await ctx.write((trx) =>
+    registerJob(ctx.deps.store, trx, { organizationId: org, workspaceId: ws, backyard: format.backyard, spec, createdBy: ctx.principal.username }),
+  );
+  return { execution_no: job.id, menus: summary(plan) };
+}
+
+const statusHint = 'poll GET …/ita/executions/{execution_no}/ for its status and log';
+
+/**
+ * Menu creation, menu export/import and Excel export/import jobs, in Exastro IT Automation's paths.
+ * Each registration answers at once with `execution_no`; a backyard worker does the work.
+ */
+export const menuJobRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/create/define/execute/`,
+    summary: `Register a menu-create job from a menu definition (checked now: a bad definition or a taken name is a 400); ${statusHint}`,
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'menu_definition',
+    params: workspaceParams,
+    body: menuDefinitionSchema,
+    handler: async (ctx) => {
+      const { organization_id: org, workspace_id: ws } = ctx.params;
+      const taken = await ctx.deps.store.db
+        .selectFrom('menus')
+        .select('id')
+        .where('organization_id', '=', org)
+        .where('workspace_id', '=', ws)
+        .where('name', '=', ctx.body.menu)
+        .executeTakeFirst();
+      if (taken) throw badRequest(`Menu ${ctx.body.menu} already exists in workspace ${ws}: choose another name.`, RESULT.invalidValue);
+      const spec: MenuCreateSpec = { definition: ctx.body };
+      const job = await ctx.write((trx) =>
+        registerJob(ctx.deps.store, trx, { organizationId: org, workspaceId: ws, backyard: 'ita-by-menu-create', spec, createdBy: ctx.principal.username }),
+      );
+      return { execution_no: job.id };
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/bulk/export/execute/`,
+    summary: `Register a menu export job: {"menus": [names]} → a JSON document of their definitions and records; ${statusHint}`,
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'menu_export_import',
+    params: workspaceParams,
+    body: exportSchema,
+    handler: (ctx) => registerExport(ctx, MENU_FORMAT),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/bulk/export/:execution_no/file/`,
+    summary: "Download a menu export's JSON document (404 until the job is Completed)",
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'read',
+    params: executionParams,
+    handler: (ctx) => downloadExport(ctx, MENU_FORMAT),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/import/upload/`,
+    summary: 'Upload a menu export document for import: {"name", "content_base64"}; checked now (a 400 names every problem) → upload_id',
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'menu_export_import',
+    params: workspaceParams,
+    body: uploadSchema,
+    handler: (ctx) => upload(ctx, MENU_FORMAT),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/import/execute/`,
+    summary: `Register a menu import job: {"upload_id", "menus"?: [names]}; creates missing menus and replaces the records of imported ones, all or nothing; ${statusHint}`,
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'menu_export_import',
+    params: workspaceParams,
+    body: importSchema,
+    handler: (ctx) => registerImport(ctx, MENU_FORMAT),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/excel/bulk/export/execute/`,
+    summary: `Register an Excel export job: {"menus": [names]} → an .xlsx workbook, a sheet per menu; ${statusHint}`,
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'excel_export_import',
+    params: workspaceParams,
+    body: exportSchema,
+    handler: (ctx) => registerExport(ctx, EXCEL_FORMAT),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/excel/bulk/export/:execution_no/file/`,
+    summary: "Download an Excel export's .xlsx workbook (404 until the job is Completed)",
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'read',
+    params: executionParams,
+    handler: (ctx) => downloadExport(ctx, EXCEL_FORMAT),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/excel/bulk/upload/`,
+    summary: 'Upload an .xlsx workbook for import: {"name", "content_base64"}; checked now (a 400 names sheets, rows and columns) → upload_id',
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'excel_export_import',
+    params: workspaceParams,
+    body: uploadSchema,
+    handler: (ctx) => upload(ctx, EXCEL_FORMAT),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/excel/bulk/import/execute/`,
+    summary: `Register an Excel import job: {"upload_id", "menus"?: [names]}; like the menu import; ${statusHint}`,
+    tag: 'menu jobs',
+    access: 'workspace',
+    writes: 'excel_export_import',
+    params: workspaceParams,
+    body: importSchema,
+    handler: (ctx) => registerImport(ctx, EXCEL_FORMAT),
+  }),
+];

@@ -1,0 +1,393 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { notFound } from '../errors.js';
+import { formatMicros, nowTimestamp, toExastroDateTime } from '../store/clock.js';
+import type { Database, MenuRecordsTable } from '../store/schema.js';
+import { parseJson } from '../store/store.js';
+import { RESERVED_COLUMNS, coerceValue, type Column, type Value } from './columns.js';
+import { createMenu, menuDefinitionSchema, type MenuDefinition } from './definitions.js';
+
+/**
+ * Menu export documents: chosen menus of a workspace, each with its definition and every record
+ * (discarded ones included), as one JSON document. The Excel workbook (excel.ts) carries the same
+ * content and is read back into the same shape, so both imports share the checks and the writer here.
+ *
+ * ```
+ * { "format": "drydock-menu-export", "format_version": 1, "exported_at": "…Z",
+ *   "source": { "organization_id", "workspace_id" },
+ *   "menus": [ { "definition": { "menu", "title", "columns": [ … ] },
+ *                "records": [ { "uuid", "discard": "0" | "1", <column>: value, …,
+ *                               "last_update_date_time", "last_updated_user" } ] } ] }
+ * ```
+ * A record is the `parameter` object the filter API returns, so a script can feed either to the other.
+ */
+export const EXPORT_FORMAT = 'drydock-menu-export';
+export const EXPORT_FORMAT_VERSION = 1;
+
+export type ExportedRecord = Record<string, Value> & {
+  uuid: string;
+  discard: '0' | '1';
+  last_update_date_time: string;
+  last_updated_user: string;
+};
+
+export interface ExportedMenu {
+  readonly definition: MenuDefinition;
+  readonly records: ExportedRecord[];
+}
+
+export interface ExportDocument {
+  readonly format: typeof EXPORT_FORMAT;
+  readonly format_version: typeof EXPORT_FORMAT_VERSION;
+  readonly exported_at: string;
+  readonly source: { readonly organization_id: string; readonly workspace_id: string };
+  readonly menus: ExportedMenu[];
+}
+
+/** A record ready to be written: values checked and normalised for its menu's columns. */
+export interface ImportRecord {
+  /** Kept when given; a record without one (a row added by hand) gets a new uuid. */
+  readonly uuid: string | undefined;
+  readonly discard: boolean;
+  readonly values: Record<string, Value>;
+}
+
+export interface ImportMenu {
+  readonly definition: MenuDefinition;
+  readonly records: ImportRecord[];
+}
+
+/** A document that passed every check: what an import writes. */
+export interface ImportPlan {
+  readonly exportedAt: string | undefined;
+  readonly menus: ImportMenu[];
+}
+
+/** A document that cannot be imported; `problems` name each place and what is wrong there. */
+export class DocumentError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(describeProblems(problems));
+    this.name = 'DocumentError';
+  }
+}
+
+/** Problems beyond this many are counted, not listed. */
+const MAX_LISTED_PROBLEMS = 30;
+
+function describeProblems(problems: readonly string[]): string {
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('; ');
+  const more = problems.length - MAX_LISTED_PROBLEMS;
+  return `The document cannot be imported: ${listed}${more > 0 ? `; and ${more} more problem(s)` : ''}.`;
+}
+
+/** Reads the chosen menus and all their records (discarded included), oldest record first. */
+export async function collectExport(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  names: readonly string[],
+): Promise<ExportDocument> {
+  const rows = await db
+    .selectFrom('menus')
+    .selectAll()
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .where('name', 'in', [...names])
+    .execute();
+  const byName = new Map(rows.map((r) => [r.name, r]));
+  const missing = names.filter((n) => !byName.has(n));
+  if (missing.length) throw notFound(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws} (deleted after the export was registered?).`);
+  const ids = rows.map((r) => r.id);
+  const records = ids.length
+    ? await db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids).orderBy('created_at').orderBy('id').execute()
+    : [];
+  const recordsOf = new Map<string, MenuRecordsTable[]>();
+  for (const r of records) recordsOf.set(r.menu_id, [...(recordsOf.get(r.menu_id) ?? []), r]);
+  return {
+    format: EXPORT_FORMAT,
+    format_version: EXPORT_FORMAT_VERSION,
+    exported_at: nowTimestamp(),
+    source: { organization_id: org, workspace_id: ws },
+    menus: names.map((name) => {
+      const m = byName.get(name)!;
+      return {
+        definition: { menu: m.name, title: m.title, columns: parseJson<Column[]>(m.columns) },
+        records: (recordsOf.get(m.id) ?? []).map(
+          (r) =>
+            ({
+              uuid: r.id,
+              discard: r.discard === 1 ? '1' : '0',
+              ...parseJson<Record<string, Value>>(r.parameter),
+              last_update_date_time: toExastroDateTime(r.last_update_timestamp),
+              last_updated_user: r.last_update_user,
+            }) as ExportedRecord,
+        ),
+      };
+    }),
+  };
+}
+
+const documentEnvelopeSchema = z
+  .object({
+    format: z.literal(EXPORT_FORMAT, { error: `must be "${EXPORT_FORMAT}"` }),
+    format_version: z.literal(EXPORT_FORMAT_VERSION, {
+      error: `this drydock reads format_version ${EXPORT_FORMAT_VERSION}`,
+    }),
+    exported_at: z.string().optional(),
+    source: z.object({ organization_id: z.string(), workspace_id: z.string() }).partial().optional(),
+    menus: z
+      .array(z.object({ definition: z.unknown(), records: z.array(z.unknown()).default([]) }).strict())
+      .min(1, 'the document holds no menu'),
+  })
+  .strict();
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Names a record in a problem: JSON documents by index and uuid, workbooks by sheet and row. */
+export type Locate = (menuIndex: number, menu: string, recordIndex: number, uuid: unknown) => string;
+
+const locateInJson: Locate = (_m, menu, i, uuid) =>
+  `menu ${menu} record ${i + 1}${typeof uuid === 'string' && uuid ? ` (uuid ${uuid})` : ''}`;
+
+/** Parses a JSON export document's bytes and checks it; throws DocumentError naming every problem. */
+export function planFromJson(content: Buffer): ImportPlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(content.toString('utf8'));
+  } catch (err) {
+    throw new DocumentError([`not a JSON document (${(err as Error).message})`]);
+  }
+  return checkDocument(raw, locateInJson);
+}
+
+/**
+ * Checks a document (parsed JSON, or a workbook read into the same shape) and returns what to
+ * write. Every problem is collected so the user fixes them in one go: definitions against the
+ * menu definition rules, each record's values against its column types, record uuids (unique
+ * across the document), and unique columns (unique within a menu, discarded records included —
+ * as the menus API enforces them).
+ */
+export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
+  const envelope = documentEnvelopeSchema.safeParse(raw);
+  if (!envelope.success) {
+    throw new DocumentError(envelope.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`));
+  }
+  const problems: string[] = [];
+  const seenMenus = new Set<string>();
+  const seenUuids = new Map<string, string>();
+  const menus: ImportMenu[] = [];
+  for (const [mi, entry] of envelope.data.menus.entries()) {
+    const def = menuDefinitionSchema.safeParse(entry.definition);
+    if (!def.success) {
+      for (const i of def.error.issues) problems.push(`menus.${mi}.definition.${i.path.join('.')}: ${i.message}`);
+      continue;
+    }
+    const definition = def.data;
+    if (seenMenus.has(definition.menu)) {
+      problems.push(`menu ${definition.menu} appears twice`);
+      continue;
+    }
+    seenMenus.add(definition.menu);
+    const known = new Set<string>([...definition.columns.map((c) => c.name), ...RESERVED_COLUMNS]);
+    const uniqueSeen = new Map<string, Map<string, number>>(definition.columns.filter((c) => c.unique).map((c) => [c.name, new Map()]));
+    const records: ImportRecord[] = [];
+    for (const [ri, rec] of entry.records.entries()) {
+      if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
+        problems.push(`${locate(mi, definition.menu, ri, undefined)}: must be an object of column values`);
+        continue;
+      }
+      const p = rec as Record<string, unknown>;
+      const where = locate(mi, definition.menu, ri, p.uuid);
+      const unknown = Object.keys(p).filter((k) => !known.has(k));
+      if (unknown.length) {
+        problems.push(`${where}: unknown column(s) ${unknown.join(', ')}; menu ${definition.menu} has ${definition.columns.map((c) => c.name).join(', ')}`);
+      }
+      let uuid: string | undefined;
+      if (p.uuid !== undefined && p.uuid !== null && p.uuid !== '') {
+        if (typeof p.uuid !== 'string' || !UUID_TEXT.test(p.uuid)) problems.push(`${where}: uuid must be a UUID`);
+        else {
+          uuid = p.uuid.toLowerCase();
+          const first = seenUuids.get(uuid);
+          if (first) problems.push(`${where}: uuid ${uuid} is also used by ${first}`);
+          else seenUuids.set(uuid, where);
+        }
+      }
+      const discard = parseDiscard(p.discard);
+      if (discard === undefined) problems.push(`${where}: discard must be "0" or "1"`);
+      const values: Record<string, Value> = {};
+      for (const column of definition.columns) {
+        const r = coerceValue(column, p[column.name]);
+        if (!r.ok) {
+          problems.push(`${where}: ${column.name} ${r.error}`);
+          continue;
+        }
+        values[column.name] = r.value;
+        const seen = uniqueSeen.get(column.name);
+        if (seen && r.value !== null) {
+          const key = JSON.stringify(r.value);
+          const other = seen.get(key);
+          if (other !== undefined) problems.push(`${where}: ${column.name} must be unique, and record ${other + 1} has ${key} too`);
+          else seen.set(key, ri);
+        }
+      }
+      records.push({ uuid, discard: discard ?? false, values });
+    }
+    menus.push({ definition, records });
+  }
+  if (problems.length) throw new DocumentError(problems);
+  return { exportedAt: envelope.data.exported_at, menus };
+}
+
+function parseDiscard(v: unknown): boolean | undefined {
+  if (v === undefined || v === null || v === '' || v === '0' || v === 0 || v === false) return false;
+  if (v === '1' || v === 1 || v === true) return true;
+  return undefined;
+}
+
+/** Keeps only the named menus of a plan; a name the document does not hold is a problem. */
+export function selectMenus(plan: ImportPlan, names: readonly string[] | undefined): ImportPlan {
+  if (!names) return plan;
+  const held = new Set(plan.menus.map((m) => m.definition.menu));
+  const missing = names.filter((n) => !held.has(n));
+  if (missing.length) {
+    throw new DocumentError(missing.map((n) => `menu ${n} is not in the document (it holds ${[...held].join(', ')})`));
+  }
+  const wanted = new Set(names);
+  return { ...plan, menus: plan.menus.filter((m) => wanted.has(m.definition.menu)) };
+}
+
+/** Columns compared as data: key order, and a flag absent or false, do not matter. */
+function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
+  const norm = (cols: readonly Column[]) =>
+    JSON.stringify(cols.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== false).sort(([x], [y]) => x.localeCompare(y)))));
+  return norm(a) === norm(b);
+}
+
+/**
+ * Problems importing `plan` into a workspace would hit with the menus it has now: a menu that
+ * exists with other columns (its records could not be kept as they are). Checked when the job is
+ * registered, and again by the job itself.
+ */
+export async function targetProblems(db: Kysely<Database>, org: string, ws: string, plan: ImportPlan): Promise<string[]> {
+  const names = plan.menus.map((m) => m.definition.menu);
+  const rows = await db
+    .selectFrom('menus')
+    .select(['name', 'columns'])
+    .where('organization_id', '=', org)
+    .where('workspace_id', '=', ws)
+    .where('name', 'in', names)
+    .execute();
+  const existing = new Map(rows.map((r) => [r.name, parseJson<Column[]>(r.columns)]));
+  const problems: string[] = [];
+  for (const m of plan.menus) {
+    const cols = existing.get(m.definition.menu);
+    if (cols && !sameColumns(cols, m.definition.columns)) {
+      problems.push(
+        `menu ${m.definition.menu} exists in workspace ${ws} with other columns ` +
+          `(${describeColumns(cols)}) than the document's (${describeColumns(m.definition.columns)}); ` +
+          'import it into a workspace without it, or make the definitions equal first',
+      );
+    }
+  }
+  return problems;
+}
+
+function describeColumns(cols: readonly Column[]): string {
+  return cols.map((c) => `${c.name}:${c.type}${c.required ? ' required' : ''}${c.unique ? ' unique' : ''}`).join(', ');
+}
+
+export interface ImportedMenu {
+  readonly menu: string;
+  readonly created: boolean;
+  readonly records: number;
+  /** Records whose uuid another workspace's record already holds, and so got a new one. */
+  readonly renumbered: number;
+}
+
+/** Rows per INSERT / IN list: well below both backends' parameter limits. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Writes a checked plan into a workspace inside the caller's (gated) transaction, all or nothing:
+ * menus the workspace lacks are created; each imported menu's records are replaced by the
+ * document's, keeping their uuids and discard flags.
+ *
+ * Every imported record gets the import's time and user as its last update, so a change prepared
+ * against a record read before the import fails its optimistic lock instead of silently
+ * overwriting imported data. Record ids are unique across the whole store, so a uuid that a record
+ * of another menu holds (the export's source workspace, typically) cannot be kept: such a record
+ * gets a new uuid and the count is reported.
+ */
+export async function importPlan(
+  trx: Transaction<Database>,
+  org: string,
+  ws: string,
+  plan: ImportPlan,
+  actor: string,
+): Promise<ImportedMenu[]> {
+  const problems = await targetProblems(trx, org, ws, plan);
+  if (problems.length) throw new DocumentError(problems);
+  const out: ImportedMenu[] = [];
+  for (const m of plan.menus) {
+    const def = m.definition;
+    const existing = await trx
+      .selectFrom('menus')
+      .select('id')
+      .where('organization_id', '=', org)
+      .where('workspace_id', '=', ws)
+      .where('name', '=', def.menu)
+      .executeTakeFirst();
+    const created = !existing;
+    const menuId = existing ? existing.id : (await createMenu(trx, org, ws, def)).id;
+    if (existing) {
+      await trx.updateTable('menus').set({ title: def.title, last_update_timestamp: nowTimestamp() }).where('id', '=', menuId).execute();
+    }
+    await trx.deleteFrom('menu_record_unique_values').where('menu_id', '=', menuId).execute();
+    await trx.deleteFrom('menu_records').where('menu_id', '=', menuId).execute();
+
+    const wanted = m.records.flatMap((r) => (r.uuid ? [r.uuid] : []));
+    const taken = new Set<string>();
+    for (const part of chunks(wanted)) {
+      const rows = await trx.selectFrom('menu_records').select('id').where('id', 'in', part).execute();
+      for (const r of rows) taken.add(r.id);
+    }
+    const now = nowTimestamp();
+    // created_at orders records: consecutive microseconds keep the document's order.
+    const base = BigInt(Date.parse(`${now.slice(0, 19)}Z`)) * 1000n + BigInt(now.slice(20, 26));
+    let renumbered = 0;
+    const rows: MenuRecordsTable[] = m.records.map((r, i) => {
+      let id = r.uuid;
+      if (!id || taken.has(id)) {
+        if (id) renumbered += 1;
+        id = randomUUID();
+      }
+      return {
+        id,
+        menu_id: menuId,
+        parameter: JSON.stringify(r.values),
+        discard: r.discard ? 1 : 0,
+        created_at: formatMicros(base + BigInt(i)),
+        last_update_timestamp: now,
+        last_update_user: actor,
+      };
+    });
+    for (const part of chunks(rows)) await trx.insertInto('menu_records').values(part).execute();
+    const uniqueColumns = def.columns.filter((c) => c.unique);
+    const uniqueRows = rows.flatMap((row, i) =>
+      uniqueColumns.flatMap((c) => {
+        const v = m.records[i]!.values[c.name];
+        return v === null || v === undefined ? [] : [{ menu_id: menuId, column_name: c.name, value: JSON.stringify(v), record_id: row.id }];
+      }),
+    );
+    for (const part of chunks(uniqueRows)) await trx.insertInto('menu_record_unique_values').values(part).execute();
+    out.push({ menu: def.menu, created, records: rows.length, renumbered });
+  }
+  return out;
+}
