@@ -38,6 +38,9 @@ export interface MaintenanceChange {
   readonly drain?: 'start' | 'end';
 }
 
+/** The schema version that added `drain_prior` (migration 004). */
+const DRAIN_RECORD_SCHEMA = 4;
+
 /** Reads the switches; inside a transaction this is the value the gate decides on. */
 export async function readMaintenance(db: Kysely<Database> | Transaction<Database>): Promise<MaintenanceState> {
   const row = await db.selectFrom('maintenance_settings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
@@ -63,6 +66,9 @@ export async function changeMaintenance(
   change: MaintenanceChange,
   actor: string,
 ): Promise<{ before: MaintenanceState; after: MaintenanceState }> {
+  // The drain record needs migration 4; on an older schema (this release running on its
+  // predecessor's during an upgrade) a drain still works, it just is not recorded.
+  const recordDrain = change.drain !== undefined && (await store.schemaVersion()) >= DRAIN_RECORD_SCHEMA;
   return store.transaction('exclusive', async (trx) => {
     const before = await readMaintenance(trx);
     const timestamp = nowTimestamp();
@@ -73,8 +79,9 @@ export async function changeMaintenance(
       announced_end: change.announced_end === undefined ? before.announced_end : change.announced_end,
       last_update_timestamp: timestamp,
       last_update_user: actor,
-      drain_prior:
-        change.drain === 'end'
+      drain_prior: !recordDrain
+        ? before.drain_prior
+        : change.drain === 'end'
           ? null
           : change.drain === 'start' && before.drain_prior === null
             ? { backyard_execute_stop: before.backyard_execute_stop, data_update_stop: before.data_update_stop }
@@ -90,7 +97,7 @@ export async function changeMaintenance(
         last_update_timestamp: timestamp,
         last_update_user: actor,
         // Written only by a drain, so other changes work on a schema without the column.
-        ...(change.drain !== undefined && { drain_prior: after.drain_prior === null ? null : JSON.stringify(after.drain_prior) }),
+        ...(recordDrain && { drain_prior: after.drain_prior === null ? null : JSON.stringify(after.drain_prior) }),
       })
       .where('id', '=', 1)
       .execute();

@@ -79,7 +79,7 @@ export async function drain(
   const steps: StepResult[] = [];
   const before = await client.call<SettingView>('GET', '/api/platform/maintenance-mode-setting');
   const prior = { backyard_execute_stop: before.backyard_execute_stop === '1', data_update_stop: before.data_update_stop === '1' };
-  await client.call('PATCH', '/api/platform/maintenance-mode-setting', { backyard_execute_stop: '1', drain: 'start' });
+  await patchWithDrainRecord(client, { backyard_execute_stop: '1', drain: 'start' });
   steps.push({
     step: 'stop server-side jobs (backyard_execute_stop on)',
     status: prior.backyard_execute_stop ? 'AlreadyDone' : 'Success',
@@ -160,17 +160,31 @@ export async function resume(client: ApiClient): Promise<{ steps: StepResult[]; 
   } else {
     steps.push({ step: 'read-only mode off', status: 'AlreadyDone' });
   }
-  const end = prior ? { drain: 'end' } : {};
+  const end: Record<string, string> = prior ? { drain: 'end' } : {};
   if (now.backyard_execute_stop === '1' && prior?.backyard_execute_stop === '1') {
     kept.push('backyard_execute_stop');
-    if (prior) await client.call('PATCH', setting, end);
+    if (prior) await patchWithDrainRecord(client, end);
     steps.push({ step: 'server-side jobs on', status: 'NotExecuted', detail: 'they were stopped before the drain started' });
   } else if (now.backyard_execute_stop === '1') {
-    await client.call('PATCH', setting, { backyard_execute_stop: '0', ...end });
+    await patchWithDrainRecord(client, { backyard_execute_stop: '0', ...end });
     steps.push({ step: 'server-side jobs on', status: 'Success' });
   } else {
-    if (prior) await client.call('PATCH', setting, end);
+    if (prior) await patchWithDrainRecord(client, end);
     steps.push({ step: 'server-side jobs on', status: 'AlreadyDone' });
   }
   return { steps, kept };
+}
+
+/**
+ * PATCHes the setting with drydock's `drain` bookkeeping key; a server of an older release refuses
+ * that key (400-00026), and then the same change is sent without it (the drain is not recorded).
+ */
+async function patchWithDrainRecord(client: ApiClient, body: Record<string, string>): Promise<void> {
+  try {
+    await client.call('PATCH', '/api/platform/maintenance-mode-setting', body);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.includes('400-00026') || body.drain === undefined) throw err;
+    const { drain: _ignored, ...rest } = body;
+    if (Object.keys(rest).length > 0) await client.call('PATCH', '/api/platform/maintenance-mode-setting', rest);
+  }
 }
