@@ -1,21 +1,26 @@
 /**
- * `npm run bench [-- NAME… ] [--json]`: runs the named benchmarks (default: all) and prints one
- * aligned table per measurement, or with --json one JSON document with the tables and the raw
- * measurements. Progress goes to stderr, so stdout is only the result.
+ * `npm run bench [-- NAME… ] [--json] [--small]`: runs the named benchmarks (default: all) and prints
+ * one aligned table per measurement, or with --json one JSON document with the tables and the raw
+ * measurements. Progress goes to stderr, so stdout is only the result. `--small` (or
+ * DRYDOCK_BENCH_SIZE=small) shrinks the data of the benchmarks that have sizes, for development.
  */
 import os from 'node:os';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
+import { claim } from './claim.js';
+import { executeCheckBench } from './execute-check.js';
 import { gateCost } from './gate-cost.js';
 import { guardOverhead } from './guard-overhead.js';
 import { propagation } from './propagation.js';
 import { closeHttpAgent } from './support/http.js';
 import { renderTable, type BenchContext, type BenchResult, type Benchmark } from './support/report.js';
 
-const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation];
+const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim];
+const FLAGS = ['--json', '--small'];
 
 function usage(): string {
   return [
-    'usage: npm run bench -- [NAME…] [--json]   (npm run -s bench -- --json: only the JSON on stdout)',
+    'usage: npm run bench -- [NAME…] [--json] [--small]   (npm run -s bench -- --json: only the JSON on stdout)',
+    '  --small   small data for development (also DRYDOCK_BENCH_SIZE=small); the numbers are not the ones to report',
     '',
     'benchmarks:',
     ...BENCHMARKS.map((b) => `  ${b.name.padEnd(16)} ${b.description}`),
@@ -29,7 +34,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const json = args.includes('--json');
-  const unknownFlags = args.filter((a) => a.startsWith('-') && a !== '--json');
+  const size = args.includes('--small') || process.env.DRYDOCK_BENCH_SIZE === 'small' ? 'small' : 'full';
+  const unknownFlags = args.filter((a) => a.startsWith('-') && !FLAGS.includes(a));
   const names = args.filter((a) => !a.startsWith('-'));
   const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
   if (unknownFlags.length || unknown.length) {
@@ -40,6 +46,7 @@ async function main(): Promise<number> {
 
   let cluster: Promise<PostgresCluster> | undefined;
   const ctx: BenchContext = {
+    size,
     postgresAdminUrl: async () => {
       cluster ??= startPostgresCluster();
       return (await cluster).adminUrl;
@@ -83,10 +90,10 @@ async function main(): Promise<number> {
     loadAverage1m: { before: loadBefore, after: os.loadavg()[0]! },
   };
   if (json) {
-    process.stdout.write(`${JSON.stringify({ machine, seconds: (Date.now() - started) / 1000, results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine, size, seconds: (Date.now() - started) / 1000, results }, null, 2)}\n`);
   } else {
     process.stdout.write(
-      `\n(node ${machine.node}, ${machine.cpus} cpus, ${((Date.now() - started) / 1000).toFixed(0)} s; ` +
+      `\n(node ${machine.node}, ${machine.cpus} cpus, ${size === 'small' ? 'SMALL sizes, ' : ''}${((Date.now() - started) / 1000).toFixed(0)} s; ` +
         `1-min load average ${loadBefore.toFixed(2)} before, ${machine.loadAverage1m.after.toFixed(2)} after)\n`,
     );
   }

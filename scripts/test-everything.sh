@@ -8,6 +8,12 @@ need_apt=()
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi
+if ! command -v ansible-playbook >/dev/null 2>&1; then
+  need_apt+=(ansible)
+fi
+if ! command -v pgrep >/dev/null 2>&1; then
+  need_apt+=(procps) # the driver tests check that an emergency stop leaves no process behind
+fi
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "The tests need: ${need_apt[*]}. Install them with: sudo apt-get install -y ${need_apt[*]}" >&2
@@ -16,6 +22,14 @@ if ((${#need_apt[@]})); then
   echo "installing ${need_apt[*]} (apt)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Terraform is not in Debian's archive and this machine may not reach HashiCorp's: it must be
+# installed beforehand. The driver tests run the real binary, so say so now instead of failing later.
+if ! command -v terraform >/dev/null 2>&1; then
+  echo "The tests need the terraform binary on PATH (the Terraform CLI driver runs it for real)." >&2
+  echo "Install Terraform (https://developer.hashicorp.com/terraform/install), e.g. unzip terraform_<version>_linux_amd64.zip into /usr/local/bin." >&2
+  exit 1
 fi
 
 if [[ -f package-lock.json ]]; then

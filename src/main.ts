@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerBackup } from './cli/backup.js';
 import { registerDrain } from './cli/drain.js';
 import { registerExecuteCheck } from './cli/execute-check.js';
@@ -17,7 +17,10 @@ import { VERSION } from './version.js';
 const program = new Command()
   .name('drydock')
   .description('Multi-tenant automation platform with safe maintenance: stop jobs, drain, read-only, back up, upgrade.')
-  .version(VERSION);
+  .version(VERSION)
+  // Usage errors (unknown option or command, missing argument) end with the documented code 2,
+  // not commander's default 1 (which means "the API refused"). Subcommands inherit this.
+  .exitOverride();
 
 registerServe(program);
 registerMigrate(program);
@@ -30,6 +33,10 @@ registerUpgrade(program);
 registerTenants(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    // commander has printed the message (or the help / version) already.
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  }
   if (err instanceof CliError) {
     process.stderr.write(`drydock: ${err.message}\n`);
     process.exit(err.exitCode);

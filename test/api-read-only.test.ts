@@ -36,6 +36,7 @@ import {
   type TestApp,
 } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { MENU_JOBS, sampleExport, seedMenuJobs } from './support/menu-jobs.js';
 import { snapshotData } from './support/snapshot.js';
 
 const ITA = '/api/:organization_id/workspaces/:workspace_id/ita';
@@ -221,6 +222,59 @@ function writeCases(ids: {
       what: 'delete an organization',
       call: { method: 'DELETE', url: `/api/platform/organizations/${SEED.org2}`, auth: adminAuth },
     },
+    // Menu jobs act in MENU_JOBS.ws (ws1 and org2 are gone by now), on uploads made before read-only mode.
+    {
+      route: `POST ${ITA}/create/define/execute/`,
+      fn: 'menu_definition',
+      what: 'register a menu-create job',
+      call: {
+        method: 'POST',
+        url: `${MENU_JOBS.ita}/create/define/execute/`,
+        auth: SEED.manager1,
+        body: { menu: 'created_by_job', title: 'Created by a job', columns: [{ name: 'name', type: 'string' }] },
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/bulk/export/execute/`,
+      fn: 'menu_export_import',
+      what: 'register a menu export',
+      call: { method: 'POST', url: `${MENU_JOBS.ita}/menu/bulk/export/execute/`, auth: SEED.manager1, body: { menus: ['movement_list'] } },
+    },
+    {
+      route: `POST ${ITA}/menu/import/upload/`,
+      fn: 'menu_export_import',
+      what: 'upload a menu export document',
+      call: {
+        method: 'POST',
+        url: `${MENU_JOBS.ita}/menu/import/upload/`,
+        auth: SEED.manager1,
+        body: { name: 'again.json', content_base64: Buffer.from(JSON.stringify(sampleExport('imported_again'))).toString('base64') },
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/import/execute/`,
+      fn: 'menu_export_import',
+      what: 'register a menu import',
+      call: { method: 'POST', url: `${MENU_JOBS.ita}/menu/import/execute/`, auth: SEED.manager1, body: { upload_id: MENU_JOBS.menuUpload } },
+    },
+    {
+      route: `POST ${ITA}/excel/bulk/export/execute/`,
+      fn: 'excel_export_import',
+      what: 'register an Excel export',
+      call: { method: 'POST', url: `${MENU_JOBS.ita}/excel/bulk/export/execute/`, auth: SEED.manager1, body: { menus: ['operation_list'] } },
+    },
+    {
+      route: `POST ${ITA}/excel/bulk/upload/`,
+      fn: 'excel_export_import',
+      what: 'upload an Excel workbook',
+      call: { method: 'POST', url: `${MENU_JOBS.ita}/excel/bulk/upload/`, auth: SEED.manager1, body: { name: 'again.xlsx', content_base64: MENU_JOBS.workbookBase64 } },
+    },
+    {
+      route: `POST ${ITA}/excel/bulk/import/execute/`,
+      fn: 'excel_export_import',
+      what: 'register an Excel import',
+      call: { method: 'POST', url: `${MENU_JOBS.ita}/excel/bulk/import/execute/`, auth: SEED.manager1, body: { upload_id: MENU_JOBS.excelUpload } },
+    },
   ];
 }
 
@@ -285,6 +339,21 @@ const READ_CASES: readonly ReadCase[] = [
   { route: 'extra', call: { url: '/api/openapi.json' }, check: (r) => assert.ok(r.body.openapi) },
   { route: 'extra', call: { url: '/metrics' }, check: (r) => assert.match(r.text, /drydock_maintenance_data_update_stop 1/) },
   { route: 'extra', call: { url: '/api/docs' } },
+  // Getters: the executions are made in before() (seedMenuJobs), after this table was built.
+  {
+    route: `GET ${ITA}/menu/bulk/export/:execution_no/file/`,
+    get call() {
+      return { url: `${MENU_JOBS.ita}/menu/bulk/export/${MENU_JOBS.menuExport}/file/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.menus[0].definition.menu, 'movement_list'),
+  },
+  {
+    route: `GET ${ITA}/excel/bulk/export/:execution_no/file/`,
+    get call() {
+      return { url: `${MENU_JOBS.ita}/excel/bulk/export/${MENU_JOBS.excelExport}/file/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.match(String(r.headers['content-type']), /spreadsheetml/),
+  },
 ];
 
 /** Exempt writes: tested in sequence in their own test, listed here for the coverage check. */
@@ -372,6 +441,7 @@ for (const backend of BACKENDS) {
         id: string;
         username: string;
       }>;
+      await seedMenuJobs(t);
       cases = writeCases({ member1: users.find((u) => u.username === 'member1')!.id, recordA: rec('a'), recordC: rec('c') });
       baseline = await snapshotData(t);
       await setMaintenance(t, { data_update_stop: '1' });

@@ -19,6 +19,8 @@ export interface BenchResult {
 
 /** Shared services a benchmark may use; the runner owns their lifetime. */
 export interface BenchContext {
+  /** `small` (--small, DRYDOCK_BENCH_SIZE=small): development sizes; `full`: the sizes to report. */
+  readonly size: 'full' | 'small';
   /** Admin URL of a throwaway PostgreSQL cluster, started on first use and shared by benchmarks. */
   postgresAdminUrl(): Promise<string>;
   /** Progress on stderr (stdout carries only the tables or the JSON). */

@@ -107,6 +107,7 @@ export class ExecuteCheckFeed {
   #unsubscribe: (() => void) | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   #scheduled = false;
+  #chain: Promise<void> = Promise.resolve();
 
   constructor(store: Store, logger: Logger, readonly pollMs = 1000) {
     this.#store = store;
@@ -116,16 +117,21 @@ export class ExecuteCheckFeed {
 
   /** Calls `listener` with the current check at once and again after every change. */
   subscribe(language: Language, listener: (check: ExecuteCheck) => void): () => void {
-    const wrapped = (lang: Language, check: ExecuteCheck) => {
-      if (lang === language) listener(check);
+    let last: string | undefined;
+    const deliver = (lang: Language, check: ExecuteCheck, text: string) => {
+      if (lang !== language || text === last) return;
+      last = text;
+      listener(check);
     };
-    this.#events.on('check', wrapped);
+    this.#events.on('check', deliver);
     if (this.#subscribers++ === 0) this.#startFollowing();
-    void executeCheck(this.#store.db, language)
-      .then(listener)
-      .catch((err: unknown) => this.#logger.warn({ err }, 'execute-check failed'));
+    // The first check goes out through the same ordered recomputation as every later one, so no
+    // subscriber gets an older check after a newer one. Forgetting the last text makes it go out
+    // even if nothing changed; subscribers that already have it skip it.
+    this.#last.delete(language);
+    this.#schedule();
     return () => {
-      this.#events.off('check', wrapped);
+      this.#events.off('check', deliver);
       if (--this.#subscribers === 0) this.#stopFollowing();
     };
   }
@@ -149,7 +155,8 @@ export class ExecuteCheckFeed {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      void this.#recompute();
+      // One recomputation at a time, in order: checks reach subscribers in the order they were read.
+      this.#chain = this.#chain.then(() => this.#recompute());
     });
   }
 
@@ -161,7 +168,7 @@ export class ExecuteCheckFeed {
         const text = JSON.stringify(check);
         if (this.#last.get(language) === text) continue;
         this.#last.set(language, text);
-        this.#events.emit('check', language, check);
+        this.#events.emit('check', language, check, text);
       } catch (err) {
         this.#logger.warn({ err }, 'execute-check failed');
       }

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { ConductorNode, ConductorSpec } from '../conductor-spec.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { CONDUCTOR_STATUS, DRIVER_STATUS, IN_FLIGHT } from '../job-status.js';
-import { getJobById, listChildren, registerJob, type Job } from '../jobs.js';
+import { getJobById, listChildren, registerJob, transitionAndNotify, type Job } from '../jobs.js';
 import { nowTimestamp } from '../../store/clock.js';
 import type { Database } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
@@ -166,9 +166,7 @@ export const conductorExecutor: Executor = {
               return await stopped(ctx, progress);
             }
             const pause = firstPause === -1 ? undefined : ready[firstPause];
-            if (pause && (await ctx.setStatus([CONDUCTOR_STATUS.executing, CONDUCTOR_STATUS.delayed], CONDUCTOR_STATUS.paused))) {
-              pause.state = 'paused';
-              pause.started_at = nowTimestamp();
+            if (pause && (await enterPause(ctx, pause, progress))) {
               await ctx.log('system', `Node ${pause.id}: paused; resume the conductor to go on.\n`);
             }
           }
@@ -236,6 +234,28 @@ async function startNodes(ctx: ExecutionContext, toStart: readonly ConductorNode
     await ctx.log('system', `Node ${node.id}: started ${node.backyard} execution ${job.id}.\n`);
   }
   return true;
+}
+
+/**
+ * Moves the conductor to Pause and marks the pause node `paused` in one write, so a reader never
+ * sees Pause without the node that caused it. False when the conductor was not Executing.
+ */
+async function enterPause(ctx: ExecutionContext, pause: NodeProgress, progress: ConductorProgress): Promise<boolean> {
+  const startedAt = nowTimestamp();
+  const next = progress.nodes.map((p) => (p === pause ? { ...p, state: 'paused' as const, started_at: startedAt } : p));
+  const moved = await transitionAndNotify(
+    ctx.store,
+    ctx.job,
+    [CONDUCTOR_STATUS.executing, CONDUCTOR_STATUS.delayed],
+    CONDUCTOR_STATUS.paused,
+    { result: JSON.stringify({ nodes: next }) },
+    ctx.job.lease_owner ?? undefined,
+  );
+  if (moved) {
+    pause.state = 'paused';
+    pause.started_at = startedAt;
+  }
+  return moved;
 }
 
 /** Writes the node states to the conductor's `result` while it is in flight. */

@@ -1,0 +1,397 @@
+/**
+ * Conductors (`ita-by-conductor-synchronize`) on both backends, with real `ansible-playbook` runs
+ * as their children: conductor classes registered through the conductor_class_list menu, executed
+ * and read through the API as a user would. A sequence (and the delayed status), parallel branches
+ * joined by a node waiting for both (one allowed to fail: Warning end), a failing branch (Abend,
+ * nothing later started), pause and resume, an emergency stop, invalid class definitions, the
+ * execute-check while a conductor runs, and a conductor in flight across read-only mode.
+ * ansible-playbook's start (seconds) dominates the runtime, so each test runs as few steps as its
+ * point needs.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import pino from 'pino';
+import { EXECUTORS } from '../src/backyard/executors/index.js';
+import { Worker } from '../src/backyard/worker.js';
+import { ITA1, SEED, seedTenants, setMaintenance, startTestApp, type CallResult, type TestApp } from './support/app.js';
+import { BACKENDS } from './support/backends.js';
+
+const CONDUCTOR = `${ITA1}/menu/conductor_class_edit/conductor`;
+const OPERATION = 'conductor-op';
+
+/** A fast playbook on localhost whose one task is `task` (YAML, indented under `tasks:`). */
+function playbook(task: string): string {
+  return ['- hosts: all', '  gather_facts: false', '  tasks:', `    - name: step`, `      ${task}`, ''].join('\n');
+}
+
+/** Movements the classes below use: name → [playbook, delay timer in minutes]. */
+const MOVEMENTS: Record<string, [string, number?]> = {
+  ok: [playbook('ansible.builtin.command: sleep 1')],
+  slow: [playbook('ansible.builtin.command: sleep 3')],
+  long: [playbook('ansible.builtin.command: sleep 120')],
+  fail: [playbook('ansible.builtin.fail: { msg: "this step fails on purpose" }')],
+  // 0.02 minutes = 1.2 s: ansible-playbook's own start takes longer, so the step is always delayed.
+  late: [playbook('ansible.builtin.command: sleep 1'), 0.02],
+};
+
+interface NodeDef {
+  id: string;
+  type?: 'movement' | 'pause';
+  movement_name?: string;
+  depends_on?: string[];
+  allow_failure?: boolean;
+}
+
+function ok(r: CallResult, what: string): CallResult {
+  assert.equal(r.status, 200, `${what}: ${r.text}`);
+  return r;
+}
+
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Conductor statuses after which it does nothing more. */
+const FINISHED = ['6', '7', '8', '9', '10', '11'];
+
+// Views are the API's JSON.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type View = any;
+
+for (const backend of BACKENDS) {
+  describe(`conductor executor (${backend})`, () => {
+    let t: TestApp;
+    let worker: Worker;
+    const workDir = mkdtempSync(path.join(os.tmpdir(), 'drydock-conductor-work-'));
+
+    before(async () => {
+      t = await startTestApp(backend);
+      await seedTenants(t);
+      const register = (menu: string, parameters: Array<Record<string, unknown>>) =>
+        t.call({
+          method: 'POST',
+          url: `${ITA1}/menu/${menu}/maintenance/all/`,
+          auth: SEED.member1,
+          body: parameters.map((parameter) => ({ type: 'Register', parameter })),
+        });
+      ok(
+        await register(
+          'movement_list',
+          Object.entries(MOVEMENTS).map(([name, [pb, delay]]) => ({
+            movement_name: name,
+            orchestrator: 'ansible',
+            playbook: pb,
+            ...(delay !== undefined && { delay_timer: delay }),
+          })),
+        ),
+        'movements',
+      );
+      ok(await register('operation_list', [{ operation_name: OPERATION, inventory: 'localhost,' }]), 'operation');
+      // One worker runs conductors and their children; pollMs 100 keeps the conductor's rounds short.
+      worker = new Worker(
+        t.deps.store,
+        pino({ level: 'silent' }),
+        {
+          backyards: ['ita-by-conductor-synchronize', 'ita-by-ansible-execute'],
+          concurrency: 6,
+          leaseMs: 5000,
+          pollMs: 100,
+          graceMs: 5000,
+          workDir,
+          settings: { terraformCloudUrl: undefined, terraformCloudToken: undefined, pollMs: 100 },
+        },
+        EXECUTORS,
+      );
+      worker.start();
+    });
+    after(async () => {
+      await worker?.stop();
+      await t?.close();
+      rmSync(workDir, { recursive: true, force: true });
+    });
+
+    let classes = 0;
+    /** Registers a conductor class with these nodes; returns its name. */
+    async function defineClass(nodes: NodeDef[]): Promise<string> {
+      const name = `class-${classes++}`;
+      ok(
+        await t.call({
+          method: 'POST',
+          url: `${ITA1}/menu/conductor_class_list/maintenance/all/`,
+          auth: SEED.member1,
+          body: [{ type: 'Register', parameter: { conductor_class_name: name, definition: JSON.stringify({ nodes }) } }],
+        }),
+        `conductor class ${name}`,
+      );
+      return name;
+    }
+
+    const executeRaw = (className: string) =>
+      t.call({ method: 'POST', url: `${CONDUCTOR}/execute/`, auth: SEED.member1, body: { conductor_class_name: className, operation_name: OPERATION } });
+
+    const started: string[] = [];
+    async function execute(nodes: NodeDef[]): Promise<string> {
+      const r = ok(await executeRaw(await defineClass(nodes)), 'conductor execute');
+      started.push(String(r.body.data.conductor_instance_id));
+      return String(r.body.data.conductor_instance_id);
+    }
+
+    // A test that failed half-way must not leave work running into the next one (it would show in
+    // the next execute-check): stop whatever it left in flight.
+    afterEach(async () => {
+      for (const id of started.splice(0)) {
+        const c = await conductor(id);
+        if (!FINISHED.includes(c.status_id)) {
+          await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 });
+          await waitFor(id, FINISHED, 20_000);
+        }
+        await eventually(`children of ${id} ended`, async () =>
+          (await conductor(id)).children.every((x: View) => x.time_end !== null || ['8', '10'].includes(x.status_id)) ? true : undefined,
+          20_000,
+        );
+      }
+    });
+
+    async function conductor(id: string): Promise<View> {
+      return ok(await t.call({ url: `${CONDUCTOR}/${id}/`, auth: SEED.member1 }), `get conductor ${id}`).body.data;
+    }
+
+    async function waitFor(id: string, statuses: readonly string[], timeoutMs?: number): Promise<View> {
+      let last: View;
+      try {
+        return await eventually(
+          `conductor ${id} in ${statuses.join('/')}`,
+          async () => {
+            last = await conductor(id);
+            return statuses.includes(last.status_id) ? last : undefined;
+          },
+          timeoutMs,
+        );
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; it is ${last?.status_id}; log:\n${last?.log}`);
+      }
+    }
+
+    /** A node's progress in the conductor's result, and the child execution it started (if any). */
+    function node(c: View, id: string): { state: string; status_id: string | null; child: View | undefined } {
+      const p = c.result.nodes.find((n: View) => n.id === id);
+      assert.ok(p, `node ${id} in ${JSON.stringify(c.result)}`);
+      const child = p.execution_no === null ? undefined : c.children.find((x: View) => x.execution_no === p.execution_no);
+      if (p.execution_no !== null) assert.ok(child, `child ${p.execution_no} of node ${id} is listed`);
+      return { state: p.state, status_id: p.status_id, child };
+    }
+
+    it('runs a sequence A → B: B started after A ended; Executing (delayed) while A was; Normal end', async () => {
+      const id = await execute([
+        { id: 'A', movement_name: 'late' },
+        { id: 'B', movement_name: 'ok', depends_on: ['A'] },
+      ]);
+      const delayed = await waitFor(id, ['4', ...FINISHED]);
+      assert.equal(delayed.status_id, '4', `a conductor is delayed when its child is: ${delayed.log}`);
+      assert.equal(delayed.status_name, 'Executing (delayed)');
+      assert.ok(['4', '5'].includes(node(delayed, 'A').child.status_id));
+      const c = await waitFor(id, FINISHED);
+      assert.equal(c.status_id, '6', c.log);
+      assert.equal(c.status_name, 'Normal end');
+      assert.equal(c.children.length, 2);
+      const a = node(c, 'A');
+      const b = node(c, 'B');
+      for (const n of [a, b]) {
+        assert.equal(n.state, 'completed');
+        assert.equal(n.child.status_id, '5');
+        assert.equal(n.child.parent_execution_no, id);
+        assert.equal(n.child.backyard, 'ita-by-ansible-execute');
+      }
+      assert.equal(a.child.delay_timer, 0.02);
+      assert.ok(b.child.time_start > a.child.time_end, `B started ${b.child.time_start} after A ended ${a.child.time_end}`);
+      assert.ok(c.time_end >= b.child.time_end);
+    });
+
+    it('runs parallel branches B and C after A, and D only after both ended; C allowed to fail → Warning end', async () => {
+      const id = await execute([
+        { id: 'A', movement_name: 'ok' },
+        { id: 'B', movement_name: 'ok', depends_on: ['A'] },
+        { id: 'C', movement_name: 'fail', depends_on: ['A'], allow_failure: true },
+        { id: 'D', movement_name: 'ok', depends_on: ['B', 'C'] },
+      ]);
+      const c = await waitFor(id, FINISHED);
+      assert.equal(c.status_id, '8', c.log);
+      assert.equal(c.status_name, 'Warning end');
+      const [a, b, cc, d] = ['A', 'B', 'C', 'D'].map((n) => node(c, n).child);
+      for (const x of [a, b, d]) assert.equal(x.status_id, '5');
+      assert.equal(cc.status_id, '6', 'C failed');
+      assert.equal(node(c, 'C').state, 'failed');
+      assert.equal(node(c, 'D').state, 'completed', 'an allowed failure lets its dependents start');
+      assert.ok(b.time_start > a.time_end && cc.time_start > a.time_end, 'B and C started after A ended');
+      assert.ok(b.time_start < cc.time_end && cc.time_start < b.time_end, 'B and C ran at the same time');
+      assert.ok(d.time_start > b.time_end, `D started ${d.time_start} after B ended ${b.time_end}`);
+      assert.ok(d.time_start > cc.time_end, `D started ${d.time_start} after C ended ${cc.time_end}`);
+    });
+
+    it('a failing branch ends in Abend once running nodes finished, and starts no later node', async () => {
+      const id = await execute([
+        { id: 'B', movement_name: 'fail' },
+        { id: 'C', movement_name: 'slow' },
+        { id: 'D', movement_name: 'ok', depends_on: ['B'] },
+        { id: 'E', movement_name: 'ok', depends_on: ['C'] },
+      ]);
+      const c = await waitFor(id, FINISHED);
+      assert.equal(c.status_id, '7', c.log);
+      assert.equal(c.status_name, 'Abend');
+      const b = node(c, 'B');
+      const cc = node(c, 'C');
+      assert.equal(b.state, 'failed');
+      assert.equal(b.child.status_id, '6');
+      assert.ok(b.child.time_end < cc.child.time_end, 'B failed while C was still running');
+      assert.equal(cc.state, 'completed', 'the running branch ran to its end');
+      assert.equal(cc.child.status_id, '5');
+      assert.ok(c.time_end >= cc.child.time_end, 'the conductor ended after C');
+      for (const later of ['D', 'E']) {
+        const n = node(c, later);
+        assert.equal(n.state, 'skipped');
+        assert.equal(n.child, undefined);
+      }
+      assert.equal(c.children.length, 2, 'no child for D or E');
+    });
+
+    it('pauses at a pause node until resumed through the API, then ends normally', async () => {
+      const id = await execute([
+        { id: 'A', movement_name: 'ok' },
+        { id: 'P', type: 'pause', depends_on: ['A'] },
+        { id: 'B', movement_name: 'ok', depends_on: ['P'] },
+      ]);
+      let c = await waitFor(id, ['5', ...FINISHED]);
+      assert.equal(c.status_id, '5', c.log);
+      assert.equal(c.status_name, 'Pause');
+      assert.equal(node(c, 'A').child.status_id, '5');
+      assert.equal(node(c, 'P').state, 'paused');
+      // It stays paused and starts nothing.
+      await sleep(600);
+      c = await conductor(id);
+      assert.equal(c.status_id, '5');
+      assert.equal(c.children.length, 1);
+      assert.equal(node(c, 'B').state, 'waiting');
+
+      const resumedAt = new Date().toISOString();
+      ok(await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/resume/`, auth: SEED.member1 }), 'resume');
+      c = await waitFor(id, FINISHED);
+      assert.equal(c.status_id, '6', c.log);
+      assert.equal(node(c, 'P').state, 'completed');
+      const b = node(c, 'B').child;
+      assert.equal(b.status_id, '5');
+      assert.ok(b.time_start > resumedAt, 'B started after the resume');
+
+      const again = await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/resume/`, auth: SEED.member1 });
+      assert.equal(again.status, 409, 'only a paused conductor can be resumed');
+    });
+
+    it('lists a running conductor in the execute-check without counting it, counts its child; an emergency stop ends both', async () => {
+      const id = await execute([
+        { id: 'A', movement_name: 'long' },
+        { id: 'B', movement_name: 'ok', depends_on: ['A'] },
+      ]);
+      const running = await eventually('child A is executing', async () => {
+        const c = await conductor(id);
+        return c.children[0]?.status_id === '3' ? c : undefined;
+      });
+      const child = node(running, 'A').child;
+
+      const check = ok(await t.admin({ url: '/api/ita/backyard-execute-check/' }), 'execute-check').body.data;
+      const org = check.organizations.find((o: View) => o.id === SEED.org1);
+      const ws = org.workspaces.find((w: View) => w.id === SEED.ws1);
+      assert.deepEqual(
+        ws.backyards['ita-by-conductor-synchronize'].map((j: View) => [j.id, j.status_id]),
+        [[id, '3']],
+        'the conductor row is listed',
+      );
+      assert.deepEqual(
+        ws.backyards['ita-by-ansible-execute'].map((j: View) => [j.id, j.status_id]),
+        [[child.execution_no, '3']],
+        'its running child is listed',
+      );
+      assert.equal(ws.execute_count, 1, 'only the child is counted');
+      assert.equal(org.execute_count, 1);
+      assert.equal(check.execute_count, 1);
+
+      ok(await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 }), 'scram');
+      const c = await waitFor(id, FINISHED, 20_000);
+      assert.equal(c.status_id, '9', c.log);
+      assert.equal(c.status_name, 'Emergency stop');
+      const a = await eventually('child A ended', async () => {
+        const x = node(await conductor(id), 'A').child;
+        return x.time_end ? x : undefined;
+      }, 20_000);
+      assert.equal(a.status_id, '8', 'the running child is emergency-stopped');
+      assert.equal(node(c, 'B').state, 'skipped');
+      assert.equal((await conductor(id)).children.length, 1, 'B never started');
+
+      const after = ok(await t.admin({ url: '/api/ita/backyard-execute-check/' }), 'execute-check').body.data;
+      assert.equal(after.execute_count, 0);
+    });
+
+    it('refuses class definitions with a cycle or an unknown dependency at execute, with a clear message', async () => {
+      const jobsBefore = ok(await t.call({ url: `${ITA1}/executions/?limit=1000`, auth: SEED.member1 }), 'executions').body.data.length;
+      const cycle = await executeRaw(
+        await defineClass([
+          { id: 'A', movement_name: 'ok', depends_on: ['B'] },
+          { id: 'B', movement_name: 'ok', depends_on: ['A'] },
+        ]),
+      );
+      assert.equal(cycle.status, 400, cycle.text);
+      assert.match(cycle.body.message, /cycle A → B → A/);
+
+      const unknown = await executeRaw(await defineClass([{ id: 'A', movement_name: 'ok', depends_on: ['Z'] }]));
+      assert.equal(unknown.status, 400, unknown.text);
+      assert.match(unknown.body.message, /node A depends on unknown node\(s\) Z/);
+
+      const noMovement = await executeRaw(await defineClass([{ id: 'A', movement_name: 'no-such-movement' }]));
+      assert.equal(noMovement.status, 400, noMovement.text);
+      assert.match(noMovement.body.message, /no-such-movement/);
+
+      const jobsAfter = ok(await t.call({ url: `${ITA1}/executions/?limit=1000`, auth: SEED.member1 }), 'executions').body.data.length;
+      assert.equal(jobsAfter, jobsBefore, 'nothing was registered');
+    });
+
+    it('a conductor in flight goes on in read-only mode: its next child waits in Unexecuted, uncounted, until the switch is off', async () => {
+      const id = await execute([
+        { id: 'A', movement_name: 'ok' },
+        { id: 'B', movement_name: 'ok', depends_on: ['A'] },
+      ]);
+      await eventually('child A is executing', async () => {
+        const c = await conductor(id);
+        return c.children[0]?.status_id === '3' ? c : undefined;
+      });
+      await setMaintenance(t, { data_update_stop: '1' });
+      try {
+        const waiting = await eventually('B is registered', async () => {
+          const c = await conductor(id);
+          return node(c, 'B').child ? c : undefined;
+        });
+        assert.equal(node(waiting, 'A').child.status_id, '5', 'A ran to its end');
+        assert.equal(node(waiting, 'B').child.status_id, '1', 'B was registered but not claimed');
+        await sleep(500);
+        const still = await conductor(id);
+        assert.equal(still.status_id, '3');
+        assert.equal(node(still, 'B').child.status_id, '1');
+        const check = ok(await t.admin({ url: '/api/ita/backyard-execute-check/' }), 'execute-check').body.data;
+        assert.equal(check.execute_count, 0, 'a drain does not wait for the conductor');
+      } finally {
+        await setMaintenance(t, { data_update_stop: '0' });
+      }
+      const c = await waitFor(id, FINISHED);
+      assert.equal(c.status_id, '6', c.log);
+      assert.equal(node(c, 'B').child.status_id, '5');
+    });
+  });
+}
