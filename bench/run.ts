@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
 import { claim } from './claim.js';
+import { drainBench } from './drain.js';
 import { executeCheckBench } from './execute-check.js';
 import { gateCost } from './gate-cost.js';
 import { guardOverhead } from './guard-overhead.js';
@@ -14,7 +15,7 @@ import { propagation } from './propagation.js';
 import { closeHttpAgent } from './support/http.js';
 import { renderTable, type BenchContext, type BenchResult, type Benchmark } from './support/report.js';
 
-const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim];
+const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim, drainBench];
 const FLAGS = ['--json', '--small'];
 
 function usage(): string {

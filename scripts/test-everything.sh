@@ -14,6 +14,12 @@ fi
 if ! command -v pgrep >/dev/null 2>&1; then
   need_apt+=(procps) # the driver tests check that an emergency stop leaves no process behind
 fi
+if [[ ! -x /usr/bin/chromium ]]; then
+  need_apt+=(chromium) # the console tests drive Debian's Chromium with playwright-core
+fi
+if ! fc-list :lang=ja 2>/dev/null | grep -q .; then
+  need_apt+=(fonts-ipafont-gothic) # so the Japanese screenshots of the console show Japanese, not boxes
+fi
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "The tests need: ${need_apt[*]}. Install them with: sudo apt-get install -y ${need_apt[*]}" >&2

@@ -74,6 +74,17 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A restore that would replace data (a non-empty target without --force) or mix backends: refused
+ * before anything was changed. The CLI ends it with the "refused" exit code, not the usage one.
+ */
+export class RestoreRefusedError extends ConfigError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreRefusedError';
+  }
+}
+
 /** A state machine was asked for a transition it does not have. A bug, not bad input. */
 export class IllegalStateError extends Error {
   constructor(message: string) {

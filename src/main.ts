@@ -18,6 +18,16 @@ const program = new Command()
   .name('drydock')
   .description('Multi-tenant automation platform with safe maintenance: stop jobs, drain, read-only, back up, upgrade.')
   .version(VERSION)
+  .addHelpText(
+    'after',
+    [
+      '',
+      'Every command has --help with an example. Exit codes: 0 done, 1 failed, 2 bad flags, 3 timed out, 4 unreachable, 5 refused, 130 interrupted.',
+      'Examples:',
+      '  drydock serve --workers',
+      '  drydock drain --read-only && drydock backup --out backup.tar && drydock resume',
+    ].join('\n'),
+  )
   // Usage errors (unknown option or command, missing argument) end with the documented code 2,
   // not commander's default 1 (which means "the API refused"). Subcommands inherit this.
   .exitOverride();

@@ -37,6 +37,7 @@ import {
 } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { MENU_JOBS, sampleExport, seedMenuJobs } from './support/menu-jobs.js';
+import { DRIVER_JOBS, firstEvent, seedDriverJobs } from './support/driver-jobs.js';
 import { snapshotData } from './support/snapshot.js';
 
 const ITA = '/api/:organization_id/workspaces/:workspace_id/ita';
@@ -275,6 +276,60 @@ function writeCases(ids: {
       what: 'register an Excel import',
       call: { method: 'POST', url: `${MENU_JOBS.ita}/excel/bulk/import/execute/`, auth: SEED.manager1, body: { upload_id: MENU_JOBS.excelUpload } },
     },
+    // Driver and conductor executions act in DRIVER_JOBS.ws (ws1 and org2 are gone by now), on
+    // executions waiting in the statuses each route applies to (made before read-only mode).
+    {
+      route: `POST ${ITA}/menu/:menu/driver/execute/`,
+      fn: 'driver_execution',
+      what: 'register an Ansible execution',
+      call: {
+        method: 'POST',
+        url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/execute/`,
+        auth: SEED.manager1,
+        body: { movement_name: DRIVER_JOBS.movement, operation_name: DRIVER_JOBS.operation },
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/:menu/driver/:execution_no/cancel/`,
+      fn: 'job_control',
+      what: 'cancel a scheduled execution',
+      call: {
+        method: 'POST',
+        url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${DRIVER_JOBS.scheduledExecution}/cancel/`,
+        auth: SEED.manager1,
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/:menu/conductor/execute/`,
+      fn: 'conductor_execution',
+      what: 'register a conductor execution',
+      call: {
+        method: 'POST',
+        url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/execute/`,
+        auth: SEED.manager1,
+        body: { conductor_class_name: DRIVER_JOBS.conductorClass, operation_name: DRIVER_JOBS.operation },
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/:menu/conductor/:conductor_instance_id/cancel/`,
+      fn: 'job_control',
+      what: 'cancel a scheduled conductor',
+      call: {
+        method: 'POST',
+        url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.scheduledConductor}/cancel/`,
+        auth: SEED.manager1,
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/:menu/conductor/:conductor_instance_id/resume/`,
+      fn: 'conductor_execution',
+      what: 'resume a paused conductor',
+      call: {
+        method: 'POST',
+        url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.pausedConductor}/resume/`,
+        auth: SEED.manager1,
+      },
+    },
   ];
 }
 
@@ -284,6 +339,8 @@ interface ReadCase {
   readonly call: CallOptions;
   /** An extra check of what came back. */
   readonly check?: (r: CallResult) => void;
+  /** Sends it another way than `t.call(call)` (a server-sent-events stream over real HTTP). */
+  readonly send?: (t: TestApp) => Promise<CallResult>;
 }
 
 /** Every route that is not a write function, as a read that must answer 200 in read-only mode. */
@@ -353,6 +410,57 @@ const READ_CASES: readonly ReadCase[] = [
       return { url: `${MENU_JOBS.ita}/excel/bulk/export/${MENU_JOBS.excelExport}/file/`, auth: SEED.manager1 };
     },
     check: (r) => assert.match(String(r.headers['content-type']), /spreadsheetml/),
+  },
+  // Executions, emergency stops (allowed in every mode: they stop work, they register nothing) and
+  // the execute-check. Getters: the executions are made in before() (seedDriverJobs).
+  {
+    route: `GET ${ITA}/menu/:menu/driver/:execution_no/`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${DRIVER_JOBS.scheduledExecution}/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data.status_id, '9'),
+  },
+  {
+    route: `POST ${ITA}/menu/:menu/driver/:execution_no/scram/`,
+    get call() {
+      return { method: 'POST', url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${DRIVER_JOBS.waitingExecution}/scram/`, auth: SEED.manager1 } as const;
+    },
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/conductor/:conductor_instance_id/`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.pausedConductor}/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data.status_id, '5'),
+  },
+  {
+    route: `POST ${ITA}/menu/:menu/conductor/:conductor_instance_id/scram/`,
+    get call() {
+      return { method: 'POST', url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.waitingConductor}/scram/`, auth: SEED.manager1 } as const;
+    },
+  },
+  {
+    route: `GET ${ITA}/executions/`,
+    call: { url: `${DRIVER_JOBS.ita}/executions/`, auth: SEED.manager1 },
+    check: (r) => assert.ok(r.body.data.length >= 5),
+  },
+  {
+    route: `GET ${ITA}/executions/:execution_no/`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/executions/${DRIVER_JOBS.scheduledConductor}/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data.status_id, '2'),
+  },
+  {
+    route: 'GET /api/ita/backyard-execute-check/',
+    call: { url: '/api/ita/backyard-execute-check/', auth: adminAuth },
+    check: (r) => assert.equal(typeof r.body.data.execute_count, 'number'),
+  },
+  {
+    route: 'GET /api/ita/backyard-execute-check/stream/',
+    call: { url: '/api/ita/backyard-execute-check/stream/', auth: adminAuth },
+    send: (t) => firstEvent(t, '/api/ita/backyard-execute-check/stream/'),
+    check: (r) => assert.equal(typeof r.body.data.execute_count, 'number'),
   },
 ];
 
@@ -442,6 +550,7 @@ for (const backend of BACKENDS) {
         username: string;
       }>;
       await seedMenuJobs(t);
+      await seedDriverJobs(t);
       cases = writeCases({ member1: users.find((u) => u.username === 'member1')!.id, recordA: rec('a'), recordC: rec('c') });
       baseline = await snapshotData(t);
       await setMaintenance(t, { data_update_stop: '1' });
@@ -490,7 +599,7 @@ for (const backend of BACKENDS) {
 
     it('every read answers 200 in read-only mode', async () => {
       for (const c of READ_CASES) {
-        const r = await t.call(c.call);
+        const r = c.send ? await c.send(t) : await t.call(c.call);
         assert.equal(r.status, 200, `${c.call.method ?? 'GET'} ${c.call.url}: ${r.text.slice(0, 300)}`);
         c.check?.(r);
       }

@@ -7,14 +7,18 @@
  * - SIGTERM drains: the job in flight finishes, nothing new is claimed, exit 0.
  * - SIGTERM with a short grace: the job is stopped after the grace and ends as Unexpected error.
  * - A second SIGTERM during the drain forces the stop at once.
- * Real processes throughout: the worker is src/main.ts through tsx, the job is ansible-playbook.
+ * - stop() while a claim is under way drains the job that claim takes (in-process worker).
+ * Real processes: the worker is src/main.ts through tsx, the job is ansible-playbook.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import { reapExpiredLeases } from '../src/backyard/lease.js';
+import { createWorker } from '../src/backyard/start-worker.js';
+import { compileOptions } from '../src/config/compile.js';
 import { commandPlaybook, eventually, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ITA1, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
@@ -216,6 +220,23 @@ for (const backend of BACKENDS) {
       assert.equal(e.status_id, '7', e.log);
       assert.match(e.log, /The worker shut down before the job finished/);
       await noSurvivors(w);
+    });
+
+    it('stop() while a claim is under way: the job it claims drains to Completed before stop() resolves (in-process worker)', async () => {
+      const id = await startAnsible(t, short);
+      const w = createWorker(
+        t.deps.store,
+        pino({ level: 'silent' }),
+        compileOptions({ dataDir, workerPollMs: 100, leaseSeconds: LEASE_SECONDS, workerGraceSeconds: 600 }),
+        { backyards: [BACKYARD], concurrency: 1 },
+      );
+      w.start(); // its first claim is on its way to the store now
+      await w.stop();
+      assert.equal(w.state, 'stopped');
+      assert.equal(w.inFlight, 0);
+      const e = await getExecution(t, id);
+      assert.equal(e.status_id, '5', `the claimed job was drained, not left ${e.status_id} ${e.status_name}:\n${e.log}`);
+      assert.equal((await check()).execute_count, 0);
     });
   });
 }

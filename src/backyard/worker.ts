@@ -55,6 +55,8 @@ export class Worker {
   readonly #unsubscribe: Array<() => void> = [];
   #state: WorkerState = 'created';
   #ticking = false;
+  /** Settles when the claim loop under way (if any) has handed its jobs to #run. */
+  #claiming: Promise<void> | undefined;
   #tickAgain = false;
   #nextBackyard = 0;
   #forceStop: (() => void) | undefined;
@@ -121,6 +123,9 @@ export class Worker {
       this.#forceStop = resolve;
       setTimeout(resolve, this.#options.graceMs).unref();
     });
+    // A claim under way may still commit: its jobs are this worker's then, and drain like the rest
+    // (without this wait they would run on after `stopped`, or be stranded when the process exits).
+    await Promise.race([this.#claiming, forced]);
     await Promise.race([all(), forced]);
     for (const r of this.#running.values()) r.controller.abort('shutdown');
     await all();
@@ -135,6 +140,8 @@ export class Worker {
       return;
     }
     this.#ticking = true;
+    let claimed!: () => void;
+    this.#claiming = new Promise<void>((resolve) => (claimed = resolve));
     try {
       do {
         this.#tickAgain = false;
@@ -157,6 +164,7 @@ export class Worker {
       this.#logger.warn({ err }, 'claim failed; retrying on the next poll');
     } finally {
       this.#ticking = false;
+      claimed();
     }
   }
 

@@ -27,7 +27,10 @@ function describe(s: SettingView & { last_update_user?: string; last_update_time
 
 /** `drydock maintenance status|set` and `drydock audit`. */
 export function registerMaintenance(program: Command): void {
-  const maintenance = program.command('maintenance').description('Read or change the maintenance switches (system administrators)');
+  const maintenance = program
+    .command('maintenance')
+    .description('Read or change the maintenance switches (system administrators)')
+    .addHelpText('after', '\nExamples:\n  drydock maintenance status\n  drydock maintenance set --jobs on --read-only on --message "Backup until 02:30 UTC"');
 
   withConnection(maintenance.command('status'))
     .description('Show both switches, the banner message and who changed them last')

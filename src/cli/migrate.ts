@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { loadOptions } from '../config/compile.js';
 import { ConfigError } from '../errors.js';
-import { createLogger } from '../logging/logger.js';
-import { openStore } from '../store/open-store.js';
 
 /** `drydock migrate`: bring the store's schema to this release's version and report each step. */
 export function registerMigrate(program: Command): void {
@@ -16,6 +13,12 @@ export function registerMigrate(program: Command): void {
     .action(async (flags: { databaseUrl?: string; json?: boolean; to?: string }) => {
       const target = flags.to === undefined ? undefined : Number(flags.to);
       if (target !== undefined && !Number.isInteger(target)) throw new ConfigError(`--to takes a schema version number, not "${flags.to}"`);
+      // Loaded here, not at CLI start (see backup.ts).
+      const [{ loadOptions }, { createLogger }, { openStore }] = await Promise.all([
+        import('../config/compile.js'),
+        import('../logging/logger.js'),
+        import('../store/open-store.js'),
+      ]);
       const options = loadOptions({ env: process.env, flags: { databaseUrl: flags.databaseUrl } });
       const logger = createLogger('warn');
       const store = await openStore(options.database, { logger });

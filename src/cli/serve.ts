@@ -1,11 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { reapExpiredLeases } from '../backyard/lease.js';
-import { createWorker } from '../backyard/start-worker.js';
-import { loadOptions } from '../config/compile.js';
-import { buildApp } from '../http/app.js';
-import { createLogger } from '../logging/logger.js';
-import { openRuntime } from '../runtime/open-runtime.js';
 
 /** `drydock serve`: the HTTP API (and console), until SIGTERM/SIGINT. */
 export function registerServe(program: Command): void {
@@ -35,6 +29,15 @@ export function registerServe(program: Command): void {
         migrate: boolean;
         pidFile?: string;
       }) => {
+      // Loaded here, not at CLI start (see backup.ts).
+      const [{ reapExpiredLeases }, { createWorker }, { loadOptions }, { buildApp }, { createLogger }, { openRuntime }] = await Promise.all([
+        import('../backyard/lease.js'),
+        import('../backyard/start-worker.js'),
+        import('../config/compile.js'),
+        import('../http/app.js'),
+        import('../logging/logger.js'),
+        import('../runtime/open-runtime.js'),
+      ]);
       const options = loadOptions({
         env: process.env,
         configFile: flags.config,

@@ -7,7 +7,10 @@ type Ws = { id: string; name: string; last_update_timestamp: string };
 
 /** `drydock org …` and `drydock workspace …`. */
 export function registerTenants(program: Command): void {
-  const org = program.command('org').description('Organizations (system administrators)');
+  const org = program
+    .command('org')
+    .description('Organizations (system administrators)')
+    .addHelpText('after', '\nExamples:\n  drydock org list\n  drydock org create org001 --name "Org 001"');
   withConnection(org.command('list'))
     .description('List organizations')
     .addHelpText('after', '\nExample:\n  drydock org list')
@@ -42,7 +45,10 @@ export function registerTenants(program: Command): void {
       output(flags, { deleted: id }, () => `deleted organization ${id}`);
     });
 
-  const ws = program.command('workspace').description("Workspaces of an organization (its managers, or system administrators)");
+  const ws = program
+    .command('workspace')
+    .description('Workspaces of an organization (its managers, or system administrators)')
+    .addHelpText('after', '\nExamples:\n  drydock workspace list org001\n  drydock workspace create org001 ws01 --name "Workspace 01"');
   withConnection(ws.command('list <organization>'))
     .description('List the workspaces you may see')
     .addHelpText('after', '\nExample:\n  drydock workspace list org001')

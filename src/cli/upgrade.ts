@@ -1,15 +1,15 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadOptions } from '../config/compile.js';
-import { createLogger } from '../logging/logger.js';
-import { upgradeLocal } from '../runbook/upgrade-local.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { parseDuration } from './progress.js';
 
 /** `drydock upgrade local`: the whole single-machine upgrade with rollback. */
 export function registerUpgrade(program: Command): void {
-  const upgrade = program.command('upgrade').description('Upgrade drydock');
+  const upgrade = program
+    .command('upgrade')
+    .description('Upgrade drydock')
+    .addHelpText('after', '\nExample:\n  drydock upgrade local --old "node /opt/drydock-1.2/bin/drydock.mjs" --new "node /opt/drydock-1.3/bin/drydock.mjs" --pid-file /run/drydock.pid');
   withConnection(upgrade.command('local'))
     .description('Drain → backup → stop the old server → migrate → start the new one → health check → resume; rolls back on failure')
     .requiredOption('--new <command>', 'how to run the new release, e.g. "node /opt/drydock-1.3/bin/drydock.mjs"')
@@ -46,6 +46,12 @@ export function registerUpgrade(program: Command): void {
           config?: string;
         },
       ) => {
+        // Loaded here, not at CLI start (see backup.ts).
+        const [{ loadOptions }, { createLogger }, { upgradeLocal }] = await Promise.all([
+          import('../config/compile.js'),
+          import('../logging/logger.js'),
+          import('../runbook/upgrade-local.js'),
+        ]);
         const options = loadOptions({ env: process.env, configFile: flags.config, flags: { databaseUrl: flags.databaseUrl } });
         let drainTimeoutMs: number;
         let healthTimeoutMs: number;

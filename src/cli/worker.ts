@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { BACKYARDS, type Backyard } from '../backyard/job-status.js';
-import { createWorker } from '../backyard/start-worker.js';
-import { loadOptions } from '../config/compile.js';
 import { ConfigError } from '../errors.js';
-import { createLogger } from '../logging/logger.js';
-import { openStore } from '../store/open-store.js';
 
 /** `drydock worker`: claims and runs backyard jobs until SIGTERM (drains) or a second signal (forces). */
 export function registerWorker(program: Command): void {
@@ -20,6 +16,13 @@ export function registerWorker(program: Command): void {
       '\nExample:\n  drydock worker --backyard ita-by-ansible-execute ita-by-terraform-cli-execute --concurrency 8',
     )
     .action(async (flags: { backyard?: string[]; concurrency?: string; databaseUrl?: string; config?: string }) => {
+      // Loaded here, not at CLI start (see backup.ts).
+      const [{ createWorker }, { loadOptions }, { createLogger }, { openStore }] = await Promise.all([
+        import('../backyard/start-worker.js'),
+        import('../config/compile.js'),
+        import('../logging/logger.js'),
+        import('../store/open-store.js'),
+      ]);
       const options = loadOptions({
         env: process.env,
         configFile: flags.config,

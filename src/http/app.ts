@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError, RESULT } from '../errors.js';
 import { VERSION } from '../version.js';
+import { consoleRoutes } from './console.js';
 import type { AppDeps } from './deps.js';
 import { installErrorHandler, REFUSED_BY_HEADER } from './error-handler.js';
 import { installGuard } from './guard.js';
@@ -103,5 +104,6 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
     deps.metrics.countRequest(request.method, outcome);
   });
 
+  await app.register(consoleRoutes);
   return app;
 }

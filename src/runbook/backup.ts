@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { COUNTED, type Backyard } from '../backyard/job-status.js';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { DatabaseLocation } from '../config/options.js';
+import { RestoreRefusedError } from '../errors.js';
 import { changeMaintenance, readMaintenance } from '../maintenance/mode.js';
 import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
 import { openStore, restoreSnapshot } from '../store/open-store.js';
@@ -152,7 +153,13 @@ export async function restore(
   const { dir, manifest } = await openBackup(options.file);
   try {
     const part = manifest.parts[0]!;
-    await restoreSnapshot(location, { file: path.join(dir, part.name), format: manifest.snapshot_format }, options.force);
+    try {
+      await restoreSnapshot(location, { file: path.join(dir, part.name), format: manifest.snapshot_format }, options.force);
+    } catch (err) {
+      // A non-empty target or the other backend's snapshot: a safety refusal (exit 5), not bad flags.
+      if (err instanceof RestoreRefusedError) throw new CliError(err.message, EXIT.refused);
+      throw err;
+    }
     const store = await openStore(location, { logger: options.logger });
     try {
       // A rollback restores for the old release, which must find its own schema: no migration then.

@@ -110,7 +110,9 @@ export async function upgradeLocal(o: UpgradeOptions): Promise<UpgradeReport> {
     await restore(o.location, { file: backupFile, force: true, logger: o.logger, migrate: false });
     record({ step: 'rollback: restore the backup', status: 'Success' });
     startServer(`${o.oldCommand} serve --no-migrate --pid-file ${quote(o.pidFile)}`, o.logFile);
-    const health = await waitHealthy(o.client, o.healthTimeoutMs, undefined);
+    // The way back gets at least a minute whatever --health-timeout gave the new release: giving up
+    // here leaves the system down, and the old release is known to work.
+    const health = await waitHealthy(o.client, Math.max(o.healthTimeoutMs, ROLLBACK_HEALTH_MS), undefined);
     if (health !== undefined) {
       record({ step: 'rollback: start the old server', status: 'Error', detail: health });
       return { ok: false, rolledBack: false, steps, backupFile };
@@ -124,6 +126,9 @@ export async function upgradeLocal(o: UpgradeOptions): Promise<UpgradeReport> {
     return { ok: false, rolledBack: false, steps, backupFile };
   }
 }
+
+/** The least time the old release gets to answer again after a rollback. */
+const ROLLBACK_HEALTH_MS = 60_000;
 
 const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 

@@ -3,7 +3,7 @@ import type { DatabaseLocation } from '../config/options.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
-import { ConfigError } from '../errors.js';
+import { RestoreRefusedError } from '../errors.js';
 import { restorePostgres } from './postgres/postgres-snapshot.js';
 import { restoreSqlite } from './sqlite/sqlite-snapshot.js';
 
@@ -35,7 +35,7 @@ export async function restoreSnapshot(
 ): Promise<void> {
   const expected = location.kind === 'sqlite' ? 'sqlite' : 'pg_dump';
   if (snapshot.format !== expected) {
-    throw new ConfigError(
+    throw new RestoreRefusedError(
       `This backup is a ${snapshot.format} snapshot and the target is ${location.kind}: restore it into the same kind of store.`,
     );
   }

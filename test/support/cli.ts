@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -32,6 +32,52 @@ export interface CliProcess {
   readonly result: Promise<CliResult>;
 }
 
+/**
+ * Cleanups that must run however this test process ends: on a normal exit, and when the test
+ * runner stops a file that ran past its timeout (SIGTERM) or the user presses Ctrl-C. Without them
+ * the servers, workers and CLI runs a test started would outlive it and load the machine for every
+ * later test. Each cleanup must be synchronous (kill by pid).
+ */
+const cleanups = new Set<() => void>();
+let cleanupInstalled = false;
+
+/** Registers `fn` to run when this test process ends; returns the function that unregisters it. */
+export function onTestProcessExit(fn: () => void): () => void {
+  if (!cleanupInstalled) {
+    cleanupInstalled = true;
+    const runAll = () => {
+      for (const cleanup of cleanups) {
+        try {
+          cleanup();
+        } catch {
+          // best effort: the others still run
+        }
+      }
+      cleanups.clear();
+    };
+    process.on('exit', runAll);
+    for (const [signal, code] of [
+      ['SIGTERM', 143],
+      ['SIGINT', 130],
+    ] as const) {
+      process.once(signal, () => {
+        runAll();
+        process.exit(code);
+      });
+    }
+  }
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
+/** Kills `child` (SIGKILL) if this test process ends while it still runs. */
+export function killOnTestExit(child: ChildProcess): void {
+  const forget = onTestProcessExit(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  child.once('exit', forget);
+}
+
 /** Every argv this process ran through `spawnCli`/`runCli`, in order (cli.test.ts checks README coverage with it). */
 export const cliCalls: string[][] = [];
 
@@ -41,7 +87,11 @@ export const cliCalls: string[][] = [];
  */
 let home: string | undefined;
 function emptyHome(): string {
-  home ??= mkdtempSync(path.join(os.tmpdir(), 'drydock-cli-home-'));
+  if (home === undefined) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-cli-home-'));
+    onTestProcessExit(() => rmSync(dir, { recursive: true, force: true }));
+    home = dir;
+  }
   return home;
 }
 
@@ -58,6 +108,7 @@ export function spawnCli(args: readonly string[], env: Record<string, string> = 
     env: { ...base, HOME: emptyHome(), DRYDOCK_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  killOnTestExit(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -6,7 +6,7 @@ import type { TestApp } from './app.js';
  * snapshots mean nothing a user could see was written in between. Maintenance settings, sessions
  * and tokens are left out: they may change in read-only mode.
  */
-export async function snapshotData(t: TestApp): Promise<Record<string, unknown>> {
+export async function snapshotData(t: Pick<TestApp, 'admin'>): Promise<Record<string, unknown>> {
   const get = async (url: string) => {
     const r = await t.admin({ url });
     if (r.status !== 200) throw new Error(`snapshot: GET ${url} → ${r.status} ${r.text}`);

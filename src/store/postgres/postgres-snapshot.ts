@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, RestoreRefusedError } from '../../errors.js';
 
 const run = promisify(execFile);
 
@@ -41,7 +41,7 @@ export async function restorePostgres(snapshot: string, url: string, force: bool
     await client.end();
   }
   if (tables > 0 && !force) {
-    throw new ConfigError('The target database already holds tables: restore into a fresh database, or pass --force to replace them.');
+    throw new RestoreRefusedError('The target database already holds tables: restore into a fresh database, or pass --force to replace them.');
   }
   await tool('pg_restore', [
     '--no-owner',

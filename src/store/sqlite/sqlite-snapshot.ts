@@ -1,6 +1,6 @@
 import { copyFile, rm, stat } from 'node:fs/promises';
 import BetterSqlite3 from 'better-sqlite3';
-import { ConfigError } from '../../errors.js';
+import { RestoreRefusedError } from '../../errors.js';
 
 /**
  * A consistent copy of a live SQLite store through SQLite's online backup API: other processes may
@@ -21,7 +21,7 @@ export async function restoreSqlite(snapshot: string, target: string, force: boo
     const tables = (db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'`).get() as { n: number }).n;
     db.close();
     if (tables > 0) {
-      throw new ConfigError(`${target} already holds a drydock store: restore into a fresh location, or pass --force to replace it.`);
+      throw new RestoreRefusedError(`${target} already holds a drydock store: restore into a fresh location, or pass --force to replace it.`);
     }
   }
   for (const suffix of ['-wal', '-shm']) await rm(target + suffix, { force: true });

@@ -1,0 +1,83 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { setApiLanguage } from '../api/client';
+import { en, type MessageKey } from './messages.en';
+import { ja } from './messages.ja';
+
+export type Language = 'ja' | 'en';
+export const LANGUAGES: readonly Language[] = ['ja', 'en'];
+
+const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
+const STORAGE_KEY = 'drydock.language';
+
+/** `{name}` placeholders are replaced by `params.name`. */
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+interface I18n {
+  readonly language: Language;
+  readonly setLanguage: (language: Language) => void;
+  readonly t: Translate;
+  /** Dates and times in the language on screen, in the browser's time zone. */
+  readonly formatTime: (iso: string | null | undefined) => string;
+}
+
+const I18nContext = createContext<I18n | undefined>(undefined);
+
+/** The language chosen with the switch, else the browser's first Japanese or English preference. */
+export function initialLanguage(): Language {
+  const saved = window.localStorage.getItem(STORAGE_KEY);
+  if (saved === 'ja' || saved === 'en') return saved;
+  for (const tag of navigator.languages ?? [navigator.language]) {
+    const lower = tag.toLowerCase();
+    if (lower.startsWith('ja')) return 'ja';
+    if (lower.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+export function I18nProvider({ children }: { readonly children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  // Before the first request of this render: the API answers in the language on screen.
+  setApiLanguage(language);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
+  const setLanguage = useCallback((next: Language) => {
+    window.localStorage.setItem(STORAGE_KEY, next);
+    setApiLanguage(next);
+    setLanguageState(next);
+  }, []);
+
+  const value = useMemo<I18n>(() => {
+    const catalog = CATALOGS[language];
+    const t: Translate = (key, params) => {
+      const text = catalog[key];
+      return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+    };
+    // With the time zone: an announced end or an audit time must not be read in the wrong one.
+    const format = new Intl.DateTimeFormat(language === 'ja' ? 'ja-JP' : 'en-GB', {
+      year: 'numeric',
+      month: language === 'ja' ? '2-digit' : 'short',
+      day: language === 'ja' ? '2-digit' : 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'short',
+    });
+    const formatTime = (iso: string | null | undefined) => {
+      if (!iso) return '—';
+      const date = new Date(iso);
+      return Number.isNaN(date.getTime()) ? iso : format.format(date);
+    };
+    return { language, setLanguage, t, formatTime };
+  }, [language, setLanguage]);
+
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n outside I18nProvider');
+  return value;
+}

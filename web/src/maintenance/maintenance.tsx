@@ -1,0 +1,94 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, onApiFailure, seg } from '../api/client';
+import type { MaintenanceView, User } from '../api/types';
+
+/** How often the banner asks the server: a change shows within this (plus one request). */
+export const MAINTENANCE_POLL_MS = 2000;
+
+interface Maintenance {
+  /** The last state read; undefined until the first answer. */
+  readonly view: MaintenanceView | undefined;
+  /** Read-only mode: every write is refused, so write buttons are disabled. */
+  readonly readOnly: boolean;
+  /** Server-side jobs stopped: new jobs wait. */
+  readonly jobsStopped: boolean;
+  /** The last poll failed: what is shown may be out of date. */
+  readonly stale: boolean;
+  /** Asks again now (after a change, or after a write was refused). */
+  refresh(): void;
+}
+
+const MaintenanceContext = createContext<Maintenance | undefined>(undefined);
+
+/** The setting as this user may read it: the system view for administrators, the organization's otherwise. */
+function settingPath(user: User): string {
+  return user.role === 'system_admin' || !user.organization_id
+    ? '/api/platform/maintenance-mode-setting'
+    : `/api/${seg(user.organization_id)}/platform/maintenance-mode-setting`;
+}
+
+/**
+ * Polls the maintenance switches every two seconds for the whole console (the banner and every
+ * write button read this one state). Polling, not a stream: it is one small read, works through
+ * any proxy, and recovers by itself. A write refused with a 498 result asks again at once.
+ */
+export function MaintenanceProvider({ user, children }: { readonly user: User; readonly children: ReactNode }) {
+  const [view, setView] = useState<MaintenanceView | undefined>(undefined);
+  const [stale, setStale] = useState(false);
+  const path = settingPath(user);
+  const inFlight = useRef(false);
+
+  const poll = useCallback(async () => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    try {
+      const next = await api<MaintenanceView>('GET', path);
+      setView((prev) => (prev && sameView(prev, next) ? prev : next));
+      setStale(false);
+    } catch {
+      setStale(true);
+    } finally {
+      inFlight.current = false;
+    }
+  }, [path]);
+
+  useEffect(() => {
+    void poll();
+    const timer = window.setInterval(() => void poll(), MAINTENANCE_POLL_MS);
+    const onVisible = () => document.visibilityState === 'visible' && void poll();
+    document.addEventListener('visibilitychange', onVisible);
+    const off = onApiFailure((failure) => failure.isMaintenanceRefusal && void poll());
+    return () => {
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      off();
+    };
+  }, [poll]);
+
+  const value = useMemo<Maintenance>(
+    () => ({
+      view,
+      readOnly: view?.data_update_stop === '1',
+      jobsStopped: view?.backyard_execute_stop === '1',
+      stale,
+      refresh: () => void poll(),
+    }),
+    [view, stale, poll],
+  );
+  return <MaintenanceContext.Provider value={value}>{children}</MaintenanceContext.Provider>;
+}
+
+function sameView(a: MaintenanceView, b: MaintenanceView): boolean {
+  return (
+    a.backyard_execute_stop === b.backyard_execute_stop &&
+    a.data_update_stop === b.data_update_stop &&
+    a.message === b.message &&
+    a.announced_end === b.announced_end
+  );
+}
+
+export function useMaintenance(): Maintenance {
+  const value = useContext(MaintenanceContext);
+  if (!value) throw new Error('useMaintenance outside MaintenanceProvider');
+  return value;
+}

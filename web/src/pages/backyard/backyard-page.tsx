@@ -1,0 +1,150 @@
+import type { ExecuteCheck, ExecuteCheckJob } from '../../api/types';
+import { PageTitle } from '../../components/page-title';
+import { formatAge } from '../../components/time';
+import { useI18n } from '../../i18n/i18n';
+import { useMaintenance } from '../../maintenance/maintenance';
+import { Link } from '../../router/router';
+import { useExecuteCheckStream } from './use-execute-check-stream';
+import { useNow } from './use-now';
+
+/** The conductor's rows are listed but not counted (its children are). */
+const CONDUCTOR = 'ita-by-conductor-synchronize';
+
+interface FlatJob extends ExecuteCheckJob {
+  readonly organization: string;
+  readonly workspace: string;
+  readonly backyard: string;
+}
+
+function flatten(check: ExecuteCheck): FlatJob[] {
+  return check.organizations.flatMap((o) =>
+    o.workspaces.flatMap((w) =>
+      Object.entries(w.backyards).flatMap(([backyard, jobs]) =>
+        jobs.map((j) => ({ ...j, organization: o.id, workspace: w.id, backyard })),
+      ),
+    ),
+  );
+}
+
+/**
+ * Backyard status (system administrators): the live execute-check — jobs in flight per
+ * organization, workspace and backyard, with status and age — pushed by the server, so it updates
+ * without a reload. What an operator watches before turning read-only on.
+ */
+export function BackyardPage() {
+  const { t, formatTime } = useI18n();
+  const { check, connected, receivedAt } = useExecuteCheckStream();
+  const { jobsStopped } = useMaintenance();
+  const now = useNow();
+  const jobs = check ? flatten(check) : [];
+  const workspaces = check?.organizations.flatMap((o) => o.workspaces.map((w) => ({ organization: o, workspace: w }))) ?? [];
+
+  return (
+    <>
+      <PageTitle>{t('backyard.title')}</PageTitle>
+      <p className="lead">{t('backyard.lead')}</p>
+      <div className="live-line">
+        <p role="status" className={`live ${connected ? 'live--on' : 'live--off'}`}>
+          {connected ? t('backyard.live') : t('backyard.reconnecting')}
+        </p>
+        {receivedAt && <p className="meta">{t('backyard.updated', { time: formatTime(receivedAt.toISOString()) })}</p>}
+      </div>
+      {check && (
+        <p className="count" data-testid="execute-count">
+          <span className="count__number">{check.execute_count}</span> {t('backyard.inFlight')}
+        </p>
+      )}
+      {check && check.execute_count === 0 && (
+        <p className="notice notice--success">{jobsStopped ? t('backyard.drained') : t('backyard.nothing')}</p>
+      )}
+
+      <section className="panel" aria-labelledby="jobs-in-flight">
+        <h2 id="jobs-in-flight">{t('backyard.jobs')}</h2>
+        {jobs.length === 0 ? (
+          <p>{check ? t('backyard.noJobs') : t('common.loading')}</p>
+        ) : (
+          <table className="table" data-testid="in-flight-jobs">
+            <thead>
+              <tr>
+                <th scope="col">{t('backyard.organization')}</th>
+                <th scope="col">{t('backyard.workspace')}</th>
+                <th scope="col">{t('backyard.backyard')}</th>
+                <th scope="col">{t('backyard.job')}</th>
+                <th scope="col">{t('backyard.status')}</th>
+                <th scope="col">{t('backyard.age')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => {
+                const since = j.started_at ?? j.last_update_timestamp;
+                return (
+                  <tr key={j.id} data-job={j.id}>
+                    <td>{j.organization}</td>
+                    <td>{j.workspace}</td>
+                    <td>
+                      <code>{j.backyard}</code>
+                      {j.backyard === CONDUCTOR && <span className="meta"> {t('backyard.notCounted')}</span>}
+                    </td>
+                    <td>
+                      <Link to={`/o/${encodeURIComponent(j.organization)}/w/${encodeURIComponent(j.workspace)}/jobs/${encodeURIComponent(j.id)}`}>
+                        <code>{j.id}</code>
+                      </Link>
+                    </td>
+                    <td>
+                      {j.status_name}
+                      {j.lease_expired && <strong className="warning-text"> {t('backyard.leaseExpired')}</strong>}
+                    </td>
+                    <td className="nowrap" title={formatTime(since)}>
+                      {formatAge(now - new Date(since).getTime(), t)}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="panel" aria-labelledby="per-workspace">
+        <h2 id="per-workspace">{t('backyard.perWorkspace')}</h2>
+        {workspaces.length === 0 ? (
+          <p>{check ? t('backyard.noWorkspaces') : t('common.loading')}</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('backyard.organization')}</th>
+                <th scope="col">{t('backyard.workspace')}</th>
+                <th scope="col" className="numeric">{t('backyard.count')}</th>
+                <th scope="col">{t('backyard.byBackyard')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {workspaces.map(({ organization, workspace }) => {
+                const busy = Object.entries(workspace.backyards).filter(([, list]) => list.length > 0);
+                return (
+                  <tr key={`${organization.id}/${workspace.id}`}>
+                    <td>
+                      {organization.id} <span className="meta">({t('backyard.orgCount', { count: organization.execute_count })})</span>
+                    </td>
+                    <td>{workspace.id}</td>
+                    <td className="numeric">{workspace.execute_count}</td>
+                    <td>
+                      {busy.length === 0
+                        ? '—'
+                        : busy.map(([name, list]) => (
+                            <div key={name}>
+                              <code>{name}</code>: {list.length}
+                            </div>
+                          ))}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

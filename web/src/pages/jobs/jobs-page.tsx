@@ -1,0 +1,67 @@
+import { api, itaPath, seg } from '../../api/client';
+import type { Execution } from '../../api/types';
+import { ErrorAlert } from '../../components/alerts';
+import { Breadcrumb, workspaceTrail } from '../../components/breadcrumb';
+import { PageTitle } from '../../components/page-title';
+import { useLoad } from '../../components/use-load';
+import { ReadOnlyNotice } from '../../components/write-button';
+import { useI18n } from '../../i18n/i18n';
+import { Link, navigate } from '../../router/router';
+import { ExecutionForm } from './execution-form';
+
+/** A workspace's jobs: register a driver execution, and every execution with its status (kept current). */
+export function JobsPage({ organization, workspace }: { readonly organization: string; readonly workspace: string }) {
+  const { t, formatTime } = useI18n();
+  const ita = itaPath(organization, workspace);
+  const list = useLoad(() => api<Execution[]>('GET', `${ita}/executions/?limit=50`), [ita], 2000);
+  const base = `/o/${seg(organization)}/w/${seg(workspace)}/jobs`;
+  const trail = workspaceTrail(organization, workspace, t('nav.workspaces'));
+
+  return (
+    <>
+      <Breadcrumb items={[...trail, { label: t('jobs.title') }]} />
+      <PageTitle>{t('jobs.titleIn', { ws: workspace })}</PageTitle>
+      <ReadOnlyNotice />
+      <ExecutionForm organization={organization} workspace={workspace} onRegistered={(id) => navigate(`${base}/${seg(id)}`)} />
+      <section className="panel" aria-labelledby="executions-title">
+        <h2 id="executions-title">{t('jobs.list')}</h2>
+        <ErrorAlert error={list.error} />
+        {list.data?.length === 0 && <p>{t('jobs.none')}</p>}
+        {list.data && list.data.length > 0 && (
+          <table className="table" data-testid="executions">
+            <thead>
+              <tr>
+                <th scope="col">{t('jobs.executionNo')}</th>
+                <th scope="col">{t('jobs.kind')}</th>
+                <th scope="col">{t('jobs.status')}</th>
+                <th scope="col">{t('jobs.movement')}</th>
+                <th scope="col">{t('jobs.registered')}</th>
+                <th scope="col">{t('jobs.ended')}</th>
+                <th scope="col">{t('jobs.by')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((e) => (
+                <tr key={e.execution_no}>
+                  <th scope="row">
+                    <Link to={`${base}/${seg(e.execution_no)}`}>
+                      <code>{e.execution_no.slice(0, 8)}</code>
+                    </Link>
+                  </th>
+                  <td>
+                    <code>{e.backyard}</code>
+                  </td>
+                  <td>{e.status_name}</td>
+                  <td>{String(e.spec?.movement_name ?? e.spec?.conductor_class_name ?? '—')}</td>
+                  <td className="nowrap">{formatTime(e.time_register)}</td>
+                  <td className="nowrap">{formatTime(e.time_end)}</td>
+                  <td>{e.execution_user ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

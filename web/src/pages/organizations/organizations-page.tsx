@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import { api, seg } from '../../api/client';
+import type { Organization } from '../../api/types';
+import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { PageTitle } from '../../components/page-title';
+import { useLoad } from '../../components/use-load';
+import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
+import { useI18n } from '../../i18n/i18n';
+import { OrganizationCreateForm } from './organization-create-form';
+import { OrganizationRow } from './organization-row';
+
+/** Organizations (system administrators): list, create, rename, delete. */
+export function OrganizationsPage() {
+  const { t } = useI18n();
+  const list = useLoad(() => api<Organization[]>('GET', '/api/platform/organizations'), []);
+  const [creating, setCreating] = useState(false);
+  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const [deleting, setDeleting] = useState<Organization | undefined>(undefined);
+  const [deleteError, setDeleteError] = useState<unknown>(undefined);
+
+  const changed = (message: Notice) => {
+    setNotice(message);
+    void list.reload();
+  };
+
+  const remove = async () => {
+    if (!deleting) return;
+    setDeleteError(undefined);
+    try {
+      await api('DELETE', `/api/platform/organizations/${seg(deleting.id)}`);
+      setDeleting(undefined);
+      changed({ key: 'orgs.deleted', params: { id: deleting.id } });
+    } catch (err) {
+      setDeleteError(err);
+    }
+  };
+
+  return (
+    <>
+      <PageTitle>{t('orgs.title')}</PageTitle>
+      <ReadOnlyNotice />
+      <SuccessNotice notice={notice} />
+      {creating ? (
+        <OrganizationCreateForm
+          onCreated={(id) => {
+            setCreating(false);
+            changed({ key: 'orgs.created', params: { id } });
+          }}
+          onCancel={() => setCreating(false)}
+        />
+      ) : (
+        <div className="actions">
+          <WriteButton className="button button--primary" onClick={() => setCreating(true)}>
+            {t('orgs.create')}
+          </WriteButton>
+        </div>
+      )}
+      <ErrorAlert error={list.error} />
+      {list.data && (
+        <table className="table">
+          <caption className="visually-hidden">{t('orgs.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('orgs.id')}</th>
+              <th scope="col">{t('orgs.name')}</th>
+              <th scope="col">{t('orgs.plan')}</th>
+              <th scope="col">{t('common.created')}</th>
+              <th scope="col">{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((o) => (
+              <OrganizationRow key={o.id} organization={o} onChanged={changed} onDelete={(org) => {
+                setDeleteError(undefined);
+                setDeleting(org);
+              }} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {list.data?.length === 0 && <p>{t('orgs.empty')}</p>}
+      <ConfirmDialog
+        open={deleting !== undefined}
+        title={t('orgs.deleteTitle', { id: deleting?.id ?? '' })}
+        confirmLabel={t('common.delete')}
+        writes
+        danger
+        onConfirm={() => void remove()}
+        onCancel={() => setDeleting(undefined)}
+      >
+        <p>{t('orgs.deleteWarning')}</p>
+        <ErrorAlert error={deleteError} />
+      </ConfirmDialog>
+    </>
+  );
+}

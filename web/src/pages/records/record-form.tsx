@@ -1,0 +1,127 @@
+import { useId, useState, type FormEvent } from 'react';
+import { api } from '../../api/client';
+import type { Column, Menu, MenuRecord } from '../../api/types';
+import { ErrorAlert } from '../../components/alerts';
+import { WriteButton } from '../../components/write-button';
+import { useI18n } from '../../i18n/i18n';
+import { fromInput, inputType, toInput } from './values';
+
+interface RecordFormProps {
+  readonly menu: Menu;
+  /** `…/menu/{menu}` of the API. */
+  readonly menuPath: string;
+  /** The record to edit; absent to register one. */
+  readonly record?: MenuRecord;
+  readonly onSaved: () => void;
+  readonly onCancel: () => void;
+}
+
+/**
+ * Registers a record, or updates one with the `last_update_date_time` it was read with, so a change
+ * made meanwhile by someone else is refused (409) instead of overwritten.
+ */
+export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: RecordFormProps) {
+  const { t } = useI18n();
+  const formId = useId();
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(menu.columns.map((c) => [c.name, toInput(c, record?.parameter[c.name])])),
+  );
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const parameter: Record<string, string> = Object.fromEntries(menu.columns.map((c) => [c.name, fromInput(c, values[c.name] ?? '')]));
+    try {
+      await api('POST', `${menuPath}/maintenance/all/`, [
+        record
+          ? {
+              type: 'Update',
+              parameter: { ...parameter, uuid: record.parameter.uuid, last_update_date_time: record.parameter.last_update_date_time },
+            }
+          : { type: 'Register', parameter },
+      ]);
+      onSaved();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = record ? t('records.editTitle') : t('records.registerTitle');
+  return (
+    <form className="form panel" onSubmit={(e) => void submit(e)} aria-labelledby={`${formId}-title`}>
+      <h2 id={`${formId}-title`}>{title}</h2>
+      <div className="grid">
+        {menu.columns.map((c) => (
+          <ColumnInput key={c.name} column={c} value={values[c.name] ?? ''} onChange={(v) => setValues((p) => ({ ...p, [c.name]: v }))} />
+        ))}
+      </div>
+      <ErrorAlert error={error} />
+      <div className="actions">
+        <WriteButton type="submit" className="button button--primary" disabled={busy}>
+          {t('common.save')}
+        </WriteButton>
+        <button type="button" className="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ColumnInput({ column, value, onChange }: { readonly column: Column; readonly value: string; readonly onChange: (v: string) => void }) {
+  const { t } = useI18n();
+  const id = useId();
+  const label = (
+    <label htmlFor={id}>
+      {column.title ?? column.name}
+      {column.required && <span className="required" aria-hidden="true"> *</span>}
+    </label>
+  );
+  if (column.type === 'boolean') {
+    return (
+      <div className="field">
+        {label}
+        <select id={id} value={value} required={column.required} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{t('records.empty')}</option>
+          <option value="true">{t('records.yes')}</option>
+          <option value="false">{t('records.no')}</option>
+        </select>
+      </div>
+    );
+  }
+  if (column.type === 'string') {
+    // Strings may hold several lines (a playbook, an inventory, JSON): a text area keeps them.
+    const lines = value.split('\n').length;
+    return (
+      <div className="field">
+        {label}
+        <textarea
+          id={id}
+          value={value}
+          required={column.required}
+          rows={Math.min(12, Math.max(1, lines))}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </div>
+    );
+  }
+  const type = inputType(column);
+  return (
+    <div className="field">
+      {label}
+      <input
+        id={id}
+        type={type}
+        value={value}
+        required={column.required}
+        step={column.type === 'number' ? 'any' : column.type === 'datetime' ? 1 : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
