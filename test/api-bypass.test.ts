@@ -385,6 +385,10 @@ describe('route declarations the guard keys on', () => {
     'POST /api/auth/tokens',
     'DELETE /api/auth/tokens/:token_id',
     'PATCH /api/platform/maintenance-mode-setting',
+    // Emergency stop must work while the system is read-only: an operator stops a runaway job
+    // during maintenance; the status it writes is job bookkeeping, not user data.
+    'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/driver/:execution_no/scram/',
+    'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/conductor/:conductor_instance_id/scram/',
   ];
 
   it('every route declares a valid `writes`', () => {
