@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBackup } from './cli/backup.js';
 import { registerDrain } from './cli/drain.js';
 import { registerExecuteCheck } from './cli/execute-check.js';
+import { registerFleet } from './cli/fleet.js';
 import { CliError, EXIT } from './cli/exit-codes.js';
 import { registerMaintenance } from './cli/maintenance.js';
 import { registerMigrate } from './cli/migrate.js';
@@ -41,6 +42,7 @@ registerDrain(program);
 registerBackup(program);
 registerUpgrade(program);
 registerTenants(program);
+registerFleet(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -11,8 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKYARDS, isInFlight, type Backyard } from '../src/backyard/job-status.js';
 import { registerJob, transition, transitionAndNotify, type Job } from '../src/backyard/jobs.js';
-import { timestampIn } from '../src/backyard/claim.js';
-import { nowTimestamp } from '../src/store/clock.js';
+import { nowTimestamp, timestampIn } from '../src/store/clock.js';
 import { ADMIN, SEED, adminAuth, authHeaders, seedTenants, startTestApp, type Auth, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 

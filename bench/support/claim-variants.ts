@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { timestampIn, type ClaimRequest } from '../../src/backyard/claim.js';
+import type { ClaimRequest } from '../../src/backyard/claim.js';
+import { timestampIn } from '../../src/store/clock.js';
 import { FAMILY_OF } from '../../src/backyard/job-status.js';
 import { SCHEDULED_STATUS, toJob, type Job } from '../../src/backyard/jobs.js';
 import { nowTimestamp } from '../../src/store/clock.js';

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import { nowTimestamp, formatMicros } from '../store/clock.js';
+import { nowTimestamp, timestampIn } from '../store/clock.js';
 import { FAMILY_OF, type Backyard } from './job-status.js';
 import { SCHEDULED_STATUS, toJob, type Job } from './jobs.js';
 
@@ -11,11 +11,6 @@ export interface ClaimRequest {
   readonly workerId: string;
   readonly limit: number;
   readonly leaseMs: number;
-}
-
-/** The time `ms` from now, as a canonical timestamp. */
-export function timestampIn(ms: number): string {
-  return formatMicros(BigInt(Date.now() + ms) * 1000n);
 }
 
 /**

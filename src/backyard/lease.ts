@@ -1,7 +1,6 @@
-import { nowTimestamp } from '../store/clock.js';
+import { nowTimestamp, timestampIn } from '../store/clock.js';
 import type { Store } from '../store/store.js';
 import { BACKYARDS, FAMILY_OF, type Backyard, type StatusFamily } from './job-status.js';
-import { timestampIn } from './claim.js';
 
 /** The status a job whose worker vanished ends in, per family. */
 export const LOST_STATUS: Record<StatusFamily, string> = { driver: '7', conductor: '11', menu: '4' };

@@ -11,7 +11,7 @@ export function registerServe(program: Command): void {
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
     .option('--data-dir <dir>', 'where the default SQLite file lives (DRYDOCK_DATA_DIR)')
     .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
-    .option('--workers', 'also run a worker for every backyard in this process (all-in-one)')
+    .option('--workers', 'also run a worker for every backyard and a fleet orchestrator in this process (all-in-one)')
     .option('--no-migrate', 'do not migrate the schema at start (upgrades run `drydock migrate` as their own step)')
     .option('--pid-file <file>', 'write the process id here (removed on exit); `drydock upgrade local` stops the process by it')
     .addHelpText(
@@ -30,13 +30,14 @@ export function registerServe(program: Command): void {
         pidFile?: string;
       }) => {
       // Loaded here, not at CLI start (see backup.ts).
-      const [{ reapExpiredLeases }, { createWorker }, { loadOptions }, { buildApp }, { createLogger }, { openRuntime }] = await Promise.all([
+      const [{ reapExpiredLeases }, { createWorker }, { loadOptions }, { buildApp }, { createLogger }, { openRuntime }, { Orchestrator }] = await Promise.all([
         import('../backyard/lease.js'),
         import('../backyard/start-worker.js'),
         import('../config/compile.js'),
         import('../http/app.js'),
         import('../logging/logger.js'),
         import('../runtime/open-runtime.js'),
+        import('../fleet/orchestrator.js'),
       ]);
       const options = loadOptions({
         env: process.env,
@@ -47,6 +48,11 @@ export function registerServe(program: Command): void {
       const runtime = await openRuntime(options, logger, undefined, { migrate: flags.migrate });
       const app = await buildApp(runtime.deps);
       const worker = flags.workers ? createWorker(runtime.deps.store, logger, options) : undefined;
+      // All-in-one: this process also drives fleet upgrade runs (multi-machine installs run
+      // `drydock fleet orchestrator` where the node actions should happen).
+      const orchestrator = flags.workers
+        ? new Orchestrator({ store: runtime.deps.store, logger, baseDir: process.cwd(), leaseMs: options.fleetLeaseMs, pollMs: options.fleetPollMs })
+        : undefined;
       // Every API process also ends jobs whose worker died, so the execute-check clears even when
       // no worker is left running.
       const reaper = setInterval(
@@ -56,6 +62,7 @@ export function registerServe(program: Command): void {
       reaper.unref();
       const address = await app.listen({ host: options.host, port: options.port });
       worker?.start();
+      orchestrator?.start();
       if (flags.pidFile) writeFileSync(flags.pidFile, `${process.pid}\n`);
       const url = address.replace('0.0.0.0', 'localhost');
       process.stdout.write(
@@ -64,7 +71,7 @@ export function registerServe(program: Command): void {
           `drydock is running: ${url}/`,
           `  API browser: ${url}/api/docs`,
           `  store:       ${runtime.deps.store.capabilities.description}`,
-          ...(worker ? [`  workers:     ${worker.id} (all backyards)`] : []),
+          ...(worker ? [`  workers:     ${worker.id} (all backyards) and a fleet orchestrator`] : []),
           ...(runtime.generatedAdminPassword
             ? [
                 `  administrator: ${options.adminUser} / ${runtime.generatedAdminPassword}`,
@@ -88,7 +95,7 @@ export function registerServe(program: Command): void {
         stopping = true;
         logger.info({ signal }, 'shutting down: finishing requests and jobs in flight');
         clearInterval(reaper);
-        await worker?.stop();
+        await Promise.all([worker?.stop(), orchestrator?.stop()]);
         await app.close();
         await runtime.close();
         if (flags.pidFile) rmSync(flags.pidFile, { force: true });

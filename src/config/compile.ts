@@ -66,6 +66,8 @@ export function compileOptions(options: Options): CompiledOptions {
       graceMs: Math.round(o.workerGraceSeconds * 1000),
     },
     terraformCloud: { url: o.terraformCloudUrl, token: o.terraformCloudToken },
+    fleetLeaseMs: Math.round(o.fleetLeaseSeconds * 1000),
+    fleetPollMs: o.fleetPollMs,
   };
 }
 

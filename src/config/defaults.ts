@@ -18,4 +18,6 @@ export const defaults = {
   leaseSeconds: 30,
   workerPollMs: 1000,
   workerGraceSeconds: 60,
+  fleetLeaseSeconds: 15,
+  fleetPollMs: 250,
 } as const satisfies Options;

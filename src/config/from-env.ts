@@ -22,6 +22,8 @@ export const ENVIRONMENT_VARIABLES = {
   DRYDOCK_WORKER_GRACE_SECONDS: 'workerGraceSeconds',
   DRYDOCK_TFC_URL: 'terraformCloudUrl',
   DRYDOCK_TFC_TOKEN: 'terraformCloudToken',
+  DRYDOCK_FLEET_LEASE_SECONDS: 'fleetLeaseSeconds',
+  DRYDOCK_FLEET_POLL_MS: 'fleetPollMs',
 } as const satisfies Record<string, keyof Options>;
 
 /**

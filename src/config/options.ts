@@ -34,6 +34,10 @@ export const optionsSchema = z
     /** Terraform Cloud / Enterprise API base URL and token, for `ita-by-terraform-cloud-ep-execute`. */
     terraformCloudUrl: z.url(),
     terraformCloudToken: z.string().min(1),
+    /** A fleet run stays owned by its orchestrator this long without renewal; then another one resumes it. */
+    fleetLeaseSeconds: z.coerce.number().min(0.5),
+    /** How often an orchestrator looks for new runs and operator changes (pause, resume, retry). */
+    fleetPollMs: z.coerce.number().int().min(10),
   })
   .partial()
   .strict();
@@ -66,6 +70,8 @@ export interface CompiledOptions {
     readonly graceMs: number;
   };
   readonly terraformCloud: { readonly url: string | undefined; readonly token: string | undefined };
+  readonly fleetLeaseMs: number;
+  readonly fleetPollMs: number;
 }
 
 /** Where the store lives. Only `store/open-store.ts` turns this into an adapter. */

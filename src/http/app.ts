@@ -14,6 +14,7 @@ import type { AnyRoute } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { backyardRoutes } from './routes/backyard.js';
 import { executeCheckRoutes } from './routes/execute-check.js';
+import { fleetRoutes } from './routes/fleet.js';
 import { itaRoutes } from './routes/ita.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { menuJobRoutes } from './routes/menu-jobs.js';
@@ -32,6 +33,7 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...backyardRoutes,
   ...menuJobRoutes,
   ...executeCheckRoutes,
+  ...fleetRoutes,
 ];
 
 /** Knobs for benchmarks only; no configuration, flag or variable reaches them. */

@@ -17,6 +17,11 @@ export function nowTimestamp(): string {
   return formatMicros(micros);
 }
 
+/** The time `ms` from now (wall clock), as a canonical timestamp: lease expiries and deadlines. */
+export function timestampIn(ms: number): string {
+  return formatMicros(BigInt(Date.now() + ms) * 1000n);
+}
+
 /** Epoch microseconds → the canonical string. */
 export function formatMicros(micros: bigint): string {
   const ms = Number(micros / 1000n);

@@ -34,6 +34,77 @@ export interface Database {
     created_at: string;
     created_by: string;
   };
+  fleet_environments: { name: string; spec: string; updated_at: string };
+  fleet_pairs: { id: string; environment: string; env_id: string; active_role: 'P' | 'S'; properties: string; updated_at: string };
+  fleet_nodes: FleetNodesTable;
+  fleet_version_statuses: { version: string; status: string; added_at: string; added_by: string };
+  fleet_runs: FleetRunsTable;
+  fleet_run_pairs: FleetRunPairsTable;
+  fleet_steps: FleetStepsTable;
+}
+
+/** A node of the fleet as it is now (see fleet/fleet-store.ts). */
+export interface FleetNodesTable {
+  name: string;
+  pair_id: string;
+  role: 'P' | 'S';
+  installed_version: string;
+  /** Kept on the primary: the version its secondary was upgraded to (phase 1). */
+  secondary_version_level: string | null;
+  /** Kept on the secondary: the version its primary was upgraded to (phase 3). */
+  primary_version_level: string | null;
+  properties: string;
+  updated_at: string;
+}
+
+/** A phased-upgrade run of one environment to one version. */
+export interface FleetRunsTable {
+  id: string;
+  environment: string;
+  version: string;
+  state: string;
+  /** The phase pairs may be in (1–4); it advances when every pair still in the run completed it. */
+  phase: number;
+  /** The highest phase whose status change was applied (it runs once, on the first pair that completes the phase). */
+  statuses_applied: number;
+  concurrency: number;
+  failure_budget: string;
+  reason: string | null;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** One pair's progress in a run. */
+export interface FleetRunPairsTable {
+  run_id: string;
+  pair_id: string;
+  state: string;
+  completed_phase: number;
+  attempt: number;
+  error: string | null;
+  updated_at: string;
+}
+
+/** One node action, recorded when it starts and again when it ends. */
+export interface FleetStepsTable {
+  id: Generated<number>;
+  run_id: string;
+  pair_id: string;
+  phase: number;
+  attempt: number;
+  step: string;
+  action: string;
+  node: string;
+  version: string | null;
+  state: string;
+  output: string | null;
+  started_at: string;
+  finished_at: string | null;
+  orchestrator: string;
 }
 
 /** One backyard job; `spec` holds its frozen inputs, `result` its outputs (JSON text). */

@@ -26,6 +26,12 @@ export class ProcessStartError extends Error {
   }
 }
 
+/**
+ * What `runProcess` uses of its caller's context. A job's `ExecutionContext` is one; the fleet's
+ * command driver builds its own (it has no job, store or job log), so only these three are required.
+ */
+export type ProcessContext = Pick<ExecutionContext, 'signal' | 'workDir' | 'log'>;
+
 export interface RunProcessOptions {
   /** Added to the worker's environment; a value of `undefined` removes the variable. */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -46,7 +52,7 @@ export interface RunProcessOptions {
  * Unexpected error, with the install command in the log).
  */
 export async function runProcess(
-  ctx: ExecutionContext,
+  ctx: ProcessContext,
   command: string,
   args: readonly string[],
   options: RunProcessOptions = {},

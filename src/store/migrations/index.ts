@@ -2,10 +2,11 @@ import { initial } from './001-initial.js';
 import { backyardJobs } from './002-backyard-jobs.js';
 import { gateFunction } from './003-gate-function.js';
 import { drainRecord } from './004-drain-record.js';
+import { fleet } from './005-fleet.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
-export const MIGRATIONS: readonly Migration[] = [initial, backyardJobs, gateFunction, drainRecord];
+export const MIGRATIONS: readonly Migration[] = [initial, backyardJobs, gateFunction, drainRecord, fleet];
 
 /** The schema version this binary expects. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,0 +1,85 @@
+import { formatGate } from './gate-expression.js';
+import { pairView, type EnvironmentRecord, type PairRecord } from './fleet-store.js';
+import { afterPhase, PHASE_TITLES, PHASES, phaseGate, planPhase, type Phase } from './phases.js';
+
+/** What a dry run says will happen to one pair in one phase. */
+export interface PlannedPhase {
+  readonly phase: Phase;
+  readonly title: string;
+  /** `run`: the steps below will run; `blocked`: the pair stops here, `reason` says why; `not-reached`: an earlier phase blocked. */
+  readonly outcome: 'run' | 'blocked' | 'not-reached';
+  readonly steps: readonly string[];
+  readonly reason?: string;
+  readonly note?: string;
+}
+
+/** The dry-run plan of an upgrade: the gate, then every pair phase by phase, assuming each action succeeds. */
+export interface UpgradePlan {
+  readonly environment: string;
+  readonly version: string;
+  readonly gate: { readonly expression: string | null; readonly open: boolean; readonly reason: string | null };
+  readonly concurrency: number;
+  readonly failureBudget: EnvironmentRecord['failureBudget'];
+  readonly driver: string;
+  readonly pairs: ReadonlyArray<{
+    readonly pair: string;
+    readonly active: string;
+    readonly primary: { readonly name: string; readonly version: string };
+    readonly secondary: { readonly name: string; readonly version: string };
+    readonly phases: readonly PlannedPhase[];
+  }>;
+  readonly summary: { readonly pairs: number; readonly complete: number; readonly blocked: number };
+}
+
+/**
+ * Works out, without touching anything, what a run would do: whether the gate lets the version in,
+ * and for each pair which phases would run with which steps, or where and why it would stop.
+ */
+export function buildPlan(env: EnvironmentRecord, pairs: readonly PairRecord[], version: string, statuses: ReadonlySet<string>): UpgradePlan {
+  const gateReason = phaseGate(env.name, 1, env.gate, statuses);
+  let blocked = 0;
+  const planned = pairs.map((pair) => {
+    let view = pairView(pair);
+    let stopped = false;
+    const phases: PlannedPhase[] = [];
+    for (const phase of PHASES) {
+      const title = PHASE_TITLES[phase];
+      if (stopped) {
+        phases.push({ phase, title, outcome: 'not-reached', steps: [] });
+        continue;
+      }
+      const plan = planPhase(phase, view, version);
+      if (!plan.run) {
+        stopped = true;
+        phases.push({ phase, title, outcome: 'blocked', steps: [], reason: plan.reason });
+        continue;
+      }
+      phases.push({
+        phase,
+        title,
+        outcome: 'run',
+        steps: plan.steps.map((s) => `${s.action} ${s.node}${s.version ? ` → ${s.version}` : ''}: ${s.purpose}`),
+        ...(plan.note !== undefined && { note: plan.note }),
+      });
+      view = afterPhase(phase, view, version);
+    }
+    if (stopped) blocked++;
+    return {
+      pair: pair.id,
+      active: pair.active === 'P' ? pair.primary.name : pair.secondary.name,
+      primary: { name: pair.primary.name, version: pair.primary.installedVersion },
+      secondary: { name: pair.secondary.name, version: pair.secondary.installedVersion },
+      phases,
+    };
+  });
+  return {
+    environment: env.name,
+    version,
+    gate: { expression: env.gate ? formatGate(env.gate) : null, open: gateReason === null, reason: gateReason },
+    concurrency: env.concurrency,
+    failureBudget: env.failureBudget,
+    driver: env.driver.type,
+    pairs: planned,
+    summary: { pairs: pairs.length, complete: gateReason === null ? pairs.length - blocked : 0, blocked },
+  };
+}

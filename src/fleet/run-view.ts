@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { readPairs, readRun, readRunPairs, readStatuses, type RunRecord } from './fleet-store.js';
+import { PHASES } from './phases.js';
+
+/** A cell of the pairs × phases matrix. */
+export type PhaseCell = 'done' | 'running' | 'failed' | 'pending';
+
+/** A run as operators watch it: the run, the version's statuses, and one row per pair. */
+export interface RunView {
+  readonly run: RunRecord;
+  readonly statuses: readonly string[];
+  readonly counts: { readonly waiting: number; readonly running: number; readonly done: number; readonly failed: number; readonly total: number };
+  readonly pairs: ReadonlyArray<{
+    readonly pair: string;
+    readonly state: string;
+    readonly completedPhase: number;
+    readonly attempt: number;
+    readonly error: string | null;
+    readonly active: string | null;
+    readonly primaryVersion: string | null;
+    readonly secondaryVersion: string | null;
+    /** Phase 1–4 → its cell. */
+    readonly phases: Readonly<Record<string, PhaseCell>>;
+  }>;
+}
+
+/** Builds the matrix of a run. */
+export async function readRunView(db: Kysely<Database>, runId: string): Promise<RunView> {
+  const run = await readRun(db, runId);
+  const [progress, pairs, statuses] = await Promise.all([readRunPairs(db, runId), readPairs(db, run.environment), readStatuses(db, run.version)]);
+  const byId = new Map(pairs.map((p) => [p.id, p]));
+  const counts = { waiting: 0, running: 0, done: 0, failed: 0, total: progress.length };
+  const rows = progress.map((p) => {
+    const state = p.state as keyof typeof counts;
+    if (state in counts) counts[state]++;
+    const pair = byId.get(p.pairId);
+    const phases: Record<string, PhaseCell> = {};
+    for (const phase of PHASES) {
+      phases[phase] =
+        phase <= p.completedPhase
+          ? 'done'
+          : phase === p.completedPhase + 1 && p.state === 'running'
+            ? 'running'
+            : phase === p.completedPhase + 1 && p.state === 'failed'
+              ? 'failed'
+              : 'pending';
+    }
+    return {
+      pair: p.pairId,
+      state: p.state,
+      completedPhase: p.completedPhase,
+      attempt: p.attempt,
+      error: p.error,
+      active: pair ? (pair.active === 'P' ? pair.primary.name : pair.secondary.name) : null,
+      primaryVersion: pair?.primary.installedVersion ?? null,
+      secondaryVersion: pair?.secondary.installedVersion ?? null,
+      phases,
+    };
+  });
+  return { run, statuses: [...statuses].sort(), counts, pairs: rows };
+}

@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { badRequest } from '../../errors.js';
+import { formatIssues, validateFleet, VERSION_PATTERN } from '../../fleet/fleet-file.js';
+import {
+  changeStatuses,
+  createRun,
+  declareFleet,
+  listRuns,
+  listVersionStatuses,
+  pauseRun,
+  readEnvironment,
+  readEnvironments,
+  readPairs,
+  readStatuses,
+  readSteps,
+  resumeRun,
+  retryPair,
+} from '../../fleet/fleet-store.js';
+import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
+import { buildPlan } from '../../fleet/plan.js';
+import { readRunView } from '../../fleet/run-view.js';
+import { defineRoute, type AnyRoute } from '../route.js';
+
+/**
+ * The fleet's phased upgrades (DESIGN.md §5), for system administrators. Writes here are exempt
+ * from read-only mode: upgrading the fleet is maintenance work that runs while the platform is
+ * frozen, and the run's bookkeeping must not stall because a backup is being taken.
+ */
+const EXEMPT = { exempt: 'fleet upgrades are maintenance work: they must be declared, started and steered while the platform is read-only' } as const;
+
+const version = z.string().regex(VERSION_PATTERN, 'must be a version such as 2.5.1 (letters, digits, . _ + -)');
+const environment = z.string().regex(/^[A-Z][A-Z0-9-]*$/, 'must be an environment name such as PROD');
+const status = z.string().regex(STATUS_PATTERN, 'must be a status name such as Staging_OK (letters, digits, _ - .)');
+const runParams = z.object({ run_id: z.string().regex(/^run-[0-9a-z-]+$/, 'must be a run id such as run-20261201-1a2b3c4d') });
+const budget = z
+  .object({
+    count: z.number().int().min(0, 'must be 0 or more').optional(),
+    percent: z.number().min(0).max(100, 'must be between 0 and 100').optional(),
+  })
+  .strict();
+
+export const fleetRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet',
+    summary: 'The declared fleet: environments (gate, driver, limits) and pairs as they are now',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps }) => {
+      const envs = await readEnvironments(deps.store.db);
+      const pairs = await readPairs(deps.store.db);
+      return {
+        environments: [...envs.values()].map((e) => ({
+          name: e.name,
+          gate: e.gate ? formatGate(e.gate) : null,
+          driver: e.driver.type,
+          concurrency: e.concurrency,
+          failureBudget: e.failureBudget,
+          pairs: pairs.filter((p) => p.environment === e.name).length,
+        })),
+        pairs: pairs.map((p) => ({
+          pair: p.id,
+          environment: p.environment,
+          active: p.active === 'P' ? p.primary.name : p.secondary.name,
+          primary: { name: p.primary.name, version: p.primary.installedVersion, secondaryVersionLevel: p.primary.secondaryVersionLevel },
+          secondary: { name: p.secondary.name, version: p.secondary.installedVersion, primaryVersionLevel: p.secondary.primaryVersionLevel },
+        })),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    url: '/api/platform/fleet',
+    summary: 'Declare the fleet (the fleet file as JSON); every problem in it is reported at once',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    body: z.record(z.string(), z.unknown(), { error: 'send the fleet file as a JSON object (environments, nodes, pairs)' }),
+    handler: async ({ body, deps }) => {
+      const result = validateFleet(body);
+      if (!result.ok) throw badRequest(`the fleet file has ${result.issues.length} problem(s):\n${formatIssues(result.issues)}`);
+      return declareFleet(deps.store, result.fleet);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet/versions',
+    summary: 'Every version with the statuses it carries',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps }) => listVersionStatuses(deps.store.db),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    url: '/api/platform/fleet/versions/:version',
+    summary: 'Add or remove statuses of a version (e.g. Staging_OK after a sign-off)',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    params: z.object({ version }),
+    body: z
+      .object({ add: z.array(status).optional(), remove: z.array(status).optional() })
+      .strict()
+      .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, 'name statuses to add and/or remove'),
+    handler: async ({ params, body, deps, principal }) => ({
+      version: params.version,
+      statuses: [...(await changeStatuses(deps.store, params.version, body, principal.username))].sort(),
+    }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet/plan',
+    summary: 'Dry run: what an upgrade of an environment to a version would do to each pair, and why',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    query: z.object({ environment, version }).strict(),
+    handler: async ({ query, deps }) => {
+      const env = await readEnvironment(deps.store.db, query.environment);
+      return buildPlan(env, await readPairs(deps.store.db, env.name), query.version, await readStatuses(deps.store.db, query.version));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet/runs',
+    summary: 'Upgrade runs, newest first',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    handler: async ({ deps }) => listRuns(deps.store.db),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/platform/fleet/runs',
+    summary: 'Start an upgrade run of an environment to a version (refused while its gate is closed); an orchestrator drives it',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    body: z.object({ environment, version, concurrency: z.number().int().min(1).max(1000).optional(), failureBudget: budget.optional() }).strict(),
+    handler: async ({ body, deps, principal }) =>
+      createRun(deps.store, {
+        environment: body.environment,
+        version: body.version,
+        ...(body.concurrency !== undefined && { concurrency: body.concurrency }),
+        ...(body.failureBudget !== undefined && { failureBudget: body.failureBudget }),
+        user: principal.username,
+      }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet/runs/:run_id',
+    summary: 'A run: its state, the version statuses, and the pairs × phases matrix',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    params: runParams,
+    handler: async ({ params, deps }) => readRunView(deps.store.db, params.run_id),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet/runs/:run_id/steps',
+    summary: 'The recorded step log of a run (optionally of one pair)',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    params: runParams,
+    query: z.object({ pair: z.string().regex(/^[A-Z][A-Z0-9-]*_[A-Za-z0-9-]+$/, 'must be a pair id such as PROD_001').optional() }).strict(),
+    handler: async ({ params, query, deps }) => readSteps(deps.store.db, params.run_id, query.pair),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/platform/fleet/runs/:run_id/pause',
+    summary: 'Pause a run: pairs in the middle of a phase finish it, no new phase starts',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    params: runParams,
+    handler: async ({ params, deps }) => pauseRun(deps.store, params.run_id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/platform/fleet/runs/:run_id/resume',
+    summary: 'Resume a paused or halted run',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    params: runParams,
+    handler: async ({ params, deps }) => resumeRun(deps.store, params.run_id),
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/platform/fleet/runs/:run_id/pairs/:pair_id/retry',
+    summary: 'Retry a failed pair: it starts again at the phase it failed in and catches up',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    params: runParams.extend({ pair_id: z.string().regex(/^[A-Z][A-Z0-9-]*_[A-Za-z0-9-]+$/, 'must be a pair id such as PROD_001') }),
+    handler: async ({ params, deps }) => retryPair(deps.store, params.run_id, params.pair_id),
+  }),
+];
