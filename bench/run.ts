@@ -9,13 +9,14 @@ import { startPostgresCluster, type PostgresCluster } from '../test/support/post
 import { claim } from './claim.js';
 import { drainBench } from './drain.js';
 import { executeCheckBench } from './execute-check.js';
+import { fleetBench } from './fleet.js';
 import { gateCost } from './gate-cost.js';
 import { guardOverhead } from './guard-overhead.js';
 import { propagation } from './propagation.js';
 import { closeHttpAgent } from './support/http.js';
 import { renderTable, type BenchContext, type BenchResult, type Benchmark } from './support/report.js';
 
-const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim, drainBench];
+const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim, drainBench, fleetBench];
 const FLAGS = ['--json', '--small'];
 
 function usage(): string {

@@ -19,6 +19,9 @@ const program = new Command()
   .name('drydock')
   .description('Multi-tenant automation platform with safe maintenance: stop jobs, drain, read-only, back up, upgrade.')
   .version(VERSION)
+  // `drydock --version` prints drydock's version; after a command name, --version is that
+  // command's own option (`drydock fleet run --version 2.5.1`).
+  .enablePositionalOptions()
   .addHelpText(
     'after',
     [

@@ -389,6 +389,13 @@ describe('route declarations the guard keys on', () => {
     // during maintenance; the status it writes is job bookkeeping, not user data.
     'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/driver/:execution_no/scram/',
     'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/conductor/:conductor_instance_id/scram/',
+    // Fleet upgrades are maintenance work: declared, started and steered while the platform is read-only.
+    'PUT /api/platform/fleet',
+    'PATCH /api/platform/fleet/versions/:version',
+    'POST /api/platform/fleet/runs',
+    'POST /api/platform/fleet/runs/:run_id/pause',
+    'POST /api/platform/fleet/runs/:run_id/resume',
+    'POST /api/platform/fleet/runs/:run_id/pairs/:pair_id/retry',
   ];
 
   it('every route declares a valid `writes`', () => {

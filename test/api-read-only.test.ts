@@ -343,8 +343,27 @@ interface ReadCase {
   readonly send?: (t: TestApp) => Promise<CallResult>;
 }
 
+/** The fleet run the exempt-write test starts in read-only mode; the fleet reads below use it. */
+const FLEET = { runId: 'run-00000000-00000000' };
+
 /** Every route that is not a write function, as a read that must answer 200 in read-only mode. */
 const READ_CASES: readonly ReadCase[] = [
+  { route: 'GET /api/platform/fleet', call: { url: '/api/platform/fleet', auth: adminAuth }, check: (r) => assert.equal(r.body.data.pairs.length, 1) },
+  { route: 'GET /api/platform/fleet/versions', call: { url: '/api/platform/fleet/versions', auth: adminAuth } },
+  { route: 'GET /api/platform/fleet/plan', call: { url: '/api/platform/fleet/plan?environment=PROD&version=2.0.0', auth: adminAuth } },
+  { route: 'GET /api/platform/fleet/runs', call: { url: '/api/platform/fleet/runs', auth: adminAuth }, check: (r) => assert.equal(r.body.data.length, 1) },
+  {
+    route: 'GET /api/platform/fleet/runs/:run_id',
+    get call() {
+      return { url: `/api/platform/fleet/runs/${FLEET.runId}`, auth: adminAuth };
+    },
+  },
+  {
+    route: 'GET /api/platform/fleet/runs/:run_id/steps',
+    get call() {
+      return { url: `/api/platform/fleet/runs/${FLEET.runId}/steps`, auth: adminAuth };
+    },
+  },
   { route: 'GET /api/healthz', call: { url: '/api/healthz' }, check: (r) => assert.equal(r.body.data.maintenance_mode.data_update_stop, '1') },
   { route: 'GET /api/auth/whoami', call: { url: '/api/auth/whoami', auth: adminAuth } },
   { route: 'GET /api/auth/tokens', call: { url: '/api/auth/tokens', auth: adminAuth } },
@@ -471,6 +490,12 @@ const EXEMPT_ROUTES_TESTED = [
   'POST /api/auth/tokens',
   'DELETE /api/auth/tokens/:token_id',
   'PATCH /api/platform/maintenance-mode-setting',
+  'PUT /api/platform/fleet',
+  'PATCH /api/platform/fleet/versions/:version',
+  'POST /api/platform/fleet/runs',
+  'POST /api/platform/fleet/runs/:run_id/pause',
+  'POST /api/platform/fleet/runs/:run_id/resume',
+  'POST /api/platform/fleet/runs/:run_id/pairs/:pair_id/retry',
 ];
 
 describe('read-only route tables cover every declared route', () => {
@@ -595,6 +620,31 @@ for (const backend of BACKENDS) {
 
     it('wrote nothing: everything a user can read is as it was', async () => {
       assert.deepEqual(await snapshotData(t), baseline);
+    });
+
+    it('fleet upgrades stay steerable in read-only mode: declare, version statuses, start, pause, resume, retry', async () => {
+      const fleet = {
+        environments: [{ name: 'PROD', gate: 'QA_OK', driver: { type: 'noop' } }],
+        nodes: [
+          { name: 'PROD_P_001', version: '1.0.0' },
+          { name: 'PROD_S_001', version: '1.0.0' },
+        ],
+      };
+      const declared = await t.admin({ method: 'PUT', url: '/api/platform/fleet', body: fleet });
+      assert.equal(declared.status, 200, declared.text);
+      const status = await t.admin({ method: 'PATCH', url: '/api/platform/fleet/versions/2.0.0', body: { add: ['QA_OK'] } });
+      assert.equal(status.status, 200, status.text);
+      const run = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: '2.0.0' } });
+      assert.equal(run.status, 200, run.text);
+      FLEET.runId = run.body.data.id;
+      const pause = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${FLEET.runId}/pause` });
+      assert.equal(pause.status, 200, pause.text);
+      const resume = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${FLEET.runId}/resume` });
+      assert.equal(resume.status, 200, resume.text);
+      // Not refused by the maintenance gate (that would be 503): the pair has not failed.
+      const retry = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${FLEET.runId}/pairs/PROD_001/retry` });
+      assert.equal(retry.status, 409, retry.text);
+      assert.match(retry.body.message, /only a failed pair can be retried/);
     });
 
     it('every read answers 200 in read-only mode', async () => {

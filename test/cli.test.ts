@@ -49,6 +49,16 @@ const COVERAGE: Record<string, { file: string; test: string }> = {
   'workspace list': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },
   'workspace create': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },
   'workspace delete': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },
+  'fleet validate': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
+  'fleet apply': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
+  'fleet versions': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
+  'fleet plan': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
+  'fleet run': { file: 'test/fleet-cli.test.ts', test: 'run follows the matrix to the end …' },
+  'fleet status': { file: 'test/fleet-cli.test.ts', test: 'run follows the matrix to the end … / pause and resume' },
+  'fleet retry': { file: 'test/fleet-cli.test.ts', test: 'run follows the matrix to the end …' },
+  'fleet pause': { file: 'test/fleet-cli.test.ts', test: 'pause and resume a detached run' },
+  'fleet resume': { file: 'test/fleet-cli.test.ts', test: 'pause and resume a detached run' },
+  'fleet orchestrator': { file: 'test/fleet-cli.test.ts', test: 'run follows the matrix to the end …' },
 };
 
 /** Every argv this file ran against the real binary: the CLI runs, plus the serve/worker processes. */

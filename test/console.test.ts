@@ -15,110 +15,45 @@
  * test-output/screenshots/.
  *
  * Chromium is required: a missing /usr/bin/chromium fails this file with the command that installs it.
+ * The fleet upgrades page has its own file (console-fleet.test.ts); both share support/console-browser.ts.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import pino from 'pino';
 import { createWorker } from '../src/backyard/start-worker.js';
 import type { Worker } from '../src/backyard/worker.js';
 import { compileOptions } from '../src/config/compile.js';
 import { CONSOLE_DIR, consoleRoutes } from '../src/http/console.js';
-import { en, type MessageKey } from '../web/src/i18n/messages.en.js';
-import { ja } from '../web/src/i18n/messages.ja.js';
 import { commandPlaybook, registerAnsibleMovement } from './support/ansible-jobs.js';
 import { ADMIN, ITA1, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
+import {
+  assertNotReloaded,
+  ensureConsoleBuilt,
+  launchConsoleBrowser,
+  literal,
+  markNoReload,
+  msg,
+  shoot,
+  signIn,
+  switchLanguage,
+  until,
+  type Language,
+} from './support/console-browser.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
-const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 
 /** The banner must follow a change "within a few seconds": the console polls every 2 s. */
 const BANNER_WITHIN_MS = 6000;
 
-type Language = 'en' | 'ja';
-const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
-const msg = (language: Language, key: MessageKey) => CATALOGS[language][key];
-
-/** Newest modification time of anything under `dir`. */
-function newestMtime(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, e) => {
-    const full = path.join(dir, e.name);
-    return Math.max(newest, e.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }, 0);
-}
-
-/** Builds the console (vite) unless dist/web is newer than every source of it. */
-function ensureConsoleBuilt(): void {
-  const index = path.join(ROOT, 'dist', 'web', 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(ROOT, 'web'))) return;
-  const r = spawnSync(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (r.status !== 0) throw new Error(`building the console failed (npm run build:web):\n${r.stdout}\n${r.stderr}`);
-}
-
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`The console tests need Chromium at ${CHROMIUM}, and it is missing. Install it: apt-get install -y chromium`);
-  }
+function requireAnsible(): void {
   const r = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) throw new Error('The console tests run an Ansible job: install it with apt-get install -y ansible');
-}
-
-/** Waits until `check` holds, polling; fails naming `what`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check().catch(() => false)) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Marks the page so a later check can tell it was not reloaded. */
-async function markNoReload(page: Page): Promise<void> {
-  await page.evaluate(() => ((window as unknown as { drydockMark: number }).drydockMark = 42));
-}
-
-async function assertNotReloaded(page: Page): Promise<void> {
-  assert.equal(await page.evaluate(() => (window as unknown as { drydockMark?: number }).drydockMark), 42, 'the page was reloaded');
-}
-
-async function signIn(page: Page, language: Language, who: { org?: string; user: string; password: string }): Promise<void> {
-  await page.getByRole('heading', { name: msg(language, 'auth.title') }).waitFor();
-  if (who.org) await page.getByLabel(msg(language, 'auth.organization')).fill(who.org);
-  await page.getByLabel(msg(language, 'auth.username')).fill(who.user);
-  await page.getByLabel(msg(language, 'auth.password')).fill(who.password);
-  await page.getByRole('button', { name: msg(language, 'auth.signIn') }).click();
-}
-
-/** Changes the console's language with its switch. */
-async function switchLanguage(page: Page, from: Language, to: Language): Promise<void> {
-  await page.getByLabel(msg(from, 'language.label')).selectOption(to);
-  await until(`the page is in ${to}`, async () => (await page.locator('html').getAttribute('lang')) === to, 5000);
 }
 
 describe('web console in Chromium (SQLite, real worker)', () => {
@@ -135,9 +70,8 @@ describe('web console in Chromium (SQLite, real worker)', () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    requireChromium();
-    ensureConsoleBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    requireAnsible();
+    browser = await launchConsoleBrowser();
     workRoot = mkdtempSync(path.join(os.tmpdir(), 'drydock-console-'));
     t = await startTestApp('sqlite', { dataDir: workRoot });
     await seedTenants(t);
@@ -157,7 +91,6 @@ describe('web console in Chromium (SQLite, real worker)', () => {
       { backyards: ['ita-by-ansible-execute'] },
     );
     worker.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     // The administrator's browser prefers English, the member's Japanese.
     adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
     memberContext = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
@@ -490,8 +423,3 @@ describe('serving the console', () => {
     }
   });
 });
-
-/** A literal string as a RegExp source. */
-function literal(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -120,7 +120,7 @@ export function registerFleet(program: Command): void {
     .description('Phased upgrades of primary/secondary node pairs, gated by version statuses')
     .addHelpText(
       'after',
-      '\nA typical upgrade:\n  drydock fleet validate fleet.yaml\n  drydock fleet apply fleet.yaml\n  drydock fleet versions 2.5.1 --add QA_OK\n  drydock fleet plan --env PROD --version 2.5.1\n  drydock fleet run --env PROD --version 2.5.1',
+      '\nExample, a typical upgrade:\n  drydock fleet validate fleet.yaml\n  drydock fleet apply fleet.yaml\n  drydock fleet versions 2.5.1 --add QA_OK\n  drydock fleet plan --env PROD --version 2.5.1\n  drydock fleet run --env PROD --version 2.5.1',
     );
 
   fleet

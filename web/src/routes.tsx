@@ -2,6 +2,8 @@ import { useEffect, type ReactNode } from 'react';
 import type { User } from './api/types';
 import { AdminOnlyPage, NotFoundPage } from './pages/errors/error-pages';
 import { BackyardPage } from './pages/backyard/backyard-page';
+import { FleetPage } from './pages/fleet/fleet-page';
+import { FleetRunPage } from './pages/fleet/fleet-run-page';
 import { JobPage } from './pages/jobs/job-page';
 import { JobsPage } from './pages/jobs/jobs-page';
 import { OrganizationsPage } from './pages/organizations/organizations-page';
@@ -22,6 +24,8 @@ interface Route {
 const ROUTES: readonly Route[] = [
   { pattern: '/system/settings', adminOnly: true, render: () => <SettingsPage /> },
   { pattern: '/system/backyard', adminOnly: true, render: () => <BackyardPage /> },
+  { pattern: '/system/fleet', adminOnly: true, render: () => <FleetPage /> },
+  { pattern: '/system/fleet/runs/:run', adminOnly: true, render: (p) => <FleetRunPage id={p.run!} /> },
   { pattern: '/organizations', adminOnly: true, render: () => <OrganizationsPage /> },
   { pattern: '/o/:org/workspaces', render: (p) => <WorkspacesPage organization={p.org!} /> },
   { pattern: '/o/:org/w/:ws', render: (p) => <WorkspacePage organization={p.org!} workspace={p.ws!} /> },

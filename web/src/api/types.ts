@@ -130,3 +130,59 @@ export interface Execution {
   readonly schedule_date: string | null;
   readonly log?: string;
 }
+
+/**
+ * A fleet upgrade run's lifecycle (src/fleet/fleet-store.ts): `running` → `paused` (an operator)
+ * or `halted` (failure budget, closed gate) and back with resume; `completed` when every pair
+ * reached phase 4 or failed; `failed` when no pair got through. A retry reopens a finished run.
+ */
+export type FleetRunState = 'running' | 'paused' | 'halted' | 'completed' | 'failed';
+
+/** A pair's lifecycle in a run: `waiting` for its next phase, `running` one, `done` (phase 4), `failed` (retry puts it back). */
+export type FleetPairState = 'waiting' | 'running' | 'done' | 'failed';
+
+/** A cell of the pairs × phases matrix. */
+export type FleetPhaseCell = 'done' | 'running' | 'failed' | 'pending';
+
+/** The four phases: upgrade the secondary, switch to it, upgrade the primary, switch back. */
+export type FleetPhase = '1' | '2' | '3' | '4';
+
+/** GET /api/platform/fleet/runs (each) and the `run` of a run's view. */
+export interface FleetRun {
+  readonly id: string;
+  readonly environment: string;
+  readonly version: string;
+  readonly state: FleetRunState;
+  /** The phase the run is in, 1–4. */
+  readonly phase: number;
+  readonly concurrency: number;
+  readonly failureBudget: { readonly count?: number; readonly percent?: number };
+  /** Why it is halted, paused or finished with failures. */
+  readonly reason: string | null;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly finishedAt: string | null;
+}
+
+/** One row of the matrix. */
+export interface FleetRunPair {
+  readonly pair: string;
+  readonly state: FleetPairState;
+  readonly completedPhase: number;
+  readonly attempt: number;
+  readonly error: string | null;
+  /** The name of the node serving now. */
+  readonly active: string | null;
+  readonly primaryVersion: string | null;
+  readonly secondaryVersion: string | null;
+  readonly phases: Readonly<Partial<Record<FleetPhase, FleetPhaseCell>>>;
+}
+
+/** GET /api/platform/fleet/runs/:run_id: the run, its version's statuses, and the pairs × phases matrix. */
+export interface FleetRunView {
+  readonly run: FleetRun;
+  readonly statuses: readonly string[];
+  readonly counts: { readonly waiting: number; readonly running: number; readonly done: number; readonly failed: number; readonly total: number };
+  readonly pairs: readonly FleetRunPair[];
+}

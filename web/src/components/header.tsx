@@ -18,6 +18,7 @@ function navItems(user: User): NavItem[] {
     return [
       { to: '/system/settings', label: 'nav.settings' },
       { to: '/system/backyard', label: 'nav.backyard' },
+      { to: '/system/fleet', label: 'nav.fleet', within: '/system/fleet/' },
       { to: '/organizations', label: 'nav.organizations' },
     ];
   }

@@ -1,0 +1,329 @@
+/**
+ * The console's fleet upgrades page in a real browser (Debian's Chromium driven by playwright-core)
+ * against a real listening drydock on SQLite with a fleet orchestrator in the same process, as
+ * `drydock serve --workers` runs one:
+ * - the administrator finds the page in the navigation; an organization user does not, and is
+ *   refused the page (and the API);
+ * - a run of three `noop` pairs is followed live, without a reload: phase cells as symbol and word,
+ *   pause and resume (the resume by keyboard), a failed pair with its error, retried from its row,
+ *   a retry the server refuses shown in the server's words, and finally every pair × phase done;
+ * - polling stops when the page is left.
+ * The noop driver is wrapped so the test decides when actions finish and which one fails: without
+ * that a noop run ends before the page could show it moving.
+ * Screenshots of the fleet pages, in both languages, go to test-output/screenshots/.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import pino from 'pino';
+import { createDriver } from '../src/fleet/drivers/driver-config.js';
+import type { NodeDriver } from '../src/fleet/drivers/node-driver.js';
+import { Orchestrator } from '../src/fleet/orchestrator.js';
+import { ADMIN, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
+import {
+  assertNotReloaded,
+  launchConsoleBrowser,
+  literal,
+  markNoReload,
+  msg,
+  shoot,
+  signIn,
+  switchLanguage,
+  until,
+  type Language,
+} from './support/console-browser.js';
+
+const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
+const V1 = '1.0.0';
+const V2 = '2.0.0';
+const PAIRS = ['PROD_001', 'PROD_002', 'PROD_003'];
+/** The node whose upgrade to V2 fails, and how many times. */
+const FAILING_NODE = 'PROD_S_002';
+const FAILURES = 2;
+
+/** A gate the test opens and closes: while closed, every driver action waits at it. */
+class Valve {
+  private opened: Promise<void> = Promise.resolve();
+  private release: (() => void) | undefined;
+
+  close(): void {
+    if (!this.release) this.opened = new Promise((resolve) => (this.release = resolve));
+  }
+
+  open(): void {
+    this.release?.();
+    this.release = undefined;
+  }
+
+  pass(): Promise<void> {
+    return this.opened;
+  }
+}
+
+/** The environment's own driver (noop), each action held at the valve, and FAILING_NODE's upgrade to V2 failing FAILURES times. */
+function steered(inner: NodeDriver, valve: Valve): NodeDriver {
+  let failuresLeft = FAILURES;
+  return {
+    type: inner.type,
+    upgrade: async (node, version, ctx) => {
+      await valve.pass();
+      if (node.name === FAILING_NODE && version === V2 && failuresLeft > 0) {
+        failuresLeft--;
+        return { ok: false, output: `simulated: ${node.name} did not come back after installing ${version}` };
+      }
+      return inner.upgrade(node, version, ctx);
+    },
+    switchActive: async (pair, to, ctx) => {
+      await valve.pass();
+      return inner.switchActive(pair, to, ctx);
+    },
+    health: async (node, ctx) => {
+      await valve.pass();
+      return inner.health(node, ctx);
+    },
+    close: () => inner.close(),
+  };
+}
+
+describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', () => {
+  let t: TestApp;
+  let orchestrator: Orchestrator;
+  const valve = new Valve();
+  let base: string;
+  let browser: Browser;
+  let adminContext: BrowserContext;
+  let memberContext: BrowserContext;
+  let admin: Page;
+  let runId: string;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    browser = await launchConsoleBrowser();
+    t = await startTestApp('sqlite');
+    await seedTenants(t);
+    const declared = await t.admin({
+      method: 'PUT',
+      url: '/api/platform/fleet',
+      body: {
+        environments: [{ name: 'PROD', driver: { type: 'noop' } }],
+        nodes: PAIRS.flatMap((pair) => {
+          const id = pair.slice('PROD_'.length);
+          return [
+            { name: `PROD_P_${id}`, version: V1 },
+            { name: `PROD_S_${id}`, version: V1 },
+          ];
+        }),
+      },
+    });
+    assert.equal(declared.status, 200, declared.text);
+    assert.equal(declared.body.data.pairs, PAIRS.length);
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    orchestrator = new Orchestrator({
+      store: t.deps.store,
+      logger,
+      baseDir: process.cwd(),
+      leaseMs: 5_000,
+      pollMs: 50,
+      createDriver: (config, deps) => steered(createDriver(config, deps), valve),
+    });
+    orchestrator.start();
+    adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
+    memberContext = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+    for (const context of [adminContext, memberContext]) {
+      context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
+    }
+    admin = await adminContext.newPage();
+  });
+
+  after(async () => {
+    valve.open();
+    await browser?.close();
+    await orchestrator?.stop();
+    await t?.close();
+  });
+
+  const runState = () => admin.getByTestId('fleet-run-state');
+  const row = (pair: string) => admin.getByTestId('fleet-matrix').locator(`tr[data-pair="${pair}"]`);
+  const cell = (pair: string, phase: number) => row(pair).locator(`td[data-phase="${phase}"] [data-state]`);
+  const cellState = (pair: string, phase: number) => cell(pair, phase).getAttribute('data-state');
+  const dialog = (language: Language, key: Parameters<typeof msg>[1], params: Record<string, string>) =>
+    admin.getByRole('dialog', { name: Object.entries(params).reduce((s, [k, v]) => s.replace(`{${k}}`, v), msg(language, key)) });
+
+  async function waitForRunState(state: string, timeoutMs = 15_000): Promise<void> {
+    await until(`the run shows as ${state}`, async () => (await runState().locator('[data-state]').getAttribute('data-state')) === state, timeoutMs);
+  }
+
+  it('is in the administrator’s navigation; an organization user neither sees it nor may open it', async () => {
+    await admin.goto(`${base}/system/fleet`);
+    await signIn(admin, 'en', { user: ADMIN.user, password: ADMIN.password });
+    await admin.getByRole('heading', { name: msg('en', 'fleet.title'), level: 1 }).waitFor();
+    const nav = admin.getByRole('navigation', { name: msg('en', 'nav.label') });
+    assert.equal(await nav.getByRole('link', { name: msg('en', 'nav.fleet') }).getAttribute('aria-current'), 'page');
+    await admin.getByText(msg('en', 'fleet.noRuns')).waitFor();
+
+    const member = await memberContext.newPage();
+    await member.goto(`${base}/system/fleet`);
+    await signIn(member, 'ja', { org: SEED.org1, user: 'member1', password: 'member1-password' });
+    const refusal = member.getByTestId('admin-only');
+    await refusal.waitFor();
+    assert.equal(await refusal.innerText(), msg('ja', 'errors.adminOnly'));
+    assert.equal(await member.getByRole('navigation', { name: msg('ja', 'nav.label') }).getByRole('link').count(), 1, 'only the workspaces link');
+    assert.equal(await member.getByRole('link', { name: msg('ja', 'nav.fleet') }).count(), 0);
+    assert.equal(await member.getByTestId('fleet-matrix').count(), 0);
+    // The API refuses it too, whatever the console shows.
+    const status = await member.evaluate(async () => (await fetch('/api/platform/fleet/runs')).status);
+    assert.equal(status, 403);
+    await member.goto(`${base}/system/fleet/runs/run-20260101-00000000`);
+    await member.getByTestId('admin-only').waitFor();
+    await member.close();
+  });
+
+  it('follows a run live: pause, resume by keyboard, a failed pair retried, a refused retry, every phase done', async () => {
+    // Every action waits at the valve: the run is seen in the middle of phase 1.
+    valve.close();
+    const started = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: V2 } });
+    assert.equal(started.status, 200, started.text);
+    runId = started.body.data.id;
+
+    // The list (still on screen from the previous test) shows the new run without a reload.
+    await markNoReload(admin);
+    const listed = admin.getByTestId('fleet-runs').locator(`tr[data-run="${runId}"]`);
+    await listed.waitFor({ timeout: 10_000 });
+    await listed.getByRole('link', { name: runId }).click();
+    await admin.getByRole('heading', { name: msg('en', 'fleet.runTitle').replace('{id}', runId), level: 1 }).waitFor();
+    for (const pair of PAIRS) {
+      await until(`${pair} runs phase 1`, async () => (await cellState(pair, 1)) === 'running', 10_000);
+      assert.equal(await cellState(pair, 2), 'pending');
+    }
+    assert.match(await runState().innerText(), new RegExp(`${literal(msg('en', 'fleet.run.running'))}.*Phase 1 of 4`));
+    // Symbol and word, not colour alone.
+    assert.equal(await cell('PROD_001', 1).innerText(), `▶ ${msg('en', 'fleet.cell.running')}`);
+    assert.equal(await cell('PROD_001', 2).innerText(), `○ ${msg('en', 'fleet.cell.pending')}`);
+    assert.equal(await row('PROD_001').locator('td').nth(4).innerText(), `PROD_P_001\n${msg('en', 'fleet.primary')}`);
+
+    // Pause (with its confirmation): the phases in flight finish, no new one starts.
+    await admin.getByRole('button', { name: msg('en', 'fleet.pause'), exact: true }).click();
+    const pause = dialog('en', 'fleet.pauseTitle', { id: runId });
+    await pause.waitFor();
+    assert.match(await pause.innerText(), new RegExp(literal(msg('en', 'fleet.pauseExplain'))));
+    await pause.getByRole('button', { name: msg('en', 'fleet.pause'), exact: true }).click();
+    await pause.waitFor({ state: 'hidden' });
+    await waitForRunState('paused');
+    await admin.getByText(msg('en', 'fleet.paused').replace('{id}', runId)).waitFor();
+    valve.open();
+    for (const pair of ['PROD_001', 'PROD_003']) await until(`${pair} finished phase 1`, async () => (await cellState(pair, 1)) === 'done', 10_000);
+    await until('PROD_002 failed phase 1', async () => (await cellState('PROD_002', 1)) === 'failed', 10_000);
+    assert.match(await row('PROD_002').innerText(), /simulated: PROD_S_002 did not come back after installing 2\.0\.0/);
+    assert.equal(await cell('PROD_002', 1).innerText(), `✗ ${msg('en', 'fleet.cell.failed')}`);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const pair of PAIRS) assert.equal(await cellState(pair, 2), 'pending', `${pair}: no phase starts while paused`);
+    await admin.getByRole('button', { name: `Retry pair PROD_002` }).waitFor();
+    await until('the statuses show phase 1', async () => /PROD_Phase1_OK/.test(await admin.getByTestId('fleet-statuses').innerText()), 5000);
+    assert.match(await admin.getByTestId('fleet-counts').innerText(), /Failed\s*1/);
+    await shoot(admin, 'fleet-run-paused-en');
+    await switchLanguage(admin, 'en', 'ja');
+    await admin.getByRole('heading', { name: msg('ja', 'fleet.runTitle').replace('{id}', runId) }).waitFor();
+    await admin.getByRole('button', { name: 'ペア PROD_002 を再試行' }).waitFor();
+    await shoot(admin, 'fleet-run-paused-ja');
+    await switchLanguage(admin, 'ja', 'en');
+
+    // Resume with the keyboard alone: the button, then the dialog (Cancel has the focus first).
+    const resumeButton = admin.getByRole('button', { name: msg('en', 'fleet.resume'), exact: true });
+    await resumeButton.focus();
+    await admin.keyboard.press('Enter');
+    const resume = dialog('en', 'fleet.resumeTitle', { id: runId });
+    await resume.waitFor();
+    assert.equal(await admin.evaluate(() => document.activeElement?.textContent), msg('en', 'common.cancel'));
+    await admin.keyboard.press('Tab');
+    assert.equal(await admin.evaluate(() => document.activeElement?.textContent), msg('en', 'fleet.resume'));
+    assert.equal(await admin.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle), 'solid', 'the focus is visible');
+    await admin.keyboard.press('Enter');
+    await resume.waitFor({ state: 'hidden' });
+    await admin.getByText(msg('en', 'fleet.resumed').replace('{id}', runId)).waitFor();
+
+    // The other pairs go through every phase; the run completes, naming the failed pair.
+    await waitForRunState('completed', 30_000);
+    for (const pair of ['PROD_001', 'PROD_003']) {
+      for (const phase of [1, 2, 3, 4]) assert.equal(await cellState(pair, phase), 'done', `${pair} phase ${phase}`);
+    }
+    assert.match(await admin.getByTestId('fleet-run-state').locator('..').innerText(), /1 of 3 pairs failed: PROD_002/);
+
+    // Retry the failed pair from its row: it fails again (attempt 2), and says so.
+    await admin.getByRole('button', { name: 'Retry pair PROD_002' }).click();
+    const retry = dialog('en', 'fleet.retryTitle', { pair: 'PROD_002' });
+    await retry.waitFor();
+    assert.match(await retry.innerText(), /starts again at phase 1 \(attempt 2\)/);
+    assert.match(await retry.innerText(), /simulated: PROD_S_002/);
+    await retry.getByRole('button', { name: msg('en', 'fleet.retry'), exact: true }).click();
+    await retry.waitFor({ state: 'hidden' });
+    await admin.getByText(msg('en', 'fleet.retried').replace('{pair}', 'PROD_002')).waitFor();
+    await until('PROD_002 failed its second attempt', async () => /attempt 2/.test(await row('PROD_002').innerText()) && (await cellState('PROD_002', 1)) === 'failed', 15_000);
+
+    // A retry the server refuses (the pair was retried meanwhile, say from the CLI) shows its words.
+    await admin.getByRole('button', { name: 'Retry pair PROD_002' }).click();
+    await retry.waitFor();
+    const behind = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${runId}/pairs/PROD_002/retry` });
+    assert.equal(behind.status, 200, behind.text);
+    await retry.getByRole('button', { name: msg('en', 'fleet.retry'), exact: true }).click();
+    const refusal = retry.getByRole('alert');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), /pair PROD_002 is (waiting|running|done) in run .*: only a failed pair can be retried \(409-00001\)/);
+    await shoot(admin, 'fleet-retry-refused-en');
+    await retry.getByRole('button', { name: msg('en', 'common.cancel') }).click();
+    await retry.waitFor({ state: 'hidden' });
+
+    // Attempt 3 goes through: every pair × phase is done, without a reload.
+    await until('every cell is done', async () => (await admin.getByTestId('fleet-matrix').locator('td[data-phase] [data-state="done"]').count()) === 12, 30_000);
+    await waitForRunState('completed', 10_000);
+    assert.equal(await admin.getByTestId('fleet-matrix').locator('tbody tr').count(), 3);
+    assert.equal(await admin.getByRole('button', { name: /^Retry/ }).count(), 0);
+    assert.equal(await admin.getByRole('button', { name: msg('en', 'fleet.pause'), exact: true }).count(), 0);
+    assert.equal(await admin.getByRole('button', { name: msg('en', 'fleet.resume'), exact: true }).count(), 0);
+    await until('the counts show 3 done', async () => /Done\s*3/.test(await admin.getByTestId('fleet-counts').innerText()), 5000);
+    assert.match(await admin.getByTestId('fleet-statuses').innerText(), /PROD_OK/);
+    for (const pair of PAIRS) {
+      const text = await row(pair).innerText();
+      assert.match(text, /Primary 2\.0\.0/);
+      assert.match(text, /Secondary 2\.0\.0/);
+      assert.match(text, new RegExp(`PROD_P_${pair.slice(5)}\\s+Primary`), `${pair} is served by its primary again`);
+    }
+    await assertNotReloaded(admin);
+    const view = await t.admin({ url: `/api/platform/fleet/runs/${runId}` });
+    assert.equal(view.body.data.run.state, 'completed');
+    assert.equal(view.body.data.run.reason, null);
+    await shoot(admin, 'fleet-run-en');
+    await switchLanguage(admin, 'en', 'ja');
+    await admin.getByRole('heading', { name: msg('ja', 'fleet.runTitle').replace('{id}', runId) }).waitFor();
+    await shoot(admin, 'fleet-run-ja');
+
+    // The list, in both languages.
+    await admin.getByRole('navigation', { name: msg('ja', 'nav.breadcrumb') }).getByRole('link', { name: msg('ja', 'fleet.title') }).click();
+    await admin.getByTestId('fleet-runs').locator(`tr[data-run="${runId}"]`).getByText(msg('ja', 'fleet.run.completed')).waitFor();
+    await shoot(admin, 'fleet-ja');
+    await switchLanguage(admin, 'ja', 'en');
+    await admin.getByTestId('fleet-runs').locator(`tr[data-run="${runId}"]`).getByText(msg('en', 'fleet.run.completed')).waitFor();
+    await shoot(admin, 'fleet-en');
+    await assertNotReloaded(admin);
+  });
+
+  it('polls an open run about once a second, and stops when the page is left', async () => {
+    const runUrl = `/api/platform/fleet/runs/${runId}`;
+    let reads = 0;
+    admin.on('request', (request) => {
+      if (new URL(request.url()).pathname === runUrl) reads++;
+    });
+    await admin.getByTestId('fleet-runs').getByRole('link', { name: runId }).click();
+    await admin.getByTestId('fleet-matrix').waitFor();
+    const before = reads;
+    await new Promise((r) => setTimeout(r, 3000));
+    const perThreeSeconds = reads - before;
+    assert.ok(perThreeSeconds >= 2 && perThreeSeconds <= 5, `${perThreeSeconds} reads in 3 s`);
+
+    await admin.getByRole('navigation', { name: msg('en', 'nav.label') }).getByRole('link', { name: msg('en', 'nav.settings') }).click();
+    await admin.getByRole('heading', { name: msg('en', 'settings.title') }).waitFor();
+    const left = reads;
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(reads, left, 'no read of the run after the page was left');
+    assert.deepEqual(pageErrors, [], 'no page threw');
+  });
+});

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BACKENDS } from './support/backends.js';
+import { describeRun, runCli, spawnCli, type CliProcess } from './support/cli.js';
+import { startStack, type Stack } from './support/runbook.js';
+
+/**
+ * `drydock fleet …` end to end: the CLI against a real server, a real `drydock fleet orchestrator`
+ * process, and the `command` driver running real shell commands (one pair's secondary upgrade
+ * fails until a marker file exists, so failure, the report and retry are real).
+ */
+function fleetYaml(dir: string): string {
+  const pairs = ['001', '002', '003'];
+  return [
+    'environments:',
+    '  - name: PROD',
+    '    gate: QA_OK and not Blocked',
+    '    concurrency: 2',
+    '    driver:',
+    '      type: command',
+    `      upgrade: "sleep 0.1 && {{ test {node} != PROD_S_002 || test -f ${dir}/fixed; }}"`,
+    '      switch: "true"',
+    '      health: "true"',
+    'nodes:',
+    ...pairs.flatMap((id) => [`  - { name: PROD_P_${id}, version: 1.0.0 }`, `  - { name: PROD_S_${id}, version: 1.0.0 }`]),
+    '',
+  ].join('\n');
+}
+
+const runIdOf = (text: string) => /run-\d{8}-[0-9a-f]{8}/.exec(text)?.[0];
+
+for (const backend of BACKENDS) {
+  describe(`drydock fleet CLI (${backend})`, () => {
+    let stack: Stack;
+    let dir: string;
+    let orchestrator: CliProcess | undefined;
+    before(async () => {
+      stack = await startStack(backend);
+      dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-fleet-cli-'));
+      writeFileSync(path.join(dir, 'fleet.yaml'), fleetYaml(dir));
+      writeFileSync(
+        path.join(dir, 'bad.yaml'),
+        'environments:\n  - { name: PROD, driver: { type: noop } }\nnodes:\n  - { name: PROD_P_001, version: 1.0.0 }\n  - { name: PROD_P_001, version: 1.0.0 }\n  - { name: QA_S_004, version: 1.0.0 }\n',
+      );
+    });
+    after(async () => {
+      orchestrator?.child.kill('SIGKILL');
+      await orchestrator?.result;
+      await stack.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('validate, apply, versions and plan: problems listed, the gate closed until QA_OK', async () => {
+      const env = stack.cliEnv();
+      const bad = await runCli(['fleet', 'validate', path.join(dir, 'bad.yaml')], env);
+      assert.equal(bad.code, 1, describeRun(bad));
+      assert.match(bad.stderr, /PROD_P_001 is declared twice/);
+      assert.match(bad.stderr, /environment QA, which is not declared/);
+      const good = await runCli(['fleet', 'validate', path.join(dir, 'fleet.yaml')], env);
+      assert.equal(good.code, 0, describeRun(good));
+      assert.match(good.stdout, /is valid\nPROD: 3 pairs, driver command/);
+
+      const apply = await runCli(['fleet', 'apply', path.join(dir, 'fleet.yaml')], env);
+      assert.equal(apply.code, 0, describeRun(apply));
+      assert.match(apply.stdout, /declared 1 environment\(s\), 3 pair\(s\); added 3, removed 0/);
+
+      const closed = await runCli(['fleet', 'plan', '--env', 'PROD', '--version', '2.0.0'], env);
+      assert.equal(closed.code, 5, describeRun(closed));
+      assert.match(closed.stdout, /gate: QA_OK and not Blocked → CLOSED/);
+      assert.match(closed.stdout, /PROD_001: active PROD_P_001/);
+
+      const add = await runCli(['fleet', 'versions', '2.0.0', '--add', 'QA_OK'], env);
+      assert.equal(add.code, 0, describeRun(add));
+      assert.equal(add.stdout.trim(), '2.0.0: QA_OK');
+      const list = await runCli(['fleet', 'versions', '--json'], env);
+      assert.deepEqual(
+        (JSON.parse(list.stdout) as Array<{ version: string; statuses: Array<{ status: string }> }>).map((v) => [v.version, v.statuses.map((s) => s.status)]),
+        [['2.0.0', ['QA_OK']]],
+      );
+      const open = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '2.0.0', '--dry-run'], env);
+      assert.equal(open.code, 0, describeRun(open));
+      assert.match(open.stdout, /gate: QA_OK and not Blocked → open/);
+      assert.match(open.stdout, /3 of 3 pairs would complete all four phases/);
+    });
+
+    it('run follows the matrix to the end: one pair fails alone (exit 1, named); retry and status --watch finish it', async () => {
+      const env = stack.cliEnv();
+      orchestrator = spawnCli(['fleet', 'orchestrator', '--lease', '3s'], { ...stack.processEnv, DRYDOCK_FLEET_POLL_MS: '50' });
+      const run = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '2.0.0'], env);
+      assert.equal(run.code, 1, describeRun(run));
+      assert.match(run.stdout, /COMPLETED .*1 of 3 pairs failed: PROD_002/);
+      assert.match(run.stdout, /PROD_002 +✗ +· +· +· +PROD_P_002 +1\.0\.0 +1\.0\.0 +phase 1: upgrade \(upgrade PROD_S_002\) failed/);
+      const runId = runIdOf(run.stdout + run.stderr);
+      assert.ok(runId, describeRun(run));
+
+      const list = await runCli(['fleet', 'status'], env);
+      assert.equal(list.code, 0, describeRun(list));
+      assert.match(list.stdout, new RegExp(`${runId} +PROD +2\\.0\\.0 +completed`));
+
+      writeFileSync(path.join(dir, 'fixed'), '');
+      const retry = await runCli(['fleet', 'retry', runId, 'PROD_002'], env);
+      assert.equal(retry.code, 0, describeRun(retry));
+      assert.equal(retry.stdout.trim(), 'PROD_002: waiting (attempt 2)');
+      const watch = await runCli(['fleet', 'status', runId, '--watch', '--interval', '200ms'], env);
+      assert.equal(watch.code, 0, describeRun(watch));
+      const view = await runCli(['fleet', 'status', runId, '--json'], env);
+      const v = JSON.parse(view.stdout) as { run: { state: string; reason: string | null }; statuses: string[]; pairs: Array<{ state: string; primaryVersion: string }> };
+      assert.equal(v.run.state, 'completed');
+      assert.equal(v.run.reason, null);
+      assert.deepEqual(v.statuses, ['PROD_OK', 'QA_OK']);
+      assert.ok(v.pairs.every((p) => p.state === 'done' && p.primaryVersion === '2.0.0'));
+    });
+
+    it('pause and resume a detached run', async () => {
+      const env = stack.cliEnv();
+      assert.equal((await runCli(['fleet', 'versions', '3.0.0', '--add', 'QA_OK'], env)).code, 0);
+      const start = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '3.0.0', '--concurrency', '1', '--detach'], env);
+      assert.equal(start.code, 0, describeRun(start));
+      const runId = runIdOf(start.stdout);
+      assert.ok(runId, describeRun(start));
+      const pause = await runCli(['fleet', 'pause', runId], env);
+      assert.equal(pause.code, 0, describeRun(pause));
+      assert.equal(pause.stdout.trim(), `${runId}: paused`);
+      const again = await runCli(['fleet', 'pause', runId], env);
+      assert.equal(again.code, 0, 'pausing a paused run changes nothing');
+      const paused = JSON.parse((await runCli(['fleet', 'status', runId, '--json'], env)).stdout) as { run: { state: string }; counts: { done: number } };
+      assert.equal(paused.run.state, 'paused');
+      assert.equal(paused.counts.done, 0);
+      const resume = await runCli(['fleet', 'resume', runId], env);
+      assert.equal(resume.code, 0, describeRun(resume));
+      assert.equal(resume.stdout.trim(), `${runId}: running`);
+      const watch = await runCli(['fleet', 'status', runId, '--watch', '--interval', '200ms'], env);
+      assert.equal(watch.code, 0, describeRun(watch));
+      assert.match(watch.stdout, /COMPLETED/);
+      const refused = await runCli(['fleet', 'resume', runId], env);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /is completed: only a paused or halted run can become running/);
+    });
+  });
+}

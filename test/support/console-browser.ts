@@ -1,0 +1,133 @@
+/**
+ * What every browser test of the console shares: Debian's Chromium driven by playwright-core, the
+ * console built once, the message catalogs (tests find controls by their labels, in either
+ * language), sign-in, the language switch, screenshots under test-output/screenshots/, and a way to
+ * tell a page was not reloaded.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { en, type MessageKey } from '../../web/src/i18n/messages.en.js';
+import { ja } from '../../web/src/i18n/messages.ja.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+export const SCREENSHOTS = path.join(ROOT, 'test-output', 'screenshots');
+
+export type Language = 'en' | 'ja';
+const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
+/** A text of the console, as a user of that language sees it. */
+export const msg = (language: Language, key: MessageKey): string => CATALOGS[language][key];
+
+/** Newest modification time of anything under `dir`. */
+function newestMtime(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, e) => {
+    const full = path.join(dir, e.name);
+    return Math.max(newest, e.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }, 0);
+}
+
+/**
+ * Builds the console (vite) unless dist/web is newer than every source of it. Test files run in
+ * parallel and vite empties dist/web first, so one build at a time (a lock directory: mkdir is atomic).
+ */
+export function ensureConsoleBuilt(): void {
+  const index = path.join(ROOT, 'dist', 'web', 'index.html');
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(ROOT, 'web'));
+  if (fresh()) return;
+  const lock = path.join(ROOT, 'dist', '.web-build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test file is building: wait for it (a lock older than the deadline is stale).
+      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`building the console failed (npm run build:web):\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Fails (never skips) when Chromium is missing, naming the command that installs it. */
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The console tests need Chromium at ${CHROMIUM}, and it is missing. Install it: apt-get install -y chromium`);
+  }
+}
+
+/** Checks for Chromium, builds the console if needed, makes the screenshot folder, and starts the browser. */
+export async function launchConsoleBrowser(): Promise<Browser> {
+  requireChromium();
+  ensureConsoleBuilt();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** Waits until `check` holds, polling; fails naming `what`. Returns how long it took. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check().catch(() => false)) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Saves a full-page screenshot as test-output/screenshots/`name`.png. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Marks the page so a later check can tell it was not reloaded. */
+export async function markNoReload(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { drydockMark: number }).drydockMark = 42));
+}
+
+export async function assertNotReloaded(page: Page): Promise<void> {
+  assert.equal(await page.evaluate(() => (window as unknown as { drydockMark?: number }).drydockMark), 42, 'the page was reloaded');
+}
+
+/** Signs in through the console's sign-in page (shown at any path while signed out). */
+export async function signIn(page: Page, language: Language, who: { org?: string; user: string; password: string }): Promise<void> {
+  await page.getByRole('heading', { name: msg(language, 'auth.title') }).waitFor();
+  if (who.org) await page.getByLabel(msg(language, 'auth.organization')).fill(who.org);
+  await page.getByLabel(msg(language, 'auth.username')).fill(who.user);
+  await page.getByLabel(msg(language, 'auth.password')).fill(who.password);
+  await page.getByRole('button', { name: msg(language, 'auth.signIn') }).click();
+}
+
+/** Changes the console's language with its switch. */
+export async function switchLanguage(page: Page, from: Language, to: Language): Promise<void> {
+  await page.getByLabel(msg(from, 'language.label')).selectOption(to);
+  await until(`the page is in ${to}`, async () => (await page.locator('html').getAttribute('lang')) === to, 5000);
+}
+
+/** A literal string as a RegExp source. */
+export function literal(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,80 @@
+import { api, seg } from '../../api/client';
+import type { FleetRun } from '../../api/types';
+import { ErrorAlert } from '../../components/alerts';
+import { PageTitle } from '../../components/page-title';
+import { useLoad } from '../../components/use-load';
+import { useI18n } from '../../i18n/i18n';
+import { Link } from '../../router/router';
+import { runStateLabel } from './fleet-labels';
+import { StateText } from './state-text';
+
+/** How often the list of runs is read again: states change every few seconds at most. */
+const LIST_POLL_MS = 3000;
+
+/** Where a run's page is. */
+export const runPath = (id: string): string => `/system/fleet/runs/${seg(id)}`;
+
+/**
+ * Fleet upgrades (system administrators): every phased upgrade run, newest first, with its state
+ * and phase (kept current). Each run opens its pairs × phases matrix.
+ */
+export function FleetPage() {
+  const { t, formatTime } = useI18n();
+  const runs = useLoad(() => api<FleetRun[]>('GET', '/api/platform/fleet/runs'), [], LIST_POLL_MS);
+
+  return (
+    <>
+      <PageTitle>{t('fleet.title')}</PageTitle>
+      <p className="lead">{t('fleet.lead')}</p>
+      <section className="panel" aria-labelledby="fleet-runs-title">
+        <h2 id="fleet-runs-title">{t('fleet.runs')}</h2>
+        <ErrorAlert error={runs.error} />
+        {!runs.data && !runs.error && <p>{t('common.loading')}</p>}
+        {runs.data?.length === 0 && (
+          <p>
+            {t('fleet.noRuns')} <code>drydock fleet run --env PROD --version 2.5.1</code>
+          </p>
+        )}
+        {runs.data && runs.data.length > 0 && (
+          <table className="table" data-testid="fleet-runs">
+            <thead>
+              <tr>
+                <th scope="col">{t('fleet.run')}</th>
+                <th scope="col">{t('fleet.environment')}</th>
+                <th scope="col">{t('fleet.version')}</th>
+                <th scope="col">{t('fleet.state')}</th>
+                <th scope="col">{t('fleet.phase')}</th>
+                <th scope="col">{t('fleet.started')}</th>
+                <th scope="col">{t('fleet.by')}</th>
+                <th scope="col">{t('fleet.finished')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.data.map((r) => (
+                <tr key={r.id} data-run={r.id}>
+                  <th scope="row">
+                    <Link to={runPath(r.id)}>
+                      <code>{r.id}</code>
+                    </Link>
+                  </th>
+                  <td>{r.environment}</td>
+                  <td>
+                    <code>{r.version}</code>
+                  </td>
+                  <td>
+                    <StateText label={runStateLabel(r.state)} value={r.state} />
+                    {r.reason && <div className="meta">{r.reason}</div>}
+                  </td>
+                  <td className="nowrap">{t('fleet.phaseOf', { phase: r.phase })}</td>
+                  <td className="nowrap">{formatTime(r.createdAt)}</td>
+                  <td>{r.createdBy}</td>
+                  <td className="nowrap">{formatTime(r.finishedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,28 @@
+import type { FleetRunView } from '../../api/types';
+import { useI18n } from '../../i18n/i18n';
+import { pairStateLabel } from './fleet-labels';
+
+/** How many pairs are in each state, as symbol, label and number. */
+export function RunCounts({ counts }: { readonly counts: FleetRunView['counts'] }) {
+  const { t } = useI18n();
+  const states = ['done', 'running', 'waiting', 'failed'] as const;
+  return (
+    <dl className="counts" data-testid="fleet-counts">
+      {states.map((state) => {
+        const label = pairStateLabel(state);
+        return (
+          <div key={state} className={`counts__item state--${label.tone}`} data-count={state}>
+            <dt>
+              <span aria-hidden="true">{label.symbol}</span> {t(label.key)}
+            </dt>
+            <dd>{counts[state]}</dd>
+          </div>
+        );
+      })}
+      <div className="counts__item" data-count="total">
+        <dt>{t('fleet.total')}</dt>
+        <dd>{counts.total}</dd>
+      </div>
+    </dl>
+  );
+}
