@@ -41,15 +41,22 @@ const PAIRS = ['PROD_001', 'PROD_002', 'PROD_003'];
 const FAILING_NODE = 'PROD_S_002';
 const FAILURES = 2;
 
-/** A gate the test opens and closes: while closed, every driver action waits at it. */
-class Valve {
+/**
+ * What the test decides about the driver's actions: while held, every action waits; and
+ * FAILING_NODE's upgrade to V2 fails FAILURES times. Shared by every driver the orchestrator
+ * builds (one per claim of the run: a retried run is claimed again).
+ */
+class Steering {
+  failuresLeft = FAILURES;
   private opened: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
+  /** Holds every action from now on. */
   close(): void {
     if (!this.release) this.opened = new Promise((resolve) => (this.release = resolve));
   }
 
+  /** Lets the held actions and every later one through. */
   open(): void {
     this.release?.();
     this.release = undefined;
@@ -60,25 +67,24 @@ class Valve {
   }
 }
 
-/** The environment's own driver (noop), each action held at the valve, and FAILING_NODE's upgrade to V2 failing FAILURES times. */
-function steered(inner: NodeDriver, valve: Valve): NodeDriver {
-  let failuresLeft = FAILURES;
+/** The environment's own driver (noop), steered. */
+function steered(inner: NodeDriver, steering: Steering): NodeDriver {
   return {
     type: inner.type,
     upgrade: async (node, version, ctx) => {
-      await valve.pass();
-      if (node.name === FAILING_NODE && version === V2 && failuresLeft > 0) {
-        failuresLeft--;
+      await steering.pass();
+      if (node.name === FAILING_NODE && version === V2 && steering.failuresLeft > 0) {
+        steering.failuresLeft--;
         return { ok: false, output: `simulated: ${node.name} did not come back after installing ${version}` };
       }
       return inner.upgrade(node, version, ctx);
     },
     switchActive: async (pair, to, ctx) => {
-      await valve.pass();
+      await steering.pass();
       return inner.switchActive(pair, to, ctx);
     },
     health: async (node, ctx) => {
-      await valve.pass();
+      await steering.pass();
       return inner.health(node, ctx);
     },
     close: () => inner.close(),
@@ -88,7 +94,7 @@ function steered(inner: NodeDriver, valve: Valve): NodeDriver {
 describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', () => {
   let t: TestApp;
   let orchestrator: Orchestrator;
-  const valve = new Valve();
+  const steering = new Steering();
   let base: string;
   let browser: Browser;
   let adminContext: BrowserContext;
@@ -124,7 +130,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
       baseDir: process.cwd(),
       leaseMs: 5_000,
       pollMs: 50,
-      createDriver: (config, deps) => steered(createDriver(config, deps), valve),
+      createDriver: (config, deps) => steered(createDriver(config, deps), steering),
     });
     orchestrator.start();
     adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
@@ -136,7 +142,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
   });
 
   after(async () => {
-    valve.open();
+    steering.open();
     await browser?.close();
     await orchestrator?.stop();
     await t?.close();
@@ -179,8 +185,8 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
   });
 
   it('follows a run live: pause, resume by keyboard, a failed pair retried, a refused retry, every phase done', async () => {
-    // Every action waits at the valve: the run is seen in the middle of phase 1.
-    valve.close();
+    // Every action is held: the run is seen in the middle of phase 1.
+    steering.close();
     const started = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: V2 } });
     assert.equal(started.status, 200, started.text);
     runId = started.body.data.id;
@@ -200,6 +206,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     assert.equal(await cell('PROD_001', 1).innerText(), `▶ ${msg('en', 'fleet.cell.running')}`);
     assert.equal(await cell('PROD_001', 2).innerText(), `○ ${msg('en', 'fleet.cell.pending')}`);
     assert.equal(await row('PROD_001').locator('td').nth(4).innerText(), `PROD_P_001\n${msg('en', 'fleet.primary')}`);
+    await shoot(admin, 'fleet-run-running-en');
 
     // Pause (with its confirmation): the phases in flight finish, no new one starts.
     await admin.getByRole('button', { name: msg('en', 'fleet.pause'), exact: true }).click();
@@ -210,7 +217,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await pause.waitFor({ state: 'hidden' });
     await waitForRunState('paused');
     await admin.getByText(msg('en', 'fleet.paused').replace('{id}', runId)).waitFor();
-    valve.open();
+    steering.open();
     for (const pair of ['PROD_001', 'PROD_003']) await until(`${pair} finished phase 1`, async () => (await cellState(pair, 1)) === 'done', 10_000);
     await until('PROD_002 failed phase 1', async () => (await cellState('PROD_002', 1)) === 'failed', 10_000);
     assert.match(await row('PROD_002').innerText(), /simulated: PROD_S_002 did not come back after installing 2\.0\.0/);
@@ -268,7 +275,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     const refusal = retry.getByRole('alert');
     await refusal.waitFor();
     assert.match(await refusal.innerText(), /pair PROD_002 is (waiting|running|done) in run .*: only a failed pair can be retried \(409-00001\)/);
-    await shoot(admin, 'fleet-retry-refused-en');
+    await shoot(admin, 'fleet-retry-refused-en', { fullPage: false });
     await retry.getByRole('button', { name: msg('en', 'common.cancel') }).click();
     await retry.waitFor({ state: 'hidden' });
 

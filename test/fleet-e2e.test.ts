@@ -16,7 +16,7 @@
  * second orchestrator on another host takes a run over).
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { after, afterEach, describe, it } from 'node:test';
 import pino from 'pino';
 import type { ActionContext, NodeDriver } from '../src/fleet/drivers/node-driver.js';
 import type { StepRecord } from '../src/fleet/fleet-store.js';
@@ -67,6 +67,13 @@ interface Stage {
 }
 
 let current: Stage | undefined;
+/**
+ * Every orchestrator and fleet this file started, checked once more when the file ends: the
+ * orchestrators by their exit (not by pid, which the kernel may have handed to another process
+ * since), the fleets' processes by the marker the driver puts in their environment.
+ */
+const everyOrchestrator: OrchestratorProcess[] = [];
+const everyStateDir = new Set<string>();
 
 /** Starts `drydock fleet orchestrator` on the stage's database and waits until it says it started. */
 async function startOrchestrator(stage: Stage): Promise<OrchestratorProcess> {
@@ -74,7 +81,8 @@ async function startOrchestrator(stage: Stage): Promise<OrchestratorProcess> {
     DRYDOCK_DATABASE_URL: stage.app.database.url,
     DRYDOCK_FLEET_LEASE_SECONDS: String(LEASE_SECONDS),
     DRYDOCK_FLEET_POLL_MS: '50',
-    DRYDOCK_LOG_LEVEL: process.env.DRYDOCK_TEST_LOG ?? 'info',
+    // info: its "started" and "driving run" lines are how this file knows where it is.
+    DRYDOCK_LOG_LEVEL: 'info',
   });
   const output = () => cli.stdout() + cli.stderr();
   const o: OrchestratorProcess = {
@@ -85,6 +93,7 @@ async function startOrchestrator(stage: Stage): Promise<OrchestratorProcess> {
     exited: () => cli.child.exitCode !== null || cli.child.signalCode !== null,
   };
   stage.orchestrators.push(o);
+  everyOrchestrator.push(o);
   const deadline = Date.now() + 60_000;
   while (!cli.stdout().includes('"msg":"fleet orchestrator started"')) {
     if (o.exited()) throw new Error(`drydock fleet orchestrator exited early (${cli.child.exitCode ?? cli.child.signalCode}):\n${output()}`);
@@ -103,6 +112,7 @@ async function setUp(backend: BackendName, failVersions?: Record<string, string[
   let fleet: Fleet | undefined;
   try {
     fleet = await startFleet({ environment: ENV, pairs: PAIRS, ...(failVersions && { failVersions }) });
+    everyStateDir.add(fleet.driverConfig.stateDir!);
     const driver = fleet.createDriver();
     const stage: Stage = { app, fleet, driver, orchestrators: [] };
     current = stage; // from here on, tearDown stops everything
@@ -164,7 +174,7 @@ async function tearDown(): Promise<Leftovers | undefined> {
   const stopped = await stage.fleet.stop();
   await stage.app.close();
   return {
-    orchestrators: stage.orchestrators.map((o) => o.pid).filter(pidAlive),
+    orchestrators: stage.orchestrators.filter((o) => !o.exited()).map((o) => o.pid),
     nodes: stopped.nodes.filter((n) => !n.stopped).map((n) => n.output),
     leaked: [...stopped.leaked],
     processes: [switchPid, ...stopped.nodes.flatMap((n) => (n.pid === undefined ? [] : [n.pid])), ...fleetProcessPids(stage.fleet.driverConfig.stateDir!)].filter(pidAlive),
@@ -272,6 +282,12 @@ afterEach(async () => {
   await tearDown();
 });
 
+after(() => {
+  const orchestrators = everyOrchestrator.filter((o) => !o.exited()).map((o) => o.pid);
+  const fleetProcesses = [...everyStateDir].flatMap(fleetProcessPids);
+  assert.deepEqual({ orchestrators, fleetProcesses }, { orchestrators: [], fleetProcesses: [] }, 'nothing this file started outlives it');
+});
+
 for (const backend of BACKENDS) {
   describe(`fleet phased upgrade end to end, process driver, orchestrator subprocess (${backend})`, () => {
     it(`upgrades ${PAIRS} pairs of real nodes under load to ${V2}: every pair done, primaries active, ${ENV}_OK, no failed request, invariants hold`, async (t) => {
@@ -337,9 +353,10 @@ for (const backend of BACKENDS) {
     if (backend === 'postgres') {
       it('an orchestrator SIGKILLed at random points is replaced after its lease each time: the run completes, no failed request, no step succeeded twice, invariants hold', async (t) => {
         const stage = await setUp(backend);
-        // Two pairs at a time instead of four: the run lasts long enough (~10 s of driving) for
-        // four kills at 0.3–2 s each to land in its middle, not after its end.
-        const runId = await startRun(stage, { concurrency: 2 });
+        // One pair at a time instead of four: the run lasts long enough (~20 s of driving) for four
+        // kills at 0.3–2 s each to land in its middle rather than after its end (with two pairs at
+        // a time it sometimes ended after two).
+        const runId = await startRun(stage, { concurrency: 1 });
         const kills: string[] = [];
         let o = await startOrchestrator(stage);
         for (let i = 0; i < 4; i++) {
@@ -369,7 +386,8 @@ for (const backend of BACKENDS) {
         const log = await steps(stage, runId);
         assertStepLog(stage, log);
         const owners = new Set(log.map((s) => s.orchestrator));
-        t.diagnostic(`${log.length} steps by ${owners.size} orchestrators; ${log.filter((s) => s.state === 'interrupted').length} interrupted and run again`);
+        const interrupted = log.filter((s) => s.state === 'interrupted').map((s) => `${s.pairId} phase ${s.phase} ${s.step} (${s.action} ${s.node})`);
+        t.diagnostic(`${log.length} steps by ${owners.size} orchestrators; interrupted by a kill and run again: ${interrupted.join(', ') || 'none'}`);
         assert.ok(owners.size >= 2, `the step log shows the run changing hands (${[...owners].join(', ')})`);
         await assertNothingLeft();
       });

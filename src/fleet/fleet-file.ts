@@ -138,7 +138,11 @@ export interface FleetIssue {
   readonly message: string;
 }
 
-/** The result of validating: every problem at once, so an operator fixes the file in one go. */
+/**
+ * The result of validating: every problem of a kind at once, so an operator fixes the file in few
+ * goes. Shape problems (unknown keys, bad values) come first; the cross-checks (names, partners,
+ * duplicates, environments) run once the shape is right.
+ */
 export type FleetValidation = { ok: true; fleet: FleetDeclaration } | { ok: false; issues: FleetIssue[] };
 
 const pathOf = (path: readonly PropertyKey[]) =>

@@ -84,7 +84,7 @@ export function formatGate(gate: GateExpression): string {
   return parts.map((p) => ('status' in p || 'not' in p ? formatGate(p) : `(${formatGate(p)})`)).join(op);
 }
 
-/** Why a version fails a gate, in words: the statuses it lacks or must not have. */
+/** Why a version fails a gate, in words: the gate and the statuses the version carries. */
 export function explainGate(gate: GateExpression, statuses: ReadonlySet<string>): string {
   const have = [...statuses].sort();
   return `requires ${formatGate(gate)}; the version carries ${have.length ? have.join(', ') : 'no status'}`;

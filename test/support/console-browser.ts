@@ -98,9 +98,12 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
   }
 }
 
-/** Saves a full-page screenshot as test-output/screenshots/`name`.png. */
-export async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/**
+ * Saves a screenshot as test-output/screenshots/`name`.png: the full page, or only the viewport
+ * (for a modal dialog, whose backdrop covers only the viewport).
+ */
+export async function shoot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 }
 
 /** Marks the page so a later check can tell it was not reloaded. */

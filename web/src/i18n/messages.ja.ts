@@ -172,6 +172,7 @@ export const ja: Record<MessageKey, string> = {
   'fleet.active': '稼働ノード',
   'fleet.versions': 'バージョン',
   'fleet.error': 'エラー',
+  'fleet.errorOf': '{pair} のエラー',
   'fleet.primary': 'プライマリ',
   'fleet.secondary': 'セカンダリ',
   'fleet.onTarget': '実行のバージョンに更新済み',

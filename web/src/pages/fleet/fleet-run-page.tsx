@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, seg } from '../../api/client';
+import { api, ApiFailure, seg } from '../../api/client';
 import type { FleetRunView } from '../../api/types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb } from '../../components/breadcrumb';
@@ -26,7 +26,10 @@ export const RUN_POLL_MS = 1000;
  */
 export function FleetRunPage({ id }: { readonly id: string }) {
   const { t, formatTime } = useI18n();
-  const view = useLoad(() => api<FleetRunView>('GET', `/api/platform/fleet/runs/${seg(id)}`), [id], RUN_POLL_MS);
+  // No such run (a mistyped or old link): asking again every second would not change that.
+  const [missing, setMissing] = useState(false);
+  const view = useLoad(() => api<FleetRunView>('GET', `/api/platform/fleet/runs/${seg(id)}`), [id], missing ? undefined : RUN_POLL_MS);
+  useEffect(() => setMissing(view.error instanceof ApiFailure && view.error.status === 404), [view.error]);
   const [action, setAction] = useState<RunAction | undefined>(undefined);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const [updatedAt, setUpdatedAt] = useState<Date | undefined>(undefined);
@@ -48,10 +51,12 @@ export function FleetRunPage({ id }: { readonly id: string }) {
     <>
       <Breadcrumb items={[{ to: '/system/fleet', label: t('fleet.title') }, { label: id }]} />
       <PageTitle>{t('fleet.runTitle', { id })}</PageTitle>
-      <div className="live-line">
-        <p className={`live ${view.error ? 'live--off' : 'live--on'}`}>{view.error ? t('fleet.reconnecting') : t('fleet.live')}</p>
-        {updatedAt && <p className="meta">{t('fleet.updated', { time: formatTime(updatedAt.toISOString()) })}</p>}
-      </div>
+      {!missing && (
+        <div className="live-line">
+          <p className={`live ${view.error ? 'live--off' : 'live--on'}`}>{view.error ? t('fleet.reconnecting') : t('fleet.live')}</p>
+          {updatedAt && <p className="meta">{t('fleet.updated', { time: formatTime(updatedAt.toISOString()) })}</p>}
+        </div>
+      )}
       <ErrorAlert error={view.error} />
       <SuccessNotice notice={notice} />
       {!v && !view.error && <p>{t('common.loading')}</p>}
@@ -69,7 +74,8 @@ export function FleetRunPage({ id }: { readonly id: string }) {
                 {phaseTitle && ` — ${t(phaseTitle)}`}
               </span>
             </p>
-            {run.reason && <p className="notice notice--warning">{run.reason}</p>}
+            {/* Why it halted or which pairs failed; a pause's reason only repeats its state. */}
+            {run.reason && run.state !== 'paused' && <p className="notice notice--warning">{run.reason}</p>}
             <dl className="facts">
               <dt>{t('fleet.environment')}</dt>
               <dd>{run.environment}</dd>

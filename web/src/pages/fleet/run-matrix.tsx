@@ -27,14 +27,16 @@ export function RunMatrix({ pairs, version, currentPhase, onRetry }: RunMatrixPr
           <tr>
             <th scope="col">{t('fleet.pair')}</th>
             {PHASES.map(({ phase, title }) => (
-              <th scope="col" key={phase} className={Number(phase) === currentPhase ? 'matrix__current' : undefined}>
+              <th scope="col" key={phase} className={Number(phase) === currentPhase ? 'matrix__phase matrix__current' : 'matrix__phase'}>
                 <span className="matrix__phase-no">{t('fleet.phaseNo', { phase })}</span> {t(title)}
                 {Number(phase) === currentPhase && <span className="matrix__now"> {t('fleet.currentPhase')}</span>}
               </th>
             ))}
             <th scope="col">{t('fleet.active')}</th>
             <th scope="col">{t('fleet.versions')}</th>
-            <th scope="col">{t('fleet.error')}</th>
+            <th scope="col" className="matrix__error">
+              {t('fleet.error')}
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -70,7 +72,12 @@ export function RunMatrix({ pairs, version, currentPhase, onRetry }: RunMatrixPr
                   <NodeVersion label={t('fleet.secondary')} installed={p.secondaryVersion} target={version} />
                 </td>
                 <td className="matrix__error">
-                  {p.error && <div className="cell-value">{p.error}</div>}
+                  {p.error && (
+                    // It scrolls when long (a driver's output), so the keyboard can reach it too.
+                    <div className="matrix__error-text" tabIndex={0} role="region" aria-label={t('fleet.errorOf', { pair: p.pair })}>
+                      {p.error}
+                    </div>
+                  )}
                   {p.state === 'failed' && (
                     <button
                       type="button"
