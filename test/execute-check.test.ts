@@ -8,12 +8,16 @@
  * stream over a listening app: the current check at once, and a new one whenever the counts change.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { BACKYARDS, isInFlight, type Backyard } from '../src/backyard/job-status.js';
+import { executeCheck } from '../src/backyard/execute-check.js';
+import { BACKYARDS, IN_FLIGHT, FAMILY_OF, isInFlight, type Backyard } from '../src/backyard/job-status.js';
 import { registerJob, transition, transitionAndNotify, type Job } from '../src/backyard/jobs.js';
 import { nowTimestamp, timestampIn } from '../src/store/clock.js';
+import type { BackyardJobsTable } from '../src/store/schema.js';
 import { ADMIN, SEED, adminAuth, authHeaders, seedTenants, startTestApp, type Auth, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { referenceExecuteCheck } from './support/execute-check-reference.js';
 
 const URL_CHECK = '/api/ita/backyard-execute-check/';
 const URL_STREAM = '/api/ita/backyard-execute-check/stream/';
@@ -361,6 +365,107 @@ for (const backend of BACKENDS) {
         );
       } finally {
         controller.abort();
+      }
+    });
+  });
+}
+
+/** Ids whose order depends on case, digits, `_` and `-`, and the longest an id may be. */
+const ORG_IDS = ['B-org', 'a_org', 'aOrg', 'a-org', 'A9', 'A10', 'Z'.padEnd(36, 'z')];
+const WS_IDS = ['ws', 'Ws', 'ws-1', 'ws_1', 'ws10', 'ws9', 'W'.padEnd(36, '0')];
+/** How many of WS_IDS each organization has: one has none, one has all. */
+const WORKSPACES_PER_ORG = [1, 4, 0, 3, 7, 2, 5];
+
+for (const backend of BACKENDS) {
+  describe(`execute-check construction (${backend})`, () => {
+    let t: TestApp;
+    /** Timestamps as stored, by job id: they must come back exactly so (fractions PostgreSQL prints short included). */
+    const stored = new Map<string, { last_update_timestamp: string; started_at: string | null }>();
+
+    before(async () => {
+      t = await startTestApp(backend);
+      // Jobs in every backyard and in-flight status, a conductor with children, expired and no
+      // leases, no start time, and waiting and finished jobs that must not be listed.
+      const at = '2024-01-01T00:00:00.000000Z';
+      await t.deps.store.db
+        .insertInto('organizations')
+        .values(ORG_IDS.map((id) => ({ id, name: id, plan: '{}', options: '{}', options_ita: '{}', created_at: at, last_update_timestamp: at })))
+        .execute();
+      const tenants = ORG_IDS.flatMap((org, o) => WS_IDS.slice(0, WORKSPACES_PER_ORG[o]).map((ws) => [org, ws] as const));
+      await t.deps.store.db
+        .insertInto('workspaces')
+        .values(tenants.map(([organization_id, id]) => ({ organization_id, id, name: id, informations: '{}', created_at: at, last_update_timestamp: at })))
+        .execute();
+      const jobs: BackyardJobsTable[] = [];
+      let n = 0;
+      const job = (org: string, ws: string, backyard: Backyard, status: string, parentId: string | null = null): BackyardJobsTable => {
+        n++;
+        const second = String(n % 60).padStart(2, '0');
+        const last = `2024-05-06T07:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${second}.${['100000', '120000', '123000', '123400', '123450', '123456', '000000'][n % 7]}Z`;
+        const started = n % 5 === 0 ? null : `2024-05-06T06:00:${second}.000001Z`;
+        const row: BackyardJobsTable = {
+          id: randomUUID(),
+          organization_id: org,
+          workspace_id: ws,
+          backyard,
+          status_id: status,
+          in_flight: isInFlight(backyard, status) ? 1 : 0,
+          parent_id: parentId,
+          spec: '{}',
+          result: null,
+          delay_minutes: null,
+          scheduled_at: null,
+          created_at: `2024-05-06T05:00:00.${String(n).padStart(6, '0')}Z`,
+          created_by: 'construction-test',
+          started_at: started,
+          finished_at: null,
+          last_update_timestamp: last,
+          lease_owner: 'w',
+          lease_expires_at: n % 4 === 0 ? timestampIn(-60_000) : n % 4 === 1 ? null : timestampIn(3_600_000),
+          stop_requested: 0,
+        };
+        jobs.push(row);
+        if (row.in_flight) stored.set(row.id, { last_update_timestamp: last, started_at: started });
+        return row;
+      };
+      tenants.forEach(([org, ws], i) => {
+        if (i % 3 === 2) return; // some workspaces stay empty
+        const backyard = BACKYARDS[i % BACKYARDS.length]!;
+        for (const status of [...IN_FLIGHT[FAMILY_OF[backyard]], '1']) job(org, ws, backyard, status);
+        const conductor = job(org, ws, 'ita-by-conductor-synchronize', '3');
+        job(org, ws, 'ita-by-terraform-cli-execute', '3', conductor.id);
+        job(org, ws, 'ita-by-ansible-execute', '5', conductor.id);
+      });
+      await t.deps.store.db.insertInto('backyard_jobs').values(jobs).execute();
+    });
+    after(async () => t?.close());
+
+    it('equals the straightforward construction byte for byte, in both languages, over the function and the route', async () => {
+      for (const language of ['en', 'ja'] as const) {
+        const reference = JSON.stringify(await referenceExecuteCheck(t.deps.store.db, language));
+        assert.equal(JSON.stringify(await executeCheck(t.deps.store.db, language)), reference, language);
+        const r = await t.admin({ url: URL_CHECK, headers: { language } });
+        assert.equal(r.status, 200, r.text);
+        assert.ok(r.text.startsWith(`{"data":${reference},"message":"SUCCESS","result":"000-00000","ts":"`), `${language}: the route's body`);
+      }
+      // The order itself is the reference's (ORDER BY over plain rows, in the database's collation).
+      const check = await executeCheck(t.deps.store.db, 'en');
+      assert.deepEqual(
+        Object.fromEntries(check.organizations.map((o) => [o.id, o.workspaces.map((w) => w.id).sort()])),
+        Object.fromEntries(ORG_IDS.map((org, o) => [org, WS_IDS.slice(0, WORKSPACES_PER_ORG[o]).sort()])),
+        'every organization with its workspaces',
+      );
+      // Workspaces without jobs share one frozen value: changing it throws rather than changing them all.
+      const empty = check.organizations.flatMap((o) => o.workspaces).find((w) => w.execute_count === 0 && Object.values(w.backyards).every((l) => l.length === 0));
+      assert.ok(empty);
+      assert.throws(() => (empty.backyards['ita-by-ansible-execute'] as unknown[]).push({}), TypeError);
+      const listed = check.organizations.flatMap((o) => o.workspaces.flatMap((w) => Object.values(w.backyards).flat()));
+      assert.equal(listed.length, stored.size, 'every in-flight job listed, nothing else');
+      for (const j of listed) {
+        const s = stored.get(j.id);
+        assert.ok(s, `${j.id} is in flight`);
+        assert.equal(j.last_update_timestamp, s.last_update_timestamp, 'timestamps come back as stored');
+        assert.equal(j.started_at, s.started_at);
       }
     });
   });

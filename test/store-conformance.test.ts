@@ -7,11 +7,67 @@ import { MaintenanceRefusal } from '../src/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/store/migrations/index.js';
 import { migrate } from '../src/store/migrations/migrator.js';
 import { openStore } from '../src/store/open-store.js';
-import type { ChangeTopic, Store } from '../src/store/store.js';
-import { nowTimestamp } from '../src/store/clock.js';
+import type { ChangeTopic, JobClaim, Store } from '../src/store/store.js';
+import { formatMicros, nowTimestamp } from '../src/store/clock.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
 
 const logger = pino({ level: 'silent' });
+
+/** The schema version that added PostgreSQL's one-round-trip claim function (migration 6). */
+const CLAIM_FUNCTION_SCHEMA = 6;
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/**
+ * Jobs for `Store.claimJobs`, in one workspace, created one second apart in this order: runnable
+ * (Unexecuted, or scheduled and due) unless the name says otherwise.
+ */
+async function insertClaimableJobs(store: Store, org: string): Promise<void> {
+  const ts = nowTimestamp();
+  const base = Date.parse(ts) * 1000;
+  await store.transaction('shared', async (trx) => {
+    await trx
+      .insertInto('organizations')
+      .values({ id: org, name: org, plan: '{}', options: '{}', options_ita: '{}', created_at: ts, last_update_timestamp: ts })
+      .execute();
+    await trx.insertInto('workspaces').values({ organization_id: org, id: 'ws', name: 'ws', informations: '{}', created_at: ts, last_update_timestamp: ts }).execute();
+    const jobs: Array<[id: string, backyard: string, status: string, scheduledAt: string | null]> = [
+      ['a', 'by', '1', null],
+      ['due', 'by', '9', formatMicros(BigInt(base - 60_000_000))],
+      ['other-backyard', 'other', '1', null],
+      ['b', 'by', '1', null],
+      ['not-due', 'by', '9', formatMicros(BigInt(base + 3_600_000_000))],
+      ['running', 'by', '3', null],
+      ['c', 'by', '1', null],
+    ];
+    for (const [i, [id, backyard, status, scheduledAt]] of jobs.entries()) {
+      const created = formatMicros(BigInt(base - 100_000_000 + i * 1_000_000));
+      await trx
+        .insertInto('backyard_jobs')
+        .values({
+          id: `${org}-${id}`,
+          organization_id: org,
+          workspace_id: 'ws',
+          backyard,
+          status_id: status,
+          in_flight: 0,
+          parent_id: null,
+          spec: '{}',
+          result: null,
+          delay_minutes: null,
+          scheduled_at: scheduledAt,
+          created_at: created,
+          created_by: 'tester',
+          started_at: null,
+          finished_at: null,
+          last_update_timestamp: created,
+          lease_owner: null,
+          lease_expires_at: null,
+          stop_requested: 0,
+        })
+        .execute();
+    }
+  });
+}
 
 /** The same conformance suite for every adapter of the store port. */
 for (const backend of BACKENDS) {
@@ -130,6 +186,70 @@ for (const backend of BACKENDS) {
       await changeMaintenance(store, { data_update_stop: false }, 'tester');
       assert.equal(await gatedWrite(store, 'organization_create', async () => 'written'), 'written');
       assert.equal((await readMaintenance(store.db)).last_update_user, 'tester');
+    });
+
+    it('claimJobs: the oldest runnable jobs, once each, under a lease; none while a switch is on — on the latest schema and on the one before the claim function', async () => {
+      const older = await createTestDatabase(backend);
+      const olderStore = await openStore(older.location, { logger, sqlitePollMs: 20 });
+      try {
+        const report = await olderStore.migrate(CLAIM_FUNCTION_SCHEMA - 1);
+        assert.equal(report.schemaVersion, CLAIM_FUNCTION_SCHEMA - 1);
+        for (const [label, s, org] of [
+          ['latest schema', store, 'claims'],
+          [`schema ${CLAIM_FUNCTION_SCHEMA - 1}`, olderStore, 'claims-older'],
+        ] as const) {
+          await insertClaimableJobs(s, org);
+          const claim: JobClaim = { backyard: 'by', claimedStatus: '2', scheduledStatus: '9', owner: 'w1', limit: 3, leaseMs: 60_000 };
+          const before = nowTimestamp();
+          const first = await s.claimJobs(claim);
+          assert.deepEqual(first.map((r) => r.id).sort(), [`${org}-a`, `${org}-b`, `${org}-due`], `${label}: the three oldest runnable`);
+          for (const r of first) {
+            assert.equal(r.status_id, '2', label);
+            assert.equal(r.in_flight, 1, label);
+            assert.equal(r.lease_owner, 'w1', label);
+            assert.match(r.started_at ?? '', CANONICAL, `${label}: started_at in the canonical form`);
+            assert.match(r.lease_expires_at ?? '', CANONICAL, `${label}: lease_expires_at in the canonical form`);
+            assert.ok(r.started_at! >= before && r.started_at! <= nowTimestamp(), `${label}: started_at from this process's clock`);
+            assert.equal(r.last_update_timestamp, r.started_at, label);
+            assert.ok(r.lease_expires_at! > r.started_at!, label);
+            assert.equal(typeof r.spec, 'string', `${label}: JSON as text`);
+          }
+          const stored = await s.db.selectFrom('backyard_jobs').select(['id', 'status_id']).where('id', 'in', first.map((r) => r.id)).execute();
+          assert.deepEqual(stored.map((r) => r.status_id), ['2', '2', '2'], `${label}: committed`);
+
+          // Switch on: a new job waits, and nothing is claimed.
+          const { after: on } = await changeMaintenance(s, { backyard_execute_stop: true }, 'tester');
+          assert.deepEqual(await s.claimJobs({ ...claim, owner: 'w2', limit: 10 }), [], `${label}: nothing while a switch is on`);
+          const waiting = await s.db.selectFrom('backyard_jobs').select('id').where('id', '=', `${org}-c`).where('status_id', '=', '1').execute();
+          assert.equal(waiting.length, 1, `${label}: the job still waits`);
+
+          // Off: the rest is claimed, started after the toggle; then nothing is left.
+          const { after: off } = await changeMaintenance(s, { backyard_execute_stop: false }, 'tester');
+          assert.ok(off.last_update_timestamp > on.last_update_timestamp);
+          const second = await s.claimJobs({ ...claim, owner: 'w2', limit: 10 });
+          assert.deepEqual(second.map((r) => r.id), [`${org}-c`], `${label}: the last runnable job`);
+          assert.ok(second[0]!.started_at! > off.last_update_timestamp, `${label}: started after the toggle it is ordered after`);
+          assert.deepEqual(await s.claimJobs(claim), [], `${label}: nothing left`);
+          const untouched = await s.db
+            .selectFrom('backyard_jobs')
+            .select(['id', 'status_id'])
+            .where('id', 'in', [`${org}-other-backyard`, `${org}-not-due`, `${org}-running`])
+            .orderBy('id')
+            .execute();
+          assert.deepEqual(
+            untouched.map((r) => [r.id, r.status_id]),
+            [
+              [`${org}-not-due`, '9'],
+              [`${org}-other-backyard`, '1'],
+              [`${org}-running`, '3'],
+            ],
+            `${label}: another backyard's, a job not yet due and a running one are left alone`,
+          );
+        }
+      } finally {
+        await olderStore.close();
+        await older.drop();
+      }
     });
 
     it('a toggle waits for a write in flight, and the write commits before it', async () => {

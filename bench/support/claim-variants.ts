@@ -10,7 +10,8 @@ import type { Database } from '../../src/store/schema.js';
 const CLAIMED_STATUS = { driver: '2', conductor: '3', menu: '2' } as const;
 
 /**
- * The claim statement of `claimJobs` (src/backyard/claim.ts) without the gate: no maintenance
+ * The claim statement of `claimJobs` (src/store/job-claim.ts, and in SQL migration 006's
+ * `drydock_claim`, which PostgreSQL runs) without the gate: no maintenance
  * predicate (`NOT EXISTS (… switches on …)`), and run on whatever it is given — the store's Kysely
  * (one autocommit statement, no transaction, so no gate lock either) or a transaction. Benchmarks
  * only: it is what the gate is measured against.

@@ -1,5 +1,4 @@
 import type { Store } from '../store/store.js';
-import { nowTimestamp, timestampIn } from '../store/clock.js';
 import { FAMILY_OF, type Backyard } from './job-status.js';
 import { SCHEDULED_STATUS, toJob, type Job } from './jobs.js';
 
@@ -14,67 +13,32 @@ export interface ClaimRequest {
 }
 
 /**
- * Claims up to `limit` runnable jobs of one backyard for a worker, oldest first, in ONE statement
- * that carries the maintenance predicate:
+ * Claims up to `limit` runnable jobs of one backyard for a worker, oldest first: Unexecuted, or
+ * scheduled and due. They enter the family's claimed status under a lease of `leaseMs`.
  *
- *   UPDATE backyard_jobs SET status = claimed, lease = …
- *   WHERE id IN (SELECT id … runnable … ORDER BY created_at LIMIT n [FOR UPDATE SKIP LOCKED])
- *     AND NOT EXISTS (SELECT 1 FROM maintenance_settings WHERE backyard_execute_stop = 1 OR data_update_stop = 1)
- *   RETURNING *
+ * The claim is gated (DESIGN §2): one statement carries the maintenance predicate and runs under the
+ * shared side of the gate lock, so it is ordered against a toggle of the switches: once the PATCH
+ * turning either switch on has returned, no job leaves Unexecuted. How each backend runs it is the
+ * store's (`Store.claimJobs`): on PostgreSQL one autocommit call of a PL/pgSQL function, one round
+ * trip (migration 006); on SQLite a BEGIN IMMEDIATE transaction (store/job-claim.ts).
  *
- * It runs in a transaction holding the shared gate lock (see store.ts), so it is ordered against a
- * toggle of the switches: once the PATCH turning either switch on has returned, no job leaves
- * Unexecuted. Runnable means Unexecuted, or scheduled and due. On PostgreSQL, SKIP LOCKED lets
- * concurrent workers pass over each other's rows; SQLite's writer lock serialises claims instead.
+ * Every timestamp of the claim comes from Node's clock (store/clock.ts), as the toggles' do, so the
+ * drain's and the execute-check's ages and lease expiries compare like with like. `started_at` is
+ * in commit order with the toggles on both paths: a claim that committed before a toggle started
+ * before the toggle's `last_update_timestamp`, and one that committed after it started after it
+ * (test/backyard-gate.test.ts checks the order from these timestamps). The transaction path stamps
+ * it after the lock; the one-round-trip path with the time taken just before the call, raised past
+ * the last toggle's timestamp read under the lock (migration 006 says why that is the same order).
  */
 export async function claimJobs(store: Store, request: ClaimRequest): Promise<Job[]> {
   const family = FAMILY_OF[request.backyard];
-  const scheduled = SCHEDULED_STATUS[family];
-  return store.transaction('shared', async (trx, switches) => {
-    // The switches read under the lock already say no: skip the statement (idle workers during a
-    // maintenance cost one read per poll). The predicate in the statement stays the authority.
-    if (switches.backyard_execute_stop || switches.data_update_stop) return [];
-    // Taken once the gate lock is held, so `started_at` is in commit order with a toggle of the
-    // switches (stamped under the exclusive side): a claim that committed before the toggle started
-    // before it, and one that began after it claims nothing.
-    const now = nowTimestamp();
-    const rows = await trx
-      .updateTable('backyard_jobs')
-      .set({
-        status_id: CLAIMED_STATUS[family],
-        in_flight: 1,
-        started_at: now,
-        last_update_timestamp: now,
-        lease_owner: request.workerId,
-        lease_expires_at: timestampIn(request.leaseMs),
-      })
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('backyard_jobs')
-          .select('id')
-          .where('backyard', '=', request.backyard)
-          .where((w) =>
-            scheduled === null
-              ? w('status_id', '=', '1')
-              : w.or([w('status_id', '=', '1'), w.and([w('status_id', '=', scheduled), w('scheduled_at', '<=', now)])]),
-          )
-          .orderBy('created_at')
-          .limit(request.limit)
-          .$if(store.capabilities.skipLocked, (q) => q.forUpdate().skipLocked()),
-      )
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('maintenance_settings')
-              .select('id')
-              .where('id', '=', 1)
-              .where((m) => m.or([m('backyard_execute_stop', '=', 1), m('data_update_stop', '=', 1)])),
-          ),
-        ),
-      )
-      .returningAll()
-      .execute();
-    return rows.map((r) => toJob(r));
+  const rows = await store.claimJobs({
+    backyard: request.backyard,
+    claimedStatus: CLAIMED_STATUS[family],
+    scheduledStatus: SCHEDULED_STATUS[family],
+    owner: request.workerId,
+    limit: request.limit,
+    leaseMs: request.leaseMs,
   });
+  return rows.map((r) => toJob(r));
 }

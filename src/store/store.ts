@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { MigrationReport } from './migrations/migration.js';
-import type { Database } from './schema.js';
+import type { BackyardJobsTable, Database } from './schema.js';
 
 /**
  * How a transaction relates to the maintenance gate.
@@ -20,6 +20,24 @@ export type GateLock = 'shared' | 'exclusive';
 export interface Switches {
   readonly backyard_execute_stop: boolean;
   readonly data_update_stop: boolean;
+}
+
+/**
+ * A claim of backyard jobs as the store runs it; the caller (backyard/claim.ts) decides the statuses
+ * from the job's family. Runnable means Unexecuted (`'1'` in every family), or in `scheduledStatus`
+ * and due. The store takes the timestamps from store/clock.ts.
+ */
+export interface JobClaim {
+  readonly backyard: string;
+  /** The status a claimed job enters. */
+  readonly claimedStatus: string;
+  /** The family's "waiting for its start time" status; null when the family has none. */
+  readonly scheduledStatus: string | null;
+  /** Written to `lease_owner`. */
+  readonly owner: string;
+  /** At most this many jobs, oldest first. */
+  readonly limit: number;
+  readonly leaseMs: number;
 }
 
 /** Topics announced to every process on commit: `settings` (switches, log levels), `jobs` (a job was registered or asked to stop). */
@@ -54,6 +72,17 @@ export interface Store {
    * lock was granted. Commits when `fn` resolves, rolls back when it throws.
    */
   transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T>;
+
+  /**
+   * Claims up to `claim.limit` runnable jobs of one backyard, oldest first, and returns them as
+   * claimed. Gated like a `shared` transaction, with the maintenance predicate in the claim
+   * statement: it claims nothing while either switch is on, and once a toggle turning one on has
+   * committed, no claim commits. A port method rather than a statement in a transaction because it
+   * is the workers' hot path and the backends run it differently: PostgreSQL in one round trip
+   * (migration 006's function; a transaction of four round trips on an older schema), SQLite in a
+   * BEGIN IMMEDIATE transaction, which costs no round trip (store/job-claim.ts).
+   */
+  claimJobs(claim: JobClaim): Promise<BackyardJobsTable[]>;
 
   /** Announces `topic` to every process (this one included) when `trx` commits. */
   notifyOnCommit(trx: Transaction<Database>, topic: ChangeTopic): Promise<void>;

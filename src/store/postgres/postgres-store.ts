@@ -3,8 +3,10 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { MIGRATIONS } from '../migrations/index.js';
 import { migrate } from '../migrations/migrator.js';
-import type { Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities, Switches } from '../store.js';
+import { nowTimestamp, timestampIn } from '../clock.js';
+import { claimInGateTransaction } from '../job-claim.js';
+import type { BackyardJobsTable, Database } from '../schema.js';
+import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities, Switches } from '../store.js';
 import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { ADVISORY_LOCK, CHANGE_CHANNEL } from './postgres-locks.js';
 import { postgresMigrationRunner, postgresSchemaVersion } from './postgres-migrator.js';
@@ -31,6 +33,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   return new PostgresStore(pool, feed, options.url);
 }
 
+/** Functions later migrations add, by `to_regprocedure` signature: used once the schema has them. */
+const GATE_FUNCTION = 'drydock_gate_shared(bigint)';
+const CLAIM_FUNCTION = 'drydock_claim(bigint,text,text,text,text,timestamptz,timestamptz,integer)';
+
 /**
  * PostgreSQL adapter. Transactions are READ COMMITTED and take the gate lock first:
  * `pg_advisory_xact_lock_shared` for writes, `pg_advisory_xact_lock` for a switch toggle. Both are
@@ -48,7 +54,7 @@ class PostgresStore implements Store {
   };
   readonly #pool: pg.Pool;
   readonly #feed: PostgresChangeFeed;
-  #gateFunction: Promise<boolean> | undefined;
+  readonly #functions = new Map<string, Promise<boolean>>();
 
   readonly #url: string;
 
@@ -60,7 +66,7 @@ class PostgresStore implements Store {
   }
 
   async transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T> {
-    const gateFunction = await this.#hasGateFunction();
+    const gateFunction = await this.#hasFunction(GATE_FUNCTION);
     return this.db.transaction().execute(async (trx) => {
       const key = ADVISORY_LOCK.gate.toString();
       let row: { backyard_execute_stop: number; data_update_stop: number } | undefined;
@@ -82,20 +88,37 @@ class PostgresStore implements Store {
     });
   }
 
+  async claimJobs(claim: JobClaim): Promise<BackyardJobsTable[]> {
+    if (!(await this.#hasFunction(CLAIM_FUNCTION))) return claimInGateTransaction(this, claim);
+    // One autocommit statement, no BEGIN/COMMIT: the function takes the gate lock, and the claim
+    // after it sees a toggle committed during the wait (migration 006). The times are taken here,
+    // just before the call, from the clock every other timestamp comes from; `started_at` is then
+    // raised past the last toggle under the lock, which keeps it in commit order with the toggles.
+    const now = nowTimestamp();
+    const result = await sql<BackyardJobsTable>`
+      SELECT * FROM drydock_claim(${ADVISORY_LOCK.gate.toString()}::bigint, ${claim.backyard}::text, ${claim.claimedStatus}::text,
+        ${claim.scheduledStatus}::text, ${claim.owner}::text, ${now}::timestamptz, ${timestampIn(claim.leaseMs)}::timestamptz,
+        ${claim.limit}::integer)`.execute(this.db);
+    return result.rows;
+  }
+
   /**
-   * Whether the store's schema has the one-round-trip gate function (migration 003). Asked once;
-   * an older schema (a release running against its predecessor's schema during an upgrade) uses two
-   * statements instead.
+   * Whether the store's schema has `signature`, a function a migration added: the one-round-trip
+   * gate (003) and claim (006). Asked once per function; on an older schema (a release running
+   * against its predecessor's during an upgrade) the caller uses the statements the function
+   * stands for instead.
    */
-  #hasGateFunction(): Promise<boolean> {
-    this.#gateFunction ??= sql<{ f: string | null }>`SELECT to_regprocedure('drydock_gate_shared(bigint)')::text AS f`
+  #hasFunction(signature: string): Promise<boolean> {
+    const cached = this.#functions.get(signature);
+    if (cached) return cached;
+    const known = sql<{ f: string | null }>`SELECT to_regprocedure(${signature})::text AS f`
       .execute(this.db)
       .then((r) => Boolean(r.rows[0]?.f))
       .catch(() => false);
-    const known = this.#gateFunction;
+    this.#functions.set(signature, known);
     // Until a migration adds it, keep asking (cheap, and only before the schema is current).
     void known.then((has) => {
-      if (!has && this.#gateFunction === known) this.#gateFunction = undefined;
+      if (!has && this.#functions.get(signature) === known) this.#functions.delete(signature);
     });
     return known;
   }

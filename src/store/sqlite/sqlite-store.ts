@@ -6,8 +6,9 @@ import { Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { MIGRATIONS } from '../migrations/index.js';
 import { migrate } from '../migrations/migrator.js';
-import type { Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, Store, StoreCapabilities, Switches } from '../store.js';
+import { claimInGateTransaction } from '../job-claim.js';
+import type { BackyardJobsTable, Database } from '../schema.js';
+import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities, Switches } from '../store.js';
 import { immediateSqliteDialect } from './sqlite-dialect.js';
 import { sqliteMigrationRunner } from './sqlite-migrator.js';
 import { snapshotSqlite } from './sqlite-snapshot.js';
@@ -93,6 +94,12 @@ class SqliteStore implements Store {
     this.#switchStatement ??= this.#raw.prepare('SELECT backyard_execute_stop, data_update_stop FROM maintenance_settings WHERE id = 1');
     const row = this.#switchStatement.get() as { backyard_execute_stop: number; data_update_stop: number } | undefined;
     return { backyard_execute_stop: row?.backyard_execute_stop === 1, data_update_stop: row?.data_update_stop === 1 };
+  }
+
+  claimJobs(claim: JobClaim): Promise<BackyardJobsTable[]> {
+    // A transaction is the claim's cheapest exact form here: BEGIN IMMEDIATE orders it against a
+    // toggle, and none of its statements leaves the process.
+    return claimInGateTransaction(this, claim);
   }
 
   async notifyOnCommit(trx: Transaction<Database>, topic: ChangeTopic): Promise<void> {
