@@ -10,6 +10,12 @@ export interface BenchDatabase {
   readonly backend: Backend;
   readonly url: string;
   drop(): Promise<void>;
+  /**
+   * Cancels every statement running on the database (PostgreSQL; nothing to do on SQLite, whose one
+   * connection lives in this process): a stuck benchmark's blocked statements fail and roll back,
+   * so its store can close. Unlike `drop`, no connection is cut, so no pooled client errors out.
+   */
+  cancelQueries(): Promise<void>;
 }
 
 let counter = 0;
@@ -22,16 +28,17 @@ export async function createDatabase(backend: Backend, postgresAdminUrl?: () => 
       backend,
       url: path.join(dir, 'drydock.sqlite'),
       drop: async () => rmSync(dir, { recursive: true, force: true }),
+      cancelQueries: async () => {},
     };
   }
   if (!postgresAdminUrl) throw new Error('a PostgreSQL database needs a cluster');
   const admin = await postgresAdminUrl();
   const name = `bench_${process.pid}_${counter++}`;
-  const run = async (statement: string) => {
+  const run = async (statement: string, values: unknown[] = []) => {
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
     try {
-      await client.query(statement);
+      await client.query(statement, values);
     } finally {
       await client.end();
     }
@@ -41,5 +48,6 @@ export async function createDatabase(backend: Backend, postgresAdminUrl?: () => 
     backend,
     url: admin.replace(/\/postgres$/, `/${name}`),
     drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    cancelQueries: () => run(`SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()`, [name]),
   };
 }

@@ -7,6 +7,8 @@ import type { Store } from '../../src/store/store.js';
 export interface StoreCounts {
   /** Calls of `store.transaction` that committed or rolled back. */
   readonly transactions: number;
+  /** Of those, the ones that rolled back (the body or the commit threw: an error, a deadlock, a lost lease). */
+  readonly rolledBack: number;
   /**
    * Statements sent inside those transactions by the caller. Not counted: BEGIN/COMMIT and, on
    * PostgreSQL, the store's own gate-lock statement (one per transaction).
@@ -37,6 +39,7 @@ export interface CountedStore {
  */
 export function withCounters(store: Store): CountedStore {
   let transactions = 0;
+  let rolledBack = 0;
   let inside = 0;
   let outside = 0;
   let byKind: Record<string, number> = {};
@@ -68,6 +71,9 @@ export function withCounters(store: Store): CountedStore {
         original.set(counted, trx);
         return fn(counted, switches);
       });
+    } catch (err) {
+      rolledBack++;
+      throw err;
     } finally {
       const ended = performance.now();
       transactions++;
@@ -88,9 +94,9 @@ export function withCounters(store: Store): CountedStore {
   });
   return {
     store: counted,
-    counts: () => ({ transactions, statementsInTransactions: inside, statementsOutside: outside, byKind: { ...byKind }, transactionMs, heldMs }),
+    counts: () => ({ transactions, rolledBack, statementsInTransactions: inside, statementsOutside: outside, byKind: { ...byKind }, transactionMs, heldMs }),
     reset: () => {
-      transactions = inside = outside = 0;
+      transactions = rolledBack = inside = outside = 0;
       transactionMs = heldMs = 0;
       byKind = {};
     },

@@ -460,9 +460,15 @@ export async function retryPair(store: Store, runId: string, pairId: string): Pr
 }
 
 // ---------------------------------------------------------------------------------------------
-// The orchestrator's records. Each runs in one transaction that first extends the run's lease
-// *if this orchestrator still holds it*: an orchestrator that lost its lease (it stalled and
-// another took over) cannot record anything more.
+// The orchestrator's records. Each runs in one transaction that first checks that this
+// orchestrator still holds the run's lease: one that lost it (it stalled past the lease and another
+// took over) cannot record anything more. The check is a plain read, not an UPDATE of the run row:
+// writing that one row from every step serialised the whole run on its row lock (PostgreSQL, 50
+// pairs at once: 16 of 20 connections waiting on it, 43 s for 1,000 pairs — `npm run bench --
+// fleet`). The lease is extended by the orchestrator's timer alone. A takeover that commits between
+// the read and this transaction's commit could let one last record through; it needs the old
+// owner to have missed renewals for a whole lease, and the driver action that record describes was
+// beyond any store check anyway — hence idempotent drivers (node-driver.ts).
 
 /** Thrown when the orchestrator no longer holds the run's lease. */
 export class LeaseLostError extends Error {
@@ -480,6 +486,13 @@ export interface RunLease {
 }
 
 async function holdLease(trx: Transaction<Database>, lease: RunLease): Promise<RunRecord> {
+  const row = await trx.selectFrom('fleet_runs').selectAll().where('id', '=', lease.runId).where('lease_owner', '=', lease.owner).executeTakeFirst();
+  if (!row) throw new LeaseLostError(lease.runId, lease.owner);
+  return toRun(row);
+}
+
+/** Extends the lease if this orchestrator still holds it (the timer's job). */
+async function extendLease(trx: Transaction<Database>, lease: RunLease): Promise<RunRecord> {
   const row = await trx
     .updateTable('fleet_runs')
     .set({ lease_expires_at: timestampIn(lease.leaseMs) })
@@ -523,7 +536,7 @@ export async function claimRun(store: Store, owner: string, leaseMs: number, onl
 
 /** Extends the lease; returns the run as stored (state changes by operators show up here). */
 export async function renewRunLease(store: Store, lease: RunLease): Promise<RunRecord> {
-  return store.transaction('shared', (trx) => holdLease(trx, lease));
+  return store.transaction('shared', (trx) => extendLease(trx, lease));
 }
 
 /** Gives the run up (an orchestrator shutting down), so another one can take it at once. */
@@ -533,39 +546,57 @@ export async function releaseRun(store: Store, lease: RunLease): Promise<void> {
   );
 }
 
-/** Marks a waiting pair running its next phase. */
-export async function startPairPhase(store: Store, lease: RunLease, pairId: string): Promise<void> {
-  await store.transaction('shared', async (trx) => {
-    await holdLease(trx, lease);
-    await trx
-      .updateTable('fleet_run_pairs')
-      .set({ state: 'running', updated_at: nowTimestamp() })
-      .where('run_id', '=', lease.runId)
-      .where('pair_id', '=', pairId)
-      .where('state', 'in', ['waiting', 'running'])
-      .execute();
-  });
+/** How a step ended, recorded with the next record of its pair (see the orchestrator). */
+export interface StepEnd {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly output: string;
 }
 
-/** Records that a step starts. Returns its id. */
+async function writeStepEnd(trx: Transaction<Database>, end: StepEnd | undefined): Promise<void> {
+  if (!end) return;
+  await trx
+    .updateTable('fleet_steps')
+    .set({ state: end.ok ? 'succeeded' : 'failed', output: end.output.slice(-8_000), finished_at: nowTimestamp() })
+    .where('id', '=', end.id)
+    .execute();
+}
+
+/**
+ * Records that a step starts (and, in the same transaction, how the pair's previous step ended,
+ * and for a phase's first step that the pair is now running). Returns the step's id.
+ */
 export async function recordStepStart(
   store: Store,
   lease: RunLease,
-  step: { pairId: string; phase: Phase; attempt: number; key: string; action: string; node: string; version?: string | undefined },
+  step: { pairId: string; phase: Phase; attempt: number; key: string; action: string; node: string; version?: string | undefined; rerun?: boolean },
+  also: { previousEnd?: StepEnd | undefined; markRunning?: boolean } = {},
 ): Promise<number> {
   return store.transaction('shared', async (trx) => {
     await holdLease(trx, lease);
+    await writeStepEnd(trx, also.previousEnd);
+    if (also.markRunning) {
+      await trx
+        .updateTable('fleet_run_pairs')
+        .set({ state: 'running', updated_at: nowTimestamp() })
+        .where('run_id', '=', lease.runId)
+        .where('pair_id', '=', step.pairId)
+        .where('state', 'in', ['waiting', 'running'])
+        .execute();
+    }
     // A step left `started` by a dead orchestrator is closed as interrupted: it is being run again.
-    await trx
-      .updateTable('fleet_steps')
-      .set({ state: 'interrupted', finished_at: nowTimestamp() })
-      .where('run_id', '=', lease.runId)
-      .where('pair_id', '=', step.pairId)
-      .where('phase', '=', step.phase)
-      .where('attempt', '=', step.attempt)
-      .where('step', '=', step.key)
-      .where('state', '=', 'started')
-      .execute();
+    if (step.rerun) {
+      await trx
+        .updateTable('fleet_steps')
+        .set({ state: 'interrupted', finished_at: nowTimestamp() })
+        .where('run_id', '=', lease.runId)
+        .where('pair_id', '=', step.pairId)
+        .where('phase', '=', step.phase)
+        .where('attempt', '=', step.attempt)
+        .where('step', '=', step.key)
+        .where('state', '=', 'started')
+        .execute();
+    }
     const row = await trx
       .insertInto('fleet_steps')
       .values({
@@ -586,18 +617,6 @@ export async function recordStepStart(
       .returning('id')
       .executeTakeFirstOrThrow();
     return Number(row.id);
-  });
-}
-
-/** Records how a step ended. */
-export async function recordStepEnd(store: Store, lease: RunLease, stepId: number, ok: boolean, output: string): Promise<void> {
-  await store.transaction('shared', async (trx) => {
-    await holdLease(trx, lease);
-    await trx
-      .updateTable('fleet_steps')
-      .set({ state: ok ? 'succeeded' : 'failed', output: output.slice(-8_000), finished_at: nowTimestamp() })
-      .where('id', '=', stepId)
-      .execute();
   });
 }
 
@@ -636,11 +655,13 @@ export async function readPhaseSteps(db: Db, runId: string, pairId: string, phas
 /**
  * Records a completed phase for a pair, all at once: the node properties the phase sets
  * (installed version, version levels, the active node), the pair's progress, and — if no pair
- * completed this phase before — the version's status change. Returns whether this pair applied it.
+ * completed this phase before — the version's status change, with the end of its last step.
+ * Returns whether this pair applied the status change.
  */
-export async function completePairPhase(store: Store, lease: RunLease, pair: PairRecord, phase: Phase): Promise<{ appliedStatus: boolean }> {
+export async function completePairPhase(store: Store, lease: RunLease, pair: PairRecord, phase: Phase, lastEnd?: StepEnd): Promise<{ appliedStatus: boolean }> {
   return store.transaction('shared', async (trx) => {
     const run = await holdLease(trx, lease);
+    await writeStepEnd(trx, lastEnd);
     const now = nowTimestamp();
     const v = run.version;
     switch (phase) {
@@ -669,14 +690,18 @@ export async function completePairPhase(store: Store, lease: RunLease, pair: Pai
       .where('run_id', '=', run.id)
       .where('pair_id', '=', pair.id)
       .execute();
-    // The status change runs once: the conditional UPDATE lets exactly one pair through.
-    const first = await trx
-      .updateTable('fleet_runs')
-      .set({ statuses_applied: phase, updated_at: now })
-      .where('id', '=', run.id)
-      .where('statuses_applied', '<', phase)
-      .executeTakeFirst();
-    const appliedStatus = Number(first.numUpdatedRows) > 0;
+    // The status change runs once: the conditional UPDATE lets exactly one pair through. Pairs
+    // that read it as applied already do not touch the run row at all (no wait on its row lock).
+    let appliedStatus = false;
+    if (run.statusesApplied < phase) {
+      const first = await trx
+        .updateTable('fleet_runs')
+        .set({ statuses_applied: phase, updated_at: now })
+        .where('id', '=', run.id)
+        .where('statuses_applied', '<', phase)
+        .executeTakeFirst();
+      appliedStatus = Number(first.numUpdatedRows) > 0;
+    }
     if (appliedStatus) {
       const change = statusChange(run.environment, phase);
       if (change.remove) await trx.deleteFrom('fleet_version_statuses').where('version', '=', v).where('status', '=', change.remove).execute();
@@ -694,9 +719,10 @@ export async function completePairPhase(store: Store, lease: RunLease, pair: Pai
  * Records that a pair failed in a phase, with what the store must now believe about it: a
  * failed switch whose rollback did not succeed leaves `active` where the switch put it.
  */
-export async function failPair(store: Store, lease: RunLease, pairId: string, error: string, active?: NodeRole): Promise<void> {
+export async function failPair(store: Store, lease: RunLease, pairId: string, error: string, active?: NodeRole, lastEnd?: StepEnd): Promise<void> {
   await store.transaction('shared', async (trx) => {
     await holdLease(trx, lease);
+    await writeStepEnd(trx, lastEnd);
     const now = nowTimestamp();
     if (active) await trx.updateTable('fleet_pairs').set({ active_role: active, updated_at: now }).where('id', '=', pairId).execute();
     await trx

@@ -15,11 +15,9 @@ import {
   readRun,
   readRunPairs,
   readStatuses,
-  recordStepEnd,
   recordStepStart,
   releaseRun,
   renewRunLease,
-  startPairPhase,
   updateRun,
   type EnvironmentRecord,
   type FailureBudget,
@@ -27,6 +25,7 @@ import {
   type RunLease,
   type RunPairRecord,
   type RunRecord,
+  type StepEnd,
 } from './fleet-store.js';
 import type { NodeRole } from './node-names.js';
 import { afterPhase, phaseGate, planPhase, type Phase, type StepSpec } from './phases.js';
@@ -95,8 +94,12 @@ export class Orchestrator {
       const run = await readRun(this.options.store.db, runId);
       if (run.state === 'completed' || run.state === 'failed') return run;
       const claimed = await claimRun(this.options.store, this.owner, this.options.leaseMs, runId);
-      if (claimed) await this.drive(claimed);
-      else await sleep(this.options.pollMs, this.stopping.signal);
+      if (claimed) {
+        // Tracked like the claim loop's runs, so stop() waits for it too.
+        const p = this.drive(claimed).finally(() => this.runs.delete(claimed.id));
+        this.runs.set(claimed.id, p);
+        await p;
+      } else await sleep(this.options.pollMs, this.stopping.signal);
     }
   }
 
@@ -299,11 +302,17 @@ class RunDriver {
     });
   }
 
-  /** One phase of one pair: its steps in order, skipping those a previous orchestrator finished. */
+  /**
+   * One phase of one pair: its steps in order, skipping those a previous orchestrator finished.
+   *
+   * Records are written with as few transactions as durability allows: a step's start is
+   * committed before its action runs, and its end is committed together with the next step's start
+   * (or with the phase's completion or failure) — still before anything else happens to the pair.
+   * A crash in between leaves the step `started`, and it is run again (drivers are idempotent).
+   */
   private async runPairPhase(pair: PairRecord, attempt: number, phase: Phase): Promise<void> {
     const { store } = this.options;
     const log = this.logger.child({ pair: pair.id, phase, attempt });
-    await startPairPhase(store, this.lease, pair.id);
     const plan = planPhase(phase, viewOf(pair), this.current.version);
     if (!plan.run) {
       await this.fail(pair, `phase ${phase}: ${plan.reason}`);
@@ -312,6 +321,21 @@ class RunDriver {
     const recorded = await readPhaseSteps(store.db, this.lease.runId, pair.id, phase, attempt);
     const healthy = new Set<string>();
     for (const [key, s] of recorded) if (s.state === 'succeeded' && s.action === 'health') healthy.add(key);
+    const done = new Set([...recorded.values()].filter((s) => s.state === 'succeeded').map((s) => s.step));
+    const succeeded = (key: string) => done.has(key);
+    let pending: StepEnd | undefined;
+    let first = true;
+    const run = async (step: StepSpec): Promise<ActionOutcome> => {
+      const result = await this.execute(pair, phase, attempt, step, healthy, recorded.get(step.key)?.state === 'started', pending, first);
+      pending = result.end;
+      first = false;
+      if (result.outcome.ok) {
+        if (step.action === 'health') healthy.add(step.key);
+        done.add(step.key);
+      }
+      return result.outcome;
+    };
+
     let failure: string | undefined;
     let mutated = false;
     for (const step of plan.steps) {
@@ -322,16 +346,15 @@ class RunDriver {
         failure = `${step.key} failed: ${before.output ?? ''}`;
         break;
       }
-      const outcome = await this.execute(pair, phase, attempt, step, healthy);
       if (step.action !== 'health') mutated = true;
+      const outcome = await run(step);
       if (!outcome.ok) {
         failure = `${step.key} (${step.action} ${step.node}) failed: ${outcome.output}`;
         break;
       }
-      if (step.action === 'health') healthy.add(step.key);
     }
     if (failure === undefined) {
-      await completePairPhase(store, this.lease, pair, phase);
+      await completePairPhase(store, this.lease, pair, phase, pending);
       const after = afterPhase(phase, viewOf(pair), this.current.version);
       this.pairs.set(pair.id, withView(pair, after));
       const p = this.progress.get(pair.id)!;
@@ -344,56 +367,61 @@ class RunDriver {
     let rolledBack = true;
     if (mutated) {
       for (const step of plan.rollback) {
-        const before = recorded.get(step.key);
-        if (before?.state === 'succeeded') {
+        if (succeeded(step.key)) {
           if (step.action === 'health') healthy.add(step.key);
           continue;
         }
-        const outcome = await this.execute(pair, phase, attempt, step, healthy).catch((err: unknown) => {
-          if (err instanceof InvariantViolation) return { ok: false, output: err.message };
-          throw err;
-        });
+        const outcome = await run(step);
         if (!outcome.ok) {
           rolledBack = false;
           failure += `; rollback ${step.key} failed: ${outcome.output}`;
           break;
         }
-        if (step.action === 'health') healthy.add(step.key);
       }
     }
     // Where traffic goes now: a switch that went through and was not switched back stays.
     let active: NodeRole | undefined;
-    if ((phase === 2 || phase === 4) && mutated && !rolledBack) {
-      const switched = (await readPhaseSteps(store.db, this.lease.runId, pair.id, phase, attempt)).get('switch')?.state === 'succeeded';
-      if (switched) active = phase === 2 ? 'S' : 'P';
-    }
-    await this.fail(pair, `phase ${phase}: ${failure}`, active);
+    if ((phase === 2 || phase === 4) && mutated && !rolledBack && succeeded('switch')) active = phase === 2 ? 'S' : 'P';
+    await this.fail(pair, `phase ${phase}: ${failure}`, active, pending);
     log.warn({ failure }, 'fleet: pair failed');
   }
 
-  private async fail(pair: PairRecord, error: string, active?: NodeRole): Promise<void> {
-    await failPair(this.options.store, this.lease, pair.id, error, active);
+  private async fail(pair: PairRecord, error: string, active?: NodeRole, pending?: StepEnd): Promise<void> {
+    await failPair(this.options.store, this.lease, pair.id, error, active, pending);
     if (active) this.pairs.set(pair.id, { ...pair, active });
     const p = this.progress.get(pair.id)!;
     this.progress.set(pair.id, { ...p, state: 'failed', error });
   }
 
   /**
-   * Runs one step: checks the invariants, records the start, calls the driver, records the end.
-   * A driver that throws is a failed step, not a crash.
+   * Runs one step: checks the invariants (a step that would break one is a failed step, never
+   * performed), records the start (with the previous step's end), calls the driver. Returns the
+   * outcome and the end to record. A driver that throws is a failed step, not a crash.
    */
-  private async execute(pair: PairRecord, phase: Phase, attempt: number, step: StepSpec, healthy: ReadonlySet<string>): Promise<ActionOutcome> {
-    this.checkInvariants(pair, phase, step, healthy);
+  private async execute(
+    pair: PairRecord,
+    phase: Phase,
+    attempt: number,
+    step: StepSpec,
+    healthy: ReadonlySet<string>,
+    rerun: boolean,
+    previousEnd: StepEnd | undefined,
+    firstOfPhase: boolean,
+  ): Promise<{ outcome: ActionOutcome; end: StepEnd | undefined }> {
+    try {
+      this.checkInvariants(pair, phase, step, healthy);
+    } catch (err) {
+      if (!(err instanceof InvariantViolation)) throw err;
+      this.logger.error({ pair: pair.id, phase, step: step.key }, err.message);
+      return { outcome: { ok: false, output: err.message }, end: previousEnd };
+    }
     const { store } = this.options;
-    const id = await recordStepStart(store, this.lease, {
-      pairId: pair.id,
-      phase,
-      attempt,
-      key: step.key,
-      action: step.action,
-      node: step.node,
-      version: step.version ?? step.expectVersion,
-    });
+    const id = await recordStepStart(
+      store,
+      this.lease,
+      { pairId: pair.id, phase, attempt, key: step.key, action: step.action, node: step.node, version: step.version ?? step.expectVersion, rerun },
+      { previousEnd, markRunning: firstOfPhase },
+    );
     const timeoutMs = step.action === 'health' ? this.env.healthTimeoutMs : this.env.actionTimeoutMs;
     const signal = AbortSignal.any([this.abort, AbortSignal.timeout(timeoutMs)]);
     const ctx = { signal, timeoutMs, logger: this.logger };
@@ -422,8 +450,7 @@ class RunDriver {
       outcome = { ...outcome, ok: false, output: `${step.node} is healthy but runs ${outcome.version}, not ${step.expectVersion}. ${outcome.output}` };
     }
     if (this.abort.aborted) throw this.abort.reason instanceof Error ? this.abort.reason : new LeaseLostError(this.lease.runId, this.lease.owner);
-    await recordStepEnd(store, this.lease, id, outcome.ok, outcome.output);
-    return outcome;
+    return { outcome, end: { id, ok: outcome.ok, output: outcome.output } };
   }
 
   /**
