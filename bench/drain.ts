@@ -14,11 +14,12 @@
  * No ansible: the job's end is a known moment.
  *
  * On SQLite the job ends in another process than the server's, so the server notices it through
- * its `PRAGMA data_version` poll (DRYDOCK_SQLITE_POLL_MS, default 250 ms): measured at the default
+ * its `PRAGMA data_version` poll (DRYDOCK_SQLITE_POLL_MS, default 100 ms): measured at the default
  * and at 50 ms. (With `serve --workers` the worker is in the server's process and notifies it at
  * once.) On PostgreSQL the commit's NOTIFY reaches the server directly.
  */
 import { performance } from 'node:perf_hooks';
+import { defaults } from '../src/config/defaults.js';
 import { ApiClient } from '../src/cli/client.js';
 import { claimJobs } from '../src/backyard/claim.js';
 import { registerJob, transitionAndNotify } from '../src/backyard/jobs.js';
@@ -41,7 +42,7 @@ const BACKYARD = 'ita-by-ansible-execute';
 
 interface Config {
   readonly backend: Backend;
-  /** DRYDOCK_SQLITE_POLL_MS of the server (SQLite only; undefined = the default, 250). */
+  /** DRYDOCK_SQLITE_POLL_MS of the server (SQLite only; undefined = the default). */
   readonly sqlitePollMs?: number;
 }
 
@@ -57,7 +58,7 @@ interface Sample {
 }
 
 const label = (c: Config) =>
-  c.backend === 'postgres' ? 'postgres (LISTEN/NOTIFY)' : `sqlite (DRYDOCK_SQLITE_POLL_MS=${c.sqlitePollMs ?? '250, default'})`;
+  c.backend === 'postgres' ? 'postgres (LISTEN/NOTIFY)' : `sqlite (DRYDOCK_SQLITE_POLL_MS=${c.sqlitePollMs ?? `${defaults.sqlitePollMs}, default`})`;
 
 /** A job claimed by this process and Executing, as a worker leaves it while it runs. */
 async function jobInFlight(store: Store): Promise<{ id: string; backyard: typeof BACKYARD }> {
@@ -84,7 +85,7 @@ async function measure(ctx: BenchContext, config: Config): Promise<Sample[]> {
     const issued = await request(serve.url, { method: 'POST', path: '/api/auth/tokens', authorization: basicAuth(ADMIN.user, ADMIN.password), body: { name: 'bench-drain' } });
     if (issued.status !== 200) throw new Error(`token: ${issued.status} ${issued.text}`);
     const client = new ApiClient({ baseUrl: serve.url, auth: { token: issued.body.data.token as string } });
-    const pollMs = config.backend === 'sqlite' ? (config.sqlitePollMs ?? 250) : 10;
+    const pollMs = config.backend === 'sqlite' ? (config.sqlitePollMs ?? defaults.sqlitePollMs) : 10;
 
     for (let i = 0; i < WARM_UP + DRAINS; i++) {
       if (i % 10 === 0) ctx.log(`drain: ${label(config)}: drain ${i + 1}/${WARM_UP + DRAINS}`);

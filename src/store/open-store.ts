@@ -3,6 +3,7 @@ import type { DatabaseLocation } from '../config/options.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
+import { defaults } from '../config/defaults.js';
 import { RestoreRefusedError } from '../errors.js';
 import { restorePostgres } from './postgres/postgres-snapshot.js';
 import { restoreSqlite } from './sqlite/sqlite-snapshot.js';
@@ -14,7 +15,7 @@ export async function openStore(
 ): Promise<Store> {
   switch (location.kind) {
     case 'sqlite':
-      return openSqliteStore({ path: location.path, pollMs: options.sqlitePollMs ?? 250, logger: options.logger });
+      return openSqliteStore({ path: location.path, pollMs: options.sqlitePollMs ?? defaults.sqlitePollMs, logger: options.logger });
     case 'postgres':
       return openPostgresStore({ url: location.url, logger: options.logger });
     default: {
