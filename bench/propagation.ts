@@ -9,6 +9,7 @@
  *
  * A write B accepts after the PATCH returned would break the linearizable gate; they are counted.
  */
+import { defaults } from '../src/config/defaults.js';
 import { performance } from 'node:perf_hooks';
 import { ADMIN, ITA1, SEED } from '../test/support/app.js';
 import { createDatabase, type Backend } from './support/databases.js';
@@ -72,7 +73,7 @@ async function issueToken(url: string, user: { organization_id?: string; usernam
 async function measure(ctx: BenchContext, backend: Backend): Promise<Measured> {
   const db = await createDatabase(backend, () => ctx.postgresAdminUrl());
   const env = { DRYDOCK_DATABASE_URL: db.url };
-  const pollMs = backend === 'sqlite' ? Number(process.env.DRYDOCK_SQLITE_POLL_MS ?? 250) : undefined;
+  const pollMs = backend === 'sqlite' ? Number(process.env.DRYDOCK_SQLITE_POLL_MS ?? defaults.sqlitePollMs) : undefined;
   ctx.log(`propagation: ${backend}: starting two drydock serve processes`);
   const a = await startServe(env);
   const b = await startServe(env);
