@@ -353,9 +353,11 @@ for (const backend of BACKENDS) {
     if (backend === 'postgres') {
       it('an orchestrator SIGKILLed at random points is replaced after its lease each time: the run completes, no failed request, no step succeeded twice, invariants hold', async (t) => {
         const stage = await setUp(backend);
-        // One pair at a time instead of four: the run lasts long enough (~20 s of driving) for four
-        // kills at 0.3–2 s each to land in its middle rather than after its end (with two pairs at
-        // a time it sometimes ended after two).
+        // Kill points are random in the run's progress, not in wall time: each orchestrator is killed
+        // after it recorded a random 2–20 more steps (a row per step started: upgrades, health checks,
+        // switches; plus a random 0–300 ms). A run has 96 steps, so four kills (at most 80) always land inside it,
+        // however fast the machine (wall-time delays let a faster run end after two kills). One pair
+        // at a time keeps the steps of a kill point in one pair's sequence.
         const runId = await startRun(stage, { concurrency: 1 });
         const kills: string[] = [];
         let o = await startOrchestrator(stage);
@@ -364,14 +366,18 @@ for (const backend of BACKENDS) {
           const deadline = Date.now() + 60_000;
           while (!o.driving() && !o.exited() && Date.now() < deadline) await sleep(20);
           assert.ok(o.driving(), `orchestrator ${i + 1} took the run over:\n${o.output()}`);
-          const delay = 300 + Math.floor(Math.random() * 1_700);
+          const recorded = (await steps(stage, runId)).length;
+          const more = 2 + Math.floor(Math.random() * 19);
+          const progressDeadline = Date.now() + 60_000;
+          while ((await steps(stage, runId)).length < recorded + more && Date.now() < progressDeadline) await sleep(20);
+          const delay = Math.floor(Math.random() * 300);
           await sleep(delay);
           const before = await view(stage, runId);
           if (before.run.state === 'completed') break;
           o.cli.child.kill('SIGKILL');
           const ended = await o.cli.result;
           assert.equal(ended.signal, 'SIGKILL');
-          kills.push(`after ${delay} ms, in phase ${before.run.phase} with ${before.counts.running} pairs mid-phase`);
+          kills.push(`after ${more} more steps + ${delay} ms, in phase ${before.run.phase} with ${before.counts.running} pairs mid-phase`);
           o = await startOrchestrator(stage);
         }
         t.diagnostic(`SIGKILLed ${kills.length} orchestrators: ${kills.join('; ')}`);
