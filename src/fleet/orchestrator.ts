@@ -409,7 +409,7 @@ class RunDriver {
     firstOfPhase: boolean,
   ): Promise<{ outcome: ActionOutcome; end: StepEnd | undefined }> {
     try {
-      this.checkInvariants(pair, phase, step, healthy);
+      this.checkInvariants(pair, step, healthy);
     } catch (err) {
       if (!(err instanceof InvariantViolation)) throw err;
       this.logger.error({ pair: pair.id, phase, step: step.key }, err.message);
@@ -461,7 +461,7 @@ class RunDriver {
    *   the target on the run's version and a passing health check of it in this attempt; a
    *   rollback switch needs a passing health check of the node it returns to.
    */
-  private checkInvariants(pair: PairRecord, phase: Phase, step: StepSpec, healthy: ReadonlySet<string>): void {
+  private checkInvariants(pair: PairRecord, step: StepSpec, healthy: ReadonlySet<string>): void {
     const activeName = pair.active === 'P' ? pair.primary.name : pair.secondary.name;
     if (step.action === 'upgrade') {
       if (step.node === activeName) throw new InvariantViolation(`${step.node} is the active node of ${pair.id}; only the passive node is upgraded`);
@@ -478,7 +478,6 @@ class RunDriver {
         throw new InvariantViolation(`${target.name} has not passed a health check; traffic is not switched back to it`);
       }
     }
-    void phase;
   }
 }
 
