@@ -18,8 +18,8 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
-import { executeCheck, type ExecuteCheck, type InFlightJob } from '../src/backyard/execute-check.js';
-import { BACKYARDS, COUNTED, FAMILY_OF, statusName, type Backyard, type StatusFamily } from '../src/backyard/job-status.js';
+import { executeCheck, toInFlightJob, type ExecuteCheck, type InFlightJob } from '../src/backyard/execute-check.js';
+import { BACKYARDS, COUNTED, FAMILY_OF, type Backyard, type StatusFamily } from '../src/backyard/job-status.js';
 import type { Language } from '../src/maintenance/write-functions.js';
 import { nowTimestamp } from '../src/store/clock.js';
 import type { Database } from '../src/store/schema.js';
@@ -97,14 +97,7 @@ function perWorkspaceLoop(db: Kysely<Database>): (language: Language) => Promise
           const { rows } = await run<JobRow>(familyQuery.get(family)!, [o.id, w.id]);
           for (const j of rows) {
             const backyard = j.backyard as Backyard;
-            backyards[backyard].push({
-              id: j.id,
-              last_update_timestamp: j.last_update_timestamp,
-              status_id: j.status_id,
-              status_name: statusName(backyard, j.status_id, language),
-              lease_expired: j.lease_expires_at !== null && j.lease_expires_at < now,
-              started_at: j.started_at,
-            });
+            backyards[backyard].push(toInFlightJob(j, backyard, language, now));
             if (COUNTED[backyard]) count++;
           }
         }

@@ -72,6 +72,14 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   }
 }
 
+/** Waits until the run is in `state`, and returns it. */
+function waitForState(t: TestApp, runId: string, state: RunRecord['state']): Promise<RunRecord> {
+  return waitFor(`the run is ${state}`, async () => {
+    const r = await readRun(t.deps.store.db, runId);
+    return r.state === state ? r : undefined;
+  });
+}
+
 for (const backend of BACKENDS) {
   describe(`fleet phased upgrade, orchestrated (${backend})`, () => {
     let t: TestApp;
@@ -205,10 +213,7 @@ for (const backend of BACKENDS) {
       const run = await startRun(t, { concurrency: 1, failureBudget: { count: 1 } });
       const o = orchestrator(t, sim);
       o.start();
-      const halted = await waitFor('the run halts', async () => {
-        const r = await readRun(t.deps.store.db, run.id);
-        return r.state === 'halted' ? r : undefined;
-      });
+      const halted = await waitForState(t, run.id, 'halted');
       assert.match(halted.reason ?? '', /2 pairs failed, more than the failure budget of 1/);
       await new Promise((r) => setTimeout(r, 200));
       const upgrades = sim.actions.filter((a) => a.startsWith('upgrade PROD_S_') && a.endsWith(V2));
@@ -216,16 +221,13 @@ for (const backend of BACKENDS) {
       const res = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${run.id}/resume` });
       assert.equal(res.status, 200);
       // Still over budget: it halts again rather than carrying on.
-      await waitFor('the run halts again', async () => ((await readRun(t.deps.store.db, run.id)).state === 'halted' ? true : undefined));
+      await waitForState(t, run.id, 'halted');
       sim.failUpgrade.clear();
       for (const pair of ['PROD_001', 'PROD_002']) {
         assert.equal((await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${run.id}/pairs/${pair}/retry` })).status, 200);
       }
       await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${run.id}/resume` });
-      const done = await waitFor('the run completes', async () => {
-        const r = await readRun(t.deps.store.db, run.id);
-        return r.state === 'completed' ? r : undefined;
-      });
+      const done = await waitForState(t, run.id, 'completed');
       await o.stop();
       assert.equal(done.reason, null);
       assert.deepEqual(sim.violations, []);
@@ -258,10 +260,7 @@ for (const backend of BACKENDS) {
       assert.ok(v.pairs.every((p) => p.state === 'waiting'), 'every pair that had started finished its phase');
       assert.ok(v.pairs.some((p) => p.completedPhase === 0), 'some pairs had not started');
       await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${run.id}/resume` });
-      const done = await waitFor('the run completes', async () => {
-        const r = await readRun(t.deps.store.db, run.id);
-        return r.state === 'completed' ? r : undefined;
-      });
+      const done = await waitForState(t, run.id, 'completed');
       await o.stop();
       assert.equal(done.reason, null);
     });

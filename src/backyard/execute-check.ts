@@ -19,6 +19,27 @@ export interface InFlightJob {
   readonly started_at: string | null;
 }
 
+/** The columns of a job row the execute-check shows. */
+export interface InFlightJobRow {
+  readonly id: string;
+  readonly last_update_timestamp: string;
+  readonly status_id: string;
+  readonly lease_expires_at: string | null;
+  readonly started_at: string | null;
+}
+
+/** A job row as the execute-check lists it, `now` deciding whether its lease expired. */
+export function toInFlightJob(j: InFlightJobRow, backyard: Backyard, language: Language, now: string): InFlightJob {
+  return {
+    id: j.id,
+    last_update_timestamp: j.last_update_timestamp,
+    status_id: j.status_id,
+    status_name: statusName(backyard, j.status_id, language),
+    lease_expired: j.lease_expires_at !== null && j.lease_expires_at < now,
+    started_at: j.started_at,
+  };
+}
+
 export interface ExecuteCheck {
   readonly execute_count: number;
   readonly organizations: ReadonlyArray<{
@@ -72,14 +93,7 @@ export async function executeCheck(db: Kysely<Database>, language: Language): Pr
       let count = 0;
       for (const j of mine) {
         const backyard = j.backyard as Backyard;
-        backyards[backyard]?.push({
-          id: j.id,
-          last_update_timestamp: j.last_update_timestamp,
-          status_id: j.status_id,
-          status_name: statusName(backyard, j.status_id, language),
-          lease_expired: j.lease_expires_at !== null && j.lease_expires_at < now,
-          started_at: j.started_at,
-        });
+        backyards[backyard]?.push(toInFlightJob(j, backyard, language, now));
         if (COUNTED[backyard]) count++;
       }
       orgCount += count;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { batches } from '../store/batches.js';
 import { nowTimestamp, timestampIn } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import { parseJson, type Store } from '../store/store.js';
@@ -8,7 +9,7 @@ import type { DriverConfig } from './drivers/driver-config.js';
 import type { EnvironmentDeclaration, FleetDeclaration } from './fleet-file.js';
 import type { GateExpression } from './gate-expression.js';
 import type { NodeRole } from './node-names.js';
-import { phaseGate, statusChange, type PairView, type Phase } from './phases.js';
+import { afterPhase, phaseGate, statusChange, type PairView, type Phase } from './phases.js';
 
 /**
  * Every statement the fleet needs, one named function each. Fleet bookkeeping is maintenance work:
@@ -306,6 +307,24 @@ function toRun(r: Database['fleet_runs']): RunRecord {
   };
 }
 
+function toStep(r: Selectable<Database['fleet_steps']>): StepRecord {
+  return {
+    id: Number(r.id),
+    pairId: r.pair_id,
+    phase: r.phase,
+    attempt: r.attempt,
+    step: r.step,
+    action: r.action,
+    node: r.node,
+    version: r.version,
+    state: r.state as StepRecord['state'],
+    output: r.output,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    orchestrator: r.orchestrator,
+  };
+}
+
 function toRunPair(r: Database['fleet_run_pairs']): RunPairRecord {
   return { pairId: r.pair_id, state: r.state as RunPairState, completedPhase: r.completed_phase, attempt: r.attempt, error: r.error, updatedAt: r.updated_at };
 }
@@ -352,7 +371,7 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
       finished_at: null,
     };
     await trx.insertInto('fleet_runs').values(row).execute();
-    for (const chunk of chunks(pairs, 200)) {
+    for (const chunk of batches(pairs)) {
       await trx
         .insertInto('fleet_run_pairs')
         .values(chunk.map((p) => ({ run_id: row.id, pair_id: p.id, state: 'waiting', completed_phase: 0, attempt: 1, error: null, updated_at: now })))
@@ -360,12 +379,6 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
     }
     return toRun(row);
   });
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** One run, or 404. */
@@ -392,21 +405,7 @@ export async function readSteps(db: Db, runId: string, pairId?: string): Promise
   let q = db.selectFrom('fleet_steps').selectAll().where('run_id', '=', runId);
   if (pairId !== undefined) q = q.where('pair_id', '=', pairId);
   const rows = await q.orderBy('id').execute();
-  return rows.map((r) => ({
-    id: Number(r.id),
-    pairId: r.pair_id,
-    phase: r.phase,
-    attempt: r.attempt,
-    step: r.step,
-    action: r.action,
-    node: r.node,
-    version: r.version,
-    state: r.state as StepRecord['state'],
-    output: r.output,
-    startedAt: r.started_at,
-    finishedAt: r.finished_at,
-    orchestrator: r.orchestrator,
-  }));
+  return rows.map(toStep);
 }
 
 /** Pauses a running (or halted) run: pairs in the middle of a phase finish it, no new phase starts. */
@@ -631,25 +630,8 @@ export async function readPhaseSteps(db: Db, runId: string, pairId: string, phas
     .where('attempt', '=', attempt)
     .orderBy('id')
     .execute();
-  const out = new Map<string, StepRecord>();
-  for (const r of rows) {
-    out.set(r.step, {
-      id: Number(r.id),
-      pairId: r.pair_id,
-      phase: r.phase,
-      attempt: r.attempt,
-      step: r.step,
-      action: r.action,
-      node: r.node,
-      version: r.version,
-      state: r.state as StepRecord['state'],
-      output: r.output,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      orchestrator: r.orchestrator,
-    });
-  }
-  return out;
+  // Ordered by id, so the latest row of a key (a re-run after an interruption) wins.
+  return new Map(rows.map((r) => [r.step, toStep(r)]));
 }
 
 /**
@@ -664,25 +646,26 @@ export async function completePairPhase(store: Store, lease: RunLease, pair: Pai
     await writeStepEnd(trx, lastEnd);
     const now = nowTimestamp();
     const v = run.version;
-    switch (phase) {
-      case 1:
-        await trx.updateTable('fleet_nodes').set({ installed_version: v, updated_at: now }).where('name', '=', pair.secondary.name).execute();
-        await trx.updateTable('fleet_nodes').set({ secondary_version_level: v, updated_at: now }).where('name', '=', pair.primary.name).execute();
-        break;
-      case 2:
-        await trx.updateTable('fleet_pairs').set({ active_role: 'S', updated_at: now }).where('id', '=', pair.id).execute();
-        break;
-      case 3:
-        await trx.updateTable('fleet_nodes').set({ installed_version: v, updated_at: now }).where('name', '=', pair.primary.name).execute();
-        await trx.updateTable('fleet_nodes').set({ primary_version_level: v, updated_at: now }).where('name', '=', pair.secondary.name).execute();
-        break;
-      case 4:
-        await trx.updateTable('fleet_pairs').set({ active_role: 'P', updated_at: now }).where('id', '=', pair.id).execute();
-        break;
-      default: {
-        const never: never = phase;
-        throw new Error(`unknown phase ${String(never)}`);
-      }
+    // What the phase records is what afterPhase says the pair now is (one definition for the
+    // orchestrator's memory, the dry-run plan and the store); only the rows it changes are written.
+    const before = pairView(pair);
+    const after = afterPhase(phase, before, v);
+    if (after.primary.version !== before.primary.version || after.primary.secondaryVersionLevel !== before.primary.secondaryVersionLevel) {
+      await trx
+        .updateTable('fleet_nodes')
+        .set({ installed_version: after.primary.version, secondary_version_level: after.primary.secondaryVersionLevel, updated_at: now })
+        .where('name', '=', pair.primary.name)
+        .execute();
+    }
+    if (after.secondary.version !== before.secondary.version || after.secondary.primaryVersionLevel !== before.secondary.primaryVersionLevel) {
+      await trx
+        .updateTable('fleet_nodes')
+        .set({ installed_version: after.secondary.version, primary_version_level: after.secondary.primaryVersionLevel, updated_at: now })
+        .where('name', '=', pair.secondary.name)
+        .execute();
+    }
+    if (after.active !== before.active) {
+      await trx.updateTable('fleet_pairs').set({ active_role: after.active, updated_at: now }).where('id', '=', pair.id).execute();
     }
     await trx
       .updateTable('fleet_run_pairs')

@@ -8,6 +8,7 @@ import {
   claimRun,
   completePairPhase,
   failPair,
+  pairView,
   LeaseLostError,
   readEnvironment,
   readPairs,
@@ -28,7 +29,8 @@ import {
   type StepEnd,
 } from './fleet-store.js';
 import type { NodeRole } from './node-names.js';
-import { afterPhase, phaseGate, planPhase, type Phase, type StepSpec } from './phases.js';
+import { afterPhase, phaseGate, planPhase, type PairView, type Phase, type StepSpec } from './phases.js';
+import { sleep } from '../runtime/sleep.js';
 
 /** How an orchestrator runs. */
 export interface OrchestratorOptions {
@@ -313,7 +315,7 @@ class RunDriver {
   private async runPairPhase(pair: PairRecord, attempt: number, phase: Phase): Promise<void> {
     const { store } = this.options;
     const log = this.logger.child({ pair: pair.id, phase, attempt });
-    const plan = planPhase(phase, viewOf(pair), this.current.version);
+    const plan = planPhase(phase, pairView(pair), this.current.version);
     if (!plan.run) {
       await this.fail(pair, `phase ${phase}: ${plan.reason}`);
       return;
@@ -355,7 +357,7 @@ class RunDriver {
     }
     if (failure === undefined) {
       await completePairPhase(store, this.lease, pair, phase, pending);
-      const after = afterPhase(phase, viewOf(pair), this.current.version);
+      const after = afterPhase(phase, pairView(pair), this.current.version);
       this.pairs.set(pair.id, withView(pair, after));
       const p = this.progress.get(pair.id)!;
       this.progress.set(pair.id, { ...p, state: phase === 4 ? 'done' : 'waiting', completedPhase: phase, error: null });
@@ -495,16 +497,8 @@ export function budgetExceeded(budget: FailureBudget, failed: number, total: num
   return null;
 }
 
-function viewOf(p: PairRecord) {
-  return {
-    id: p.id,
-    active: p.active,
-    primary: { name: p.primary.name, version: p.primary.installedVersion, secondaryVersionLevel: p.primary.secondaryVersionLevel },
-    secondary: { name: p.secondary.name, version: p.secondary.installedVersion, primaryVersionLevel: p.secondary.primaryVersionLevel },
-  };
-}
-
-function withView(p: PairRecord, v: ReturnType<typeof viewOf>): PairRecord {
+/** `p` with what the store records after a phase (its view `v`, from afterPhase). */
+function withView(p: PairRecord, v: PairView): PairRecord {
   return {
     ...p,
     active: v.active,
@@ -527,19 +521,4 @@ function pairTargetOf(pair: PairRecord): PairTarget {
     secondary: targetOf(pair, pair.secondary.name),
     properties: pair.properties,
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    }, ms);
-    const done = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { notFound } from '../errors.js';
+import { batches } from '../store/batches.js';
 import { formatMicros, nowTimestamp, toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
@@ -305,15 +306,6 @@ export interface ImportedMenu {
   readonly renumbered: number;
 }
 
-/** Rows per INSERT / IN list: well below both backends' parameter limits. */
-const CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * Writes a checked plan into a workspace inside the caller's (gated) transaction, all or nothing:
  * menus the workspace lacks are created; each imported menu's records are replaced by the
@@ -354,7 +346,7 @@ export async function importPlan(
 
     const wanted = m.records.flatMap((r) => (r.uuid ? [r.uuid] : []));
     const taken = new Set<string>();
-    for (const part of chunks(wanted)) {
+    for (const part of batches(wanted)) {
       const rows = await trx.selectFrom('menu_records').select('id').where('id', 'in', part).execute();
       for (const r of rows) taken.add(r.id);
     }
@@ -378,7 +370,7 @@ export async function importPlan(
         last_update_user: actor,
       };
     });
-    for (const part of chunks(rows)) await trx.insertInto('menu_records').values(part).execute();
+    for (const part of batches(rows)) await trx.insertInto('menu_records').values(part).execute();
     const uniqueColumns = def.columns.filter((c) => c.unique);
     const uniqueRows = rows.flatMap((row, i) =>
       uniqueColumns.flatMap((c) => {
@@ -386,7 +378,7 @@ export async function importPlan(
         return v === null || v === undefined ? [] : [{ menu_id: menuId, column_name: c.name, value: JSON.stringify(v), record_id: row.id }];
       }),
     );
-    for (const part of chunks(uniqueRows)) await trx.insertInto('menu_record_unique_values').values(part).execute();
+    for (const part of batches(uniqueRows)) await trx.insertInto('menu_record_unique_values').values(part).execute();
     out.push({ menu: def.menu, created, records: rows.length, renumbered });
   }
   return out;

@@ -6,8 +6,8 @@
  * "before" of bench/execute-check.ts. Change it only together with the response's contract.
  */
 import type { Kysely } from 'kysely';
-import type { ExecuteCheck, InFlightJob } from '../../src/backyard/execute-check.js';
-import { BACKYARDS, COUNTED, statusName, type Backyard } from '../../src/backyard/job-status.js';
+import { toInFlightJob, type ExecuteCheck, type InFlightJob } from '../../src/backyard/execute-check.js';
+import { BACKYARDS, COUNTED, type Backyard } from '../../src/backyard/job-status.js';
 import type { Language } from '../../src/maintenance/write-functions.js';
 import { nowTimestamp } from '../../src/store/clock.js';
 import type { Database } from '../../src/store/schema.js';
@@ -45,14 +45,7 @@ export async function referenceExecuteCheck(db: Kysely<Database>, language: Lang
       let count = 0;
       for (const j of byWorkspace.get(`${o.id}\0${wsId}`) ?? []) {
         const backyard = j.backyard as Backyard;
-        backyards[backyard]?.push({
-          id: j.id,
-          last_update_timestamp: j.last_update_timestamp,
-          status_id: j.status_id,
-          status_name: statusName(backyard, j.status_id, language),
-          lease_expired: j.lease_expires_at !== null && j.lease_expires_at < now,
-          started_at: j.started_at,
-        });
+        backyards[backyard]?.push(toInFlightJob(j, backyard, language, now));
         if (COUNTED[backyard]) count++;
       }
       orgCount += count;

@@ -1,6 +1,7 @@
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { DRIVER_STATUS } from '../job-status.js';
+import { sleep } from '../../runtime/sleep.js';
 
 /** Run statuses after which nothing more happens, and how the job ends for each. */
 const FINAL_STATUS: Readonly<Record<string, string>> = {
@@ -205,18 +206,4 @@ export function toHcl(value: unknown): string {
     return `{ ${entries.join(', ')} }`;
   }
   return JSON.stringify(String(value));
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

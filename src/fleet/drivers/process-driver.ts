@@ -15,6 +15,7 @@ import {
   type NodeTarget,
   type PairTarget,
 } from './node-driver.js';
+import { sleep } from '../../runtime/sleep.js';
 
 /**
  * `process`: every node is a local OS process this driver starts from a shell command, checks over
@@ -538,18 +539,4 @@ async function logTail(logPath: string, fromOffset: number, maxBytes = 2_000): P
   } catch (err) {
     return `(log unreadable: ${(err as Error).message})`;
   }
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (callers check the signal). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
