@@ -9,6 +9,7 @@ import { registerMaintenance } from './cli/maintenance.js';
 import { registerMigrate } from './cli/migrate.js';
 import { registerTenants } from './cli/tenants.js';
 import { registerUpgrade } from './cli/upgrade.js';
+import { registerRestart } from './cli/restart.js';
 import { registerServe } from './cli/serve.js';
 import { registerWorker } from './cli/worker.js';
 import { ConfigError } from './errors.js';
@@ -37,6 +38,7 @@ const program = new Command()
   .exitOverride();
 
 registerServe(program);
+registerRestart(program);
 registerMigrate(program);
 registerWorker(program);
 registerMaintenance(program);

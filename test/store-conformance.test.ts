@@ -5,6 +5,7 @@ import { gatedWrite } from '../src/maintenance/gate.js';
 import { changeMaintenance, readMaintenance } from '../src/maintenance/mode.js';
 import { MaintenanceRefusal } from '../src/errors.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/store/migrations/index.js';
+import type { Migration } from '../src/store/migrations/migration.js';
 import { migrate } from '../src/store/migrations/migrator.js';
 import { openStore } from '../src/store/open-store.js';
 import type { ChangeTopic, JobClaim, Store } from '../src/store/store.js';
@@ -104,25 +105,57 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('refuses a schema newer than the binary knows, and reports a failing step without applying it', async () => {
-      const newer = await migrate(
-        {
-          withLock: (fn) => fn(),
-          appliedVersion: async () => LATEST_SCHEMA_VERSION + 1,
-          apply: async () => assert.fail('must not apply'),
-        },
-        MIGRATIONS,
-      );
-      assert.match(newer.error?.message ?? '', /newer|knows only/);
+    it('a store ahead of the binary: accepted when every unknown step is expand, refused naming the first contract step', async () => {
+      // A later release's steps, applied by the real migrator to a store of their own: one that only
+      // adds, then one that drops something (what a contract step does).
+      const expand: Migration = {
+        version: LATEST_SCHEMA_VERSION + 1,
+        name: 'later-expand',
+        compatibility: 'expand',
+        sqlite: ['CREATE TABLE later_notes (id INTEGER PRIMARY KEY, note TEXT)'],
+        postgres: ['CREATE TABLE later_notes (id integer PRIMARY KEY, note text)'],
+      };
+      const contract: Migration = {
+        version: LATEST_SCHEMA_VERSION + 2,
+        name: 'later-contract',
+        compatibility: 'contract',
+        sqlite: ['DROP TABLE later_notes'],
+        postgres: ['DROP TABLE later_notes'],
+      };
+      const own = await createTestDatabase(backend);
+      const s = await openStore(own.location, { logger, sqlitePollMs: 20 });
+      try {
+        assert.equal((await s.migrate(undefined, [...MIGRATIONS, expand])).error, undefined);
+        const onExpand = await s.migrate();
+        assert.equal(onExpand.error, undefined, 'this binary accepts a store one expand step ahead');
+        assert.equal(onExpand.schemaVersion, LATEST_SCHEMA_VERSION + 1);
+        assert.deepEqual(onExpand.ahead, [{ version: expand.version, name: 'later-expand', compatibility: 'expand' }]);
+
+        assert.equal((await s.migrate(undefined, [...MIGRATIONS, expand, contract])).error, undefined);
+        assert.deepEqual(await s.appliedSteps(LATEST_SCHEMA_VERSION), [
+          { version: expand.version, name: 'later-expand', compatibility: 'expand' },
+          { version: contract.version, name: 'later-contract', compatibility: 'contract' },
+        ]);
+        const onContract = await s.migrate();
+        assert.match(onContract.error?.message ?? '', new RegExp(`step ${contract.version} \\(later-contract\\) is a contract step`));
+        assert.deepEqual(onContract.results, [], 'nothing was applied');
+      } finally {
+        await s.close();
+        await own.drop();
+      }
+    });
+
+    it('reports a failing step without applying the ones after it', async () => {
       const failing = await migrate(
         {
           withLock: (fn) => fn(),
           appliedVersion: async () => 0,
+          appliedSteps: async () => [],
           apply: async (m) => {
             if (m.version === 1) throw new Error('boom');
           },
         },
-        [...MIGRATIONS, { version: 99, name: 'later', sqlite: [], postgres: [] }],
+        [...MIGRATIONS, { version: 99, name: 'later', compatibility: 'expand', sqlite: [], postgres: [] }],
       );
       assert.deepEqual(
         failing.results.map((r) => r.status),

@@ -5,6 +5,7 @@ import type { MaintenanceCache } from '../maintenance/propagation.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator } from '../tenancy/authenticate.js';
 import type { LogLevels } from '../logging/log-levels.js';
+import type { EventStreams } from './event-streams.js';
 import type { Metrics } from './metrics.js';
 
 /** What the HTTP layer is built from; `buildApp` takes it so tests can pass their own store. */
@@ -17,4 +18,6 @@ export interface AppDeps {
   readonly metrics: Metrics;
   readonly logLevels: LogLevels;
   readonly executeCheckFeed: ExecuteCheckFeed;
+  /** Open server-sent-event streams, ended with a reconnect hint when this process hands over. */
+  readonly eventStreams: EventStreams;
 }

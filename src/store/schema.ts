@@ -7,7 +7,7 @@ import type { Generated } from 'kysely';
  * - flags are 0/1 integers.
  */
 export interface Database {
-  schema_migrations: { version: number; name: string; applied_at: string };
+  schema_migrations: { version: number; name: string; applied_at: string; compatibility: 'expand' | 'contract' };
   maintenance_settings: MaintenanceSettingsTable;
   maintenance_audit: MaintenanceAuditTable;
   log_levels: { service: string; level: string; last_update_timestamp: string; last_update_user: string };

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { MigrationReport } from './migrations/migration.js';
+import type { AppliedStep, Migration, MigrationReport } from './migrations/migration.js';
 import type { BackyardJobsTable, Database } from './schema.js';
 
 /**
@@ -98,9 +98,13 @@ export interface Store {
 
   /**
    * Brings the schema to the latest version (or to `targetVersion`, for tests and staged upgrades)
-   * under a cross-process lock.
+   * under a cross-process lock. `migrations` is a release's list of steps: this binary's by default
+   * (a test passes a later release's list to put the store ahead of this binary).
    */
-  migrate(targetVersion?: number): Promise<MigrationReport>;
+  migrate(targetVersion?: number, migrations?: readonly Migration[]): Promise<MigrationReport>;
+
+  /** The steps applied above `aboveVersion`, with the compatibility each recorded. */
+  appliedSteps(aboveVersion: number): Promise<AppliedStep[]>;
 
   /** The schema version recorded in the store (0 for an empty store). */
   schemaVersion(): Promise<number>;

@@ -29,6 +29,7 @@ export const executeCheckRoutes: AnyRoute[] = [
         'x-accel-buffering': 'no',
       });
       res.write(': drydock execute-check stream\n\n');
+      deps.eventStreams.add(res);
       let id = 0;
       const unsubscribe = deps.executeCheckFeed.subscribe(language, (check) => {
         res.write(`id: ${++id}\nevent: execute-check\ndata: ${JSON.stringify(check)}\n\n`);

@@ -4,6 +4,7 @@ import type { Migration } from './migration.js';
 export const initial: Migration = {
   version: 1,
   name: 'initial',
+  compatibility: 'expand',
   sqlite: [
     `CREATE TABLE maintenance_settings (
        id INTEGER PRIMARY KEY CHECK (id = 1),

@@ -8,6 +8,7 @@ import type { Migration } from './migration.js';
 export const backyardJobs: Migration = {
   version: 2,
   name: 'backyard-jobs',
+  compatibility: 'expand',
   sqlite: [
     `CREATE TABLE backyard_jobs (
        id TEXT PRIMARY KEY,

@@ -12,6 +12,7 @@ import type { Migration } from './migration.js';
 export const gateFunction: Migration = {
   version: 3,
   name: 'gate-function',
+  compatibility: 'expand',
   sqlite: [],
   postgres: [
     `CREATE OR REPLACE FUNCTION drydock_gate_shared(lock_key bigint)

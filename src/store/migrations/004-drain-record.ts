@@ -8,6 +8,7 @@ import type { Migration } from './migration.js';
 export const drainRecord: Migration = {
   version: 4,
   name: 'drain-record',
+  compatibility: 'expand',
   sqlite: [`ALTER TABLE maintenance_settings ADD COLUMN drain_prior TEXT`],
   postgres: [`ALTER TABLE maintenance_settings ADD COLUMN drain_prior jsonb`],
 };

@@ -9,6 +9,7 @@ import type { Migration } from './migration.js';
 export const fleet: Migration = {
   version: 5,
   name: 'fleet',
+  compatibility: 'expand',
   sqlite: [
     `CREATE TABLE fleet_environments (
        name TEXT PRIMARY KEY,

@@ -36,6 +36,7 @@ import type { Migration } from './migration.js';
 export const claimFunction: Migration = {
   version: 6,
   name: 'claim-function',
+  compatibility: 'expand',
   sqlite: [],
   postgres: [
     `CREATE OR REPLACE FUNCTION drydock_claim(

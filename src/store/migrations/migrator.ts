@@ -1,4 +1,4 @@
-import type { Migration, MigrationReport, MigrationStatus } from './migration.js';
+import type { AppliedStep, Migration, MigrationReport, MigrationStatus } from './migration.js';
 
 /** What a backend provides so the one migration algorithm can run on it. */
 export interface MigrationRunner {
@@ -6,15 +6,37 @@ export interface MigrationRunner {
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   /** The highest applied version; creates the bookkeeping table when missing. */
   appliedVersion(): Promise<number>;
-  /** Runs the step's statements and records it, in one transaction. */
+  /**
+   * The applied steps above `version`, as recorded. Only asked for steps a newer release applied,
+   * so the store has the `compatibility` column (migration 7) whenever there are any.
+   */
+  appliedSteps(aboveVersion: number): Promise<AppliedStep[]>;
+  /** Runs the step's statements and records it (with its compatibility), in one transaction. */
   apply(migration: Migration): Promise<void>;
+}
+
+/**
+ * Whether a release that knows steps up to `latest` may run on a store that also has `ahead`
+ * (steps a newer release applied): yes when every one of them is an expand step. Returns the
+ * refusal, naming the first contract step, or undefined.
+ */
+export function checkAhead(latest: number, ahead: readonly AppliedStep[]): Error | undefined {
+  const contract = ahead.find((s) => s.compatibility === 'contract');
+  if (!contract) return undefined;
+  const applied = ahead.at(-1)?.version ?? latest;
+  return new Error(
+    `The store's schema is version ${applied}; step ${contract.version} (${contract.name}) is a contract step ` +
+      `that this drydock (schema ${latest}) cannot run on. Run the drydock release that applied it, or a newer one.`,
+  );
 }
 
 /**
  * Applies every pending migration in order, up to `targetVersion` when given (forward-only: a store
  * already past it is left as it is). Returns a result per step; stops at the first error (the
- * failing step rolled back, later steps NotExecuted). Refuses a store whose schema is newer
- * than this binary knows: running old code on a newer schema is how data gets lost.
+ * failing step rolled back, later steps NotExecuted). A store a newer release migrated further is
+ * accepted when every step this binary does not know is an expand step (`ahead` in the report) and
+ * refused, naming the step, when one is a contract step: old code on a contracted schema is how
+ * data gets lost.
  */
 export async function migrate(
   runner: MigrationRunner,
@@ -25,14 +47,9 @@ export async function migrate(
     const applied = await runner.appliedVersion();
     const latest = migrations.at(-1)?.version ?? 0;
     if (applied > latest) {
-      return {
-        results: [],
-        schemaVersion: applied,
-        error: new Error(
-          `The store's schema is version ${applied} but this drydock knows only up to ${latest}. ` +
-            'Run the drydock release that wrote it (or newer).',
-        ),
-      };
+      const ahead = await runner.appliedSteps(latest);
+      const error = checkAhead(latest, ahead);
+      return error ? { results: [], schemaVersion: applied, ahead, error } : { results: [], schemaVersion: applied, ahead };
     }
     const results: Array<{ version: number; name: string; status: MigrationStatus }> = [];
     let version = applied;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { nowTimestamp } from '../clock.js';
-import type { Migration } from '../migrations/migration.js';
+import type { AppliedStep, Migration } from '../migrations/migration.js';
 import type { MigrationRunner } from '../migrations/migrator.js';
 import { ADVISORY_LOCK } from './postgres-locks.js';
 
@@ -41,6 +41,7 @@ export function postgresMigrationRunner(pool: pg.Pool): MigrationRunner {
       await ensureTable(c);
       return readVersion(c);
     },
+    appliedSteps: async (aboveVersion) => postgresAppliedSteps(conn(), aboveVersion),
     apply: async (migration: Migration) => {
       const c = conn();
       await c.query('BEGIN');
@@ -51,6 +52,10 @@ export function postgresMigrationRunner(pool: pg.Pool): MigrationRunner {
           migration.name,
           nowTimestamp(),
         ]);
+        // The column's default is 'expand' (migration 7); a contract step says so.
+        if (migration.compatibility === 'contract') {
+          await c.query(`UPDATE schema_migrations SET compatibility = 'contract' WHERE version = $1`, [migration.version]);
+        }
         await c.query('COMMIT');
       } catch (err) {
         await c.query('ROLLBACK');
@@ -66,4 +71,18 @@ export async function postgresSchemaVersion(pool: pg.Pool): Promise<number> {
   if (!exists.rows[0]?.t) return 0;
   const r = await pool.query<{ v: number }>('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations');
   return Number(r.rows[0]?.v ?? 0);
+}
+
+/** The recorded steps above `aboveVersion`; every step applied before migration 7 recorded its column is an expand step. */
+export async function postgresAppliedSteps(c: pg.Pool | pg.PoolClient, aboveVersion: number): Promise<AppliedStep[]> {
+  const columns = await c.query<{ name: string }>(
+    `SELECT attname AS name FROM pg_attribute WHERE attrelid = to_regclass('schema_migrations') AND attnum > 0 AND NOT attisdropped`,
+  );
+  if (columns.rows.length === 0) return [];
+  const compatibility = columns.rows.some((x) => x.name === 'compatibility') ? 'compatibility' : `'expand' AS compatibility`;
+  const r = await c.query<{ version: number; name: string; compatibility: AppliedStep['compatibility'] }>(
+    `SELECT version, name, ${compatibility} FROM schema_migrations WHERE version > $1 ORDER BY version`,
+    [aboveVersion],
+  );
+  return r.rows.map((x) => ({ version: Number(x.version), name: x.name, compatibility: x.compatibility }));
 }

@@ -9,7 +9,8 @@ import type { BackyardJobsTable, Database } from '../schema.js';
 import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities, Switches } from '../store.js';
 import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { ADVISORY_LOCK, CHANGE_CHANNEL } from './postgres-locks.js';
-import { postgresMigrationRunner, postgresSchemaVersion } from './postgres-migrator.js';
+import { postgresAppliedSteps, postgresMigrationRunner, postgresSchemaVersion } from './postgres-migrator.js';
+import type { AppliedStep, Migration } from '../migrations/migration.js';
 import { connectionConfig } from './postgres-types.js';
 import { snapshotPostgres } from './postgres-snapshot.js';
 
@@ -140,8 +141,12 @@ class PostgresStore implements Store {
     return this.#feed.state;
   }
 
-  async migrate(targetVersion?: number) {
-    return migrate(postgresMigrationRunner(this.#pool), MIGRATIONS, targetVersion);
+  async migrate(targetVersion?: number, migrations: readonly Migration[] = MIGRATIONS) {
+    return migrate(postgresMigrationRunner(this.#pool), migrations, targetVersion);
+  }
+
+  async appliedSteps(aboveVersion: number): Promise<AppliedStep[]> {
+    return postgresAppliedSteps(this.#pool, aboveVersion);
   }
 
   async schemaVersion(): Promise<number> {

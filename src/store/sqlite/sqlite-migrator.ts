@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { nowTimestamp } from '../clock.js';
-import type { Migration } from '../migrations/migration.js';
+import type { AppliedStep, Migration } from '../migrations/migration.js';
 import type { MigrationRunner } from '../migrations/migrator.js';
 
 /**
@@ -21,6 +21,7 @@ export function sqliteMigrationRunner(db: BetterSqlite3.Database): MigrationRunn
       ensureTable();
       return readVersion();
     },
+    appliedSteps: async (aboveVersion) => sqliteAppliedSteps(db, aboveVersion),
     apply: async (migration: Migration) => {
       db.exec('BEGIN IMMEDIATE');
       try {
@@ -32,6 +33,10 @@ export function sqliteMigrationRunner(db: BetterSqlite3.Database): MigrationRunn
             migration.name,
             nowTimestamp(),
           );
+          // The column's default is 'expand' (migration 7); a contract step says so.
+          if (migration.compatibility === 'contract') {
+            db.prepare(`UPDATE schema_migrations SET compatibility = 'contract' WHERE version = ?`).run(migration.version);
+          }
         }
         db.exec('COMMIT');
       } catch (err) {
@@ -40,4 +45,14 @@ export function sqliteMigrationRunner(db: BetterSqlite3.Database): MigrationRunn
       }
     },
   };
+}
+
+/** The recorded steps above `aboveVersion`; every step applied before migration 7 recorded its column is an expand step. */
+export function sqliteAppliedSteps(db: BetterSqlite3.Database, aboveVersion: number): AppliedStep[] {
+  const columns = db.prepare(`SELECT name FROM pragma_table_info('schema_migrations')`).all() as Array<{ name: string }>;
+  if (columns.length === 0) return [];
+  const compatibility = columns.some((c) => c.name === 'compatibility') ? 'compatibility' : `'expand' AS compatibility`;
+  return db
+    .prepare(`SELECT version, name, ${compatibility} FROM schema_migrations WHERE version > ? ORDER BY version`)
+    .all(aboveVersion) as AppliedStep[];
 }

@@ -10,7 +10,8 @@ import { claimInGateTransaction } from '../job-claim.js';
 import type { BackyardJobsTable, Database } from '../schema.js';
 import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities, Switches } from '../store.js';
 import { immediateSqliteDialect } from './sqlite-dialect.js';
-import { sqliteMigrationRunner } from './sqlite-migrator.js';
+import { sqliteAppliedSteps, sqliteMigrationRunner } from './sqlite-migrator.js';
+import type { AppliedStep, Migration } from '../migrations/migration.js';
 import { snapshotSqlite } from './sqlite-snapshot.js';
 
 export interface SqliteStoreOptions {
@@ -122,8 +123,12 @@ class SqliteStore implements Store {
     return 'live';
   }
 
-  async migrate(targetVersion?: number) {
-    return migrate(sqliteMigrationRunner(this.#raw), MIGRATIONS, targetVersion);
+  async migrate(targetVersion?: number, migrations: readonly Migration[] = MIGRATIONS) {
+    return migrate(sqliteMigrationRunner(this.#raw), migrations, targetVersion);
+  }
+
+  async appliedSteps(aboveVersion: number): Promise<AppliedStep[]> {
+    return sqliteAppliedSteps(this.#raw, aboveVersion);
   }
 
   async schemaVersion(): Promise<number> {
