@@ -8,21 +8,34 @@ export function registerMigrate(program: Command): void {
     .description("Apply pending schema migrations (serve does this too) and print each step's result")
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
     .option('--to <version>', 'stop at this schema version (forward-only; for staged upgrades and tests)')
+    .option('--plan', 'apply nothing: print the pending steps with their compatibility (expand / contract)')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExample:\n  drydock migrate --database-url ./data/drydock.sqlite')
-    .action(async (flags: { databaseUrl?: string; json?: boolean; to?: string }) => {
+    .action(async (flags: { databaseUrl?: string; json?: boolean; to?: string; plan?: boolean }) => {
       const target = flags.to === undefined ? undefined : Number(flags.to);
       if (target !== undefined && !Number.isInteger(target)) throw new ConfigError(`--to takes a schema version number, not "${flags.to}"`);
       // Loaded here, not at CLI start (see backup.ts).
-      const [{ loadOptions }, { createLogger }, { openStore }] = await Promise.all([
+      const [{ loadOptions }, { createLogger }, { openStore }, { migrationPlan }] = await Promise.all([
         import('../config/compile.js'),
         import('../logging/logger.js'),
         import('../store/open-store.js'),
+        import('../store/migrations/plan.js'),
       ]);
       const options = loadOptions({ env: process.env, flags: { databaseUrl: flags.databaseUrl } });
       const logger = createLogger('warn');
       const store = await openStore(options.database, { logger });
       try {
+        if (flags.plan) {
+          const plan = await migrationPlan(store);
+          if (flags.json) process.stdout.write(JSON.stringify({ ...plan, refusal: plan.refusal ?? null }, null, 2) + '\n');
+          else {
+            process.stdout.write(`schema version ${plan.schemaVersion}; this release's latest is ${plan.latest}\n`);
+            for (const p of plan.pending) process.stdout.write(`${String(p.version).padStart(4)} ${p.name.padEnd(30)} ${p.compatibility}\n`);
+            if (plan.refusal) process.stderr.write(`error: ${plan.refusal}\n`);
+          }
+          process.exitCode = plan.refusal ? 1 : 0;
+          return;
+        }
         const report = await store.migrate(target);
         if (flags.json) {
           process.stdout.write(

@@ -13,14 +13,16 @@ import type { EventStreams } from '../http/event-streams.js';
  *   open and new connections go to it);
  * - every response from then on carries `Connection: close`, so a connection ends right after the
  *   answer to a request that arrived on it;
- * - idle connections are left to the client, or to the keep-alive timeout the server announced in
- *   every response (`Keep-Alive: timeout=5`): clients expect a connection to end there and do not
- *   reuse it that late;
+ * - a connection with no request in flight is closed once it has been idle for `idleCloseMs`: a
+ *   client sending back to back gets its next answer (with `Connection: close`) first, and a pool's
+ *   leftover connection idle that long is closed instead of holding this process for the whole
+ *   keep-alive timeout;
  * - server-sent-event streams end with a `retry:` hint and reconnect to the successor;
  * - whatever is still open after `timeoutMs` is closed.
  */
 export class GracefulClose {
-  readonly #connections = new Set<Socket>();
+  /** Open connections: requests in flight on each and since when it has been idle. */
+  readonly #connections = new Map<Socket, { busy: number; idleSince: number }>();
   #closing = false;
 
   constructor(
@@ -29,8 +31,17 @@ export class GracefulClose {
   ) {
     const server: Server = app.server;
     server.on('connection', (socket: Socket) => {
-      this.#connections.add(socket);
+      this.#connections.set(socket, { busy: 0, idleSince: Date.now() });
       socket.once('close', () => this.#connections.delete(socket));
+    });
+    server.on('request', (req, res) => {
+      const state = this.#connections.get(req.socket);
+      if (!state) return;
+      state.busy++;
+      res.once('close', () => {
+        state.busy--;
+        state.idleSince = Date.now();
+      });
     });
     app.addHook('onSend', async (_request, reply, payload) => {
       if (this.#closing) void reply.header('connection', 'close');
@@ -51,17 +62,23 @@ export class GracefulClose {
    * Stops accepting, lets every open connection finish as described above, and resolves once none
    * is left (or `timeoutMs` passed and the rest were closed). Returns how many had to be closed.
    */
-  async close(timeoutMs: number, streamRetryMs = 250): Promise<{ forced: number }> {
+  async close(timeoutMs: number, options: { idleCloseMs: number; streamRetryMs: number }): Promise<{ forced: number }> {
     this.#closing = true;
     const server: Server = this.app.server;
     // net.Server's close, not http.Server's: the latter would drop idle keep-alive connections now.
     // It closes the listening handle at once; its callback would wait for every connection.
     net.Server.prototype.close.call(server);
-    this.streams.closeAll(streamRetryMs);
+    this.streams.closeAll(options.streamRetryMs);
     const deadline = Date.now() + timeoutMs;
-    while (this.#connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (this.#connections.size > 0 && Date.now() < deadline) {
+      const now = Date.now();
+      for (const [socket, state] of this.#connections) {
+        if (state.busy === 0 && now - state.idleSince >= options.idleCloseMs) socket.end();
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const forced = this.#connections.size;
-    for (const socket of this.#connections) socket.destroy();
+    for (const socket of this.#connections.keys()) socket.destroy();
     return { forced };
   }
 }

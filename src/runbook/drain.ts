@@ -26,6 +26,8 @@ export interface StepResult {
   readonly step: string;
   readonly status: 'Success' | 'AlreadyDone' | 'Error' | 'NotExecuted' | 'TimedOut' | 'Interrupted';
   readonly detail?: string;
+  /** How long the step took, where a runbook measures it (the upgrade's steps). */
+  readonly ms?: number;
 }
 
 export interface DrainReport {

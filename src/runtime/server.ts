@@ -31,6 +31,8 @@ const DEFAULT_READY_TIMEOUT_MS = 120_000;
 const CONNECTION_DRAIN_MS = 30_000;
 /** How soon the clients of an ended event stream reconnect (to the successor). */
 const STREAM_RETRY_MS = 250;
+/** A connection with no request in flight for this long is closed after a hand-over (graceful-close.ts). */
+const IDLE_CLOSE_MS = 1000;
 
 /**
  * `drydock serve`: the HTTP API and console, optionally with workers, until SIGTERM/SIGINT — or
@@ -118,7 +120,7 @@ export async function runServer(o: ServerOptions): Promise<void> {
     stopping = true;
     clearInterval(reaper);
     const [closed] = await Promise.all([
-      handedOver ? graceful.close(CONNECTION_DRAIN_MS, STREAM_RETRY_MS) : Promise.resolve({ forced: 0 }),
+      handedOver ? graceful.close(CONNECTION_DRAIN_MS, { idleCloseMs: IDLE_CLOSE_MS, streamRetryMs: STREAM_RETRY_MS }) : Promise.resolve({ forced: 0 }),
       worker?.stop(),
       orchestrator?.stop(),
     ]);
