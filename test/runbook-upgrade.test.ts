@@ -1,14 +1,18 @@
 /**
- * `drydock upgrade local` end to end (issue 4), on both backends. The "previous release" is this
- * source on the previous schema version: the store is created with `drydock migrate --to 3` and
- * served with `serve --no-migrate --pid-file`, as a release-3 install would run.
- * - expand/contract: the current code on the schema-3 store reads and writes (organizations,
- *   workspaces, menus, records) and drains, as docs/decisions/migrations.md promises;
- * - the upgrade with data present: exit 0, schema 4, the data intact (through the API and table by
- *   table), writable again, the pre-upgrade backup written;
- * - a forced health-check failure (the "new release" is a wrapper that migrates for real but cannot
- *   serve): exit 1, rolled back — the old release answers again on schema 3 with the data exactly as
- *   before (table by table, schema included) and writable.
+ * `drydock upgrade local` end to end on both backends, beside test/upgrade-handover.test.ts (which
+ * covers the default hand-over under load). The "previous release" is this source on the previous
+ * schema version (test/support/upgrade.ts).
+ * - expand/contract: the current code on the previous schema's store reads and writes
+ *   (organizations, workspaces, menus, records) and drains, as docs/decisions/migrations.md promises;
+ * - `--mode stop-start` with data present: exit 0, the new schema, the data intact (through the API
+ *   and table by table), writable again, the pre-upgrade backup written;
+ * - `--mode stop-start` with a forced health-check failure (the "new release" is a wrapper that
+ *   migrates for real but cannot serve): exit 1, rolled back — the backup restored, the old release
+ *   answers again on the previous schema with the data exactly as before (schema included), writable;
+ * - a store one expand step ahead of this release: `serve` starts on it; one a contract step ahead:
+ *   `serve` refuses, naming the step;
+ * - a new release whose plan has a contract step before an expand step: the hand-over upgrade
+ *   refuses before changing anything and says what to do.
  * The servers the upgrade starts are detached from it (they outlive it): the test stops them by
  * their pid file.
  */
@@ -17,101 +21,17 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
-import { ADMIN, ITA1, SEED, seedTenants } from './support/app.js';
-import { BACKENDS, createTestDatabase, type BackendName, type TestDatabase } from './support/backends.js';
-import { adminEnv, describeRun, DRYDOCK_COMMAND, onTestProcessExit, runCli } from './support/cli.js';
-import { httpCall } from './support/http.js';
-import { FAST_BACKYARD_ENV, hosts, readSetting, registerRecord, startServer } from './support/runbook.js';
-import type { ServeProcess } from './support/serve-process.js';
+import pino from 'pino';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../src/store/migrations/index.js';
+import type { Migration } from '../src/store/migrations/migration.js';
+import { openStore } from '../src/store/open-store.js';
+import { ITA1, SEED, seedTenants } from './support/app.js';
+import { BACKENDS, createTestDatabase } from './support/backends.js';
+import { describeRun, DRYDOCK_COMMAND, runCli } from './support/cli.js';
+import { hosts, readSetting, registerRecord, startServer } from './support/runbook.js';
 import { snapshotData } from './support/snapshot.js';
 import { differingTables, dumpStore, type StoreDump } from './support/tables.js';
-
-const PREVIOUS_SCHEMA = LATEST_SCHEMA_VERSION - 1;
-
-/** A release-N install: a store at the previous schema and a server of it, with data. */
-interface OldInstall {
-  db: TestDatabase;
-  dir: string;
-  pidFile: string;
-  serve: ServeProcess;
-  port: string;
-  /** The environment `drydock upgrade local` (and so the servers it starts) runs with. */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function installPrevious(backend: BackendName): Promise<OldInstall> {
-  const db = await createTestDatabase(backend);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-upgrade-'));
-  const migrated = await runCli(['migrate', '--to', String(PREVIOUS_SCHEMA), '--json'], { DRYDOCK_DATABASE_URL: db.url });
-  assert.equal(migrated.code, 0, describeRun(migrated));
-  assert.equal((JSON.parse(migrated.stdout) as { schemaVersion: number }).schemaVersion, PREVIOUS_SCHEMA);
-  const pidFile = path.join(dir, 'drydock.pid');
-  // The servers `upgrade local` starts are detached from it and from this test: stop them by their
-  // pid file whatever happens to this test process.
-  const forget = onTestProcessExit(() => stopDetached(pidFile));
-  const processEnv = { DRYDOCK_DATABASE_URL: db.url, DRYDOCK_DATA_DIR: dir, ...FAST_BACKYARD_ENV };
-  const serve = await startServer(processEnv, ['--no-migrate', '--pid-file', pidFile]);
-  const port = new URL(serve.url).port;
-  assert.equal(readFileSync(pidFile, 'utf8').trim(), String(serve.child.pid), 'serve --pid-file wrote its pid');
-  const install: OldInstall = {
-    db,
-    dir,
-    pidFile,
-    serve,
-    port,
-    env: {
-      ...processEnv,
-      ...adminEnv(serve.url, ADMIN),
-      DRYDOCK_HOST: '127.0.0.1',
-      DRYDOCK_PORT: port,
-      DRYDOCK_ADMIN_USER: ADMIN.user,
-      DRYDOCK_ADMIN_PASSWORD: ADMIN.password,
-    },
-    close: async () => {
-      await serve.stop('SIGKILL');
-      stopDetached(pidFile);
-      forget();
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  return install;
-}
-
-/** Kills the server a pid file names (one the upgrade started, detached from this test). */
-function stopDetached(pidFile: string): void {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone already
-  }
-}
-
-/** The server at `url` as a test caller (the one the upgrade started is not a child of this test). */
-const at = (url: string) => ({
-  call: (o: Parameters<typeof httpCall>[1]) => httpCall(url, o),
-  admin: (o: Omit<Parameters<typeof httpCall>[1], 'auth'>) => httpCall(url, { ...o, auth: { basic: [ADMIN.user, ADMIN.password] } }),
-});
-
-async function health(url: string): Promise<{ status: number; schema: number | undefined }> {
-  const r = await httpCall(url, { url: '/api/healthz' });
-  return { status: r.status, schema: r.body?.data?.schema_version };
-}
-
-/** Data in every part the API offers: tenants, users, a menu with records, one more organization made with the CLI. */
-async function addData(i: OldInstall): Promise<void> {
-  await seedTenants(i.serve);
-  for (const host of ['alpha', 'beta']) assert.equal((await registerRecord(i.serve, host)).status, 200);
-  const r = await runCli(['org', 'create', 'org9', '--name', 'Org 9'], i.env);
-  assert.equal(r.code, 0, describeRun(r));
-}
-
-/** Tables a maintenance run changes on purpose: the switches, their audit, and (SQLite) the audit's counter. */
-const MAINTENANCE_TABLES = ['maintenance_settings', 'maintenance_audit', 'sqlite_sequence'];
+import { addData, at, health, installPrevious, MAINTENANCE_TABLES, PREVIOUS_SCHEMA, type OldInstall } from './support/upgrade.js';
 
 /**
  * Every table of `before` is in `after` with the same rows. With `upgraded`, `after` may also have
@@ -191,14 +111,45 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         assert.match(rule, /only \*adds\*/);
       });
 
-      it(`upgrades from schema ${PREVIOUS_SCHEMA} with data present: exit 0, schema ${LATEST_SCHEMA_VERSION}, data intact, writable, backup written`, async () => {
+      it('a new release whose plan has a contract step before an expand step: refused before anything changes (exit 5), saying what to do', async () => {
+        // A release N+3 as `upgrade local` sees it: its migration plan (the contract between the two
+        // releases) names a contract step followed by an expand step.
+        const plan = {
+          schemaVersion: PREVIOUS_SCHEMA,
+          latest: PREVIOUS_SCHEMA + 3,
+          pending: [
+            { version: PREVIOUS_SCHEMA + 1, name: 'add-things', compatibility: 'expand' },
+            { version: PREVIOUS_SCHEMA + 2, name: 'drop-legacy', compatibility: 'contract' },
+            { version: PREVIOUS_SCHEMA + 3, name: 'add-more', compatibility: 'expand' },
+          ],
+        };
+        const release = path.join(old.dir, 'contracting-release.sh');
+        writeFileSync(
+          release,
+          ['#!/bin/sh', `if [ "$1" = migrate ] && [ "$2" = --plan ]; then echo '${JSON.stringify(plan)}'; exit 0; fi`, `exec ${DRYDOCK_COMMAND} "$@"`, ''].join('\n'),
+        );
+        chmodSync(release, 0o755);
+        const r = await runCli(['upgrade', 'local', '--new', release, '--pid-file', old.pidFile, '--backup-dir', old.dir, '--log-file', logFile, '--json'], old.env);
+        assert.equal(r.code, 5, describeRun(r));
+        const report = JSON.parse(r.stdout) as { serving: string; steps: Array<{ step: string; status: string; detail?: string }> };
+        assert.deepEqual(report.steps.map((s) => [s.step, s.status]), [['check the plan', 'Error']]);
+        assert.match(report.steps[0]!.detail!, new RegExp(`step ${PREVIOUS_SCHEMA + 2} \\(drop-legacy\\) is a contract step`));
+        assert.match(report.steps[0]!.detail!, /Upgrade to the release that introduced step .* first|--mode stop-start/);
+        assert.match(report.steps[0]!.detail!, /nothing was changed/);
+        assert.equal(report.serving, 'old');
+        const setting = await readSetting(old.serve);
+        assert.deepEqual([setting.backyard_execute_stop, setting.data_update_stop], ['0', '0'], 'not even drained');
+        assert.deepEqual(await health(old.serve.url), { status: 200, schema: PREVIOUS_SCHEMA });
+      });
+
+      it(`--mode stop-start upgrades from schema ${PREVIOUS_SCHEMA} with data present: exit 0, schema ${LATEST_SCHEMA_VERSION}, data intact, writable, backup written`, async () => {
         const before = await snapshotData(old.serve);
         const tablesBefore = await dumpStore(old.db.location);
         const backupDir = path.join(old.dir, 'backups');
         mkdirSync(backupDir);
 
         const r = await runCli(
-          ['upgrade', 'local', '--old', DRYDOCK_COMMAND, '--new', DRYDOCK_COMMAND, '--pid-file', old.pidFile, '--backup-dir', backupDir, '--log-file', logFile, '--health-timeout', '90s', '--json'],
+          ['upgrade', 'local', '--mode', 'stop-start', '--old', DRYDOCK_COMMAND, '--new', DRYDOCK_COMMAND, '--pid-file', old.pidFile, '--backup-dir', backupDir, '--log-file', logFile, '--health-timeout', '90s', '--json'],
           old.env,
           { timeoutMs: 300_000 },
         );
@@ -239,7 +190,7 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
       });
     });
 
-    describe(`drydock upgrade local: a failed health check rolls back (${backend})`, { concurrency: 1 }, () => {
+    describe(`drydock upgrade local --mode stop-start: a failed health check rolls back (${backend})`, { concurrency: 1 }, () => {
       let old: OldInstall;
       before(async () => {
         old = await installPrevious(backend);
@@ -262,7 +213,7 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         const logFile = path.join(old.dir, 'upgrade.log');
 
         const r = await runCli(
-          ['upgrade', 'local', '--old', DRYDOCK_COMMAND, '--new', wrapper, '--pid-file', old.pidFile, '--backup-dir', old.dir, '--log-file', logFile, '--health-timeout', '5s', '--json'],
+          ['upgrade', 'local', '--mode', 'stop-start', '--old', DRYDOCK_COMMAND, '--new', wrapper, '--pid-file', old.pidFile, '--backup-dir', old.dir, '--log-file', logFile, '--health-timeout', '5s', '--json'],
           old.env,
           { timeoutMs: 300_000 },
         );
@@ -291,5 +242,68 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         assert.equal(write.status, 200, write.text);
       });
     });
+
+    describe(`a store ahead of this release (${backend})`, () => {
+      it('one expand step ahead: serve starts on it; one contract step ahead: serve refuses, naming the step', async () => {
+        // A later release's steps, applied by the real migrator: one that only adds, then one that
+        // drops (what a contract step does).
+        const expand: Migration = {
+          version: LATEST_SCHEMA_VERSION + 1,
+          name: 'later-notes',
+          compatibility: 'expand',
+          sqlite: ['CREATE TABLE later_notes (id INTEGER PRIMARY KEY, note TEXT)'],
+          postgres: ['CREATE TABLE later_notes (id integer PRIMARY KEY, note text)'],
+        };
+        const contract: Migration = {
+          version: LATEST_SCHEMA_VERSION + 2,
+          name: 'drop-legacy-columns',
+          compatibility: 'contract',
+          sqlite: ['ALTER TABLE maintenance_settings DROP COLUMN drain_prior'],
+          postgres: ['ALTER TABLE maintenance_settings DROP COLUMN drain_prior'],
+        };
+        const db = await createTestDatabase(backend);
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-ahead-'));
+        const env = { DRYDOCK_DATABASE_URL: db.url, DRYDOCK_DATA_DIR: dir };
+        const laterRelease = async (steps: Migration[]) => {
+          const store = await openStore(db.location, { logger: pino({ level: 'silent' }) });
+          try {
+            const report = await store.migrate(undefined, [...MIGRATIONS, ...steps]);
+            assert.equal(report.error, undefined);
+          } finally {
+            await store.close();
+          }
+        };
+        try {
+          await laterRelease([expand]);
+          for (const args of [[], ['--no-migrate']]) {
+            const serve = await startServer(env, args);
+            try {
+              assert.deepEqual(await health(serve.url), { status: 200, schema: LATEST_SCHEMA_VERSION + 1 }, `serve ${args.join(' ')} runs one expand step ahead`);
+              assert.equal((await registerRecordAfterSeed(serve)).status, 200, 'and writes');
+            } finally {
+              await serve.stop();
+            }
+          }
+
+          await laterRelease([expand, contract]);
+          for (const args of [['serve'], ['serve', '--no-migrate']]) {
+            const r = await runCli(args, { ...env, DRYDOCK_PORT: '0' }, { timeoutMs: 60_000 });
+            assert.equal(r.code, 2, describeRun(r));
+            assert.match(r.stderr, new RegExp(`step ${contract.version} \\(drop-legacy-columns\\) is a contract step that this drydock \\(schema ${LATEST_SCHEMA_VERSION}\\) cannot run on`));
+            assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+          }
+        } finally {
+          await db.drop();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    });
   }
 });
+
+/** Seeds tenants on a fresh server and registers one record: a write through the whole stack. */
+async function registerRecordAfterSeed(serve: Awaited<ReturnType<typeof startServer>>) {
+  const seeded = await serve.admin({ url: '/api/platform/organizations' });
+  if (((seeded.body?.data as unknown[] | undefined) ?? []).length === 0) await seedTenants(serve);
+  return registerRecord(serve, `ahead-${Date.now()}`);
+}
