@@ -94,7 +94,16 @@ async function pooled(base: URL, r: Request, timeoutMs: number): Promise<{ statu
  */
 export function startReadWriteLoad(
   url: string,
-  options: { readLoops?: number; writeLoops?: number; pauseMs?: number; timeoutMs?: number; hostPrefix?: string; consoleAsset?: string } = {},
+  options: {
+    readLoops?: number;
+    writeLoops?: number;
+    pauseMs?: number;
+    timeoutMs?: number;
+    hostPrefix?: string;
+    consoleAsset?: string;
+    /** Appended to the menu filter's path, e.g. `?limit=50` on a menu of 100,000 records. */
+    filterQuery?: string;
+  } = {},
 ): { stop(): Promise<LoadResult> } {
   const base = new URL(url);
   const timeoutMs = options.timeoutMs ?? 15_000;
@@ -105,7 +114,7 @@ export function startReadWriteLoad(
   let writeCounter = 0;
 
   const reads: Request[] = [
-    { kind: 'read', what: 'menu filter', method: 'GET', path: `${ITA1}/menu/${SEED.menu}/filter/`, headers: { authorization: MEMBER } },
+    { kind: 'read', what: 'menu filter', method: 'GET', path: `${ITA1}/menu/${SEED.menu}/filter/${options.filterQuery ?? ''}`, headers: { authorization: MEMBER } },
     { kind: 'read', what: 'execute-check', method: 'GET', path: '/api/ita/backyard-execute-check/', headers: { authorization: ADMIN_AUTH } },
     { kind: 'read', what: 'console HTML', method: 'GET', path: '/', headers: {} },
     ...(options.consoleAsset ? [{ kind: 'read' as const, what: 'console script', method: 'GET' as const, path: options.consoleAsset, headers: {} }] : []),

@@ -171,5 +171,8 @@ class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.#feed.close();
     await this.db.destroy();
+    // Kysely ends the pool only if it ever ran a query through it; a process that used the pool
+    // alone (`drydock migrate`) would otherwise wait for pg's 10 s idle timeout before it exits.
+    if (!this.#pool.ended) await this.#pool.end();
   }
 }
