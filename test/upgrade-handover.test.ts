@@ -17,6 +17,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
+import { ADMIN } from './support/app.js';
 import { BACKENDS, type BackendName } from './support/backends.js';
 import { describeRun, DRYDOCK_COMMAND, runCli, spawnCli } from './support/cli.js';
 import { startReadWriteLoad, type LoadResult } from './support/read-write-load.js';
@@ -65,6 +66,29 @@ async function underLoad(backend: BackendName, prefix: string): Promise<{ old: O
       return load.stop();
     },
   };
+}
+
+/** Follows the execute-check stream as the console does; `ended` resolves with everything it received once the server ends it. */
+function followStream(url: string): { firstEvent: Promise<string>; ended: Promise<string>; abort(): void } {
+  const controller = new AbortController();
+  let text = '';
+  let onFirst: (t: string) => void = () => {};
+  const firstEvent = new Promise<string>((resolve) => (onFirst = resolve));
+  const ended = (async () => {
+    const res = await fetch(`${url}/api/ita/backyard-execute-check/stream/`, {
+      headers: { accept: 'text/event-stream', authorization: `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString('base64')}` },
+      signal: controller.signal,
+    });
+    assert.equal(res.status, 200);
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true });
+      if (text.includes('event: execute-check')) onFirst(text);
+    }
+    return text;
+  })();
+  ended.catch(() => {});
+  return { firstEvent, ended, abort: () => controller.abort() };
 }
 
 /** A "new release": a shell script that runs `setup` for `serve` and then this source as drydock. */
@@ -202,8 +226,16 @@ describe('upgrades and restarts under load on every backend', { concurrency: 2 }
         const { old, before, stopLoad } = await underLoad(backend, 'restart');
         installs.push(old);
         const oldPid = old.serve.child.pid;
+        const stream = followStream(old.serve.url);
+        await stream.firstEvent;
         const r = await runCli(['restart', '--pid-file', old.pidFile, '--json'], old.env, { timeoutMs: 300_000 });
         const load = await stopLoad();
+        // The old process ended its event stream with a reconnect hint; a new one comes from the new process.
+        const ended = await stream.ended;
+        assert.match(ended, /^retry: \d+$/m, `the stream ended with a retry hint:\n${ended.slice(-300)}`);
+        const again = followStream(old.serve.url);
+        assert.match(await again.firstEvent, /event: execute-check/);
+        again.abort();
         assert.equal(r.code, 0, describeRun(r));
         const outcome = JSON.parse(r.stdout) as { ok: boolean; oldPid: number; newPid: number; oldExited: boolean; schemaVersion: number };
         assert.equal(outcome.ok, true);

@@ -18,7 +18,8 @@ export async function followEventStream(
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       onConnection(true);
       delayMs = 500;
-      await readEvents(response.body, onEvent);
+      // A server handing over to its successor ends the stream with a `retry:` hint: reconnect that soon.
+      delayMs = (await readEvents(response.body, onEvent)) ?? delayMs;
     } catch {
       if (signal.aborted) return;
     }
@@ -28,16 +29,20 @@ export async function followEventStream(
   }
 }
 
-/** Parses `event:`/`data:` lines into events (the subset of the SSE format the server sends). */
-async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: string) => void): Promise<void> {
+/**
+ * Parses `event:`/`data:` lines into events (the subset of the SSE format the server sends) until
+ * the stream ends; returns the last `retry:` the server sent, if any.
+ */
+async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: string) => void): Promise<number | undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   let event = 'message';
   let data: string[] = [];
+  let retryMs: number | undefined;
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return;
+    if (done) return retryMs;
     buffer += decoder.decode(value, { stream: true });
     let newline: number;
     while ((newline = buffer.indexOf('\n')) >= 0) {
@@ -51,6 +56,9 @@ async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: str
         event = line.slice(6).trim();
       } else if (line.startsWith('data:')) {
         data.push(line.slice(5).replace(/^ /, ''));
+      } else if (line.startsWith('retry:')) {
+        const ms = Number(line.slice(6).trim());
+        if (Number.isInteger(ms) && ms >= 0) retryMs = ms;
       }
     }
   }
