@@ -10,18 +10,22 @@
  * - the rollback path — a new release that cannot open its store, so it reports not ready: 0 failed
  *   reads, exit 1, the old process still serves (on the migrated schema: expand steps only);
  * - a successor SIGKILLed during the hand-over (at a random moment of its start): the same;
- * - `drydock restart`: 0 failed requests of any kind.
+ * - `drydock restart`: 0 failed requests of any kind; its event streams end with a retry hint;
+ * - `drydock restart` of `serve --workers`: the old process claims nothing more and finishes the job it
+ *   runs (Completed, not Unexpected error) before it exits; the new one runs new jobs meanwhile.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
-import { ADMIN } from './support/app.js';
-import { BACKENDS, type BackendName } from './support/backends.js';
-import { describeRun, DRYDOCK_COMMAND, runCli, spawnCli } from './support/cli.js';
+import { commandPlaybook, eventually, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
+import { ADMIN, seedTenants } from './support/app.js';
+import { BACKENDS, createTestDatabase, type BackendName } from './support/backends.js';
+import { describeRun, DRYDOCK_COMMAND, onTestProcessExit, runCli, spawnCli } from './support/cli.js';
 import { startReadWriteLoad, type LoadResult } from './support/read-write-load.js';
-import { readSetting, registerRecord } from './support/runbook.js';
+import { FAST_BACKYARD_ENV, gatedPlaybook, readSetting, registerRecord, startServer } from './support/runbook.js';
 import { dumpStore, type StoreDump } from './support/tables.js';
 import {
   addData,
@@ -33,6 +37,7 @@ import {
   installPrevious,
   PREVIOUS_SCHEMA,
   readOnlyWindow,
+  stopDetached,
   type OldInstall,
 } from './support/upgrade.js';
 
@@ -220,6 +225,51 @@ describe('upgrades and restarts under load on every backend', { concurrency: 2 }
         assert.deepEqual(await health(old.serve.url), { status: 200, schema: LATEST_SCHEMA_VERSION });
         assertLoadClean(load, await readOnlyWindow(old.serve.url));
         assertStoreAfterLoad(before, await dumpStore(old.db.location), load, { migrated: true });
+      });
+
+      it('restart with --workers: the old process claims nothing more and finishes its job; the new one runs new jobs', async () => {
+        const db = await createTestDatabase(backend);
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-restart-workers-'));
+        const pidFile = path.join(dir, 'drydock.pid');
+        const forget = onTestProcessExit(() => stopDetached(pidFile));
+        const serve = await startServer({ DRYDOCK_DATABASE_URL: db.url, DRYDOCK_DATA_DIR: dir, ...FAST_BACKYARD_ENV }, ['--workers', '--pid-file', pidFile]);
+        try {
+          await seedTenants(serve);
+          const releaseFile = path.join(dir, 'release');
+          const gated = await registerAnsibleMovement(serve, 'gated', gatedPlaybook(releaseFile, 1));
+          const quick = await registerAnsibleMovement(serve, 'quick', commandPlaybook('echo quick'));
+          const running = await startAnsible(serve, gated);
+          await waitForStatus(serve, running, ['3'], 90_000);
+
+          const restart = spawnCli(['restart', '--pid-file', pidFile, '--json'], {});
+          const newPid = await eventually('the new process took over', async () => {
+            const pid = Number(readFileSync(pidFile, 'utf8').trim());
+            return pid !== serve.child.pid && pid;
+          }, 120_000);
+          // The old process is draining: it claims nothing, so this job can only run on the new one.
+          const later = await startAnsible(serve, quick);
+          const ran = await waitForStatus(serve, later, ['5', '6', '7'], 90_000);
+          assert.equal(ran.status_id, '5', `the new job completed:\n${JSON.stringify(ran.log ?? ran).slice(-1500)}`);
+          assert.match(String(ran.log), new RegExp(`Started by worker [^:]+:${newPid}:`), 'the new process ran it');
+          assert.equal(serve.child.exitCode, null, 'the old process is still there, finishing its job');
+          assert.equal((await getExecution(serve, running)).status_id, '3', 'its job still runs');
+
+          writeFileSync(releaseFile, '');
+          const finished = await waitForStatus(serve, running, ['5', '6', '7'], 90_000);
+          assert.equal(finished.status_id, '5', 'the job finished normally (Completed, not Unexpected error)');
+          assert.match(String(finished.log), new RegExp(`Started by worker [^:]+:${serve.child.pid}:`), 'on the old process');
+          const r = await restart.result;
+          assert.equal(r.code, 0, describeRun(r));
+          const outcome = JSON.parse(r.stdout) as { ok: boolean; newPid: number; oldExited: boolean };
+          assert.deepEqual([outcome.ok, outcome.newPid, outcome.oldExited], [true, newPid, true]);
+          assert.equal(await serve.stop(), 0, 'the old process exited by itself once its job ended');
+        } finally {
+          await serve.stop('SIGKILL');
+          stopDetached(pidFile);
+          forget();
+          await db.drop();
+          rmSync(dir, { recursive: true, force: true });
+        }
       });
 
       it('drydock restart under load: 0 failed requests of any kind, every accepted write kept', async () => {
