@@ -105,19 +105,8 @@ function release(dir: string, name: string, serveSetup: string): string {
 }
 
 const upgradeArgs = (old: OldInstall, newCommand: string) => [
-  'upgrade',
-  'local',
-  '--new',
-  newCommand,
-  '--pid-file',
-  old.pidFile,
-  '--backup-dir',
-  old.dir,
-  '--log-file',
-  path.join(old.dir, 'upgrade.log'),
-  '--health-timeout',
-  '120s',
-  '--json',
+  ...['upgrade', 'local', '--new', newCommand, '--pid-file', old.pidFile, '--backup-dir', old.dir],
+  ...['--log-file', path.join(old.dir, 'upgrade.log'), '--health-timeout', '120s', '--json'],
 ];
 
 const upgradeLog = (old: OldInstall) => {
