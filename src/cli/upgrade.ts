@@ -85,10 +85,13 @@ export function registerUpgrade(program: Command): void {
             }
           },
         });
+        const refused = report.steps.some((s) => s.step === 'check the plan' && s.status === 'Error');
         output(flags, report, () =>
           report.ok
             ? `upgraded: schema ${report.schemaVersion}, backup ${report.backupFile}`
-            : report.serving === 'old'
+            : refused
+              ? 'upgrade REFUSED before anything was changed: see the reason above'
+              : report.serving === 'old'
               ? `upgrade FAILED: the old release serves${report.rolledBack ? ' the data as before' : ''}${report.backupFile ? ` (backup ${report.backupFile})` : ''}`
               : report.serving === 'new'
                 ? 'upgrade FAILED after the new release took over: see the steps above'
@@ -96,7 +99,6 @@ export function registerUpgrade(program: Command): void {
         );
         if (!report.ok) {
           const drainTimedOut = report.steps.some((s) => s.step === 'drain' && s.status === 'TimedOut');
-          const refused = report.steps.some((s) => s.step === 'check the plan' && s.status === 'Error');
           process.exitCode = drainTimedOut ? EXIT.timeout : refused || report.serving === 'none' ? EXIT.refused : EXIT.failed;
         }
       },

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ApiClient } from '../cli/client.js';
 import type { DatabaseLocation } from '../config/options.js';
+import { controlSocketPath } from '../handover/protocol.js';
 import type { AppliedStep } from '../store/migrations/migration.js';
 import type { MigrationPlan } from '../store/migrations/plan.js';
 import { backup, restore } from './backup.js';
@@ -115,6 +116,12 @@ export async function upgradeLocal(o: UpgradeOptions): Promise<UpgradeReport> {
         if (!isAlive(pid)) return `no server runs with pid ${pid} (from ${o.pidFile})`;
       } catch (err) {
         return (err as Error).message;
+      }
+      if (!existsSync(controlSocketPath(o.pidFile))) {
+        return (
+          `the server has no control socket (${controlSocketPath(o.pidFile)}): it runs a drydock from before the hand-over. ` +
+          'Upgrade it this once with --mode stop-start --old "<its command>" (requests fail while it runs); later upgrades hand over'
+        );
       }
       const planned = await runToEnd(`${o.newCommand} migrate --plan --json`, o.logFile);
       let plan: MigrationPlan;
