@@ -12,6 +12,8 @@ export interface SuccessorOptions {
   readonly readyTimeoutMs: number;
   /** Called once the successor process exists, before it is ready. */
   readonly onSpawn?: (pid: number, command: string) => void;
+  /** Aborting stops a successor that is not ready yet (this server is stopping instead). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ReadySuccessor {
@@ -75,6 +77,7 @@ export function startSuccessor(o: SuccessorOptions): Promise<ReadySuccessor> {
       () => finish({ error: `the successor (pid ${pid}) did not report ready within ${Math.round(o.readyTimeoutMs / 1000)} s; it was stopped` }),
       o.readyTimeoutMs,
     );
+    o.signal?.addEventListener('abort', () => finish({ error: `this server is stopping: the successor (pid ${pid}) was stopped before it was ready` }), { once: true });
     readyPipe.setEncoding('utf8');
     readyPipe.on('data', (chunk: string) => {
       text += chunk;

@@ -87,6 +87,8 @@ export async function runServer(o: ServerOptions): Promise<void> {
 
   let handingOver = false;
   let stopping = false;
+  /** Stops a successor still starting when this server is told to stop instead. */
+  const stopSuccessor = new AbortController();
   const control = o.pidFile ? new ControlSocket(controlSocketPath(o.pidFile), (request, send) => handOver(request, send)) : undefined;
   await control?.open();
   if (inherited) {
@@ -134,7 +136,7 @@ export async function runServer(o: ServerOptions): Promise<void> {
 
   /** Hands the listening socket to a successor; on any failure this process simply goes on serving. */
   async function handOver(request: HandoverRequest, send: (event: HandoverEvent) => void): Promise<void> {
-    if (handingOver || stopping) {
+    if (handingOver || stopping || stopSuccessor.signal.aborted) {
       send({ event: 'failed', reason: stopping ? 'this server is stopping' : 'a hand-over is already under way', servingPid: process.pid });
       return;
     }
@@ -153,6 +155,7 @@ export async function runServer(o: ServerOptions): Promise<void> {
         listenFd,
         readyTimeoutMs: request.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
         onSpawn: (pid, command) => send({ event: 'starting', pid, command }),
+        signal: stopSuccessor.signal,
       });
       send({ event: 'ready', ...ready });
     } catch (err) {
@@ -179,6 +182,7 @@ export async function runServer(o: ServerOptions): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'shutting down: finishing requests and jobs in flight');
+    stopSuccessor.abort();
     await shutdown(false);
     process.exit(0);
   };
