@@ -24,7 +24,7 @@ export function registerRestart(program: Command): void {
       ].join('\n'),
     )
     .action(async (flags: { pidFile: string; readyTimeout: string; exitTimeout: string; json?: boolean }) => {
-      const { handOver, HandoverUnavailable } = await import('../runbook/handover.js');
+      const { handOver, HandoverUnavailable, waitForExit } = await import('../runbook/handover.js');
       let readyTimeoutMs: number;
       let exitTimeoutMs: number;
       try {
@@ -34,10 +34,9 @@ export function registerRestart(program: Command): void {
         throw new CliError((err as Error).message, EXIT.usage);
       }
       try {
-        const outcome = await handOver({
+        const handedOver = await handOver({
           pidFile: path.resolve(flags.pidFile),
           readyTimeoutMs,
-          exitTimeoutMs,
           onEvent: (e) => {
             if (flags.json) return;
             const line =
@@ -53,6 +52,8 @@ export function registerRestart(program: Command): void {
             process.stderr.write(`${line}\n`);
           },
         });
+        // The old process finishes what it has in flight (requests, jobs), then exits.
+        const outcome = handedOver.ok ? { ...handedOver, oldExited: await waitForExit(handedOver.oldPid, exitTimeoutMs) } : handedOver;
         if (flags.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
         else if (outcome.ok) process.stdout.write(`restarted: pid ${outcome.oldPid} → ${outcome.newPid}${outcome.oldExited ? '' : ' (the old process is still finishing its jobs)'}\n`);
         else process.stdout.write(`restart FAILED: ${outcome.reason}\nthe old process (pid ${outcome.oldPid}) goes on serving\n`);

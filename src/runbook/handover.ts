@@ -10,8 +10,6 @@ export interface HandoverOptions {
   readonly command?: string;
   /** How long the successor has to report ready. */
   readonly readyTimeoutMs: number;
-  /** How long the predecessor has, once the successor took over, to finish its requests and jobs and exit. */
-  readonly exitTimeoutMs: number;
   readonly onEvent?: (event: HandoverEvent) => void;
 }
 
@@ -22,8 +20,6 @@ export type HandoverOutcome =
       readonly newPid: number;
       readonly version: string;
       readonly schemaVersion: number;
-      /** Whether the old process exited within `exitTimeoutMs` (it goes on finishing its work otherwise). */
-      readonly oldExited: boolean;
     }
   | { readonly ok: false; readonly oldPid: number; readonly reason: string };
 
@@ -31,9 +27,10 @@ export type HandoverOutcome =
 export class HandoverUnavailable extends Error {}
 
 /**
- * Asks the server behind `pidFile` to hand its listening socket to a successor and follows it to
- * the end: the successor ready (or not), the old process drained and gone. The old process is never
- * stopped when the successor fails: it answers `failed` and goes on serving.
+ * Asks the server behind `pidFile` to hand its listening socket to a successor and follows it until
+ * the successor is ready (or not). The old process is never stopped when the successor fails: it
+ * answers `failed` and goes on serving. Once the successor took over, the old process no longer
+ * accepts connections and finishes what it has in flight: `waitForExit` follows that.
  */
 export async function handOver(o: HandoverOptions): Promise<HandoverOutcome> {
   const oldPid = readPidFile(o.pidFile);
@@ -44,8 +41,11 @@ export async function handOver(o: HandoverOptions): Promise<HandoverOutcome> {
   }
   let ready: Extract<HandoverEvent, { event: 'ready' }> | undefined;
   let failure: string | undefined;
+  let answered: () => void = () => {};
+  const readyOrFailed = new Promise<void>((resolve) => (answered = resolve));
   try {
-    await requestHandover(socket, { op: 'handover', ...(o.command !== undefined && { command: o.command }), readyTimeoutMs: o.readyTimeoutMs }, (event) => {
+    // The connection stays open until the old process exits; the outcome is known before that.
+    const following = requestHandover(socket, { op: 'handover', ...(o.command !== undefined && { command: o.command }), readyTimeoutMs: o.readyTimeoutMs }, (event) => {
       if (event.event === 'error') {
         failure = event.reason;
         return;
@@ -53,15 +53,22 @@ export async function handOver(o: HandoverOptions): Promise<HandoverOutcome> {
       o.onEvent?.(event);
       if (event.event === 'ready') ready = event;
       if (event.event === 'failed') failure = event.reason;
+      if (event.event === 'ready' || event.event === 'failed') answered();
     });
+    following.catch(() => {});
+    await Promise.race([readyOrFailed, following]);
   } catch (err) {
     throw new HandoverUnavailable(`cannot reach the server's control socket ${socket}: ${(err as Error).message}`);
   }
   if (!ready) return { ok: false, oldPid, reason: failure ?? 'the server closed the control connection without an answer' };
-  // The old process answers until it has finished its requests and jobs; then it exits.
-  const deadline = Date.now() + o.exitTimeoutMs;
-  while (isAlive(oldPid) && Date.now() < deadline) await sleep(100);
-  return { ok: true, oldPid, newPid: ready.pid, version: ready.version, schemaVersion: ready.schemaVersion, oldExited: !isAlive(oldPid) };
+  return { ok: true, oldPid, newPid: ready.pid, version: ready.version, schemaVersion: ready.schemaVersion };
+}
+
+/** Waits until `pid` has exited, at most `timeoutMs`; whether it did. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  return !isAlive(pid);
 }
 
 export function readPidFile(pidFile: string): number {

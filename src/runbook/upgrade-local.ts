@@ -9,7 +9,7 @@ import type { AppliedStep } from '../store/migrations/migration.js';
 import type { MigrationPlan } from '../store/migrations/plan.js';
 import { backup, restore } from './backup.js';
 import { drain, resume, type StepResult } from './drain.js';
-import { handOver, HandoverUnavailable, isAlive, readPidFile } from './handover.js';
+import { handOver, HandoverUnavailable, isAlive, readPidFile, waitForExit } from './handover.js';
 
 /**
  * How the old release makes way for the new one.
@@ -82,8 +82,8 @@ export function splitForHandover(pending: readonly AppliedStep[]): { before: App
  * The single-machine upgrade.
  *
  * Hand-over (default): check the plan → drain (read-only) → backup → migrate the expand steps with
- * the new release while the old one serves → hand the listening socket to the new release → the
- * old one finishes its requests and exits → contract steps, if any → health check → resume. Reads
+ * the new release while the old one serves → hand the listening socket to the new release → health
+ * check → resume → the old one finishes what it has in flight and exits → contract steps, if any. Reads
  * are served throughout; writes are refused only while read-only is on. If a migration step fails,
  * it is rolled back (each step is one transaction) and the old release goes on serving on the
  * steps before it, which it runs on; if the new release does not become ready, the old one — never
@@ -211,7 +211,7 @@ async function upgradeByHandover(
   const started = Date.now();
   let outcome: Awaited<ReturnType<typeof handOver>>;
   try {
-    outcome = await handOver({ pidFile: o.pidFile, command: o.newCommand, readyTimeoutMs: o.healthTimeoutMs, exitTimeoutMs: HANDOVER_EXIT_MS });
+    outcome = await handOver({ pidFile: o.pidFile, command: o.newCommand, readyTimeoutMs: o.healthTimeoutMs });
   } catch (err) {
     const detail = err instanceof HandoverUnavailable ? err.message : `${(err as Error).message}`;
     record({ step: 'hand over', status: 'Error', ms: Date.now() - started, detail: `${detail} — the old release goes on serving` });
@@ -229,33 +229,40 @@ async function upgradeByHandover(
     return report({ ok: false, rolledBack: true, serving: 'old', backupFile });
   }
   record({ step: 'hand over', status: 'Success', ms: Date.now() - started, detail: `pid ${outcome.oldPid} → ${outcome.newPid} (drydock ${outcome.version}, schema ${outcome.schemaVersion})` });
+
+  const health = await waitHealthy(o.client, o.healthTimeoutMs, outcome.schemaVersion);
+  if (health !== undefined) {
+    record({ step: 'health check', status: 'Error', detail: `${health} — still read-only: check the server, then drydock resume` });
+    return report({ ok: false, rolledBack: false, serving: 'new', backupFile, schemaVersion: outcome.schemaVersion });
+  }
+  record({ step: 'health check', status: 'Success' });
+  // Writable again as soon as the new release serves: the old process no longer accepts
+  // connections; it only finishes what it has in flight, on a schema it runs on.
+  const r = await resume(o.client);
+  record({ step: 'resume', status: 'Success', detail: r.kept.length ? `left on: ${r.kept.join(', ')}` : undefined });
+
+  const exited = await waitForExit(outcome.oldPid, HANDOVER_EXIT_MS);
   record(
-    outcome.oldExited
+    exited
       ? { step: 'the old release exits', status: 'Success' }
-      : { step: 'the old release exits', status: 'TimedOut', detail: `pid ${outcome.oldPid} is still finishing its connections after ${HANDOVER_EXIT_MS / 1000} s; it exits when they end` },
+      : { step: 'the old release exits', status: 'TimedOut', detail: `pid ${outcome.oldPid} is still finishing its connections or jobs after ${HANDOVER_EXIT_MS / 1000} s` },
   );
 
-  // 3. Contract steps, now that no older release serves.
+  // 3. Contract steps, once no older release runs.
   let schemaVersion = outcome.schemaVersion;
   if (split.after.length > 0) {
+    if (!exited) {
+      record({ step: 'migrate (contract steps)', status: 'NotExecuted', detail: `the old release still runs: run \`drydock migrate\` with the new release once pid ${outcome.oldPid} has exited` });
+      return report({ ok: false, rolledBack: false, serving: 'new', backupFile, schemaVersion });
+    }
     const migrated = await migrateWith(o.newCommand, o.logFile, undefined);
     if (migrated.error !== undefined) {
       record({ step: 'migrate (contract steps)', status: 'Error', detail: `${migrated.error} The new release serves; the failed step was rolled back.` });
-      await resumeAfterFailure();
-      return report({ ok: false, rolledBack: false, serving: 'new', backupFile });
+      return report({ ok: false, rolledBack: false, serving: 'new', backupFile, schemaVersion });
     }
     schemaVersion = migrated.schemaVersion ?? schemaVersion;
     record({ step: 'migrate (contract steps)', status: 'Success', detail: `schema ${schemaVersion}` });
   }
-
-  const health = await waitHealthy(o.client, o.healthTimeoutMs, schemaVersion);
-  if (health !== undefined) {
-    record({ step: 'health check', status: 'Error', detail: `${health} — still read-only: check the server, then drydock resume` });
-    return report({ ok: false, rolledBack: false, serving: 'new', backupFile, schemaVersion });
-  }
-  record({ step: 'health check', status: 'Success' });
-  const r = await resume(o.client);
-  record({ step: 'resume', status: 'Success', detail: r.kept.length ? `left on: ${r.kept.join(', ')}` : undefined });
   return report({ ok: true, rolledBack: false, serving: 'new', backupFile, schemaVersion });
 }
 
