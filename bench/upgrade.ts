@@ -341,7 +341,7 @@ export const upgradeBench: Benchmark = {
       notes: [
         'failed reads: no answer (refused, reset, timeout) or any status but 200; goal by hand-over: 0. no service: first failed read sent → last failed read answered.',
         'failed writes: no answer or a status other than 200 and 503. write-refused window: first write not answered 200 sent → last one answered (read-only from the drain to the resume, and for stop/start the outage).',
-        'hand-over s: the new release starting, checking itself and taking the socket over, and the old one finishing; stop+start s: stopping the old server, then the new one starting until healthy (migrate is its own column).',
+        'hand-over s: the new release starting, checking itself and taking the socket over (through tsx, as the tests run it); stop+start s: stopping the old server, then the new one starting until healthy (migrate is its own column).',
         'reads are slow on this data: a page of 50 records reads the whole 100,000-record menu (src/menus/search.ts pages in memory), so few reads are sent.',
         `the "previous release" is this source on schema ${PREVIOUS_SCHEMA} (serve --no-migrate), as in test/runbook-upgrade.test.ts.`,
       ],

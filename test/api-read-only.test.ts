@@ -365,6 +365,9 @@ const READ_CASES: readonly ReadCase[] = [
     },
   },
   { route: 'GET /api/healthz', call: { url: '/api/healthz' }, check: (r) => assert.equal(r.body.data.maintenance_mode.data_update_stop, '1') },
+  { route: 'GET /api/livez', call: { url: '/api/livez' }, check: (r) => assert.equal(r.body.data.status, 'alive') },
+  // Read-only mode is maintenance, not unreadiness: a pod in read-only mode stays behind the Service.
+  { route: 'GET /api/readyz', call: { url: '/api/readyz' }, check: (r) => assert.equal(r.body.data.status, 'ready') },
   { route: 'GET /api/auth/whoami', call: { url: '/api/auth/whoami', auth: adminAuth } },
   { route: 'GET /api/auth/tokens', call: { url: '/api/auth/tokens', auth: adminAuth } },
   {

@@ -20,4 +20,6 @@ export interface AppDeps {
   readonly executeCheckFeed: ExecuteCheckFeed;
   /** Open server-sent-event streams, ended with a reconnect hint when this process hands over. */
   readonly eventStreams: EventStreams;
+  /** Where this process is in its life: `/api/readyz` answers 503 once it is stopping. */
+  readonly lifecycle: { stopping: boolean };
 }

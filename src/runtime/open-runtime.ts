@@ -66,6 +66,7 @@ export async function openRuntime(
       metrics: new Metrics(maintenance),
       executeCheckFeed: new ExecuteCheckFeed(s, logger),
       eventStreams: new EventStreams(),
+      lifecycle: { stopping: false },
     };
     return {
       deps,

@@ -120,6 +120,7 @@ export async function runServer(o: ServerOptions): Promise<void> {
   /** Stops everything this process runs and exits. After a hand-over, no request may fail on the way. */
   const shutdown = async (handedOver: boolean, notify: (event: HandoverEvent) => void = () => {}) => {
     stopping = true;
+    runtime.deps.lifecycle.stopping = true;
     clearInterval(reaper);
     const [closed] = await Promise.all([
       handedOver ? graceful.close(CONNECTION_DRAIN_MS, { idleCloseMs: IDLE_CLOSE_MS, streamRetryMs: STREAM_RETRY_MS }) : Promise.resolve({ forced: 0 }),

@@ -2,9 +2,49 @@ import { RESULT } from '../../errors.js';
 import { readMaintenance, toFlag } from '../../maintenance/mode.js';
 import { failure } from '../envelope.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { LATEST_SCHEMA_VERSION } from '../../store/migrations/index.js';
+import { checkAhead } from '../../store/migrations/migrator.js';
 
-/** Health for load balancers and orchestrators: 200 while the store answers, 503 when it does not. */
+/**
+ * Health for load balancers and orchestrators. `/api/healthz` is the detailed view (store, schema,
+ * switches); Kubernetes probes use the two narrow ones: `/api/livez` (the process answers: restart it
+ * otherwise) and `/api/readyz` (send it traffic: the store answers, its schema is one this release
+ * runs on, and the process is not stopping).
+ */
 export const systemRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/livez',
+    summary: 'Liveness: the process answers (it checks nothing else, so a store outage never restarts it)',
+    tag: 'system',
+    access: 'public',
+    writes: 'read',
+    handler: async () => ({ status: 'alive' }),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/readyz',
+    summary: 'Readiness: the store answers, its schema is one this release runs on, and the process is not stopping',
+    tag: 'system',
+    access: 'public',
+    writes: 'read',
+    handler: async ({ deps, reply }) => {
+      const notReady = (reason: string) => reply.code(503).send(failure(RESULT.unavailable, reason, { status: 'not-ready', reason }));
+      if (deps.lifecycle.stopping) return notReady('This process is stopping.');
+      let schemaVersion: number;
+      try {
+        schemaVersion = await deps.store.schemaVersion();
+        if (schemaVersion > LATEST_SCHEMA_VERSION) {
+          const refusal = checkAhead(LATEST_SCHEMA_VERSION, await deps.store.appliedSteps(LATEST_SCHEMA_VERSION));
+          if (refusal) return notReady(refusal.message);
+        }
+      } catch (err) {
+        deps.logger.warn({ err }, 'readiness: store unavailable');
+        return notReady('The store does not answer.');
+      }
+      return { status: 'ready', schema_version: schemaVersion };
+    },
+  }),
   defineRoute({
     method: 'GET',
     url: '/api/healthz',
