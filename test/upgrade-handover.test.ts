@@ -233,8 +233,10 @@ describe('upgrades and restarts under load on every backend', { concurrency: 2 }
           const restart = spawnCli(['restart', '--pid-file', pidFile], {});
           // The old process says when it stopped accepting (and its worker stopped claiming).
           await eventually('the old process stopped accepting', async () => /stopped accepting/.test(restart.stderr()), 120_000);
-          const newPid = Number(readFileSync(pidFile, 'utf8').trim());
-          assert.notEqual(newPid, serve.child.pid, 'the pid file names the new process');
+          const newPid = await eventually('the pid file names the new process', async () => {
+            const pid = Number(readFileSync(pidFile, 'utf8').trim());
+            return pid !== serve.child.pid && pid;
+          }, 30_000);
           // The old process is draining: it claims nothing, so this job can only run on the new one.
           const later = await startAnsible(serve, quick);
           const ran = await waitForStatus(serve, later, ['5', '6', '7'], 90_000);

@@ -81,6 +81,14 @@ export async function runServer(o: ServerOptions): Promise<void> {
   } else {
     address = await app.listen({ host: options.host, port: options.port });
   }
+  // A successor reports ready before it claims jobs or takes the pid file and the control socket:
+  // until the predecessor has the report it may still reject (and kill) this process, and then
+  // nothing of this process must be left behind.
+  if (inherited) {
+    const schemaVersion = await runtime.deps.store.schemaVersion();
+    reportToPredecessor(inherited, { ready: true, pid: process.pid, version: VERSION, schemaVersion });
+    logger.info({ version: VERSION, schemaVersion }, 'took over the listening socket from the previous server');
+  }
   worker?.start();
   orchestrator?.start();
   if (o.pidFile) writeFileSync(o.pidFile, `${process.pid}\n`);
@@ -91,11 +99,6 @@ export async function runServer(o: ServerOptions): Promise<void> {
   const stopSuccessor = new AbortController();
   const control = o.pidFile ? new ControlSocket(controlSocketPath(o.pidFile), (request, send) => handOver(request, send)) : undefined;
   await control?.open();
-  if (inherited) {
-    const schemaVersion = await runtime.deps.store.schemaVersion();
-    reportToPredecessor(inherited, { ready: true, pid: process.pid, version: VERSION, schemaVersion });
-    logger.info({ version: VERSION, schemaVersion }, 'took over the listening socket from the previous server');
-  }
 
   const url = address.replace('0.0.0.0', 'localhost');
   process.stdout.write(
