@@ -38,6 +38,14 @@ if ! command -v terraform >/dev/null 2>&1; then
   exit 1
 fi
 
+# The manifest tests render deploy/kubernetes with kubectl's built-in Kustomize (v5): not in
+# Debian's archive (its kubernetes-client is kubectl 1.20, too old), so it must be installed beforehand.
+if ! command -v kubectl >/dev/null 2>&1; then
+  echo "The tests need kubectl 1.27 or newer on PATH (test/kubernetes-manifests.test.ts renders the manifests with kubectl kustomize)." >&2
+  echo "Install it from the Kubernetes project's packages (https://kubernetes.io/docs/tasks/tools/) or your cloud SDK." >&2
+  exit 1
+fi
+
 if [[ -f package-lock.json ]]; then
   npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 else
