@@ -49,10 +49,6 @@ export class GracefulClose {
     });
   }
 
-  get closing(): boolean {
-    return this.#closing;
-  }
-
   /** Open client connections. */
   get connections(): number {
     return this.#connections.size;
