@@ -139,8 +139,8 @@ describe('upgrades and restarts under load on every backend', { concurrency: 2 }
             ['migrate', 'Success'],
             ['hand over', 'Success'],
             ['health check', 'Success'],
-            ['resume', 'Success'],
             ['the old release exits', 'Success'],
+            ['resume', 'Success'],
           ],
         );
         assert.equal(report.serving, 'new');

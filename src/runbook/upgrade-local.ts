@@ -83,7 +83,7 @@ export function splitForHandover(pending: readonly AppliedStep[]): { before: App
  *
  * Hand-over (default): check the plan → drain (read-only) → backup → migrate the expand steps with
  * the new release while the old one serves → hand the listening socket to the new release → health
- * check → resume → the old one finishes what it has in flight and exits → contract steps, if any. Reads
+ * check → the old one finishes what it has in flight and exits → resume → contract steps, if any. Reads
  * are served throughout; writes are refused only while read-only is on. If a migration step fails,
  * it is rolled back (each step is one transaction) and the old release goes on serving on the
  * steps before it, which it runs on; if the new release does not become ready, the old one — never
@@ -236,17 +236,17 @@ async function upgradeByHandover(
     return report({ ok: false, rolledBack: false, serving: 'new', backupFile, schemaVersion: outcome.schemaVersion });
   }
   record({ step: 'health check', status: 'Success' });
-  // Writable again as soon as the new release serves: the old process no longer accepts
-  // connections; it only finishes what it has in flight, on a schema it runs on.
-  const r = await resume(o.client);
-  record({ step: 'resume', status: 'Success', detail: r.kept.length ? `left on: ${r.kept.join(', ')}` : undefined });
-
+  // The old process no longer accepts connections; it finishes what it has in flight. Resume only
+  // once it is gone: its copy of the switches may lag the resume by a poll period, and a write it
+  // answered then would be refused after read-only was already off.
   const exited = await waitForExit(outcome.oldPid, HANDOVER_EXIT_MS);
   record(
     exited
       ? { step: 'the old release exits', status: 'Success' }
       : { step: 'the old release exits', status: 'TimedOut', detail: `pid ${outcome.oldPid} is still finishing its connections or jobs after ${HANDOVER_EXIT_MS / 1000} s` },
   );
+  const r = await resume(o.client);
+  record({ step: 'resume', status: 'Success', detail: r.kept.length ? `left on: ${r.kept.join(', ')}` : undefined });
 
   // 3. Contract steps, once no older release runs.
   let schemaVersion = outcome.schemaVersion;
