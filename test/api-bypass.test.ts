@@ -373,12 +373,12 @@ for (const backend of BACKENDS) {
 
 describe('route declarations the guard keys on', () => {
   const key = (r: (typeof API_ROUTES)[number]) => `${r.method} ${r.url}`;
-  /** POST routes that only read: searches (DESIGN §2). Anything added here needs review. */
+  /** POST routes that only read: searches (docs/decisions/maintenance-gate.md). Anything added here needs review. */
   const POST_READS = [
     'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/filter/',
     'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/filter/count/',
   ];
-  /** Routes that write but stay allowed in read-only mode (DESIGN §2). Anything added here needs review. */
+  /** Routes that write but stay allowed in read-only mode (docs/decisions/maintenance-gate.md). Anything added here needs review. */
   const EXEMPT = [
     'POST /api/auth/login',
     'POST /api/auth/logout',

@@ -1,5 +1,5 @@
 /**
- * The maintenance-mode setting API (DESIGN §2-3): the Exastro-compatible GET/PATCH, validation
+ * The maintenance-mode setting API (docs/decisions/maintenance-gate.md): the Exastro-compatible GET/PATCH, validation
  * codes, the banner message and announced end, the audit trail, who may call what, and where the
  * switches show (workspace user view, health, metrics).
  */

@@ -1,5 +1,5 @@
 /**
- * Read-only mode (`data_update_stop`, DESIGN §2): every write route is refused with 503, Retry-After,
+ * Read-only mode (`data_update_stop`, docs/decisions/maintenance-gate.md): every write route is refused with 503, Retry-After,
  * its own 498 code and a message in the caller's language, and nothing is written; every read and
  * the exempt writes (sign-in, tokens, the setting itself) keep working. The route tables below are
  * checked against API_ROUTES, so a new route without a row here fails the suite.

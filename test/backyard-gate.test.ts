@@ -1,5 +1,5 @@
 /**
- * The claim gate (DESIGN §2, issue 3): once the PATCH turning `backyard_execute_stop` or
+ * The claim gate (docs/decisions/maintenance-gate.md, issue 3): once the PATCH turning `backyard_execute_stop` or
  * `data_update_stop` on has returned, no job leaves Unexecuted — proven under concurrency, from the
  * store's own commit order and from what the claimers saw. Then the same with real workers running
  * real ansible-playbook: jobs in flight run on to Completed, registration keeps working while jobs

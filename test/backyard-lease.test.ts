@@ -1,6 +1,6 @@
 /**
  * A `drydock worker` process and what happens to its jobs when it dies or is told to stop
- * (issue 3, DESIGN §4):
+ * (issue 3, docs/decisions/backyard.md):
  * - SIGKILL mid-job: the lease stops being renewed; the execute-check marks the job lease_expired;
  *   a reaper (any process) ends it as Unexpected error within the lease bound plus a reaper period;
  *   the execute-check no longer lists it; nothing the job started survives.

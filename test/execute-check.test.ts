@@ -1,5 +1,5 @@
 /**
- * GET /api/ita/backyard-execute-check/ (DESIGN §3, issue 3), checked field by field against jobs put
+ * GET /api/ita/backyard-execute-check/ (README "Execute-check", issue 3), checked field by field against jobs put
  * in chosen statuses directly in the store: every organization and workspace listed (empty ones
  * too), every backyard key in every workspace, counts per workspace, organization and in total that
  * leave out conductor rows but include the driver jobs a conductor started, status names by

@@ -1,5 +1,5 @@
 /**
- * The end-to-end acceptance test of the phased upgrade (DESIGN.md §5) with the `process` driver:
+ * The end-to-end acceptance test of the phased upgrade (docs/decisions/fleet-upgrades.md) with the `process` driver:
  * 8 sub-environments, each a pair of real HTTP node processes behind the local active/passive
  * switch, a load generator on every pair for the whole run, the fleet declared and the run started
  * through the API, and the orchestrator as a real `drydock fleet orchestrator` subprocess.

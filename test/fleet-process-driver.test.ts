@@ -1,6 +1,6 @@
 /**
  * The `process` fleet driver against real node processes behind the real pair switch, with load on
- * every pair the whole time: the upgrade steps of DESIGN.md §5 done by hand (the orchestrator is
+ * every pair the whole time: the upgrade steps of docs/decisions/fleet-upgrades.md done by hand (the orchestrator is
  * tested elsewhere) must not fail a single request.
  */
 import assert from 'node:assert/strict';

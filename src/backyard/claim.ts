@@ -16,7 +16,7 @@ export interface ClaimRequest {
  * Claims up to `limit` runnable jobs of one backyard for a worker, oldest first: Unexecuted, or
  * scheduled and due. They enter the family's claimed status under a lease of `leaseMs`.
  *
- * The claim is gated (DESIGN §2): one statement carries the maintenance predicate and runs under the
+ * The claim is gated (docs/decisions/maintenance-gate.md): one statement carries the maintenance predicate and runs under the
  * shared side of the gate lock, so it is ordered against a toggle of the switches: once the PATCH
  * turning either switch on has returned, no job leaves Unexecuted. How each backend runs it is the
  * store's (`Store.claimJobs`): on PostgreSQL one autocommit call of a PL/pgSQL function, one round

@@ -1,5 +1,5 @@
 /**
- * Node names: `<ENV_TYPE>_<P|S>_<ENV_ID>` (DESIGN.md §5), e.g. `PROD_P_001` is the primary of
+ * Node names: `<ENV_TYPE>_<P|S>_<ENV_ID>` (docs/decisions/fleet-upgrades.md), e.g. `PROD_P_001` is the primary of
  * sub-environment 001 of PROD; its partner is `PROD_S_001`, and the pair is `PROD_001`.
  */
 

@@ -2,7 +2,7 @@ import { evaluateGate, explainGate, type GateExpression } from './gate-expressio
 import type { NodeRole } from './node-names.js';
 
 /**
- * The four phases of an upgrade to version V (DESIGN.md §5), each only after the previous one
+ * The four phases of an upgrade to version V (docs/decisions/fleet-upgrades.md), each only after the previous one
  * completed for every pair still in the run:
  * 1. upgrade the (passive) secondary; record `secondaryVersionLevel = V` on the primary;
  * 2. switch primary → secondary, only where `secondaryVersionLevel` is V;

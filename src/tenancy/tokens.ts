@@ -19,7 +19,7 @@ export interface TokenView {
 
 /**
  * Issues a token; the secret is returned once and only its hash is stored. Token issue is allowed
- * in read-only mode (DESIGN §2), so it runs outside the data gate.
+ * in read-only mode (docs/decisions/maintenance-gate.md), so it runs outside the data gate.
  */
 export async function issueToken(
   store: Store,

@@ -6,7 +6,7 @@ import { issueToken, listTokens, revokeToken } from '../../tenancy/tokens.js';
 import { findUserById } from '../../tenancy/users.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 
-const SIGN_IN_IS_ALLOWED = 'sign-in, sign-out and tokens keep working in read-only mode (DESIGN §2)';
+const SIGN_IN_IS_ALLOWED = 'sign-in, sign-out and tokens keep working in read-only mode (docs/decisions/maintenance-gate.md)';
 
 const loginSchema = z
   .object({

@@ -22,7 +22,7 @@ import { readRunView } from '../../fleet/run-view.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 
 /**
- * The fleet's phased upgrades (DESIGN.md §5), for system administrators. Writes here are exempt
+ * The fleet's phased upgrades (docs/decisions/fleet-upgrades.md), for system administrators. Writes here are exempt
  * from read-only mode: upgrading the fleet is maintenance work that runs while the platform is
  * frozen, and the run's bookkeeping must not stall because a backup is being taken.
  */
