@@ -4,6 +4,7 @@ import { registerBackup } from './cli/backup.js';
 import { registerDrain } from './cli/drain.js';
 import { registerExecuteCheck } from './cli/execute-check.js';
 import { registerFleet } from './cli/fleet.js';
+import { registerKube } from './cli/kube.js';
 import { CliError, EXIT } from './cli/exit-codes.js';
 import { registerMaintenance } from './cli/maintenance.js';
 import { registerMigrate } from './cli/migrate.js';
@@ -48,6 +49,7 @@ registerBackup(program);
 registerUpgrade(program);
 registerTenants(program);
 registerFleet(program);
+registerKube(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

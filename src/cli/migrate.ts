@@ -9,13 +9,15 @@ export function registerMigrate(program: Command): void {
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
     .option('--to <version>', 'stop at this schema version (forward-only; for staged upgrades and tests)')
     .option('--plan', 'apply nothing: print the pending steps with their compatibility (expand / contract)')
+    .option('--expand-only', 'apply only the pending steps the serving (older) release runs on, up to the first contract step; the rest once it is gone')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExample:\n  drydock migrate --database-url ./data/drydock.sqlite')
-    .action(async (flags: { databaseUrl?: string; json?: boolean; to?: string; plan?: boolean }) => {
-      const target = flags.to === undefined ? undefined : Number(flags.to);
+    .action(async (flags: { databaseUrl?: string; json?: boolean; to?: string; plan?: boolean; expandOnly?: boolean }) => {
+      let target = flags.to === undefined ? undefined : Number(flags.to);
       if (target !== undefined && !Number.isInteger(target)) throw new ConfigError(`--to takes a schema version number, not "${flags.to}"`);
+      if (flags.expandOnly && (target !== undefined || flags.plan)) throw new ConfigError('--expand-only goes without --to and --plan');
       // Loaded here, not at CLI start (see backup.ts).
-      const [{ loadOptions }, { createLogger }, { openStore }, { migrationPlan }] = await Promise.all([
+      const [{ loadOptions }, { createLogger }, { openStore }, { migrationPlan, splitForHandover }] = await Promise.all([
         import('../config/compile.js'),
         import('../logging/logger.js'),
         import('../store/open-store.js'),
@@ -35,6 +37,17 @@ export function registerMigrate(program: Command): void {
           }
           process.exitCode = plan.refusal ? 1 : 0;
           return;
+        }
+        if (flags.expandOnly) {
+          // Kubernetes runs this before it rolls the API: old pods serve on every step it applies.
+          const split = splitForHandover((await migrationPlan(store)).pending);
+          if ('refusal' in split) {
+            if (flags.json) process.stdout.write(JSON.stringify({ results: [], schemaVersion: await store.schemaVersion(), error: split.refusal }, null, 2) + '\n');
+            process.stderr.write(`error: ${split.refusal}\n`);
+            process.exitCode = 1;
+            return;
+          }
+          target = split.before.at(-1)?.version ?? (await store.schemaVersion());
         }
         const report = await store.migrate(target);
         if (flags.json) {

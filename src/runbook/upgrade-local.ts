@@ -6,7 +6,7 @@ import type { ApiClient } from '../cli/client.js';
 import type { DatabaseLocation } from '../config/options.js';
 import { controlSocketPath } from '../handover/protocol.js';
 import type { AppliedStep } from '../store/migrations/migration.js';
-import type { MigrationPlan } from '../store/migrations/plan.js';
+import { splitForHandover, type MigrationPlan } from '../store/migrations/plan.js';
 import { backup, restore } from './backup.js';
 import { drain, resume, type StepResult } from './drain.js';
 import { handOver, HandoverUnavailable, isAlive, readPidFile, waitForExit } from './handover.js';
@@ -54,28 +54,6 @@ export interface UpgradeReport {
   readonly steps: StepResult[];
   readonly backupFile?: string;
   readonly schemaVersion?: number;
-}
-
-/**
- * Splits a new release's pending steps for a hand-over. Expand steps run while the old release
- * serves (it runs on them: that is what `expand` declares); contract steps only once it has exited.
- * An expand step after a contract step cannot be placed (the new release may need it before it
- * serves, and the old one could not run on the contract step before it): that is a refusal.
- */
-export function splitForHandover(pending: readonly AppliedStep[]): { before: AppliedStep[]; after: AppliedStep[] } | { refusal: string } {
-  const firstContract = pending.findIndex((s) => s.compatibility === 'contract');
-  if (firstContract < 0) return { before: [...pending], after: [] };
-  const after = pending.slice(firstContract);
-  const late = after.find((s) => s.compatibility === 'expand');
-  if (late) {
-    const c = pending[firstContract]!;
-    return {
-      refusal:
-        `step ${c.version} (${c.name}) is a contract step the serving release cannot run on, and expand step ${late.version} (${late.name}) comes after it. ` +
-        `Upgrade to the release that introduced step ${c.version} first, then to this one; or run this upgrade with --mode stop-start (every request fails while it runs).`,
-    };
-  }
-  return { before: pending.slice(0, firstContract), after };
 }
 
 /**
@@ -132,7 +110,7 @@ export async function upgradeLocal(o: UpgradeOptions): Promise<UpgradeReport> {
       }
       if (plan.refusal) return `the new release refuses the store: ${plan.refusal}`;
       const s = splitForHandover(plan.pending);
-      if ('refusal' in s) return s.refusal;
+      if ('refusal' in s) return `${s.refusal} Or run this upgrade with --mode stop-start (every request fails while it runs).`;
       split = s;
       return undefined;
     })();

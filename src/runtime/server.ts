@@ -27,11 +27,11 @@ export interface ServerOptions {
 
 /** How long a successor has to report ready when a hand-over does not say (SIGHUP). */
 const DEFAULT_READY_TIMEOUT_MS = 120_000;
-/** How long a process that handed over waits for its clients' connections to end before closing the rest. */
+/** How long a stopping process (handed over, or SIGTERM) waits for its clients' connections to end before closing the rest. */
 const CONNECTION_DRAIN_MS = 30_000;
 /** How soon the clients of an ended event stream reconnect (to the successor). */
 const STREAM_RETRY_MS = 250;
-/** A connection with no request in flight for this long is closed after a hand-over (graceful-close.ts). */
+/** A connection with no request in flight for this long is closed by a stopping process (graceful-close.ts). */
 const IDLE_CLOSE_MS = 1000;
 
 /**
@@ -120,13 +120,15 @@ export async function runServer(o: ServerOptions): Promise<void> {
     ].join('\n') + '\n',
   );
 
-  /** Stops everything this process runs and exits. After a hand-over, no request may fail on the way. */
+  /** Stops everything this process runs and exits; no request in flight may fail on the way. */
   const shutdown = async (handedOver: boolean, notify: (event: HandoverEvent) => void = () => {}) => {
     stopping = true;
     runtime.deps.lifecycle.stopping = true;
     clearInterval(reaper);
     const [closed] = await Promise.all([
-      handedOver ? graceful.close(CONNECTION_DRAIN_MS, { idleCloseMs: IDLE_CLOSE_MS, streamRetryMs: STREAM_RETRY_MS }) : Promise.resolve({ forced: 0 }),
+      // After a hand-over and on SIGTERM alike (a Kubernetes pod going away, a systemd stop): no
+      // request in flight fails, keep-alive connections end after their next answer.
+      graceful.close(CONNECTION_DRAIN_MS, { idleCloseMs: IDLE_CLOSE_MS, streamRetryMs: STREAM_RETRY_MS }),
       worker?.stop(),
       orchestrator?.stop(),
     ]);

@@ -1,27 +1,23 @@
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  Observable,
-  PatchStrategy,
-  setHeaderMiddleware,
-  type ConfigurationOptions,
-  type ObservableMiddleware,
-  type V1Container,
-  type V1Deployment,
-} from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, type V1Container, type V1Deployment } from '@kubernetes/client-node';
 import { z } from 'zod';
+import {
+  describeApiFailure,
+  loadKubeConfig,
+  PatchStrategy,
+  REQUEST_TIMEOUT_MS,
+  requestOptions,
+  rolloutState,
+  serverOf,
+  statusMessage,
+  type RolloutState,
+} from '../../kubernetes/client.js';
 import { fillTemplate, templateVariables, type ActionContext, type ActionOutcome, type NodeDriver, type NodeTarget, type PairTarget } from './node-driver.js';
 
 /** A DNS-1123 label: what Deployment, Service and namespace names (and our label values) must be. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A label key: an optional DNS-subdomain prefix and a name (`drydock.io/node`, `app`). */
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-/** One API call may take this long before we give up on it (the action's own deadline may be shorter). */
-const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * `kubernetes`: a pair is two Deployments (one per node) and a Service whose selector picks the
@@ -112,43 +108,6 @@ export function versionFromImage(image: string, imageTemplate: string, variables
   return new RegExp(`^${pattern}$`).exec(image)?.groups?.['version'];
 }
 
-/** Where a Deployment stands, in the terms `kubectl rollout status` uses. */
-export interface RolloutState {
-  /** The controller saw the latest spec, every replica runs it, no old replica is left, all are available. */
-  readonly complete: boolean;
-  /** Complete and at least one replica available: it can take traffic on the version of its spec. */
-  readonly ready: boolean;
-  /** Set when Kubernetes itself gave up on the rollout (ProgressDeadlineExceeded). */
-  readonly failed?: string;
-  /** Why not complete (or "complete"), with the counters, for messages. */
-  readonly summary: string;
-}
-
-/** Reads a Deployment's rollout state from its metadata and status, like `kubectl rollout status`. */
-export function rolloutState(d: V1Deployment): RolloutState {
-  const wanted = d.spec?.replicas ?? 1;
-  const generation = d.metadata?.generation ?? 0;
-  const observed = d.status?.observedGeneration ?? 0;
-  const updated = d.status?.updatedReplicas ?? 0;
-  const total = d.status?.replicas ?? 0;
-  const available = d.status?.availableReplicas ?? 0;
-  const counters = `${wanted} wanted, ${updated} updated, ${available} available, ${total} in total; generation ${generation}, observed ${observed}`;
-  const progressing = d.status?.conditions?.find((c) => c.type === 'Progressing');
-  const failed =
-    observed >= generation && progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded'
-      ? `ProgressDeadlineExceeded: ${progressing.message ?? 'the rollout made no progress'}`
-      : undefined;
-  let waiting: string | undefined;
-  if (observed < generation) waiting = 'the controller has not seen the latest spec yet';
-  else if (updated < wanted) waiting = `${updated} of ${wanted} replicas updated`;
-  else if (total > updated) waiting = `${total - updated} old replicas pending termination`;
-  else if (available < updated) waiting = `${available} of ${updated} updated replicas available`;
-  const complete = waiting === undefined;
-  const ready = complete && available >= 1;
-  const summary = `${waiting ?? (ready ? 'complete' : 'complete but scaled to 0 replicas')} (${counters})`;
-  return failed === undefined ? { complete, ready, summary } : { complete, ready, failed, summary };
-}
-
 /** An expected failure inside an action, already worded for the operator. */
 class ActionFailure extends Error {}
 
@@ -176,10 +135,15 @@ interface ActionScope {
  * API failures (401/403/404, unreachable server, timeouts) come back as `ok: false` with what to check.
  */
 export function createKubernetesDriver(config: KubernetesDriverConfig, deps: KubernetesDriverDeps): NodeDriver {
-  const kc = loadKubeConfig(config, deps);
+  let kc;
+  try {
+    kc = loadKubeConfig({ ...config, baseDir: deps.baseDir });
+  } catch (err) {
+    throw new Error(`kubernetes driver: ${(err as Error).message}`, { cause: err });
+  }
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
-  const server = kc.getCurrentCluster()?.server ?? '(no cluster in the kubeconfig)';
+  const server = serverOf(kc);
   const ns = config.namespace;
 
   const name = (kind: 'deployment' | 'service', template: string, variables: Record<string, string>): string => {
@@ -198,27 +162,13 @@ export function createKubernetesDriver(config: KubernetesDriverConfig, deps: Kub
   /** Turns what an action threw into an operator's message. */
   const explain = (err: unknown, scope: ActionScope, doing: string): string => {
     if (err instanceof ActionFailure) return `${doing}: ${err.message}`;
-    if (err instanceof ApiException) {
-      const status = statusMessage(err.body);
-      switch (err.code) {
-        case 401:
-          return `${doing}: 401 Unauthorized from the Kubernetes API server at ${server} — check the credentials (driver.token, or the user of the kubeconfig context)`;
-        case 403:
-          return `${doing}: 403 Forbidden${status ? ` (${status})` : ''} — the account needs get and patch on deployments (group apps) and services in namespace ${ns}: check its Role and RoleBinding`;
-        default:
-          return `${doing}: HTTP ${err.code} from the Kubernetes API server${status ? `: ${status}` : ''}`;
-      }
-    }
     if (err instanceof Error && err.name === 'AbortError') {
       if (scope.ctx.signal.aborted) return `${doing}: aborted`;
       if (scope.signal.aborted) return `${doing}: timed out after ${scope.timeoutMs / 1000} s`;
       return `${doing}: the Kubernetes API server at ${server} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s — check that the cluster is up`;
     }
-    const code = (err as { code?: unknown } | null)?.code;
-    if (err instanceof Error && err.name === 'FetchError') {
-      return `${doing}: cannot reach the Kubernetes API server at ${server}${typeof code === 'string' ? ` (${code})` : ''} — check the server address (driver.server or the kubeconfig) and that the cluster is up: ${err.message}`;
-    }
-    return `${doing}: ${err instanceof Error ? err.message : String(err)}`;
+    const api = describeApiFailure(err, server, `the account needs get and patch on deployments (group apps) and services in namespace ${ns}`);
+    return `${doing}: ${api ?? (err instanceof Error ? err.message : String(err))}`;
   };
 
   /** Runs an action body; every expected failure becomes `ok: false`. */
@@ -373,63 +323,5 @@ async function withNotFound<T>(notFound: string, call: Promise<T>): Promise<T> {
   }
 }
 
-/** Per-call options: the scope's signal (plus a per-request limit) and, for a patch, its content type. */
 /** How long an action may outlive its deadline or abort before it is given up (see act). */
 const ABORT_GRACE_MS = 2_000;
-
-function requestOptions(signal: AbortSignal, contentType?: PatchStrategy): ConfigurationOptions {
-  const requestSignal = AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
-  const middleware: ObservableMiddleware[] = [
-    {
-      pre: (request) => {
-        request.setSignal(requestSignal);
-        return new Observable(Promise.resolve(request));
-      },
-      post: (response) => new Observable(Promise.resolve(response)),
-    },
-  ];
-  if (contentType !== undefined) middleware.push(setHeaderMiddleware('Content-Type', contentType));
-  return { middleware, middlewareMergeStrategy: 'append' };
-}
-
-/** The `message` of a Kubernetes Status body (client-node hands it over as text or parsed). */
-function statusMessage(body: unknown): string | undefined {
-  let status = body;
-  if (typeof body === 'string') {
-    try {
-      status = JSON.parse(body);
-    } catch {
-      return body.trim().slice(0, 500) || undefined;
-    }
-  }
-  const message = (status as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' ? message : undefined;
-}
-
-/** Builds the client configuration the config names; a kubeconfig that cannot be read is a configuration error (thrown). */
-function loadKubeConfig(config: KubernetesDriverConfig, deps: KubernetesDriverDeps): KubeConfig {
-  const kc = new KubeConfig();
-  if (config.server !== undefined) {
-    kc.loadFromOptions({
-      clusters: [{ name: 'drydock', server: config.server, skipTLSVerify: config.skipTLSVerify ?? false }],
-      users: [config.token === undefined ? { name: 'drydock' } : { name: 'drydock', token: config.token }],
-      contexts: [{ name: 'drydock', cluster: 'drydock', user: 'drydock', namespace: config.namespace }],
-      currentContext: 'drydock',
-    });
-    return kc;
-  }
-  try {
-    if (config.kubeconfig !== undefined) kc.loadFromFile(path.resolve(deps.baseDir, config.kubeconfig));
-    else kc.loadFromDefault();
-  } catch (err) {
-    const where = config.kubeconfig === undefined ? 'the default kubeconfig (KUBECONFIG, ~/.kube/config or in-cluster)' : `kubeconfig ${path.resolve(deps.baseDir, config.kubeconfig)}`;
-    throw new Error(`kubernetes driver: cannot load ${where}: ${(err as Error).message}`, { cause: err });
-  }
-  if (config.context !== undefined) {
-    if (!kc.getContextObject(config.context)) {
-      throw new Error(`kubernetes driver: the kubeconfig has no context "${config.context}" (it has: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
-    }
-    kc.setCurrentContext(config.context);
-  }
-  return kc;
-}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AppliedStep } from '../store/migrations/migration.js';
-import { splitForHandover } from './upgrade-local.js';
+import type { AppliedStep } from './migration.js';
+import { splitForHandover } from './plan.js';
 
 const step = (version: number, compatibility: AppliedStep['compatibility']): AppliedStep => ({ version, name: `step-${version}`, compatibility });
 
