@@ -108,7 +108,7 @@ export function registerKube(program: Command): void {
           throw new CliError((err as Error).message, EXIT.usage);
         }
         // The backup reads the store directly: it must be named, or declined, before anything changes.
-        const storeNamed = flags.databaseUrl !== undefined || flags.config !== undefined || process.env.DRYDOCK_DATABASE_URL !== undefined || process.env.DRYDOCK_CONFIG !== undefined;
+        const storeNamed = Boolean(flags.databaseUrl || flags.config || process.env.DRYDOCK_DATABASE_URL || process.env.DRYDOCK_CONFIG);
         if (flags.backup && !flags.rollback && !flags.dryRun && !storeNamed) {
           throw new CliError('the pre-upgrade backup needs the store: pass --database-url (or DRYDOCK_DATABASE_URL), or --no-backup if it is backed up otherwise', EXIT.usage);
         }
