@@ -23,9 +23,30 @@
  * An image registered with `failImage` never becomes available: like a crash-looping new ReplicaSet
  * under the default strategy, the new replicas stay unavailable and the old ones keep running, and,
  * when `progressDeadlineMs` is set, Kubernetes' `Progressing=False ProgressDeadlineExceeded` appears.
+ *
+ * CLUSTER MODE (option `cluster`): no timers fake the rollouts; a simulated cluster whose pods are real
+ * processes stands behind the API (test/support/kubernetes-cluster.ts says what it mimics), reached as
+ * `server.cluster`. The API then also serves (paths and JSON shapes of the real API):
+ *
+ * - GET   /apis/apps/v1/namespaces/{ns}/deployments[?labelSelector=&fieldSelector=]   DeploymentList
+ * - POST  /apis/apps/v1/namespaces/{ns}/deployments                                   create (409 if it exists)
+ * - GET, PATCH, PUT /apis/apps/v1/namespaces/{ns}/deployments/{name}/scale            autoscaling/v1 Scale
+ * - GET   /api/v1/namespaces/{ns}/services[?labelSelector=]                           ServiceList
+ * - GET   /api/v1/namespaces/{ns}/pods[?labelSelector=&fieldSelector=], …/pods/{name}  PodList, Pod
+ * - DELETE /api/v1/namespaces/{ns}/pods/{name}[?gracePeriodSeconds=]                  the kubelet's termination
+ * - GET   /api/v1/namespaces/{ns}/pods/{name}/log[?container=&previous=&tailLines=]   text/plain
+ * - GET, POST /apis/batch/v1/namespaces/{ns}/jobs[?labelSelector=]                    JobList, create (409)
+ * - GET, DELETE /apis/batch/v1/namespaces/{ns}/jobs/{name}[?propagationPolicy=]       Job, delete
+ *
+ * plus GET/PATCH of single Deployments and Services as above. Label selectors: `k=v`, `k==v`, `k!=v`,
+ * `k`, `!k`, `k in (…)`, `k notin (…)`; field selectors: metadata.name, metadata.namespace,
+ * status.phase. `watch=true` is refused (400): poll. In cluster mode a read-only token may only get
+ * and list, and a token of `roleTokens` is authorized by RBAC rules (a Role's `rules`, e.g. those of
+ * deploy/kubernetes/base/upgrade-role.yaml), with the real "cannot <verb> resource" 403s.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApiError, SimulatedCluster, type ClusterOptions, type DeploymentObject, type ServiceObject } from './kubernetes-cluster.js';
 
 /** A Deployment as the stand-in stores it (the fields the driver reads, in their API shape). */
 export interface StoredDeployment {
@@ -63,6 +84,16 @@ export interface RecordedRequest {
   readonly path: string;
   readonly contentType: string | undefined;
   readonly body: unknown;
+  /** The query string, with its `?` ('' when none). */
+  readonly query: string;
+}
+
+/** One RBAC rule, as a Role's `rules` hold them. */
+export interface PolicyRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames?: readonly string[];
 }
 
 export interface KubernetesApiServerOptions {
@@ -72,8 +103,12 @@ export interface KubernetesApiServerOptions {
   readonly readOnlyTokens?: readonly string[];
   /** How long a rollout takes to be observed and complete (default 100 ms). */
   readonly rolloutDelayMs?: number;
-  /** After this long, a rollout that cannot complete is marked ProgressDeadlineExceeded (default: never). */
+  /** After this long, a rollout that cannot complete is marked ProgressDeadlineExceeded (default: never; in cluster mode, the Deployment's progressDeadlineSeconds). */
   readonly progressDeadlineMs?: number;
+  /** Cluster mode: Deployments run as real processes (see the file's comment and kubernetes-cluster.ts). */
+  readonly cluster?: ClusterOptions;
+  /** Cluster mode: tokens authorized by RBAC rules only (e.g. the rules of the drydock-upgrade Role), with the user name their 403s show. */
+  readonly roleTokens?: Readonly<Record<string, { readonly user?: string; readonly rules: readonly PolicyRule[] }>>;
 }
 
 export interface KubernetesApiServer {
@@ -89,6 +124,25 @@ export interface KubernetesApiServer {
   /** Rollouts to this image never become available (a bad image / crash loop). */
   failImage(image: string): void;
   close(): Promise<void>;
+}
+
+/**
+ * The stand-in in cluster mode: the API plus the simulated cluster, whose test helpers are also
+ * reachable directly on the server (`server.apply(…)` is `server.cluster.apply(…)`).
+ */
+export interface ClusterApiServer
+  extends Omit<KubernetesApiServer, 'addDeployment' | 'addService' | 'deployment' | 'service' | 'failImage'>,
+    Pick<SimulatedCluster, 'apply' | 'pods' | 'podLog' | 'servicePort' | 'waitRolledOut' | 'waitJobFinished' | 'describe' | 'job' | 'addRelease'> {
+  readonly cluster: SimulatedCluster;
+  /** Every termination the kubelet carried out (`cluster.terminations`). */
+  readonly terminations: SimulatedCluster['terminations'];
+  /** Every new connection through a Service port (`cluster.connections`). */
+  readonly connections: SimulatedCluster['connections'];
+  /** As in the fake mode, through the API's create path (status filled by the controller). */
+  addDeployment(d: Parameters<KubernetesApiServer['addDeployment']>[0]): DeploymentObject;
+  addService(s: Parameters<KubernetesApiServer['addService']>[0]): ServiceObject;
+  deployment(namespace: string, name: string): DeploymentObject | undefined;
+  service(namespace: string, name: string): ServiceObject | undefined;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -120,12 +174,14 @@ function mergePatch(target: Json | undefined, patch: Json, strategic: boolean): 
 }
 
 /** A Kubernetes `Status` failure object, as the API server sends it. */
-function status(code: number, reason: string, message: string, details?: Record<string, string>): Record<string, unknown> {
+function status(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details && { details }), code };
 }
 
 /** Starts the stand-in on 127.0.0.1 with an ephemeral port. */
-export async function startKubernetesApiServer(options: KubernetesApiServerOptions): Promise<KubernetesApiServer> {
+export async function startKubernetesApiServer(options: KubernetesApiServerOptions & { cluster: ClusterOptions }): Promise<ClusterApiServer>;
+export async function startKubernetesApiServer(options: KubernetesApiServerOptions): Promise<KubernetesApiServer>;
+export async function startKubernetesApiServer(options: KubernetesApiServerOptions): Promise<KubernetesApiServer | ClusterApiServer> {
   const rolloutDelayMs = options.rolloutDelayMs ?? 100;
   const deployments = new Map<string, StoredDeployment>();
   const services = new Map<string, StoredService>();
@@ -134,6 +190,7 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
   const timers = new Map<string, Array<ReturnType<typeof setTimeout>>>();
   let version = 1000;
   const nextVersion = () => String(++version);
+  const cluster = options.cluster === undefined ? undefined : new SimulatedCluster(options.cluster, nextVersion, options.progressDeadlineMs);
 
   const completeStatus = (d: StoredDeployment): StoredDeployment['status'] => {
     const n = d.spec.replicas;
@@ -223,12 +280,17 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
         body = text;
       }
       const method = req.method ?? 'GET';
-      requests.push({ method, path: url.pathname, contentType, body });
+      requests.push({ method, path: url.pathname, contentType, body, query: url.search });
 
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
       const readOnly = token !== undefined && (options.readOnlyTokens ?? []).includes(token);
-      if (token === undefined || (!options.tokens.includes(token) && !readOnly)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+      const role = token === undefined || cluster === undefined ? undefined : options.roleTokens?.[token];
+      if (token === undefined || (!options.tokens.includes(token) && !readOnly && !role)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+      if (cluster) {
+        const access: Access = readOnly ? { kind: 'read-only' } : role ? { kind: 'role', user: role.user ?? 'role-token', rules: role.rules } : { kind: 'full' };
+        return routeCluster(cluster, access, method, url, contentType, body, res);
+      }
 
       const m =
         /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments)\/([^/]+)$/.exec(url.pathname) ?? /^\/api\/v1\/namespaces\/([^/]+)\/(services)\/([^/]+)$/.exec(url.pathname);
@@ -275,12 +337,53 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
         services.set(key, patched);
       }
       return send(200, patched);
-    })().catch((err: unknown) => send(500, status(500, 'InternalError', String(err))));
+    })().catch((err: unknown) => {
+      if (err instanceof ApiError) return send(err.code, status(err.code, err.reason, err.message, err.details));
+      return send(500, status(500, 'InternalError', String(err)));
+    });
   });
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   let uid = 0;
+
+  if (cluster) {
+    const clusterServer: ClusterApiServer = {
+      url: `http://127.0.0.1:${port}`,
+      requests,
+      cluster,
+      terminations: cluster.terminations,
+      connections: cluster.connections,
+      apply: (docs, applyOptions) => cluster.apply(docs, applyOptions),
+      pods: (namespace, selector) => cluster.pods(namespace, selector),
+      podLog: (name, logOptions) => cluster.podLog(name, logOptions),
+      servicePort: (namespace, name, servicePort) => cluster.servicePort(namespace, name, servicePort),
+      waitRolledOut: (namespace, name, waitOptions) => cluster.waitRolledOut(namespace, name, waitOptions),
+      waitJobFinished: (namespace, name, waitOptions) => cluster.waitJobFinished(namespace, name, waitOptions),
+      describe: (describeOptions) => cluster.describe(describeOptions),
+      job: (namespace, name) => cluster.job(namespace, name),
+      addRelease: (image, release) => cluster.addRelease(image, release),
+      addDeployment(spec) {
+        const label = spec.label ?? 'drydock.io/node';
+        const labels = { app: 'demo', [label]: spec.name };
+        const containers = [{ name: spec.container ?? 'app', image: spec.image }, ...(spec.extraContainers ?? [])];
+        const body = { metadata: { name: spec.name }, spec: { replicas: spec.replicas ?? 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } } };
+        return cluster.createDeployment(spec.namespace, body);
+      },
+      addService(spec) {
+        const body = { metadata: { name: spec.name }, spec: { selector: { ...spec.selector }, ports: [{ port: 80, targetPort: 8080 }] } };
+        return cluster.createService(spec.namespace, body);
+      },
+      deployment: (namespace, name) => cluster.deployment(namespace, name),
+      service: (namespace, name) => cluster.service(namespace, name),
+      close: async () => {
+        await cluster.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+    return clusterServer;
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -324,4 +427,176 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Who is calling, in cluster mode. */
+type Access = { kind: 'full' } | { kind: 'read-only' } | { kind: 'role'; user: string; rules: readonly PolicyRule[] };
+
+/** The resources cluster mode serves: path pattern (namespace, then name), RBAC resource, API group. */
+const CLUSTER_ROUTES: ReadonlyArray<{ pattern: RegExp; resource: string; group: string; item: boolean }> = [
+  { pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments$/, resource: 'deployments', group: 'apps', item: false },
+  { pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/, resource: 'deployments', group: 'apps', item: true },
+  { pattern: /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)\/scale$/, resource: 'deployments/scale', group: 'apps', item: true },
+  { pattern: /^\/api\/v1\/namespaces\/([^/]+)\/services$/, resource: 'services', group: '', item: false },
+  { pattern: /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/, resource: 'services', group: '', item: true },
+  { pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods$/, resource: 'pods', group: '', item: false },
+  { pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/, resource: 'pods', group: '', item: true },
+  { pattern: /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/, resource: 'pods/log', group: '', item: true },
+  { pattern: /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs$/, resource: 'jobs', group: 'batch', item: false },
+  { pattern: /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs\/([^/]+)$/, resource: 'jobs', group: 'batch', item: true },
+];
+
+/** The RBAC verb of a request. */
+function verbOf(method: string, item: boolean, url: URL): string {
+  switch (method) {
+    case 'GET':
+      return url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1' ? 'watch' : item ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PATCH':
+      return 'patch';
+    case 'PUT':
+      return 'update';
+    case 'DELETE':
+      return item ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function allowed(access: Access, verb: string, group: string, resource: string, name: string | undefined): boolean {
+  if (access.kind === 'full') return true;
+  if (access.kind === 'read-only') return verb === 'get' || verb === 'list' || verb === 'watch';
+  const has = (list: readonly string[], v: string) => list.includes('*') || list.includes(v);
+  return access.rules.some(
+    (r) =>
+      has(r.apiGroups, group) &&
+      has(r.resources, resource) &&
+      has(r.verbs, verb) &&
+      (r.resourceNames === undefined || r.resourceNames.length === 0 || (name !== undefined && r.resourceNames.includes(name))),
+  );
+}
+
+/** Serves one request in cluster mode (auth done, request recorded). */
+function routeCluster(cluster: SimulatedCluster, access: Access, method: string, url: URL, contentType: string | undefined, body: unknown, res: http.ServerResponse): void {
+  const send = (code: number, payload: unknown) => {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(payload));
+  };
+  const fail = (err: ApiError) => send(err.code, status(err.code, err.reason, err.message, err.details));
+  let match: RegExpExecArray | null = null;
+  const route = CLUSTER_ROUTES.find((r) => (match = r.pattern.exec(url.pathname)) !== null);
+  if (!route || !match) return fail(new ApiError(404, 'NotFound', 'the server could not find the requested resource'));
+  const [, namespace, name] = match as unknown as [string, string, string | undefined];
+  const base = route.resource.split('/')[0]!;
+  const qualified = route.group ? `${base}.${route.group}` : base;
+  const verb = verbOf(method, route.item, url);
+  if (!allowed(access, verb, route.group, route.resource, name)) {
+    const user = access.kind === 'role' ? access.user : `system:serviceaccount:${namespace}:read-only`;
+    const subject = name === undefined ? qualified : `${qualified} "${name}"`;
+    return fail(
+      new ApiError(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${route.resource}" in API group "${route.group}" in the namespace "${namespace}"`, {
+        ...(name !== undefined && { name }),
+        group: route.group,
+        kind: route.resource,
+      }),
+    );
+  }
+  if (verb === 'watch') return fail(new ApiError(400, 'BadRequest', 'watch is not supported by the simulated API server: poll with GET'));
+  const labelSelector = url.searchParams.get('labelSelector');
+  const fieldSelector = url.searchParams.get('fieldSelector');
+  const notAllowed = () => fail(new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
+  const notFound = () => fail(new ApiError(404, 'NotFound', `${qualified} "${name}" not found`, { name, group: route.group, kind: base }));
+  const patched = <T>(object: T): T => {
+    if (contentType !== 'application/merge-patch+json' && contentType !== 'application/strategic-merge-patch+json') {
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (stand-in subset); got ${contentType ?? 'none'}`,
+      );
+    }
+    if (!isObject(body)) throw new ApiError(400, 'BadRequest', 'the patch is not a JSON object');
+    return mergePatch(object as unknown as Json, body as Json, contentType === 'application/strategic-merge-patch+json') as unknown as T;
+  };
+
+  try {
+    switch (`${route.resource} ${route.item ? 'item' : 'collection'} ${method}`) {
+      case 'deployments collection GET':
+        return send(200, cluster.listDeployments(namespace, labelSelector, fieldSelector));
+      case 'deployments collection POST':
+        return send(201, cluster.createDeployment(namespace, body));
+      case 'deployments item GET': {
+        const d = cluster.deployment(namespace, name!);
+        return d ? send(200, d) : notFound();
+      }
+      case 'deployments item PATCH': {
+        const d = cluster.deployment(namespace, name!);
+        return d ? send(200, cluster.updateDeployment(namespace, name!, patched<DeploymentObject>(d))) : notFound();
+      }
+      case 'deployments/scale item GET':
+        return send(200, cluster.deploymentScale(namespace, name!));
+      case 'deployments/scale item PATCH':
+      case 'deployments/scale item PUT': {
+        const scale = cluster.deploymentScale(namespace, name!);
+        const next = method === 'PUT' ? (body as { spec?: { replicas?: unknown } }) : patched(scale);
+        const replicas = next?.spec?.replicas;
+        if (typeof replicas !== 'number') throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Required value`);
+        const d = cluster.deployment(namespace, name!)!;
+        cluster.updateDeployment(namespace, name!, { ...structuredClone(d), spec: { ...structuredClone(d.spec), replicas } });
+        return send(200, cluster.deploymentScale(namespace, name!));
+      }
+      case 'services collection GET':
+        return send(200, cluster.listServices(namespace, labelSelector, fieldSelector));
+      case 'services item GET': {
+        const s = cluster.service(namespace, name!);
+        return s ? send(200, s) : notFound();
+      }
+      case 'services item PATCH': {
+        const s = cluster.service(namespace, name!);
+        return s ? send(200, cluster.updateService(namespace, name!, patched<ServiceObject>(s))) : notFound();
+      }
+      case 'pods collection GET':
+        return send(200, cluster.listPods(namespace, labelSelector, fieldSelector));
+      case 'pods item GET': {
+        const p = cluster.pod(namespace, name!);
+        return p ? send(200, p) : notFound();
+      }
+      case 'pods item DELETE': {
+        const options = isObject(body) ? (body as { gracePeriodSeconds?: unknown }) : {};
+        const query = url.searchParams.get('gracePeriodSeconds');
+        const grace = query !== null ? Number(query) : typeof options.gracePeriodSeconds === 'number' ? options.gracePeriodSeconds : undefined;
+        return send(200, cluster.deletePod(namespace, name!, grace));
+      }
+      case 'pods/log item GET': {
+        const tail = url.searchParams.get('tailLines');
+        const text = cluster.readPodLog(namespace, name!, {
+          container: url.searchParams.get('container'),
+          previous: url.searchParams.get('previous') === 'true',
+          ...(tail !== null && { tailLines: Number(tail) }),
+        });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(text);
+        return;
+      }
+      case 'jobs collection GET':
+        return send(200, cluster.listJobs(namespace, labelSelector, fieldSelector));
+      case 'jobs collection POST':
+        return send(201, cluster.createJob(namespace, body));
+      case 'jobs item GET': {
+        const j = cluster.job(namespace, name!);
+        return j ? send(200, j) : notFound();
+      }
+      case 'jobs item DELETE': {
+        const options = isObject(body) ? (body as { propagationPolicy?: unknown; orphanDependents?: unknown }) : {};
+        const fromBody = typeof options.propagationPolicy === 'string' ? options.propagationPolicy : options.orphanDependents === false ? 'Background' : options.orphanDependents === true ? 'Orphan' : undefined;
+        const result = cluster.deleteJob(namespace, name!, url.searchParams.get('propagationPolicy') ?? fromBody);
+        return send(result.code, result.body);
+      }
+      default:
+        return notAllowed();
+    }
+  } catch (err) {
+    if (err instanceof ApiError) return fail(err);
+    throw err;
+  }
 }
