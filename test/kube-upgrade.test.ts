@@ -39,7 +39,8 @@ import { startKubernetesApiServer, type ClusterApiServer } from './support/kuber
 import { startReadWriteLoad, type LoadResult } from './support/read-write-load.js';
 import { FAST_BACKYARD_ENV, registerRecord } from './support/runbook.js';
 import { dumpStore, type StoreDump } from './support/tables.js';
-import { assertLoadClean, assertStoreAfterLoad, at, consoleScript, PREVIOUS_SCHEMA, readOnlyWindow } from './support/upgrade.js';
+import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
+import { assertLoadClean, assertStoreAfterLoad, at, consoleScript, health, PREVIOUS_SCHEMA, readOnlyWindow } from './support/upgrade.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NS = 'drydock';
@@ -238,6 +239,7 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     const running = await startAnsible(at(i.url), movement);
     await waitForStatus(at(i.url), running, ['3'], 60_000);
 
+    assert.deepEqual(await health(i.url), { status: 200, schema: PREVIOUS_SCHEMA }, 'the old release serves its schema: nothing migrated it');
     const { before, stop } = await underLoad(i, 'kube');
     const r = await runCli([...kube(i, 'upgrade', '--image', NEW, '--json')], i.env, { timeoutMs: 400_000 });
     const load = await stop();
@@ -246,6 +248,7 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     assertLoadClean(load, await readOnlyWindow(i.url));
     assertRunning(i, NEW);
     assertNoKill(i);
+    assert.deepEqual(await health(i.url), { status: 200, schema: LATEST_SCHEMA_VERSION }, 'the migration Job migrated');
     const job = await waitForStatus(at(i.url), running, ['5', '6', '7'], 10_000);
     assert.equal(String(job.status_id), '5', `the job in flight completed normally: ${JSON.stringify(job)}`);
     const setting = await at(i.url).admin({ url: '/api/platform/maintenance-mode-setting' });
@@ -331,6 +334,7 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     assertLoadClean(load, await readOnlyWindow(i.url));
     assertRunning(i, OLD);
     assertNoKill(i);
+    assert.deepEqual(await health(i.url), { status: 200, schema: LATEST_SCHEMA_VERSION }, 'the old release serves on the expanded schema');
     assertStoreAfterLoad(before, await dumpStore(i.db.location), load, { migrated: true });
   });
 

@@ -139,6 +139,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
           assert.equal(api.spec.strategy.type, 'RollingUpdate');
           assert.equal(api.spec.strategy.rollingUpdate.maxUnavailable, 0);
           assert.deepEqual(containers(api)[0]!.args, ['serve', '--no-migrate'], 'API pods never migrate: the Job does');
+          const worker = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'drydock-worker')!;
+          assert.deepEqual(containers(worker)[0]!.args, ['worker', '--no-migrate'], 'workers never migrate either: a new-image worker must not run contract steps under old API pods');
           const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')!;
           assert.ok(pdb, 'a PodDisruptionBudget');
           assert.ok(pdb.spec.minAvailable >= 1);

@@ -129,7 +129,7 @@ export function registerKube(program: Command): void {
             client: clientFrom(flags),
             action: flags.rollback ? { kind: 'rollback' } : flags.resume ? { kind: 'resume', ...(flags.image !== undefined && { image: flags.image }) } : { kind: 'upgrade', image: flags.image! },
             dryRun: Boolean(flags.dryRun),
-            backup: flags.backup && location ? { location, dir: path.resolve(flags.backupDir) } : undefined,
+            backup: flags.backup ? { location, dir: path.resolve(flags.backupDir) } : undefined,
             drainTimeoutMs: timeouts.drain,
             migrateTimeoutMs: timeouts.migrate,
             rolloutTimeoutMs: timeouts.rollout,

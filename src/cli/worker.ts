@@ -11,17 +11,19 @@ export function registerWorker(program: Command): void {
     .option('--concurrency <n>', 'jobs at once (DRYDOCK_WORKER_CONCURRENCY, default 4)')
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
     .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
+    .option('--no-migrate', 'do not migrate the store; refuse a schema this release cannot run on (Kubernetes: the migration Job migrates)')
     .addHelpText(
       'after',
       '\nExample:\n  drydock worker --backyard ita-by-ansible-execute ita-by-terraform-cli-execute --concurrency 8',
     )
-    .action(async (flags: { backyard?: string[]; concurrency?: string; databaseUrl?: string; config?: string }) => {
+    .action(async (flags: { backyard?: string[]; concurrency?: string; databaseUrl?: string; config?: string; migrate: boolean }) => {
       // Loaded here, not at CLI start (see backup.ts).
-      const [{ createWorker }, { loadOptions }, { createLogger }, { openStore }] = await Promise.all([
+      const [{ createWorker }, { loadOptions }, { createLogger }, { openStore }, { prepareSchema }] = await Promise.all([
         import('../backyard/start-worker.js'),
         import('../config/compile.js'),
         import('../logging/logger.js'),
         import('../store/open-store.js'),
+        import('../store/migrations/startup.js'),
       ]);
       const options = loadOptions({
         env: process.env,
@@ -32,8 +34,12 @@ export function registerWorker(program: Command): void {
       if (unknown.length) throw new ConfigError(`Unknown backyard(s) ${unknown.join(', ')}; known: ${BACKYARDS.join(', ')}`);
       const logger = createLogger(options.logLevel);
       const store = await openStore(options.database, { logger, sqlitePollMs: options.sqlitePollMs });
-      const report = await store.migrate();
-      if (report.error) throw report.error;
+      try {
+        await prepareSchema(store, logger, flags.migrate);
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
       const worker = createWorker(store, logger, options, flags.backyard ? { backyards: flags.backyard as Backyard[] } : {});
       worker.start();
       const stop = (signal: string) => {

@@ -47,8 +47,8 @@ export interface KubeUpgradeOptions {
   readonly action: KubeAction;
   /** Print the plan and the kubectl commands it replaces; change nothing. */
   readonly dryRun: boolean;
-  /** Where the pre-upgrade backup goes; undefined with --no-backup. */
-  readonly backup: { readonly location: DatabaseLocation; readonly dir: string } | undefined;
+  /** Where the pre-upgrade backup goes; undefined with --no-backup. No location: the store was not named (a dry run says what is missing). */
+  readonly backup: { readonly location: DatabaseLocation | undefined; readonly dir: string } | undefined;
   readonly drainTimeoutMs: number;
   readonly migrateTimeoutMs: number;
   readonly rolloutTimeoutMs: number;
@@ -256,12 +256,13 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
 
   const backupStep: Step = {
     step: 'backup',
-    does: o.backup ? `drydock backup of the store into ${o.backup.dir}` : 'skipped (--no-backup)',
+    does: !o.backup ? 'skipped (--no-backup)' : o.backup.location ? `drydock backup of the store into ${o.backup.dir}` : 'drydock backup of the store: name it with --database-url (or DRYDOCK_DATABASE_URL), or pass --no-backup',
     commands: o.backup ? [`drydock backup --out ${path.join(o.backup.dir, 'pre-upgrade-<time>.tar')}`] : [],
     stateIfFailed: 'Read-only mode is on; the old release serves reads; workers are at 0.',
     async run() {
       if (backupFile) return { status: 'AlreadyDone', detail: `${backupFile} (taken by the first run, on the machine that ran it)` };
       if (!o.backup) return { status: 'NotExecuted', detail: '--no-backup' };
+      if (!o.backup.location) throw new StepFailed('the store to back up was not named: pass --database-url, or --no-backup');
       const file = path.join(o.backup.dir, `pre-upgrade-${new Date().toISOString().replace(/[:.]/g, '-')}.tar`);
       const manifest = await backup(o.backup.location, { out: file, force: false, logger: o.logger, warn: () => {} });
       for (const a of apis) await cluster.annotate(a.name, { [BACKUP_ANNOTATION]: file });
@@ -277,7 +278,10 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
       phase === 'expand'
         ? `Job ${jobName(phase)}: drydock migrate --expand-only with ${target} (the steps the old release runs on, while it serves reads)`
         : `Job ${jobName(phase)}: drydock migrate with ${target} (what is left, once no old API pod runs)`,
-    commands: [`${kubectl} create -f - <<< "$(a Job from deployment/${apis[0]!.name}'s pod template, image ${target}, args ${args.join(' ')})"`, `${kubectl} wait --for=condition=complete job/${jobName(phase)} --timeout=${Math.round(o.migrateTimeoutMs / 1000)}s`],
+    commands: [
+      `# create Job ${jobName(phase)}: deployment/${apis[0]!.name}'s pod template (environment, secrets, security context) with image ${target}, running drydock ${args.join(' ')}`,
+      `${kubectl} wait --for=condition=complete job/${jobName(phase)} --timeout=${Math.round(o.migrateTimeoutMs / 1000)}s`,
+    ],
     stateIfFailed:
       phase === 'expand'
         ? 'Read-only mode is on; the old release serves reads; workers are at 0. A failed migration step was rolled back (each step is one transaction).'

@@ -6,10 +6,7 @@ import { EventStreams } from '../http/event-streams.js';
 import { Metrics } from '../http/metrics.js';
 import { LogLevels } from '../logging/log-levels.js';
 import { MaintenanceCache } from '../maintenance/propagation.js';
-import { ConfigError } from '../errors.js';
-import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
-import type { AppliedStep } from '../store/migrations/migration.js';
-import { checkAhead } from '../store/migrations/migrator.js';
+import { prepareSchema } from '../store/migrations/startup.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { Authenticator } from '../tenancy/authenticate.js';
@@ -36,22 +33,7 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const s = store ?? (await openStore(options.database, { logger, sqlitePollMs: options.sqlitePollMs }));
   try {
-    if (startup.migrate === false) {
-      // Expand/contract: this release runs on its predecessor's schema until `drydock migrate`, and
-      // on a newer release's schema as long as every step it does not know is an expand step.
-      const version = await s.schemaVersion();
-      if (version > LATEST_SCHEMA_VERSION) {
-        const ahead = await s.appliedSteps(LATEST_SCHEMA_VERSION);
-        const refusal = checkAhead(LATEST_SCHEMA_VERSION, ahead);
-        if (refusal) throw new ConfigError(refusal.message);
-        logAhead(logger, ahead);
-      }
-      if (version < LATEST_SCHEMA_VERSION) logger.warn({ schema: version, latest: LATEST_SCHEMA_VERSION }, 'running on an older schema; run drydock migrate');
-    } else {
-      const report = await s.migrate();
-      if (report.error) throw new ConfigError(report.error.message);
-      if (report.ahead?.length) logAhead(logger, report.ahead);
-    }
+    await prepareSchema(s, logger, startup.migrate !== false);
     const admin = await bootstrapAdmin(s, options.adminUser, options.adminPassword);
     const maintenance = await MaintenanceCache.start(s, logger);
     const logLevels = await LogLevels.start(s);
@@ -82,9 +64,3 @@ export async function openRuntime(
   }
 }
 
-function logAhead(logger: Logger, ahead: readonly AppliedStep[]): void {
-  logger.warn(
-    { latest: LATEST_SCHEMA_VERSION, ahead: ahead.map((s) => `${s.version} ${s.name}`) },
-    'the store is ahead of this release by expand steps only: running on it',
-  );
-}

@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import { ConfigError } from '../../errors.js';
+import type { Store } from '../store.js';
+import { LATEST_SCHEMA_VERSION } from './index.js';
+import type { AppliedStep } from './migration.js';
+import { checkAhead } from './migrator.js';
+
+/**
+ * Brings the store's schema to this release's (`migrate`), or — for a process that must not migrate
+ * (`--no-migrate`: the API pods and workers on Kubernetes, where a migration Job migrates) — checks
+ * that this release runs on it: on its predecessor's schema until `drydock migrate`, and on a newer
+ * release's as long as every step it does not know is an expand step. Throws a ConfigError naming
+ * the refusal otherwise.
+ */
+export async function prepareSchema(s: Store, logger: Logger, migrate: boolean): Promise<void> {
+  if (!migrate) {
+    const version = await s.schemaVersion();
+    if (version > LATEST_SCHEMA_VERSION) {
+      const ahead = await s.appliedSteps(LATEST_SCHEMA_VERSION);
+      const refusal = checkAhead(LATEST_SCHEMA_VERSION, ahead);
+      if (refusal) throw new ConfigError(refusal.message);
+      logAhead(logger, ahead);
+    }
+    if (version < LATEST_SCHEMA_VERSION) logger.warn({ schema: version, latest: LATEST_SCHEMA_VERSION }, 'running on an older schema; run drydock migrate');
+  } else {
+    const report = await s.migrate();
+    if (report.error) throw new ConfigError(report.error.message);
+    if (report.ahead?.length) logAhead(logger, report.ahead);
+  }
+}
+
+function logAhead(logger: Logger, ahead: readonly AppliedStep[]): void {
+  logger.warn(
+    { latest: LATEST_SCHEMA_VERSION, ahead: ahead.map((s) => `${s.version} ${s.name}`) },
+    'the store is ahead of this release by expand steps only: running on it',
+  );
+}
