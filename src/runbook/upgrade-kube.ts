@@ -17,7 +17,7 @@ import {
   type UpgradeRecord,
 } from '../kubernetes/drydock-cluster.js';
 import { backup } from './backup.js';
-import { drain, resume, type StepResult } from './drain.js';
+import { drain, resume, type SettingView, type StepResult } from './drain.js';
 
 /**
  * `drydock kube upgrade`: the Kubernetes upgrade runbook as one command that never stops reads.
@@ -208,7 +208,7 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
     step: 'drain',
     does: 'stop server-side jobs, wait until none is in flight, then read-only mode (instead of scaling the proxy to 0: reads go on)',
     commands: ['drydock drain --read-only'],
-    stateIfFailed: 'Server-side jobs are stopped; jobs still in flight run on; read-only mode is off unless it was on. No Deployment was changed.',
+    stateIfFailed: 'Server-side jobs are stopped (jobs in flight run on); read-only mode is as it was. No Deployment was changed.',
     async run() {
       const r = await drain(o.client, {
         timeoutMs: o.drainTimeoutMs,
@@ -232,6 +232,9 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
     stateIfFailed: 'Read-only mode is on; the API serves reads; workers are being scaled to 0.',
     async run() {
       if (workers.length === 0) return { status: 'AlreadyDone', detail: 'no worker Deployment' };
+      if (o.action.kind === 'rollback' && workers.every((w) => w.image === recordOf(w).image)) {
+        return { status: 'AlreadyDone', detail: 'the workers run the recorded image: they are left as they are' };
+      }
       let changed = false;
       for (const w of workers) {
         const now = await fresh(w);
@@ -369,7 +372,7 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
     }),
     stateIfFailed:
       to === 'target'
-        ? 'Read-only mode is on; workers are at 0; the API rollout is not complete: pods of the old image go on serving reads (maxUnavailable 0), pods of the new one are not ready.'
+        ? 'Read-only mode is on; workers are at 0; the API rollout was not seen to complete (Kubernetes goes on with it): pods of the old image go on serving reads until pods of the new one are ready (maxUnavailable 0).'
         : 'Read-only mode is on; workers are at 0; the API is rolling back to the recorded image. If its pods never become ready, the store may hold a schema it cannot run on (contract steps ran): restore the backup.',
     async run() {
       const r = await rollTo(apis, (d) => ({ image: to === 'target' ? target : recordOf(d).image, replicas: recordOf(d).replicas }));
@@ -432,6 +435,16 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
           clearStep,
         ];
 
+  // The drain and the resume go through the API as a system administrator: a run that could not
+  // resume what it drained must not start.
+  if (!o.dryRun) {
+    try {
+      await o.client.call<SettingView>('GET', '/api/platform/maintenance-mode-setting', undefined, o.signal);
+    } catch (err) {
+      return refuse(`the drydock API cannot be used for the drain and the resume: ${(err as Error).message} (give --url and a system administrator's --user/--password or --token)`);
+    }
+  }
+
   if (o.dryRun) {
     record({
       step: 'check the cluster',
@@ -468,7 +481,7 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
           ? `fix the cause, then run the rollback again: ${again} --rollback`
           : s === resumeStep || s === clearStep
             ? `${again} --resume (it finds every step done up to this one)`
-            : `fix the cause, then continue: ${again} --resume — or undo: ${again} --rollback`;
+            : `${status === 'Interrupted' ? '' : 'fix the cause, then '}continue: ${again} --resume — or undo: ${again} --rollback`;
       return { ok: false, action: verb, refused: false, steps, image: target, ...(backupFile && { backupFile }), state: s.stateIfFailed, next };
     }
   }
