@@ -13,11 +13,12 @@ import { fleetBench } from './fleet.js';
 import { gateCost } from './gate-cost.js';
 import { guardOverhead } from './guard-overhead.js';
 import { propagation } from './propagation.js';
+import { kubeUpgradeBench } from './kube-upgrade.js';
 import { upgradeBench } from './upgrade.js';
 import { closeHttpAgent } from './support/http.js';
 import { renderTable, type BenchContext, type BenchResult, type Benchmark } from './support/report.js';
 
-const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim, drainBench, fleetBench, upgradeBench];
+const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim, drainBench, fleetBench, upgradeBench, kubeUpgradeBench];
 const FLAGS = ['--json', '--small'];
 
 function usage(): string {

@@ -13,8 +13,9 @@
  * the local upgrade tests — and one whose server crashes at start), ConfigMap/Secret resolution (the
  * ConfigMap's values and the test's store are given as environment), volumes.
  *
- * PostgreSQL only: several API replicas need it; the SQLite overlay is a single-replica StatefulSet,
- * which `kube upgrade` refuses (tested) and the README upgrades with `kubectl set image`.
+ * PostgreSQL only: several API replicas need it. The SQLite overlay is a single-replica StatefulSet
+ * and no API Deployment, which `kube upgrade` refuses (the last test: a namespace without an API
+ * Deployment); the README upgrades it with `kubectl set image`.
  *
  * Under a read + write load (test/support/read-write-load.ts):
  * - an upgrade: 0 failed reads; writes 200, or 503 with Retry-After only while read-only; the job
@@ -25,125 +26,17 @@
  *   state named, reads go on; `--rollback`: the old release serves, the counts restored.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { parseAllDocuments } from 'yaml';
 import { commandPlaybook, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
-import { ADMIN, seedTenants } from './support/app.js';
-import { createTestDatabase, type TestDatabase } from './support/backends.js';
-import { adminEnv, describeRun, runCli, spawnCli, type CliResult } from './support/cli.js';
-import { startKubernetesApiServer, type ClusterApiServer } from './support/kubernetes-api-server.js';
+import { describeRun, runCli, spawnCli, type CliResult } from './support/cli.js';
+import { API_REPLICAS, BROKEN, install, NEW, NS, OLD, WORKER_REPLICAS, type Install } from './support/kube-install.js';
 import { startReadWriteLoad, type LoadResult } from './support/read-write-load.js';
-import { FAST_BACKYARD_ENV, registerRecord } from './support/runbook.js';
 import { dumpStore, type StoreDump } from './support/tables.js';
 import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
 import { assertLoadClean, assertStoreAfterLoad, at, consoleScript, health, PREVIOUS_SCHEMA, readOnlyWindow } from './support/upgrade.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const NS = 'drydock';
-const TOKEN = 'upgrader-token';
-const OLD = 'registry.example.com/drydock:0.1.0';
-const NEW = 'registry.example.com/drydock:0.2.0';
-const BROKEN = 'registry.example.com/drydock:0.3.0';
-const DRYDOCK = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src/main.ts')];
-/** The API replicas of the manifests (2), and a worker count other than theirs (2): restored is what was recorded. */
-const API_REPLICAS = 2;
-const WORKER_REPLICAS = 1;
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The postgres overlay as kubectl renders it. */
-function renderOverlay(): Array<Record<string, any>> {
-  const r = spawnSync('kubectl', ['kustomize', path.join(ROOT, 'deploy/kubernetes/overlays/postgres')], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    throw new Error(`kubectl kustomize failed (${r.error?.message ?? r.stderr}). Install kubectl: sudo apt-get install -y kubectl, or see https://kubernetes.io/docs/tasks/tools/`);
-  }
-  return parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, any>);
-}
-
-interface Install {
-  readonly k8s: ClusterApiServer;
-  readonly db: TestDatabase;
-  readonly dir: string;
-  /** The Service, as clients reach it. */
-  readonly url: string;
-  /** The environment `drydock kube …` runs with: kubeconfig, API address and administrator. */
-  readonly env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-/** drydock as the postgres overlay deploys it, running OLD on the previous schema, with tenants and records. */
-async function install(): Promise<Install> {
-  const db = await createTestDatabase('postgres');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-kube-'));
-  const migrated = await runCli(['migrate', '--to', String(PREVIOUS_SCHEMA), '--json'], { DRYDOCK_DATABASE_URL: db.url });
-  assert.equal(migrated.code, 0, describeRun(migrated));
-
-  const docs = renderOverlay();
-  const configMap = docs.find((d) => d.kind === 'ConfigMap');
-  assert.ok(configMap, 'the overlay has a ConfigMap');
-  for (const d of docs) {
-    if (d.kind === 'Deployment' && d.metadata.labels['app.kubernetes.io/component'] === 'worker') d.spec.replicas = WORKER_REPLICAS;
-  }
-  assert.equal(docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'drydock-api')?.spec.replicas, API_REPLICAS);
-
-  const k8s = await startKubernetesApiServer({
-    tokens: [TOKEN],
-    cluster: {
-      releases: {
-        [OLD]: { command: DRYDOCK },
-        [NEW]: { command: DRYDOCK },
-        [BROKEN]: { command: [process.execPath, '--import', 'tsx', path.join(ROOT, 'test/support/crashing-release.ts')] },
-      },
-      env: {
-        ...(configMap.data as Record<string, string>),
-        ...FAST_BACKYARD_ENV,
-        DRYDOCK_LOG_LEVEL: 'warn',
-        DRYDOCK_DATABASE_URL: db.url,
-        DRYDOCK_DATA_DIR: dir,
-        DRYDOCK_ADMIN_USER: ADMIN.user,
-        DRYDOCK_ADMIN_PASSWORD: ADMIN.password,
-      },
-      // The image's home is /var/lib/drydock (a volume); here it is a directory of this test.
-      overrideEnv: { HOME: dir },
-    },
-  });
-  k8s.apply(docs, { jobs: 'skip' });
-  await k8s.waitRolledOut(NS, 'drydock-api', 120_000);
-  await k8s.waitRolledOut(NS, 'drydock-worker', 120_000);
-  const url = `http://127.0.0.1:${await k8s.servicePort(NS, 'drydock')}`;
-
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      `clusters: [{name: sim, cluster: {server: "${k8s.url}", insecure-skip-tls-verify: true}}]`,
-      `users: [{name: upgrader, user: {token: ${TOKEN}}}]`,
-      'contexts: [{name: sim, context: {cluster: sim, user: upgrader}}]',
-      'current-context: sim',
-      '',
-    ].join('\n'),
-  );
-  await seedTenants(at(url));
-  for (const host of ['alpha', 'beta']) assert.equal((await registerRecord(at(url), host)).status, 200);
-  return {
-    k8s,
-    db,
-    dir,
-    url,
-    env: { ...adminEnv(url, ADMIN), KUBECONFIG: kubeconfig, DRYDOCK_DATABASE_URL: db.url },
-    close: async () => {
-      await k8s.close();
-      await db.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const kube = (i: Install, ...args: string[]) => ['kube', ...args, '--namespace', NS, '--backup-dir', i.dir, '--poll', '200ms'];
 
