@@ -242,6 +242,13 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     assert.match(report(nothing).steps[0]!.detail ?? '', /nothing to resume/);
     const noStore = await runCli(['kube', 'upgrade', '--namespace', NS, '--image', NEW], { ...i.env, DRYDOCK_DATABASE_URL: '' });
     assert.equal(noStore.code, 2, describeRun(noStore));
+    const viewer = await runCli([...kube(i, 'upgrade', '--image', 'registry.example.com/drydock:0.4.0', '--no-backup', '--json'), '--context', 'viewer'], i.env);
+    assert.equal(viewer.code, 1, describeRun(viewer));
+    const denied = report(viewer).steps.at(-1)!;
+    assert.equal(denied.step, 'record the replica counts');
+    assert.match(denied.detail ?? '', /403 Forbidden .*cannot patch resource "deployments".*Role drydock-upgrade/);
+    const status = await runCli(['kube', 'status', '--namespace', NS, '--context', 'viewer', '--json'], i.env);
+    assert.equal(status.code, 0, `a viewer sees the status\n${describeRun(status)}`);
     const noConfig = await runCli(['kube', 'status', '--namespace', NS, '--kubeconfig', path.join(i.dir, 'nope')], i.env);
     assert.equal(noConfig.code, 2, describeRun(noConfig));
     assert.match(noConfig.stderr, /cannot load kubeconfig .*nope/);

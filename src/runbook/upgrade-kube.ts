@@ -89,6 +89,8 @@ interface Step {
   readonly does: string;
   readonly commands: readonly string[];
   readonly stateIfFailed: string;
+  /** What to run after a failure, where it is not "--resume or --rollback". */
+  readonly nextIfFailed?: string;
   run(): Promise<Omit<StepResult, 'step' | 'ms'>>;
 }
 
@@ -195,7 +197,8 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
       `${kubectl} get deploy -l ${cluster.selector} -o jsonpath='{range .items[*]}{.metadata.name} {.spec.replicas}{"\\n"}{end}'`,
       ...found.map((d) => `${kubectl} annotate deployment/${d.name} ${RECORD_ANNOTATION}=${quote(JSON.stringify(recordOf(d)))}`),
     ],
-    stateIfFailed: 'Nothing was changed but some of the records.',
+    stateIfFailed: 'Nothing was changed but, perhaps, some of the records.',
+    nextIfFailed: `fix the cause, then run the same command again — or, if drydock kube status shows records, ${`drydock kube upgrade --namespace ${ns}`} --resume`,
     async run() {
       const missing = found.filter((d) => d.record === undefined);
       for (const d of missing) await cluster.annotate(d.name, { [RECORD_ANNOTATION]: JSON.stringify(recordOf(d)) });
@@ -477,11 +480,12 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
       const detail = o.signal.aborted ? 'interrupted' : err instanceof StepFailed || err instanceof ClusterError ? err.message : explain(err, cluster);
       record({ step: s.step, status, ms: Date.now() - started, detail });
       const next =
-        verb === 'rollback'
+        s.nextIfFailed ??
+        (verb === 'rollback'
           ? `fix the cause, then run the rollback again: ${again} --rollback`
           : s === resumeStep || s === clearStep
             ? `${again} --resume (it finds every step done up to this one)`
-            : `${status === 'Interrupted' ? '' : 'fix the cause, then '}continue: ${again} --resume — or undo: ${again} --rollback`;
+            : `${status === 'Interrupted' ? '' : 'fix the cause, then '}continue: ${again} --resume — or undo: ${again} --rollback`);
       return { ok: false, action: verb, refused: false, steps, image: target, ...(backupFile && { backupFile }), state: s.stateIfFailed, next };
     }
   }

@@ -20,6 +20,7 @@ import { at, PREVIOUS_SCHEMA } from './upgrade.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const NS = 'drydock';
 export const TOKEN = 'upgrader-token';
+const VIEWER_TOKEN = 'viewer-token';
 export const OLD = 'registry.example.com/drydock:0.1.0';
 export const NEW = 'registry.example.com/drydock:0.2.0';
 export const BROKEN = 'registry.example.com/drydock:0.3.0';
@@ -63,8 +64,16 @@ export async function install(): Promise<Install> {
   }
   assert.equal(docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'drydock-api')?.spec.replicas, API_REPLICAS);
 
+  // The command gets exactly what the manifests' Role grants: a verb it lacks would be a 403.
+  const role = docs.find((d) => d.kind === 'Role' && d.metadata.name === 'drydock-upgrade');
+  assert.ok(role, 'the overlay has the drydock-upgrade Role');
   const k8s = await startKubernetesApiServer({
-    tokens: [TOKEN],
+    tokens: [],
+    roleTokens: {
+      [TOKEN]: { user: `system:serviceaccount:${NS}:drydock-upgrader`, rules: role.rules },
+      // A user who may look but not change (kubeconfig context `viewer`).
+      [VIEWER_TOKEN]: { user: 'viewer', rules: [{ apiGroups: ['', 'apps', 'batch'], resources: ['deployments', 'pods', 'jobs'], verbs: ['get', 'list'] }] },
+    },
     cluster: {
       releases: {
         [OLD]: { command: DRYDOCK },
@@ -96,8 +105,8 @@ export async function install(): Promise<Install> {
       'apiVersion: v1',
       'kind: Config',
       `clusters: [{name: sim, cluster: {server: "${k8s.url}", insecure-skip-tls-verify: true}}]`,
-      `users: [{name: upgrader, user: {token: ${TOKEN}}}]`,
-      'contexts: [{name: sim, context: {cluster: sim, user: upgrader}}]',
+      `users: [{name: upgrader, user: {token: ${TOKEN}}}, {name: viewer, user: {token: ${VIEWER_TOKEN}}}]`,
+      'contexts: [{name: sim, context: {cluster: sim, user: upgrader}}, {name: viewer, context: {cluster: sim, user: viewer}}]',
       'current-context: sim',
       '',
     ].join('\n'),
