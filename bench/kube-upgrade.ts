@@ -24,29 +24,18 @@ import { rolloutState } from '../src/kubernetes/client.js';
 import { runCli } from '../test/support/cli.js';
 import { ensureConsoleBuilt } from '../test/support/console-browser.js';
 import { install, NEW, NS, renderOverlay, type Install } from '../test/support/kube-install.js';
-import { startReadWriteLoad, type LoadSample } from '../test/support/read-write-load.js';
+import { startReadWriteLoad } from '../test/support/read-write-load.js';
 import { consoleScript } from '../test/support/upgrade.js';
+import { LOAD_COLUMNS, loadCells, loadOutcome, type LoadOutcome } from './support/load-outcome.js';
 import { fmt, type Benchmark, type Table } from './support/report.js';
 
 const WAYS = ['drydock kube upgrade', 'by hand (scale to 0)'] as const;
 type Way = (typeof WAYS)[number];
 
-interface Run {
+interface Run extends LoadOutcome {
   readonly way: Way;
   readonly ok: boolean;
   readonly upgradeMs: number;
-  readonly reads: number;
-  readonly failedReads: number;
-  readonly writes: number;
-  readonly refused: number;
-  readonly badWrites: number;
-  readonly writeWindowMs: number | null;
-  readonly failedReadSpanMs: number | null;
-}
-
-function span(samples: readonly LoadSample[]): number | null {
-  if (samples.length === 0) return null;
-  return Math.max(...samples.map((s) => s.doneAt)) - Math.min(...samples.map((s) => s.sentAt));
 }
 
 /** Exastro's runbook, by hand, through the Kubernetes API (what an operator types with kubectl). */
@@ -115,13 +104,7 @@ async function upgradeOnce(way: Way): Promise<Run> {
       way,
       ok,
       upgradeMs,
-      reads: seen.reads,
-      failedReads: seen.failedReads.length,
-      writes: seen.writes,
-      refused: seen.refusedWrites.length,
-      badWrites: seen.badWrites.length,
-      writeWindowMs: span(seen.samples.filter((x) => x.kind === 'write' && x.status !== 200)),
-      failedReadSpanMs: span(seen.failedReads),
+      ...loadOutcome(seen),
     };
   } finally {
     await i.close();
@@ -142,19 +125,8 @@ export const kubeUpgradeBench: Benchmark = {
     }
     const table: Table = {
       title: 'Kubernetes upgrade under load (simulated cluster, PostgreSQL, 2 API pods + 1 worker, previous schema → current)',
-      columns: ['way', 'ok', 'reads', 'failed reads', 'no service s', 'writes', '503 writes', 'failed writes', 'write-refused window s', 'upgrade total s'],
-      rows: runs.map((r) => [
-        r.way,
-        r.ok ? 'yes' : 'NO',
-        r.reads,
-        r.failedReads,
-        fmt(r.failedReadSpanMs === null ? 0 : r.failedReadSpanMs / 1000, 2),
-        r.writes,
-        r.refused,
-        r.badWrites,
-        fmt(r.writeWindowMs === null ? null : r.writeWindowMs / 1000, 2),
-        fmt(r.upgradeMs / 1000, 2),
-      ]),
+      columns: ['way', 'ok', ...LOAD_COLUMNS, 'upgrade total s'],
+      rows: runs.map((r) => [r.way, r.ok ? 'yes' : 'NO', ...loadCells(r), fmt(r.upgradeMs / 1000, 2)]),
       notes: [
         'failed reads: no answer (refused, reset, timeout) or any status but 200; goal for drydock kube upgrade: 0. no service: first failed read sent → last one answered.',
         'failed writes: no answer or a status other than 200 and 503 (503 comes with Retry-After while read-only). write-refused window: first write not answered 200 → last one.',

@@ -28,11 +28,12 @@ import { openStore } from '../src/store/open-store.js';
 import { ADMIN, ITA1, SEED } from '../test/support/app.js';
 import { DRYDOCK_COMMAND } from '../test/support/cli.js';
 import { ensureConsoleBuilt } from '../test/support/console-browser.js';
-import { startReadWriteLoad, type LoadSample } from '../test/support/read-write-load.js';
+import { startReadWriteLoad } from '../test/support/read-write-load.js';
 import { freePort } from '../test/support/serve-process.js';
 import { loadFinishedJobs, loadTenants } from './support/backyard-data.js';
 import { createDatabase, type Backend, type BenchDatabase } from './support/databases.js';
 import { basicAuth, request } from './support/http.js';
+import { LOAD_COLUMNS, loadCells, loadOutcome, type LoadOutcome } from './support/load-outcome.js';
 import { fmt, type BenchContext, type Benchmark, type Table } from './support/report.js';
 import { seedOverHttp } from './support/seed.js';
 
@@ -51,21 +52,12 @@ interface Step {
   ms?: number;
 }
 
-interface Run {
+interface Run extends LoadOutcome {
   readonly backend: Backend;
   readonly way: Way;
   readonly exitCode: number | null;
   readonly upgradeMs: number;
   readonly steps: readonly Step[];
-  readonly reads: number;
-  readonly failedReads: number;
-  readonly writes: number;
-  readonly refused: number;
-  readonly badWrites: number;
-  /** First write not answered 200 sent → last one answered: refused (503) or failed (no answer). */
-  readonly writeWindowMs: number | null;
-  /** First failed read sent → last failed read answered: the time reads found no service. */
-  readonly failedReadSpanMs: number | null;
 }
 
 /** `drydock serve --no-migrate --pid-file` of the previous release on `url`: the server being upgraded. */
@@ -179,11 +171,6 @@ function envFor(databaseUrl: string, dir: string): Record<string, string> {
   };
 }
 
-/** From the first sample's sending to the last one's answer; null for none. */
-function span(samples: readonly LoadSample[]): number | null {
-  if (samples.length === 0) return null;
-  return Math.max(...samples.map((s) => s.doneAt)) - Math.min(...samples.map((s) => s.sentAt));
-}
 
 async function upgradeOnce(ctx: BenchContext, template: BenchDatabase, way: Way, n: number, script: string): Promise<Run> {
   const clone = await cloneTemplate(ctx, template, n);
@@ -245,13 +232,7 @@ async function upgradeOnce(ctx: BenchContext, template: BenchDatabase, way: Way,
       exitCode,
       upgradeMs,
       steps,
-      reads: seen.reads,
-      failedReads: seen.failedReads.length,
-      writes: seen.writes,
-      refused: seen.refusedWrites.length,
-      badWrites: seen.badWrites.length,
-      writeWindowMs: span(seen.samples.filter((x) => x.kind === 'write' && x.status !== 200)),
-      failedReadSpanMs: span(seen.failedReads),
+      ...loadOutcome(seen),
     };
   } finally {
     await stopByPidFile(pidFile);
@@ -308,13 +289,7 @@ export const upgradeBench: Benchmark = {
         'backend',
         'way',
         'exit',
-        'reads',
-        'failed reads',
-        'no service s',
-        'writes',
-        '503 writes',
-        'failed writes',
-        'write-refused window s',
+        ...LOAD_COLUMNS,
         'drain s',
         'backup s',
         'migrate s',
@@ -325,13 +300,7 @@ export const upgradeBench: Benchmark = {
         r.backend,
         r.way,
         r.exitCode,
-        r.reads,
-        r.failedReads,
-        fmt(r.failedReadSpanMs === null ? 0 : r.failedReadSpanMs / 1000, 2),
-        r.writes,
-        r.refused,
-        r.badWrites,
-        fmt(r.writeWindowMs === null ? null : r.writeWindowMs / 1000, 2),
+        ...loadCells(r),
         fmt(stepMs(r, 'drain'), 2),
         fmt(stepMs(r, 'backup'), 2),
         fmt(stepMs(r, 'migrate'), 2),

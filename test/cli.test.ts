@@ -43,6 +43,8 @@ const COVERAGE: Record<string, { file: string; test: string }> = {
   resume: { file: 'test/cli.test.ts', test: 'drain and resume, human and --json' },
   backup: { file: 'test/runbook-backup.test.ts', test: 'after drain --read-only, backup then restore … table by table' },
   restore: { file: 'test/runbook-backup.test.ts', test: 'after drain --read-only, backup then restore … table by table' },
+  'kube upgrade': { file: 'test/kube-upgrade.test.ts', test: 'an upgrade under load … / SIGKILLed at random steps … / --rollback' },
+  'kube status': { file: 'test/kube-upgrade.test.ts', test: 'a new image that never becomes ready … (kube status)' },
   'upgrade local': { file: 'test/upgrade-handover.test.ts', test: 'drydock upgrade local from schema N … (and test/runbook-upgrade.test.ts: --mode stop-start)' },
   'org list': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },
   'org create': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },

@@ -42,7 +42,10 @@ async function openCluster(flags: ClusterFlags, signal: AbortSignal) {
 
 /** `drydock kube upgrade` and `drydock kube status`: drydock on Kubernetes. */
 export function registerKube(program: Command): void {
-  const kube = program.command('kube').description('drydock on Kubernetes: upgrade it keeping reads served, see where it stands');
+  const kube = program
+    .command('kube')
+    .description('drydock on Kubernetes: upgrade it keeping reads served, see where it stands')
+    .addHelpText('after', '\nExamples:\n  drydock kube status -n drydock\n  drydock kube upgrade -n drydock --image registry.example.com/drydock:0.2.0 --dry-run');
 
   withConnection(withCluster(kube.command('upgrade')))
     .description('Record replicas → drain → workers to 0 → backup → migration Job → roll the API → workers back → resume; reads never stop')
