@@ -386,6 +386,17 @@ for (const backend of BACKENDS) {
       assert.equal(found.body.data.length, 1);
     });
 
+    it('a name every object inherits (constructor, __proto__, toString) is no menu, no driver: 400, not 500', async () => {
+      const ID = '00000000-0000-4000-8000-000000000000';
+      for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        for (const [method, tail] of [['GET', `${ID}/`], ['POST', `${ID}/cancel/`], ['POST', `${ID}/scram/`], ['POST', 'execute/']] as const) {
+          const r = await call({ method, url: `${ITA1}/menu/${name}/driver/${tail}`, auth: SEED.member1, ...(tail === 'execute/' && { body: { movement_name: 'm', operation_name: 'o' } }) });
+          assert.equal(r.status, 400, `${method} …/menu/${name}/driver/${tail}: ${r.text}`);
+          assert.match(r.body.message, /runs no driver|Invalid path: menu/);
+        }
+      }
+    });
+
     it('unknown routes and methods answer with the envelope', async () => {
       const missing = await call({ url: '/api/no/such/route', auth: adminAuth });
       assertError(missing, 404, '404-00001', 'unknown route');

@@ -5,6 +5,7 @@ import type { Database } from '../store/schema.js';
 import { buildDriverSpec, ORCHESTRATOR_OF, type DriverSpec } from './driver-specs.js';
 import type { Backyard } from './job-status.js';
 import { findSystemRecord } from './system-menus.js';
+import { ownValue } from '../lookup.js';
 
 /**
  * A conductor class definition (the `definition` column of `conductor_class_list`): a graph of
@@ -84,7 +85,7 @@ export async function buildConductorSpec(
     }
     if (!n.movement_name) throw badRequest(`Conductor class "${className}": node ${n.id} names no movement_name.`);
     const movement = await findSystemRecord(db, org, ws, 'movement_list', 'movement_name', n.movement_name);
-    const backyard = BACKYARD_OF_ORCHESTRATOR[String(movement.orchestrator)];
+    const backyard = ownValue(BACKYARD_OF_ORCHESTRATOR, String(movement.orchestrator));
     if (!backyard) throw badRequest(`Movement "${n.movement_name}" has an unknown orchestrator "${String(movement.orchestrator)}".`);
     const { spec, delayMinutes } = await buildDriverSpec(db, org, ws, backyard, n.movement_name, n.operation_name ?? operationName);
     frozen.push({

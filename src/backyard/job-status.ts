@@ -1,4 +1,5 @@
 import type { Language } from '../maintenance/write-functions.js';
+import { ownValue } from '../lookup.js';
 
 /**
  * The backyards (job kinds) and their status masters, as Exastro IT Automation names them. The names
@@ -132,5 +133,5 @@ export function isInFlight(backyard: Backyard, statusId: string): boolean {
 }
 
 export function statusName(backyard: Backyard, statusId: string, language: Language): string {
-  return STATUS_MASTER[FAMILY_OF[backyard]][statusId]?.[language] ?? statusId;
+  return ownValue(STATUS_MASTER[FAMILY_OF[backyard]], statusId)?.[language] ?? statusId;
 }

@@ -3,6 +3,7 @@ import { badRequest } from '../errors.js';
 import { createMenu, getMenu, type MenuDefinition } from '../menus/definitions.js';
 import { loadRecords } from '../menus/records.js';
 import type { Database } from '../store/schema.js';
+import { ownValue } from '../lookup.js';
 
 /**
  * The menus every workspace has from its creation, in which users define what jobs run — as in
@@ -64,7 +65,7 @@ export async function findSystemRecord(
   name: string,
 ): Promise<Record<string, unknown>> {
   const m = await getMenu(db, org, ws, menu);
-  const record = (await loadRecords(db, m)).find((r) => r.parameter.discard === '0' && r.parameter[key] === name);
+  const record = (await loadRecords(db, m)).find((r) => r.parameter.discard === '0' && ownValue(r.parameter, key) === name);
   if (!record) throw badRequest(`No ${key} "${name}" in menu ${menu} of workspace ${ws}: register it there first.`);
   return record.parameter;
 }

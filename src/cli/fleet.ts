@@ -6,6 +6,7 @@ import type { RunView } from '../fleet/run-view.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { parseDuration, Progress, table } from './progress.js';
+import { ownValue } from '../lookup.js';
 
 const CELL: Record<string, string> = { done: '✓', running: '▶', failed: '✗', pending: '·' };
 
@@ -22,7 +23,7 @@ export function renderMatrix(view: RunView, all = false): string {
     ['pair', '1 sec', '2 switch', '3 pri', '4 back', 'active', 'primary', 'secondary', 'note'],
     rows.map((p) => [
       p.pair,
-      ...['1', '2', '3', '4'].map((k) => CELL[p.phases[k] ?? 'pending'] ?? '?'),
+      ...['1', '2', '3', '4'].map((k) => ownValue(CELL, ownValue(p.phases, k) ?? 'pending') ?? '?'),
       p.active ?? '-',
       p.primaryVersion ?? '-',
       p.secondaryVersion ?? '-',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { ownValue } from '../lookup.js';
 
 /** How the CLI reaches a drydock API. */
 export interface ClientOptions {
@@ -28,7 +29,7 @@ export function loadClientOptions(sources: {
   const defaultFile = path.join(sources.home ?? os.homedir(), '.drydock', 'api-auth.conf');
   const file = explicitFile ?? defaultFile;
   const conf = readAuthFile(file, explicitFile !== undefined);
-  const pick = (flag: string | undefined, variable: string, key: string) => nonEmpty(flag) ?? nonEmpty(env[variable]) ?? conf[key];
+  const pick = (flag: string | undefined, variable: string, key: string) => nonEmpty(flag) ?? nonEmpty(ownValue(env, variable)) ?? ownValue(conf, key);
   const baseUrl = pick(flags.url, 'DRYDOCK_URL', 'CONF_BASE_URL') ?? 'http://127.0.0.1:8080';
   try {
     new URL(baseUrl);

@@ -1,4 +1,5 @@
 import type { Options } from './options.js';
+import { ownValue } from '../lookup.js';
 
 /** Environment variable → option name. The one list of every variable drydock reads. */
 export const ENVIRONMENT_VARIABLES = {
@@ -33,7 +34,7 @@ export const ENVIRONMENT_VARIABLES = {
 export function configureFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [variable, option] of Object.entries(ENVIRONMENT_VARIABLES)) {
-    const value = env[variable];
+    const value = ownValue(env, variable);
     if (value !== undefined && value !== '') out[option] = value;
   }
   return out;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { driverConfigSchema, type DriverConfig } from './drivers/driver-config.js';
 import { GateSyntaxError, parseGate, type GateExpression } from './gate-expression.js';
 import { ENV_TYPE_PATTERN, pairId, parseNodeName, type NodeRole } from './node-names.js';
+import { ownValue } from '../lookup.js';
 
 /**
  * The fleet file: environments (with their gate, driver and limits), the nodes of every
@@ -225,7 +226,7 @@ export function validateFleet(raw: unknown): FleetValidation {
       });
       continue;
     }
-    const settings = file.pairs[id];
+    const settings = ownValue(file.pairs, id);
     pairs.push({
       id,
       environment: p.environment,

@@ -3,6 +3,7 @@ import { ApiError, MaintenanceRefusal, RESULT } from '../errors.js';
 import { WRITE_FUNCTIONS, pickLanguage, refusalMessage } from '../maintenance/write-functions.js';
 import type { AppDeps } from './deps.js';
 import { failure } from './envelope.js';
+import { ownValue } from '../lookup.js';
 
 /** Header naming which layer refused a write: `guard` (cached switches) or `transaction` (the gate). */
 export const REFUSED_BY_HEADER = 'drydock-refused-by';
@@ -68,6 +69,6 @@ function retryAfterSeconds(deps: AppDeps): number {
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
-  const v = request.headers[name];
+  const v = ownValue(request.headers, name);
   return Array.isArray(v) ? v[0] : v;
 }

@@ -9,6 +9,7 @@ import {
   type ImportPlan,
   type Locate,
 } from './transfer.js';
+import { ownValue } from '../lookup.js';
 
 /**
  * Menu export documents as .xlsx workbooks (exceljs), for people who edit parameter sheets in Excel:
@@ -87,7 +88,7 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
       row.getCell('uuid').value = rec.uuid;
       row.getCell('discard').value = rec.discard;
       for (const c of def.columns) {
-        const v = rec[c.name] as Value | undefined;
+        const v = ownValue(rec, c.name) as Value | undefined;
         const cell = row.getCell(c.name);
         if (v === null || v === undefined) continue;
         if ((c.type === 'date' || c.type === 'datetime') && typeof v === 'string') {

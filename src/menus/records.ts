@@ -7,6 +7,7 @@ import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { coerceValue, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
+import { ownValue } from '../lookup.js';
 
 /** A record as Exastro returns it: the parameter sheet row, and its files (none here yet). */
 export interface RecordView {
@@ -201,7 +202,7 @@ function validateValues(
   const out: Record<string, Value> = {};
   const problems: string[] = [];
   for (const column of menu.columns) {
-    const raw = column.name in parameter ? parameter[column.name] : base?.[column.name];
+    const raw = Object.hasOwn(parameter, column.name) ? ownValue(parameter, column.name) : base && ownValue(base, column.name);
     const r = coerceValue(column, raw);
     if (r.ok) out[column.name] = r.value;
     else problems.push(`${column.name} ${r.error}`);
@@ -218,7 +219,7 @@ async function claimUniqueValues(
   values: Record<string, Value>,
 ): Promise<void> {
   for (const column of menu.columns.filter((c) => c.unique)) {
-    const value = values[column.name];
+    const value = ownValue(values, column.name);
     if (value === null || value === undefined) continue;
     const key = JSON.stringify(value);
     // ON CONFLICT DO NOTHING: on PostgreSQL a concurrent transaction claiming the same value makes

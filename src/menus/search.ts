@@ -3,6 +3,7 @@ import { ApiError, RESULT } from '../errors.js';
 import type { Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import type { RecordView } from './records.js';
+import { ownValue } from '../lookup.js';
 
 /**
  * A search body as Exastro sends it: per column, one of
@@ -53,7 +54,7 @@ export function applyFilter(menu: Menu, records: readonly RecordView[], filter: 
   const numeric = (name: string) => columns.get(name) === 'integer' || columns.get(name) === 'number';
   return records.filter((r) =>
     Object.entries(filter).every(([name, cond]) => {
-      const value = (r.parameter as Record<string, Value>)[name] ?? null;
+      const value = ownValue(r.parameter as Record<string, Value>, name) ?? null;
       if ('NORMAL' in cond) {
         return value !== null && String(value).toLowerCase().includes(String(cond.NORMAL).toLowerCase());
       }

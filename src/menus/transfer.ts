@@ -8,6 +8,7 @@ import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { RESERVED_COLUMNS, coerceValue, type Column, type Value } from './columns.js';
 import { createMenu, menuDefinitionSchema, type MenuDefinition } from './definitions.js';
+import { ownValue } from '../lookup.js';
 
 /**
  * Menu export documents: chosen menus of a workspace, each with its definition and every record
@@ -218,7 +219,7 @@ export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
       if (discard === undefined) problems.push(`${where}: discard must be "0" or "1"`);
       const values: Record<string, Value> = {};
       for (const column of definition.columns) {
-        const r = coerceValue(column, p[column.name]);
+        const r = coerceValue(column, ownValue(p, column.name));
         if (!r.ok) {
           problems.push(`${where}: ${column.name} ${r.error}`);
           continue;
@@ -374,7 +375,7 @@ export async function importPlan(
     const uniqueColumns = def.columns.filter((c) => c.unique);
     const uniqueRows = rows.flatMap((row, i) =>
       uniqueColumns.flatMap((c) => {
-        const v = m.records[i]!.values[c.name];
+        const v = ownValue(m.records[i]!.values, c.name);
         return v === null || v === undefined ? [] : [{ menu_id: menuId, column_name: c.name, value: JSON.stringify(v), record_id: row.id }];
       }),
     );

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ExecutionContext } from '../executor.js';
+import { ownValue } from '../../lookup.js';
 
 /** How a child process ended. `aborted` when the job's signal stopped it. */
 export interface ProcessResult {
@@ -20,7 +21,7 @@ export class ProcessStartError extends Error {
     readonly command: string,
     cause: NodeJS.ErrnoException,
   ) {
-    const hint = cause.code === 'ENOENT' ? ` — it is not installed on the worker's PATH; ${INSTALL_HINTS[command] ?? `install ${command}`}` : '';
+    const hint = cause.code === 'ENOENT' ? ` — it is not installed on the worker's PATH; ${ownValue(INSTALL_HINTS, command) ?? `install ${command}`}` : '';
     super(`could not start ${command}: ${cause.message}${hint}`, { cause });
     this.name = 'ProcessStartError';
   }

@@ -2,6 +2,7 @@ import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { DRIVER_STATUS } from '../job-status.js';
 import { sleep } from '../../runtime/sleep.js';
+import { ownValue } from '../../lookup.js';
 
 /** Run statuses after which nothing more happens, and how the job ends for each. */
 const FINAL_STATUS: Readonly<Record<string, string>> = {
@@ -91,7 +92,7 @@ export const terraformCloudExecutor: Executor = {
     let failures = 0;
     for (;;) {
       if (ctx.signal.aborted) return cancel(ctx, api, runId, result);
-      const final = FINAL_STATUS[status];
+      const final = ownValue(FINAL_STATUS, status);
       if (final) {
         await ctx.log('system', `Run ${runId} ended: ${status}.\n`);
         return { statusId: final, result: result() };
@@ -185,7 +186,7 @@ function apiErrors(body: unknown): string | undefined {
 
 function stringAt(value: unknown, ...path: string[]): string | undefined {
   let v = value;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  for (const key of path) v = v !== null && typeof v === 'object' ? ownValue(v as Record<string, unknown>, key) : undefined;
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 

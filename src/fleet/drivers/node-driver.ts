@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ownValue } from '../../lookup.js';
 
 /** A node as a driver sees it: its name, place in the fleet, and the properties the fleet file gave it. */
 export interface NodeTarget {
@@ -86,7 +87,7 @@ export function fillTemplate(template: string, variables: Readonly<Record<string
   return template.replace(/\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g, (match, name: string | undefined) => {
     if (match === '{{') return '{';
     if (match === '}}') return '}';
-    const value = variables[name!];
+    const value = ownValue(variables, name!);
     if (value === undefined) throw new Error(`unknown template variable {${name}} (known: ${Object.keys(variables).sort().join(', ')})`);
     return value;
   });

@@ -8,6 +8,7 @@ import type { Language } from '../../maintenance/write-functions.js';
 import type { Store } from '../../store/store.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
+import { ownValue } from '../../lookup.js';
 
 const executionParams = menuParams.extend({ execution_no: z.uuid() });
 const conductorParams = menuParams.extend({ conductor_instance_id: z.uuid() });
@@ -33,7 +34,7 @@ const EMERGENCY_STOP_ALWAYS = 'an emergency stop must work in every mode: it sto
 
 /** The driver a `…/menu/{menu}/driver/…` path names, or a 404-like 400 listing the known ones. */
 function driverOf(menu: string): Backyard {
-  const backyard = DRIVER_MENUS[menu];
+  const backyard = ownValue(DRIVER_MENUS, menu);
   if (!backyard) throw badRequest(`Menu ${menu} runs no driver; use one of ${Object.keys(DRIVER_MENUS).join(', ')}.`);
   return backyard;
 }
