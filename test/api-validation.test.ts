@@ -386,6 +386,26 @@ for (const backend of BACKENDS) {
       assert.equal(found.body.data.length, 1);
     });
 
+    it('U+0000 and unpaired surrogates are refused with a 400 naming the field, before any lookup, on every kind of input', async () => {
+      const cases: Array<[string, CallOptions, RegExp]> = [
+        ['path id', { url: '/api/a%00b/platform/workspaces', auth: adminAuth }, /Invalid path: organization_id: contains U\+0000/],
+        ['path id in a workspace path', { url: `/api/${SEED.org1}/workspaces/w%00/ita/menu/${SEED.menu}/filter/`, auth: SEED.member1 }, /Invalid path: workspace_id: contains U\+0000/],
+        ['query', { url: `${ITA1}/menu/${SEED.menu}/filter/?limit=1%00`, auth: SEED.member1 }, /Invalid query: limit: contains U\+0000/],
+        ['organization name', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul'), name: 'a\u0000b' } }, /Invalid body: name: contains U\+0000/],
+        ['organization option key', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul2'), options: { 'k\u0000': 'v' } } }, /Invalid body: options\."k\\u0000": a key contains U\+0000/],
+        ['workspace description', { method: 'POST', url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1, body: { ...wsBody('wsnul'), informations: { description: 'x\u0000', environments: [], workspace_administrators: [] } } }, /Invalid body: informations\.description: contains U\+0000/],
+        ['record value', { method: 'POST', url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`, auth: SEED.member1, body: [{ type: 'Register', parameter: { host: 'h\u0000', port: '22', enabled: 'true' } }] }, /Invalid body: 0\.parameter\.host: contains U\+0000/],
+        ['unpaired surrogate', { method: 'POST', url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`, auth: SEED.member1, body: [{ type: 'Register', parameter: { host: 'h\ud800', port: '22', enabled: 'true' } }] }, /Invalid body: 0\.parameter\.host: contains an unpaired UTF-16 surrogate/],
+      ];
+      for (const [what, o, message] of cases) {
+        const r = await call(o);
+        assert.equal(r.status, 400, `${what}: ${r.text}`);
+        assert.match(r.body.message, message, what);
+      }
+      const nulUser = await call({ url: `/api/platform/organizations`, auth: { basic: ['ad\u0000min', 'x'] } });
+      assert.equal(nulUser.status, 401, `a user name with U+0000 names nobody: ${nulUser.text}`);
+    });
+
     it('a name every object inherits (constructor, __proto__, toString) is no menu, no driver: 400, not 500', async () => {
       const ID = '00000000-0000-4000-8000-000000000000';
       for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {

@@ -6,6 +6,7 @@ import type { Principal } from '../tenancy/roles.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../tenancy/sessions.js';
 import type { AppDeps } from './deps.js';
 import type { RouteDeclaration } from './route.js';
+import { requireStorable } from '../store/storable-text.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -42,6 +43,9 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
       throw new ApiError(400, RESULT.invalidRequest, 'The _method parameter is not supported: send the real HTTP method.');
     }
     if (request.is404) return;
+    // Before anything is looked up by them (the organization of the path, first).
+    requireStorable(request.params, 'path');
+    requireStorable(request.query, 'query');
     const declaration = request.routeOptions.config.drydock;
     if (!declaration) {
       // Routes added by plugins (the API browser's static files) are GET-only.

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ApiError, RESULT } from '../errors.js';
+import { requireStorable } from '../store/storable-text.js';
 
 /** Marks a refinement failure that means "the body named nothing to do" (→ 400-00002). */
 export const EMPTY_BODY = 'empty-body';
@@ -10,6 +11,7 @@ export const EMPTY_BODY = 'empty-body';
  * 400-00026, invalid values 400-00027, an empty body 400-00002.
  */
 export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query' | 'path'): T {
+  requireStorable(value, where);
   if (where === 'body' && value === undefined) {
     const empty = schema.safeParse({});
     if (!empty.success) {

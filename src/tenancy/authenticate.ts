@@ -1,6 +1,7 @@
 import { ApiError, RESULT, unauthorized } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { UsersTable } from '../store/schema.js';
+import { unstorable } from '../store/storable-text.js';
 import { LoginRateLimiter } from './login-rate-limit.js';
 import { sha256, verifyPassword } from './passwords.js';
 import type { Principal, Role } from './roles.js';
@@ -72,6 +73,8 @@ export class Authenticator {
     password: string,
     address: string,
   ): Promise<UsersTable> {
+    // A name no store can hold names nobody (and must not reach a lookup: PostgreSQL refuses U+0000).
+    if (unstorable(username) !== undefined || (organizationId !== undefined && unstorable(organizationId) !== undefined)) throw unauthorized();
     // Concurrent attempts with the same credentials (a client's burst of Basic-auth calls) are one
     // attempt: checked once, counted once.
     const flight = sha256(`${organizationId ?? ''}\0${username}\0${password}`);

@@ -16,6 +16,7 @@ import { menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js
 import { DocumentError, selectMenus, targetProblems, type ImportPlan } from '../../menus/transfer.js';
 import { defineRoute, type AnyRoute, type RouteContext } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
+import { requireStorable } from '../../store/storable-text.js';
 
 const executionParams = workspaceParams.extend({ execution_no: z.uuid() });
 
@@ -54,7 +55,10 @@ function decodeBase64(text: string): Buffer {
 }
 
 async function decodePlan(format: TransferFormat, content: Buffer): Promise<ImportPlan> {
-  return format.decode(content).catch(asBadRequest);
+  const plan = await format.decode(content).catch(asBadRequest);
+  // The file's texts go to the store like a body's: the same rule, the 400 naming where in the file.
+  requireStorable(plan, 'file');
+  return plan;
 }
 
 function summary(plan: ImportPlan) {

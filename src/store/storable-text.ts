@@ -1,0 +1,48 @@
+import { ApiError, RESULT } from '../errors.js';
+
+/**
+ * The one rule for every string that reaches the store: no U+0000 (PostgreSQL's text cannot hold
+ * it — it answered 500 — and SQLite would keep it, so a SQLite backup would not restore into
+ * PostgreSQL) and no unpaired UTF-16 surrogate (not a character: it cannot be encoded as UTF-8).
+ * Applied to path parameters and the query before the guard looks anything up, to every body before
+ * its schema (src/http/validation.ts), and to an imported file's contents, so the 400 names the field.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why `text` cannot be stored, or undefined. */
+export function unstorable(text: string): string | undefined {
+  const m = UNSTORABLE.exec(text);
+  if (!m) return undefined;
+  return m[0] === '\u0000' ? 'contains U+0000 (NUL), which cannot be stored: remove it' : 'contains an unpaired UTF-16 surrogate, which is not a character: send valid Unicode';
+}
+
+/** The path (`a.b.0.c`) and reason of the first string in `value` (keys included) that cannot be stored. */
+export function findUnstorable(value: unknown, path: readonly (string | number)[] = []): { path: string; reason: string } | undefined {
+  const here = (reason: string, at: readonly (string | number)[] = path) => ({ path: at.join('.'), reason });
+  if (typeof value === 'string') {
+    const reason = unstorable(value);
+    return reason === undefined ? undefined : here(reason);
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnstorable(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const keyReason = unstorable(k);
+      if (keyReason) return here(`a key ${keyReason}`, [...path, JSON.stringify(k)]);
+      const found = findUnstorable(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Throws the 400 naming the field when `value` holds a string that cannot be stored. */
+export function requireStorable(value: unknown, where: 'body' | 'query' | 'path' | 'file'): void {
+  const found = findUnstorable(value);
+  if (found) throw new ApiError(400, RESULT.invalidValue, `Invalid ${where}: ${found.path || `(${where})`}: ${found.reason}.`);
+}
