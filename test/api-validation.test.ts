@@ -427,6 +427,19 @@ for (const backend of BACKENDS) {
       assertError(override, 400, '400-00001', 'method override');
     });
 
+    it('a route drydock lacks answers 404 without checking credentials: probing it never locks its user (or an administrator of that name) out', async () => {
+      for (let n = 0; n < 30; n++) {
+        const probe = await call({ url: `${ITA1}/version/`, auth: SEED.member1 });
+        assertError(probe, 404, '404-00001', 'an endpoint drydock does not have');
+        const wrong = await call({ url: `${ITA1}/menu/${SEED.menu}/filter/count/`, auth: { basic: ['member1', 'not-the-password'] } });
+        assertError(wrong, 404, '404-00001', 'with a wrong password, still just 404');
+      }
+      const real = await call({ url: `${ITA1}/menu/${SEED.menu}/filter/`, auth: SEED.member1 });
+      assert.equal(real.status, 200, `the user is not locked out: ${real.text}`);
+      const admin = await call({ url: '/api/platform/organizations', auth: adminAuth });
+      assert.equal(admin.status, 200, `nor the administrator: ${admin.text}`);
+    });
+
     it('no call of this file got a 5xx', () => {
       assert.ok(seen.length > 80, `the file made ${seen.length} calls`);
       const failures = seen.filter((s) => s.status >= 500);
