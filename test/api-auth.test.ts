@@ -297,11 +297,11 @@ for (const backend of BACKENDS) {
     });
   });
 
-  describe(`sign-in rate limit (${backend})`, () => {
+  describe(`sign-in throttling (${backend})`, () => {
     let t: TestApp;
     const user = (name: string) => basic(name, `${name}-password`);
     before(async () => {
-      t = await startTestApp(backend, { loginMaxFailuresPerUser: 3, loginMaxFailuresPerAddress: 5 });
+      t = await startTestApp(backend, { loginFailuresBeforeDelay: 2, loginMaxFailuresPerAddress: 5 });
       const r = await t.admin({
         method: 'POST',
         url: '/api/platform/organizations',
@@ -319,63 +319,74 @@ for (const backend of BACKENDS) {
     });
     after(async () => t?.close());
 
-    const workspaces = (auth: Auth, remoteAddress: string) => t.call({ url: '/api/rl/platform/workspaces', auth, remoteAddress });
+    const workspaces = (auth: Auth, remoteAddress: string, headers?: Record<string, string>) =>
+      t.call({ url: '/api/rl/platform/workspaces', auth, remoteAddress, ...(headers && { headers }) });
+    const organizations = (auth: Auth, remoteAddress: string) => t.call({ url: '/api/platform/organizations', auth, remoteAddress });
 
-    it('after the allowed failures for a user, even the right password gets 429 with Retry-After', async () => {
-      for (let i = 0; i < 3; i++) {
-        assertUnauthorized(await workspaces(basic('rl-one', `guess-${i}`), '10.0.1.1'), `failure ${i + 1}`);
-      }
-      assertTooMany(await workspaces(user('rl-one'), '10.0.1.1'), 'right password after 3 failures');
-      assertTooMany(await workspaces(user('rl-one'), '10.0.1.2'), 'from another address: the limit is per user');
-      assertTooMany(await login(t, 'rl-one', 'rl-one-password', 'rl', '10.0.1.3'), 'sign-in endpoint');
-      // Other users, even from the same address, are not affected.
-      assertOk(await workspaces(user('rl-two'), '10.0.1.1'), 'another user');
-      assertOk(await t.call({ url: '/api/platform/organizations', auth: adminAuth, remoteAddress: '10.0.1.1' }), 'the administrator');
+    it('1,000 wrong passwords for the administrator from 50 addresses: each address is slowed, the right password from a fresh address is served at once', async () => {
+      const wrong = basic(ADMIN.user, 'wrong-password');
+      const statuses = await Promise.all(
+        Array.from({ length: 50 }, async (_, a) => {
+          const seen: number[] = [];
+          for (let i = 0; i < 20; i++) seen.push((await organizations(wrong, `10.50.0.${a}`)).status);
+          return seen;
+        }),
+      );
+      const all = statuses.flat();
+      assert.equal(all.length, 1000);
+      assert.deepEqual([...new Set(all)].sort(), [401, 429], 'wrong passwords are refused, then slowed');
+      assert.equal(all.filter((x) => x === 401).length, 100, 'each address had its 2 free guesses checked, no more');
+      const owner = await organizations(adminAuth, '192.168.7.7');
+      assertOk(owner, 'the administrator from an address that has not failed');
+      assert.equal(owner.headers['retry-after'], undefined);
+      assertOk(await login(t, ADMIN.user, ADMIN.password, undefined, '192.168.7.8'), 'and at the sign-in endpoint');
+      // Slowed, not locked: an address may guess again once its delay (1 s, 2, 4 …) has passed;
+      // right after a guess it waits, even with the right password.
+      assert.ok([401, 429].includes((await organizations(wrong, '10.50.0.3')).status));
+      assertTooMany(await organizations(adminAuth, '10.50.0.3'), 'an attacking address waits, even with the right password');
     });
 
-    it("a user's failures count wherever the password was checked (any path, the sign-in endpoint)", async () => {
-      // Basic auth under /api/{org}/… falls back to system administrators, so every one of these
-      // calls checks the administrator's password and must count against the same user.
-      const wrong = basic(ADMIN.user, 'wrong-password');
-      assertUnauthorized(await t.call({ url: '/api/platform/organizations', auth: wrong, remoteAddress: '10.0.2.1' }), 'platform');
-      assertUnauthorized(await t.call({ url: '/api/rl/platform/workspaces', auth: wrong, remoteAddress: '10.0.2.2' }), 'org path');
-      assertUnauthorized(await t.call({ url: '/api/made-up-org/platform/workspaces', auth: wrong, remoteAddress: '10.0.2.3' }), 'other org path');
-      assertTooMany(await t.call({ url: '/api/platform/organizations', auth: adminAuth, remoteAddress: '10.0.2.4' }), 'admin locked');
-      assertTooMany(await login(t, ADMIN.user, ADMIN.password, undefined, '10.0.2.5'), 'admin locked at sign-in');
-      // Under an organization's path the locked administrator's password is not even checked.
-      const viaOrg = await t.call({ url: '/api/rl/platform/workspaces', auth: adminAuth, remoteAddress: '10.0.2.6' });
-      assertUnauthorized(viaOrg, 'admin locked, via an organization path');
-      // An organization user whose name matches a locked fallback is not affected by that lock.
+    it("an organization user's failures are charged to that user only, never to the administrator of the same name", async () => {
       const created = await t.call({
         method: 'POST',
         url: '/api/rl/platform/users',
         auth: user('rl-two'),
-        remoteAddress: '10.0.2.7',
+        remoteAddress: '10.0.2.1',
         body: { username: ADMIN.user, password: 'rl-admin-password', role: 'workspace_member' },
       });
       assertOk(created, 'an organization user named like the administrator');
-      assertOk(
-        await t.call({ url: '/api/rl/platform/workspaces', auth: basic(ADMIN.user, 'rl-admin-password'), remoteAddress: '10.0.2.8' }),
-        'org user "admin" signs in while the system administrator is locked',
-      );
+      for (let i = 0; i < 2; i++) assertUnauthorized(await workspaces(basic(ADMIN.user, `guess-${i}`), '10.0.2.2'), `org user's failure ${i + 1}`);
+      assertTooMany(await workspaces(basic(ADMIN.user, 'rl-admin-password'), '10.0.2.2'), 'that org user, from that address, waits');
+      assertOk(await organizations(adminAuth, '10.0.2.2'), 'the system administrator of the same name, from the same address, does not');
+      assertOk(await workspaces(basic(ADMIN.user, 'rl-admin-password'), '10.0.2.3'), 'nor the org user from elsewhere');
     });
 
-    it('after the allowed failures from an address, every sign-in from it gets 429; other addresses are served', async () => {
-      for (let i = 0; i < 5; i++) {
-        // A different (unknown) user each time: only the address limit can trip.
-        assertUnauthorized(await workspaces(basic(`ghost-${i}`, 'guess-password'), '10.0.3.1'), `failure ${i + 1}`);
+    it('an address that failed for many accounts is refused for them; an account that has not failed from it goes through', async () => {
+      for (let i = 0; i < 5; i++) assertUnauthorized(await workspaces(basic(`ghost-${i}`, 'guess-password'), '10.0.3.1'), `failure ${i + 1}`);
+      assertTooMany(await workspaces(basic('ghost-0', 'guess-password'), '10.0.3.1'), 'a sprayed account, from the address');
+      assertOk(await workspaces(user('rl-two'), '10.0.3.1'), 'someone else behind the same address');
+    });
+
+    it('X-Forwarded-For is not believed unless DRYDOCK_TRUST_PROXY names the proxy', async () => {
+      for (let i = 0; i < 2; i++) assertUnauthorized(await workspaces(basic('rl-five', `guess-${i}`), '10.0.7.1', { 'x-forwarded-for': `203.0.113.${i}` }), `failure ${i + 1}`);
+      assertTooMany(await workspaces(user('rl-five'), '10.0.7.1', { 'x-forwarded-for': '203.0.113.99' }), 'a made-up forwarded address does not escape the delay');
+      const behindProxy = await startTestApp(backend, { loginFailuresBeforeDelay: 2, trustProxy: '10.0.0.0/8' });
+      try {
+        await seedTenants(behindProxy);
+        const viaProxy = (password: string, client: string) =>
+          behindProxy.call({ url: '/api/platform/organizations', auth: basic(ADMIN.user, password), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': client } });
+        for (let i = 0; i < 2; i++) assertUnauthorized(await viaProxy('wrong', '198.51.100.1'), `failure ${i + 1} of a client behind the proxy`);
+        assertTooMany(await viaProxy(ADMIN.password, '198.51.100.1'), 'that client waits');
+        assertOk(await viaProxy(ADMIN.password, '198.51.100.2'), 'another client behind the same proxy does not');
+      } finally {
+        await behindProxy.close();
       }
-      assertTooMany(await workspaces(user('rl-two'), '10.0.3.1'), 'a valid user from the address');
-      assertTooMany(await login(t, 'rl-two', 'rl-two-password', 'rl', '10.0.3.1'), 'sign-in from the address');
-      assertOk(await workspaces(user('rl-two'), '10.0.3.2'), 'the same user from another address');
     });
 
-    it('a burst of concurrent guesses checks no more passwords than the limit allows', async () => {
-      const guesses = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => workspaces(basic('rl-burst', `guess-${i}`), `10.0.5.${i}`)),
-      );
+    it('a burst of concurrent guesses checks no more passwords than the throttle allows', async () => {
+      const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => workspaces(basic('rl-burst', `guess-${i}`), '10.0.5.1')));
       const statuses = guesses.map((r) => r.status);
-      assert.equal(statuses.filter((s) => s === 401).length, 3, `3 checked, the rest refused unchecked: ${statuses}`);
+      assert.equal(statuses.filter((x) => x === 401).length, 2, `2 checked, the rest refused unchecked: ${statuses}`);
       for (const r of guesses.filter((x) => x.status !== 401)) assertTooMany(r, 'concurrent guess over the limit');
     });
 
@@ -386,9 +397,9 @@ for (const backend of BACKENDS) {
         burst.map((r) => r.status),
         Array(12).fill(200),
       );
-      // More signed-in users calling at once from one address than its failure limit (5): a
+      // More signed-in users calling at once from one address than its failure ceiling (5): a
       // success is not a failure, and credentials verified recently are not even counted in flight.
-      const names = ['rl-five', 'rl-six', 'rl-seven', 'rl-eight', 'rl-nine', 'rl-ten'];
+      const names = ['rl-six', 'rl-seven', 'rl-eight', 'rl-nine', 'rl-ten'];
       for (const name of names) assertOk(await workspaces(user(name), '10.0.6.2'), `${name} signs in`);
       for (let round = 0; round < 3; round++) {
         const others = await Promise.all(names.map((name) => workspaces(user(name), '10.0.6.2')));
@@ -397,13 +408,12 @@ for (const backend of BACKENDS) {
           Array(names.length).fill(200),
         );
       }
-      assertOk(await workspaces(user('rl-two'), '10.0.6.2'), 'the address was not charged for successes');
     });
 
-    it("a successful sign-in clears the user's failures", async () => {
+    it("a successful sign-in clears the account's failures from that address", async () => {
       for (let round = 0; round < 3; round++) {
-        for (let i = 0; i < 2; i++) assertUnauthorized(await workspaces(basic('rl-three', 'guess-password'), `10.0.4.${round}`), 'failure');
-        assertOk(await workspaces(user('rl-three'), `10.0.4.${round}`), `round ${round}: 2 failures then the right password`);
+        assertUnauthorized(await workspaces(basic('rl-three', 'guess-password'), '10.0.4.1'), `round ${round}: a failure`);
+        assertOk(await workspaces(user('rl-three'), '10.0.4.1'), `round ${round}: then the right password (no delay: the last success cleared the count)`);
       }
     });
   });

@@ -93,7 +93,7 @@ for (const backend of BACKENDS) {
         retryAfterSeconds: RETRY_AFTER_DEFAULT,
         // The 401 tests fail sign-ins on purpose; keep the limiter from locking the administrator out.
         loginMaxFailuresPerAddress: 1000,
-        loginMaxFailuresPerUser: 1000,
+        loginFailuresBeforeDelay: 1000,
       });
       await seedTenants(t);
     });

@@ -35,14 +35,14 @@ describe('configureFromEnv', () => {
         DRYDOCK_HOST: '0.0.0.0',
         DRYDOCK_PORT: '9090',
         DRYDOCK_DATABASE_URL: 'postgres://db/drydock',
-        DRYDOCK_LOGIN_MAX_FAILURES_PER_USER: '7',
+        DRYDOCK_LOGIN_FAILURES_BEFORE_DELAY: '7',
         DRYDOCK_SESSION_TTL_SECONDS: '3600',
       }),
       {
         host: '0.0.0.0',
         port: '9090',
         databaseUrl: 'postgres://db/drydock',
-        loginMaxFailuresPerUser: '7',
+        loginFailuresBeforeDelay: '7',
         sessionTtlSeconds: '3600',
       },
     );
@@ -73,7 +73,8 @@ describe('loadOptions', () => {
     assert.equal(o.adminUser, 'admin');
     assert.equal(o.adminPassword, undefined, 'no password: the first start generates one');
     assert.deepEqual(o.database, { kind: 'sqlite', path: path.resolve('data', 'drydock.sqlite') });
-    assert.deepEqual(o.loginRateLimit, { maxFailuresPerUser: 5, maxFailuresPerAddress: 20, windowMs: 900_000 });
+    assert.deepEqual(o.loginRateLimit, { failuresBeforeDelay: 5, maxFailuresPerAddress: 20, windowMs: 900_000 });
+    assert.equal(o.trustProxy, false);
   });
 
   it('layers file < environment < flags', () => {
@@ -124,7 +125,8 @@ describe('loadOptions', () => {
       [{ DRYDOCK_ADMIN_PASSWORD: 'short' }, 'DRYDOCK_ADMIN_PASSWORD', /at least 8 characters/],
       [{ DRYDOCK_LOG_LEVEL: 'loud' }, 'DRYDOCK_LOG_LEVEL', /info/],
       [{ DRYDOCK_BODY_LIMIT_BYTES: '10' }, 'DRYDOCK_BODY_LIMIT_BYTES', /1024/],
-      [{ DRYDOCK_LOGIN_MAX_FAILURES_PER_USER: '0' }, 'DRYDOCK_LOGIN_MAX_FAILURES_PER_USER', /1/],
+      [{ DRYDOCK_LOGIN_FAILURES_BEFORE_DELAY: '0' }, 'DRYDOCK_LOGIN_FAILURES_BEFORE_DELAY', /1/],
+      [{ DRYDOCK_TRUST_PROXY: 'yes please' }, 'DRYDOCK_TRUST_PROXY', /hop count/],
       [{ DRYDOCK_SESSION_TTL_SECONDS: '1.5' }, 'DRYDOCK_SESSION_TTL_SECONDS', /int/],
     ];
     for (const [env, variable, detail] of cases) {

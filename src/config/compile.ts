@@ -53,8 +53,9 @@ export function compileOptions(options: Options): CompiledOptions {
     retryAfterSeconds: o.retryAfterSeconds,
     bodyLimitBytes: o.bodyLimitBytes,
     sqlitePollMs: o.sqlitePollMs,
+    trustProxy: o.trustProxy === 'true' ? true : o.trustProxy === 'false' ? false : /^\d+$/.test(o.trustProxy) ? Number(o.trustProxy) : o.trustProxy,
     loginRateLimit: {
-      maxFailuresPerUser: o.loginMaxFailuresPerUser,
+      failuresBeforeDelay: o.loginFailuresBeforeDelay,
       maxFailuresPerAddress: o.loginMaxFailuresPerAddress,
       windowMs: o.loginWindowSeconds * 1000,
     },

@@ -12,7 +12,8 @@ export const defaults = {
   // A `PRAGMA data_version` read costs microseconds; 100 ms keeps a drain's end within the
   // runbook's 200 ms goal when the job ends in another process (`npm run bench -- drain`).
   sqlitePollMs: 100,
-  loginMaxFailuresPerUser: 5,
+  loginFailuresBeforeDelay: 5,
+  trustProxy: 'false',
   loginMaxFailuresPerAddress: 20,
   loginWindowSeconds: 15 * 60,
   sessionTtlSeconds: 12 * 60 * 60,

@@ -19,9 +19,16 @@ export const optionsSchema = z
     bodyLimitBytes: z.coerce.number().int().min(1024),
     /** How often a SQLite process looks for commits made by other processes. */
     sqlitePollMs: z.coerce.number().int().min(10),
-    loginMaxFailuresPerUser: z.coerce.number().int().min(1),
+    /** Failed sign-ins of one account from one address before each further attempt waits (1 s, 2, 4 …). */
+    loginFailuresBeforeDelay: z.coerce.number().int().min(1),
     loginMaxFailuresPerAddress: z.coerce.number().int().min(1),
     loginWindowSeconds: z.coerce.number().int().min(1),
+    /**
+     * Which proxies' X-Forwarded-For to believe for the client address (sign-in throttling, logs):
+     * `false` (none: the address is the connection's), `true` (any — only behind a proxy that sets
+     * the header itself), a hop count, or comma-separated addresses/CIDRs of the proxies.
+     */
+    trustProxy: z.string().regex(/^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be false, true, a hop count, or comma-separated proxy addresses/CIDRs'),
     sessionTtlSeconds: z.coerce.number().int().min(60),
     /** Jobs one worker process runs at once. */
     workerConcurrency: z.coerce.number().int().min(1).max(1000),
@@ -57,8 +64,10 @@ export interface CompiledOptions {
   readonly retryAfterSeconds: number;
   readonly bodyLimitBytes: number;
   readonly sqlitePollMs: number;
+  /** Fastify's trustProxy. */
+  readonly trustProxy: boolean | number | string;
   readonly loginRateLimit: {
-    readonly maxFailuresPerUser: number;
+    readonly failuresBeforeDelay: number;
     readonly maxFailuresPerAddress: number;
     readonly windowMs: number;
   };

@@ -55,6 +55,9 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
     // pino 10's types are a superset of what Fastify declares; the instance is the same pino.
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: deps.options.bodyLimitBytes,
+    // request.ip: the connection's address unless DRYDOCK_TRUST_PROXY names the proxy in front.
+    // (Fastify takes a hop count too; its type declarations omit the number.)
+    trustProxy: deps.options.trustProxy as boolean | string,
     // Exastro clients use both `/path/` and `/path`; `//` and trailing slashes route like the
     // canonical path, so they reach the same declaration and the same guard.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: true },

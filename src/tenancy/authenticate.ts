@@ -64,8 +64,9 @@ export class Authenticator {
   }
 
   /**
-   * Checks a user name and password for sign-in or Basic auth: in `organizationId` when given,
-   * falling back to the system administrators. Rate-limited per user and per address.
+   * Checks a user name and password for sign-in or Basic auth: in `organizationId` when given and
+   * it has such a user, else among the system administrators. Throttled per (account, address)
+   * (login-rate-limit.ts).
    */
   async checkPassword(
     organizationId: string | undefined,
@@ -75,9 +76,10 @@ export class Authenticator {
   ): Promise<UsersTable> {
     // A name no store can hold names nobody (and must not reach a lookup: PostgreSQL refuses U+0000).
     if (unstorable(username) !== undefined || (organizationId !== undefined && unstorable(organizationId) !== undefined)) throw unauthorized();
-    // Concurrent attempts with the same credentials (a client's burst of Basic-auth calls) are one
-    // attempt: checked once, counted once.
-    const flight = sha256(`${organizationId ?? ''}\0${username}\0${password}`);
+    // Concurrent attempts with the same credentials from the same address (a client's burst of
+    // Basic-auth calls) are one attempt: checked once, counted once. From another address it is
+    // another attempt, throttled on its own.
+    const flight = sha256(`${organizationId ?? ''}\0${username}\0${password}\0${address}`);
     let pending = this.#attempts.get(flight);
     if (!pending) {
       pending = this.#checkPassword(organizationId, username, password, address).finally(() => this.#attempts.delete(flight));
@@ -92,38 +94,30 @@ export class Authenticator {
     password: string,
     address: string,
   ): Promise<UsersTable> {
-    // The accounts this attempt may check: the organization's user (when the path or body names an
-    // organization), then the system administrator of that name (the fallback). Each has its own
-    // per-user limit whatever path reached it, so the administrator's limit cannot be dodged by
-    // varying the organization in the path.
-    const candidates: ReadonlyArray<readonly [string, string | null]> = [
-      ...(organizationId === undefined ? [] : [[`${organizationId}/${username}`, organizationId] as const]),
-      [`/${username}`, null],
-    ];
-    const reservations: Array<() => void> = [];
-    // A locked first account refuses the attempt (429); a locked fallback is just not checked.
-    const locked = (key: string, index: number): boolean => {
-      const wait = this.#limiter.retryAfterSeconds(key, address);
-      if (wait > 0 && index === 0) {
-        throw new ApiError(429, RESULT.tooManyRequests, `Too many failed sign-ins: try again in ${wait} s.`, {
-          'retry-after': String(wait),
-        });
-      }
-      return wait > 0;
-    };
-    for (const [index, [key, org]] of candidates.entries()) {
-      if (locked(key, index)) continue;
-      const user = await findUserForLogin(this.#store.db, org, username);
-      if (!(user && this.#recentlyVerified(user, password))) {
-        // Checked again after the await and counted as failed before the slow check, in one
-        // synchronous step: concurrent guesses see each other, so a burst cannot check more
-        // passwords than the limit allows. A success takes it back.
-        if (locked(key, index)) continue;
-        reservations.push(this.#limiter.reserve(key, reservations.length === 0 ? address : undefined));
-        if (!(user && (await this.#passwordMatches(user, password)))) continue;
-      }
-      for (const takeBack of reservations) takeBack();
-      this.#limiter.recordSuccess(key);
+    // The account this attempt checks: the organization's user when the path (or body) names an
+    // organization that has one of that name; otherwise the system administrator of that name
+    // (administrators act on organization paths too). One account, and only it is charged with a
+    // failure: an organization user's wrong password never slows the administrator of the same name.
+    const orgUser = organizationId === undefined ? undefined : await findUserForLogin(this.#store.db, organizationId, username);
+    const account = orgUser ? `${organizationId}/${username}` : `/${username}`;
+    const user = orgUser ?? (await findUserForLogin(this.#store.db, null, username));
+    // Checked and counted as failed before the slow check, in one synchronous step: concurrent
+    // guesses see each other, so a burst cannot check more passwords than the limit allows. A
+    // success takes it back.
+    const wait = this.#limiter.retryAfterSeconds(account, address);
+    if (wait > 0) {
+      throw new ApiError(429, RESULT.tooManyRequests, `Too many failed sign-ins from this address: try again in ${wait} s.`, {
+        'retry-after': String(wait),
+      });
+    }
+    if (user && this.#recentlyVerified(user, password)) {
+      this.#limiter.recordSuccess(account, address);
+      return user;
+    }
+    const takeBack = this.#limiter.reserve(account, address);
+    if (user && (await this.#passwordMatches(user, password))) {
+      takeBack();
+      this.#limiter.recordSuccess(account, address);
       return user;
     }
     throw unauthorized();
