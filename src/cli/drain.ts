@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { drain, resume } from '../runbook/drain.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
+import { openSwitches, withBreakGlass, type BreakGlassFlags } from './break-glass.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { Progress, parseDuration, table } from './progress.js';
 
@@ -72,16 +73,22 @@ export function registerDrain(program: Command): void {
       }
     });
 
-  withConnection(program.command('resume'))
+  withBreakGlass(withConnection(program.command('resume')))
     .description('Undo a drain in the safe order: read-only off first, then jobs; never a mode that was on before the drain')
-    .addHelpText('after', '\nExample:\n  drydock resume')
-    .action(async (flags: ConnectionFlags) => {
-      const result = await resume(clientFrom(flags));
-      output(flags, result, () =>
-        [
-          ...result.steps.map((s) => `${s.status.padEnd(12)} ${s.step}${s.detail ? ` — ${s.detail}` : ''}`),
-          ...(result.kept.length ? [`left on (it was on before the drain): ${result.kept.join(', ')}`] : []),
-        ].join('\n'),
-      );
+    .addHelpText('after', '\nExamples:\n  drydock resume\n  drydock resume --database-url postgres://drydock@db/drydock   # break-glass, on a host that reaches the store')
+    .action(async (flags: BreakGlassFlags) => {
+      const { switches, close } = await openSwitches(flags);
+      try {
+        const result = await resume(switches);
+        output(flags, { ...result, via: switches.via }, () =>
+          [
+            ...result.steps.map((s) => `${s.status.padEnd(12)} ${s.step}${s.detail ? ` — ${s.detail}` : ''}`),
+            ...(result.kept.length ? [`left on (it was on before the drain): ${result.kept.join(', ')}`] : []),
+            ...(flags.databaseUrl ? [`changed on ${switches.via}`] : []),
+          ].join('\n'),
+        );
+      } finally {
+        await close();
+      }
     });
 }

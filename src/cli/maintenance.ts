@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import type { SettingView } from '../runbook/drain.js';
+import type { SettingView } from '../maintenance/mode.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { openSwitches, withBreakGlass, type BreakGlassFlags } from './break-glass.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { table } from './progress.js';
 
@@ -32,23 +33,36 @@ export function registerMaintenance(program: Command): void {
     .description('Read or change the maintenance switches (system administrators)')
     .addHelpText('after', '\nExamples:\n  drydock maintenance status\n  drydock maintenance set --jobs on --read-only on --message "Backup until 02:30 UTC"');
 
-  withConnection(maintenance.command('status'))
+  withBreakGlass(withConnection(maintenance.command('status')))
     .description('Show both switches, the banner message and who changed them last')
     .addHelpText('after', '\nExample:\n  drydock maintenance status --url http://127.0.0.1:8080 --user admin --password secret')
-    .action(async (flags: ConnectionFlags) => {
-      const s = await clientFrom(flags).call<SettingView>('GET', '/api/platform/maintenance-mode-setting');
-      output(flags, s, () => describe(s));
+    .action(async (flags: BreakGlassFlags) => {
+      const { switches, close } = await openSwitches(flags);
+      try {
+        const s = await switches.read();
+        output(flags, s, () => describe(s));
+      } finally {
+        await close();
+      }
     });
 
-  withConnection(maintenance.command('set'))
+  withBreakGlass(withConnection(maintenance.command('set')))
     .description('Turn switches on or off; when it returns, every drydock process enforces the change')
     .option('--jobs <on|off>', 'on: stop server-side jobs (backyard_execute_stop)')
     .option('--read-only <on|off>', 'on: refuse every write (data_update_stop)')
     .option('--message <text>', 'banner message shown on every console page (at most 1,000 characters)')
     .option('--clear-message', 'remove the banner message')
     .option('--until <time>', 'announced end, e.g. 2026-11-24T06:00:00Z (drives Retry-After); "none" clears it')
-    .addHelpText('after', '\nExample:\n  drydock maintenance set --jobs on --message "Backup in progress" --until 2026-11-24T06:00:00Z')
-    .action(async (flags: ConnectionFlags & { jobs?: string; readOnly?: string; message?: string; clearMessage?: boolean; until?: string }) => {
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  drydock maintenance set --jobs on --message "Backup in progress" --until 2026-11-24T06:00:00Z',
+        '  drydock maintenance set --read-only off --database-url postgres://drydock@db/drydock   # break-glass: the API cannot be used',
+      ].join('\n'),
+    )
+    .action(async (flags: BreakGlassFlags & { jobs?: string; readOnly?: string; message?: string; clearMessage?: boolean; until?: string }) => {
       const body: Record<string, unknown> = {};
       const jobs = onOff(flags.jobs, '--jobs');
       const readOnly = onOff(flags.readOnly, '--read-only');
@@ -58,6 +72,21 @@ export function registerMaintenance(program: Command): void {
       else if (flags.message !== undefined) body.message = flags.message;
       if (flags.until !== undefined) body.announced_end = flags.until === 'none' ? null : flags.until;
       if (Object.keys(body).length === 0) throw new CliError('Nothing to set: give --jobs, --read-only, --message, --clear-message or --until.', EXIT.usage);
+      if (flags.databaseUrl !== undefined) {
+        if (body.message !== undefined || body.announced_end !== undefined) {
+          throw new CliError('--database-url (break-glass) changes only the switches: set the banner message and end time through the API', EXIT.usage);
+        }
+        if (jobs === undefined && readOnly === undefined) throw new CliError('--database-url (break-glass) changes the switches: give --jobs and/or --read-only', EXIT.usage);
+        const { switches, close } = await openSwitches(flags);
+        try {
+          await switches.change({ ...(jobs && { backyard_execute_stop: jobs }), ...(readOnly && { data_update_stop: readOnly }) });
+          const s = await switches.read();
+          output(flags, s, () => `${describe(s)}\nchanged on ${switches.via}`);
+        } finally {
+          await close();
+        }
+        return;
+      }
       const client = clientFrom(flags);
       await client.call('PATCH', '/api/platform/maintenance-mode-setting', body);
       const s = await client.call<SettingView>('GET', '/api/platform/maintenance-mode-setting');

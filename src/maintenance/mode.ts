@@ -109,3 +109,20 @@ export async function changeMaintenance(
 
 /** Exastro's wire form of a switch. */
 export const toFlag = (on: boolean): '0' | '1' => (on ? '1' : '0');
+
+/** The setting as the API shows it (Exastro's `'0'`/`'1'` flags), and as the CLI reads it from the store. */
+export function settingView(s: MaintenanceState) {
+  return {
+    backyard_execute_stop: toFlag(s.backyard_execute_stop),
+    data_update_stop: toFlag(s.data_update_stop),
+    message: s.message,
+    announced_end: s.announced_end,
+    last_update_user: s.last_update_user,
+    last_update_timestamp: s.last_update_timestamp,
+    drain_prior:
+      s.drain_prior === null
+        ? null
+        : { backyard_execute_stop: toFlag(s.drain_prior.backyard_execute_stop), data_update_stop: toFlag(s.drain_prior.data_update_stop) },
+  };
+}
+export type SettingView = ReturnType<typeof settingView>;

@@ -1,14 +1,7 @@
 import type { ExecuteCheck } from '../backyard/execute-check.js';
 import type { ApiClient } from '../cli/client.js';
-
-/** The maintenance setting as the API returns it. */
-export interface SettingView {
-  readonly backyard_execute_stop: '0' | '1';
-  readonly data_update_stop: '0' | '1';
-  readonly message: string | null;
-  readonly announced_end: string | null;
-  readonly drain_prior: { backyard_execute_stop: '0' | '1'; data_update_stop: '0' | '1' } | null;
-}
+import type { SettingView } from '../maintenance/mode.js';
+import { switchesOverApi, type Switches } from './switches.js';
 
 /** One job that keeps a drain waiting, as the operator needs to see it. */
 export interface BlockingJob {
@@ -79,9 +72,10 @@ export async function drain(
   },
 ): Promise<DrainReport> {
   const steps: StepResult[] = [];
-  const before = await client.call<SettingView>('GET', '/api/platform/maintenance-mode-setting');
+  const switches = switchesOverApi(client);
+  const before = await switches.read();
   const prior = { backyard_execute_stop: before.backyard_execute_stop === '1', data_update_stop: before.data_update_stop === '1' };
-  await patchWithDrainRecord(client, { backyard_execute_stop: '1', drain: 'start' });
+  await switches.change({ backyard_execute_stop: '1', drain: 'start' });
   steps.push({
     step: 'stop server-side jobs (backyard_execute_stop on)',
     status: prior.backyard_execute_stop ? 'AlreadyDone' : 'Success',
@@ -136,7 +130,7 @@ export async function drain(
   }
   steps.push({ step: 'wait until nothing is in flight', status: 'Success', detail: `waited ${waitedMs} ms` });
   if (options.readOnly) {
-    await client.call('PATCH', '/api/platform/maintenance-mode-setting', { data_update_stop: '1' });
+    await switches.change({ data_update_stop: '1' });
     steps.push({ step: 'read-only mode (data_update_stop on)', status: prior.data_update_stop ? 'AlreadyDone' : 'Success' });
   }
   return { ok: true, steps, prior, blocking: [], waitedMs };
@@ -144,49 +138,34 @@ export async function drain(
 
 /**
  * Resume: switches off in the safe order — read-only first, then jobs — but never one that was
- * already on before the drain started (the drain recorded that on the server). Without a recorded
- * drain, both are turned off.
+ * already on before the drain started (the drain recorded that). Without a recorded drain, both are
+ * turned off. Through the API, or on the store (break-glass: `drydock resume --database-url`).
  */
-export async function resume(client: ApiClient): Promise<{ steps: StepResult[]; kept: string[] }> {
-  const now = await client.call<SettingView>('GET', '/api/platform/maintenance-mode-setting');
+export async function resume(switches: Switches): Promise<{ steps: StepResult[]; kept: string[] }> {
+  const now: SettingView = await switches.read();
   const prior = now.drain_prior;
   const steps: StepResult[] = [];
   const kept: string[] = [];
-  const setting = '/api/platform/maintenance-mode-setting';
   if (now.data_update_stop === '1' && prior?.data_update_stop === '1') {
     kept.push('data_update_stop');
     steps.push({ step: 'read-only mode off', status: 'NotExecuted', detail: 'it was on before the drain started' });
   } else if (now.data_update_stop === '1') {
-    await client.call('PATCH', setting, { data_update_stop: '0' });
+    await switches.change({ data_update_stop: '0' });
     steps.push({ step: 'read-only mode off', status: 'Success' });
   } else {
     steps.push({ step: 'read-only mode off', status: 'AlreadyDone' });
   }
-  const end: Record<string, string> = prior ? { drain: 'end' } : {};
+  const end = prior ? ({ drain: 'end' } as const) : {};
   if (now.backyard_execute_stop === '1' && prior?.backyard_execute_stop === '1') {
     kept.push('backyard_execute_stop');
-    if (prior) await patchWithDrainRecord(client, end);
+    if (prior) await switches.change(end);
     steps.push({ step: 'server-side jobs on', status: 'NotExecuted', detail: 'they were stopped before the drain started' });
   } else if (now.backyard_execute_stop === '1') {
-    await patchWithDrainRecord(client, { backyard_execute_stop: '0', ...end });
+    await switches.change({ backyard_execute_stop: '0', ...end });
     steps.push({ step: 'server-side jobs on', status: 'Success' });
   } else {
-    if (prior) await patchWithDrainRecord(client, end);
+    if (prior) await switches.change(end);
     steps.push({ step: 'server-side jobs on', status: 'AlreadyDone' });
   }
   return { steps, kept };
-}
-
-/**
- * PATCHes the setting with drydock's `drain` bookkeeping key; a server of an older release refuses
- * that key (400-00026), and then the same change is sent without it (the drain is not recorded).
- */
-async function patchWithDrainRecord(client: ApiClient, body: Record<string, string>): Promise<void> {
-  try {
-    await client.call('PATCH', '/api/platform/maintenance-mode-setting', body);
-  } catch (err) {
-    if (!(err instanceof Error) || !err.message.includes('400-00026') || body.drain === undefined) throw err;
-    const { drain: _ignored, ...rest } = body;
-    if (Object.keys(rest).length > 0) await client.call('PATCH', '/api/platform/maintenance-mode-setting', rest);
-  }
 }

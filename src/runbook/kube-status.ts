@@ -1,7 +1,7 @@
 import type { ExecuteCheck } from '../backyard/execute-check.js';
 import type { ApiClient } from '../cli/client.js';
 import type { DrydockCluster } from '../kubernetes/drydock-cluster.js';
-import type { SettingView } from './drain.js';
+import type { SettingView } from '../maintenance/mode.js';
 
 /** `drydock kube status`: what runs in the namespace, what an upgrade recorded, and the switches. */
 export interface KubeStatus {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listAudit } from '../../maintenance/audit.js';
-import { changeMaintenance, readMaintenance, toFlag, type MaintenanceState } from '../../maintenance/mode.js';
+import { changeMaintenance, readMaintenance, settingView } from '../../maintenance/mode.js';
 import { MESSAGE_MAX_LENGTH, sanitizeMessage } from '../../maintenance/sanitize.js';
 import { normalizeTimestamp } from '../../store/clock.js';
 import { defineRoute, type AnyRoute } from '../route.js';
@@ -33,21 +33,6 @@ const settingPatchSchema = z
   });
 
 /** The GET view: Exastro's two string flags first, then drydock's extra fields. */
-function view(s: MaintenanceState) {
-  return {
-    backyard_execute_stop: toFlag(s.backyard_execute_stop),
-    data_update_stop: toFlag(s.data_update_stop),
-    message: s.message,
-    announced_end: s.announced_end,
-    last_update_user: s.last_update_user,
-    last_update_timestamp: s.last_update_timestamp,
-    drain_prior:
-      s.drain_prior === null
-        ? null
-        : { backyard_execute_stop: toFlag(s.drain_prior.backyard_execute_stop), data_update_stop: toFlag(s.drain_prior.data_update_stop) },
-  };
-}
-
 export const maintenanceRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
@@ -56,7 +41,7 @@ export const maintenanceRoutes: AnyRoute[] = [
     tag: 'maintenance',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => view(await readMaintenance(deps.store.db)),
+    handler: async ({ deps }) => settingView(await readMaintenance(deps.store.db)),
   }),
   defineRoute({
     method: 'PATCH',
@@ -110,7 +95,7 @@ export const maintenanceRoutes: AnyRoute[] = [
     writes: 'read',
     params: orgParams,
     handler: async ({ deps }) => {
-      const { backyard_execute_stop, data_update_stop, message, announced_end } = view(await readMaintenance(deps.store.db));
+      const { backyard_execute_stop, data_update_stop, message, announced_end } = settingView(await readMaintenance(deps.store.db));
       return { backyard_execute_stop, data_update_stop, message, announced_end };
     },
   }),

@@ -1,0 +1,75 @@
+import { hostname, userInfo } from 'node:os';
+import type { ApiClient } from '../cli/client.js';
+import { changeMaintenance, readMaintenance, settingView, type MaintenanceChange, type SettingView } from '../maintenance/mode.js';
+import type { Store } from '../store/store.js';
+
+/** A change of the switches in the API's words. */
+export interface SwitchChange {
+  readonly backyard_execute_stop?: '0' | '1';
+  readonly data_update_stop?: '0' | '1';
+  /** drydock's drain bookkeeping: `start` records the switches as they were, `end` forgets them. */
+  readonly drain?: 'start' | 'end';
+}
+
+/**
+ * The maintenance switches, as a runbook step reads and changes them: through the API (the normal
+ * way: every process is told at once), or on the store itself (the break-glass way, from the host,
+ * when the API cannot be used — a lost administrator password, a proxy that is down). The resume
+ * logic is written once against this.
+ */
+export interface Switches {
+  /** Where the change is made, for messages. */
+  readonly via: string;
+  read(): Promise<SettingView>;
+  change(change: SwitchChange): Promise<void>;
+}
+
+const SETTING = '/api/platform/maintenance-mode-setting';
+
+export function switchesOverApi(client: ApiClient): Switches {
+  return {
+    via: `the API at ${client.options.baseUrl}`,
+    read: () => client.call<SettingView>('GET', SETTING),
+    async change(change) {
+      try {
+        await client.call('PATCH', SETTING, change);
+      } catch (err) {
+        // A server of an older release refuses the `drain` key (400-00026): the same change without it
+        // (the drain is not recorded).
+        if (!(err instanceof Error) || !err.message.includes('400-00026') || change.drain === undefined) throw err;
+        const { drain: _ignored, ...rest } = change;
+        if (Object.keys(rest).length > 0) await client.call('PATCH', SETTING, rest);
+      }
+    },
+  };
+}
+
+/**
+ * The switches on the store, for `--database-url` (break-glass). Audited like any change, under an
+ * actor that says so — `break-glass: drydock CLI on <host> as <OS user>` — and the running processes
+ * learn of it the way they learn of every change (the store's change feed).
+ */
+export function switchesOnStore(store: Store): Switches {
+  const actor = `break-glass: drydock CLI on ${hostname()} as ${safeUser()}`;
+  const flag = (v: '0' | '1' | undefined) => (v === undefined ? undefined : v === '1');
+  return {
+    via: `the store (${store.capabilities.description}), as "${actor}"`,
+    read: async () => settingView(await readMaintenance(store.db)),
+    async change(change) {
+      const c: MaintenanceChange = {
+        ...(change.backyard_execute_stop !== undefined && { backyard_execute_stop: flag(change.backyard_execute_stop) }),
+        ...(change.data_update_stop !== undefined && { data_update_stop: flag(change.data_update_stop) }),
+        ...(change.drain !== undefined && { drain: change.drain }),
+      };
+      await changeMaintenance(store, c, actor);
+    },
+  };
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
