@@ -16,6 +16,12 @@ import { registerWorker } from './cli/worker.js';
 import { ConfigError } from './errors.js';
 import { VERSION } from './version.js';
 
+// Everything drydock creates — the SQLite store and its WAL, backup archives, pid files, the logs it
+// writes, job work directories — holds password hashes, session tokens or job secrets: owner-only
+// (files 0600, directories 0700), whatever the shell's umask. Child processes (ansible-playbook,
+// terraform) inherit it. test/file-permissions.test.ts checks it.
+process.umask(0o077);
+
 /** The `drydock` binary: parses argv and dispatches to a command of cli/. */
 const program = new Command()
   .name('drydock')
@@ -24,6 +30,8 @@ const program = new Command()
   // `drydock --version` prints drydock's version; after a command name, --version is that
   // command's own option (`drydock fleet run --version 2.5.1`).
   .enablePositionalOptions()
+  // Read by the error handler below (process.argv), accepted anywhere on the line.
+  .option('--debug', 'on an unexpected error, print its stack trace (also DRYDOCK_DEBUG=1)')
   .addHelpText(
     'after',
     [
@@ -64,6 +72,13 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.stderr.write(`drydock: ${err.message}\n`);
     process.exit(EXIT.usage);
   }
-  process.stderr.write(`drydock: ${(err as Error).stack ?? String(err)}\n`);
+  // Anything else is unexpected: one line saying what happened; the stack only when asked for.
+  const debug = process.argv.includes('--debug') || process.env.DRYDOCK_DEBUG === '1';
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  process.stderr.write(
+    debug && err instanceof Error && err.stack
+      ? `drydock: ${err.stack}\n`
+      : `drydock: unexpected error: ${message}\n  (run again with --debug, or DRYDOCK_DEBUG=1, for the details; please report it with them)\n`,
+  );
   process.exit(1);
 });

@@ -156,6 +156,11 @@ export function validateFleetText(text: string): FleetValidation {
     raw = parseYaml(text);
   } catch (err) {
     if (err instanceof YAMLParseError) return { ok: false, issues: [{ path: '', message: `not valid YAML: ${err.message}` }] };
+    // The YAML library refuses an alias bomb (aliases expanding to millions of nodes) with a
+    // ReferenceError: a file problem like any other, not a crash.
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      return { ok: false, issues: [{ path: '', message: `refused: ${err.message} (too many aliases; write the values out)` }] };
+    }
     throw err;
   }
   return validateFleet(raw);

@@ -11,7 +11,7 @@ import type { DatabaseLocation } from '../config/options.js';
 import { RestoreRefusedError } from '../errors.js';
 import { changeMaintenance, readMaintenance } from '../maintenance/mode.js';
 import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
-import { openStore, restoreSnapshot } from '../store/open-store.js';
+import { openExistingStore, openStore, restoreSnapshot } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 
@@ -63,7 +63,8 @@ export async function backup(
   location: DatabaseLocation,
   options: { out: string; force: boolean; logger: Logger; warn: (text: string) => void },
 ): Promise<BackupManifest> {
-  const store = await openStore(location, { logger: options.logger });
+  // A missing or empty store is an error naming it; a backup never creates one.
+  const store = await openExistingStore(location, { logger: options.logger });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-backup-'));
   try {
     const switches = await readMaintenance(store.db);

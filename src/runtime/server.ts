@@ -1,5 +1,6 @@
 import { closeSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import type { Server } from 'node:http';
+import net from 'node:net';
 import type { FastifyListenOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { reapExpiredLeases } from '../backyard/lease.js';
@@ -10,6 +11,7 @@ import { ControlSocket } from '../handover/control-socket.js';
 import { GracefulClose } from '../handover/graceful-close.js';
 import { controlSocketPath, takeInheritedListener, type HandoverEvent, type HandoverRequest, type InheritedListener, type ReadyReport } from '../handover/protocol.js';
 import { startSuccessor } from '../handover/successor.js';
+import { ConfigError } from '../errors.js';
 import { buildApp } from '../http/app.js';
 import { VERSION } from '../version.js';
 import { openRuntime } from './open-runtime.js';
@@ -43,6 +45,8 @@ const IDLE_CLOSE_MS = 1000;
 export async function runServer(o: ServerOptions): Promise<void> {
   const { options, logger } = o;
   const inherited = takeInheritedListener(process.env);
+  // A port in use is found before the store is touched (migrated, or an administrator created).
+  if (!inherited) await requirePortFree(options.host, options.port);
   let runtime: Awaited<ReturnType<typeof openRuntime>>;
   try {
     runtime = await openRuntime(options, logger, undefined, { migrate: o.migrate });
@@ -216,4 +220,22 @@ function readPid(pidFile: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Throws a ConfigError naming the address when something already listens there. */
+async function requirePortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new ConfigError(`${host}:${port} is in use (another drydock, or another program, listens there): stop it, or choose another --port (DRYDOCK_PORT).`)
+          : err.code === 'EACCES'
+            ? new ConfigError(`${host}:${port} may not be used by this user (ports below 1024 need privileges): choose another --port (DRYDOCK_PORT).`)
+            : err,
+      );
+    });
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }

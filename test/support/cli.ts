@@ -9,6 +9,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * How to run the current source as the `drydock` binary, as one shell word list: what an operator
  * would give `upgrade local --old/--new`.
  */
+const TSX = import.meta.resolve('tsx');
 export const DRYDOCK_COMMAND = `${process.execPath} --import tsx ${path.join(ROOT, 'src/main.ts')}`;
 
 /** How a `drydock …` run ended. */
@@ -103,7 +104,8 @@ function emptyHome(): string {
 export function spawnCli(args: readonly string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): CliProcess {
   cliCalls.push([...args]);
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DRYDOCK_') || k.startsWith('DRYDOCK_TEST_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), ...args], {
+  // tsx by its resolved location, so the command also runs from a directory outside the repository.
+  const child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'src/main.ts'), ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...base, HOME: emptyHome(), DRYDOCK_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

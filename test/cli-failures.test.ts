@@ -1,0 +1,76 @@
+/**
+ * A CLI command that cannot do its work says so in one line — what is wrong and what to do — exits
+ * with the documented code, prints no stack trace, and leaves nothing behind (issue 11).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { describeRun, runCli } from './support/cli.js';
+
+const STACK = /\n\s+at \S/;
+
+describe('CLI failures: one line, the documented exit code, nothing created', () => {
+  const dirs: string[] = [];
+  after(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const tmp = () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'drydock-fail-'));
+    dirs.push(d);
+    return d;
+  };
+
+  it('backup of a store that is not there: exit 2, the path named, no file or directory created', async () => {
+    const dir = tmp();
+    for (const [args, env, named] of [
+      [['backup', '--database-url', path.join(dir, 'nodir', 'x.db'), '--out', path.join(dir, 'b.tar')], {}, /nodir\/x\.db/],
+      // No store given while DRYDOCK_URL points at a server: the default ./data/drydock.sqlite is not made.
+      [['backup', '--out', path.join(dir, 'b.tar')], { DRYDOCK_URL: 'http://127.0.0.1:9' }, /data\/drydock\.sqlite/],
+    ] as const) {
+      const r = await runCli(args, env, { cwd: dir });
+      assert.equal(r.code, 2, describeRun(r));
+      assert.match(r.stderr, named);
+      assert.doesNotMatch(r.stderr, STACK);
+      assert.deepEqual(readdirSync(dir), [], 'nothing created');
+    }
+    const empty = path.join(dir, 'empty.sqlite');
+    writeFileSync(empty, '');
+    const r = await runCli(['backup', '--database-url', empty, '--out', path.join(dir, 'b.tar')]);
+    assert.equal(r.code, 2, describeRun(r));
+    assert.match(r.stderr, /holds no drydock store/);
+    assert.equal(existsSync(path.join(dir, 'b.tar')), false);
+  });
+
+  it('serve on a port in use: one line naming the address, exit 2, the store not touched', async () => {
+    const dir = tmp();
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = String((busy.address() as net.AddressInfo).port);
+      const store = path.join(dir, 'drydock.sqlite');
+      const r = await runCli(['serve', '--host', '127.0.0.1', '--port', port, '--database-url', store], { DRYDOCK_ADMIN_PASSWORD: 'admin-password-1' });
+      assert.equal(r.code, 2, describeRun(r));
+      assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is in use`));
+      assert.doesNotMatch(r.stderr, STACK);
+      assert.equal(existsSync(store), false, 'no store was created or migrated');
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('fleet validate of a YAML alias bomb: refused in one line, exit 1', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'bomb.yaml');
+    writeFileSync(
+      file,
+      ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]', ''].join('\n'),
+    );
+    const r = await runCli(['fleet', 'validate', file]);
+    assert.notEqual(r.code, 0, describeRun(r));
+    assert.match(r.stdout + r.stderr, /alias/i);
+    assert.doesNotMatch(r.stdout + r.stderr, STACK);
+  });
+});
