@@ -3,25 +3,17 @@
  * with the documented code, prints no stack trace, and leaves nothing behind (issue 11).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { describeRun, runCli } from './support/cli.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 const STACK = /\n\s+at \S/;
 
 describe('CLI failures: one line, the documented exit code, nothing created', () => {
-  const dirs: string[] = [];
-  after(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
-  const tmp = () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'drydock-fail-'));
-    dirs.push(d);
-    return d;
-  };
+  const tmp = tempDirs('drydock-fail-');
 
   it('backup of a store that is not there: exit 2, the path named, no file or directory created', async () => {
     const dir = tmp();

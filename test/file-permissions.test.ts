@@ -5,27 +5,19 @@
  * the mode `ls -l` shows, under a permissive umask of the shell (022).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { BACKENDS, createTestDatabase } from './support/backends.js';
 import { adminEnv, describeRun, runCli } from './support/cli.js';
 import { ADMIN } from './support/app.js';
 import { startServer } from './support/runbook.js';
+import { tempDirs } from './support/temp-dirs.js';
 
 const mode = (file: string) => (statSync(file).mode & 0o777).toString(8).padStart(3, '0');
 
 describe('files drydock creates are owner-only', () => {
-  const dirs: string[] = [];
-  after(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
-  const tmp = () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'drydock-perm-'));
-    dirs.push(d);
-    return d;
-  };
+  const tmp = tempDirs('drydock-perm-');
   // The test runner's umask is what the shell gave it; make sure it is a permissive one.
   process.umask(0o022);
 
