@@ -20,6 +20,7 @@ export const RESULT = {
   staleUpdate: '409-00002',
   duplicate: '409-00003',
   payloadTooLarge: '413-00001',
+  uriTooLong: '414-00001',
   unsupportedMediaType: '415-00001',
   tooManyRequests: '429-00001',
   internal: '500-00001',

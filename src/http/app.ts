@@ -6,7 +6,7 @@ import { ApiError, RESULT } from '../errors.js';
 import { VERSION } from '../version.js';
 import { consoleRoutes } from './console.js';
 import type { AppDeps } from './deps.js';
-import { installErrorHandler, REFUSED_BY_HEADER } from './error-handler.js';
+import { installErrorHandler, MAX_PARAM_LENGTH, REFUSED_BY_HEADER, sendClientError, sendFrameworkError } from './error-handler.js';
 import { installGuard } from './guard.js';
 import { buildOpenApi } from './openapi.js';
 import { registerRoutes } from './register-routes.js';
@@ -36,6 +36,21 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...fleetRoutes,
 ];
 
+/** How deep a request body may nest arrays and objects. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Whether a parsed JSON value nests arrays and objects more than `limit` deep; iterative, so any depth is measured. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<readonly [unknown, number]> = [[value, 1]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [v, depth] = next;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Knobs for benchmarks only; no configuration, flag or variable reaches them. */
 export interface BuildOptions {
   /**
@@ -60,8 +75,11 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
     trustProxy: deps.options.trustProxy as boolean | string,
     // Exastro clients use both `/path/` and `/path`; `//` and trailing slashes route like the
     // canonical path, so they reach the same declaration and the same guard.
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: true },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, caseSensitive: true, maxParamLength: MAX_PARAM_LENGTH },
     return503OnClosing: true,
+    // What the router and the HTTP parser refuse themselves answers with the envelope too.
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: sendClientError,
   });
 
   // JSON bodies: an empty body is "no body" (real clients send GET with Content-Type: application/json
@@ -73,11 +91,19 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
       const text = String(body);
       if (text.trim() === '') return done(null, undefined);
+      let value: unknown;
       try {
-        done(null, JSON.parse(text));
+        value = JSON.parse(text);
       } catch (err) {
-        done(new ApiError(400, RESULT.invalidRequest, `The request body is not valid JSON: ${(err as Error).message}.`), undefined);
+        return done(new ApiError(400, RESULT.invalidRequest, `The request body is not valid JSON: ${(err as Error).message}.`), undefined);
       }
+      // JSON.parse takes any depth, but what reads a body walks it recursively (the storable-text
+      // check, zod, JSON.stringify on the way to the store): 5,000 nested arrays overflowed the
+      // stack into a 500 (found by test/fuzz-api.test.ts). No body drydock takes is near this deep.
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+        return done(new ApiError(400, RESULT.invalidRequest, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: flatten it.`), undefined);
+      }
+      done(null, value);
     });
   }
 

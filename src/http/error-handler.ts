@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, MaintenanceRefusal, RESULT } from '../errors.js';
 import { WRITE_FUNCTIONS, pickLanguage, refusalMessage } from '../maintenance/write-functions.js';
 import type { AppDeps } from './deps.js';
@@ -51,11 +53,77 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, d
       .header('retry-after', '5')
       .send(failure(RESULT.unavailable, 'The store is unavailable right now; nothing was changed. Retry shortly.'));
   }
+  // A check-then-write raced with another request (found by concurrent requests alongside
+  // test/fuzz-api.test.ts): the store's constraint refused the write, so nothing was written.
+  const violation = deps.store.constraintViolation(err);
+  if (violation) {
+    request.log.warn({ err }, 'write refused by a store constraint (a concurrent change)');
+    return reply
+      .code(409)
+      .send(
+        failure(
+          RESULT.conflict,
+          violation === 'unique'
+            ? 'It already exists: another request created it at the same time. Read it again, or choose another name.'
+            : 'What this refers to was changed or deleted by another request at the same time. Read it again and retry.',
+        ),
+      );
+  }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return reply.code(fe.statusCode).send(failure(`${fe.statusCode}-00001`, fe.message ?? 'Bad request.'));
   }
   request.log.error({ err }, 'unhandled error');
   return reply.code(500).send(failure(RESULT.internal, 'Internal error: the server log has the details.'));
+}
+
+/** The router's limit on one path segment (Fastify's default); no id drydock takes is near it. */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * The router's own refusals, answered before any route, hook or error handler runs: a path whose
+ * percent-encoding is broken (`%zz`, or `%ED%A0%80`, which is not UTF-8) and a path segment longer
+ * than MAX_PARAM_LENGTH. Fastify answered them with its bare `{error, code, message, statusCode}`
+ * (echoing the whole path, however long); they get the envelope like every other answer. Installed
+ * as Fastify's `frameworkErrors`. (Found by test/fuzz-api.test.ts.)
+ */
+export function sendFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      void reply
+        .code(400)
+        .send(failure(RESULT.invalidRequest, 'The URL is not valid: a percent-encoded part of its path is incomplete or not UTF-8 (such as %zz or %ED%A0%80). Encode the path as UTF-8.'));
+      return;
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      void reply
+        .code(414)
+        .send(failure(RESULT.uriTooLong, `A part of the path is longer than ${MAX_PARAM_LENGTH} characters: no id is that long (see /api/docs).`));
+      return;
+    default:
+      request.log.error({ err }, 'unhandled framework error');
+      void reply.code(500).send(failure(RESULT.internal, 'Internal error: the server log has the details.'));
+  }
+}
+
+/**
+ * A request the HTTP parser refused before there was a request to route (a request line and headers
+ * over Node's limit, bytes that are not HTTP): Fastify's default answer with the envelope as its
+ * body. Installed as Fastify's `clientErrorHandler`.
+ */
+export function sendClientError(err: ConnectionError, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, result, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, '408-00001', 'The request did not arrive in time.']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, '431-00001', 'The request line and headers are too large: shorten the URL or the headers.']
+        : [400, RESULT.invalidRequest, 'The request is not valid HTTP.'];
+  const body = JSON.stringify(failure(result, message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
 
 /** Seconds to the announced end of maintenance, else the configured default. */

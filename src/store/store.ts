@@ -51,8 +51,13 @@ export interface StoreCapabilities {
   readonly multiHost: boolean;
   /** Row locks with SKIP LOCKED, so concurrent claimers pass over each other's rows (PostgreSQL). */
   readonly skipLocked: boolean;
-  /** A short description for logs and health: never used for branching. */
+  /** A short description for logs and the operator (the SQLite file's path included): never used for branching. */
   readonly description: string;
+  /**
+   * The backend's name and nothing else, for answers anyone may read (GET /api/healthz is public):
+   * the description's file path is this machine's business, not a caller's. Never used for branching.
+   */
+  readonly kind: 'sqlite' | 'postgres';
 }
 
 /** Called when a topic changed, or with `resync` when delivery may have missed changes. */
@@ -115,6 +120,16 @@ export interface Store {
    * those with 503 and Retry-After instead of 500: nothing was written, the caller may retry.
    */
   isUnavailableError(err: unknown): boolean;
+
+  /**
+   * Whether an error is the store refusing a write that would break a uniqueness or foreign-key
+   * constraint. Handlers check before they write (name taken? workspace there?), but under READ
+   * COMMITTED a concurrent request can get in between — two creates of one name, a menu created in
+   * a workspace being deleted — and the constraint refuses the second write. The HTTP layer answers
+   * 409 (nothing was written; read again and retry) instead of 500. Other constraints (NOT NULL,
+   * CHECK) are not listed: breaking them is a bug.
+   */
+  constraintViolation(err: unknown): 'unique' | 'foreign-key' | undefined;
 
   /**
    * Writes a consistent snapshot of the whole store to `destination` (SQLite online backup;

@@ -57,7 +57,8 @@ export const systemRoutes: AnyRoute[] = [
         const m = await readMaintenance(deps.store.db);
         return {
           status: 'ok',
-          store: deps.store.capabilities.description,
+          // The kind only: the route is public, and the description names the SQLite file's path.
+          store: deps.store.capabilities.kind,
           schema_version: await deps.store.schemaVersion(),
           maintenance_mode: {
             backyard_execute_stop: toFlag(m.backyard_execute_stop),

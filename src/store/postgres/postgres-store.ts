@@ -52,6 +52,7 @@ class PostgresStore implements Store {
     multiHost: true,
     skipLocked: true,
     description: 'postgres',
+    kind: 'postgres',
   };
   readonly #pool: pg.Pool;
   readonly #feed: PostgresChangeFeed;
@@ -166,6 +167,12 @@ class PostgresStore implements Store {
       return true;
     }
     return typeof e?.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(e.message);
+  }
+
+  constraintViolation(err: unknown): 'unique' | 'foreign-key' | undefined {
+    const code = (err as { code?: unknown } | null)?.code;
+    // SQLSTATE 23505 unique_violation, 23503 foreign_key_violation.
+    return code === '23505' ? 'unique' : code === '23503' ? 'foreign-key' : undefined;
   }
 
   async close(): Promise<void> {

@@ -50,7 +50,7 @@ class SqliteStore implements Store {
     // Another process holding the writer lock makes BEGIN IMMEDIATE wait this long, not fail.
     this.#raw.pragma('busy_timeout = 10000');
     this.db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: this.#raw }) });
-    this.capabilities = { changeDelivery: 'poll', multiHost: false, skipLocked: false, description: `sqlite ${options.path}` };
+    this.capabilities = { changeDelivery: 'poll', multiHost: false, skipLocked: false, description: `sqlite ${options.path}`, kind: 'sqlite' };
     this.#events.setMaxListeners(0);
 
     if (!inMemory) {
@@ -145,6 +145,12 @@ class SqliteStore implements Store {
   isUnavailableError(err: unknown): boolean {
     const code = (err as { code?: unknown } | null)?.code;
     return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+  }
+
+  constraintViolation(err: unknown): 'unique' | 'foreign-key' | undefined {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique';
+    return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'foreign-key' : undefined;
   }
 
   async close(): Promise<void> {
