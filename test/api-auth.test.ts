@@ -443,5 +443,24 @@ for (const backend of BACKENDS) {
       const wrong = await t.call({ url: '/api/auth/whoami', auth: basic(`${SEED.org1}/manager1`, 'wrong-password') });
       assert.equal(wrong.status, 401);
     });
+
+    it('/user names the system administrator, even where an organization user of the same name stands in front', async () => {
+      const created = await t.call({
+        method: 'POST',
+        url: `/api/${SEED.org1}/platform/users`,
+        auth: SEED.manager1,
+        body: { username: ADMIN.user, password: 'org-admin-password', role: 'workspace_member' },
+      });
+      assert.equal(created.status, 200, created.text);
+      const orgPath = `/api/${SEED.org1}/platform/workspaces`;
+      // A bare name on the organization's path is the organization's user: the administrator's password fails there.
+      assert.equal((await t.call({ url: orgPath, auth: basic(ADMIN.user, ADMIN.password) })).status, 401);
+      const explicit = await t.call({ url: orgPath, auth: basic(`/${ADMIN.user}`, ADMIN.password) });
+      assert.equal(explicit.status, 200, explicit.text);
+      const who = await t.call({ url: '/api/auth/whoami', auth: basic(`/${ADMIN.user}`, ADMIN.password) });
+      assert.equal(who.body.data.role, 'system_admin');
+      assert.equal(who.body.data.organization_id, null);
+      assert.equal((await t.call({ url: orgPath, auth: basic(`/${ADMIN.user}`, 'org-admin-password') })).status, 401, "the organization user's password is not the administrator's");
+    });
   });
 }

@@ -130,10 +130,17 @@ export class Authenticator {
     // `organization/user` names the organization explicitly (user names cannot contain "/"): how an
     // organization user authenticates on paths without an organization (/api/auth/tokens), and how
     // a call to another organization's path is recognised as a known user (403), not an unknown one (401).
+    // `/user` (nothing before the slash) names the system administrator explicitly: on an
+    // organization's path a bare name means that organization's user when it has one, so an
+    // organization user called `admin` would otherwise stand in front of the administrator there.
     const login = decoded.slice(0, colon);
     const slash = login.indexOf('/');
     const [organizationId, username] =
-      slash > 0 ? [login.slice(0, slash), login.slice(slash + 1)] : [credentials.organizationId, login];
+      slash > 0
+        ? [login.slice(0, slash), login.slice(slash + 1)]
+        : slash === 0
+          ? [undefined, login.slice(1)]
+          : [credentials.organizationId, login];
     const user = await this.checkPassword(organizationId, username, decoded.slice(colon + 1), credentials.address);
     return principalOf(user, 'basic');
   }
