@@ -36,6 +36,18 @@ describe('CLI failures: one line, the documented exit code, nothing created', ()
     assert.equal(existsSync(path.join(dir, 'b.tar')), false);
   });
 
+  it('backup to a directory that is not there: exit 2 before the store is opened, the directory named', async () => {
+    const dir = tmp();
+    const store = path.join(dir, 'drydock.sqlite');
+    const migrated = await runCli(['migrate', '--database-url', store]);
+    assert.equal(migrated.code, 0, describeRun(migrated));
+    const r = await runCli(['backup', '--force', '--database-url', store, '--out', path.join(dir, 'backups', 'b.tar')]);
+    assert.equal(r.code, 2, describeRun(r));
+    assert.match(r.stderr, /the directory \S+backups does not exist/);
+    assert.doesNotMatch(r.stderr, STACK);
+    assert.deepEqual(readdirSync(dir).sort(), ['drydock.sqlite'], 'no directory, archive or partial archive created');
+  });
+
   it('serve on a port in use: one line naming the address, exit 2, the store not touched', async () => {
     const dir = tmp();
     const busy = net.createServer();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
@@ -63,6 +63,9 @@ export async function backup(
   location: DatabaseLocation,
   options: { out: string; force: boolean; logger: Logger; warn: (text: string) => void },
 ): Promise<BackupManifest> {
+  // Where the archive goes is checked before the store is opened: a typo in --out is a usage error,
+  // not an archive lost after the snapshot.
+  await checkArchiveDirectory(options.out);
   // A missing or empty store is an error naming it; a backup never creates one.
   const store = await openExistingStore(location, { logger: options.logger });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-backup-'));
@@ -95,11 +98,33 @@ export async function backup(
       parts: [{ name: part, bytes: (await stat(file)).size, sha256: await sha256(file) }],
     };
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    await tar.create({ file: options.out, cwd: dir, portable: true }, ['manifest.json', part]);
+    // Written beside its destination, then renamed: an interrupted backup never leaves a partial
+    // archive under the name a restore would look for.
+    const partial = `${options.out}.partial`;
+    try {
+      await tar.create({ file: partial, cwd: dir, portable: true }, ['manifest.json', part]);
+      await rename(partial, options.out);
+    } finally {
+      await rm(partial, { force: true });
+    }
     return manifest;
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Refuses (exit 2) an --out whose directory does not exist or cannot be written. */
+async function checkArchiveDirectory(out: string): Promise<void> {
+  const directory = path.dirname(path.resolve(out));
+  const info = await stat(directory).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new CliError(`Cannot write the backup to ${out}: the directory ${directory} does not exist. Create it (mkdir -p ${directory}) or choose another --out.`, EXIT.usage);
+  }
+  try {
+    await access(directory, constants.W_OK);
+  } catch {
+    throw new CliError(`Cannot write the backup to ${out}: the directory ${directory} is not writable by this user. Choose another --out.`, EXIT.usage);
   }
 }
 
