@@ -137,7 +137,8 @@ async function runDrydock(store: Store, variant: Exclude<Variant, 'graphile-work
 
 /** graphile-worker's logger, quiet but for errors. */
 const quietLogger = new Logger(() => (level, message) => {
-  if (level === 'error') process.stderr.write(`graphile-worker: ${message}\n`);
+  // LogLevel is an ambient const enum, which verbatimModuleSyntax cannot import; its values are strings.
+  if (String(level) === 'error') process.stderr.write(`graphile-worker: ${message}\n`);
 });
 
 async function runGraphile(pool: pg.Pool, n: number): Promise<Round> {

@@ -153,7 +153,7 @@ async function runRound(
     const instance = autocannon(
       { ...options, connections: CONNECTIONS, duration: seconds, pipelining: 1 },
       (err, result) => {
-        if (err) return reject(err);
+        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
         resolve({
           ok: result['2xx'],
           other: result.non2xx,

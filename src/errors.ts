@@ -69,8 +69,8 @@ export class MaintenanceRefusal extends Error {
 
 /** A configuration that cannot be used; the message names the setting. */
 export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConfigError';
   }
 }

@@ -42,7 +42,7 @@ function assertTooMany(r: CallResult, what: string): void {
   assertEnvelope(r);
   assert.equal(r.body.result, '429-00001', what);
   const retryAfter = Number(r.headers['retry-after']);
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 15 * 60, `${what}: Retry-After ${r.headers['retry-after']}`);
+  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 15 * 60, `${what}: Retry-After ${String(r.headers['retry-after'])}`);
   assert.match(r.body.message, new RegExp(`${retryAfter} s`), 'the message says how long to wait');
 }
 
@@ -389,7 +389,7 @@ for (const backend of BACKENDS) {
     it('a burst of concurrent guesses checks no more passwords than the throttle allows', async () => {
       const guesses = await Promise.all(Array.from({ length: 12 }, (_, i) => workspaces(basic('rl-burst', `guess-${i}`), '10.0.5.1')));
       const statuses = guesses.map((r) => r.status);
-      assert.equal(statuses.filter((x) => x === 401).length, 2, `2 checked, the rest refused unchecked: ${statuses}`);
+      assert.equal(statuses.filter((x) => x === 401).length, 2, `2 checked, the rest refused unchecked: ${statuses.join(', ')}`);
       for (const r of guesses.filter((x) => x.status !== 401)) assertTooMany(r, 'concurrent guess over the limit');
     });
 

@@ -19,7 +19,6 @@ import {
   setMaintenance,
   startTestApp,
   type CallOptions,
-  type CallResult,
   type TestApp,
 } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
@@ -269,7 +268,7 @@ for (const backend of BACKENDS) {
         ] as const) {
           const status = r.status;
           // Either the path is normalised to the write route (and refused like it) or it matches nothing.
-          if (status === 503) assertRefused(r as CallResult, 'organization_create', `POST ${path} (${label})`);
+          if (status === 503) assertRefused(r, 'organization_create', `POST ${path} (${label})`);
           else assertRejected(r, `POST ${path} (${label})`);
         }
       }

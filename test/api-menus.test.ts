@@ -528,7 +528,7 @@ for (const backend of BACKENDS) {
         );
         const statuses = results.map((r) => r.status);
         const winners = results.flatMap((r, i) => (r.status === 200 ? [ports[i]] : []));
-        assert.equal(winners.length, 1, `round ${round}: exactly one update succeeds, got ${statuses}`);
+        assert.equal(winners.length, 1, `round ${round}: exactly one update succeeds, got ${statuses.join(', ')}`);
         for (const r of results.filter((x) => x.status !== 200)) assertError(r, 409, '409-00002', `round ${round}: loser`);
         const after = await one(menu, 'contended');
         assert.equal(after.port, winners[0], 'the stored value is the winner’s');

@@ -474,7 +474,7 @@ for (const backend of BACKENDS) {
 interface SseEvent {
   readonly id: string | undefined;
   readonly event: string | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   readonly data: any;
 }
 

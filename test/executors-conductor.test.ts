@@ -66,7 +66,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FINISHED = ['6', '7', '8', '9', '10', '11'];
 
 // Views are the API's JSON.
-/* eslint-disable @typescript-eslint/no-explicit-any */
+ 
 type View = any;
 
 for (const backend of BACKENDS) {
@@ -179,12 +179,12 @@ for (const backend of BACKENDS) {
           timeoutMs,
         );
       } catch (err) {
-        throw new Error(`${(err as Error).message}; it is ${last?.status_id}; log:\n${last?.log}`);
+        throw new Error(`${(err as Error).message}; it is ${last?.status_id}; log:\n${last?.log}`, { cause: err });
       }
     }
 
     /** A node's progress in the conductor's result, and the child execution it started (if any). */
-    function node(c: View, id: string): { state: string; status_id: string | null; child: View | undefined } {
+    function node(c: View, id: string): { state: string; status_id: string | null; child: View } {
       const p = c.result.nodes.find((n: View) => n.id === id);
       assert.ok(p, `node ${id} in ${JSON.stringify(c.result)}`);
       const child = p.execution_no === null ? undefined : c.children.find((x: View) => x.execution_no === p.execution_no);

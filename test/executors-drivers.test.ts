@@ -137,14 +137,14 @@ for (const [index, backend] of BACKENDS.entries()) {
       return r.body.data.execution_no;
     }
 
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+     
     async function get(menu: string, id: string, language: 'en' | 'ja' = 'en'): Promise<any> {
       const r = await t.call({ url: `${ITA1}/menu/${menu}/driver/${id}/`, auth: SEED.member1, headers: { 'accept-language': language } });
       assertOk(r, `get ${id}`);
       return r.body.data;
     }
 
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+     
     async function waitTerminal(menu: string, id: string, timeoutMs = 120_000): Promise<any> {
       return waitFor(`execution ${id} to end`, timeoutMs, async () => {
         const e = await get(menu, id);

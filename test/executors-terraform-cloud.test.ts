@@ -106,14 +106,14 @@ for (const backend of BACKENDS) {
     }
 
     // The response body is whatever JSON the route returns.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+     
     async function execution(id: string): Promise<any> {
       return ok(await t.call({ url: `${MENU}/${id}/`, auth: SEED.member1 }), `get ${id}`).body.data;
     }
 
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+     
     async function waitForStatus(id: string, statuses: readonly string[]): Promise<any> {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+       
       let last: any;
       try {
         return await eventually(`execution ${id} in ${statuses.join('/')}`, async () => {
@@ -121,7 +121,7 @@ for (const backend of BACKENDS) {
           return statuses.includes(last.status_id) ? last : undefined;
         });
       } catch (err) {
-        throw new Error(`${(err as Error).message}; it is ${last?.status_id}; log:\n${last?.log}`);
+        throw new Error(`${(err as Error).message}; it is ${last?.status_id}; log:\n${last?.log}`, { cause: err });
       }
     }
 

@@ -341,7 +341,7 @@ describe('kubernetes driver against the in-test Kubernetes API stand-in (no Kube
     const messages = (input: Record<string, unknown>) => {
       const r = driverConfigSchema.safeParse({ type: 'kubernetes', namespace: 'shop', image: IMAGE, ...input });
       assert.equal(r.success, false, `accepted ${JSON.stringify(input)}`);
-      return r.error!.issues.map((i) => i.message).join('\n');
+      return r.error.issues.map((i) => i.message).join('\n');
     };
     assert.match(messages({ image: 'registry.example/app:latest' }), /driver\.image must contain \{version\}/);
     assert.match(messages({ server: 'http://127.0.0.1:8001' }), /set skipTLSVerify: true/);

@@ -134,7 +134,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
         pathParams: params.filter((p) => p.in === 'path').map((p) => ({ name: p.name, schema: p.schema, required: true })),
         queryParams: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema, required: p.required === true })),
         body,
-        responses: Object.keys((op.responses ?? {}) as object),
+        responses: Object.keys((op.responses ?? {})),
       });
     }
   }
@@ -746,7 +746,7 @@ function requestArb(op: Operation, ctx: GenerationContext, deleteAtScratch: bool
   const auth = fc.oneof(...ctx.auths.map((a) => ({ weight: a.weight, arbitrary: fc.constant(a) }))).map((a) => ({ label: a.label, headers: { ...a.headers } }));
   const contentType = fc.oneof({ weight: 12, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES) });
   const extraHeaders = fc.oneof(
-    { weight: 6, arbitrary: fc.constant({} as Record<string, string>) },
+    { weight: 6, arbitrary: fc.constant({}) },
     { weight: 1, arbitrary: fc.record({ 'accept-language': headerText }) },
     { weight: 1, arbitrary: fc.record({ language: headerText }) },
     { weight: 1, arbitrary: fc.record({ 'x-csrf-token': headerText }) },

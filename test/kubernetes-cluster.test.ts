@@ -226,7 +226,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
 
   it('brings a Deployment up: two Running, Ready pods on the image, the rollout complete as rolloutState reads it', async () => {
     const ns = 'up';
-    const created = await apps.createNamespacedDeployment({ namespace: ns, body: webDeployment('web', 'registry.example.com/web:1') as V1Deployment }, opts());
+    const created = await apps.createNamespacedDeployment({ namespace: ns, body: webDeployment('web', 'registry.example.com/web:1') }, opts());
     assert.equal(created.metadata?.generation, 1);
     assert.equal(created.spec?.template.spec?.restartPolicy, 'Always', 'the API server fills defaults');
     const state0 = rolloutState(created);
@@ -260,8 +260,8 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       assert.ok(p.metadata?.labels?.['pod-template-hash']);
       assert.ok(p.metadata?.creationTimestamp instanceof Date, 'the client parses the timestamps');
       assert.equal(p.spec?.containers[0]?.image, 'registry.example.com/web:1');
-      const log = await core.readNamespacedPodLog({ namespace: ns, name: p.metadata!.name! }, opts());
-      assert.match(log, new RegExp(`starting v1 as ${p.metadata!.name!} args serve`), 'the pod ran [...release.command, ...args] with HOSTNAME set');
+      const log = await core.readNamespacedPodLog({ namespace: ns, name: p.metadata.name! }, opts());
+      assert.match(log, new RegExp(`starting v1 as ${p.metadata.name!} args serve`), 'the pod ran [...release.command, ...args] with HOSTNAME set');
     }
     const port = await cluster.servicePort(ns, 'web').catch(() => undefined);
     assert.equal(port, undefined, 'no Service was created in this namespace');
@@ -514,7 +514,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.equal(failPods.items.length, 1, 'backoffLimit 0: no second pod');
     assert.equal(failPods.items[0]?.status?.phase, 'Failed');
     assert.equal(failPods.items[0]?.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 1);
-    const failLog = await core.readNamespacedPodLog({ namespace: ns, name: failPods.items[0]!.metadata!.name! }, opts());
+    const failLog = await core.readNamespacedPodLog({ namespace: ns, name: failPods.items[0].metadata!.name! }, opts());
     assert.match(failLog, /task migrate 1/);
     assert.match(failLog, /stderr line/, 'stdout and stderr both');
     const running = await core.listNamespacedPod({ namespace: ns, fieldSelector: 'status.phase=Running' }, opts());
@@ -598,7 +598,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.equal(end?.pod, pod!.metadata.name);
     assert.equal(end?.signal, 'SIGKILL');
     assert.equal(end?.exitCode, 137);
-    assert.ok(end!.terminatedAt > end!.signalledAt!, 'SIGTERM first, SIGKILL later');
+    assert.ok(end.terminatedAt > end.signalledAt!, 'SIGTERM first, SIGKILL later');
     assert.match(cluster.podLog(pod!.metadata.name), /ignoring SIGTERM/);
   });
 
@@ -641,7 +641,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     );
     await assert.rejects(upgraderCore.readNamespacedService({ namespace: ns, name: 'web' }, opts()), (err: unknown) => err instanceof ApiException && err.code === 403);
     await assert.rejects(
-      upgraderApps.createNamespacedDeployment({ namespace: ns, body: webDeployment('other', 'registry.example.com/web:1') as V1Deployment }, opts()),
+      upgraderApps.createNamespacedDeployment({ namespace: ns, body: webDeployment('other', 'registry.example.com/web:1') }, opts()),
       (err: unknown) => err instanceof ApiException && err.code === 403 && /cannot create resource/.test(String(err.body)),
     );
     await apps.patchNamespacedDeploymentScale({ namespace: ns, name: 'web', body: { spec: { replicas: 0 } } }, merge());

@@ -15,7 +15,7 @@ import ts from 'typescript';
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 function findings(): string[] {
-  const configFile = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  const configFile = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file));
   const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, ROOT);
   const files = parsed.fileNames.filter((f) => f.startsWith(path.join(ROOT, 'src') + path.sep) && !f.endsWith('.test.ts'));
   const program = ts.createProgram(files, parsed.options);

@@ -177,8 +177,8 @@ describe('upgrades and restarts under load on every backend', { concurrency: 2 }
         const steps = Object.fromEntries(report.steps.map((s) => [s.step, s]));
         assert.equal(steps.migrate?.status, 'Success', 'the expand step was applied while the old release served');
         assert.equal(steps['hand over']?.status, 'Error');
-        assert.match(steps['hand over']!.detail!, /not ready: .*(ECONNREFUSED|connect)/i, 'the reason the new release gave');
-        assert.match(steps['hand over']!.detail!, new RegExp(`old release \\(pid ${oldPid}\\) was never stopped`));
+        assert.match(steps['hand over'].detail!, /not ready: .*(ECONNREFUSED|connect)/i, 'the reason the new release gave');
+        assert.match(steps['hand over'].detail!, new RegExp(`old release \\(pid ${oldPid}\\) was never stopped`));
         assert.equal(steps.resume?.status, 'Success');
         assert.match(r.stderr, /^$/, 'nothing on stderr with --json');
 

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   for (const variant of variants as GuardVariant[]) {
     let deps: AppDeps = t.deps;
     if (variant === 'no-gate-no-lock') deps = { ...t.deps, store: withoutGateLock(t.deps.store) };
-    else if (variant !== 'gate' && variant !== 'no-gate') throw new Error(`unknown variant ${variant}`);
+    else if (variant !== 'gate' && variant !== 'no-gate') throw new Error(`unknown variant ${String(variant)}`);
     const app = await buildApp(deps, { benchmarkWithoutMaintenanceGate: variant !== 'gate' });
     await app.listen({ host: '127.0.0.1', port: 0 });
     apps.push(app);

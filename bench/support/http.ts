@@ -8,7 +8,6 @@ export interface HttpResult {
   readonly headers: http.IncomingHttpHeaders;
   readonly text: string;
   // Benchmarks read arbitrary fields of responses.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly body: any;
 }
 

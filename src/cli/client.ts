@@ -33,7 +33,10 @@ export class ApiClient {
       });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
-      throw new CliError(`Cannot reach drydock at ${this.options.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`, EXIT.unreachable);
+      // fetch's own error says only "fetch failed"; its cause names the socket error.
+      const cause = (err as Error).cause;
+      const reason = cause instanceof Error ? cause.toString() : (err as Error).message;
+      throw new CliError(`Cannot reach drydock at ${this.options.baseUrl}: ${reason}`, EXIT.unreachable);
     }
     const text = await res.text();
     let envelope: Envelope<T> | undefined;

@@ -39,7 +39,7 @@ const gateTreeSchema: z.ZodType<GateExpression> = z.lazy(() =>
     z.object({ any: z.array(gateSchema).min(1) }).strict(),
     z.object({ not: gateSchema }).strict(),
   ], { error: GATE_SHAPE }),
-) as z.ZodType<GateExpression>;
+);
 /** A gate: an expression string, or all/any/not structure whose leaves are status names. */
 const gateSchema: z.ZodType<GateExpression> = z.union([
   z.string().transform((text, ctx): GateExpression => {

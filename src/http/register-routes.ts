@@ -21,9 +21,9 @@ export function registerRoutes(
       url: spec.url,
       config: { drydock: { access: spec.access, writes: spec.writes } },
       handler: async (request, reply) => {
-        const params = spec.params ? parseOrThrow(spec.params, request.params, 'path') : request.params;
-        const query = spec.query ? parseOrThrow(spec.query, request.query, 'query') : request.query;
-        const body = spec.body ? parseOrThrow(spec.body, request.body, 'body') : undefined;
+        const params: unknown = spec.params ? parseOrThrow(spec.params, request.params, 'path') : request.params;
+        const query: unknown = spec.query ? parseOrThrow(spec.query, request.query, 'query') : request.query;
+        const body: unknown = spec.body ? parseOrThrow(spec.body, request.body, 'body') : undefined;
         const principal = request.principal;
         const ctx: RouteContext<unknown, unknown, unknown> = {
           params,

@@ -79,7 +79,7 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
 
   for (const m of doc.menus) {
     const def = m.definition;
-    const ws = wb.addWorksheet(sheets.get(def.menu)!, { views: [{ state: 'frozen', ySplit: 1 }] });
+    const ws = wb.addWorksheet(sheets.get(def.menu), { views: [{ state: 'frozen', ySplit: 1 }] });
     const header = [...LEADING, ...def.columns.map((c) => c.name), ...TRAILING];
     ws.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(12, h.length + 2)) }));
     ws.getRow(1).font = { bold: true };
@@ -88,7 +88,7 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
       row.getCell('uuid').value = rec.uuid;
       row.getCell('discard').value = rec.discard;
       for (const c of def.columns) {
-        const v = ownValue(rec, c.name) as Value | undefined;
+        const v = ownValue<Value>(rec, c.name);
         const cell = row.getCell(c.name);
         if (v === null || v === undefined) continue;
         if ((c.type === 'date' || c.type === 'datetime') && typeof v === 'string') {
@@ -157,7 +157,7 @@ function plain(value: ExcelJS.CellValue): { ok: true; value: string | number | b
   if ('formula' in value || 'sharedFormula' in value) {
     const r = value.result;
     if (r === undefined) return { ok: false, error: 'holds a formula without a computed value (save the workbook in Excel first)' };
-    return plain(r as ExcelJS.CellValue);
+    return plain(r);
   }
   return { ok: false, error: 'holds a value drydock cannot read' };
 }

@@ -123,7 +123,7 @@ export async function collectExport(
               ...parseJson<Record<string, Value>>(r.parameter),
               last_update_date_time: toExastroDateTime(r.last_update_timestamp),
               last_updated_user: r.last_update_user,
-            }) as ExportedRecord,
+            }),
         ),
       };
     }),

@@ -7,6 +7,7 @@ import { ApiError, RESULT } from '../errors.js';
  * Applied to path parameters and the query before the guard looks anything up, to every body before
  * its schema (src/http/validation.ts), and to an imported file's contents, so the 400 names the field.
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this refuses.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why `text` cannot be stored, or undefined. */

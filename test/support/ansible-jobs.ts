@@ -98,6 +98,6 @@ export async function waitForStatus(t: Caller, id: string, statuses: readonly st
       timeoutMs,
     );
   } catch (err) {
-    throw new Error(`${(err as Error).message}; it is ${last?.status_id} ${last?.status_name}; log:\n${last?.log ?? ''}`);
+    throw new Error(`${(err as Error).message}; it is ${last?.status_id} ${last?.status_name}; log:\n${last?.log ?? ''}`, { cause: err });
   }
 }

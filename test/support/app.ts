@@ -31,7 +31,7 @@ export interface CallOptions {
 export interface CallResult {
   readonly status: number;
   // Tests read arbitrary fields of responses.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   readonly body: any;
   readonly headers: Record<string, string | string[] | number | undefined>;
   readonly text: string;

@@ -113,8 +113,8 @@ export function spawnCli(args: readonly string[], env: Record<string, string> = 
   killOnTestExit(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const result = new Promise<CliResult>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, endedAt: Date.now() })),
   );

@@ -264,8 +264,8 @@ async function startSwitch(configPath: string): Promise<SwitchProcess> {
         resolve();
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`pair-switch exited (${code ?? signal}) before it was ready:\n${out}`));

@@ -319,7 +319,7 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
         return send(415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (stand-in subset); got ${contentType ?? 'none'}`));
       }
       if (!isObject(body)) return send(400, status(400, 'BadRequest', 'the patch is not a JSON object'));
-      const patched = mergePatch(object as unknown as Json, body as Json, contentType === 'application/strategic-merge-patch+json') as unknown as StoredDeployment | StoredService;
+      const patched = mergePatch(object as unknown as Json, body, contentType === 'application/strategic-merge-patch+json') as unknown as StoredDeployment | StoredService;
       // Status and identity are not patchable through the main resource.
       patched.metadata = { ...patched.metadata, name: object.metadata.name, namespace: object.metadata.namespace, uid: object.metadata.uid, resourceVersion: nextVersion() };
       if (patched.kind === 'Deployment') {
@@ -516,7 +516,7 @@ function routeCluster(cluster: SimulatedCluster, access: Access, method: string,
       );
     }
     if (!isObject(body)) throw new ApiError(400, 'BadRequest', 'the patch is not a JSON object');
-    return mergePatch(object as unknown as Json, body as Json, contentType === 'application/strategic-merge-patch+json') as unknown as T;
+    return mergePatch(object as unknown as Json, body, contentType === 'application/strategic-merge-patch+json') as unknown as T;
   };
 
   try {

@@ -1329,7 +1329,7 @@ export class SimulatedCluster {
       }
       if (kind === 'Deployment') {
         const existing = this.deployment(namespace, name);
-        if (existing) this.updateDeployment(namespace, name, { ...clone(existing), ...(o as Partial<DeploymentObject>), metadata: { ...existing.metadata, ...(o.metadata as ObjectMeta) } } as DeploymentObject);
+        if (existing) this.updateDeployment(namespace, name, { ...clone(existing), ...(o as Partial<DeploymentObject>), metadata: { ...existing.metadata, ...(o.metadata as ObjectMeta) } });
         else this.createDeployment(namespace, o);
       } else if (kind === 'Service') {
         const existing = this.service(namespace, name);
@@ -1474,7 +1474,7 @@ export class SimulatedCluster {
     }
     for (const s of this.#sockets) s.destroy();
     const servers = await Promise.all([...this.#listeners.values()].map((l) => l.catch(() => undefined)));
-    await Promise.all(servers.map((l) => (l ? new Promise<void>((resolve) => l.server.close(() => resolve())) : undefined)));
+    await Promise.all(servers.map((l) => (l ? new Promise<void>((resolve) => l.server.close(() => resolve())) : Promise.resolve())));
     await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
     this.#forgetExitCleanup();
   }
@@ -1838,8 +1838,8 @@ export class SimulatedCluster {
 function objectBody(body: unknown, kind: string, apiVersion: string, namespace: string, qualified: string): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'BadRequest', `the body of the request is not a ${kind} object`);
   const o = clone(body) as Record<string, unknown>;
-  if (o['kind'] !== undefined && o['kind'] !== kind) throw new ApiError(400, 'BadRequest', `the body is a ${String(o['kind'])}, not a ${kind} (${qualified})`);
-  if (o['apiVersion'] !== undefined && o['apiVersion'] !== apiVersion) throw new ApiError(400, 'BadRequest', `the body's apiVersion ${String(o['apiVersion'])} is not ${apiVersion}`);
+  if (o['kind'] !== undefined && o['kind'] !== kind) throw new ApiError(400, 'BadRequest', `the body is a ${JSON.stringify(o['kind'])}, not a ${kind} (${qualified})`);
+  if (o['apiVersion'] !== undefined && o['apiVersion'] !== apiVersion) throw new ApiError(400, 'BadRequest', `the body's apiVersion ${JSON.stringify(o['apiVersion'])} is not ${apiVersion}`);
   const meta = (o['metadata'] ?? {}) as Partial<ObjectMeta>;
   if (meta.namespace !== undefined && meta.namespace !== namespace) {
     throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
@@ -1870,7 +1870,7 @@ function notFound(resource: string, group: string, name: string): ApiError {
 
 /** The pod template with the defaults the API server fills (restartPolicy, terminationGracePeriodSeconds). */
 function withPodDefaults(template: PodTemplate | undefined, restartPolicy: 'Always' | undefined): PodTemplate {
-  const t = clone(template ?? ({ spec: { containers: [] } } as PodTemplate));
+  const t = clone(template ?? ({ spec: { containers: [] } }));
   t.spec ??= { containers: [] };
   t.spec.containers ??= [];
   if (restartPolicy !== undefined) t.spec.restartPolicy ??= restartPolicy;

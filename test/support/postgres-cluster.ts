@@ -78,7 +78,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`Could not start a test PostgreSQL cluster: ${e.stderr?.toString() ?? e.message}`);
+    throw new Error(`Could not start a test PostgreSQL cluster: ${e.stderr?.toString() ?? e.message}`, { cause: err });
   }
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -35,8 +35,8 @@ function spawnDrydock(args: string[], env: Record<string, string>): { child: Chi
   });
   killOnTestExit(child);
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   return { child, output: () => out };
 }
 

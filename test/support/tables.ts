@@ -32,7 +32,7 @@ export async function dumpStore(location: DatabaseLocation): Promise<StoreDump> 
       const rows: Record<string, string[]> = {};
       for (const t of tables) {
         columns[t] = (db.prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`).all(t) as Array<Record<string, unknown>>).map(
-          (c) => `${String(c.name)} ${String(c.type)}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${String(c.dflt_value)}` : ''}${c.pk ? ' PK' : ''}`,
+          (c) => `${String(c.name)} ${String(c.type)}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${String(c.dflt_value as string | number)}` : ''}${c.pk ? ' PK' : ''}`,
         );
         rows[t] = (db.prepare(`SELECT * FROM "${t.replaceAll('"', '""')}"`).all() as Array<Record<string, unknown>>).map(rowText).sort();
       }

@@ -101,7 +101,7 @@ export async function startTerraformCloudServer(options: { token: string; stepMs
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = text === '' ? null : JSON.parse(text);
       } catch {
@@ -138,7 +138,7 @@ export async function startTerraformCloudServer(options: { token: string; stepMs
         const run: FakeRun = {
           id: `run-${(++ids).toString().padStart(16, '0')}`,
           workspaceId: ws.id,
-          message: String(data.attributes?.message ?? ''),
+          message: typeof data.attributes?.message === 'string' ? data.attributes.message : '',
           variables,
           autoApply: data.attributes?.['auto-apply'] === true,
           statuses: ['pending'],

@@ -11,8 +11,8 @@ async function tool(name: 'pg_dump' | 'pg_restore', args: string[]): Promise<voi
     await run(name, args, { maxBuffer: 64 * 1024 * 1024 });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new ConfigError(`${name} is not installed: apt-get install -y postgresql-client`);
-    throw new Error(`${name} failed: ${e.stderr?.trim() || e.message}`);
+    if (e.code === 'ENOENT') throw new ConfigError(`${name} is not installed: apt-get install -y postgresql-client`, { cause: err });
+    throw new Error(`${name} failed: ${e.stderr?.trim() || e.message}`, { cause: err });
   }
 }
 

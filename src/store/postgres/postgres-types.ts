@@ -42,7 +42,7 @@ export const postgresTypes: pg.CustomTypesConfig = {
       case OID.int8:
         return (value: string) => Number(value);
       default:
-        return pg.types.getTypeParser(oid, format ?? 'text');
+        return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
     }
   }) as pg.CustomTypesConfig['getTypeParser'],
 };

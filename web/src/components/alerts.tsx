@@ -18,7 +18,7 @@ export function ErrorAlert({ error }: { readonly error: unknown }) {
     text = error.status === 0 ? t('error.unreachable') : error.message;
     code = error.status === 0 ? undefined : error.result;
   } else {
-    text = error instanceof Error ? error.message : String(error);
+    text = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error);
   }
   return (
     <div className="notice notice--error" role="alert">

@@ -10,8 +10,8 @@ export type SessionState =
 
 interface Session {
   readonly state: SessionState;
-  signIn(organizationId: string, username: string, password: string): Promise<void>;
-  signOut(): Promise<void>;
+  readonly signIn: (organizationId: string, username: string, password: string) => Promise<void>;
+  readonly signOut: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | undefined>(undefined);

@@ -9,6 +9,7 @@ import { useLoad } from '../../components/use-load';
 import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { controlPath, isScheduled, isUnfinished } from './job-kinds';
+import { specText } from './spec-text';
 
 interface JobPageProps {
   readonly organization: string;
@@ -70,9 +71,9 @@ export function JobPage({ organization, workspace, id }: JobPageProps) {
               <code>{e.backyard}</code>
             </dd>
             <dt>{t('jobs.movement')}</dt>
-            <dd>{String(e.spec?.movement_name ?? e.spec?.conductor_class_name ?? '—')}</dd>
+            <dd>{specText(e.spec, 'movement_name', 'conductor_class_name')}</dd>
             <dt>{t('jobs.operation')}</dt>
-            <dd>{String(e.spec?.operation_name ?? '—')}</dd>
+            <dd>{specText(e.spec, 'operation_name')}</dd>
             <dt>{t('jobs.registered')}</dt>
             <dd>{formatTime(e.time_register)}</dd>
             {e.schedule_date && (

@@ -8,6 +8,7 @@ import { ReadOnlyNotice } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate } from '../../router/router';
 import { ExecutionForm } from './execution-form';
+import { specText } from './spec-text';
 
 /** A workspace's jobs: register a driver execution, and every execution with its status (kept current). */
 export function JobsPage({ organization, workspace }: { readonly organization: string; readonly workspace: string }) {
@@ -52,7 +53,7 @@ export function JobsPage({ organization, workspace }: { readonly organization: s
                     <code>{e.backyard}</code>
                   </td>
                   <td>{e.status_name}</td>
-                  <td>{String(e.spec?.movement_name ?? e.spec?.conductor_class_name ?? '—')}</td>
+                  <td>{specText(e.spec, 'movement_name', 'conductor_class_name')}</td>
                   <td className="nowrap">{formatTime(e.time_register)}</td>
                   <td className="nowrap">{formatTime(e.time_end)}</td>
                   <td>{e.execution_user ?? ''}</td>
