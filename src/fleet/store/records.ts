@@ -108,7 +108,7 @@ export interface StepRecord {
   readonly orchestrator: string;
 }
 
-/** How a step ended, recorded with the next record of its pair (see the orchestrator). */
+/** How a step ended, recorded with the next record of its pair (see pair-phase.ts). */
 export interface StepEnd {
   readonly id: number;
   readonly ok: boolean;
