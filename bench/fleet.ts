@@ -33,19 +33,11 @@ import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { defaults } from '../src/config/defaults.js';
 import { formatIssues, validateFleet } from '../src/fleet/fleet-file.js';
-import {
-  changeStatuses,
-  createRun,
-  declareFleet,
-  readEnvironment,
-  readPairs,
-  readRun,
-  readRunPairs,
-  readStatuses,
-  readSteps,
-  type RunRecord,
-  type StepRecord,
-} from '../src/fleet/fleet-store.js';
+import { declareFleet, readEnvironment, readPairs } from '../src/fleet/store/declaration.js';
+import type { RunRecord, StepRecord } from '../src/fleet/store/records.js';
+import { createRun, readRun, readRunPairs } from '../src/fleet/store/runs.js';
+import { changeStatuses, readStatuses } from '../src/fleet/store/statuses.js';
+import { readSteps } from '../src/fleet/store/steps.js';
 import { verifyStepLog } from '../src/fleet/invariants.js';
 import { Orchestrator } from '../src/fleet/orchestrator.js';
 import { PHASES, phaseStatus } from '../src/fleet/phases.js';

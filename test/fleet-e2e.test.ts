@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, describe, it } from 'node:test';
 import pino from 'pino';
 import type { ActionContext, NodeDriver } from '../src/fleet/drivers/node-driver.js';
-import type { StepRecord } from '../src/fleet/fleet-store.js';
+import type { StepRecord } from '../src/fleet/store/records.js';
 import { verifyStepLog } from '../src/fleet/invariants.js';
 import type { RunView } from '../src/fleet/run-view.js';
 import { startTestApp, type TestApp } from './support/app.js';

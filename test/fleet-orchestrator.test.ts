@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import pino from 'pino';
-import { readRun, readSteps, type RunRecord } from '../src/fleet/fleet-store.js';
+import type { RunRecord } from '../src/fleet/store/records.js';
+import { readRun } from '../src/fleet/store/runs.js';
+import { readSteps } from '../src/fleet/store/steps.js';
 import { verifyStepLog } from '../src/fleet/invariants.js';
 import { Orchestrator } from '../src/fleet/orchestrator.js';
 import type { RunView } from '../src/fleet/run-view.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { RunRecord } from '../fleet/fleet-store.js';
+import type { RunRecord } from '../fleet/store/records.js';
 import type { UpgradePlan } from '../fleet/plan.js';
 import type { RunView } from '../fleet/run-view.js';
 import { CliError, EXIT } from './exit-codes.js';

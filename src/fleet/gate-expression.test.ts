@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GateSyntaxError } from './fleet-errors.js';
 import { validateFleet } from './fleet-file.js';
-import { evaluateGate, explainGate, formatGate, GateSyntaxError, parseGate, type GateExpression } from './gate-expression.js';
+import { evaluateGate, explainGate, formatGate, parseGate, type GateExpression } from './gate-expression.js';
 
 const s = (status: string): GateExpression => ({ status });
 

@@ -1,3 +1,5 @@
+import { GateSyntaxError } from './fleet-errors.js';
+
 /**
  * Environment gates: which version statuses a version must carry before it may be deployed to an
  * environment. Written in a fleet file either as a string, `QA_OK and (Staging_OK or Hotfix_OK) and
@@ -14,9 +16,6 @@ export type GateExpression =
 
 /** A status name: letters, digits, `_`, `-`, `.` (e.g. `PROD_Phase1_OK`, `Staging_OK`). */
 export const STATUS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-/** Thrown by parseGate with a message that points at the problem. */
-export class GateSyntaxError extends Error {}
 
 /** Parses the string form. */
 export function parseGate(text: string): GateExpression {

@@ -1,4 +1,40 @@
-import type { StepRecord } from './fleet-store.js';
+import { InvariantViolation } from './fleet-errors.js';
+import type { StepSpec } from './phases.js';
+import type { PairRecord, StepRecord } from './store/records.js';
+
+/**
+ * The two invariants of an upgrade, checked twice: before every action, from what the store says
+ * (`checkStepInvariants`, the orchestrator refuses the action), and afterwards on the recorded step
+ * log (`verifyStepLog`, the tests and checks).
+ */
+
+/**
+ * The two invariants, checked before every action from what the store says:
+ * - both nodes of a pair are never out of service at once: only the passive node is upgraded,
+ *   and only after the active node passed a health check in this attempt;
+ * - a pair is never switched to a node that is not upgraded and healthy: a forward switch needs
+ *   the target on the run's version and a passing health check of it in this attempt; a
+ *   rollback switch needs a passing health check of the node it returns to.
+ * `healthy` holds the keys of the health steps that passed in this attempt. Throws `InvariantViolation`.
+ */
+export function checkStepInvariants(pair: PairRecord, step: StepSpec, healthy: ReadonlySet<string>, version: string): void {
+  const activeName = pair.active === 'P' ? pair.primary.name : pair.secondary.name;
+  if (step.action === 'upgrade') {
+    if (step.node === activeName) throw new InvariantViolation(`${step.node} is the active node of ${pair.id}; only the passive node is upgraded`);
+    if (!healthy.has('health-active')) throw new InvariantViolation(`${activeName} has not passed a health check, so ${step.node} must stay up`);
+  }
+  if (step.action === 'switch') {
+    const target = step.node === pair.primary.name ? pair.primary : pair.secondary;
+    if (step.key === 'switch') {
+      if (target.installedVersion !== version) {
+        throw new InvariantViolation(`${target.name} runs ${target.installedVersion}, not ${version}; a pair is only switched to an upgraded node`);
+      }
+      if (!healthy.has('health-target')) throw new InvariantViolation(`${target.name} has not passed a health check on ${version}`);
+    } else if (!healthy.has('rollback-health')) {
+      throw new InvariantViolation(`${target.name} has not passed a health check; traffic is not switched back to it`);
+    }
+  }
+}
 
 /**
  * Replays a run's recorded step log and reports every place where an invariant of the upgrade

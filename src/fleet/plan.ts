@@ -1,5 +1,5 @@
 import { formatGate } from './gate-expression.js';
-import { pairView, type EnvironmentRecord, type PairRecord } from './fleet-store.js';
+import { pairView, type EnvironmentRecord, type PairRecord } from './store/records.js';
 import { afterPhase, PHASE_TITLES, PHASES, phaseGate, planPhase, type Phase } from './phases.js';
 
 /** What a dry run says will happen to one pair in one phase. */

@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { readPairs, readRun, readRunPairs, readStatuses, type RunRecord } from './fleet-store.js';
+import { readPairs } from './store/declaration.js';
+import type { RunRecord } from './store/records.js';
+import { readRun, readRunPairs } from './store/runs.js';
+import { readStatuses } from './store/statuses.js';
 import { PHASES } from './phases.js';
 
 /** A cell of the pairs × phases matrix. */

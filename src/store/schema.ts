@@ -43,7 +43,7 @@ export interface Database {
   fleet_steps: FleetStepsTable;
 }
 
-/** A node of the fleet as it is now (see fleet/fleet-store.ts). */
+/** A node of the fleet as it is now (see fleet/store/records.ts). */
 export interface FleetNodesTable {
   name: string;
   pair_id: string;

@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -15,6 +12,9 @@ import {
   type NodeTarget,
   type PairTarget,
 } from './node-driver.js';
+import { procStat, stopProcessGroup } from './process-groups.js';
+import { clip, httpCall, versionOf, type HttpAnswer } from './process-http.js';
+import { adoptOrphan, logFile, NODE_ENV, readRecord, recordPath, STATE_DIR_ENV, writeRecord, type ProcessNodeRecord } from './process-pid-files.js';
 import { sleep } from '../../runtime/sleep.js';
 
 /**
@@ -25,6 +25,9 @@ import { sleep } from '../../runtime/sleep.js';
  * Nodes outlive the orchestrator: each is started detached (its own session and process group,
  * output to `<stateDir>/<node>.log`), and a pid file `<stateDir>/<node>.pid.json` lets a new
  * orchestrator process (after a crash or a SIGKILL) find, stop and replace it.
+ *
+ * This file is the driver's actions; the OS side (process groups, /proc) is process-groups.ts, the
+ * pid files process-pid-files.ts, the HTTP calls process-http.ts.
  */
 export const processDriverConfigSchema = z
   .object({
@@ -79,20 +82,6 @@ interface CompiledProcessDriverConfig {
   readonly stopTimeoutMs: number;
 }
 
-/** What the pid file of a node holds. */
-export interface ProcessNodeRecord {
-  readonly node: string;
-  /** The pid of the `/bin/sh -c` that runs `start` (the node itself when `start` begins with `exec`); also its process group id. */
-  readonly pid: number;
-  /** Field 22 of /proc/<pid>/stat when the node started: a pid the kernel reused for another process has another start time. `null` where there is no /proc. */
-  readonly startTime: string | null;
-  /** The version it was started with; `unknown` for a node adopted without a pid file. */
-  readonly version: string;
-  readonly command: string;
-  readonly startedAt: string;
-  readonly log: string;
-}
-
 /** One node's result from `stopProcessNodes`. */
 export interface ProcessNodeStopResult {
   readonly node: string;
@@ -106,12 +95,6 @@ export interface ProcessNodeStopResult {
 const HEALTH_TIMEOUT_CAP_MS = 5_000;
 /** How often a starting node's health is polled. */
 const START_POLL_MS = 100;
-/** After SIGKILL the kernel needs only moments; longer means the process cannot be killed (D state). */
-const KILL_WAIT_MS = 5_000;
-/** Set in every node's environment so a node whose pid file was never written (the orchestrator died between spawn and write) can still be found. */
-const NODE_ENV = 'DRYDOCK_FLEET_NODE';
-const STATE_DIR_ENV = 'DRYDOCK_FLEET_STATE_DIR';
-const HAS_PROC = existsSync('/proc/self/stat');
 
 function compile(config: ProcessDriverConfig, deps: ProcessDriverDeps): CompiledProcessDriverConfig {
   const baseDir = path.resolve(deps.baseDir);
@@ -303,224 +286,9 @@ export async function stopProcessNodes(
   );
 }
 
-// --- pid files ---------------------------------------------------------------------------------
-
-function fileStem(node: string): string {
-  // Node names are `[A-Za-z0-9_-]` already; this only keeps a stray `/` from leaving stateDir.
-  return node.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-function recordPath(stateDir: string, node: string): string {
-  return path.join(stateDir, `${fileStem(node)}.pid.json`);
-}
-
-function logFile(stateDir: string, node: string): string {
-  return path.join(stateDir, `${fileStem(node)}.log`);
-}
-
-async function readRecord(stateDir: string, node: string): Promise<ProcessNodeRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(recordPath(stateDir, node), 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const r = JSON.parse(text) as Partial<ProcessNodeRecord>;
-    return typeof r.pid === 'number' && r.pid > 1 ? (r as ProcessNodeRecord) : undefined;
-  } catch {
-    // The write is atomic, so this is a file someone edited; better to start a node than to crash.
-    return undefined;
-  }
-}
-
-/** Temp file + rename: a reader (or an orchestrator killed mid-write) never sees half a pid file. */
-async function writeRecord(stateDir: string, record: ProcessNodeRecord): Promise<void> {
-  const file = recordPath(stateDir, record.node);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(tmp, file);
-}
-
-/** Finds a node process we started whose pid file was never written, by the markers in its environment. Linux only. */
-async function adoptOrphan(stateDir: string, node: string): Promise<ProcessNodeRecord | undefined> {
-  if (!HAS_PROC) return undefined;
-  const wanted = [`${NODE_ENV}=${node}`, `${STATE_DIR_ENV}=${stateDir}`];
-  for (const pid of await procPids()) {
-    const s = await procStat(pid);
-    // The group leader is the process `start` ran as; its children share the markers.
-    if (!s || s.state === 'Z' || s.pgrp !== pid) continue;
-    let environ: string;
-    try {
-      environ = await readFile(`/proc/${pid}/environ`, 'utf8');
-    } catch {
-      continue; // another user's process, or gone
-    }
-    const vars = environ.split('\0');
-    if (wanted.every((w) => vars.includes(w))) {
-      return { node, pid, startTime: s.startTime, version: 'unknown', command: '', startedAt: '', log: logFile(stateDir, node) };
-    }
-  }
-  return undefined;
-}
-
-// --- processes ---------------------------------------------------------------------------------
-
-interface ProcStat {
-  readonly state: string;
-  readonly pgrp: number;
-  readonly startTime: string;
-}
-
-async function procStat(pid: number): Promise<ProcStat | undefined> {
-  if (!HAS_PROC) return undefined;
-  let text: string;
-  try {
-    text = await readFile(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) may contain spaces and parentheses: fields are counted after the last ')'.
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const state = rest[0];
-  const pgrp = Number(rest[2]);
-  const startTime = rest[19];
-  if (state === undefined || startTime === undefined || !Number.isInteger(pgrp)) return undefined;
-  return { state, pgrp, startTime };
-}
-
-async function procPids(): Promise<number[]> {
-  const entries = await readdir('/proc').catch(() => [] as string[]);
-  return entries.filter((e) => /^\d+$/.test(e)).map(Number);
-}
-
-/**
- * Whether any live process remains in the group. kill(-pgid, 0) alone is not enough: a zombie
- * still counts for it, and a node orphaned by a killed orchestrator is reaped by PID 1 — which in
- * a container may never reap it.
- */
-async function groupAlive(pgid: number): Promise<boolean> {
-  try {
-    process.kill(-pgid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (!HAS_PROC) return true;
-  for (const pid of await procPids()) {
-    const s = await procStat(pid);
-    if (s && s.pgrp === pgid && s.state !== 'Z') return true;
-  }
-  return false;
-}
-
-/**
- * Whether the pid file still describes a running process of ours. The kernel does not hand out a
- * pid that is still some group's id, so while any member of the group lives, the group is ours; if
- * the leader's pid is taken by a process with another start time, ours is gone.
- */
-async function isOurs(record: ProcessNodeRecord): Promise<boolean> {
-  const s = await procStat(record.pid);
-  if (s && s.state !== 'Z' && record.startTime !== null && s.startTime !== record.startTime) return false;
-  return groupAlive(record.pid);
-}
-
-async function waitGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!(await groupAlive(pgid))) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(50);
-  }
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
-
-/** SIGTERM to the group (the node finishes its requests in flight), SIGKILL when it takes longer than `stopTimeoutMs`. */
-async function stopRecorded(record: ProcessNodeRecord, stopTimeoutMs: number): Promise<{ stopped: boolean; output: string }> {
-  const who = `${record.node} (pid ${record.pid}, ${record.version})`;
-  if (!(await isOurs(record))) return { stopped: true, output: `${who} was not running` };
-  const t0 = Date.now();
-  signalGroup(record.pid, 'SIGTERM');
-  if (await waitGroupGone(record.pid, stopTimeoutMs)) return { stopped: true, output: `${who} stopped (SIGTERM) in ${Date.now() - t0} ms` };
-  signalGroup(record.pid, 'SIGKILL');
-  if (await waitGroupGone(record.pid, KILL_WAIT_MS)) {
-    return { stopped: true, output: `${who} did not stop within ${stopTimeoutMs / 1000} s of SIGTERM: killed (SIGKILL)` };
-  }
-  return { stopped: false, output: `${who} is still running ${Math.round(KILL_WAIT_MS / 1000)} s after SIGKILL: look at the process (uninterruptible I/O?) and stop it by hand` };
-}
-
-// --- small helpers -----------------------------------------------------------------------------
-
-interface HttpAnswer {
-  readonly status: number;
-  readonly body: string;
-}
-
-/**
- * One HTTP call on a fresh connection. No pooling on purpose: a pooled connection to a node that is
- * being stopped fails the next check for a reason that has nothing to do with the node's health,
- * and nothing stays open between actions.
- */
-function httpCall(method: string, url: string, body: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      reject(new Error(`not a URL: ${url}`));
-      return;
-    }
-    const lib = target.protocol === 'https:' ? https : http;
-    const headers: Record<string, string> = { connection: 'close', accept: 'application/json' };
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = String(Buffer.byteLength(body));
-    }
-    const req = lib.request(target, { method, headers, agent: false, signal });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        // A health body is small; anything huge is not worth keeping.
-        if (size < 64 * 1024) chunks.push(c);
-        size += c.length;
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      res.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-    });
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(signal.aborted ? new Error('aborted') : err);
-    });
-    req.end(body);
-  });
-}
-
-function versionOf(body: string): string | undefined {
-  try {
-    const v = (JSON.parse(body) as { version?: unknown }).version;
-    return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function clip(text: string, max = 300): string {
-  const t = text.trim();
-  return t.length > max ? `${t.slice(0, max)}…` : t;
+/** Stops the node a pid file describes (see `stopProcessGroup`). */
+function stopRecorded(record: ProcessNodeRecord, stopTimeoutMs: number): Promise<{ stopped: boolean; output: string }> {
+  return stopProcessGroup(record, `${record.node} (pid ${record.pid}, ${record.version})`, stopTimeoutMs);
 }
 
 /** The last lines the node wrote since `fromOffset` (its own start), for a failure message. */

@@ -1,21 +1,10 @@
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
 import { formatIssues, validateFleet, VERSION_PATTERN } from '../../fleet/fleet-file.js';
-import {
-  changeStatuses,
-  createRun,
-  declareFleet,
-  listRuns,
-  listVersionStatuses,
-  pauseRun,
-  readEnvironment,
-  readEnvironments,
-  readPairs,
-  readStatuses,
-  readSteps,
-  resumeRun,
-  retryPair,
-} from '../../fleet/fleet-store.js';
+import { declareFleet, readEnvironment, readEnvironments, readPairs } from '../../fleet/store/declaration.js';
+import { createRun, listRuns, pauseRun, resumeRun, retryPair } from '../../fleet/store/runs.js';
+import { changeStatuses, listVersionStatuses, readStatuses } from '../../fleet/store/statuses.js';
+import { readSteps } from '../../fleet/store/steps.js';
 import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
 import { readRunView } from '../../fleet/run-view.js';

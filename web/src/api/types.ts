@@ -132,7 +132,7 @@ export interface Execution {
 }
 
 /**
- * A fleet upgrade run's lifecycle (src/fleet/fleet-store.ts): `running` → `paused` (an operator)
+ * A fleet upgrade run's lifecycle (src/fleet/store/records.ts): `running` → `paused` (an operator)
  * or `halted` (failure budget, closed gate) and back with resume; `completed` when every pair
  * reached phase 4 or failed; `failed` when no pair got through. A retry reopens a finished run.
  */

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { badRequest, conflict, notFound } from '../../errors.js';
+import { batches } from '../../store/batches.js';
+import { nowTimestamp } from '../../store/clock.js';
+import type { Store } from '../../store/store.js';
+import { phaseGate } from '../phases.js';
+import { readEnvironment } from './declaration.js';
+import { OPEN_RUN_STATES, type FailureBudget, type RunPairRecord, type RunRecord, type RunState } from './records.js';
+import { toRun, toRunPair, type Db } from './rows.js';
+import { readStatuses } from './statuses.js';
+
+/**
+ * Runs as operators see them: start one, read and list them, pause, resume, retry a pair. The
+ * orchestrator's side of a run is in `run-handle.ts`.
+ */
+
+/** What a new run needs. */
+export interface NewRun {
+  readonly environment: string;
+  readonly version: string;
+  readonly concurrency?: number;
+  readonly failureBudget?: FailureBudget;
+  readonly user: string;
+}
+
+/**
+ * Starts a run: one row per pair of the environment, all waiting for phase 1. Refused when the
+ * environment's gate is closed for the version, or when the environment already has an open run.
+ */
+export async function createRun(store: Store, input: NewRun): Promise<RunRecord> {
+  return store.transaction('shared', async (trx) => {
+    const env = await readEnvironment(trx, input.environment);
+    const open = await trx.selectFrom('fleet_runs').select(['id', 'state']).where('environment', '=', env.name).where('state', 'in', OPEN_RUN_STATES).executeTakeFirst();
+    if (open) throw conflict(`environment ${env.name} already has an open run: ${open.id} (${open.state}); resume or finish it first`);
+    const statuses = await readStatuses(trx, input.version);
+    const closed = phaseGate(env.name, 1, env.gate, statuses);
+    if (closed) throw conflict(`version ${input.version} may not be deployed to ${env.name}: ${closed}`);
+    const pairs = await trx.selectFrom('fleet_pairs').select('id').where('environment', '=', env.name).orderBy('id').execute();
+    if (pairs.length === 0) throw badRequest(`environment ${env.name} has no pairs: declare its nodes in the fleet file`);
+    const now = nowTimestamp();
+    const row = {
+      id: `run-${now.slice(0, 10).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`,
+      environment: env.name,
+      version: input.version,
+      state: 'running' as const,
+      phase: 1,
+      statuses_applied: 0,
+      concurrency: input.concurrency ?? env.concurrency,
+      failure_budget: JSON.stringify(input.failureBudget ?? env.failureBudget),
+      reason: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      created_at: now,
+      created_by: input.user,
+      updated_at: now,
+      finished_at: null,
+    };
+    await trx.insertInto('fleet_runs').values(row).execute();
+    for (const chunk of batches(pairs)) {
+      await trx
+        .insertInto('fleet_run_pairs')
+        .values(chunk.map((p) => ({ run_id: row.id, pair_id: p.id, state: 'waiting', completed_phase: 0, attempt: 1, error: null, updated_at: now })))
+        .execute();
+    }
+    return toRun(row);
+  });
+}
+
+/** One run, or 404. */
+export async function readRun(db: Db, id: string): Promise<RunRecord> {
+  const row = await db.selectFrom('fleet_runs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`no fleet run ${id}: \`drydock fleet status\` lists the runs`);
+  return toRun(row);
+}
+
+/** Runs, newest first. */
+export async function listRuns(db: Db, limit = 50): Promise<RunRecord[]> {
+  const rows = await db.selectFrom('fleet_runs').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+  return rows.map(toRun);
+}
+
+/** A run's pairs, by pair id. */
+export async function readRunPairs(db: Db, runId: string): Promise<RunPairRecord[]> {
+  const rows = await db.selectFrom('fleet_run_pairs').selectAll().where('run_id', '=', runId).orderBy('pair_id').execute();
+  return rows.map(toRunPair);
+}
+
+/** Pauses a running (or halted) run: pairs in the middle of a phase finish it, no new phase starts. */
+export async function pauseRun(store: Store, id: string): Promise<RunRecord> {
+  return setState(store, id, ['running', 'halted'], 'paused', 'paused by an operator');
+}
+
+/** Resumes a paused or halted run. */
+export async function resumeRun(store: Store, id: string): Promise<RunRecord> {
+  return setState(store, id, ['paused', 'halted'], 'running', null);
+}
+
+async function setState(store: Store, id: string, from: readonly RunState[], to: RunState, reason: string | null): Promise<RunRecord> {
+  return store.transaction('shared', async (trx) => {
+    const run = await readRun(trx, id);
+    if (run.state === to) return run;
+    if (!from.includes(run.state)) throw conflict(`run ${id} is ${run.state}: only a ${from.join(' or ')} run can become ${to}`);
+    const row = await trx
+      .updateTable('fleet_runs')
+      .set({ state: to, reason, updated_at: nowTimestamp() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRun(row);
+  });
+}
+
+/**
+ * Puts a failed pair back in the run: it starts again at the phase it failed in (a new attempt,
+ * so its steps are run afresh) and catches up with the run. A finished run is reopened.
+ */
+export async function retryPair(store: Store, runId: string, pairId: string): Promise<RunPairRecord> {
+  return store.transaction('shared', async (trx) => {
+    const run = await readRun(trx, runId);
+    const pair = await trx.selectFrom('fleet_run_pairs').selectAll().where('run_id', '=', runId).where('pair_id', '=', pairId).executeTakeFirst();
+    if (!pair) throw notFound(`pair ${pairId} is not part of run ${runId}`);
+    if (pair.state !== 'failed') throw conflict(`pair ${pairId} is ${pair.state} in run ${runId}: only a failed pair can be retried`);
+    const now = nowTimestamp();
+    const row = await trx
+      .updateTable('fleet_run_pairs')
+      .set({ state: 'waiting', attempt: pair.attempt + 1, error: null, updated_at: now })
+      .where('run_id', '=', runId)
+      .where('pair_id', '=', pairId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (run.state === 'completed' || run.state === 'failed') {
+      await trx.updateTable('fleet_runs').set({ state: 'running', reason: null, finished_at: null, updated_at: now }).where('id', '=', runId).execute();
+    }
+    return toRunPair(row);
+  });
+}
