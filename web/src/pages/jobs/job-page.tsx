@@ -9,6 +9,7 @@ import { useLoad } from '../../components/use-load';
 import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { controlPath, isScheduled, isUnfinished } from './job-kinds';
+import { KindName } from './kind-name';
 
 interface JobPageProps {
   readonly organization: string;
@@ -67,7 +68,7 @@ export function JobPage({ organization, workspace, id }: JobPageProps) {
             </dd>
             <dt>{t('jobs.kind')}</dt>
             <dd>
-              <code>{e.backyard}</code>
+              <KindName backyard={e.backyard} />
             </dd>
             <dt>{t('jobs.movement')}</dt>
             <dd>{String(e.spec?.movement_name ?? e.spec?.conductor_class_name ?? '—')}</dd>
