@@ -29,8 +29,9 @@ export async function renewLeases(
 
 /**
  * Ends every in-flight job whose lease has expired — its worker died (SIGKILL, a lost machine) —
- * in the family's `lost` status (Unexpected error; Completed (error) for menu jobs), with a line in its log. Any process may run it; running it twice is
- * harmless. This is what guarantees that a drain never waits forever on a dead process.
+ * in the family's `lost` status (Unexpected error; Completed (error) for menu jobs), with a line in
+ * its log. Any process may run it; running it twice is harmless. This is what guarantees that a
+ * drain never waits forever on a dead process.
  */
 export async function reapExpiredLeases(store: Store): Promise<string[]> {
   const now = nowTimestamp();

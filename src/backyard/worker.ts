@@ -190,7 +190,8 @@ export class Worker {
         this.#logger.warn({ err, job: job.id }, 'could not append to the job log');
       }
     };
-    // "Executing (delayed)": a job of a family with a delay (drivers) still executing when its delay timer runs out.
+    // "Executing (delayed)": a job still executing when its delay timer runs out, in families that
+    // have the status (drivers).
     const delay = family.delay;
     const delayMs = delay && job.delay_minutes ? job.delay_minutes * 60_000 : undefined;
     const deadline = delayMs === undefined ? undefined : Date.now() + delayMs;
