@@ -24,8 +24,9 @@ import { Logger, makeWorkerUtils, run, runMigrations, type WorkerEvents } from '
 import { sql } from 'kysely';
 import pg from 'pg';
 import { claimJobs, type ClaimRequest } from '../src/backyard/claim.js';
-import { IN_FLIGHT, type Backyard } from '../src/backyard/job-status.js';
 import { transition, type Job } from '../src/backyard/jobs.js';
+import type { Backyard } from '../src/backyard/kinds/registry.js';
+import { DRIVER_STATUS, STATUS_FAMILIES } from '../src/backyard/kinds/status-families.js';
 import { nowTimestamp } from '../src/store/clock.js';
 import type { Store } from '../src/store/store.js';
 import { loadTenants, openBenchStore, orgId, wsId } from './support/backyard-data.js';
@@ -112,8 +113,9 @@ async function runDrydock(store: Store, variant: Exclude<Variant, 'graphile-work
         const moved = await transition(
           store.db,
           job,
-          IN_FLIGHT.driver,
-          '5',
+          'driver',
+          STATUS_FAMILIES.driver.inFlight,
+          DRIVER_STATUS.completed,
           { finished_at: nowTimestamp(), lease_expires_at: null },
           workerId,
         );

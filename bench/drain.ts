@@ -23,6 +23,7 @@ import { defaults } from '../src/config/defaults.js';
 import { ApiClient } from '../src/cli/client.js';
 import { claimJobs } from '../src/backyard/claim.js';
 import { registerJob, transitionAndNotify } from '../src/backyard/jobs.js';
+import { DRIVER_STATUS } from '../src/backyard/kinds/status-families.js';
 import { drain, resume } from '../src/runbook/drain.js';
 import { switchesOverApi } from '../src/runbook/switches.js';
 import { nowTimestamp } from '../src/store/clock.js';
@@ -68,7 +69,7 @@ async function jobInFlight(store: Store): Promise<{ id: string; backyard: typeof
   );
   const [job] = await claimJobs(store, { backyard: BACKYARD, workerId: 'bench-drain', limit: 1, leaseMs: 600_000 });
   if (!job) throw new Error('drain bench: the job was not claimed (switches on?)');
-  if (!(await transitionAndNotify(store, { id: job.id, backyard: BACKYARD }, ['2'], '3', {}, 'bench-drain'))) throw new Error('drain bench: could not start the job');
+  if (!(await transitionAndNotify(store, { id: job.id, backyard: BACKYARD }, 'driver', [DRIVER_STATUS.preparing], DRIVER_STATUS.executing, {}, 'bench-drain'))) throw new Error('drain bench: could not start the job');
   return { id: job.id, backyard: BACKYARD };
 }
 
@@ -119,7 +120,7 @@ async function measure(ctx: BenchContext, config: Config): Promise<Sample[]> {
       await new Promise((r) => setTimeout(r, Math.random() * pollMs));
 
       jobEnded = true;
-      const ended = await transitionAndNotify(store, job, ['3'], '5', { finished_at: nowTimestamp(), lease_owner: null, lease_expires_at: null }, 'bench-drain');
+      const ended = await transitionAndNotify(store, job, 'driver', [DRIVER_STATUS.executing], DRIVER_STATUS.completed, { finished_at: nowTimestamp(), lease_owner: null, lease_expires_at: null }, 'bench-drain');
       const endedAt = performance.now();
       if (!ended) throw new Error('drain bench: could not end the job');
       const report = await drained;

@@ -19,7 +19,8 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
 import { executeCheck, toInFlightJob, type ExecuteCheck, type InFlightJob } from '../src/backyard/execute-check.js';
-import { BACKYARDS, COUNTED, FAMILY_OF, type Backyard, type StatusFamily } from '../src/backyard/job-status.js';
+import { backyardNames, familyOf, isCounted, type Backyard } from '../src/backyard/kinds/registry.js';
+import { FAMILY_NAMES } from '../src/backyard/kinds/status-families.js';
 import type { Language } from '../src/maintenance/write-functions.js';
 import { nowTimestamp } from '../src/store/clock.js';
 import type { Database } from '../src/store/schema.js';
@@ -50,7 +51,7 @@ const SIZES: Record<BenchContext['size'], Size> = {
   small: { organizations: 10, workspacesPerOrg: 10, finished: 10_000, inFlight: 50, checkRuns: 10, loopRuns: { sqlite: 3, postgres: 3 }, loopBudgetMs: 10_000 },
 };
 const GOAL_P50_MS = 50;
-const FAMILIES: readonly StatusFamily[] = ['driver', 'conductor', 'menu'];
+const BACKYARDS = backyardNames();
 
 /**
  * The per-workspace loop. Same output as executeCheck (key order included), so the two can be
@@ -59,7 +60,7 @@ const FAMILIES: readonly StatusFamily[] = ['driver', 'conductor', 'menu'];
 function perWorkspaceLoop(db: Kysely<Database>): (language: Language) => Promise<ExecuteCheck> {
   // Each family's query, compiled once; per workspace only the first two parameters change.
   const familyQuery = new Map(
-    FAMILIES.map((family) => {
+    FAMILY_NAMES.map((family) => {
       const compiled = db
         .selectFrom('backyard_jobs')
         .select(['id', 'backyard', 'status_id', 'last_update_timestamp', 'lease_expires_at', 'started_at'])
@@ -68,7 +69,7 @@ function perWorkspaceLoop(db: Kysely<Database>): (language: Language) => Promise
         .where(
           'backyard',
           'in',
-          BACKYARDS.filter((b) => FAMILY_OF[b] === family),
+          BACKYARDS.filter((b) => familyOf(b).name === family),
         )
         .where('in_flight', '=', 1)
         .orderBy('created_at')
@@ -93,12 +94,12 @@ function perWorkspaceLoop(db: Kysely<Database>): (language: Language) => Promise
       for (const w of workspaces) {
         const backyards = Object.fromEntries(BACKYARDS.map((b) => [b, [] as InFlightJob[]])) as Record<Backyard, InFlightJob[]>;
         let count = 0;
-        for (const family of FAMILIES) {
+        for (const family of FAMILY_NAMES) {
           const { rows } = await run<JobRow>(familyQuery.get(family)!, [o.id, w.id]);
           for (const j of rows) {
             const backyard = j.backyard as Backyard;
             backyards[backyard].push(toInFlightJob(j, backyard, language, now));
-            if (COUNTED[backyard]) count++;
+            if (isCounted(backyard)) count++;
           }
         }
         orgCount += count;
@@ -235,7 +236,7 @@ async function measure(ctx: BenchContext, backend: Backend, size: Size): Promise
       referenceCpuMs,
       loopCpuMs,
       jsonBytes,
-      loopQueries: 1 + size.organizations + W * FAMILIES.length,
+      loopQueries: 1 + size.organizations + W * FAMILY_NAMES.length,
     };
   } finally {
     await store.close();

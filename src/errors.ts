@@ -93,3 +93,20 @@ export class IllegalStateError extends Error {
     this.name = 'IllegalStateError';
   }
 }
+
+/**
+ * A job status move its family's table does not allow (backyard/kinds/status-families.ts), or a
+ * move given for a family the job does not follow. Nothing was written. A bug, not bad input: a
+ * route checks the status a user's request needs first (409), so only code can ask for this.
+ */
+export class IllegalTransitionError extends IllegalStateError {
+  constructor(
+    readonly backyard: string,
+    readonly from: string,
+    readonly to: string,
+    reason: string,
+  ) {
+    super(`a job of ${backyard} cannot move from status ${from} to ${to}: ${reason}`);
+    this.name = 'IllegalTransitionError';
+  }
+}

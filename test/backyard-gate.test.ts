@@ -83,7 +83,7 @@ function startLoops(stores: readonly Store[], leaseMs = 600_000) {
       calls.push({ loop: name, issuedAt, ids: jobs.map((j) => j.id) });
       for (const [i, job] of jobs.entries()) {
         if (i === 0) continue;
-        const done = await transition(store.db, job, ['2'], '5', { finished_at: nowTimestamp(), lease_expires_at: null }, name);
+        const done = await transition(store.db, job, 'driver', ['2'], '5', { finished_at: nowTimestamp(), lease_expires_at: null }, name);
         if (!done) errors.push(new Error(`${name} could not finish ${job.id}`));
       }
       // A worker runs its jobs between claims; this also yields to timers (SQLite's driver is synchronous).

@@ -11,13 +11,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { executeCheck } from '../src/backyard/execute-check.js';
-import { BACKYARDS, IN_FLIGHT, FAMILY_OF, isInFlight, type Backyard } from '../src/backyard/job-status.js';
-import { registerJob, transition, transitionAndNotify, type Job } from '../src/backyard/jobs.js';
+import { registerJob, transitionAndNotify, type Job } from '../src/backyard/jobs.js';
+import { backyardNames, familyOf, isInFlight, type Backyard } from '../src/backyard/kinds/registry.js';
 import { nowTimestamp, timestampIn } from '../src/store/clock.js';
 import type { BackyardJobsTable } from '../src/store/schema.js';
 import { ADMIN, SEED, adminAuth, authHeaders, seedTenants, startTestApp, type Auth, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { referenceExecuteCheck } from './support/execute-check-reference.js';
+import { moveJobTo } from './support/job-states.js';
 
 const URL_CHECK = '/api/ita/backyard-execute-check/';
 const URL_STREAM = '/api/ita/backyard-execute-check/stream/';
@@ -32,15 +33,7 @@ const NAMES: Record<string, { ja: string; en: string }> = {
   'conductor 5': { ja: '一時停止', en: 'Pause' },
   'menu 2': { ja: '実行中', en: 'Executing' },
 };
-const FAMILY: Record<Backyard, string> = {
-  'ita-by-ansible-execute': 'driver',
-  'ita-by-terraform-cli-execute': 'driver',
-  'ita-by-terraform-cloud-ep-execute': 'driver',
-  'ita-by-conductor-synchronize': 'conductor',
-  'ita-by-menu-create': 'menu',
-  'ita-by-menu-export-import': 'menu',
-  'ita-by-excel-export-import': 'menu',
-};
+const BACKYARDS = backyardNames();
 
 interface Made {
   readonly job: Job;
@@ -79,15 +72,13 @@ for (const backend of BACKENDS) {
           parentId: o.parent?.id,
           scheduledAt: o.scheduledAt,
         });
-        const initial = j.status_id;
-        if (status !== initial) {
-          const moved = await transition(trx, j, [initial], status, {
+        if (status !== j.status_id) {
+          await moveJobTo(trx, j, status, {
             started_at: nowTimestamp(),
             lease_owner: 'test-worker',
             lease_expires_at: timestampIn(leaseMs),
             ...(!isInFlight(backyard, status) && { finished_at: nowTimestamp(), lease_expires_at: null }),
           });
-          assert.ok(moved);
         }
         return j;
       });
@@ -188,7 +179,7 @@ for (const backend of BACKENDS) {
                   id: m.job.id,
                   last_update_timestamp: m.job.last_update_timestamp,
                   status_id: m.status,
-                  status_name: NAMES[`${FAMILY[b]} ${m.status}`]![language],
+                  status_name: NAMES[`${familyOf(b).name} ${m.status}`]![language],
                   lease_expired: m.leaseExpired,
                   started_at: m.job.started_at,
                 })),
@@ -340,7 +331,10 @@ for (const backend of BACKENDS) {
         const j = await t.deps.store.transaction('shared', (trx) =>
           registerJob(t.deps.store, trx, { organizationId: SEED.org2, workspaceId: SEED.ws2, backyard: 'ita-by-ansible-execute', spec: {}, createdBy: 'sse' }),
         );
-        assert.ok(await transitionAndNotify(t.deps.store, j, ['1'], '3', { started_at: nowTimestamp(), lease_owner: 'w', lease_expires_at: timestampIn(600_000) }));
+        await t.deps.store.transaction('shared', async (trx) => {
+          await moveJobTo(trx, j, '3', { started_at: nowTimestamp(), lease_owner: 'w', lease_expires_at: timestampIn(600_000) });
+          await t.deps.store.notifyOnCommit(trx, 'jobs');
+        });
         const started = await events.until((e) => e.data.execute_count === 9, 10_000);
         const ws2 = started.data.organizations[1].workspaces[0];
         assert.equal(ws2.execute_count, 3);
@@ -350,7 +344,7 @@ for (const backend of BACKENDS) {
         );
 
         // It ends: the next event no longer lists it.
-        assert.ok(await transitionAndNotify(t.deps.store, j, ['3'], '5', { finished_at: nowTimestamp(), lease_expires_at: null }));
+        assert.ok(await transitionAndNotify(t.deps.store, j, 'driver', ['3'], '5', { finished_at: nowTimestamp(), lease_expires_at: null }));
         const ended = await events.until((e) => e.data.execute_count === 8, 10_000);
         assert.deepEqual(ended.data.organizations[1].workspaces[0].backyards['ita-by-ansible-execute'], []);
         assert.deepEqual(ended.data, current, 'back to where it was');
@@ -431,7 +425,7 @@ for (const backend of BACKENDS) {
       tenants.forEach(([org, ws], i) => {
         if (i % 3 === 2) return; // some workspaces stay empty
         const backyard = BACKYARDS[i % BACKYARDS.length]!;
-        for (const status of [...IN_FLIGHT[FAMILY_OF[backyard]], '1']) job(org, ws, backyard, status);
+        for (const status of [...familyOf(backyard).inFlight, '1']) job(org, ws, backyard, status);
         const conductor = job(org, ws, 'ita-by-conductor-synchronize', '3');
         job(org, ws, 'ita-by-terraform-cli-execute', '3', conductor.id);
         job(org, ws, 'ita-by-ansible-execute', '5', conductor.id);

@@ -21,7 +21,7 @@ import pino from 'pino';
 import type { Executor } from '../src/backyard/executor.js';
 import { menuCreateExecutor } from '../src/backyard/executors/menu-create.js';
 import { menuExportImportExecutor } from '../src/backyard/executors/menu-transfer.js';
-import type { Backyard } from '../src/backyard/job-status.js';
+import type { Backyard } from '../src/backyard/kinds/registry.js';
 import { createWorker } from '../src/backyard/start-worker.js';
 import { Worker } from '../src/backyard/worker.js';
 import { compileOptions } from '../src/config/compile.js';

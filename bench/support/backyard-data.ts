@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import pino from 'pino';
-import { BACKYARDS, FAMILY_OF, IN_FLIGHT, type Backyard, type StatusFamily } from '../../src/backyard/job-status.js';
+import { backyardKinds, backyardNames, familyOf, type Backyard } from '../../src/backyard/kinds/registry.js';
+import { FAMILY_NAMES, terminalStatuses, type FamilyName } from '../../src/backyard/kinds/status-families.js';
 import { parseDatabaseUrl } from '../../src/config/compile.js';
 import { formatMicros } from '../../src/store/clock.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -55,17 +56,23 @@ export async function loadTenants(store: Store, organizations: number, workspace
   });
 }
 
-/** Terminal statuses per family, cycled through by the finished jobs. */
-const TERMINAL: Record<StatusFamily, readonly string[]> = {
-  driver: ['5', '5', '5', '5', '6', '7', '8', '10'],
-  conductor: ['6', '6', '6', '7', '8', '9', '10', '11'],
-  menu: ['3', '3', '3', '4'],
-};
+const BACKYARDS = backyardNames();
+
+/**
+ * Terminal statuses per family, cycled through by the finished jobs: each of the family's terminal
+ * statuses, the first (the normal end) three times, as most jobs end well.
+ */
+const TERMINAL = new Map<FamilyName, readonly string[]>(
+  FAMILY_NAMES.map((family) => {
+    const [normal, ...others] = terminalStatuses(family);
+    return [family, [normal!, normal!, normal!, ...others]];
+  }),
+);
 const FINISHED_SPEC = '{"playbook":"site.yml","inventory":"hosts"}';
 
 /**
  * `count` finished jobs, spread evenly over every workspace and backyard: job i belongs to workspace
- * i mod W, backyard (i div W) mod 7, has a terminal status of its family, and was created
+ * i mod W, backyard (i div W) mod B (B backyards), has a terminal status of its family, and was created
  * 2024-01-01 + i seconds. Ids are random UUIDs, as registerJob makes them.
  *
  * Loaded by the database itself, in one INSERT … SELECT over a generated series (generate_series on
@@ -83,10 +90,11 @@ export async function loadFinishedJobs(
   const W = organizations * workspacesPerOrg;
   const when = (selector: string, values: readonly string[]) =>
     `CASE ${selector} ${values.map((v, k) => `WHEN ${k} THEN '${v}'`).join(' ')} END`;
-  const backyard = when(`(i / ${W}) % 7`, BACKYARDS);
-  const status = `CASE (i / ${W}) % 7 ${BACKYARDS.map((b, k) => {
-    const terminal = TERMINAL[FAMILY_OF[b]];
-    return `WHEN ${k} THEN ${when(`(i / ${W * 7}) % ${terminal.length}`, terminal)}`;
+  const B = BACKYARDS.length;
+  const backyard = when(`(i / ${W}) % ${B}`, BACKYARDS);
+  const status = `CASE (i / ${W}) % ${B} ${BACKYARDS.map((b, k) => {
+    const terminal = TERMINAL.get(familyOf(b).name)!;
+    return `WHEN ${k} THEN ${when(`(i / ${W * B}) % ${terminal.length}`, terminal)}`;
   }).join(' ')} END`;
   const columns = `id, organization_id, workspace_id, backyard, status_id, in_flight, spec, created_at, created_by,
                    started_at, finished_at, last_update_timestamp, stop_requested`;
@@ -146,7 +154,7 @@ function prng(seed: number): () => number {
 }
 
 const CONDUCTOR: Backyard = 'ita-by-conductor-synchronize';
-const DRIVERS: readonly Backyard[] = ['ita-by-ansible-execute', 'ita-by-terraform-cli-execute', 'ita-by-terraform-cloud-ep-execute'];
+const DRIVERS = backyardKinds().filter((k) => k.family === 'driver').map((k) => k.name as Backyard);
 const NOT_CONDUCTOR = BACKYARDS.filter((b) => b !== CONDUCTOR);
 
 export interface InFlightShape {
@@ -183,7 +191,7 @@ export async function loadInFlightJobs(
       organization_id: org,
       workspace_id: ws,
       backyard,
-      status_id: pick(IN_FLIGHT[FAMILY_OF[backyard]]),
+      status_id: pick(familyOf(backyard).inFlight),
       in_flight: 1,
       parent_id: parentId,
       spec: FINISHED_SPEC,

@@ -1,13 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ClaimRequest } from '../../src/backyard/claim.js';
 import { timestampIn } from '../../src/store/clock.js';
-import { FAMILY_OF } from '../../src/backyard/job-status.js';
-import { SCHEDULED_STATUS, toJob, type Job } from '../../src/backyard/jobs.js';
+import { toJob, type Job } from '../../src/backyard/jobs.js';
+import { familyOf } from '../../src/backyard/kinds/registry.js';
 import { nowTimestamp } from '../../src/store/clock.js';
 import type { Database } from '../../src/store/schema.js';
-
-/** The status a claimed job enters, per family (as src/backyard/claim.ts has it). */
-const CLAIMED_STATUS = { driver: '2', conductor: '3', menu: '2' } as const;
 
 /**
  * The claim statement of `claimJobs` (src/store/job-claim.ts, and in SQL migration 006's
@@ -21,13 +18,13 @@ export async function claimJobsUngated(
   skipLocked: boolean,
   request: ClaimRequest,
 ): Promise<Job[]> {
-  const family = FAMILY_OF[request.backyard];
-  const scheduled = SCHEDULED_STATUS[family];
+  const family = familyOf(request.backyard);
+  const scheduled = family.scheduled;
   const now = nowTimestamp();
   const rows = await db
     .updateTable('backyard_jobs')
     .set({
-      status_id: CLAIMED_STATUS[family],
+      status_id: family.claimed,
       in_flight: 1,
       started_at: now,
       last_update_timestamp: now,
@@ -41,8 +38,8 @@ export async function claimJobsUngated(
         .where('backyard', '=', request.backyard)
         .where((w) =>
           scheduled === null
-            ? w('status_id', '=', '1')
-            : w.or([w('status_id', '=', '1'), w.and([w('status_id', '=', scheduled), w('scheduled_at', '<=', now)])]),
+            ? w('status_id', '=', family.unexecuted)
+            : w.or([w('status_id', '=', family.unexecuted), w.and([w('status_id', '=', scheduled), w('scheduled_at', '<=', now)])]),
         )
         .orderBy('created_at')
         .limit(request.limit)

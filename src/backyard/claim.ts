@@ -1,9 +1,6 @@
 import type { Store } from '../store/store.js';
-import { FAMILY_OF, type Backyard } from './job-status.js';
-import { SCHEDULED_STATUS, toJob, type Job } from './jobs.js';
-
-/** The status a claimed job enters, per family: Preparing for drivers, Executing otherwise. */
-const CLAIMED_STATUS = { driver: '2', conductor: '3', menu: '2' } as const;
+import { toJob, type Job } from './jobs.js';
+import { familyOf, type Backyard } from './kinds/registry.js';
 
 export interface ClaimRequest {
   readonly backyard: Backyard;
@@ -14,7 +11,8 @@ export interface ClaimRequest {
 
 /**
  * Claims up to `limit` runnable jobs of one backyard for a worker, oldest first: Unexecuted, or
- * scheduled and due. They enter the family's claimed status under a lease of `leaseMs`.
+ * scheduled and due. They enter the family's claimed status (Preparing for drivers, Executing
+ * otherwise: kinds/status-families.ts) under a lease of `leaseMs`.
  *
  * The claim is gated (docs/decisions/maintenance-gate.md): one statement carries the maintenance predicate and runs under the
  * shared side of the gate lock, so it is ordered against a toggle of the switches: once the PATCH
@@ -31,11 +29,11 @@ export interface ClaimRequest {
  * the last toggle's timestamp read under the lock (migration 006 says why that is the same order).
  */
 export async function claimJobs(store: Store, request: ClaimRequest): Promise<Job[]> {
-  const family = FAMILY_OF[request.backyard];
+  const family = familyOf(request.backyard);
   const rows = await store.claimJobs({
     backyard: request.backyard,
-    claimedStatus: CLAIMED_STATUS[family],
-    scheduledStatus: SCHEDULED_STATUS[family],
+    claimedStatus: family.claimed,
+    scheduledStatus: family.scheduled,
     owner: request.workerId,
     limit: request.limit,
     leaseMs: request.leaseMs,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { badRequest } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import { buildDriverSpec, ORCHESTRATOR_OF, type DriverSpec } from './driver-specs.js';
-import type { Backyard } from './job-status.js';
+import type { Backyard } from './kinds/registry.js';
 import { findSystemRecord } from './system-menus.js';
 import { ownValue } from '../lookup.js';
 

@@ -4,24 +4,20 @@ import { badRequest } from '../errors.js';
 import { getMenu } from '../menus/definitions.js';
 import { loadRecords } from '../menus/records.js';
 import type { Database } from '../store/schema.js';
-import type { Backyard } from './job-status.js';
+import { backyardKinds, type Backyard } from './kinds/registry.js';
 import { findSystemRecord } from './system-menus.js';
 
-/** Exastro's execution menus, each naming the driver that runs it. */
-export const DRIVER_MENUS: Readonly<Record<string, Backyard>> = {
-  execution_ansible_legacy: 'ita-by-ansible-execute',
-  execution_ansible_pioneer: 'ita-by-ansible-execute',
-  execution_ansible_legacy_role: 'ita-by-ansible-execute',
-  execution_terraform_cli: 'ita-by-terraform-cli-execute',
-  execution_terraform_cloud_ep: 'ita-by-terraform-cloud-ep-execute',
-};
+const DRIVER_KINDS = backyardKinds().filter((k) => k.family === 'driver');
 
-/** The `orchestrator` a movement must name to run in a backyard. */
-export const ORCHESTRATOR_OF: Partial<Record<Backyard, string>> = {
-  'ita-by-ansible-execute': 'ansible',
-  'ita-by-terraform-cli-execute': 'terraform-cli',
-  'ita-by-terraform-cloud-ep-execute': 'terraform-cloud-ep',
-};
+/** Exastro's execution menus, each naming the driver that runs it (the driver kinds' `menus`). */
+export const DRIVER_MENUS: Readonly<Record<string, Backyard>> = Object.fromEntries(
+  DRIVER_KINDS.flatMap((k) => k.menus.map((menu) => [menu, k.name as Backyard])),
+);
+
+/** The `orchestrator` a movement must name to run in a backyard (the driver kinds' `orchestrator`). */
+export const ORCHESTRATOR_OF: Partial<Record<Backyard, string>> = Object.fromEntries(
+  DRIVER_KINDS.flatMap((k) => (k.orchestrator === null ? [] : [[k.name, k.orchestrator]])),
+);
 
 /** What a driver job runs, frozen at registration so later edits of the menus do not change it. */
 export interface DriverSpec {

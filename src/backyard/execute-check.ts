@@ -5,7 +5,7 @@ import type { Language } from '../maintenance/write-functions.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { BACKYARDS, COUNTED, statusName, type Backyard } from './job-status.js';
+import { backyardNames, isCounted, statusName, type Backyard } from './kinds/registry.js';
 
 /** One in-flight job as the execute-check lists it. */
 export interface InFlightJob {
@@ -94,7 +94,7 @@ export async function executeCheck(db: Kysely<Database>, language: Language): Pr
       for (const j of mine) {
         const backyard = j.backyard as Backyard;
         backyards[backyard]?.push(toInFlightJob(j, backyard, language, now));
-        if (COUNTED[backyard]) count++;
+        if (isCounted(backyard)) count++;
       }
       orgCount += count;
       return { id: wsId, execute_count: count, backyards };
@@ -138,6 +138,9 @@ function selectInFlightJobs(db: Kysely<Database>) {
     .orderBy('created_at')
     .execute();
 }
+
+/** Every backyard's name, in the registry's order: the order of the keys in the JSON. */
+const BACKYARDS = backyardNames();
 
 /**
  * A new object with an empty list under every backyard, keys in BACKYARDS order (the JSON's order).

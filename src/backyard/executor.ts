@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
-import type { Backyard } from './job-status.js';
+import type { Backyard } from './kinds/registry.js';
 import type { Job } from './jobs.js';
 
 /** How a job ended: its terminal status id, and what it produced. */
@@ -20,7 +20,10 @@ export interface ExecutionContext {
   readonly signal: AbortSignal;
   /** Appends to the job's log (kept in the store). Never throws. */
   log(stream: 'stdout' | 'stderr' | 'system', text: string): Promise<void>;
-  /** Moves the job between in-flight statuses (Preparing → Executing; Executing ⇄ Pause). */
+  /**
+   * Moves the job between in-flight statuses (Preparing → Executing; Executing → Executing (delayed)),
+   * within its family's table (kinds/status-families.ts): another move throws IllegalTransitionError.
+   */
   setStatus(from: readonly string[], to: string): Promise<boolean>;
   /** Settings an executor may need (Terraform Cloud URL and token …). */
   readonly settings: ExecutorSettings;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { conflict, notFound } from '../errors.js';
+import { IllegalTransitionError, conflict, notFound } from '../errors.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { BackyardJobsTable, Database } from '../store/schema.js';
 import { parseJson, type Store } from '../store/store.js';
-import { FAMILY_OF, isInFlight, type Backyard } from './job-status.js';
+import { familyOf, isInFlight, type Backyard } from './kinds/registry.js';
+import { isMoveAllowed, type FamilyName, type MoveFrom } from './kinds/status-families.js';
 
 /** A job as code sees it: `spec` and `result` parsed. */
 export interface Job<Spec = unknown> {
@@ -51,21 +52,13 @@ export interface NewJob {
   readonly parentId?: string | null | undefined;
 }
 
-/** The status a new job starts in: Unexecuted, or Unexecuted (scheduled) when it has a start time. */
+/** The status a new job starts in: Unexecuted, or its family's scheduled status when it has a start time. */
 function initialStatus(backyard: Backyard, scheduled: boolean): string {
-  const family = FAMILY_OF[backyard];
-  if (!scheduled) return '1';
-  if (family === 'driver') return '9';
-  if (family === 'conductor') return '2';
-  throw new Error(`${backyard} jobs cannot be scheduled`);
+  const family = familyOf(backyard);
+  if (!scheduled) return family.unexecuted;
+  if (family.scheduled === null) throw new Error(`${backyard} jobs cannot be scheduled`);
+  return family.scheduled;
 }
-
-/** The status that means "waiting for its start time", per family (none for menu jobs). */
-export const SCHEDULED_STATUS: Record<'driver' | 'conductor' | 'menu', string | null> = {
-  driver: '9',
-  conductor: '2',
-  menu: null,
-};
 
 /**
  * Registers a job inside the caller's transaction and wakes the workers when it commits.
@@ -126,21 +119,33 @@ export async function listChildren(db: Kysely<Database>, parentId: string): Prom
   return rows.map((r) => toJob(r));
 }
 
+/** The columns a status change may set besides the status. */
+export type TransitionColumns = Partial<
+  Pick<BackyardJobsTable, 'result' | 'started_at' | 'finished_at' | 'lease_owner' | 'lease_expires_at' | 'stop_requested'>
+>;
+
 /**
- * Moves a job from one of `from` to `to` (and sets extra columns), or does nothing and returns false
- * when it is no longer in `from` (someone else moved it first). `in_flight` follows the status.
+ * Moves a job of `family` from one of `from` to `to` (and sets extra columns), or does nothing and
+ * returns false when it is no longer in `from` (someone else moved it first). `in_flight` follows
+ * the status.
+ *
+ * Every `from` → `to` must be a move of the family's table (kinds/status-families.ts): with literal
+ * statuses a move the table lacks does not compile; otherwise it throws IllegalTransitionError
+ * before anything is written, as it does for a job that does not follow `family`.
  *
  * Status changes of jobs already running are not gated by read-only mode: a job in flight runs to
  * its terminal status, and a drain waits for exactly that.
  */
-export async function transition(
+export async function transition<F extends FamilyName, To extends string>(
   db: Kysely<Database> | Transaction<Database>,
   job: { id: string; backyard: Backyard },
-  from: readonly string[],
-  to: string,
-  extra: Partial<Pick<BackyardJobsTable, 'result' | 'started_at' | 'finished_at' | 'lease_owner' | 'lease_expires_at' | 'stop_requested'>> = {},
+  family: F,
+  from: readonly MoveFrom<F, To>[],
+  to: To,
+  extra: TransitionColumns = {},
   owner?: string,
 ): Promise<boolean> {
+  checkMoves(job.backyard, family, from, to);
   let q = db
     .updateTable('backyard_jobs')
     .set({ status_id: to, in_flight: isInFlight(job.backyard, to) ? 1 : 0, last_update_timestamp: nowTimestamp(), ...extra })
@@ -151,20 +156,30 @@ export async function transition(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Refuses (IllegalTransitionError) a move the registry does not allow. */
+function checkMoves(backyard: Backyard, family: FamilyName, from: readonly string[], to: string): void {
+  const actual = familyOf(backyard).name;
+  if (actual !== family) throw new IllegalTransitionError(backyard, from.join('|'), to, `its jobs follow the ${actual} family, not ${family}`);
+  for (const f of from) {
+    if (!isMoveAllowed(family, f, to)) throw new IllegalTransitionError(backyard, f, to, `the ${family} family has no such move`);
+  }
+}
+
 /**
  * `transition` in its own transaction, announcing `jobs` on commit so the execute-check stream and
  * drains see the change at once instead of on their next poll.
  */
-export async function transitionAndNotify(
+export async function transitionAndNotify<F extends FamilyName, To extends string>(
   store: Store,
   job: { id: string; backyard: Backyard },
-  from: readonly string[],
-  to: string,
-  extra: Parameters<typeof transition>[4] = {},
+  family: F,
+  from: readonly MoveFrom<F, To>[],
+  to: To,
+  extra: TransitionColumns = {},
   owner?: string,
 ): Promise<boolean> {
   return store.transaction('shared', async (trx) => {
-    const moved = await transition(trx, job, from, to, extra, owner);
+    const moved = await transition(trx, job, family, from, to, extra, owner);
     if (moved) await store.notifyOnCommit(trx, 'jobs');
     return moved;
   });

@@ -1,9 +1,7 @@
 import { nowTimestamp, timestampIn } from '../store/clock.js';
 import type { Store } from '../store/store.js';
-import { BACKYARDS, FAMILY_OF, type Backyard, type StatusFamily } from './job-status.js';
-
-/** The status a job whose worker vanished ends in, per family. */
-export const LOST_STATUS: Record<StatusFamily, string> = { driver: '7', conductor: '11', menu: '4' };
+import { backyardNames, familyOf, type Backyard } from './kinds/registry.js';
+import { statusFamily, type FamilyName } from './kinds/status-families.js';
 
 /**
  * Extends the leases of a worker's in-flight jobs. Returns the ids it still holds (a job that is
@@ -31,19 +29,23 @@ export async function renewLeases(
 
 /**
  * Ends every in-flight job whose lease has expired — its worker died (SIGKILL, a lost machine) —
- * in the family's error status, with a line in its log. Any process may run it; running it twice is
- * harmless. This is what guarantees that a drain never waits forever on a dead process.
+ * in the family's `lost` status (Unexpected error; Completed (error) for menu jobs), with a line in
+ * its log. Any process may run it; running it twice is harmless. This is what guarantees that a
+ * drain never waits forever on a dead process.
  */
 export async function reapExpiredLeases(store: Store): Promise<string[]> {
   const now = nowTimestamp();
   const reaped: string[] = [];
-  const families = new Map<StatusFamily, Backyard[]>();
-  for (const b of BACKYARDS) families.set(FAMILY_OF[b], [...(families.get(FAMILY_OF[b]) ?? []), b]);
+  const families = new Map<FamilyName, Backyard[]>();
+  for (const b of backyardNames()) {
+    const family = familyOf(b).name;
+    families.set(family, [...(families.get(family) ?? []), b]);
+  }
   for (const [family, backyards] of families) {
     const rows = await store.transaction('shared', async (trx) => {
       const expired = await trx
         .updateTable('backyard_jobs')
-        .set({ status_id: LOST_STATUS[family], in_flight: 0, finished_at: now, last_update_timestamp: now })
+        .set({ status_id: statusFamily(family).lost, in_flight: 0, finished_at: now, last_update_timestamp: now })
         .where('in_flight', '=', 1)
         .where('backyard', 'in', backyards)
         .where('lease_expires_at', '<', now)

@@ -7,7 +7,7 @@ import { planFromJson, type ExportDocument, type ImportPlan } from '../menus/tra
 import type { WriteFunction } from '../maintenance/write-functions.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
-import type { Backyard } from './job-status.js';
+import type { Backyard } from './kinds/registry.js';
 
 /** What a menu-create job creates: the definition, checked when it was registered. */
 export interface MenuCreateSpec {

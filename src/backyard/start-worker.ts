@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { CompiledOptions } from '../config/options.js';
 import type { Store } from '../store/store.js';
 import { EXECUTORS } from './executors/index.js';
-import { BACKYARDS, type Backyard } from './job-status.js';
+import { backyardNames, type Backyard } from './kinds/registry.js';
 import { Worker } from './worker.js';
 
 /** Builds a worker from compiled options: the given backyards (default: every one) and their executors. */
@@ -17,7 +17,7 @@ export function createWorker(
     store,
     logger,
     {
-      backyards: overrides.backyards ?? BACKYARDS.filter((b) => EXECUTORS.some((e) => e.backyard === b)),
+      backyards: overrides.backyards ?? backyardNames().filter((b) => EXECUTORS.some((e) => e.backyard === b)),
       concurrency: overrides.concurrency ?? options.worker.concurrency,
       leaseMs: options.worker.leaseMs,
       pollMs: options.worker.pollMs,

@@ -8,9 +8,9 @@ import { nowTimestamp } from '../store/clock.js';
 import type { Store } from '../store/store.js';
 import { claimJobs } from './claim.js';
 import type { Executor, ExecutorSettings, Outcome } from './executor.js';
-import { FAMILY_OF, IN_FLIGHT, type Backyard } from './job-status.js';
 import { appendLog, transitionAndNotify, type Job } from './jobs.js';
-import { LOST_STATUS, reapExpiredLeases, renewLeases } from './lease.js';
+import { familyOf, type Backyard } from './kinds/registry.js';
+import { reapExpiredLeases, renewLeases } from './lease.js';
 
 export interface WorkerOptions {
   readonly backyards: readonly Backyard[];
@@ -181,7 +181,7 @@ export class Worker {
 
   async #execute(job: Job, controller: AbortController): Promise<void> {
     const executor = this.#executors.get(job.backyard)!;
-    const family = FAMILY_OF[job.backyard];
+    const family = familyOf(job.backyard);
     const workDir = path.join(this.#options.workDir, job.id);
     const log = async (stream: 'stdout' | 'stderr' | 'system', text: string) => {
       try {
@@ -190,16 +190,21 @@ export class Worker {
         this.#logger.warn({ err, job: job.id }, 'could not append to the job log');
       }
     };
-    // "Executing (delayed)": a driver job still executing when its delay timer runs out.
-    const delayMs = family === 'driver' && job.delay_minutes ? job.delay_minutes * 60_000 : undefined;
+    // "Executing (delayed)": a job still executing when its delay timer runs out, in families that
+    // have the status (drivers).
+    const delay = family.delay;
+    const delayMs = delay && job.delay_minutes ? job.delay_minutes * 60_000 : undefined;
     const deadline = delayMs === undefined ? undefined : Date.now() + delayMs;
     const delayTimer =
-      delayMs === undefined
+      delay === null || delayMs === undefined
         ? undefined
-        : setTimeout(() => void transitionAndNotify(this.#store, job, ['3'], '4', {}, this.id).catch(() => {}), delayMs);
+        : setTimeout(
+            () => void transitionAndNotify(this.#store, job, family.name, [delay.executing], delay.delayed, {}, this.id).catch(() => {}),
+            delayMs,
+          );
     const setStatus = async (from: readonly string[], to: string) => {
-      const target = to === '3' && deadline !== undefined && Date.now() >= deadline ? '4' : to;
-      return transitionAndNotify(this.#store, job, from, target, {}, this.id);
+      const target = delay && to === delay.executing && deadline !== undefined && Date.now() >= deadline ? delay.delayed : to;
+      return transitionAndNotify(this.#store, job, family.name, from, target, {}, this.id);
     };
 
     let outcome: Outcome;
@@ -219,19 +224,20 @@ export class Worker {
     } catch (err) {
       this.#logger.error({ err, job: job.id }, 'job failed unexpectedly');
       await log('system', `Unexpected error: ${(err as Error).message}\n`);
-      outcome = { statusId: LOST_STATUS[family] };
+      outcome = { statusId: family.lost };
     } finally {
       if (delayTimer) clearTimeout(delayTimer);
       await rm(workDir, { recursive: true, force: true }).catch(() => {});
     }
     if (controller.signal.aborted && controller.signal.reason === 'shutdown') {
       await log('system', 'The worker shut down before the job finished.\n');
-      outcome = { statusId: LOST_STATUS[family] };
+      outcome = { statusId: family.lost };
     }
     const recorded = await transitionAndNotify(
       this.#store,
       job,
-      IN_FLIGHT[family],
+      family.name,
+      family.inFlight,
       outcome.statusId,
       {
         finished_at: nowTimestamp(),

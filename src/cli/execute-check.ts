@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ExecuteCheck } from '../backyard/execute-check.js';
+import { kindOf } from '../backyard/kinds/registry.js';
 import { countedJobs } from '../runbook/drain.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { EXIT } from './exit-codes.js';
@@ -8,8 +9,13 @@ import { table } from './progress.js';
 /** The execute-check as a table: one row per in-flight job, then the counts. */
 export function renderCheck(check: ExecuteCheck): string {
   const jobs = countedJobs(check);
+  // The rows of the kinds that are not counted: the conductors (their driver jobs are counted).
   const conductors = check.organizations.flatMap((o) =>
-    o.workspaces.flatMap((w) => w.backyards['ita-by-conductor-synchronize'].map((j) => [o.id, w.id, j.id, `${j.status_id} ${j.status_name}`])),
+    o.workspaces.flatMap((w) =>
+      Object.entries(w.backyards)
+        .filter(([backyard]) => kindOf(backyard)?.counted === false)
+        .flatMap(([, jobs]) => jobs.map((j) => [o.id, w.id, j.id, `${j.status_id} ${j.status_name}`])),
+    ),
   );
   const lines = [`in flight: ${check.execute_count}`];
   if (jobs.length > 0) {

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { BACKYARDS, type Backyard } from '../backyard/job-status.js';
+import { backyardNames, type Backyard } from '../backyard/kinds/registry.js';
 import { ConfigError } from '../errors.js';
 
 /** `drydock worker`: claims and runs backyard jobs until SIGTERM (drains) or a second signal (forces). */
 export function registerWorker(program: Command): void {
+  const known = backyardNames();
   program
     .command('worker')
     .description('Run backyard jobs. Claims nothing while jobs are stopped or the system is read-only.')
-    .option('--backyard <name...>', `backyards to run (default: all): ${BACKYARDS.join(', ')}`)
+    .option('--backyard <name...>', `backyards to run (default: all): ${known.join(', ')}`)
     .option('--concurrency <n>', 'jobs at once (DRYDOCK_WORKER_CONCURRENCY, default 4)')
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
     .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
@@ -30,8 +31,8 @@ export function registerWorker(program: Command): void {
         configFile: flags.config,
         flags: { databaseUrl: flags.databaseUrl, workerConcurrency: flags.concurrency },
       });
-      const unknown = (flags.backyard ?? []).filter((b) => !(BACKYARDS as readonly string[]).includes(b));
-      if (unknown.length) throw new ConfigError(`Unknown backyard(s) ${unknown.join(', ')}; known: ${BACKYARDS.join(', ')}`);
+      const unknown = (flags.backyard ?? []).filter((b) => !(known as readonly string[]).includes(b));
+      if (unknown.length) throw new ConfigError(`Unknown backyard(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
       const logger = createLogger(options.logLevel);
       const store = await openStore(options.database, { logger, sqlitePollMs: options.sqlitePollMs });
       try {

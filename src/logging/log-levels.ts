@@ -1,23 +1,20 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { backyardKinds, type BackyardLogService } from '../backyard/kinds/registry.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Store } from '../store/store.js';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-/** The services whose level `/api/ita/loglevel-settings/` sets: Exastro's names. */
-export const LOG_SERVICES = [
-  'ita-api-admin',
-  'ita-api-organization',
-  'ita-by-ansible-execute',
-  'ita-by-terraform-cli-execute',
-  'ita-by-terraform-cloud-ep-execute',
-  'ita-by-conductor-synchronize',
-  'ita-by-menu-create',
-  'ita-by-menu-export-import',
-  'ita-by-excel-export-import',
-] as const;
-export type LogService = (typeof LOG_SERVICES)[number];
+/** The API's services, by Exastro's names. */
+const API_SERVICES = ['ita-api-admin', 'ita-api-organization'] as const;
+
+/**
+ * The services whose level `/api/ita/loglevel-settings/` sets, by Exastro's names: the API's, then
+ * each backyard kind's (its `logService` in the registry).
+ */
+export const LOG_SERVICES: readonly LogService[] = [...API_SERVICES, ...backyardKinds().map((k) => k.logService as BackyardLogService)];
+export type LogService = (typeof API_SERVICES)[number] | BackyardLogService;
 
 /** Exastro's level names (Python's) and the pino level each maps to. */
 export const LOG_LEVELS = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' } as const;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import type { Logger } from 'pino';
-import { COUNTED, type Backyard } from '../backyard/job-status.js';
+import { isCounted } from '../backyard/kinds/registry.js';
 import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { DatabaseLocation } from '../config/options.js';
 import { RestoreRefusedError } from '../errors.js';
@@ -49,7 +49,7 @@ async function jobCounts(store: Store): Promise<BackupManifest['job_counts']> {
     .groupBy(['backyard', 'status_id', 'in_flight'])
     .execute();
   return {
-    in_flight: rows.filter((r) => Number(r.in_flight) === 1 && COUNTED[r.backyard as Backyard]).reduce((n, r) => n + Number(r.count), 0),
+    in_flight: rows.filter((r) => Number(r.in_flight) === 1 && isCounted(r.backyard)).reduce((n, r) => n + Number(r.count), 0),
     by_status: rows.map((r) => ({ backyard: r.backyard, status_id: r.status_id, count: Number(r.count) })),
   };
 }

@@ -1,4 +1,5 @@
 import type { ExecuteCheck } from '../backyard/execute-check.js';
+import { kindOf } from '../backyard/kinds/registry.js';
 import type { ApiClient } from '../cli/client.js';
 import type { SettingView } from '../maintenance/mode.js';
 import { switchesOverApi, type Switches } from './switches.js';
@@ -33,13 +34,16 @@ export interface DrainReport {
   readonly waitedMs: number;
 }
 
-/** Every counted in-flight job of an execute-check (conductor rows are listed but not counted). */
+/**
+ * Every counted in-flight job of an execute-check (conductor rows are listed but not counted). A
+ * backyard this release does not know (a newer server's) counts: a drain must not miss a job.
+ */
 export function countedJobs(check: ExecuteCheck, now = Date.now()): BlockingJob[] {
   const out: BlockingJob[] = [];
   for (const o of check.organizations) {
     for (const w of o.workspaces) {
       for (const [backyard, jobs] of Object.entries(w.backyards)) {
-        if (backyard === 'ita-by-conductor-synchronize') continue;
+        if (kindOf(backyard)?.counted === false) continue;
         for (const j of jobs) {
           out.push({
             organization: o.id,

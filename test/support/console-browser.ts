@@ -40,12 +40,14 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds the console (vite) unless dist/web is newer than every source of it. Test files run in
- * parallel and vite empties dist/web first, so one build at a time (a lock directory: mkdir is atomic).
+ * Builds the console (vite) unless dist/web is newer than every source of it: web/, and the backyard
+ * registry it imports from src/backyard/kinds/. Test files run in parallel and vite empties dist/web
+ * first, so one build at a time (a lock directory: mkdir is atomic).
  */
 export function ensureConsoleBuilt(): void {
   const index = path.join(ROOT, 'dist', 'web', 'index.html');
-  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(ROOT, 'web'));
+  const sources = () => Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'src', 'backyard', 'kinds')));
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sources();
   if (fresh()) return;
   const lock = path.join(ROOT, 'dist', '.web-build.lock');
   mkdirSync(path.dirname(lock), { recursive: true });

@@ -1,7 +1,8 @@
-import { registerJob, transition } from '../../src/backyard/jobs.js';
+import { registerJob } from '../../src/backyard/jobs.js';
 import { nowTimestamp } from '../../src/store/clock.js';
 import { SEED, adminAuth, authHeaders, type CallResult, type TestApp } from './app.js';
 import { commandPlaybook } from './ansible-jobs.js';
+import { moveJobTo } from './job-states.js';
 
 /**
  * What the read-only route table needs to exercise the driver and conductor routes for real: a
@@ -93,7 +94,7 @@ export async function seedDriverJobs(t: TestApp): Promise<void> {
       spec: { conductor_class_name: DRIVER_JOBS.conductorClass, operation_name: DRIVER_JOBS.operation, nodes: [] },
       createdBy: 'manager1',
     });
-    if (!(await transition(trx, reg, ['1'], '5', { started_at: nowTimestamp() }))) throw new Error('seedDriverJobs: could not pause');
+    await moveJobTo(trx, reg, '5', { started_at: nowTimestamp() });
     return reg.id;
   });
 }

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { toInFlightJob, type ExecuteCheck, type InFlightJob } from '../../src/backyard/execute-check.js';
-import { BACKYARDS, COUNTED, type Backyard } from '../../src/backyard/job-status.js';
+import { backyardNames, isCounted, type Backyard } from '../../src/backyard/kinds/registry.js';
 import type { Language } from '../../src/maintenance/write-functions.js';
 import { nowTimestamp } from '../../src/store/clock.js';
 import type { Database } from '../../src/store/schema.js';
@@ -37,16 +37,17 @@ export async function referenceExecuteCheck(db: Kysely<Database>, language: Lang
     if (list) list.push(w.id);
     else wsByOrg.set(w.organization_id, [w.id]);
   }
+  const names = backyardNames();
   let total = 0;
   const orgs = organizations.map((o) => {
     let orgCount = 0;
     const wss = (wsByOrg.get(o.id) ?? []).map((wsId) => {
-      const backyards = Object.fromEntries(BACKYARDS.map((b) => [b, [] as InFlightJob[]])) as Record<Backyard, InFlightJob[]>;
+      const backyards = Object.fromEntries(names.map((b) => [b, [] as InFlightJob[]])) as Record<Backyard, InFlightJob[]>;
       let count = 0;
       for (const j of byWorkspace.get(`${o.id}\0${wsId}`) ?? []) {
         const backyard = j.backyard as Backyard;
         backyards[backyard]?.push(toInFlightJob(j, backyard, language, now));
-        if (COUNTED[backyard]) count++;
+        if (isCounted(backyard)) count++;
       }
       orgCount += count;
       return { id: wsId, execute_count: count, backyards };

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
-import { DRIVER_STATUS } from '../job-status.js';
+import { DRIVER_STATUS } from '../kinds/status-families.js';
 import { runProcess } from './run-process.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { ConductorNode, ConductorSpec } from '../conductor-spec.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
-import { CONDUCTOR_STATUS, DRIVER_STATUS, IN_FLIGHT } from '../job-status.js';
+import { CONDUCTOR_STATUS, DRIVER_STATUS, statusFamily, terminalStatuses } from '../kinds/status-families.js';
 import { getJobById, listChildren, registerJob, transitionAndNotify, type Job } from '../jobs.js';
 import { nowTimestamp } from '../../store/clock.js';
 import type { Database } from '../../store/schema.js';
@@ -38,13 +38,10 @@ export interface ConductorProgress {
   readonly nodes: NodeProgress[];
 }
 
-const TERMINAL_DRIVER: ReadonlySet<string> = new Set([
-  DRIVER_STATUS.completed,
-  DRIVER_STATUS.completedError,
-  DRIVER_STATUS.unexpectedError,
-  DRIVER_STATUS.emergencyStop,
-  DRIVER_STATUS.scheduleCancelled,
-]);
+/** The statuses a driver job ends in: its node has ended. */
+const TERMINAL_DRIVER: ReadonlySet<string> = new Set(terminalStatuses('driver'));
+
+const CONDUCTOR_IN_FLIGHT: readonly string[] = statusFamily('conductor').inFlight;
 
 /**
  * Runs a conductor (`ita-by-conductor-synchronize`): a DAG of nodes frozen in the job's spec.
@@ -100,7 +97,7 @@ export const conductorExecutor: Executor = {
       for (;;) {
         if (ctx.signal.aborted) return await stopped(ctx, progress);
         const self = await getJobById(ctx.store.db, ctx.job.id);
-        if (!self || self.lease_owner !== ctx.job.lease_owner || !IN_FLIGHT.conductor.includes(self.status_id)) {
+        if (!self || self.lease_owner !== ctx.job.lease_owner || !CONDUCTOR_IN_FLIGHT.includes(self.status_id)) {
           // Reaped or ended elsewhere: the worker will not be able to record anything either.
           await ctx.log('system', 'The conductor is no longer held by this worker; it stops following its nodes.\n');
           return { statusId: CONDUCTOR_STATUS.unexpectedError, result: progress };
@@ -246,6 +243,7 @@ async function enterPause(ctx: ExecutionContext, pause: NodeProgress, progress: 
   const moved = await transitionAndNotify(
     ctx.store,
     ctx.job,
+    'conductor',
     [CONDUCTOR_STATUS.executing, CONDUCTOR_STATUS.delayed],
     CONDUCTOR_STATUS.paused,
     { result: JSON.stringify({ nodes: next }) },

@@ -1,7 +1,7 @@
 import { gatedWrite } from '../../maintenance/gate.js';
 import { createMenu, menuDefinitionSchema } from '../../menus/definitions.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
-import { MENU_STATUS } from '../job-status.js';
+import { MENU_STATUS } from '../kinds/status-families.js';
 import type { MenuCreateSpec } from '../menu-jobs.js';
 import { endRefused } from './menu-job-failure.js';
 

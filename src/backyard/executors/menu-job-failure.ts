@@ -2,7 +2,7 @@ import { ApiError, MaintenanceRefusal } from '../../errors.js';
 import { WorkbookLimitError } from '../../menus/excel.js';
 import { DocumentError } from '../../menus/transfer.js';
 import type { ExecutionContext, Outcome } from '../executor.js';
-import { MENU_STATUS } from '../job-status.js';
+import { MENU_STATUS } from '../kinds/status-families.js';
 
 /**
  * Ends a menu job whose work was refused or impossible as Completed (error), with the reason in its

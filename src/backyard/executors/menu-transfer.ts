@@ -1,7 +1,7 @@
 import { gatedWrite } from '../../maintenance/gate.js';
 import { collectExport, importPlan, selectMenus } from '../../menus/transfer.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
-import { MENU_STATUS } from '../job-status.js';
+import { MENU_STATUS } from '../kinds/status-families.js';
 import { putJobFile } from '../jobs.js';
 import {
   EXCEL_FORMAT,

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
-import { DRIVER_STATUS } from '../job-status.js';
+import { DRIVER_STATUS } from '../kinds/status-families.js';
 import { runProcess } from './run-process.js';
 
 /** The three runs, in order; each must succeed for the next to start. */

@@ -1,6 +1,6 @@
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
-import { DRIVER_STATUS } from '../job-status.js';
+import { DRIVER_STATUS } from '../kinds/status-families.js';
 import { sleep } from '../../runtime/sleep.js';
 import { ownValue } from '../../lookup.js';
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { buildConductorSpec } from '../../backyard/conductor-spec.js';
 import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate } from '../../backyard/driver-specs.js';
-import { BACKYARDS, CONDUCTOR_STATUS, DRIVER_STATUS, FAMILY_OF, IN_FLIGHT, statusName, type Backyard } from '../../backyard/job-status.js';
+import { backyardNames, familyOf, statusName, type Backyard } from '../../backyard/kinds/registry.js';
+import { CONDUCTOR_STATUS, DRIVER_STATUS, notStartedStatuses } from '../../backyard/kinds/status-families.js';
 import { getJob, listChildren, readLog, registerJob, requireStatus, toJob, transition, type Job } from '../../backyard/jobs.js';
 import { badRequest } from '../../errors.js';
 import type { Language } from '../../maintenance/write-functions.js';
@@ -67,14 +68,12 @@ export async function executionView(store: Store, job: Job, language: Language, 
  * worker kills the process group and records Emergency stop). A conductor's children stop with it.
  */
 async function emergencyStop(store: Store, job: Job): Promise<void> {
-  const family = FAMILY_OF[job.backyard];
-  const notStarted = family === 'driver' ? ['1', DRIVER_STATUS.scheduled] : ['1', CONDUCTOR_STATUS.scheduled];
-  requireStatus(job, [...notStarted, ...IN_FLIGHT[family]], 'an emergency stop');
+  const family = familyOf(job.backyard);
+  requireStatus(job, [...notStartedStatuses(family.name), ...family.inFlight], 'an emergency stop');
   await store.transaction('shared', async (trx) => {
     const stop = async (j: Job) => {
-      const f = FAMILY_OF[j.backyard];
-      const end = f === 'driver' ? DRIVER_STATUS.emergencyStop : CONDUCTOR_STATUS.emergencyStop;
-      await transition(trx, j, f === 'driver' ? ['1', DRIVER_STATUS.scheduled] : ['1', CONDUCTOR_STATUS.scheduled], end);
+      const f = familyOf(j.backyard);
+      if (f.emergencyStop !== null) await transition(trx, j, f.name, notStartedStatuses(f.name), f.emergencyStop);
       await trx
         .updateTable('backyard_jobs')
         .set({ stop_requested: 1 })
@@ -85,7 +84,7 @@ async function emergencyStop(store: Store, job: Job): Promise<void> {
     // The conductor's row first: its executor locks that row and checks stop_requested in the
     // transaction that registers children, so listing children after it misses none.
     await stop(job);
-    if (family === 'conductor') for (const child of await listChildren(trx, job.id)) await stop(child);
+    if (family.name === 'conductor') for (const child of await listChildren(trx, job.id)) await stop(child);
     await store.notifyOnCommit(trx, 'jobs');
   });
 }
@@ -145,7 +144,7 @@ export const backyardRoutes: AnyRoute[] = [
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       const job = await getJob(ctx.deps.store.db, org, ws, id, [driverOf(menu)]);
       requireStatus(job, [DRIVER_STATUS.scheduled], 'cancel');
-      const done = await ctx.write((trx) => transition(trx, job, [DRIVER_STATUS.scheduled], DRIVER_STATUS.scheduleCancelled));
+      const done = await ctx.write((trx) => transition(trx, job, 'driver', [DRIVER_STATUS.scheduled], DRIVER_STATUS.scheduleCancelled));
       if (!done) requireStatus(await getJob(ctx.deps.store.db, org, ws, id), [DRIVER_STATUS.scheduled], 'cancel');
       return null;
     },
@@ -222,7 +221,7 @@ export const backyardRoutes: AnyRoute[] = [
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       const job = await getJob(ctx.deps.store.db, org, ws, id, ['ita-by-conductor-synchronize']);
       requireStatus(job, [CONDUCTOR_STATUS.scheduled], 'cancel');
-      await ctx.write((trx) => transition(trx, job, [CONDUCTOR_STATUS.scheduled], CONDUCTOR_STATUS.scheduleCancelled));
+      await ctx.write((trx) => transition(trx, job, 'conductor', [CONDUCTOR_STATUS.scheduled], CONDUCTOR_STATUS.scheduleCancelled));
       return null;
     },
   }),
@@ -253,7 +252,7 @@ export const backyardRoutes: AnyRoute[] = [
       const job = await getJob(ctx.deps.store.db, org, ws, id, ['ita-by-conductor-synchronize']);
       requireStatus(job, [CONDUCTOR_STATUS.paused], 'resume');
       await ctx.write(async (trx) => {
-        await transition(trx, job, [CONDUCTOR_STATUS.paused], CONDUCTOR_STATUS.executing);
+        await transition(trx, job, 'conductor', [CONDUCTOR_STATUS.paused], CONDUCTOR_STATUS.executing);
         await ctx.deps.store.notifyOnCommit(trx, 'jobs');
       });
       return null;
@@ -270,7 +269,7 @@ export const backyardRoutes: AnyRoute[] = [
     params: workspaceParams,
     query: z
       .object({
-        backyard: z.enum(BACKYARDS).optional(),
+        backyard: z.enum(backyardNames()).optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         offset: z.coerce.number().int().min(0).default(0),
       })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MENU_STATUS, statusName } from '../../backyard/job-status.js';
+import { statusName } from '../../backyard/kinds/registry.js';
+import { MENU_STATUS } from '../../backyard/kinds/status-families.js';
 import { getJob, getJobFile, registerJob } from '../../backyard/jobs.js';
 import {
   EXCEL_FORMAT,

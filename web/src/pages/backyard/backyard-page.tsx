@@ -4,11 +4,10 @@ import { formatAge } from '../../components/time';
 import { useI18n } from '../../i18n/i18n';
 import { useMaintenance } from '../../maintenance/maintenance';
 import { Link } from '../../router/router';
+import { isCounted } from '../jobs/job-kinds';
+import { KindName } from '../jobs/kind-name';
 import { useExecuteCheckStream } from './use-execute-check-stream';
 import { useNow } from './use-now';
-
-/** The conductor's rows are listed but not counted (its children are). */
-const CONDUCTOR = 'ita-by-conductor-synchronize';
 
 interface FlatJob extends ExecuteCheckJob {
   readonly organization: string;
@@ -82,8 +81,8 @@ export function BackyardPage() {
                     <td>{j.organization}</td>
                     <td>{j.workspace}</td>
                     <td>
-                      <code>{j.backyard}</code>
-                      {j.backyard === CONDUCTOR && <span className="meta"> {t('backyard.notCounted')}</span>}
+                      <KindName backyard={j.backyard} />
+                      {!isCounted(j.backyard) && <span className="meta"> {t('backyard.notCounted')}</span>}
                     </td>
                     <td>
                       <Link to={`/o/${encodeURIComponent(j.organization)}/w/${encodeURIComponent(j.workspace)}/jobs/${encodeURIComponent(j.id)}`}>
@@ -134,7 +133,7 @@ export function BackyardPage() {
                         ? '—'
                         : busy.map(([name, list]) => (
                             <div key={name}>
-                              <code>{name}</code>: {list.length}
+                              <KindName backyard={name} />: {list.length}
                             </div>
                           ))}
                     </td>

@@ -8,7 +8,7 @@ import { toScheduleDate } from '../../components/time';
 import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { useMaintenance } from '../../maintenance/maintenance';
-import { DRIVER_MENU_OF_ORCHESTRATOR } from './job-kinds';
+import { driverMenuOf } from './job-kinds';
 
 interface ExecutionFormProps {
   readonly organization: string;
@@ -31,7 +31,7 @@ export function ExecutionForm({ organization, workspace, onRegistered }: Executi
   const [busy, setBusy] = useState(false);
 
   const chosen = movements.data?.find((m) => m.parameter.movement_name === movement);
-  const menu = DRIVER_MENU_OF_ORCHESTRATOR[String(chosen?.parameter.orchestrator ?? '')];
+  const menu = driverMenuOf(String(chosen?.parameter.orchestrator ?? ''));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

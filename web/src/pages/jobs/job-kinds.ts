@@ -1,35 +1,43 @@
-/** The driver execution menu that runs a movement of each orchestrator (README "Jobs and workers"). */
-export const DRIVER_MENU_OF_ORCHESTRATOR: Readonly<Record<string, string>> = {
-  ansible: 'execution_ansible_legacy',
-  'terraform-cli': 'execution_terraform_cli',
-  'terraform-cloud-ep': 'execution_terraform_cloud_ep',
-};
+/**
+ * What the console needs to know about backyard kinds, read from the server's registry
+ * (src/backyard/kinds/: plain data the console imports as it is), so a new kind shows here without
+ * a change to the console.
+ */
+import { backyardKinds, kindOf } from '../../../../src/backyard/kinds/registry.js';
+import { notStartedStatuses, statusFamily } from '../../../../src/backyard/kinds/status-families.js';
 
-const DRIVER_MENU_OF_BACKYARD: Readonly<Record<string, string>> = {
-  'ita-by-ansible-execute': 'execution_ansible_legacy',
-  'ita-by-terraform-cli-execute': 'execution_terraform_cli',
-  'ita-by-terraform-cloud-ep-execute': 'execution_terraform_cloud_ep',
-};
+export { kindLabel } from '../../../../src/backyard/kinds/registry.js';
 
-const CONDUCTOR = 'ita-by-conductor-synchronize';
+/** The driver execution menu that runs a movement of an orchestrator (README "Jobs and workers"): its kind's first menu. */
+export function driverMenuOf(orchestrator: string): string | undefined {
+  return backyardKinds().find((k) => k.orchestrator === orchestrator)?.menus[0];
+}
 
 /**
  * Where a job's emergency stop and cancel live: `…/menu/{menu}/driver/{id}/` for driver runs,
  * `…/menu/{menu}/conductor/{id}/` for conductors; undefined for menu jobs (they have neither).
  */
 export function controlPath(backyard: string, id: string): string | undefined {
-  if (backyard === CONDUCTOR) return `/menu/conductor_list/conductor/${encodeURIComponent(id)}`;
-  const menu = DRIVER_MENU_OF_BACKYARD[backyard];
-  return menu ? `/menu/${menu}/driver/${encodeURIComponent(id)}` : undefined;
+  const kind = kindOf(backyard);
+  const route = kind && statusFamily(kind.family).route;
+  const menu = kind?.menus[0];
+  return route && menu ? `/menu/${menu}/${route}/${encodeURIComponent(id)}` : undefined;
 }
 
 /** Not started yet, waiting for its time: it may be cancelled. */
 export function isScheduled(backyard: string, statusId: string): boolean {
-  return backyard === CONDUCTOR ? statusId === '2' : statusId === '9';
+  const kind = kindOf(backyard);
+  return kind !== undefined && statusFamily(kind.family).scheduled === statusId;
 }
 
 /** Not ended: an emergency stop applies. */
 export function isUnfinished(backyard: string, statusId: string, timeEnd: string | null): boolean {
-  if (timeEnd !== null) return false;
-  return backyard === CONDUCTOR ? ['1', '2', '3', '4', '5'].includes(statusId) : ['1', '2', '3', '4', '9'].includes(statusId);
+  const kind = kindOf(backyard);
+  if (timeEnd !== null || !kind) return false;
+  return [...notStartedStatuses(kind.family), ...statusFamily(kind.family).inFlight].includes(statusId);
+}
+
+/** Whether a kind's in-flight jobs count (a conductor's do not: its driver jobs do). */
+export function isCounted(backyard: string): boolean {
+  return kindOf(backyard)?.counted ?? true;
 }

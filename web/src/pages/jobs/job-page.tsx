@@ -10,6 +10,7 @@ import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { controlPath, isScheduled, isUnfinished } from './job-kinds';
 import { specText } from './spec-text';
+import { KindName } from './kind-name';
 
 interface JobPageProps {
   readonly organization: string;
@@ -68,7 +69,7 @@ export function JobPage({ organization, workspace, id }: JobPageProps) {
             </dd>
             <dt>{t('jobs.kind')}</dt>
             <dd>
-              <code>{e.backyard}</code>
+              <KindName backyard={e.backyard} />
             </dd>
             <dt>{t('jobs.movement')}</dt>
             <dd>{specText(e.spec, 'movement_name', 'conductor_class_name')}</dd>

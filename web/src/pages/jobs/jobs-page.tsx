@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/i18n';
 import { Link, navigate } from '../../router/router';
 import { ExecutionForm } from './execution-form';
 import { specText } from './spec-text';
+import { KindName } from './kind-name';
 
 /** A workspace's jobs: register a driver execution, and every execution with its status (kept current). */
 export function JobsPage({ organization, workspace }: { readonly organization: string; readonly workspace: string }) {
@@ -50,7 +51,7 @@ export function JobsPage({ organization, workspace }: { readonly organization: s
                     </Link>
                   </th>
                   <td>
-                    <code>{e.backyard}</code>
+                    <KindName backyard={e.backyard} />
                   </td>
                   <td>{e.status_name}</td>
                   <td>{specText(e.spec, 'movement_name', 'conductor_class_name')}</td>
