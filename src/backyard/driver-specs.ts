@@ -68,7 +68,9 @@ export async function buildDriverSpec(
     case 'ita-by-terraform-cli-execute': {
       let files: unknown;
       try {
-        files = JSON.parse(String(movement.terraform_files ?? ''));
+        // A text column holds the JSON; a JSON value is taken as it is.
+        const raw = movement.terraform_files;
+        files = typeof raw === 'string' ? JSON.parse(raw) : raw;
       } catch {
         throw badRequest(`Movement "${movementName}": terraform_files must be a JSON object {"main.tf": "…"}.`);
       }
@@ -95,7 +97,7 @@ export async function buildDriverSpec(
 function parseVariables(text: unknown, operationName: string): Record<string, unknown> {
   if (text === null || text === undefined || text === '') return {};
   try {
-    const value: unknown = JSON.parse(String(text));
+    const value: unknown = typeof text === 'string' ? JSON.parse(text) : text;
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
     // fall through

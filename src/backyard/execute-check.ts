@@ -77,7 +77,7 @@ export async function executeCheck(db: Kysely<Database>, language: Language): Pr
   const jobsByOrg = new Map<string, Map<string, typeof jobs>>();
   for (const j of jobs) {
     let byWorkspace = jobsByOrg.get(j.organization_id);
-    if (!byWorkspace) jobsByOrg.set(j.organization_id, (byWorkspace = new Map()));
+    if (!byWorkspace) jobsByOrg.set(j.organization_id, (byWorkspace = new Map<string, typeof jobs>()));
     const list = byWorkspace.get(j.workspace_id);
     if (list) list.push(j);
     else byWorkspace.set(j.workspace_id, [j]);

@@ -206,5 +206,6 @@ export function toHcl(value: unknown): string {
       .map(([k, v]) => `${JSON.stringify(k)} = ${toHcl(v)}`);
     return `{ ${entries.join(', ')} }`;
   }
-  return JSON.stringify(String(value));
+  // Variables come from JSON, so nothing else reaches here; a bigint would be its digits.
+  return typeof value === 'bigint' ? JSON.stringify(value.toString()) : 'null';
 }

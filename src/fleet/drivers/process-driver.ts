@@ -194,7 +194,7 @@ export function createProcessDriver(config: ProcessDriverConfig, deps: ProcessDr
       await log.close();
     }
     const startedAt = Date.now();
-    let last = 'no health answer yet';
+    let last: string;
     for (;;) {
       if (exit) {
         await rm(recordPath(c.stateDir, node.name), { force: true });
