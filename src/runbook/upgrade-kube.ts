@@ -19,7 +19,7 @@ import {
 import { backup } from './backup.js';
 import type { SettingView } from '../maintenance/mode.js';
 import { drain, resume, type StepResult } from './drain.js';
-import { switchesOverApi } from './switches.js';
+import { switchAccessOverApi } from './switch-access.js';
 
 /**
  * `drydock kube upgrade`: the Kubernetes upgrade runbook as one command that never stops reads.
@@ -407,7 +407,7 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
     commands: ['drydock resume'],
     stateIfFailed: 'Every Deployment runs as it should; the maintenance switches are still on.',
     async run() {
-      const r = await resume(switchesOverApi(o.client));
+      const r = await resume(switchAccessOverApi(o.client));
       return { status: 'Success', detail: r.kept.length ? `left on (they were on before the drain): ${r.kept.join(', ')}` : 'writable, jobs run' };
     },
   };
