@@ -11,6 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { en, type MessageKey } from '../../web/src/i18n/messages.en.js';
 import { ja } from '../../web/src/i18n/messages.ja.js';
+import { SWITCHES, type SwitchDefinition, type SwitchId } from '../../src/maintenance/switches.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,6 +31,9 @@ export type Language = 'en' | 'ja';
 const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
 /** A text of the console, as a user of that language sees it. */
 export const msg = (language: Language, key: MessageKey): string => CATALOGS[language][key];
+/** A switch's text in the console (its words live with the switch: src/maintenance/switches.ts). */
+export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDefinition['console']): string =>
+  SWITCHES[id].console[key][language];
 
 /** Newest modification time of anything under `dir`. */
 function newestMtime(dir: string): number {
@@ -45,7 +49,9 @@ function newestMtime(dir: string): number {
  */
 export function ensureConsoleBuilt(): void {
   const index = path.join(ROOT, 'dist', 'web', 'index.html');
-  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(ROOT, 'web'));
+  // The console also bundles the switch definitions it imports from src/.
+  const sources = () => Math.max(newestMtime(path.join(ROOT, 'web')), statSync(path.join(ROOT, 'src', 'maintenance', 'switches.ts')).mtimeMs);
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sources();
   if (fresh()) return;
   const lock = path.join(ROOT, 'dist', '.web-build.lock');
   mkdirSync(path.dirname(lock), { recursive: true });
