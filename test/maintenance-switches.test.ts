@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { claimJobs } from '../src/backyard/claim.js';
 import { registerJob } from '../src/backyard/jobs.js';
-import { SWITCHES, SWITCH_IDS, type SwitchId } from '../src/maintenance/switches.js';
+import { SWITCHES, SWITCH_IDS } from '../src/maintenance/switches.js';
 import { SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 

@@ -17,7 +17,7 @@ export function withBreakGlass(command: Command): Command {
 }
 
 /** The way to the switches the flags name: on the store with --database-url, else through the API. */
-export async function openSwitches(flags: BreakGlassFlags): Promise<{ switches: SwitchAccess; close(): Promise<void> }> {
+export async function openSwitches(flags: BreakGlassFlags): Promise<{ switches: SwitchAccess; close: () => Promise<void> }> {
   const { switchAccessOnStore, switchAccessOverApi } = await import('../runbook/switch-access.js');
   if (flags.databaseUrl === undefined) return { switches: switchAccessOverApi(clientFrom(flags)), close: async () => {} };
   const [{ parseDatabaseUrl }, { createLogger }, { openExistingStore }] = await Promise.all([

@@ -205,7 +205,7 @@ export const fromFlags = (f: Partial<SwitchFlags>): SwitchValues => switchValues
 
 /** The switches a change in wire form names, as booleans; the others are absent (left as they are). */
 export function changeFromFlags(f: Partial<SwitchFlags>): Partial<SwitchValues> {
-  return Object.fromEntries(SWITCH_IDS.flatMap((id) => (f[id] === undefined ? [] : [[id, fromWire(f[id])]]))) as Partial<SwitchValues>;
+  return Object.fromEntries(SWITCH_IDS.flatMap((id) => (f[id] === undefined ? [] : [[id, fromWire(f[id])]])));
 }
 
 /** The switches as the store keeps them. */
