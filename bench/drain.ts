@@ -25,7 +25,7 @@ import { claimJobs } from '../src/backyard/claim.js';
 import { registerJob, transitionAndNotify } from '../src/backyard/jobs.js';
 import { DRIVER_STATUS } from '../src/backyard/kinds/status-families.js';
 import { drain, resume } from '../src/runbook/drain.js';
-import { switchesOverApi } from '../src/runbook/switches.js';
+import { switchAccessOverApi } from '../src/runbook/switch-access.js';
 import { nowTimestamp } from '../src/store/clock.js';
 import type { Store } from '../src/store/store.js';
 import { ADMIN, SEED } from '../test/support/app.js';
@@ -91,7 +91,7 @@ async function measure(ctx: BenchContext, config: Config): Promise<Sample[]> {
 
     for (let i = 0; i < WARM_UP + DRAINS; i++) {
       if (i % 10 === 0) ctx.log(`drain: ${label(config)}: drain ${i + 1}/${WARM_UP + DRAINS}`);
-      await resume(switchesOverApi(client));
+      await resume(switchAccessOverApi(client));
       const job = await jobInFlight(store);
 
       let inFlightSeen!: () => void;
@@ -129,7 +129,7 @@ async function measure(ctx: BenchContext, config: Config): Promise<Sample[]> {
       if (zeroAt === 0) throw new Error('drain returned without seeing 0 in flight');
       if (i >= WARM_UP) samples.push({ seenMs: zeroAt - endedAt, returnedMs: returnedAt - endedAt, subscribeMs: subscribedAt - started });
     }
-    await resume(switchesOverApi(client));
+    await resume(switchAccessOverApi(client));
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- serve ---\n${serve.output()}`, { cause: err });
   } finally {

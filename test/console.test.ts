@@ -41,6 +41,7 @@ import {
   msg,
   shoot,
   signIn,
+  switchMsg,
   switchLanguage,
   until,
   type Language,
@@ -109,7 +110,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
   });
 
   const memberRecordsUrl = () => `${base}/o/${SEED.org1}/w/${SEED.ws1}/menus/${SEED.menu}`;
-  const readOnlySwitch = () => admin.getByRole('switch', { name: msg('en', 'settings.readOnly') });
+  const readOnlySwitch = () => admin.getByRole('switch', { name: switchMsg('en', 'data_update_stop', 'label') });
   const banner = (page: Page) => page.getByTestId('maintenance-banner');
   const formSave = (page: Page, language: Language): Locator =>
     page.locator('form').filter({ has: page.getByRole('heading', { name: msg(language, 'records.registerTitle') }) }).getByRole('button', {
@@ -175,7 +176,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await admin.getByLabel(msg('en', 'settings.message')).fill('Backup until 02:30 UTC. サーバー移設のため。');
     await admin.getByLabel(msg('en', 'settings.announcedEnd')).fill('2030-01-02T02:30');
     const confirmation = await saveSettings();
-    assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.readOnlyOn'))));
+    assert.match(confirmation, new RegExp(literal(switchMsg('en', 'data_update_stop', 'turnOn'))));
     assert.match(confirmation, /Announce the end for/);
     assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.nothingInFlight'))));
     await admin.getByRole('cell', { name: /Read-only mode: Off → On/ }).waitFor();
@@ -198,10 +199,10 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     const ms = await until('the banner shows', () => banner(member).isVisible(), BANNER_WITHIN_MS);
     await assertNotReloaded(member);
     const text = await banner(member).innerText();
-    assert.match(text, new RegExp(literal(msg('ja', 'banner.readOnly'))));
+    assert.match(text, new RegExp(literal(switchMsg('ja', 'data_update_stop', 'banner'))));
     assert.match(text, /Backup until 02:30 UTC\. サーバー移設のため。/);
     assert.match(text, /終了予定：2030/);
-    assert.doesNotMatch(text, new RegExp(literal(msg('ja', 'banner.jobsStopped'))));
+    assert.doesNotMatch(text, new RegExp(literal(switchMsg('ja', 'backyard_execute_stop', 'banner'))));
     logger.info({ ms }, 'banner appeared');
 
     // Every write button is disabled, with the reason in its tooltip and its description.
@@ -230,17 +231,17 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     // Screenshots with the banner, in both languages (the switch changes the language in place).
     await shoot(member, 'banner-ja');
     await switchLanguage(member, 'ja', 'en');
-    await banner(member).getByText(msg('en', 'banner.readOnly')).waitFor();
+    await banner(member).getByText(switchMsg('en', 'data_update_stop', 'banner')).waitFor();
     await assertNotReloaded(member);
     await shoot(member, 'banner-en');
 
     // The settings page in both languages, read-only on.
     await admin.getByRole('heading', { name: msg('en', 'settings.title') }).waitFor();
-    await banner(admin).getByText(msg('en', 'banner.readOnly')).waitFor();
+    await banner(admin).getByText(switchMsg('en', 'data_update_stop', 'banner')).waitFor();
     await shoot(admin, 'settings-en');
     await switchLanguage(admin, 'en', 'ja');
     await admin.getByRole('heading', { name: msg('ja', 'settings.title') }).waitFor();
-    await banner(admin).getByText(msg('ja', 'banner.readOnly')).waitFor();
+    await banner(admin).getByText(switchMsg('ja', 'data_update_stop', 'banner')).waitFor();
     await shoot(admin, 'settings-ja');
     await switchLanguage(admin, 'ja', 'en');
   });
@@ -251,7 +252,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await admin.getByLabel(msg('en', 'settings.announcedEnd')).fill('');
     const confirmation = await saveSettings();
     assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.endCleared'))));
-    assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.readOnlyOff'))));
+    assert.match(confirmation, new RegExp(literal(switchMsg('en', 'data_update_stop', 'turnOff'))));
     assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.messageCleared'))));
 
     await until('the banner is gone', async () => !(await banner(member).isVisible()), BANNER_WITHIN_MS);

@@ -1,3 +1,4 @@
+import { ALL_OFF } from '../../src/maintenance/switches.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Store } from '../../src/store/store.js';
 export function withoutGateLock(store: Store): Store {
   // No lock, no switch read: the switches are handed over as off (the variant runs with the gate off).
   const transaction: Store['transaction'] = (_lock, fn) =>
-    store.db.transaction().execute((trx) => fn(trx, { backyard_execute_stop: false, data_update_stop: false }));
+    store.db.transaction().execute((trx) => fn(trx, ALL_OFF));
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'transaction') return transaction;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Switches } from '../runbook/switches.js';
+import type { SwitchAccess } from '../runbook/switch-access.js';
 import { clientFrom, type ConnectionFlags } from './connection.js';
 
 export interface BreakGlassFlags extends ConnectionFlags {
@@ -16,15 +16,15 @@ export function withBreakGlass(command: Command): Command {
   return command.option('--database-url <url>', 'break-glass: change the switches on the store directly, not through the API (SQLite file or postgres:// URL)');
 }
 
-/** The switches the flags name: on the store with --database-url, else through the API. */
-export async function openSwitches(flags: BreakGlassFlags): Promise<{ switches: Switches; close(): Promise<void> }> {
-  const { switchesOnStore, switchesOverApi } = await import('../runbook/switches.js');
-  if (flags.databaseUrl === undefined) return { switches: switchesOverApi(clientFrom(flags)), close: async () => {} };
+/** The way to the switches the flags name: on the store with --database-url, else through the API. */
+export async function openSwitches(flags: BreakGlassFlags): Promise<{ switches: SwitchAccess; close: () => Promise<void> }> {
+  const { switchAccessOnStore, switchAccessOverApi } = await import('../runbook/switch-access.js');
+  if (flags.databaseUrl === undefined) return { switches: switchAccessOverApi(clientFrom(flags)), close: async () => {} };
   const [{ parseDatabaseUrl }, { createLogger }, { openExistingStore }] = await Promise.all([
     import('../config/compile.js'),
     import('../logging/logger.js'),
     import('../store/open-store.js'),
   ]);
   const store = await openExistingStore(parseDatabaseUrl(flags.databaseUrl), { logger: createLogger('warn') });
-  return { switches: switchesOnStore(store), close: () => store.close() };
+  return { switches: switchAccessOnStore(store), close: () => store.close() };
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { drain, resume } from '../runbook/drain.js';
+import { drain, leftAsItStopped, resume } from '../runbook/drain.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { openSwitches, withBreakGlass, type BreakGlassFlags } from './break-glass.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -65,7 +65,7 @@ export function registerDrain(program: Command): void {
           [
             '',
             interrupted ? 'Drain interrupted.' : 'Drain timed out.',
-            'Server-side jobs are STOPPED (backyard_execute_stop=1); read-only mode is as it was.',
+            leftAsItStopped(),
             'Run `drydock drain` again to keep waiting, or `drydock resume` to let jobs run again.',
           ].join('\n') + '\n',
         );

@@ -1,26 +1,53 @@
 import type { Command } from 'commander';
+import type { AuditEntry } from '../maintenance/audit.js';
 import type { SettingView } from '../maintenance/mode.js';
+import { SWITCHES, SWITCH_IDS, listOf, type SwitchFlags, type SwitchId, type WireFlag } from '../maintenance/switches.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { openSwitches, withBreakGlass, type BreakGlassFlags } from './break-glass.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { table } from './progress.js';
 
-const onOff = (v: string | undefined, flag: string): '0' | '1' | undefined => {
+const onOff = (v: string | undefined, flag: string): WireFlag | undefined => {
   if (v === undefined) return undefined;
   if (v === 'on') return '1';
   if (v === 'off') return '0';
   throw new CliError(`${flag} takes on or off, not "${v}"`, EXIT.usage);
 };
 
-function describe(s: SettingView & { last_update_user?: string; last_update_timestamp?: string }): string {
+/** `--read-only` for `data_update_stop`; commander hands its value over as `readOnly`. */
+const option = (id: SwitchId) => `--${SWITCHES[id].cli.flag}`;
+const optionKey = (id: SwitchId) => SWITCHES[id].cli.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** The switches the flags set (`--jobs on` …), in the API's words. */
+function switchFlags(flags: Record<string, unknown>): Partial<SwitchFlags> {
+  const out: Partial<Record<SwitchId, WireFlag>> = {};
+  for (const id of SWITCH_IDS) {
+    const value = onOff(flags[optionKey(id)] as string | undefined, option(id));
+    if (value) out[id] = value;
+  }
+  return out;
+}
+
+function describe(s: SettingView): string {
+  const prior = s.drain_prior;
   return table(
     ['setting', 'value'],
     [
-      ['server-side jobs', s.backyard_execute_stop === '1' ? 'STOPPED (backyard_execute_stop=1)' : 'running (backyard_execute_stop=0)'],
-      ['data', s.data_update_stop === '1' ? 'READ-ONLY (data_update_stop=1)' : 'writable (data_update_stop=0)'],
+      ...SWITCH_IDS.map((id) => {
+        const { status } = SWITCHES[id].cli;
+        return [status.label, s[id] === '1' ? `${status.on} (${id}=1)` : `${status.off} (${id}=0)`];
+      }),
       ['message', s.message ?? '-'],
       ['announced end', s.announced_end ?? '-'],
-      ['drain recorded', s.drain_prior ? `yes (before it: jobs ${s.drain_prior.backyard_execute_stop === '1' ? 'stopped' : 'running'}, read-only ${s.drain_prior.data_update_stop === '1' ? 'on' : 'off'})` : 'no'],
+      [
+        'drain recorded',
+        prior
+          ? `yes (before it: ${SWITCH_IDS.map((id) => {
+              const p = SWITCHES[id].cli.prior;
+              return `${p.label} ${prior[id] === '1' ? p.on : p.off}`;
+            }).join(', ')})`
+          : 'no',
+      ],
       ['last changed', `${s.last_update_timestamp ?? '-'} by ${s.last_update_user ?? '-'}`],
     ],
   );
@@ -34,7 +61,7 @@ export function registerMaintenance(program: Command): void {
     .addHelpText('after', '\nExamples:\n  drydock maintenance status\n  drydock maintenance set --jobs on --read-only on --message "Backup until 02:30 UTC"');
 
   withBreakGlass(withConnection(maintenance.command('status')))
-    .description('Show both switches, the banner message and who changed them last')
+    .description('Show the switches, the banner message and who changed them last')
     .addHelpText('after', '\nExample:\n  drydock maintenance status --url http://127.0.0.1:8080 --user admin --password secret')
     .action(async (flags: BreakGlassFlags) => {
       const { switches, close } = await openSwitches(flags);
@@ -46,10 +73,11 @@ export function registerMaintenance(program: Command): void {
       }
     });
 
-  withBreakGlass(withConnection(maintenance.command('set')))
-    .description('Turn switches on or off; when it returns, every drydock process enforces the change')
-    .option('--jobs <on|off>', 'on: stop server-side jobs (backyard_execute_stop)')
-    .option('--read-only <on|off>', 'on: refuse every write (data_update_stop)')
+  const set = withBreakGlass(withConnection(maintenance.command('set'))).description(
+    'Turn switches on or off; when it returns, every drydock process enforces the change',
+  );
+  for (const id of SWITCH_IDS) set.option(`${option(id)} <on|off>`, `${SWITCHES[id].cli.flagHelp} (${id})`);
+  set
     .option('--message <text>', 'banner message shown on every console page (at most 1,000 characters)')
     .option('--clear-message', 'remove the banner message')
     .option('--until <time>', 'announced end, e.g. 2026-11-24T06:00:00Z (drives Retry-After); "none" clears it')
@@ -62,24 +90,25 @@ export function registerMaintenance(program: Command): void {
         '  drydock maintenance set --read-only off --database-url postgres://drydock@db/drydock   # break-glass: the API cannot be used',
       ].join('\n'),
     )
-    .action(async (flags: BreakGlassFlags & { jobs?: string; readOnly?: string; message?: string; clearMessage?: boolean; until?: string }) => {
-      const body: Record<string, unknown> = {};
-      const jobs = onOff(flags.jobs, '--jobs');
-      const readOnly = onOff(flags.readOnly, '--read-only');
-      if (jobs) body.backyard_execute_stop = jobs;
-      if (readOnly) body.data_update_stop = readOnly;
+    .action(async (flags: BreakGlassFlags & Record<string, unknown> & { message?: string; clearMessage?: boolean; until?: string }) => {
+      const switchChange = switchFlags(flags);
+      const body: Record<string, unknown> = { ...switchChange };
       if (flags.clearMessage) body.message = null;
       else if (flags.message !== undefined) body.message = flags.message;
       if (flags.until !== undefined) body.announced_end = flags.until === 'none' ? null : flags.until;
-      if (Object.keys(body).length === 0) throw new CliError('Nothing to set: give --jobs, --read-only, --message, --clear-message or --until.', EXIT.usage);
+      if (Object.keys(body).length === 0) {
+        throw new CliError(`Nothing to set: give ${[...SWITCH_IDS.map(option), '--message', '--clear-message'].join(', ')} or --until.`, EXIT.usage);
+      }
       if (flags.databaseUrl !== undefined) {
         if (body.message !== undefined || body.announced_end !== undefined) {
           throw new CliError('--database-url (break-glass) changes only the switches: set the banner message and end time through the API', EXIT.usage);
         }
-        if (jobs === undefined && readOnly === undefined) throw new CliError('--database-url (break-glass) changes the switches: give --jobs and/or --read-only', EXIT.usage);
+        if (Object.keys(switchChange).length === 0) {
+          throw new CliError(`--database-url (break-glass) changes the switches: give ${listOf(SWITCH_IDS.map(option), 'and/or')}`, EXIT.usage);
+        }
         const { switches, close } = await openSwitches(flags);
         try {
-          await switches.change({ ...(jobs && { backyard_execute_stop: jobs }), ...(readOnly && { data_update_stop: readOnly }) });
+          await switches.change(switchChange);
           const s = await switches.read();
           output(flags, s, () => `${describe(s)}\nchanged on ${switches.via}`);
         } finally {
@@ -98,17 +127,16 @@ export function registerMaintenance(program: Command): void {
     .option('--limit <n>', 'how many', '20')
     .addHelpText('after', '\nExample:\n  drydock audit --limit 5')
     .action(async (flags: ConnectionFlags & { limit: string }) => {
-      type Entry = { id: number; changed_at: string; changed_by: string; before: Record<string, unknown>; after: Record<string, unknown> };
-      const entries = await clientFrom(flags).call<Entry[]>('GET', `/api/platform/maintenance-mode-setting/audit?limit=${encodeURIComponent(flags.limit)}`);
+      const entries = await clientFrom(flags).call<AuditEntry[]>('GET', `/api/platform/maintenance-mode-setting/audit?limit=${encodeURIComponent(flags.limit)}`);
+      // An entry written before a switch existed does not name it: off.
       const flag = (v: unknown) => (v ? 'on' : 'off');
       output(flags, entries, () =>
         table(
-          ['when', 'who', 'jobs stopped', 'read-only', 'message'],
+          ['when', 'who', ...SWITCH_IDS.map((id) => SWITCHES[id].cli.auditColumn), 'message'],
           entries.map((e) => [
             e.changed_at,
             e.changed_by,
-            `${flag(e.before.backyard_execute_stop)} → ${flag(e.after.backyard_execute_stop)}`,
-            `${flag(e.before.data_update_stop)} → ${flag(e.after.data_update_stop)}`,
+            ...SWITCH_IDS.map((id) => `${flag(e.before[id])} → ${flag(e.after[id])}`),
             String(e.after.message ?? ''),
           ]),
         ),

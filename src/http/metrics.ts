@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MaintenanceCache } from '../maintenance/propagation.js';
+import { SWITCHES, SWITCH_IDS } from '../maintenance/switches.js';
 
 /** How a request ended, for `drydock_http_requests_total{outcome}`. */
 export type Outcome = 'success' | 'client_error' | 'maintenance_refused' | 'server_error';
@@ -17,22 +18,16 @@ export class Metrics {
       labelNames: ['outcome', 'method'],
       registers: [this.registry],
     });
-    new Gauge({
-      name: 'drydock_maintenance_backyard_execute_stop',
-      help: '1 while server-side jobs are stopped (as this process last saw it)',
-      registers: [this.registry],
-      collect() {
-        this.set(maintenance.state.backyard_execute_stop ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'drydock_maintenance_data_update_stop',
-      help: '1 while read-only mode is on (as this process last saw it)',
-      registers: [this.registry],
-      collect() {
-        this.set(maintenance.state.data_update_stop ? 1 : 0);
-      },
-    });
+    for (const id of SWITCH_IDS) {
+      new Gauge({
+        name: `drydock_maintenance_${id}`,
+        help: `1 while ${SWITCHES[id].metric} (as this process last saw it)`,
+        registers: [this.registry],
+        collect() {
+          this.set(maintenance.state[id] ? 1 : 0);
+        },
+      });
+    }
     new Gauge({
       name: 'drydock_maintenance_cache_trusted',
       help: '1 while this process is sure its copy of the switches is current',

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
-import type { MaintenanceState } from './mode.js';
+import { pickSwitches, type SwitchValues } from './switches.js';
 
 /** One change of the maintenance settings: who, when, before, after. */
 export interface AuditEntry {
@@ -12,19 +12,21 @@ export interface AuditEntry {
   readonly after: AuditedState;
 }
 
-type AuditedState = Pick<MaintenanceState, 'backyard_execute_stop' | 'data_update_stop' | 'message' | 'announced_end'>;
+/**
+ * What the audit keeps of the setting: every switch, the message, the announced end. An entry
+ * written before a switch existed does not name it.
+ */
+export interface AuditedState extends SwitchValues {
+  readonly message: string | null;
+  readonly announced_end: string | null;
+}
 
-const audited = (s: MaintenanceState): AuditedState => ({
-  backyard_execute_stop: s.backyard_execute_stop,
-  data_update_stop: s.data_update_stop,
-  message: s.message,
-  announced_end: s.announced_end,
-});
+const audited = (s: AuditedState): AuditedState => ({ ...pickSwitches(s), message: s.message, announced_end: s.announced_end });
 
 /** Records a change in the same transaction as the change itself. */
 export async function recordAudit(
   trx: Transaction<Database>,
-  entry: { actor: string; at: string; before: MaintenanceState; after: MaintenanceState },
+  entry: { actor: string; at: string; before: AuditedState; after: AuditedState },
 ): Promise<void> {
   await trx
     .insertInto('maintenance_audit')

@@ -3,13 +3,10 @@ import { nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { recordAudit } from './audit.js';
+import { fromColumns, pickSwitches, switchValues, toColumns, toFlags, type SwitchFlags, type SwitchValues } from './switches.js';
 
-/** The two switches and the banner, as stored. */
-export interface MaintenanceState {
-  /** Workers claim no new job; running jobs finish; registration still works. */
-  readonly backyard_execute_stop: boolean;
-  /** Read-only mode: every write is refused, every read works. */
-  readonly data_update_stop: boolean;
+/** The switches (see `switches.ts`) and the banner, as stored. */
+export interface MaintenanceState extends SwitchValues {
   /** The administrator's banner text, sanitized, at most 1,000 characters. */
   readonly message: string | null;
   /** When the administrator expects the maintenance to end; drives Retry-After. */
@@ -20,15 +17,11 @@ export interface MaintenanceState {
   readonly drain_prior: DrainPrior | null;
 }
 
-export interface DrainPrior {
-  readonly backyard_execute_stop: boolean;
-  readonly data_update_stop: boolean;
-}
+/** The switches as a drain found them. */
+export type DrainPrior = SwitchValues;
 
-/** A requested change; absent fields stay as they are. */
-export interface MaintenanceChange {
-  readonly backyard_execute_stop?: boolean;
-  readonly data_update_stop?: boolean;
+/** A requested change; absent fields (switches included) stay as they are. */
+export interface MaintenanceChange extends Partial<SwitchValues> {
   readonly message?: string | null;
   readonly announced_end?: string | null;
   /**
@@ -45,14 +38,14 @@ const DRAIN_RECORD_SCHEMA = 4;
 export async function readMaintenance(db: Kysely<Database> | Transaction<Database>): Promise<MaintenanceState> {
   const row = await db.selectFrom('maintenance_settings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
   return {
-    backyard_execute_stop: row.backyard_execute_stop === 1,
-    data_update_stop: row.data_update_stop === 1,
+    ...fromColumns(row),
     message: row.message,
     announced_end: row.announced_end,
     last_update_timestamp: row.last_update_timestamp,
     last_update_user: row.last_update_user,
     // Absent on a schema before migration 4 (this release running on its predecessor's schema).
-    drain_prior: row.drain_prior == null ? null : (JSON.parse(row.drain_prior) as DrainPrior),
+    // A switch added after the drain was recorded reads as off (it was: it did not exist).
+    drain_prior: row.drain_prior == null ? null : pickSwitches(JSON.parse(row.drain_prior) as Partial<DrainPrior>),
   };
 }
 
@@ -73,8 +66,7 @@ export async function changeMaintenance(
     const before = await readMaintenance(trx);
     const timestamp = nowTimestamp();
     const after: MaintenanceState = {
-      backyard_execute_stop: change.backyard_execute_stop ?? before.backyard_execute_stop,
-      data_update_stop: change.data_update_stop ?? before.data_update_stop,
+      ...switchValues((id) => change[id] ?? before[id]),
       message: change.message === undefined ? before.message : change.message,
       announced_end: change.announced_end === undefined ? before.announced_end : change.announced_end,
       last_update_timestamp: timestamp,
@@ -84,14 +76,13 @@ export async function changeMaintenance(
         : change.drain === 'end'
           ? null
           : change.drain === 'start' && before.drain_prior === null
-            ? { backyard_execute_stop: before.backyard_execute_stop, data_update_stop: before.data_update_stop }
+            ? pickSwitches(before)
             : before.drain_prior,
     };
     await trx
       .updateTable('maintenance_settings')
       .set({
-        backyard_execute_stop: after.backyard_execute_stop ? 1 : 0,
-        data_update_stop: after.data_update_stop ? 1 : 0,
+        ...toColumns(after),
         message: after.message,
         announced_end: after.announced_end,
         last_update_timestamp: timestamp,
@@ -107,22 +98,34 @@ export async function changeMaintenance(
   });
 }
 
-/** Exastro's wire form of a switch. */
-export const toFlag = (on: boolean): '0' | '1' => (on ? '1' : '0');
+/** The setting as the API shows it (the switches in their wire form), and as the CLI reads it from the store. */
+export interface SettingView extends SwitchFlags {
+  readonly message: string | null;
+  readonly announced_end: string | null;
+  readonly last_update_user: string;
+  readonly last_update_timestamp: string;
+  readonly drain_prior: SwitchFlags | null;
+}
 
-/** The setting as the API shows it (Exastro's `'0'`/`'1'` flags), and as the CLI reads it from the store. */
-export function settingView(s: MaintenanceState) {
+/** What every user may read of the setting (the banner): the switches, the message, the announced end. */
+export interface MaintenanceModeView extends SwitchFlags {
+  readonly message: string | null;
+  readonly announced_end: string | null;
+}
+
+/** The setting as the API shows it: the switches first (Exastro's), then drydock's fields. */
+export function settingView(s: MaintenanceState): SettingView {
   return {
-    backyard_execute_stop: toFlag(s.backyard_execute_stop),
-    data_update_stop: toFlag(s.data_update_stop),
+    ...toFlags(s),
     message: s.message,
     announced_end: s.announced_end,
     last_update_user: s.last_update_user,
     last_update_timestamp: s.last_update_timestamp,
-    drain_prior:
-      s.drain_prior === null
-        ? null
-        : { backyard_execute_stop: toFlag(s.drain_prior.backyard_execute_stop), data_update_stop: toFlag(s.drain_prior.data_update_stop) },
+    drain_prior: s.drain_prior === null ? null : toFlags(s.drain_prior),
   };
 }
-export type SettingView = ReturnType<typeof settingView>;
+
+/** The setting as every user may read it (the organization's view, the workspace's `maintenance_mode`). */
+export function maintenanceModeView(s: MaintenanceState): MaintenanceModeView {
+  return { ...toFlags(s), message: s.message, announced_end: s.announced_end };
+}

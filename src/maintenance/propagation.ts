@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import { readMaintenance, type MaintenanceState } from './mode.js';
+import { writesRefused } from './switches.js';
 
 /**
  * Each process's in-memory copy of the switches, for refusals that cost no query.
@@ -55,7 +56,7 @@ export class MaintenanceCache {
 
   /** True when writes may be refused without asking the store. */
   refusesWrites(): boolean {
-    return this.#trusted && this.#state.data_update_stop;
+    return this.#trusted && writesRefused(this.#state);
   }
 
   /** Called after every refresh with the new state. */

@@ -10,6 +10,7 @@ import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { DatabaseLocation } from '../config/options.js';
 import { RestoreRefusedError } from '../errors.js';
 import { changeMaintenance, readMaintenance } from '../maintenance/mode.js';
+import { pickSwitches, switchValues, writesRefused, type SwitchValues } from '../maintenance/switches.js';
 import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
 import { openExistingStore, openStore, restoreSnapshot } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -25,7 +26,7 @@ export interface BackupManifest {
   readonly snapshot_format: 'sqlite' | 'pg_dump';
   readonly created_at: string;
   /** The switches when the snapshot was taken. */
-  readonly switches: { readonly backyard_execute_stop: boolean; readonly data_update_stop: boolean };
+  readonly switches: SwitchValues;
   /** Jobs by backyard and status, and how many were in flight (counted ones). */
   readonly job_counts: { readonly in_flight: number; readonly by_status: ReadonlyArray<{ backyard: string; status_id: string; count: number }> };
   /** True when the safety checks were overridden with --force. */
@@ -73,7 +74,7 @@ export async function backup(
     const switches = await readMaintenance(store.db);
     const counts = await jobCounts(store);
     const problems = [
-      ...(switches.data_update_stop ? [] : ['read-only mode is off (run `drydock drain --read-only` first)']),
+      ...(writesRefused(switches) ? [] : ['read-only mode is off (run `drydock drain --read-only` first)']),
       ...(counts.in_flight === 0 ? [] : [`${counts.in_flight} job(s) are in flight (see \`drydock execute-check\`)`]),
     ];
     if (problems.length > 0 && !options.force) {
@@ -92,7 +93,7 @@ export async function backup(
       backend: location.kind,
       snapshot_format: format,
       created_at: new Date().toISOString(),
-      switches: { backyard_execute_stop: switches.backyard_execute_stop, data_update_stop: switches.data_update_stop },
+      switches: pickSwitches(switches),
       job_counts: counts,
       forced: problems.length > 0,
       parts: [{ name: part, bytes: (await stat(file)).size, sha256: await sha256(file) }],
@@ -195,7 +196,7 @@ export async function restore(
         if (report.error) throw report.error;
         schemaVersion = report.schemaVersion;
       }
-      await changeMaintenance(store, { backyard_execute_stop: true, data_update_stop: true }, 'drydock restore');
+      await changeMaintenance(store, switchValues(() => true), 'drydock restore');
       return { manifest, schemaVersion };
     } finally {
       await store.close();

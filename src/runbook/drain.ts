@@ -2,7 +2,8 @@ import type { ExecuteCheck } from '../backyard/execute-check.js';
 import { kindOf } from '../backyard/kinds/registry.js';
 import type { ApiClient } from '../cli/client.js';
 import type { SettingView } from '../maintenance/mode.js';
-import { switchesOverApi, type Switches } from './switches.js';
+import { SWITCHES, SWITCH_IDS, fromFlags, type SwitchDefinition, type SwitchId, type SwitchValues } from '../maintenance/switches.js';
+import { switchAccessOverApi, type SwitchAccess } from './switch-access.js';
 
 /** One job that keeps a drain waiting, as the operator needs to see it. */
 export interface BlockingJob {
@@ -28,7 +29,7 @@ export interface DrainReport {
   readonly ok: boolean;
   readonly steps: StepResult[];
   /** The switches as the drain found them. */
-  readonly prior: { backyard_execute_stop: boolean; data_update_stop: boolean };
+  readonly prior: SwitchValues;
   /** What still runs (on timeout or interruption). */
   readonly blocking: BlockingJob[];
   readonly waitedMs: number;
@@ -62,9 +63,41 @@ export function countedJobs(check: ExecuteCheck, now = Date.now()): BlockingJob[
 }
 
 /**
+ * The switches a drain turns on (maintenance/switches.ts, `drain`): `beforeWait` ones before it
+ * waits, `afterWait` ones once nothing is in flight, when asked (`--read-only`). Resume turns them
+ * off in the reverse order.
+ */
+export const DRAIN_SWITCHES: { readonly beforeWait: readonly SwitchId[]; readonly afterWait: readonly SwitchId[] } = {
+  beforeWait: SWITCH_IDS.filter((id) => SWITCHES[id].drain?.phase === 'before-wait'),
+  afterWait: SWITCH_IDS.filter((id) => SWITCHES[id].drain?.phase === 'after-wait'),
+};
+
+/** A switch's part in the drain (every switch in `DRAIN_SWITCHES` has one). */
+function drainPart(id: SwitchId): NonNullable<SwitchDefinition['drain']> {
+  const part = SWITCHES[id].drain;
+  if (!part) throw new Error(`${id} has no part in the drain`);
+  return part;
+}
+
+/**
+ * What a drain that timed out or was interrupted leaves: "Server-side jobs are STOPPED
+ * (backyard_execute_stop=1); read-only mode is as it was."
+ */
+export function leftAsItStopped(): string {
+  return `${[
+    ...DRAIN_SWITCHES.beforeWait.map((id) => `${drainPart(id).onTimeout} (${id}=1)`),
+    ...DRAIN_SWITCHES.afterWait.map((id) => drainPart(id).onTimeout),
+  ].join('; ')}.`;
+}
+
+/** Every switch of `ids` on, in the API's words. */
+const allOn = (ids: readonly SwitchId[]) => Object.fromEntries(ids.map((id) => [id, '1' as const]));
+
+/**
  * The drain: jobs-stop on → wait, following the execute-check stream, until nothing counted is in
- * flight → read-only on if asked. Event-driven: the server pushes every change. On timeout or
- * interruption the switches are left as they are and the report names what still runs.
+ * flight → read-only on if asked (the switches of `DRAIN_SWITCHES`). Event-driven: the server
+ * pushes every change. On timeout or interruption the switches are left as they are and the report
+ * names what still runs.
  */
 export async function drain(
   client: ApiClient,
@@ -76,14 +109,12 @@ export async function drain(
   },
 ): Promise<DrainReport> {
   const steps: StepResult[] = [];
-  const switches = switchesOverApi(client);
-  const before = await switches.read();
-  const prior = { backyard_execute_stop: before.backyard_execute_stop === '1', data_update_stop: before.data_update_stop === '1' };
-  await switches.change({ backyard_execute_stop: '1', drain: 'start' });
-  steps.push({
-    step: 'stop server-side jobs (backyard_execute_stop on)',
-    status: prior.backyard_execute_stop ? 'AlreadyDone' : 'Success',
-  });
+  const switches = switchAccessOverApi(client);
+  const prior = fromFlags(await switches.read());
+  await switches.change({ ...allOn(DRAIN_SWITCHES.beforeWait), drain: 'start' });
+  for (const id of DRAIN_SWITCHES.beforeWait) {
+    steps.push({ step: `${drainPart(id).step} (${id} on)`, status: prior[id] ? 'AlreadyDone' : 'Success' });
+  }
 
   const started = Date.now();
   let last: BlockingJob[] = [];
@@ -129,47 +160,48 @@ export async function drain(
       status: reason,
       detail: `${last.length} job(s) still in flight after ${Math.round(waitedMs / 1000)} s`,
     });
-    if (options.readOnly) steps.push({ step: 'read-only mode (data_update_stop on)', status: 'NotExecuted' });
+    if (options.readOnly) {
+      for (const id of DRAIN_SWITCHES.afterWait) steps.push({ step: `${drainPart(id).step} (${id} on)`, status: 'NotExecuted' });
+    }
     return { ok: false, steps, prior, blocking: last, waitedMs };
   }
   steps.push({ step: 'wait until nothing is in flight', status: 'Success', detail: `waited ${waitedMs} ms` });
   if (options.readOnly) {
-    await switches.change({ data_update_stop: '1' });
-    steps.push({ step: 'read-only mode (data_update_stop on)', status: prior.data_update_stop ? 'AlreadyDone' : 'Success' });
+    for (const id of DRAIN_SWITCHES.afterWait) {
+      await switches.change({ [id]: '1' });
+      steps.push({ step: `${drainPart(id).step} (${id} on)`, status: prior[id] ? 'AlreadyDone' : 'Success' });
+    }
   }
   return { ok: true, steps, prior, blocking: [], waitedMs };
 }
 
 /**
- * Resume: switches off in the safe order — read-only first, then jobs — but never one that was
- * already on before the drain started (the drain recorded that). Without a recorded drain, both are
- * turned off. Through the API, or on the store (break-glass: `drydock resume --database-url`).
+ * Resume: switches off in the safe order — the reverse of the drain's: read-only first, then jobs —
+ * but never one that was already on before the drain started (the drain recorded that). Without a
+ * recorded drain, all of them are turned off. Through the API, or on the store (break-glass:
+ * `drydock resume --database-url`).
  */
-export async function resume(switches: Switches): Promise<{ steps: StepResult[]; kept: string[] }> {
+export async function resume(switches: SwitchAccess): Promise<{ steps: StepResult[]; kept: SwitchId[] }> {
   const now: SettingView = await switches.read();
   const prior = now.drain_prior;
   const steps: StepResult[] = [];
-  const kept: string[] = [];
-  if (now.data_update_stop === '1' && prior?.data_update_stop === '1') {
-    kept.push('data_update_stop');
-    steps.push({ step: 'read-only mode off', status: 'NotExecuted', detail: 'it was on before the drain started' });
-  } else if (now.data_update_stop === '1') {
-    await switches.change({ data_update_stop: '0' });
-    steps.push({ step: 'read-only mode off', status: 'Success' });
-  } else {
-    steps.push({ step: 'read-only mode off', status: 'AlreadyDone' });
-  }
-  const end = prior ? ({ drain: 'end' } as const) : {};
-  if (now.backyard_execute_stop === '1' && prior?.backyard_execute_stop === '1') {
-    kept.push('backyard_execute_stop');
-    if (prior) await switches.change(end);
-    steps.push({ step: 'server-side jobs on', status: 'NotExecuted', detail: 'they were stopped before the drain started' });
-  } else if (now.backyard_execute_stop === '1') {
-    await switches.change({ backyard_execute_stop: '0', ...end });
-    steps.push({ step: 'server-side jobs on', status: 'Success' });
-  } else {
-    if (prior) await switches.change(end);
-    steps.push({ step: 'server-side jobs on', status: 'AlreadyDone' });
+  const kept: SwitchId[] = [];
+  const order = [...DRAIN_SWITCHES.afterWait].reverse().concat([...DRAIN_SWITCHES.beforeWait].reverse());
+  for (const [i, id] of order.entries()) {
+    const part = drainPart(id);
+    // The last change forgets the drain record.
+    const end = prior && i === order.length - 1 ? ({ drain: 'end' } as const) : undefined;
+    if (now[id] === '1' && prior?.[id] === '1') {
+      kept.push(id);
+      if (end) await switches.change(end);
+      steps.push({ step: part.undoStep, status: 'NotExecuted', detail: part.keptDetail });
+    } else if (now[id] === '1') {
+      await switches.change({ [id]: '0', ...end });
+      steps.push({ step: part.undoStep, status: 'Success' });
+    } else {
+      if (end) await switches.change(end);
+      steps.push({ step: part.undoStep, status: 'AlreadyDone' });
+    }
   }
   return { steps, kept };
 }

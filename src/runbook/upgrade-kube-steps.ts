@@ -15,7 +15,7 @@ import {
 } from '../kubernetes/drydock-cluster.js';
 import { backup } from './backup.js';
 import { drain, resume, type StepResult } from './drain.js';
-import { switchesOverApi } from './switches.js';
+import { switchAccessOverApi } from './switch-access.js';
 
 /**
  * The steps of `drydock kube upgrade` (upgrade-kube.ts decides which run and runs them in order).
@@ -308,7 +308,7 @@ export function kubeUpgradeSteps(run: KubeRun): Step[] {
     commands: ['drydock resume'],
     stateIfFailed: 'Every Deployment runs as it should; the maintenance switches are still on.',
     async run() {
-      const r = await resume(switchesOverApi(o.client));
+      const r = await resume(switchAccessOverApi(o.client));
       return { status: 'Success', detail: r.kept.length ? `left on (they were on before the drain): ${r.kept.join(', ')}` : 'writable, jobs run' };
     },
   };

@@ -9,7 +9,7 @@ import type { AppliedStep } from '../store/migrations/migration.js';
 import { splitForHandover, type MigrationPlan } from '../store/migrations/plan.js';
 import { backup, restore } from './backup.js';
 import { drain, resume, type StepResult } from './drain.js';
-import { switchesOverApi } from './switches.js';
+import { switchAccessOverApi } from './switch-access.js';
 import { handOver, HandoverUnavailable, isAlive, readPidFile, waitForExit } from './handover.js';
 
 /**
@@ -157,7 +157,7 @@ async function upgradeByHandover(
 ): Promise<UpgradeReport> {
   const resumeAfterFailure = async (): Promise<void> => {
     try {
-      await resume(switchesOverApi(o.client));
+      await resume(switchAccessOverApi(o.client));
       record({ step: 'resume', status: 'Success', detail: 'the old release serves, writable again' });
     } catch (err) {
       record({ step: 'resume', status: 'Error', detail: `${(err as Error).message} — run drydock resume` });
@@ -224,7 +224,7 @@ async function upgradeByHandover(
       ? { step: 'the old release exits', status: 'Success' }
       : { step: 'the old release exits', status: 'TimedOut', detail: `pid ${outcome.oldPid} is still finishing its connections or jobs after ${HANDOVER_EXIT_MS / 1000} s` },
   );
-  const r = await resume(switchesOverApi(o.client));
+  const r = await resume(switchAccessOverApi(o.client));
   record({ step: 'resume', status: 'Success', detail: r.kept.length ? `left on: ${r.kept.join(', ')}` : undefined });
 
   // 3. Contract steps, once no older release runs.
@@ -262,7 +262,7 @@ async function upgradeByStopStart(
     record({ step: 'stop the old server', status: 'Success', ms: Date.now() - started });
   } catch (err) {
     record({ step: 'stop the old server', status: 'Error', detail: (err as Error).message });
-    await resume(switchesOverApi(o.client)).catch(() => {});
+    await resume(switchAccessOverApi(o.client)).catch(() => {});
     return report({ ok: false, rolledBack: false, serving: 'old', backupFile });
   }
 
@@ -289,7 +289,7 @@ async function upgradeByStopStart(
   })();
 
   if (failure === undefined) {
-    const r = await resume(switchesOverApi(o.client));
+    const r = await resume(switchAccessOverApi(o.client));
     record({ step: 'resume', status: 'Success', detail: r.kept.length ? `left on: ${r.kept.join(', ')}` : undefined });
     return report({ ok: true, rolledBack: false, serving: 'new', backupFile, ...(schemaVersion !== undefined && { schemaVersion }) });
   }
@@ -309,7 +309,7 @@ async function upgradeByStopStart(
       return report({ ok: false, rolledBack: false, serving: 'none', backupFile });
     }
     record({ step: 'rollback: start the old server', status: 'Success' });
-    await resume(switchesOverApi(o.client));
+    await resume(switchAccessOverApi(o.client));
     record({ step: 'rollback: resume', status: 'Success' });
     return report({ ok: false, rolledBack: true, serving: 'old', backupFile });
   } catch (err) {

@@ -1,3 +1,4 @@
+import { CLAIM_STOPPING_SWITCHES, claimsStopped } from '../maintenance/switches.js';
 import { nowTimestamp, timestampIn } from './clock.js';
 import type { BackyardJobsTable } from './schema.js';
 import type { JobClaim, Store } from './store.js';
@@ -9,10 +10,12 @@ import type { JobClaim, Store } from './store.js';
  *
  *   UPDATE backyard_jobs SET status = claimed, lease = …
  *   WHERE id IN (SELECT id … runnable … ORDER BY created_at LIMIT n [FOR UPDATE SKIP LOCKED])
- *     AND NOT EXISTS (SELECT 1 FROM maintenance_settings WHERE backyard_execute_stop = 1 OR data_update_stop = 1)
+ *     AND NOT EXISTS (SELECT 1 FROM maintenance_settings WHERE <a switch that stops claims> = 1 OR …)
  *   RETURNING *
  *
- * The same statement as `drydock_claim` (migration 006): change them together. On PostgreSQL, SKIP
+ * The switches named are `CLAIM_STOPPING_SWITCHES` (maintenance/switches.ts). The same statement as
+ * `drydock_claim` (migration 006): change them together — a switch that stops claims replaces that
+ * function in its own migration (test/maintenance-switches.test.ts checks). On PostgreSQL, SKIP
  * LOCKED lets concurrent workers pass over each other's rows; SQLite's writer lock serialises claims
  * instead.
  */
@@ -20,7 +23,7 @@ export async function claimInGateTransaction(store: Store, claim: JobClaim): Pro
   return store.transaction('shared', async (trx, switches) => {
     // The switches read under the lock already say no: skip the statement (idle workers during a
     // maintenance cost one read per poll). The predicate in the statement stays the authority.
-    if (switches.backyard_execute_stop || switches.data_update_stop) return [];
+    if (claimsStopped(switches)) return [];
     // Taken once the gate lock is held, so `started_at` is in commit order with a toggle of the
     // switches (stamped under the exclusive side): a claim that committed before the toggle started
     // before it, and one that began after it claims nothing.
@@ -57,7 +60,7 @@ export async function claimInGateTransaction(store: Store, claim: JobClaim): Pro
               .selectFrom('maintenance_settings')
               .select('id')
               .where('id', '=', 1)
-              .where((m) => m.or([m('backyard_execute_stop', '=', 1), m('data_update_stop', '=', 1)])),
+              .where((m) => m.or(CLAIM_STOPPING_SWITCHES.map((id) => m(id, '=', 1)))),
           ),
         ),
       )

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { SwitchId } from '../maintenance/switches.js';
 
 /**
  * The tables as the code sees them, identical on both backends:
@@ -131,15 +132,14 @@ export interface BackyardJobsTable {
   stop_requested: number;
 }
 
-export interface MaintenanceSettingsTable {
+/** The one row (id 1): a column per switch (`maintenance/switches.ts`, 0 or 1), then the banner. */
+export interface MaintenanceSettingsTable extends Record<SwitchId, number> {
   id: number;
-  backyard_execute_stop: number;
-  data_update_stop: number;
   message: string | null;
   announced_end: string | null;
   last_update_timestamp: string;
   last_update_user: string;
-  /** JSON {backyard_execute_stop, data_update_stop} recorded when a drain started; null otherwise. */
+  /** JSON of the switches ({id: boolean}) recorded when a drain started; null otherwise. */
   drain_prior: string | null;
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { SwitchValues } from '../maintenance/switches.js';
 import type { AppliedStep, Migration, MigrationReport } from './migrations/migration.js';
 import type { BackyardJobsTable, Database } from './schema.js';
 
@@ -13,14 +14,6 @@ import type { BackyardJobsTable, Database } from './schema.js';
  */
 export type GateLock = 'shared' | 'exclusive';
 
-/**
- * The maintenance switches as read inside a transaction, right after its gate lock: the values the
- * transaction is ordered against (see maintenance/gate.ts).
- */
-export interface Switches {
-  readonly backyard_execute_stop: boolean;
-  readonly data_update_stop: boolean;
-}
 
 /**
  * A claim of backyard jobs as the store runs it; the caller (backyard/claim.ts) decides the statuses
@@ -74,9 +67,10 @@ export interface Store {
 
   /**
    * Runs `fn` in one transaction holding the gate lock, and hands it the switches read after the
-   * lock was granted. Commits when `fn` resolves, rolls back when it throws.
+   * lock was granted: the values the transaction is ordered against (see maintenance/gate.ts).
+   * Commits when `fn` resolves, rolls back when it throws.
    */
-  transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T>;
+  transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: SwitchValues) => Promise<T>): Promise<T>;
 
   /**
    * Claims up to `claim.limit` runnable jobs of one backyard, oldest first, and returns them as

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { en, type MessageKey } from '../../web/src/i18n/messages.en.js';
 import { ja } from '../../web/src/i18n/messages.ja.js';
+import { SWITCHES, type SwitchDefinition, type SwitchId } from '../../src/maintenance/switches.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,23 +31,27 @@ export type Language = 'en' | 'ja';
 const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
 /** A text of the console, as a user of that language sees it. */
 export const msg = (language: Language, key: MessageKey): string => CATALOGS[language][key];
+/** A switch's text in the console (its words live with the switch: src/maintenance/switches.ts). */
+export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDefinition['console']): string =>
+  SWITCHES[id].console[key][language];
 
-/** Newest modification time of anything under `dir`. */
-function newestMtime(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, e) => {
-    const full = path.join(dir, e.name);
-    return Math.max(newest, e.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }, 0);
+/** What the console is built from: web/, and the modules of src/ it imports. */
+const CONSOLE_SOURCES = ['web', 'src/backyard/kinds', 'src/maintenance/switches.ts'];
+
+/** Newest modification time of `file`, or of anything under it if it is a directory. */
+function newestMtime(file: string): number {
+  const info = statSync(file);
+  if (!info.isDirectory()) return info.mtimeMs;
+  return readdirSync(file).reduce((newest, name) => Math.max(newest, newestMtime(path.join(file, name))), info.mtimeMs);
 }
 
 /**
- * Builds the console (vite) unless dist/web is newer than every source of it: web/, and the backyard
- * registry it imports from src/backyard/kinds/. Test files run in parallel and vite empties dist/web
+ * Builds the console (vite) unless dist/web is newer than every source of it (CONSOLE_SOURCES). Test files run in parallel and vite empties dist/web
  * first, so one build at a time (a lock directory: mkdir is atomic).
  */
 export function ensureConsoleBuilt(): void {
   const index = path.join(ROOT, 'dist', 'web', 'index.html');
-  const sources = () => Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'src', 'backyard', 'kinds')));
+  const sources = () => Math.max(...CONSOLE_SOURCES.map((source) => newestMtime(path.join(ROOT, source))));
   const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sources();
   if (fresh()) return;
   const lock = path.join(ROOT, 'dist', '.web-build.lock');

@@ -1,5 +1,5 @@
 import { LOG_SERVICES, logLevelPatchSchema } from '../../logging/log-levels.js';
-import { readMaintenance, toFlag } from '../../maintenance/mode.js';
+import { maintenanceModeView, readMaintenance } from '../../maintenance/mode.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
 
@@ -44,12 +44,7 @@ export const itaRoutes: AnyRoute[] = [
         organization_id: params.organization_id,
         workspace_id: params.workspace_id,
         roles: [principal.role],
-        maintenance_mode: {
-          backyard_execute_stop: toFlag(m.backyard_execute_stop),
-          data_update_stop: toFlag(m.data_update_stop),
-          message: m.message,
-          announced_end: m.announced_end,
-        },
+        maintenance_mode: maintenanceModeView(m),
       };
     },
   }),

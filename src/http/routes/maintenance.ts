@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { listAudit } from '../../maintenance/audit.js';
-import { changeMaintenance, readMaintenance, settingView } from '../../maintenance/mode.js';
+import { changeMaintenance, maintenanceModeView, readMaintenance, settingView } from '../../maintenance/mode.js';
 import { MESSAGE_MAX_LENGTH, sanitizeMessage } from '../../maintenance/sanitize.js';
+import { SWITCH_IDS, changeFromFlags, listOf, type SwitchId } from '../../maintenance/switches.js';
 import { normalizeTimestamp } from '../../store/clock.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { EMPTY_BODY } from '../validation.js';
@@ -9,14 +10,16 @@ import { orgParams } from './params.js';
 
 const flag = z.enum(['0', '1'], { error: 'must be the string "0" (off) or "1" (on)' });
 
+/** Every switch (maintenance/switches.ts), each an optional "0"/"1". */
+const switchFields = Object.fromEntries(SWITCH_IDS.map((id) => [id, flag.optional()])) as Record<SwitchId, z.ZodOptional<typeof flag>>;
+
 /**
- * PATCH body: the two Exastro switches, plus drydock's banner message and announced end.
+ * PATCH body: Exastro's switches, plus drydock's banner message and announced end.
  * Any other key is refused (400-00026); a switch that is not "0"/"1" is 400-00027.
  */
 const settingPatchSchema = z
   .object({
-    backyard_execute_stop: flag.optional(),
-    data_update_stop: flag.optional(),
+    ...switchFields,
     message: z.string().max(MESSAGE_MAX_LENGTH, `must be at most ${MESSAGE_MAX_LENGTH} characters`).nullable().optional(),
     announced_end: z
       .string()
@@ -28,11 +31,11 @@ const settingPatchSchema = z
   })
   .strict()
   .refine((o) => Object.keys(o).length > 0, {
-    message: 'name backyard_execute_stop and/or data_update_stop ("0" or "1")',
+    message: `name ${listOf(SWITCH_IDS, 'and/or')} ("0" or "1")`,
     params: { [EMPTY_BODY]: true },
   });
 
-/** The GET view: Exastro's two string flags first, then drydock's extra fields. */
+/** The GET view (`settingView`): Exastro's string flags first, then drydock's extra fields. */
 export const maintenanceRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
@@ -55,8 +58,7 @@ export const maintenanceRoutes: AnyRoute[] = [
       await changeMaintenance(
         deps.store,
         {
-          ...(body.backyard_execute_stop !== undefined && { backyard_execute_stop: body.backyard_execute_stop === '1' }),
-          ...(body.data_update_stop !== undefined && { data_update_stop: body.data_update_stop === '1' }),
+          ...changeFromFlags(body),
           ...(body.message !== undefined && { message: body.message === null ? null : sanitizeMessage(body.message) || null }),
           ...(body.announced_end !== undefined && {
             announced_end: body.announced_end === null ? null : normalizeTimestamp(body.announced_end)!,
@@ -94,9 +96,6 @@ export const maintenanceRoutes: AnyRoute[] = [
     access: 'organization',
     writes: 'read',
     params: orgParams,
-    handler: async ({ deps }) => {
-      const { backyard_execute_stop, data_update_stop, message, announced_end } = settingView(await readMaintenance(deps.store.db));
-      return { backyard_execute_stop, data_update_stop, message, announced_end };
-    },
+    handler: async ({ deps }) => maintenanceModeView(await readMaintenance(deps.store.db)),
   }),
 ];

@@ -1,5 +1,6 @@
 import { RESULT } from '../../errors.js';
-import { readMaintenance, toFlag } from '../../maintenance/mode.js';
+import { readMaintenance } from '../../maintenance/mode.js';
+import { toFlags } from '../../maintenance/switches.js';
 import { failure } from '../envelope.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { LATEST_SCHEMA_VERSION } from '../../store/migrations/index.js';
@@ -60,10 +61,7 @@ export const systemRoutes: AnyRoute[] = [
           // The kind only: the route is public, and the description names the SQLite file's path.
           store: deps.store.capabilities.kind,
           schema_version: await deps.store.schemaVersion(),
-          maintenance_mode: {
-            backyard_execute_stop: toFlag(m.backyard_execute_stop),
-            data_update_stop: toFlag(m.data_update_stop),
-          },
+          maintenance_mode: toFlags(m),
           maintenance_cache_trusted: deps.maintenance.trusted,
         };
       } catch (err) {

@@ -5,8 +5,9 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { migrate } from '../migrations/migrator.js';
 import { nowTimestamp, timestampIn } from '../clock.js';
 import { claimInGateTransaction } from '../job-claim.js';
+import { SWITCH_IDS, fromColumns, type SwitchColumns, type SwitchValues } from '../../maintenance/switches.js';
 import type { BackyardJobsTable, Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities, Switches } from '../store.js';
+import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities } from '../store.js';
 import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { ADVISORY_LOCK, CHANGE_CHANNEL } from './postgres-locks.js';
 import { postgresAppliedSteps, postgresMigrationRunner, postgresSchemaVersion } from './postgres-migrator.js';
@@ -67,26 +68,28 @@ class PostgresStore implements Store {
     this.db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
 
-  async transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T> {
+  async transaction<T>(lock: GateLock, fn: (trx: Transaction<Database>, switches: SwitchValues) => Promise<T>): Promise<T> {
     const gateFunction = await this.#hasFunction(GATE_FUNCTION);
     return this.db.transaction().execute(async (trx) => {
       const key = ADVISORY_LOCK.gate.toString();
-      let row: { backyard_execute_stop: number; data_update_stop: number } | undefined;
+      let row: Partial<SwitchColumns> | undefined;
       if (lock === 'shared' && gateFunction) {
         // Lock and read in one round trip (migration 003 explains why it is still exact).
-        row = (await sql<typeof row & object>`SELECT * FROM drydock_gate_shared(${key}::bigint)`.execute(trx)).rows[0];
+        row = (await sql<Partial<SwitchColumns>>`SELECT * FROM drydock_gate_shared(${key}::bigint)`.execute(trx)).rows[0];
+      } else if (lock === 'exclusive') {
+        await sql`SELECT pg_advisory_xact_lock(${key}::bigint)`.execute(trx);
       } else {
-        // The read must be a statement of its own after the lock: a snapshot taken in the same
-        // statement as the wait would predate the toggle it waited for.
-        if (lock === 'exclusive') await sql`SELECT pg_advisory_xact_lock(${key}::bigint)`.execute(trx);
-        else await sql`SELECT pg_advisory_xact_lock_shared(${key}::bigint)`.execute(trx);
-        row = await trx
-          .selectFrom('maintenance_settings')
-          .select(['backyard_execute_stop', 'data_update_stop'])
-          .where('id', '=', 1)
-          .executeTakeFirst();
+        await sql`SELECT pg_advisory_xact_lock_shared(${key}::bigint)`.execute(trx);
       }
-      return fn(trx, { backyard_execute_stop: row?.backyard_execute_stop === 1, data_update_stop: row?.data_update_stop === 1 });
+      const columns = Object.keys(row ?? {});
+      if (SWITCH_IDS.some((id) => !columns.includes(id))) {
+        // Without the function, or when it returns fewer switches than this release knows: read
+        // them in a statement of their own after the lock (a snapshot taken in the same statement
+        // as the wait would predate the toggle it waited for). The whole row, so that a switch this
+        // release knows but the schema does not have yet (before its migration) reads as off.
+        row = await trx.selectFrom('maintenance_settings').selectAll().where('id', '=', 1).executeTakeFirst();
+      }
+      return fn(trx, fromColumns(row));
     });
   }
 

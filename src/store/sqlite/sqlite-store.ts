@@ -8,7 +8,8 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { migrate } from '../migrations/migrator.js';
 import { claimInGateTransaction } from '../job-claim.js';
 import type { BackyardJobsTable, Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities, Switches } from '../store.js';
+import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities } from '../store.js';
+import { fromColumns, type SwitchColumns, type SwitchValues } from '../../maintenance/switches.js';
 import { immediateSqliteDialect } from './sqlite-dialect.js';
 import { sqliteAppliedSteps, sqliteMigrationRunner } from './sqlite-migrator.js';
 import type { AppliedStep, Migration } from '../migrations/migration.js';
@@ -75,7 +76,7 @@ class SqliteStore implements Store {
     }
   }
 
-  async transaction<T>(_lock: GateLock, fn: (trx: Transaction<Database>, switches: Switches) => Promise<T>): Promise<T> {
+  async transaction<T>(_lock: GateLock, fn: (trx: Transaction<Database>, switches: SwitchValues) => Promise<T>): Promise<T> {
     // Both lock kinds are the writer lock taken by BEGIN IMMEDIATE (see sqlite-dialect.ts).
     let topics: Set<ChangeTopic> | undefined;
     const result = await this.db.transaction().execute(async (trx) => {
@@ -89,12 +90,12 @@ class SqliteStore implements Store {
 
   /**
    * The switches, read on the writer connection inside the open transaction with a prepared
-   * statement (a few microseconds; a Kysely query costs several times that).
+   * statement (a few microseconds; a Kysely query costs several times that). The whole row, so that
+   * a switch this release knows but the schema does not have yet (before its migration) reads as off.
    */
-  #readSwitches(): Switches {
-    this.#switchStatement ??= this.#raw.prepare('SELECT backyard_execute_stop, data_update_stop FROM maintenance_settings WHERE id = 1');
-    const row = this.#switchStatement.get() as { backyard_execute_stop: number; data_update_stop: number } | undefined;
-    return { backyard_execute_stop: row?.backyard_execute_stop === 1, data_update_stop: row?.data_update_stop === 1 };
+  #readSwitches(): SwitchValues {
+    this.#switchStatement ??= this.#raw.prepare('SELECT * FROM maintenance_settings WHERE id = 1');
+    return fromColumns(this.#switchStatement.get() as Partial<SwitchColumns> | undefined);
   }
 
   claimJobs(claim: JobClaim): Promise<BackyardJobsTable[]> {

@@ -1,7 +1,8 @@
 /** The shapes of the API answers the console reads (see README "API"). */
+import type { SwitchFlags, SwitchValues, WireFlag } from '../../../src/maintenance/switches';
 
 export type Role = 'system_admin' | 'organization_manager' | 'workspace_member';
-export type Flag = '0' | '1';
+export type Flag = WireFlag;
 
 /** GET /api/auth/whoami and the `user` of a sign-in. */
 export interface User {
@@ -18,10 +19,8 @@ export interface LoginAnswer {
   readonly user: User;
 }
 
-/** What every user may read of the maintenance setting (the banner). */
-export interface MaintenanceView {
-  readonly backyard_execute_stop: Flag;
-  readonly data_update_stop: Flag;
+/** What every user may read of the maintenance setting (the banner): every switch (src/maintenance/switches.ts), "0" or "1". */
+export interface MaintenanceView extends SwitchFlags {
   readonly message: string | null;
   readonly announced_end: string | null;
 }
@@ -32,9 +31,8 @@ export interface MaintenanceSetting extends MaintenanceView {
   readonly last_update_timestamp: string | null;
 }
 
-interface AuditedState {
-  readonly backyard_execute_stop: boolean;
-  readonly data_update_stop: boolean;
+/** An entry written before a switch existed does not name it. */
+interface AuditedState extends Partial<SwitchValues> {
   readonly message: string | null;
   readonly announced_end: string | null;
 }

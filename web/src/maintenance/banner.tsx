@@ -1,15 +1,18 @@
+import { SWITCHES, SWITCH_IDS } from '../../../src/maintenance/switches';
 import { useI18n } from '../i18n/i18n';
 import { useMaintenance } from './maintenance';
 
 /**
- * The maintenance banner at the top of every page while a switch is on: one line per switch, then
- * the administrator's message (plain text) and the announced end. The region is always in the page
- * so screen readers announce the banner when it appears.
+ * The maintenance banner at the top of every page while a switch is on: one line per switch that is
+ * on (its words: src/maintenance/switches.ts), then the administrator's message (plain text) and the
+ * announced end. The region is always in the page so screen readers announce the banner when it
+ * appears.
  */
 export function MaintenanceBanner() {
-  const { view, readOnly, jobsStopped, stale } = useMaintenance();
-  const { t, formatTime } = useI18n();
-  const on = view !== undefined && (readOnly || jobsStopped);
+  const { view, switches, readOnly, stale } = useMaintenance();
+  const { t, formatTime, language } = useI18n();
+  const lines = SWITCH_IDS.filter((id) => switches[id]).map((id) => SWITCHES[id].console.banner[language]);
+  const on = view !== undefined && lines.length > 0;
   return (
     <div className="banner-region" aria-live="polite">
       {on && (
@@ -22,8 +25,9 @@ export function MaintenanceBanner() {
             {t('banner.title')}
           </h2>
           <ul className="banner__lines">
-            {jobsStopped && <li>{t('banner.jobsStopped')}</li>}
-            {readOnly && <li>{t('banner.readOnly')}</li>}
+            {lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
           </ul>
           {view.message && (
             <p className="banner__message">

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, onApiFailure, seg } from '../api/client';
 import type { MaintenanceView, User } from '../api/types';
+import { SWITCH_IDS, fromFlags, registeredJobsWait, writesRefused, type SwitchValues } from '../../../src/maintenance/switches';
 
 /** How often the banner asks the server: a change shows within this (plus one request). */
 export const MAINTENANCE_POLL_MS = 2000;
@@ -8,9 +9,11 @@ export const MAINTENANCE_POLL_MS = 2000;
 interface Maintenance {
   /** The last state read; undefined until the first answer. */
   readonly view: MaintenanceView | undefined;
-  /** Read-only mode: every write is refused, so write buttons are disabled. */
+  /** Every switch on or off (all off until the first answer). */
+  readonly switches: SwitchValues;
+  /** A switch that refuses writes is on (read-only mode), so write buttons are disabled. */
   readonly readOnly: boolean;
-  /** Server-side jobs stopped: new jobs wait. */
+  /** A switch that stops jobs but not writes is on (server-side jobs stopped): a job registered now waits. */
   readonly jobsStopped: boolean;
   /** The last poll failed: what is shown may be out of date. */
   readonly stale: boolean;
@@ -65,26 +68,22 @@ export function MaintenanceProvider({ user, children }: { readonly user: User; r
     };
   }, [poll]);
 
-  const value = useMemo<Maintenance>(
-    () => ({
+  const value = useMemo<Maintenance>(() => {
+    const switches = fromFlags(view ?? {});
+    return {
       view,
-      readOnly: view?.data_update_stop === '1',
-      jobsStopped: view?.backyard_execute_stop === '1',
+      switches,
+      readOnly: writesRefused(switches),
+      jobsStopped: registeredJobsWait(switches),
       stale,
       refresh: () => void poll(),
-    }),
-    [view, stale, poll],
-  );
+    };
+  }, [view, stale, poll]);
   return <MaintenanceContext.Provider value={value}>{children}</MaintenanceContext.Provider>;
 }
 
 function sameView(a: MaintenanceView, b: MaintenanceView): boolean {
-  return (
-    a.backyard_execute_stop === b.backyard_execute_stop &&
-    a.data_update_stop === b.data_update_stop &&
-    a.message === b.message &&
-    a.announced_end === b.announced_end
-  );
+  return SWITCH_IDS.every((id) => a[id] === b[id]) && a.message === b.message && a.announced_end === b.announced_end;
 }
 
 export function useMaintenance(): Maintenance {

@@ -1,17 +1,16 @@
 import type { AuditEntry } from '../../api/types';
-import { useI18n, type Translate } from '../../i18n/i18n';
+import { useI18n, type Language, type Translate } from '../../i18n/i18n';
+import { SWITCHES, SWITCH_IDS } from '../../../../src/maintenance/switches';
 
 type State = AuditEntry['after'];
 
-/** "Read-only: off → on; message: …" for one audit entry. */
-function describe(before: State, after: State, t: Translate, formatTime: (iso: string | null) => string): string[] {
-  const onOff = (v: boolean) => (v ? t('settings.on') : t('settings.off'));
+/** "Read-only mode: off → on; message: …" for one audit entry. */
+function describe(before: State, after: State, t: Translate, language: Language, formatTime: (iso: string | null) => string): string[] {
+  // An entry written before a switch existed does not name it: off.
+  const onOff = (v: boolean | undefined) => (v ? t('settings.on') : t('settings.off'));
   const lines: string[] = [];
-  if (before.backyard_execute_stop !== after.backyard_execute_stop) {
-    lines.push(`${t('settings.jobs')}: ${onOff(before.backyard_execute_stop)} → ${onOff(after.backyard_execute_stop)}`);
-  }
-  if (before.data_update_stop !== after.data_update_stop) {
-    lines.push(`${t('settings.readOnly')}: ${onOff(before.data_update_stop)} → ${onOff(after.data_update_stop)}`);
+  for (const id of SWITCH_IDS) {
+    if (before[id] !== after[id]) lines.push(`${SWITCHES[id].console.label[language]}: ${onOff(before[id])} → ${onOff(after[id])}`);
   }
   if (before.message !== after.message) lines.push(`${t('settings.message')}: ${after.message ?? t('audit.none')}`);
   if (before.announced_end !== after.announced_end) {
@@ -22,7 +21,7 @@ function describe(before: State, after: State, t: Translate, formatTime: (iso: s
 
 /** Who changed the maintenance settings, when, and what, newest first. */
 export function AuditTable({ entries }: { readonly entries: readonly AuditEntry[] }) {
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, language } = useI18n();
   if (entries.length === 0) return <p>{t('audit.empty')}</p>;
   return (
     <table className="table">
@@ -40,7 +39,7 @@ export function AuditTable({ entries }: { readonly entries: readonly AuditEntry[
             <td className="nowrap">{formatTime(e.changed_at)}</td>
             <td>{e.changed_by}</td>
             <td>
-              {describe(e.before, e.after, t, formatTime).map((line, i) => (
+              {describe(e.before, e.after, t, language, formatTime).map((line, i) => (
                 <div key={i}>{line}</div>
               ))}
             </td>

@@ -1,42 +1,52 @@
 import type { AuditEntry, MaintenanceSetting } from '../../api/types';
 import { fromLocalInput, toLocalInput } from '../../components/time';
+import { SWITCHES, SWITCH_IDS, fromFlags, toWire, type SwitchId, type SwitchValues } from '../../../../src/maintenance/switches';
 
 /** The form's values: the switches, the banner message, the announced end (a datetime-local value). */
 export interface SettingValues {
-  readonly jobs: boolean;
-  readonly readOnly: boolean;
+  readonly switches: SwitchValues;
   readonly message: string;
   readonly announcedEnd: string;
 }
 
-/** What the administrator changed; untouched fields follow the server's current value. */
-export type Edits = Partial<SettingValues>;
+/** What the administrator changed; untouched fields (and switches) follow the server's current value. */
+export interface Edits {
+  readonly switches?: Partial<SwitchValues>;
+  readonly message?: string;
+  readonly announcedEnd?: string;
+}
 
 /** One consequence of saving, as the confirmation lists it. */
 export type Change =
-  | { readonly kind: 'jobsOn' | 'jobsOff' | 'readOnlyOn' | 'readOnlyOff' | 'messageCleared' | 'endCleared' }
+  | { readonly kind: 'switch'; readonly id: SwitchId; readonly on: boolean }
+  | { readonly kind: 'messageCleared' | 'endCleared' }
   | { readonly kind: 'message' | 'end'; readonly value: string };
 
 export function currentValues(s: MaintenanceSetting): SettingValues {
   return {
-    jobs: s.backyard_execute_stop === '1',
-    readOnly: s.data_update_stop === '1',
+    switches: fromFlags(s),
     message: s.message ?? '',
     announcedEnd: toLocalInput(s.announced_end),
   };
 }
 
 export function formValues(s: MaintenanceSetting, edits: Edits): SettingValues {
-  return { ...currentValues(s), ...edits };
+  const now = currentValues(s);
+  return {
+    switches: { ...now.switches, ...edits.switches },
+    message: edits.message ?? now.message,
+    announcedEnd: edits.announcedEnd ?? now.announcedEnd,
+  };
 }
 
-/** What saving would change, in the order the confirmation explains it. */
+/** What saving would change, in the order the confirmation explains it: the switches first. */
 export function listChanges(s: MaintenanceSetting, edits: Edits): Change[] {
   const now = currentValues(s);
   const next = formValues(s, edits);
   const changes: Change[] = [];
-  if (next.jobs !== now.jobs) changes.push({ kind: next.jobs ? 'jobsOn' : 'jobsOff' });
-  if (next.readOnly !== now.readOnly) changes.push({ kind: next.readOnly ? 'readOnlyOn' : 'readOnlyOff' });
+  for (const id of SWITCH_IDS) {
+    if (next.switches[id] !== now.switches[id]) changes.push({ kind: 'switch', id, on: next.switches[id] });
+  }
   if (next.message.trim() !== now.message.trim()) {
     changes.push(next.message.trim() === '' ? { kind: 'messageCleared' } : { kind: 'message', value: next.message.trim() });
   }
@@ -46,18 +56,18 @@ export function listChanges(s: MaintenanceSetting, edits: Edits): Change[] {
   return changes;
 }
 
+/** Whether saving turns on a switch that refuses writes (the confirmation then names the jobs in flight). */
+export function turnsWritesOff(changes: readonly Change[]): boolean {
+  return changes.some((c) => c.kind === 'switch' && c.on && SWITCHES[c.id].effects.refusesWrites);
+}
+
 /** The PATCH body for the changes: only what changed, switches as "0"/"1". */
 export function patchBody(changes: readonly Change[]): Record<string, string | null> {
   const body: Record<string, string | null> = {};
   for (const c of changes) {
     switch (c.kind) {
-      case 'jobsOn':
-      case 'jobsOff':
-        body.backyard_execute_stop = c.kind === 'jobsOn' ? '1' : '0';
-        break;
-      case 'readOnlyOn':
-      case 'readOnlyOff':
-        body.data_update_stop = c.kind === 'readOnlyOn' ? '1' : '0';
+      case 'switch':
+        body[c.id] = toWire(c.on);
         break;
       case 'message':
         body.message = c.value;
@@ -80,7 +90,7 @@ export function patchBody(changes: readonly Change[]): Record<string, string | n
   return body;
 }
 
-/** The newest audit entry that changed `key`: who turned the switch to its current value, and when. */
-export function lastChange(audit: readonly AuditEntry[] | undefined, key: 'backyard_execute_stop' | 'data_update_stop'): AuditEntry | undefined {
-  return audit?.find((e) => e.before[key] !== e.after[key]);
+/** The newest audit entry that changed switch `id`: who turned it to its current value, and when. */
+export function lastChange(audit: readonly AuditEntry[] | undefined, id: SwitchId): AuditEntry | undefined {
+  return audit?.find((e) => e.before[id] !== e.after[id]);
 }

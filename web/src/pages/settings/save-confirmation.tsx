@@ -2,13 +2,11 @@ import type { ExecuteCheck } from '../../api/types';
 import { ErrorAlert } from '../../components/alerts';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages.en';
-import type { Change } from './changes';
+import { SWITCHES } from '../../../../src/maintenance/switches';
+import { turnsWritesOff, type Change } from './changes';
 
-const EXPLAIN: Record<Change['kind'], MessageKey> = {
-  jobsOn: 'confirm.jobsOn',
-  jobsOff: 'confirm.jobsOff',
-  readOnlyOn: 'confirm.readOnlyOn',
-  readOnlyOff: 'confirm.readOnlyOff',
+/** The line for a change of the banner (a switch's line is its own: src/maintenance/switches.ts). */
+const EXPLAIN: Record<Exclude<Change['kind'], 'switch'>, MessageKey> = {
   message: 'confirm.message',
   messageCleared: 'confirm.messageCleared',
   end: 'confirm.end',
@@ -25,18 +23,20 @@ interface SaveConfirmationProps {
 
 /** What saving will do, change by change, and a warning when read-only mode would catch jobs in flight. */
 export function SaveConfirmation({ changes, check, checkError, saveError }: SaveConfirmationProps) {
-  const { t, formatTime } = useI18n();
-  const readOnlyOn = changes.some((c) => c.kind === 'readOnlyOn');
+  const { t, formatTime, language } = useI18n();
+  const readOnlyOn = turnsWritesOff(changes);
   const inFlight = check?.execute_count ?? 0;
   return (
     <>
       <p>{t('confirm.intro')}</p>
       <ul className="change-list">
         {changes.map((c) => (
-          <li key={c.kind}>
-            {'value' in c
-              ? t(EXPLAIN[c.kind], { value: c.kind === 'end' ? formatTime(c.value) : c.value })
-              : t(EXPLAIN[c.kind])}
+          <li key={c.kind === 'switch' ? c.id : c.kind}>
+            {c.kind === 'switch'
+              ? SWITCHES[c.id].console[c.on ? 'turnOn' : 'turnOff'][language]
+              : 'value' in c
+                ? t(EXPLAIN[c.kind], { value: c.kind === 'end' ? formatTime(c.value) : c.value })
+                : t(EXPLAIN[c.kind])}
           </li>
         ))}
       </ul>

@@ -10,7 +10,8 @@ import { useI18n } from '../../i18n/i18n';
 import { useMaintenance } from '../../maintenance/maintenance';
 import { Link } from '../../router/router';
 import { AuditTable } from './audit-table';
-import { formValues, lastChange, listChanges, patchBody, type Change, type Edits } from './changes';
+import { formValues, lastChange, listChanges, patchBody, turnsWritesOff, type Change, type Edits } from './changes';
+import { SWITCHES, SWITCH_IDS } from '../../../../src/maintenance/switches';
 import { SaveConfirmation } from './save-confirmation';
 import { SwitchField } from './switch-field';
 
@@ -18,12 +19,12 @@ const SETTING = '/api/platform/maintenance-mode-setting';
 const MESSAGE_MAX = 1000;
 
 /**
- * System state settings (system administrators): the two switches with their values now and who
+ * System state settings (system administrators): the switches with their values now and who
  * changed them, the banner message and announced end, a confirmation that says what saving does
  * (naming the jobs still in flight before read-only goes on), and the audit of every change.
  */
 export function SettingsPage() {
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, language } = useI18n();
   const maintenance = useMaintenance();
   const setting = useLoad(() => api<MaintenanceSetting>('GET', SETTING), [], 2000);
   const audit = useLoad(() => api<AuditEntry[]>('GET', `${SETTING}/audit?limit=50`), [], 5000);
@@ -47,13 +48,13 @@ export function SettingsPage() {
   const changes = listChanges(current, edits);
   const edit = (e: Edits) => {
     setSaved(undefined);
-    setEdits((prev) => ({ ...prev, ...e }));
+    setEdits((prev) => ({ ...prev, ...e, switches: { ...prev.switches, ...e.switches } }));
   };
 
   const review = async (e: FormEvent) => {
     e.preventDefault();
     setSaveError(undefined);
-    if (!changes.some((c) => c.kind === 'readOnlyOn')) return setConfirming({ changes });
+    if (!turnsWritesOff(changes)) return setConfirming({ changes });
     // Turning read-only on: say how many jobs it would catch in flight, read now.
     try {
       setConfirming({ changes, check: await api<ExecuteCheck>('GET', '/api/ita/backyard-execute-check/') });
@@ -88,22 +89,17 @@ export function SettingsPage() {
       </p>
       <form className="form panel" onSubmit={(e) => void review(e)} aria-labelledby="settings-switches">
         <h2 id="settings-switches">{t('settings.switches')}</h2>
-        <SwitchField
-          label={t('settings.jobs')}
-          description={t('settings.jobsHelp')}
-          current={current.backyard_execute_stop === '1'}
-          checked={values.jobs}
-          changed={lastChange(audit.data, 'backyard_execute_stop')}
-          onChange={(jobs) => edit({ jobs })}
-        />
-        <SwitchField
-          label={t('settings.readOnly')}
-          description={t('settings.readOnlyHelp')}
-          current={current.data_update_stop === '1'}
-          checked={values.readOnly}
-          changed={lastChange(audit.data, 'data_update_stop')}
-          onChange={(readOnly) => edit({ readOnly })}
-        />
+        {SWITCH_IDS.map((id) => (
+          <SwitchField
+            key={id}
+            label={SWITCHES[id].console.label[language]}
+            description={SWITCHES[id].console.help[language]}
+            current={current[id] === '1'}
+            checked={values.switches[id]}
+            changed={lastChange(audit.data, id)}
+            onChange={(on) => edit({ switches: { [id]: on } })}
+          />
+        ))}
         <h2>{t('settings.bannerSection')}</h2>
         <div className="field">
           <label htmlFor={messageId}>{t('settings.message')}</label>
@@ -153,7 +149,7 @@ export function SettingsPage() {
         open={confirming !== undefined}
         title={t('confirm.title')}
         confirmLabel={t('confirm.apply')}
-        danger={confirming?.changes.some((c) => c.kind === 'readOnlyOn' || c.kind === 'jobsOn')}
+        danger={confirming?.changes.some((c) => c.kind === 'switch' && c.on)}
         busy={busy}
         onConfirm={() => void save()}
         onCancel={() => setConfirming(undefined)}

@@ -1,23 +1,22 @@
 import { hostname, userInfo } from 'node:os';
 import type { ApiClient } from '../cli/client.js';
-import { changeMaintenance, readMaintenance, settingView, type MaintenanceChange, type SettingView } from '../maintenance/mode.js';
+import { changeMaintenance, readMaintenance, settingView, type SettingView } from '../maintenance/mode.js';
+import { changeFromFlags, type SwitchFlags } from '../maintenance/switches.js';
 import type { Store } from '../store/store.js';
 
-/** A change of the switches in the API's words. */
-export interface SwitchChange {
-  readonly backyard_execute_stop?: '0' | '1';
-  readonly data_update_stop?: '0' | '1';
+/** A change of the switches in the API's words (absent switches stay as they are). */
+export interface SwitchChange extends Partial<SwitchFlags> {
   /** drydock's drain bookkeeping: `start` records the switches as they were, `end` forgets them. */
   readonly drain?: 'start' | 'end';
 }
 
 /**
- * The maintenance switches, as a runbook step reads and changes them: through the API (the normal
- * way: every process is told at once), or on the store itself (the break-glass way, from the host,
- * when the API cannot be used — a lost administrator password, a proxy that is down). The resume
- * logic is written once against this.
+ * How a runbook step reaches the maintenance switches (what they are: maintenance/switches.ts):
+ * through the API (the normal way: every process is told at once), or on the store itself (the
+ * break-glass way, from the host, when the API cannot be used — a lost administrator password, a
+ * proxy that is down). The resume logic is written once against this.
  */
-export interface Switches {
+export interface SwitchAccess {
   /** Where the change is made, for messages. */
   readonly via: string;
   read(): Promise<SettingView>;
@@ -26,7 +25,8 @@ export interface Switches {
 
 const SETTING = '/api/platform/maintenance-mode-setting';
 
-export function switchesOverApi(client: ApiClient): Switches {
+/** The switches through the API, as the administrator `client` signs in. */
+export function switchAccessOverApi(client: ApiClient): SwitchAccess {
   return {
     via: `the API at ${client.options.baseUrl}`,
     read: () => client.call<SettingView>('GET', SETTING),
@@ -49,19 +49,13 @@ export function switchesOverApi(client: ApiClient): Switches {
  * actor that says so — `break-glass: drydock CLI on <host> as <OS user>` — and the running processes
  * learn of it the way they learn of every change (the store's change feed).
  */
-export function switchesOnStore(store: Store): Switches {
+export function switchAccessOnStore(store: Store): SwitchAccess {
   const actor = `break-glass: drydock CLI on ${hostname()} as ${safeUser()}`;
-  const flag = (v: '0' | '1' | undefined) => (v === undefined ? undefined : v === '1');
   return {
     via: `the store (${store.capabilities.description}), as "${actor}"`,
     read: async () => settingView(await readMaintenance(store.db)),
     async change(change) {
-      const c: MaintenanceChange = {
-        ...(change.backyard_execute_stop !== undefined && { backyard_execute_stop: flag(change.backyard_execute_stop) }),
-        ...(change.data_update_stop !== undefined && { data_update_stop: flag(change.data_update_stop) }),
-        ...(change.drain !== undefined && { drain: change.drain }),
-      };
-      await changeMaintenance(store, c, actor);
+      await changeMaintenance(store, { ...changeFromFlags(change), ...(change.drain !== undefined && { drain: change.drain }) }, actor);
     },
   };
 }
