@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AuditEntry } from '../maintenance/audit.js';
 import type { SettingView } from '../maintenance/mode.js';
 import { SWITCHES, SWITCH_IDS, listOf, type SwitchFlags, type SwitchId, type WireFlag } from '../maintenance/switches.js';
+import { ownValue } from '../lookup.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { openSwitches, withBreakGlass, type BreakGlassFlags } from './break-glass.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
@@ -22,7 +23,7 @@ const optionKey = (id: SwitchId) => SWITCHES[id].cli.flag.replace(/-([a-z])/g, (
 function switchFlags(flags: Record<string, unknown>): Partial<SwitchFlags> {
   const out: Partial<Record<SwitchId, WireFlag>> = {};
   for (const id of SWITCH_IDS) {
-    const value = onOff(flags[optionKey(id)] as string | undefined, option(id));
+    const value = onOff(ownValue(flags, optionKey(id)) as string | undefined, option(id));
     if (value) out[id] = value;
   }
   return out;
