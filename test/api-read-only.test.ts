@@ -39,6 +39,7 @@ import { BACKENDS } from './support/backends.js';
 import { MENU_JOBS, sampleExport, seedMenuJobs } from './support/menu-jobs.js';
 import { DRIVER_JOBS, firstEvent, seedDriverJobs } from './support/driver-jobs.js';
 import { snapshotData } from './support/snapshot.js';
+import { waitFor } from './support/wait-for.js';
 
 const ITA = '/api/:organization_id/workspaces/:workspace_id/ita';
 const RECORDS = `${ITA1}/menu/${SEED.menu}`;
@@ -775,11 +776,11 @@ for (const backend of BACKENDS) {
 
       // The cache follows the other process's change by itself (poll / NOTIFY), and turning it off
       // from there lets writes through again.
-      await waitFor('cache sees read-only on', () => t.deps.maintenance.state.data_update_stop);
+      await waitFor('the cache sees read-only on', () => t.deps.maintenance.state.data_update_stop, { timeoutMs: 10_000 });
       const byGuard = await t.admin({ method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } });
       assert.equal(byGuard.headers['drydock-refused-by'], 'guard');
       await changeMaintenance(store2, { data_update_stop: false }, 'other-process');
-      await waitFor('cache sees read-only off', () => !t.deps.maintenance.state.data_update_stop);
+      await waitFor('the cache sees read-only off', () => !t.deps.maintenance.state.data_update_stop, { timeoutMs: 10_000 });
       const ok = await t.admin({ method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } });
       assert.equal(ok.status, 200, ok.text);
     });
@@ -824,14 +825,6 @@ for (const backend of BACKENDS) {
   });
 }
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /**
  * PostgreSQL only: orders, on the gate lock itself, "toggle commits" between "write passed the
  * guard" and "write reads the switch". A raw connection holds the shared side (a write in flight);
@@ -860,9 +853,9 @@ async function parkWriteBehindToggle(t: TestApp, store2: Store, send: () => Prom
       ).rows.map((r) => r.mode);
 
     const toggle = changeMaintenance(store2, { data_update_stop: true }, 'other-process');
-    await waitFor('the toggle waits for the exclusive gate lock', async () => (await waiting()).join() === 'ExclusiveLock');
+    await waitFor('the toggle waits for the exclusive gate lock', async () => (await waiting()).join() === 'ExclusiveLock', { timeoutMs: 10_000, everyMs: 5 });
     const write = send();
-    await waitFor('the write waits behind the toggle', async () => (await waiting()).join() === 'ExclusiveLock,ShareLock');
+    await waitFor('the write waits behind the toggle', async () => (await waiting()).join() === 'ExclusiveLock,ShareLock', { timeoutMs: 10_000, everyMs: 5 });
     assert.equal(t.deps.maintenance.state.data_update_stop, false, 'the write passed the guard with read-only off');
     await holder.query('COMMIT');
     await toggle;

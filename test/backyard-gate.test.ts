@@ -21,9 +21,10 @@ import { readMaintenance } from '../src/maintenance/mode.js';
 import { nowTimestamp } from '../src/store/clock.js';
 import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
-import { commandPlaybook, eventually, executeAnsible, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
+import { commandPlaybook, executeAnsible, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ITA1, SEED, seedTenants, setMaintenance, startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { waitFor } from './support/wait-for.js';
 
 const BACKYARD = 'ita-by-ansible-execute';
 const JOBS = 800;
@@ -158,7 +159,7 @@ for (const backend of BACKENDS) {
         const loops = startLoops(stores);
 
         // Let claims flow, then turn the switch on while the loops are claiming.
-        await eventually('a tenth of the jobs are claimed', async () => loops.claimed() >= JOBS / 10, 60_000, 5);
+        await waitFor('a tenth of the jobs are claimed', () => loops.claimed() >= JOBS / 10, { timeoutMs: 60_000, everyMs: 5, retryErrors: true });
         const claimedAtPatch = loops.claimed();
         await setMaintenance(t, { [key]: '1' });
         const patchReturnedAt = performance.now();
@@ -175,7 +176,7 @@ for (const backend of BACKENDS) {
         await setMaintenance(t, { [key]: '0' });
         const off = await readMaintenance(t.deps.store.db);
         const offCommit = backend === 'postgres' ? await toggleCommitTimestamp(t.deps.store) : off.last_update_timestamp;
-        await eventually('every job is claimed', async () => (await claimedInStore(t.deps.store, idSet)) === JOBS, 120_000, 20);
+        await waitFor('every job is claimed', async () => (await claimedInStore(t.deps.store, idSet)) === JOBS, { timeoutMs: 120_000, everyMs: 20, retryErrors: true });
         await loops.stop();
         assert.deepEqual(loops.errors, [], 'no claim or finish failed');
 

@@ -19,9 +19,10 @@ import pino from 'pino';
 import { reapExpiredLeases } from '../src/backyard/lease.js';
 import { createWorker } from '../src/backyard/start-worker.js';
 import { compileOptions } from '../src/config/compile.js';
-import { commandPlaybook, eventually, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
+import { commandPlaybook, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ITA1, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
+import { waitFor } from './support/wait-for.js';
 import { markedProcesses, startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 const LEASE_SECONDS = 3;
@@ -96,14 +97,10 @@ for (const backend of BACKENDS) {
     /** Waits until the job runs its playbook: Executing, with its sleep started by the worker. */
     const waitRunning = async (w: WorkerProcess, id: string) => {
       await waitForStatus(t, id, ['3'], 60_000);
-      await eventually('the playbook runs its sleep', async () => markedProcesses(w.mark).some((p) => /^sleep /.test(p.cmdline)), 60_000);
+      await waitFor('the playbook runs its sleep', () => markedProcesses(w.mark).some((p) => /^sleep /.test(p.cmdline)), { timeoutMs: 60_000, retryErrors: true });
     };
     const noSurvivors = async (w: WorkerProcess) => {
-      await eventually(
-        'nothing the worker started is still running',
-        async () => markedProcesses(w.mark).length === 0,
-        SLACK_MS,
-      ).catch(() => assert.fail(`processes left behind: ${JSON.stringify(markedProcesses(w.mark))}`));
+      await waitFor('nothing the worker started is still running', () => markedProcesses(w.mark).length === 0, { timeoutMs: SLACK_MS, retryErrors: true }).catch(() => assert.fail(`processes left behind: ${JSON.stringify(markedProcesses(w.mark))}`));
     };
 
     it('SIGKILL mid-job: marked lease_expired, then Unexpected error within the lease plus a reaper period; the execute-check clears; nothing survives', async () => {
@@ -120,13 +117,13 @@ for (const backend of BACKENDS) {
       assert.equal((await w.exited).signal, 'SIGKILL');
 
       // Before any reaper ran: still listed (a drain is right to wait), and marked.
-      const expired = await eventually(
+      const expired = await waitFor(
         'the execute-check marks the job lease_expired',
         async () => {
           const j = await listed(id);
           return j?.lease_expired ? j : undefined;
         },
-        LEASE_SECONDS * 1000 + SLACK_MS,
+        { timeoutMs: LEASE_SECONDS * 1000 + SLACK_MS, retryErrors: true },
       );
       assert.equal(expired.status_id, '3');
       assert.equal(expired.status_name, 'Executing');
@@ -163,7 +160,7 @@ for (const backend of BACKENDS) {
       const id = await startAnsible(t, short);
       await waitRunning(w, id);
       w.signal('SIGTERM');
-      await eventually('the worker says it is draining', async () => w.output().includes('"msg":"worker draining"'), SLACK_MS);
+      await waitFor('the worker says it is draining', () => w.output().includes('"msg":"worker draining"'), { timeoutMs: SLACK_MS, retryErrors: true });
       // Registered during the drain: the draining worker leaves it alone.
       const late = await startAnsible(t, short);
 
@@ -190,7 +187,7 @@ for (const backend of BACKENDS) {
       await waitRunning(w, id);
       w.signal('SIGTERM');
       // The grace, then SIGTERM to the job's process group and SIGKILL 5 s later at worst.
-      const { code } = await eventually('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, 1000 + 5000 + SLACK_MS);
+      const { code } = await waitFor('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, { timeoutMs: 1000 + 5000 + SLACK_MS, retryErrors: true });
       assert.equal(code, 0, w.output());
       const e = await getExecution(t, id);
       assert.equal(e.status_id, '7', e.log);
@@ -206,14 +203,14 @@ for (const backend of BACKENDS) {
       const id = await startAnsible(t, long);
       await waitRunning(w, id);
       w.signal('SIGTERM');
-      await eventually('the worker says it is draining', async () => w.output().includes('"msg":"worker draining"'), SLACK_MS);
+      await waitFor('the worker says it is draining', () => w.output().includes('"msg":"worker draining"'), { timeoutMs: SLACK_MS, retryErrors: true });
       // Still draining: the grace is ten minutes and the job a minute.
       await new Promise((r) => setTimeout(r, 500));
       assert.equal(w.child.exitCode, null, 'the first SIGTERM waits for the job');
       assert.equal((await getExecution(t, id)).status_id, '3');
 
       w.signal('SIGTERM');
-      const { code } = await eventually('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, 5000 + SLACK_MS);
+      const { code } = await waitFor('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, { timeoutMs: 5000 + SLACK_MS, retryErrors: true });
       assert.equal(code, 0, w.output());
       assert.match(w.output(), /"msg":"forcing stop"/);
       const e = await getExecution(t, id);

@@ -15,11 +15,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { eventually, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
+import { registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ADMIN, SEED, seedTenants } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { cliCalls, describeRun, runCli, spawnCli, type CliResult } from './support/cli.js';
 import { gatedPlaybook, readSetting, startStack, startWorker, type Stack } from './support/runbook.js';
+import { waitFor } from './support/wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -313,12 +314,12 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         const movement = await registerAnsibleMovement(s.serve, 'watched', gatedPlaybook(releaseFile, 1));
         const watch = spawnCli(['execute-check', '--watch', '--json'], env);
         const lines = () => watch.stdout().split('\n').filter((l) => l.trim() !== '');
-        await eventually('the first check is printed', async () => lines().length >= 1, 60_000);
+        await waitFor('the first check is printed', () => lines().length >= 1, { timeoutMs: 60_000, retryErrors: true });
         const id = await startAnsible(s.serve, movement);
-        await eventually(
+        await waitFor(
           'the watch shows the job running',
-          async () => lines().some((l) => (JSON.parse(l) as { execute_count: number }).execute_count === 1 && l.includes(id)),
-          90_000,
+          () => lines().some((l) => (JSON.parse(l) as { execute_count: number }).execute_count === 1 && l.includes(id)),
+          { timeoutMs: 90_000, retryErrors: true },
         );
         await waitForStatus(s.serve, id, ['3'], 90_000);
         const table = await runCli(['execute-check'], env);
@@ -327,7 +328,11 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         assert.match(table.stdout, new RegExp(`${SEED.org1}\\s+${SEED.ws1}\\s+ita-by-ansible-execute\\s+${id}\\s+3 Executing`));
         writeFileSync(releaseFile, '');
         await waitForStatus(s.serve, id, ['5'], 90_000);
-        await eventually('the watch shows nothing in flight again', async () => (JSON.parse(lines().at(-1)!) as { execute_count: number }).execute_count === 0, 30_000);
+        await waitFor(
+          'the watch shows nothing in flight again',
+          () => (JSON.parse(lines().at(-1)!) as { execute_count: number }).execute_count === 0,
+          { timeoutMs: 30_000, retryErrors: true },
+        );
         watch.child.kill('SIGINT');
         const result = await watch.result;
         assert.equal(result.code, 0, describeRun(result));

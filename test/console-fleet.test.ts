@@ -26,12 +26,13 @@ import {
   literal,
   markNoReload,
   msg,
+  onPage,
   shoot,
   signIn,
   switchLanguage,
-  until,
   type Language,
 } from './support/console-browser.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const V1 = '1.0.0';
@@ -156,7 +157,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     admin.getByRole('dialog', { name: Object.entries(params).reduce((s, [k, v]) => s.replace(`{${k}}`, v), msg(language, key)) });
 
   async function waitForRunState(state: string, timeoutMs = 15_000): Promise<void> {
-    await until(`the run shows as ${state}`, async () => (await runState().locator('[data-state]').getAttribute('data-state')) === state, timeoutMs);
+    await waitFor(`the run shows as ${state}`, async () => (await runState().locator('[data-state]').getAttribute('data-state')) === state, onPage(timeoutMs));
   }
 
   it('is in the administrator’s navigation; an organization user neither sees it nor may open it', async () => {
@@ -198,7 +199,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await listed.getByRole('link', { name: runId }).click();
     await admin.getByRole('heading', { name: msg('en', 'fleet.runTitle').replace('{id}', runId), level: 1 }).waitFor();
     for (const pair of PAIRS) {
-      await until(`${pair} runs phase 1`, async () => (await cellState(pair, 1)) === 'running', 10_000);
+      await waitFor(`${pair} runs phase 1`, async () => (await cellState(pair, 1)) === 'running', onPage(10_000));
       assert.equal(await cellState(pair, 2), 'pending');
     }
     assert.match(await runState().innerText(), new RegExp(`${literal(msg('en', 'fleet.run.running'))}.*Phase 1 of 4`));
@@ -218,14 +219,14 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await waitForRunState('paused');
     await admin.getByText(msg('en', 'fleet.paused').replace('{id}', runId)).waitFor();
     steering.open();
-    for (const pair of ['PROD_001', 'PROD_003']) await until(`${pair} finished phase 1`, async () => (await cellState(pair, 1)) === 'done', 10_000);
-    await until('PROD_002 failed phase 1', async () => (await cellState('PROD_002', 1)) === 'failed', 10_000);
+    for (const pair of ['PROD_001', 'PROD_003']) await waitFor(`${pair} finished phase 1`, async () => (await cellState(pair, 1)) === 'done', onPage(10_000));
+    await waitFor('PROD_002 failed phase 1', async () => (await cellState('PROD_002', 1)) === 'failed', onPage(10_000));
     assert.match(await row('PROD_002').innerText(), /simulated: PROD_S_002 did not come back after installing 2\.0\.0/);
     assert.equal(await cell('PROD_002', 1).innerText(), `✗ ${msg('en', 'fleet.cell.failed')}`);
     await new Promise((r) => setTimeout(r, 1500));
     for (const pair of PAIRS) assert.equal(await cellState(pair, 2), 'pending', `${pair}: no phase starts while paused`);
     await admin.getByRole('button', { name: `Retry pair PROD_002` }).waitFor();
-    await until('the statuses show phase 1', async () => /PROD_Phase1_OK/.test(await admin.getByTestId('fleet-statuses').innerText()), 5000);
+    await waitFor('the statuses show phase 1', async () => /PROD_Phase1_OK/.test(await admin.getByTestId('fleet-statuses').innerText()), onPage(5000));
     assert.match(await admin.getByTestId('fleet-counts').innerText(), /Failed\s*1/);
     await shoot(admin, 'fleet-run-paused-en');
     await switchLanguage(admin, 'en', 'ja');
@@ -264,7 +265,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await retry.getByRole('button', { name: msg('en', 'fleet.retry'), exact: true }).click();
     await retry.waitFor({ state: 'hidden' });
     await admin.getByText(msg('en', 'fleet.retried').replace('{pair}', 'PROD_002')).waitFor();
-    await until('PROD_002 failed its second attempt', async () => /attempt 2/.test(await row('PROD_002').innerText()) && (await cellState('PROD_002', 1)) === 'failed', 15_000);
+    await waitFor('PROD_002 failed its second attempt', async () => /attempt 2/.test(await row('PROD_002').innerText()) && (await cellState('PROD_002', 1)) === 'failed', onPage(15_000));
 
     // A retry the server refuses (the pair was retried meanwhile, say from the CLI) shows its words.
     await admin.getByRole('button', { name: 'Retry pair PROD_002' }).click();
@@ -280,13 +281,13 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await retry.waitFor({ state: 'hidden' });
 
     // Attempt 3 goes through: every pair × phase is done, without a reload.
-    await until('every cell is done', async () => (await admin.getByTestId('fleet-matrix').locator('td[data-phase] [data-state="done"]').count()) === 12, 30_000);
+    await waitFor('every cell is done', async () => (await admin.getByTestId('fleet-matrix').locator('td[data-phase] [data-state="done"]').count()) === 12, onPage(30_000));
     await waitForRunState('completed', 10_000);
     assert.equal(await admin.getByTestId('fleet-matrix').locator('tbody tr').count(), 3);
     assert.equal(await admin.getByRole('button', { name: /^Retry/ }).count(), 0);
     assert.equal(await admin.getByRole('button', { name: msg('en', 'fleet.pause'), exact: true }).count(), 0);
     assert.equal(await admin.getByRole('button', { name: msg('en', 'fleet.resume'), exact: true }).count(), 0);
-    await until('the counts show 3 done', async () => /Done\s*3/.test(await admin.getByTestId('fleet-counts').innerText()), 5000);
+    await waitFor('the counts show 3 done', async () => /Done\s*3/.test(await admin.getByTestId('fleet-counts').innerText()), onPage(5000));
     assert.match(await admin.getByTestId('fleet-statuses').innerText(), /PROD_OK/);
     for (const pair of PAIRS) {
       const text = await row(pair).innerText();

@@ -15,10 +15,11 @@ import { registerAnsibleMovement, startAnsible, waitForStatus } from './support/
 import { ADMIN, seedTenants } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/backends.js';
 import { describeRun, onTestProcessExit, runCli } from './support/cli.js';
-import { assertNotReloaded, launchConsoleBrowser, markNoReload, msg, shoot, signIn, until } from './support/console-browser.js';
+import { assertNotReloaded, launchConsoleBrowser, markNoReload, msg, onPage, shoot, signIn } from './support/console-browser.js';
 import { FAST_BACKYARD_ENV, gatedPlaybook, startServer } from './support/runbook.js';
 import type { ServeProcess } from './support/serve-process.js';
 import { stopDetached } from './support/upgrade.js';
+import { waitFor } from './support/wait-for.js';
 
 describe('the console across drydock restart (Chromium, SQLite)', () => {
   let browser: Browser;
@@ -68,7 +69,7 @@ describe('the console across drydock restart (Chromium, SQLite)', () => {
     const gated = await registerAnsibleMovement(serve, 'gated', gatedPlaybook(releaseFile, 0));
     const job = await startAnsible(serve, gated);
     const row = page.locator(`tr[data-job="${job}"]`);
-    await until('the job shows on the page, live', async () => /Executing/.test(await row.innerText()), 60_000);
+    await waitFor('the job shows on the page, live', async () => /Executing/.test(await row.innerText()), onPage(60_000));
     await page.getByText(msg('en', 'backyard.live'), { exact: true }).waitFor();
     await shoot(page, 'backyard-after-restart-en');
     await assertNotReloaded(page);

@@ -39,13 +39,14 @@ import {
   literal,
   markNoReload,
   msg,
+  onPage,
   shoot,
   signIn,
   switchMsg,
   switchLanguage,
-  until,
   type Language,
 } from './support/console-browser.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 
@@ -196,7 +197,9 @@ describe('web console in Chromium (SQLite, real worker)', () => {
 
     // The state comes back: the banner appears without a reload, within a few seconds.
     await member.unroute(blocked);
-    const ms = await until('the banner shows', () => banner(member).isVisible(), BANNER_WITHIN_MS);
+    const unrouted = Date.now();
+    await waitFor('the banner shows', () => banner(member).isVisible(), onPage(BANNER_WITHIN_MS));
+    const ms = Date.now() - unrouted;
     await assertNotReloaded(member);
     const text = await banner(member).innerText();
     assert.match(text, new RegExp(literal(switchMsg('ja', 'data_update_stop', 'banner'))));
@@ -206,7 +209,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     logger.info({ ms }, 'banner appeared');
 
     // Every write button is disabled, with the reason in its tooltip and its description.
-    await until('the save button is disabled', async () => !(await save.isEnabled()), 5000);
+    await waitFor('the save button is disabled', async () => !(await save.isEnabled()), onPage(5000));
     assert.equal(await save.getAttribute('title'), msg('ja', 'readOnly.reason'));
     const describedBy = await save.getAttribute('aria-describedby');
     assert.ok(describedBy);
@@ -255,10 +258,10 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     assert.match(confirmation, new RegExp(literal(switchMsg('en', 'data_update_stop', 'turnOff'))));
     assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.messageCleared'))));
 
-    await until('the banner is gone', async () => !(await banner(member).isVisible()), BANNER_WITHIN_MS);
+    await waitFor('the banner is gone', async () => !(await banner(member).isVisible()), onPage(BANNER_WITHIN_MS));
     await assertNotReloaded(member);
     const save = formSave(member, 'en');
-    await until('the save button is enabled', () => save.isEnabled(), 5000);
+    await waitFor('the save button is enabled', () => save.isEnabled(), onPage(5000));
     assert.equal(await save.getAttribute('title'), null);
     await save.click();
     await member.getByText(msg('en', 'records.registered')).waitFor({ timeout: 10_000 });
@@ -270,7 +273,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     // Search (a read), edit with the optimistic lock, discard.
     await member.getByLabel(msg('en', 'records.searchText')).fill('web-2');
     await member.getByRole('button', { name: msg('en', 'records.searchButton') }).click();
-    await until('the search leaves one record', async () => (await member.getByTestId('records').locator('tbody tr').count()) === 1, 5000);
+    await waitFor('the search leaves one record', async () => (await member.getByTestId('records').locator('tbody tr').count()) === 1, onPage(5000));
     await member.getByRole('button', { name: 'Edit web-2.example.com' }).click();
     await member.getByLabel('port', { exact: true }).fill('8443');
     await member
@@ -292,7 +295,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await backyard.goto(`${base}/system/backyard`);
     await backyard.getByRole('heading', { name: msg('en', 'backyard.title') }).waitFor();
     await backyard.getByText(msg('en', 'backyard.live'), { exact: true }).waitFor();
-    await until('nothing is in flight', async () => (await backyard.getByTestId('execute-count').innerText()).startsWith('0'), 10_000);
+    await waitFor('nothing is in flight', async () => (await backyard.getByTestId('execute-count').innerText()).startsWith('0'), onPage(10_000));
     await markNoReload(backyard);
 
     // The member runs the movement from the workspace's jobs page and follows it there.
@@ -309,7 +312,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
 
     // The backyard page shows it, executing, without a reload.
     const row = backyard.locator(`tr[data-job="${executionNo}"]`);
-    await until('the job shows as Executing', async () => /Executing/.test(await row.innerText()), 60_000);
+    await waitFor('the job shows as Executing', async () => /Executing/.test(await row.innerText()), onPage(60_000));
     assert.match(await row.innerText(), new RegExp(`${SEED.org1}\\s+${SEED.ws1}\\s+ita-by-ansible-execute`));
     assert.match(await backyard.getByTestId('execute-count').innerText(), /^1/);
     await shoot(backyard, 'backyard-en');
@@ -328,10 +331,10 @@ describe('web console in Chromium (SQLite, real worker)', () => {
 
     // It ends: the row goes and the count drops, still without a reload; the member's page has the log.
     await row.waitFor({ state: 'detached', timeout: 60_000 });
-    await until('nothing is in flight again', async () => (await backyard.getByTestId('execute-count').innerText()).startsWith('0'), 10_000);
+    await waitFor('nothing is in flight again', async () => (await backyard.getByTestId('execute-count').innerText()).startsWith('0'), onPage(10_000));
     await assertNotReloaded(backyard);
     const status = member.getByTestId('job-status');
-    await until('the job page shows Completed', async () => (await status.innerText()) === 'Completed', 30_000);
+    await waitFor('the job page shows Completed', async () => (await status.innerText()) === 'Completed', onPage(30_000));
     assert.match(await member.getByTestId('job-log').innerText(), /PLAY RECAP/);
     await shoot(member, 'job-en');
     await backyard.close();

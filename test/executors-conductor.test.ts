@@ -18,6 +18,7 @@ import { EXECUTORS } from '../src/backyard/executors/index.js';
 import { Worker } from '../src/backyard/worker.js';
 import { ITA1, SEED, seedTenants, setMaintenance, startTestApp, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { waitFor } from './support/wait-for.js';
 
 const CONDUCTOR = `${ITA1}/menu/conductor_class_edit/conductor`;
 const OPERATION = 'conductor-op';
@@ -48,16 +49,6 @@ interface NodeDef {
 function ok(r: CallResult, what: string): CallResult {
   assert.equal(r.status, 200, `${what}: ${r.text}`);
   return r;
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -154,11 +145,12 @@ for (const backend of BACKENDS) {
         const c = await conductor(id);
         if (!FINISHED.includes(c.status_id)) {
           await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 });
-          await waitFor(id, FINISHED, 20_000);
+          await waitForStatus(id, FINISHED, 20_000);
         }
-        await eventually(`children of ${id} ended`, async () =>
-          (await conductor(id)).children.every((x: View) => x.time_end !== null || ['8', '10'].includes(x.status_id)) ? true : undefined,
-          20_000,
+        await waitFor(
+          `the children of ${id} ended`,
+          async () => (await conductor(id)).children.every((x: View) => x.time_end !== null || ['8', '10'].includes(x.status_id)),
+          { timeoutMs: 20_000 },
         );
       }
     });
@@ -167,20 +159,16 @@ for (const backend of BACKENDS) {
       return ok(await t.call({ url: `${CONDUCTOR}/${id}/`, auth: SEED.member1 }), `get conductor ${id}`).body.data;
     }
 
-    async function waitFor(id: string, statuses: readonly string[], timeoutMs?: number): Promise<View> {
+    async function waitForStatus(id: string, statuses: readonly string[], timeoutMs = 60_000): Promise<View> {
       let last: View;
-      try {
-        return await eventually(
-          `conductor ${id} in ${statuses.join('/')}`,
-          async () => {
-            last = await conductor(id);
-            return statuses.includes(last.status_id) ? last : undefined;
-          },
-          timeoutMs,
-        );
-      } catch (err) {
-        throw new Error(`${(err as Error).message}; it is ${last?.status_id}; log:\n${last?.log}`, { cause: err });
-      }
+      return waitFor(
+        `conductor ${id} is in ${statuses.join('/')}`,
+        async () => {
+          last = await conductor(id);
+          return statuses.includes(last.status_id) ? last : undefined;
+        },
+        { timeoutMs, explain: () => `it is ${last?.status_id}; log:\n${last?.log}` },
+      );
     }
 
     /** A node's progress in the conductor's result, and the child execution it started (if any). */
@@ -197,11 +185,11 @@ for (const backend of BACKENDS) {
         { id: 'A', movement_name: 'late' },
         { id: 'B', movement_name: 'ok', depends_on: ['A'] },
       ]);
-      const delayed = await waitFor(id, ['4', ...FINISHED]);
+      const delayed = await waitForStatus(id, ['4', ...FINISHED]);
       assert.equal(delayed.status_id, '4', `a conductor is delayed when its child is: ${delayed.log}`);
       assert.equal(delayed.status_name, 'Executing (delayed)');
       assert.ok(['4', '5'].includes(node(delayed, 'A').child.status_id));
-      const c = await waitFor(id, FINISHED);
+      const c = await waitForStatus(id, FINISHED);
       assert.equal(c.status_id, '6', c.log);
       assert.equal(c.status_name, 'Normal end');
       assert.equal(c.children.length, 2);
@@ -225,7 +213,7 @@ for (const backend of BACKENDS) {
         { id: 'C', movement_name: 'fail', depends_on: ['A'], allow_failure: true },
         { id: 'D', movement_name: 'ok', depends_on: ['B', 'C'] },
       ]);
-      const c = await waitFor(id, FINISHED);
+      const c = await waitForStatus(id, FINISHED);
       assert.equal(c.status_id, '8', c.log);
       assert.equal(c.status_name, 'Warning end');
       const [a, b, cc, d] = ['A', 'B', 'C', 'D'].map((n) => node(c, n).child);
@@ -246,7 +234,7 @@ for (const backend of BACKENDS) {
         { id: 'D', movement_name: 'ok', depends_on: ['B'] },
         { id: 'E', movement_name: 'ok', depends_on: ['C'] },
       ]);
-      const c = await waitFor(id, FINISHED);
+      const c = await waitForStatus(id, FINISHED);
       assert.equal(c.status_id, '7', c.log);
       assert.equal(c.status_name, 'Abend');
       const b = node(c, 'B');
@@ -271,7 +259,7 @@ for (const backend of BACKENDS) {
         { id: 'P', type: 'pause', depends_on: ['A'] },
         { id: 'B', movement_name: 'ok', depends_on: ['P'] },
       ]);
-      let c = await waitFor(id, ['5', ...FINISHED]);
+      let c = await waitForStatus(id, ['5', ...FINISHED]);
       assert.equal(c.status_id, '5', c.log);
       assert.equal(c.status_name, 'Pause');
       assert.equal(node(c, 'A').child.status_id, '5');
@@ -285,7 +273,7 @@ for (const backend of BACKENDS) {
 
       const resumedAt = new Date().toISOString();
       ok(await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/resume/`, auth: SEED.member1 }), 'resume');
-      c = await waitFor(id, FINISHED);
+      c = await waitForStatus(id, FINISHED);
       assert.equal(c.status_id, '6', c.log);
       assert.equal(node(c, 'P').state, 'completed');
       const b = node(c, 'B').child;
@@ -301,10 +289,14 @@ for (const backend of BACKENDS) {
         { id: 'A', movement_name: 'long' },
         { id: 'B', movement_name: 'ok', depends_on: ['A'] },
       ]);
-      const running = await eventually('child A is executing', async () => {
-        const c = await conductor(id);
-        return c.children[0]?.status_id === '3' ? c : undefined;
-      });
+      const running = await waitFor(
+        'child A is executing',
+        async () => {
+          const c = await conductor(id);
+          return c.children[0]?.status_id === '3' ? c : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
       const child = node(running, 'A').child;
 
       const check = ok(await t.admin({ url: '/api/ita/backyard-execute-check/' }), 'execute-check').body.data;
@@ -325,13 +317,17 @@ for (const backend of BACKENDS) {
       assert.equal(check.execute_count, 1);
 
       ok(await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 }), 'scram');
-      const c = await waitFor(id, FINISHED, 20_000);
+      const c = await waitForStatus(id, FINISHED, 20_000);
       assert.equal(c.status_id, '9', c.log);
       assert.equal(c.status_name, 'Emergency stop');
-      const a = await eventually('child A ended', async () => {
-        const x = node(await conductor(id), 'A').child;
-        return x.time_end ? x : undefined;
-      }, 20_000);
+      const a = await waitFor(
+        'child A ended',
+        async () => {
+          const x = node(await conductor(id), 'A').child;
+          return x.time_end ? x : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
       assert.equal(a.status_id, '8', 'the running child is emergency-stopped');
       assert.equal(node(c, 'B').state, 'skipped');
       assert.equal((await conductor(id)).children.length, 1, 'B never started');
@@ -368,16 +364,24 @@ for (const backend of BACKENDS) {
         { id: 'A', movement_name: 'ok' },
         { id: 'B', movement_name: 'ok', depends_on: ['A'] },
       ]);
-      await eventually('child A is executing', async () => {
-        const c = await conductor(id);
-        return c.children[0]?.status_id === '3' ? c : undefined;
-      });
+      await waitFor(
+        'child A is executing',
+        async () => {
+          const c = await conductor(id);
+          return c.children[0]?.status_id === '3' ? c : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
       await setMaintenance(t, { data_update_stop: '1' });
       try {
-        const waiting = await eventually('B is registered', async () => {
-          const c = await conductor(id);
-          return node(c, 'B').child ? c : undefined;
-        });
+        const waiting = await waitFor(
+          'B is registered',
+          async () => {
+            const c = await conductor(id);
+            return node(c, 'B').child ? c : undefined;
+          },
+          { timeoutMs: 60_000 },
+        );
         assert.equal(node(waiting, 'A').child.status_id, '5', 'A ran to its end');
         assert.equal(node(waiting, 'B').child.status_id, '1', 'B was registered but not claimed');
         await sleep(500);
@@ -389,7 +393,7 @@ for (const backend of BACKENDS) {
       } finally {
         await setMaintenance(t, { data_update_stop: '0' });
       }
-      const c = await waitFor(id, FINISHED);
+      const c = await waitForStatus(id, FINISHED);
       assert.equal(c.status_id, '6', c.log);
       assert.equal(node(c, 'B').child.status_id, '5');
     });

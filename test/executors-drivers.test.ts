@@ -22,6 +22,7 @@ import type { Worker } from '../src/backyard/worker.js';
 import { compileOptions } from '../src/config/compile.js';
 import { ITA1, SEED, seedTenants, startTestApp, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { waitFor } from './support/wait-for.js';
 
 const ANSIBLE_MENU = 'execution_ansible_legacy';
 const TERRAFORM_MENU = 'execution_terraform_cli';
@@ -44,16 +45,6 @@ function pgrep(pattern: string): string[] {
   const r = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
   if (r.error) throw new Error(`pgrep could not run (${r.error.message}); install it: apt-get install -y procps`);
   return r.stdout.split('\n').filter(Boolean);
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Exastro's schedule_date, UTC, with seconds: "YYYY/MM/DD hh:mm:ss". */
@@ -146,10 +137,14 @@ for (const [index, backend] of BACKENDS.entries()) {
 
      
     async function waitTerminal(menu: string, id: string, timeoutMs = 120_000): Promise<any> {
-      return waitFor(`execution ${id} to end`, timeoutMs, async () => {
-        const e = await get(menu, id);
-        return TERMINAL.has(e.status_id) ? e : undefined;
-      });
+      return waitFor(
+        `execution ${id} ends`,
+        async () => {
+          const e = await get(menu, id);
+          return TERMINAL.has(e.status_id) ? e : undefined;
+        },
+        { timeoutMs },
+      );
     }
 
     /** Follows an execution to its end, recording every status it was seen in (and calling `onStatus` on each new one). */
@@ -160,8 +155,7 @@ for (const [index, backend] of BACKENDS.entries()) {
     ): Promise<{ seen: string[]; end: Awaited<ReturnType<typeof get>> }> {
       const seen: string[] = [];
       const end = await waitFor(
-        `execution ${id} to end`,
-        120_000,
+        `execution ${id} ends`,
         async () => {
           const e = await get(menu, id);
           if (seen.at(-1) !== e.status_id) {
@@ -170,7 +164,7 @@ for (const [index, backend] of BACKENDS.entries()) {
           }
           return TERMINAL.has(e.status_id) ? e : undefined;
         },
-        50,
+        { timeoutMs: 120_000 },
       );
       return { seen, end };
     }
@@ -178,7 +172,7 @@ for (const [index, backend] of BACKENDS.entries()) {
     /** Emergency-stops a running execution whose process is `sleep <marker>` and checks the group died. */
     async function scramRunning(menu: string, id: string, sleepMarker: string): Promise<void> {
       const pattern = `sleep ${sleepMarker.replaceAll('.', '\\.')}`;
-      await waitFor(`the job's sleep process to run`, 60_000, async () => (pgrep(pattern).length > 0 ? true : undefined));
+      await waitFor(`the job's sleep process runs`, () => pgrep(pattern).length > 0, { timeoutMs: 60_000 });
       const running = await get(menu, id, 'ja');
       assert.equal(running.status_id, '3');
       assert.equal(running.status_name, '実行中');
@@ -191,7 +185,7 @@ for (const [index, backend] of BACKENDS.entries()) {
       assert.equal((await get(menu, id, 'ja')).status_name, '緊急停止');
       assert.equal((await get(menu, id, 'en')).status_name, 'Emergency stop');
       // The process group went with it: the sleep that the job started is gone.
-      await waitFor('the sleep process to be gone', 5000, async () => (pgrep(pattern).length === 0 ? true : undefined));
+      await waitFor('the sleep process is gone', () => pgrep(pattern).length === 0, { timeoutMs: 5000 });
       assert.deepEqual(pgrep(pattern), []);
     }
 

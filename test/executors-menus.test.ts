@@ -38,6 +38,7 @@ import {
   type TestApp,
 } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const MENU_BACKYARDS: Backyard[] = ['ita-by-menu-create', 'ita-by-menu-export-import', 'ita-by-excel-export-import'];
@@ -64,16 +65,6 @@ type Parameter = Record<string, unknown> & { uuid: string; discard: string; last
 function assertOk(r: CallResult, what: string): void {
   assert.equal(r.status, 200, `${what}: ${r.text}`);
   assert.equal(r.body.result, '000-00000', `${what}: ${r.text}`);
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** A record's content as a user compares it across workspaces: everything but identity and audit fields. */
@@ -114,10 +105,14 @@ function userOf(t: TestApp) {
     execution,
     /** Waits until the job is Completed (3) or Completed (error) (4). */
     finished: (id: string, ws: string = SEED.ws1) =>
-      waitFor(`execution ${id} to finish`, 20_000, async () => {
-        const e = await execution(id, ws);
-        return e.status_id === '3' || e.status_id === '4' ? e : undefined;
-      }),
+      waitFor(
+        `execution ${id} has finished`,
+        async () => {
+          const e = await execution(id, ws);
+          return e.status_id === '3' || e.status_id === '4' ? e : undefined;
+        },
+        { timeoutMs: 20_000 },
+      ),
     register: async (url: string, body: unknown, what: string) => {
       const r = await call('POST', url, body);
       assertOk(r, what);

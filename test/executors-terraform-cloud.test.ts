@@ -16,6 +16,7 @@ import { Worker } from '../src/backyard/worker.js';
 import { ITA1, SEED, seedTenants, startTestApp, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { startTerraformCloudServer, type TerraformCloudServer } from './support/terraform-cloud-server.js';
+import { waitFor } from './support/wait-for.js';
 
 const TOKEN = 'tfc-test-token.atlasv1.abcdef';
 const MENU = `${ITA1}/menu/execution_terraform_cloud_ep/driver`;
@@ -23,16 +24,6 @@ const MENU = `${ITA1}/menu/execution_terraform_cloud_ep/driver`;
 function ok(r: CallResult, what: string): CallResult {
   assert.equal(r.status, 200, `${what}: ${r.text}`);
   return r;
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 for (const backend of BACKENDS) {
@@ -113,16 +104,15 @@ for (const backend of BACKENDS) {
 
      
     async function waitForStatus(id: string, statuses: readonly string[]): Promise<any> {
-       
       let last: any;
-      try {
-        return await eventually(`execution ${id} in ${statuses.join('/')}`, async () => {
+      return waitFor(
+        `execution ${id} is in ${statuses.join('/')}`,
+        async () => {
           last = await execution(id);
           return statuses.includes(last.status_id) ? last : undefined;
-        });
-      } catch (err) {
-        throw new Error(`${(err as Error).message}; it is ${last?.status_id}; log:\n${last?.log}`, { cause: err });
-      }
+        },
+        { timeoutMs: 20_000, explain: () => `it is ${last?.status_id}; log:\n${last?.log}` },
+      );
     }
 
     it('applies a run: Completed, every status change logged, the token and HCL variables reached the server', async () => {
@@ -170,10 +160,14 @@ for (const backend of BACKENDS) {
     it('an emergency stop cancels the run through the API and ends in Emergency stop', async () => {
       const job = await withWorker(configured(), async () => {
         const id = await execute('tfc-slow');
-        await eventually('the run is planning', async () => {
-          const e = await execution(id);
-          return e.status_id === '3' && /pending → planning/.test(e.log) ? e : undefined;
-        });
+        await waitFor(
+          'the run is planning',
+          async () => {
+            const e = await execution(id);
+            return e.status_id === '3' && /pending → planning/.test(e.log) ? e : undefined;
+          },
+          { timeoutMs: 20_000 },
+        );
         ok(await t.call({ method: 'POST', url: `${MENU}/${id}/scram/`, auth: SEED.member1 }), 'scram');
         return waitForStatus(id, ['5', '6', '7', '8']);
       });

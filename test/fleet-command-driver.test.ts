@@ -15,6 +15,7 @@ import pino from 'pino';
 import { commandDriverConfigSchema, createCommandDriver, shellQuote, type CommandDriverConfig } from '../src/fleet/drivers/command-driver.js';
 import { createDriver, driverConfigSchema } from '../src/fleet/drivers/driver-config.js';
 import type { ActionContext, NodeDriver, NodeTarget, PairTarget } from '../src/fleet/drivers/node-driver.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 
@@ -40,16 +41,6 @@ function isAlive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
-  }
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -136,7 +127,7 @@ describe('fleet command driver (real shell commands)', () => {
     const shellPid = readPid(path.join(work, 'shell.pid'));
     const childPid = readPid(path.join(work, 'child.pid'));
     assert.ok(shellPid && childPid, 'the command did not start');
-    await waitFor('the process group to be gone', 10_000, () => (!isAlive(shellPid) && !isAlive(childPid) ? true : undefined));
+    await waitFor('the process group is gone', () => !isAlive(shellPid) && !isAlive(childPid), { timeoutMs: 10_000 });
   });
 
   it('the orchestrator\'s ctx.timeoutMs limits a command when it is shorter than timeoutSeconds', async () => {
@@ -153,19 +144,19 @@ describe('fleet command driver (real shell commands)', () => {
     assert.match(outcome.output, /timed out after 1 s/);
     const childPid = readPid(path.join(work, 'child.pid'));
     assert.ok(childPid, 'the command did not start');
-    await waitFor('the SIGTERM-ignoring child to be gone', 10_000, () => (!isAlive(childPid) ? true : undefined));
+    await waitFor('the SIGTERM-ignoring child is gone', () => !isAlive(childPid), { timeoutMs: 10_000 });
   });
 
   it('aborting ctx.signal kills the running command and reports aborted', async () => {
     const { work, driver } = setup('abort', { upgrade: 'sleep 300 & echo $! > child.pid; wait' });
     const controller = new AbortController();
     const running = driver.upgrade(primary, '1.0.0', ctx({ signal: controller.signal }));
-    const childPid = await waitFor('the command to start', 10_000, () => readPid(path.join(work, 'child.pid')));
+    const childPid = await waitFor('the command has started', () => readPid(path.join(work, 'child.pid')), { timeoutMs: 10_000 });
     controller.abort('emergency-stop');
     const outcome = await running;
     assert.equal(outcome.ok, false);
     assert.match(outcome.output, /aborted \(emergency-stop\)/);
-    await waitFor('the child to be gone', 10_000, () => (!isAlive(childPid) ? true : undefined));
+    await waitFor('the child is gone', () => !isAlive(childPid), { timeoutMs: 10_000 });
   });
 
   it('an already aborted signal runs nothing', async () => {

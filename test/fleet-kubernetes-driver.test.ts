@@ -22,6 +22,7 @@ import { createDriver, driverConfigSchema } from '../src/fleet/drivers/driver-co
 import { createKubernetesDriver, kubernetesDriverConfigSchema, kubernetesName, versionFromImage } from '../src/fleet/drivers/kubernetes-driver.js';
 import type { ActionContext, NodeDriver, NodeTarget, PairTarget } from '../src/fleet/drivers/node-driver.js';
 import { startKubernetesApiServer, type KubernetesApiServer } from './support/kubernetes-api-server.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const TOKEN = 'test-token-full';
@@ -63,16 +64,6 @@ function driverFor(server: KubernetesApiServer, namespace: string, extra: Record
 
 function patches(server: KubernetesApiServer, pathPart: string) {
   return server.requests.filter((r) => r.method === 'PATCH' && r.path.includes(pathPart));
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A TCP port nothing listens on (bound, then released). */
@@ -155,7 +146,7 @@ describe('kubernetes driver against the in-test Kubernetes API stand-in (no Kube
       seedPair(slow, 'switch');
       const driver = driverFor(slow, 'switch');
       const upgrading = driver.upgrade(secondary, '2.0.0', ctx());
-      await waitFor('the image patch', 10_000, () => (patches(slow, '/deployments/prod-s-001').length > 0 ? true : undefined));
+      await waitFor('the image is patched', () => patches(slow, '/deployments/prod-s-001').length > 0, { timeoutMs: 10_000 });
       const early = await driver.switchActive(pair, secondary, ctx());
       assert.equal(early.ok, false, 'switched to a deployment in the middle of its rollout');
       assert.match(early.output, /not available/);
@@ -232,7 +223,7 @@ describe('kubernetes driver against the in-test Kubernetes API stand-in (no Kube
     server.failImage('registry.example/app:7.7.7');
     const controller = new AbortController();
     const running = driverFor(server, 'abort').upgrade(secondary, '7.7.7', ctx({ signal: controller.signal }));
-    await waitFor('the image patch', 10_000, () => (patches(server, '/namespaces/abort/').length > 0 ? true : undefined));
+    await waitFor('the image is patched', () => patches(server, '/namespaces/abort/').length > 0, { timeoutMs: 10_000 });
     controller.abort('emergency-stop');
     const outcome = await running;
     assert.equal(outcome.ok, false);

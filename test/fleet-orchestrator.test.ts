@@ -10,6 +10,7 @@ import type { RunView } from '../src/fleet/run-view.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { SimulatedPlatform } from './support/fleet-sim.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const V1 = '1.0.0';
@@ -62,16 +63,6 @@ async function view(t: TestApp, runId: string): Promise<RunView> {
   const res = await t.admin({ url: `/api/platform/fleet/runs/${runId}` });
   assert.equal(res.status, 200, res.text);
   return (res.body as { data: RunView }).data;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Waits until the run is in `state`, and returns it. */
@@ -275,7 +266,8 @@ for (const backend of BACKENDS) {
       const run = await startRun(t, { concurrency: 2 });
       const first = orchestrator(t, sim, 400);
       first.start();
-      await waitFor('some pairs are in phase 2', async () => ((await readRun(t.deps.store.db, run.id)).phase >= 2 ? true : undefined));
+      // Polled tightly: the orchestrator must die mid-run, not after the run ended.
+      await waitFor('some pairs are in phase 2', async () => (await readRun(t.deps.store.db, run.id)).phase >= 2, { everyMs: 20 });
       // Dies: actions in flight are cut off and it never records their end nor releases the run.
       await first.stop(true);
       const stepsBefore = await readSteps(t.deps.store.db, run.id);

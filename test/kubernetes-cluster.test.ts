@@ -29,6 +29,7 @@ import { parseAllDocuments } from 'yaml';
 import { PatchStrategy, requestOptions, rolloutState } from '../src/kubernetes/client.js';
 import { startKubernetesApiServer, type ClusterApiServer, type PolicyRule } from './support/kubernetes-api-server.js';
 import type { PodObject, SimulatedCluster } from './support/kubernetes-cluster.js';
+import { waitFor, type WaitOptions } from './support/wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TOKEN = 'sim-token';
@@ -85,16 +86,6 @@ const RELEASES = {
   'registry.example.com/stubborn:1': node(STUBBORN),
   'registry.example.com/crash:1': node(CRASH),
 };
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, cluster?: SimulatedCluster, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cluster ? `\n${cluster.describe({ logs: true })}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** One HTTP GET on a new connection. */
 function get(port: number, urlPath = '/'): Promise<{ status: number; body: string }> {
@@ -192,6 +183,8 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
   const opts = () => requestOptions(signal);
   const strategic = () => requestOptions(signal, PatchStrategy.StrategicMergePatch);
   const merge = () => requestOptions(signal, PatchStrategy.MergePatch);
+  /** How the tests wait on the cluster: a generous backstop, and the cluster's state and logs if it runs out. */
+  const onCluster: WaitOptions = { timeoutMs: 60_000, everyMs: 20, explain: () => cluster.describe({ logs: true }) };
 
   const clientFor = (token: string) => {
     const kc = new KubeConfig();
@@ -205,7 +198,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
   };
 
   const state = async (namespace: string, name: string) => rolloutState(await apps.readNamespacedDeployment({ namespace, name }, opts()));
-  const rolledOut = (namespace: string, name: string) => waitFor(`rollout of ${namespace}/${name}`, async () => (await state(namespace, name)).complete, cluster);
+  const rolledOut = (namespace: string, name: string) => waitFor(`the rollout of ${namespace}/${name} is complete`, async () => (await state(namespace, name)).complete, onCluster);
 
   before(async () => {
     server = await startKubernetesApiServer({
@@ -274,7 +267,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     const oldPods = cluster.pods(ns, 'app=web').map((p) => p.metadata.name);
     const port = await cluster.servicePort(ns, 'web', 'http');
     const traffic = load(port);
-    await waitFor('traffic through the Service', () => traffic.results.length >= 5, cluster);
+    await waitFor('traffic flows through the Service', () => traffic.results.length >= 5, onCluster);
     const sampler = sample(cluster, ns, 'app=web');
 
     const patched = await apps.patchNamespacedDeployment(
@@ -284,7 +277,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.equal(patched.metadata?.generation, 2);
     await rolledOut(ns, 'web');
     await cluster.waitRolledOut(ns, 'web');
-    await waitFor('traffic on v2', () => traffic.results.slice(-3).every((r) => r.version === 'v2') && traffic.results.length > 0, cluster);
+    await waitFor('traffic is on v2', () => traffic.results.slice(-3).every((r) => r.version === 'v2') && traffic.results.length > 0, onCluster);
     await traffic.stop();
     sampler.stop();
 
@@ -355,19 +348,19 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     const request = () => socket.write('GET /x HTTP/1.1\r\nHost: sim\r\n\r\n');
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     request();
-    await waitFor('first response', () => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 1, cluster);
+    await waitFor('the first response arrived', () => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 1, onCluster);
 
     await apps.patchNamespacedDeploymentScale({ namespace: ns, name: 'web', body: { spec: { replicas: 0 } } }, merge());
-    await waitFor('the pod terminating', () => cluster.pods(ns).some(terminating), cluster);
+    await waitFor('the pod is terminating', () => cluster.pods(ns).some(terminating), onCluster);
     request();
-    await waitFor('second response on the open connection', () => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 2, cluster);
+    await waitFor('the second response arrived on the open connection', () => (received.match(/HTTP\/1\.1 200/g) ?? []).length === 2, onCluster);
     assert.equal((received.match(new RegExp(`"pod":"${pod!.metadata.name}"`, 'g')) ?? []).length, 2, 'both answered by the same pod');
 
     // A new connection has no endpoint (the only pod is terminating): reset at once.
     await assert.rejects(get(port), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' || err.code === 'ECONNREFUSED' || /socket hang up/.test(err.message));
     assert.equal(cluster.connections.filter((c) => c.namespace === ns).at(-1)?.pod, null);
     socket.end();
-    await waitFor('no pod left', () => cluster.pods(ns).length === 0, cluster);
+    await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
   });
 
   it('scales to 0: every pod terminated with SIGTERM and gone once its process exited; the rollout reads complete', async () => {
@@ -379,7 +372,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.equal(before.spec?.replicas, 2);
     assert.equal(before.status?.selector, 'app=web');
     await apps.patchNamespacedDeploymentScale({ namespace: ns, name: 'web', body: { spec: { replicas: 0 } } }, merge());
-    await waitFor('no pod left', () => cluster.pods(ns).length === 0, cluster);
+    await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
     const ends = cluster.terminations.filter((t) => t.namespace === ns);
     assert.deepEqual(ends.map((t) => t.pod).sort(), [...names].sort());
     assert.ok(ends.every((t) => t.signal === 'SIGTERM' && t.exitCode === 0));
@@ -408,13 +401,13 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       strategic(),
     );
     const stuck = await waitFor(
-      'the new pod in ImagePullBackOff',
+      'the new pod is in ImagePullBackOff',
       () => cluster.pods(ns).find((p) => p.status.containerStatuses[0]?.state && 'waiting' in p.status.containerStatuses[0].state && p.status.containerStatuses[0].state.waiting.reason === 'ImagePullBackOff'),
-      cluster,
+      onCluster,
     );
     assert.equal(stuck.status.phase, 'Pending');
     assert.equal(isReady(stuck), false);
-    const failed = await waitFor('ProgressDeadlineExceeded', async () => (await state(ns, 'web')).failed, cluster);
+    const failed = await waitFor('the rollout has failed', async () => (await state(ns, 'web')).failed, onCluster);
     assert.match(failed, /ProgressDeadlineExceeded/);
     assert.equal((await state(ns, 'web')).complete, false);
     const pods = cluster.pods(ns);
@@ -453,24 +446,24 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       [[pod!.metadata.name, 'SIGTERM']],
     );
     await apps.patchNamespacedDeploymentScale({ namespace: ns, name: 'web', body: { spec: { replicas: 0 } } }, merge());
-    await waitFor('no pod left', () => cluster.pods(ns).length === 0, cluster);
+    await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
   });
 
   it('restarts a crashing container with back-off (CrashLoopBackOff, restartCount): the pod never becomes ready', async () => {
     const ns = 'crash';
     cluster.apply([{ ...webDeployment('crash', 'registry.example.com/crash:1', { replicas: 1 }) }], { namespace: ns });
-    const pod = await waitFor('two restarts', () => cluster.pods(ns).find((p) => (p.status.containerStatuses[0]?.restartCount ?? 0) >= 2), cluster);
+    const pod = await waitFor('the container has restarted twice', () => cluster.pods(ns).find((p) => (p.status.containerStatuses[0]?.restartCount ?? 0) >= 2), onCluster);
     assert.equal(pod.status.phase, 'Running', 'a crash-looping pod is Running, as in Kubernetes');
-    const waiting = await waitFor('CrashLoopBackOff', () => {
+    const waiting = await waitFor('the container is in CrashLoopBackOff', () => {
       const s = cluster.pods(ns)[0]?.status.containerStatuses[0];
       return s && 'waiting' in s.state && s.state.waiting.reason === 'CrashLoopBackOff' ? s : undefined;
-    }, cluster);
+    }, onCluster);
     assert.ok('terminated' in waiting.lastState && waiting.lastState.terminated.exitCode === 3);
     assert.equal((await state(ns, 'crash')).complete, false);
     const previous = await core.readNamespacedPodLog({ namespace: ns, name: pod.metadata.name, previous: true }, opts());
     assert.match(previous, /crashing/);
     await apps.patchNamespacedDeploymentScale({ namespace: ns, name: 'crash', body: { spec: { replicas: 0 } } }, merge());
-    await waitFor('no pod left', () => cluster.pods(ns).length === 0, cluster);
+    await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
   });
 
   it('runs Jobs: exit 0 → Complete, exit 1 with backoffLimit 0 → Failed after one pod; logs through the API; 409 on a taken name; delete per propagationPolicy', async () => {
@@ -485,10 +478,10 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       },
     });
     const finished = (name: string) =>
-      waitFor(`job ${name} finished`, async () => {
+      waitFor(`job ${name} has finished`, async () => {
         const j = await batch.readNamespacedJob({ namespace: ns, name }, opts());
         return j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ? j : undefined;
-      }, cluster);
+      }, onCluster);
 
     await batch.createNamespacedJob({ namespace: ns, body: job('ok', 0) }, opts());
     await batch.createNamespacedJob({ namespace: ns, body: job('fail', 1) }, opts());
@@ -529,7 +522,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     // Background: the Job and its pod go. No propagationPolicy: Kubernetes orphans a Job's pods.
     await batch.deleteNamespacedJob({ namespace: ns, name: 'ok', propagationPolicy: 'Background' }, opts());
     await assert.rejects(batch.readNamespacedJob({ namespace: ns, name: 'ok' }, opts()), (err: unknown) => err instanceof ApiException && err.code === 404);
-    await waitFor('the pod of the deleted Job gone', () => cluster.pods(ns, 'job-name=ok').length === 0, cluster);
+    await waitFor('the pod of the deleted Job is gone', () => cluster.pods(ns, 'job-name=ok').length === 0, onCluster);
     await batch.deleteNamespacedJob({ namespace: ns, name: 'fail' }, opts());
     const orphan = cluster.pods(ns, 'job-name=fail');
     assert.equal(orphan.length, 1, 'the orphaned pod stays');
@@ -548,9 +541,9 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       },
       opts(),
     );
-    await waitFor('the job running', async () => (await batch.readNamespacedJob({ namespace: ns, name: 'long' }, opts())).status?.active === 1, cluster);
+    await waitFor('the job is running', async () => (await batch.readNamespacedJob({ namespace: ns, name: 'long' }, opts())).status?.active === 1, onCluster);
     await batch.deleteNamespacedJob({ namespace: ns, name: 'long', propagationPolicy: 'Foreground' }, opts());
-    await waitFor('the job gone', () => cluster.job(ns, 'long') === undefined, cluster);
+    await waitFor('the job is gone', () => cluster.job(ns, 'long') === undefined, onCluster);
     assert.equal(cluster.pods(ns).length, 0);
     const [end] = cluster.terminations.filter((t) => t.namespace === ns);
     assert.equal(end?.job, 'long');
@@ -584,7 +577,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.deepEqual(pods.items.map((p) => p.metadata?.labels?.['app']).sort(), ['a', 'b']);
     await assert.rejects(apps.listNamespacedDeployment({ namespace: ns, labelSelector: 'a=(' }, opts()), (err: unknown) => err instanceof ApiException && err.code === 400);
     for (const d of ['a', 'b', 'c']) await apps.patchNamespacedDeploymentScale({ namespace: ns, name: d, body: { spec: { replicas: 0 } } }, merge());
-    await waitFor('no pod left', () => cluster.pods(ns).length === 0, cluster);
+    await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
   });
 
   it('SIGKILLs a process that ignores SIGTERM once terminationGracePeriodSeconds have passed, and records it', async () => {
@@ -593,7 +586,7 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     await cluster.waitRolledOut(ns, 'stubborn');
     const [pod] = cluster.pods(ns);
     await apps.patchNamespacedDeploymentScale({ namespace: ns, name: 'stubborn', body: { spec: { replicas: 0 } } }, merge());
-    await waitFor('no pod left', () => cluster.pods(ns).length === 0, cluster);
+    await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
     const [end] = cluster.terminations.filter((t) => t.namespace === ns);
     assert.equal(end?.pod, pod!.metadata.name);
     assert.equal(end?.signal, 'SIGKILL');
@@ -645,6 +638,6 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       (err: unknown) => err instanceof ApiException && err.code === 403 && /cannot create resource/.test(String(err.body)),
     );
     await apps.patchNamespacedDeploymentScale({ namespace: ns, name: 'web', body: { spec: { replicas: 0 } } }, merge());
-    await waitFor('no pod left', () => cluster.pods(ns).length === 0, cluster);
+    await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
   });
 });

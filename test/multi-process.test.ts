@@ -4,6 +4,7 @@ import { ITA1, SEED, seedTenants, setMaintenance } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/backends.js';
 import { startServe, type ServeProcess } from './support/serve-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
+import { waitFor } from './support/wait-for.js';
 
 const write = (p: ServeProcess, host: string) =>
   p.call({
@@ -17,15 +18,6 @@ const write = (p: ServeProcess, host: string) =>
 async function cachedReadOnly(p: ServeProcess): Promise<string | undefined> {
   const r = await fetch(`${p.url}/metrics`);
   return /^drydock_maintenance_data_update_stop (\d)/m.exec(await r.text())?.[1];
-}
-
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) assert.fail(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('two drydock serve processes on one PostgreSQL database', () => {
@@ -75,14 +67,14 @@ describe('two drydock serve processes on one PostgreSQL database', () => {
     await new Promise((r) => setTimeout(r, 300));
     proxy.restore();
     // B reconnects, re-reads the state before trusting its cache, and refuses from the cache.
-    await eventually('B re-reading the switches after reconnecting', async () => (await cachedReadOnly(b)) === '1', 15_000);
+    await waitFor('B has re-read the switches after reconnecting', async () => (await cachedReadOnly(b)) === '1', { timeoutMs: 15_000 });
     const refused = await write(b, 'after-cut');
     assert.equal(refused.status, 503, refused.text);
     assert.equal(refused.headers['drydock-refused-by'], 'guard');
     const health = await b.call({ url: '/api/healthz' });
     assert.equal(health.body.data.maintenance_cache_trusted, true);
     await setMaintenance(a, { data_update_stop: '0' });
-    await eventually('B accepting writes again', async () => (await write(b, `again-${Date.now()}`)).status === 200, 5_000);
+    await waitFor('B accepts writes again', async () => (await write(b, `again-${Date.now()}`)).status === 200, { timeoutMs: 5_000 });
   });
 });
 
@@ -108,10 +100,10 @@ describe('two drydock serve processes on one SQLite file', () => {
     await setMaintenance(a, { data_update_stop: '1' });
     const refused = await write(b, 'during');
     assert.equal(refused.status, 503, refused.text);
-    await eventually('B noticing through its poll', async () => (await cachedReadOnly(b)) === '1', 5_000);
+    await waitFor('B has noticed through its poll', async () => (await cachedReadOnly(b)) === '1', { timeoutMs: 5_000 });
     const fromCache = await write(b, 'during-2');
     assert.equal(fromCache.headers['drydock-refused-by'], 'guard');
     await setMaintenance(a, { data_update_stop: '0' });
-    await eventually('B accepting writes again', async () => (await write(b, `again-${Date.now()}`)).status === 200, 2_000);
+    await waitFor('B accepts writes again', async () => (await write(b, `again-${Date.now()}`)).status === 200, { timeoutMs: 2_000 });
   });
 });

@@ -20,13 +20,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tar from 'tar';
 import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
-import { commandPlaybook, eventually, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
+import { commandPlaybook, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ADMIN, ITA1, SEED, seedTenants } from './support/app.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
 import { adminEnv, describeRun, runCli } from './support/cli.js';
 import type { ServeProcess } from './support/serve-process.js';
 import { gatedPlaybook, hosts, readSetting, registerRecord, startServer, startStack, type Stack } from './support/runbook.js';
 import { differingTables, dumpStore, type StoreDump } from './support/tables.js';
+import { waitFor } from './support/wait-for.js';
 
 /** Tables a restore changes on purpose (checked separately), and SQLite's AUTOINCREMENT bookkeeping. */
 const CHANGED_BY_RESTORE = ['maintenance_settings', 'maintenance_audit'];
@@ -132,10 +133,10 @@ describe('backup / restore on every backend', { concurrency: true }, () => {
         finished.excel = String(exported.body.data.execution_no);
         assert.equal((await waitForStatus(s.serve, finished.hello, ['5', '6', '7'], START_MS)).status_id, '5');
         assert.equal((await waitForStatus(s.serve, finished.fails, ['5', '6', '7'], START_MS)).status_id, '6');
-        await eventually(
+        await waitFor(
           'the Excel export completed',
           async () => (await s.serve.call({ url: `${ITA1}/executions/${finished.excel}/`, auth: SEED.member1 })).body.data.status_id === '3',
-          START_MS,
+          { timeoutMs: START_MS, retryErrors: true },
         );
       });
       after(async () => {

@@ -16,12 +16,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { commandPlaybook, eventually, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
+import { commandPlaybook, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ADMIN, ITA1, SEED, seedTenants } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { adminEnv, describeRun, runCli, spawnCli } from './support/cli.js';
 import { freePort } from './support/serve-process.js';
 import { gatedPlaybook, hosts, readSetting, registerRecord, startStack, type Stack } from './support/runbook.js';
+import { waitFor } from './support/wait-for.js';
 
 /** How long a started job may take to reach Executing on a loaded machine (ansible start included). */
 const START_MS = 90_000;
@@ -52,7 +53,7 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
         for (const id of ids) await waitForStatus(s.serve, id, ['3'], START_MS);
 
         const drain = spawnCli(['drain', '--read-only', '--json', '--timeout', '5m'], env);
-        await eventually('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', 60_000);
+        await waitFor('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', { timeoutMs: 60_000, retryErrors: true });
 
         // A user keeps writing during the whole drain, one write at a time.
         const writes: Array<{ host: string; status: number; result: string; answeredAt: number }> = [];
@@ -213,7 +214,7 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
         const id = await startAnsible(s.serve, movement);
         await waitForStatus(s.serve, id, ['3'], START_MS);
         const drain = spawnCli(['drain', '--read-only'], env);
-        await eventually('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', 60_000);
+        await waitFor('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', { timeoutMs: 60_000, retryErrors: true });
         await new Promise((r) => setTimeout(r, 300));
         drain.child.kill('SIGINT');
         const result = await drain.result;

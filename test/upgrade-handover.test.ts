@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
-import { commandPlaybook, eventually, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
+import { commandPlaybook, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ADMIN, seedTenants } from './support/app.js';
 import { BACKENDS, createTestDatabase, type BackendName } from './support/backends.js';
 import { describeRun, DRYDOCK_COMMAND, onTestProcessExit, runCli, spawnCli } from './support/cli.js';
@@ -40,6 +40,7 @@ import {
   stopDetached,
   type OldInstall,
 } from './support/upgrade.js';
+import { waitFor } from './support/wait-for.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -232,11 +233,15 @@ describe('upgrades and restarts under load on every backend', { concurrency: 2 }
 
           const restart = spawnCli(['restart', '--pid-file', pidFile], {});
           // The old process says when it stopped accepting (and its worker stopped claiming).
-          await eventually('the old process stopped accepting', async () => /stopped accepting/.test(restart.stderr()), 120_000);
-          const newPid = await eventually('the pid file names the new process', async () => {
-            const pid = Number(readFileSync(pidFile, 'utf8').trim());
-            return pid !== serve.child.pid && pid;
-          }, 30_000);
+          await waitFor('the old process stopped accepting', () => /stopped accepting/.test(restart.stderr()), { timeoutMs: 120_000, retryErrors: true });
+          const newPid = await waitFor(
+            'the pid file names the new process',
+            () => {
+              const pid = Number(readFileSync(pidFile, 'utf8').trim());
+              return pid > 0 && pid !== serve.child.pid ? pid : undefined;
+            },
+            { timeoutMs: 30_000, retryErrors: true },
+          );
           // The old process is draining: it claims nothing, so this job can only run on the new one.
           const later = await startAnsible(serve, quick);
           const ran = await waitForStatus(serve, later, ['5', '6', '7'], 90_000);

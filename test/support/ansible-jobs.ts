@@ -1,5 +1,6 @@
 import type { CallOptions, CallResult } from './app.js';
 import { ITA1, SEED } from './app.js';
+import { waitFor } from './wait-for.js';
 
 type Caller = { call(o: CallOptions): Promise<CallResult> };
 
@@ -68,36 +69,15 @@ export async function getExecution(t: Caller, id: string, ita = ITA1): Promise<R
   return r.body.data as Record<string, any>;
 }
 
-/** Polls `check` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** Waits until the execution is in one of `statuses`, and returns it. */
 export async function waitForStatus(t: Caller, id: string, statuses: readonly string[], timeoutMs: number, ita = ITA1): Promise<Record<string, any>> {
   let last: Record<string, any> | undefined;
-  try {
-    return await eventually(
-      `execution ${id} is in ${statuses.join('/')}`,
-      async () => {
-        last = await getExecution(t, id, ita);
-        return statuses.includes(String(last.status_id)) ? last : undefined;
-      },
-      timeoutMs,
-    );
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; it is ${last?.status_id} ${last?.status_name}; log:\n${last?.log ?? ''}`, { cause: err });
-  }
+  return waitFor(
+    `execution ${id} is in ${statuses.join('/')}`,
+    async () => {
+      last = await getExecution(t, id, ita);
+      return statuses.includes(String(last.status_id)) ? last : undefined;
+    },
+    { timeoutMs, retryErrors: true, explain: () => `it is ${last?.status_id} ${last?.status_name}; log:\n${last?.log ?? ''}` },
+  );
 }

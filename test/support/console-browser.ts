@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { en, type MessageKey } from '../../web/src/i18n/messages.en.js';
 import { ja } from '../../web/src/i18n/messages.ja.js';
 import { SWITCHES, type SwitchDefinition, type SwitchId } from '../../src/maintenance/switches.js';
+import { waitFor, type WaitOptions } from './wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -95,14 +96,12 @@ export async function launchConsoleBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** Waits until `check` holds, polling; fails naming `what`. Returns how long it took. */
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check().catch(() => false)) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/**
+ * How the console tests wait on a page: a probe that throws (an element not rendered yet) means "not
+ * yet", and the browser is asked every 100 ms.
+ */
+export function onPage(timeoutMs: number): WaitOptions {
+  return { timeoutMs, everyMs: 100, retryErrors: true };
 }
 
 /**
@@ -134,7 +133,7 @@ export async function signIn(page: Page, language: Language, who: { org?: string
 /** Changes the console's language with its switch. */
 export async function switchLanguage(page: Page, from: Language, to: Language): Promise<void> {
   await page.getByLabel(msg(from, 'language.label')).selectOption(to);
-  await until(`the page is in ${to}`, async () => (await page.locator('html').getAttribute('lang')) === to, 5000);
+  await waitFor(`the page is in ${to}`, async () => (await page.locator('html').getAttribute('lang')) === to, onPage(5000));
 }
 
 /** A literal string as a RegExp source. */
