@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { ApiError, RESULT } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { VERSION } from '../version.js';
 import { consoleRoutes } from './console.js';
 import type { AppDeps } from './deps.js';
@@ -95,13 +95,13 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
       try {
         value = JSON.parse(text);
       } catch (err) {
-        return done(new ApiError(400, RESULT.invalidRequest, `The request body is not valid JSON: ${(err as Error).message}.`), undefined);
+        return done(badRequest(`The request body is not valid JSON: ${(err as Error).message}.`), undefined);
       }
       // JSON.parse takes any depth, but what reads a body walks it recursively (the storable-text
       // check, zod, JSON.stringify on the way to the store): 5,000 nested arrays overflowed the
       // stack into a 500 (found by test/fuzz-api.test.ts). No body drydock takes is near this deep.
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-        return done(new ApiError(400, RESULT.invalidRequest, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: flatten it.`), undefined);
+        return done(badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: flatten it.`), undefined);
       }
       done(null, value);
     });

@@ -38,6 +38,7 @@ export function registerRoutes(
             request.headers['accept-language'],
           ),
           deps,
+          db: deps.store.db,
           request,
           reply,
           write: (fn) => {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Language, WriteFunction } from '../maintenance/write-functions.js';
 import type { Database } from '../store/schema.js';
@@ -32,11 +32,17 @@ export interface RouteContext<P, Q, B> {
   readonly principal: Principal;
   readonly language: Language;
   readonly deps: AppDeps;
+  /**
+   * The store's reader, for a read's domain function (`getMenu(ctx.db, …)`). A route hands it on
+   * and builds no query with it: the lint refuses one under `http/routes/` (eslint.config.js).
+   */
+  readonly db: Kysely<Database>;
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   /**
    * Runs `fn` in a write transaction gated by this route's declared WriteFunction: refused inside
    * the transaction if read-only mode is on. Only routes that declare a WriteFunction may call it.
+   * `fn` calls the domain's write functions with the transaction; it builds no query itself.
    */
   write<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
 }

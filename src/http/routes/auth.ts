@@ -65,8 +65,8 @@ export const authRoutes: AnyRoute[] = [
     tag: 'auth',
     access: 'authenticated',
     writes: 'read',
-    handler: async ({ principal, deps }) => {
-      const user = await findUserById(deps.store.db, principal.userId);
+    handler: async ({ principal, db }) => {
+      const user = await findUserById(db, principal.userId);
       if (!user) throw notFound('Your user no longer exists.');
       return {
         id: user.id,
@@ -85,7 +85,7 @@ export const authRoutes: AnyRoute[] = [
     tag: 'auth',
     access: 'authenticated',
     writes: 'read',
-    handler: async ({ principal, deps }) => listTokens(deps.store.db, principal.userId),
+    handler: async ({ principal, db }) => listTokens(db, principal.userId),
   }),
   defineRoute({
     method: 'POST',

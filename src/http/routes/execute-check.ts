@@ -10,7 +10,7 @@ export const executeCheckRoutes: AnyRoute[] = [
     tag: 'backyard',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps, language }) => executeCheck(deps.store.db, language),
+    handler: async ({ db, language }) => executeCheck(db, language),
   }),
   defineRoute({
     method: 'GET',

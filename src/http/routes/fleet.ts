@@ -36,9 +36,9 @@ export const fleetRoutes: AnyRoute[] = [
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => {
-      const envs = await readEnvironments(deps.store.db);
-      const pairs = await readPairs(deps.store.db);
+    handler: async ({ db }) => {
+      const envs = await readEnvironments(db);
+      const pairs = await readPairs(db);
       return {
         environments: [...envs.values()].map((e) => ({
           name: e.name,
@@ -79,7 +79,7 @@ export const fleetRoutes: AnyRoute[] = [
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => listVersionStatuses(deps.store.db),
+    handler: async ({ db }) => listVersionStatuses(db),
   }),
   defineRoute({
     method: 'PATCH',
@@ -106,9 +106,9 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     query: z.object({ environment, version }).strict(),
-    handler: async ({ query, deps }) => {
-      const env = await readEnvironment(deps.store.db, query.environment);
-      return buildPlan(env, await readPairs(deps.store.db, env.name), query.version, await readStatuses(deps.store.db, query.version));
+    handler: async ({ query, db }) => {
+      const env = await readEnvironment(db, query.environment);
+      return buildPlan(env, await readPairs(db, env.name), query.version, await readStatuses(db, query.version));
     },
   }),
   defineRoute({
@@ -118,7 +118,7 @@ export const fleetRoutes: AnyRoute[] = [
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => listRuns(deps.store.db),
+    handler: async ({ db }) => listRuns(db),
   }),
   defineRoute({
     method: 'POST',
@@ -145,7 +145,7 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     params: runParams,
-    handler: async ({ params, deps }) => readRunView(deps.store.db, params.run_id),
+    handler: async ({ params, db }) => readRunView(db, params.run_id),
   }),
   defineRoute({
     method: 'GET',
@@ -156,7 +156,7 @@ export const fleetRoutes: AnyRoute[] = [
     writes: 'read',
     params: runParams,
     query: z.object({ pair: z.string().regex(/^[A-Z][A-Z0-9-]*_[A-Za-z0-9-]+$/, 'must be a pair id such as PROD_001').optional() }).strict(),
-    handler: async ({ params, query, deps }) => readSteps(deps.store.db, params.run_id, query.pair),
+    handler: async ({ params, query, db }) => readSteps(db, params.run_id, query.pair),
   }),
   defineRoute({
     method: 'POST',

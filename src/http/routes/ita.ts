@@ -36,8 +36,8 @@ export const itaRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: workspaceParams,
-    handler: async ({ principal, deps, params }) => {
-      const m = await readMaintenance(deps.store.db);
+    handler: async ({ principal, db, params }) => {
+      const m = await readMaintenance(db);
       return {
         user_id: principal.userId,
         user_name: principal.username,

@@ -44,7 +44,7 @@ export const maintenanceRoutes: AnyRoute[] = [
     tag: 'maintenance',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => settingView(await readMaintenance(deps.store.db)),
+    handler: async ({ db }) => settingView(await readMaintenance(db)),
   }),
   defineRoute({
     method: 'PATCH',
@@ -86,7 +86,7 @@ export const maintenanceRoutes: AnyRoute[] = [
         before_id: z.coerce.number().int().min(1).optional(),
       })
       .strict(),
-    handler: async ({ query, deps }) => listAudit(deps.store.db, { limit: query.limit, beforeId: query.before_id }),
+    handler: async ({ query, db }) => listAudit(db, { limit: query.limit, beforeId: query.before_id }),
   }),
   defineRoute({
     method: 'GET',
@@ -96,6 +96,6 @@ export const maintenanceRoutes: AnyRoute[] = [
     access: 'organization',
     writes: 'read',
     params: orgParams,
-    handler: async ({ deps }) => maintenanceModeView(await readMaintenance(deps.store.db)),
+    handler: async ({ db }) => maintenanceModeView(await readMaintenance(db)),
   }),
 ];

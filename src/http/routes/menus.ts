@@ -19,7 +19,7 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: workspaceParams,
-    handler: async ({ params, deps }) => listMenus(deps.store.db, params.organization_id, params.workspace_id),
+    handler: async ({ params, db }) => listMenus(db, params.organization_id, params.workspace_id),
   }),
   defineRoute({
     method: 'POST',
@@ -54,7 +54,7 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: menuParams,
-    handler: async ({ params, deps }) => getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu),
+    handler: async ({ params, db }) => getMenu(db, params.organization_id, params.workspace_id, params.menu),
   }),
   defineRoute({
     method: 'GET',
@@ -65,10 +65,10 @@ export const menuRoutes: AnyRoute[] = [
     writes: 'read',
     params: menuParams,
     query: getFilterQuery,
-    handler: async ({ params, query, deps }) => {
-      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
+    handler: async ({ params, query, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
       const paging = parseOrThrow(pagingSchema, { limit: query.limit, offset: query.offset }, 'query');
-      return page(applyFilter(menu, await loadRecords(deps.store.db, menu), queryFilter(query)), paging);
+      return page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging);
     },
   }),
   defineRoute({
@@ -81,9 +81,9 @@ export const menuRoutes: AnyRoute[] = [
     params: menuParams,
     query: pagingSchema,
     body: filterSchema,
-    handler: async ({ params, query, body, deps }) => {
-      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
-      return page(applyFilter(menu, await loadRecords(deps.store.db, menu), body), query);
+    handler: async ({ params, query, body, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return page(applyFilter(menu, await loadRecords(db, menu), body), query);
     },
   }),
   defineRoute({
@@ -95,9 +95,9 @@ export const menuRoutes: AnyRoute[] = [
     writes: 'read',
     params: menuParams,
     body: filterSchema,
-    handler: async ({ params, body, deps }) => {
-      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
-      return applyFilter(menu, await loadRecords(deps.store.db, menu), body).length;
+    handler: async ({ params, body, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return applyFilter(menu, await loadRecords(db, menu), body).length;
     },
   }),
   defineRoute({

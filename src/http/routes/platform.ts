@@ -11,7 +11,7 @@ import {
 } from '../../tenancy/organizations.js';
 import { passwordSchema, tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
 import { hashPassword } from '../../tenancy/passwords.js';
-import { getOrganizationUser, insertUser, listOrganizationUsers, setMemberships } from '../../tenancy/users.js';
+import { createOrganizationUser, deleteOrganizationUser, listOrganizationUsers, updateOrganizationUser } from '../../tenancy/users.js';
 import {
   createWorkspace,
   deleteWorkspace,
@@ -22,7 +22,7 @@ import {
   workspaceUpdateSchema,
 } from '../../tenancy/workspaces.js';
 import { createSystemMenus } from '../../backyard/system-menus.js';
-import { forbidden, notFound } from '../../errors.js';
+import { forbidden } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { orgParams, workspaceParams } from './params.js';
 
@@ -54,7 +54,7 @@ export const platformRoutes: AnyRoute[] = [
     tag: 'organizations',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => listOrganizations(deps.store.db),
+    handler: async ({ db }) => listOrganizations(db),
   }),
   defineRoute({
     method: 'POST',
@@ -77,7 +77,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     params: organizationIdParams,
-    handler: async ({ params, deps }) => getOrganization(deps.store.db, params.organization_id),
+    handler: async ({ params, db }) => getOrganization(db, params.organization_id),
   }),
   defineRoute({
     method: 'PUT',
@@ -109,7 +109,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization',
     writes: 'read',
     params: orgParams,
-    handler: async ({ params, deps, principal }) => listWorkspaces(deps.store.db, params.organization_id, principal),
+    handler: async ({ params, db, principal }) => listWorkspaces(db, params.organization_id, principal),
   }),
   defineRoute({
     method: 'POST',
@@ -135,7 +135,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: workspaceParams,
-    handler: async ({ params, deps }) => getWorkspace(deps.store.db, params.organization_id, params.workspace_id),
+    handler: async ({ params, db }) => getWorkspace(db, params.organization_id, params.workspace_id),
   }),
   defineRoute({
     method: 'PUT',
@@ -169,7 +169,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization_manager',
     writes: 'read',
     params: orgParams,
-    handler: async ({ params, deps }) => listOrganizationUsers(deps.store.db, params.organization_id),
+    handler: async ({ params, db }) => listOrganizationUsers(db, params.organization_id),
   }),
   defineRoute({
     method: 'POST',
@@ -181,13 +181,8 @@ export const platformRoutes: AnyRoute[] = [
     params: orgParams,
     body: userCreateSchema,
     handler: async (ctx) => {
-      const org = ctx.params.organization_id;
       const passwordHash = await hashPassword(ctx.body.password);
-      return ctx.write(async (trx) => {
-        const id = await insertUser(trx, { ...ctx.body, passwordHash, organizationId: org });
-        await setMemberships(trx, org, id, ctx.body.workspaces ?? []);
-        return getOrganizationUser(trx, org, id);
-      });
+      return ctx.write((trx) => createOrganizationUser(trx, ctx.params.organization_id, { ...ctx.body, passwordHash }));
     },
   }),
   defineRoute({
@@ -201,15 +196,7 @@ export const platformRoutes: AnyRoute[] = [
     body: userUpdateSchema,
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
-      return ctx.write(async (trx) => {
-        await getOrganizationUser(trx, org, id);
-        if (ctx.body.enabled !== undefined) {
-          if (id === ctx.principal.userId && !ctx.body.enabled) throw forbidden('You cannot disable yourself.');
-          await trx.updateTable('users').set({ enabled: ctx.body.enabled ? 1 : 0 }).where('id', '=', id).execute();
-        }
-        if (ctx.body.workspaces !== undefined) await setMemberships(trx, org, id, ctx.body.workspaces);
-        return getOrganizationUser(trx, org, id);
-      });
+      return ctx.write((trx) => updateOrganizationUser(trx, org, id, ctx.body, ctx.principal.userId));
     },
   }),
   defineRoute({
@@ -223,10 +210,7 @@ export const platformRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
       if (id === ctx.principal.userId) throw forbidden('You cannot delete yourself.');
-      await ctx.write(async (trx) => {
-        const r = await trx.deleteFrom('users').where('organization_id', '=', org).where('id', '=', id).executeTakeFirst();
-        if (Number(r.numDeletedRows) === 0) throw notFound(`User ${id} does not exist in organization ${org}.`);
-      });
+      await ctx.write((trx) => deleteOrganizationUser(trx, org, id));
       return null;
     },
   }),
