@@ -12,15 +12,15 @@ import { CONDUCTOR_STATUS, notStartedStatuses } from './kinds/status-families.js
  * call these; the registration is `registerJob` (jobs.ts), inside the route's gated write.
  */
 
-/** A job as the API shows it: Exastro's execution fields plus drydock's lease and log. */
-export async function executionView(db: Kysely<Database>, job: Job, language: Language, withLog = true) {
-  const log = withLog ? await readLog(db, job.id) : [];
+/** A job as the API lists it: Exastro's execution fields plus drydock's, without the log. */
+export function executionSummary(job: Job, language: Language) {
   return {
     execution_no: job.id,
     backyard: job.backyard,
     status_id: job.status_id,
     status_name: statusName(job.backyard, job.status_id, language),
-    spec: job.spec,
+    // Every kind's spec is a JSON object (driver-specs.ts, conductor-spec.ts, menu-jobs.ts).
+    spec: job.spec as Readonly<Record<string, unknown>>,
     result: job.result,
     parent_execution_no: job.parent_id,
     schedule_date: job.scheduled_at,
@@ -31,8 +31,13 @@ export async function executionView(db: Kysely<Database>, job: Job, language: La
     last_update_timestamp: job.last_update_timestamp,
     delay_timer: job.delay_minutes,
     stop_requested: job.stop_requested,
-    ...(withLog && { log: log.map((l) => l.text).join(''), log_entries: log }),
   };
+}
+
+/** A job as the API shows it: the summary and the log. */
+export async function executionView(db: Kysely<Database>, job: Job, language: Language) {
+  const log = await readLog(db, job.id);
+  return { ...executionSummary(job, language), log: log.map((l) => l.text).join(''), log_entries: log };
 }
 
 /** A conductor's execution with, for each node, the driver execution it started (without their logs). */
@@ -40,7 +45,7 @@ export async function conductorView(db: Kysely<Database>, job: Job, language: La
   const children = await listChildren(db, job.id);
   return {
     ...(await executionView(db, job, language)),
-    children: await Promise.all(children.map((c) => executionView(db, c, language, false))),
+    children: children.map((c) => executionSummary(c, language)),
   };
 }
 
@@ -52,8 +57,7 @@ export async function listExecutions(
   page: { readonly backyard?: Backyard | undefined; readonly limit: number; readonly offset: number },
   language: Language,
 ) {
-  const jobs = await listJobs(db, org, ws, page);
-  return Promise.all(jobs.map((job) => executionView(db, job, language, false)));
+  return (await listJobs(db, org, ws, page)).map((job) => executionSummary(job, language));
 }
 
 /**

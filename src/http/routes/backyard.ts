@@ -9,6 +9,8 @@ import { badRequest } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
 import { ownValue } from '../../lookup.js';
+import { conductorExecutionSchema, executionSchema, executionWithLogSchema, registeredConductorSchema, registeredExecutionSchema } from '../wire/backyard.js';
+import { nothingSchema } from '../wire/common.js';
 
 const executionParams = menuParams.extend({ execution_no: z.uuid() });
 const conductorParams = menuParams.extend({ conductor_instance_id: z.uuid() });
@@ -50,6 +52,7 @@ export const backyardRoutes: AnyRoute[] = [
     writes: 'driver_execution',
     params: menuParams,
     body: driverExecuteSchema,
+    response: registeredExecutionSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, menu } = ctx.params;
       const backyard = driverOf(menu);
@@ -77,6 +80,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: executionParams,
+    response: executionWithLogSchema,
     handler: async ({ params, db, language }) => {
       const job = await getJob(db, params.organization_id, params.workspace_id, params.execution_no, [driverOf(params.menu)]);
       return executionView(db, job, language);
@@ -90,6 +94,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'job_control',
     params: executionParams,
+    response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, [driverOf(menu)]);
@@ -107,6 +112,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: { exempt: EMERGENCY_STOP_ALWAYS },
     params: executionParams,
+    response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, [driverOf(menu)]));
@@ -123,6 +129,7 @@ export const backyardRoutes: AnyRoute[] = [
     writes: 'conductor_execution',
     params: menuParams,
     body: conductorExecuteSchema,
+    response: registeredConductorSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws } = ctx.params;
       const scheduledAt = parseScheduleDate(ctx.body.schedule_date);
@@ -148,6 +155,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: conductorParams,
+    response: conductorExecutionSchema,
     handler: async ({ params, db, language }) => {
       const job = await getJob(db, params.organization_id, params.workspace_id, params.conductor_instance_id, [
         'ita-by-conductor-synchronize',
@@ -163,6 +171,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'job_control',
     params: conductorParams,
+    response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
@@ -179,6 +188,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: { exempt: EMERGENCY_STOP_ALWAYS },
     params: conductorParams,
+    response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']));
@@ -193,6 +203,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'conductor_execution',
     params: conductorParams,
+    response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
@@ -217,6 +228,7 @@ export const backyardRoutes: AnyRoute[] = [
         offset: z.coerce.number().int().min(0).default(0),
       })
       .strict(),
+    response: z.array(executionSchema),
     handler: async ({ params, query, db, language }) => listExecutions(db, params.organization_id, params.workspace_id, query, language),
   }),
   defineRoute({
@@ -227,6 +239,7 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: anyExecutionParams,
+    response: executionWithLogSchema,
     handler: async ({ params, db, language }) =>
       executionView(db, await getJob(db, params.organization_id, params.workspace_id, params.execution_no), language),
   }),

@@ -20,6 +20,8 @@ import { menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js
 import type { ImportPlan } from '../../menus/transfer.js';
 import { defineRoute, type AnyRoute, type RouteContext } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
+import { registeredExecutionSchema } from '../wire/backyard.js';
+import { registeredImportSchema, storedUploadSchema } from '../wire/menu-jobs.js';
 
 const executionParams = workspaceParams.extend({ execution_no: z.uuid() });
 
@@ -142,6 +144,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_definition',
     params: workspaceParams,
     body: menuDefinitionSchema,
+    response: registeredExecutionSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws } = ctx.params;
       await requireMenuNameFree(ctx.db, org, ws, ctx.body.menu);
@@ -162,6 +165,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_export_import',
     params: workspaceParams,
     body: exportSchema,
+    response: registeredExecutionSchema,
     handler: (ctx) => registerExport(ctx, MENU_FORMAT),
   }),
   defineRoute({
@@ -172,6 +176,7 @@ export const menuJobRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: executionParams,
+    response: { contentTypes: [MENU_FORMAT.contentType], description: 'The export document (the JSON a menu import reads), as an attachment' },
     handler: (ctx) => downloadExport(ctx, MENU_FORMAT),
   }),
   defineRoute({
@@ -183,6 +188,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_export_import',
     params: workspaceParams,
     body: uploadSchema,
+    response: storedUploadSchema,
     handler: (ctx) => upload(ctx, MENU_FORMAT),
   }),
   defineRoute({
@@ -194,6 +200,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_export_import',
     params: workspaceParams,
     body: importSchema,
+    response: registeredImportSchema,
     handler: (ctx) => registerImport(ctx, MENU_FORMAT),
   }),
 
@@ -206,6 +213,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'excel_export_import',
     params: workspaceParams,
     body: exportSchema,
+    response: registeredExecutionSchema,
     handler: (ctx) => registerExport(ctx, EXCEL_FORMAT),
   }),
   defineRoute({
@@ -216,6 +224,7 @@ export const menuJobRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: executionParams,
+    response: { contentTypes: [EXCEL_FORMAT.contentType], description: 'The export workbook (a sheet per menu, as an Excel import reads it), as an attachment' },
     handler: (ctx) => downloadExport(ctx, EXCEL_FORMAT),
   }),
   defineRoute({
@@ -227,6 +236,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'excel_export_import',
     params: workspaceParams,
     body: uploadSchema,
+    response: storedUploadSchema,
     handler: (ctx) => upload(ctx, EXCEL_FORMAT),
   }),
   defineRoute({
@@ -238,6 +248,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'excel_export_import',
     params: workspaceParams,
     body: importSchema,
+    response: registeredImportSchema,
     handler: (ctx) => registerImport(ctx, EXCEL_FORMAT),
   }),
 ];

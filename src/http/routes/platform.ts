@@ -25,6 +25,8 @@ import { createSystemMenus } from '../../backyard/system-menus.js';
 import { forbidden } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { orgParams, workspaceParams } from './params.js';
+import { nothingSchema } from '../wire/common.js';
+import { organizationSchema, organizationUserSchema, workspaceSchema } from '../wire/platform.js';
 
 const organizationIdParams = z.object({ organization_id: tenantIdSchema });
 const userParams = orgParams.extend({ user_id: z.uuid() });
@@ -54,6 +56,7 @@ export const platformRoutes: AnyRoute[] = [
     tag: 'organizations',
     access: 'system_admin',
     writes: 'read',
+    response: z.array(organizationSchema),
     handler: async ({ db }) => listOrganizations(db),
   }),
   defineRoute({
@@ -64,6 +67,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'organization_create',
     body: organizationCreateSchema,
+    response: organizationSchema,
     handler: async (ctx) => {
       const hashes = await hashManagerPasswords(ctx.body);
       return ctx.write((trx) => createOrganization(trx, ctx.body, hashes));
@@ -77,6 +81,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     params: organizationIdParams,
+    response: organizationSchema,
     handler: async ({ params, db }) => getOrganization(db, params.organization_id),
   }),
   defineRoute({
@@ -88,6 +93,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'organization_update',
     params: organizationIdParams,
     body: organizationUpdateSchema,
+    response: organizationSchema,
     handler: async (ctx) => ctx.write((trx) => updateOrganization(trx, ctx.params.organization_id, ctx.body)),
   }),
   defineRoute({
@@ -98,6 +104,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'organization_delete',
     params: organizationIdParams,
+    response: nothingSchema,
     handler: async (ctx) => ctx.write((trx) => deleteOrganization(trx, ctx.params.organization_id)).then(() => null),
   }),
 
@@ -109,6 +116,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization',
     writes: 'read',
     params: orgParams,
+    response: z.array(workspaceSchema),
     handler: async ({ params, db, principal }) => listWorkspaces(db, params.organization_id, principal),
   }),
   defineRoute({
@@ -120,6 +128,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'workspace_create',
     params: orgParams,
     body: workspaceCreateSchema,
+    response: workspaceSchema,
     handler: async (ctx) =>
       ctx.write(async (trx) => {
         const workspace = await createWorkspace(trx, ctx.params.organization_id, ctx.body);
@@ -135,6 +144,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: workspaceParams,
+    response: workspaceSchema,
     handler: async ({ params, db }) => getWorkspace(db, params.organization_id, params.workspace_id),
   }),
   defineRoute({
@@ -146,6 +156,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'workspace_update',
     params: workspaceParams,
     body: workspaceUpdateSchema,
+    response: workspaceSchema,
     handler: async (ctx) =>
       ctx.write((trx) => updateWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
   }),
@@ -157,6 +168,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization_manager',
     writes: 'workspace_delete',
     params: workspaceParams,
+    response: nothingSchema,
     handler: async (ctx) =>
       ctx.write((trx) => deleteWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id)).then(() => null),
   }),
@@ -169,6 +181,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization_manager',
     writes: 'read',
     params: orgParams,
+    response: z.array(organizationUserSchema),
     handler: async ({ params, db }) => listOrganizationUsers(db, params.organization_id),
   }),
   defineRoute({
@@ -180,6 +193,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'user_maintenance',
     params: orgParams,
     body: userCreateSchema,
+    response: organizationUserSchema,
     handler: async (ctx) => {
       const passwordHash = await hashPassword(ctx.body.password);
       return ctx.write((trx) => createOrganizationUser(trx, ctx.params.organization_id, { ...ctx.body, passwordHash }));
@@ -194,6 +208,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'user_maintenance',
     params: userParams,
     body: userUpdateSchema,
+    response: organizationUserSchema,
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
       return ctx.write((trx) => updateOrganizationUser(trx, org, id, ctx.body, ctx.principal.userId));
@@ -207,6 +222,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization_manager',
     writes: 'user_maintenance',
     params: userParams,
+    response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
       if (id === ctx.principal.userId) throw forbidden('You cannot delete yourself.');

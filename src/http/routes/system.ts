@@ -4,6 +4,7 @@ import { toFlags } from '../../maintenance/switches.js';
 import { failure } from '../envelope.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { readSchemaState } from '../../store/migrations/startup.js';
+import { healthSchema, livenessSchema, readinessSchema } from '../wire/system.js';
 
 /**
  * Health for load balancers and orchestrators. `/api/healthz` is the detailed view (store, schema,
@@ -19,7 +20,8 @@ export const systemRoutes: AnyRoute[] = [
     tag: 'system',
     access: 'public',
     writes: 'read',
-    handler: async () => ({ status: 'alive' }),
+    response: livenessSchema,
+    handler: async () => ({ status: 'alive' as const }),
   }),
   defineRoute({
     method: 'GET',
@@ -28,6 +30,7 @@ export const systemRoutes: AnyRoute[] = [
     tag: 'system',
     access: 'public',
     writes: 'read',
+    response: readinessSchema,
     handler: async ({ deps, reply }) => {
       const notReady = (reason: string) => reply.code(503).send(failure(RESULT.unavailable, reason, { status: 'not-ready', reason }));
       if (deps.lifecycle.stopping) return notReady('This process is stopping.');
@@ -40,7 +43,7 @@ export const systemRoutes: AnyRoute[] = [
         deps.logger.warn({ err }, 'readiness: store unavailable');
         return notReady('The store does not answer.');
       }
-      return { status: 'ready', schema_version: schemaVersion };
+      return { status: 'ready' as const, schema_version: schemaVersion };
     },
   }),
   defineRoute({
@@ -50,11 +53,12 @@ export const systemRoutes: AnyRoute[] = [
     tag: 'system',
     access: 'public',
     writes: 'read',
+    response: healthSchema,
     handler: async ({ deps, db, reply }) => {
       try {
         const m = await readMaintenance(db);
         return {
-          status: 'ok',
+          status: 'ok' as const,
           // The kind only: the route is public, and the description names the SQLite file's path.
           store: deps.store.capabilities.kind,
           schema_version: (await readSchemaState(deps.store)).version,
