@@ -8,6 +8,39 @@ import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const ROUTES_BUILD_NO_QUERY =
+  'A route builds no query: call a domain function (reads take ctx.db, writes run inside ctx.write) — see "Recipe: add a route" in docs/architecture.md.';
+
+/**
+ * Routes are thin: under src/http/routes/ a route declares itself, hands `ctx.db` to a domain read
+ * function or runs a domain write function inside `ctx.write`, and shapes the answer. The store's
+ * statements live in the domain modules. test/routes-are-thin.test.ts runs this block on the routes
+ * and checks that it catches each way of querying.
+ */
+export const routesAreThin = {
+  files: ['src/http/routes/**/*.ts'],
+  rules: {
+    // Kysely's builders and its sql`` tag.
+    'no-restricted-imports': ['error', { paths: [{ name: 'kysely', message: ROUTES_BUILD_NO_QUERY }] }],
+    'no-restricted-syntax': [
+      'error',
+      {
+        // Every Kysely query starts with one of these, on the reader or on a transaction.
+        selector:
+          'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|updateTable|insertInto|replaceInto|deleteFrom|mergeInto|executeQuery|transaction|connection)$/]',
+        message: ROUTES_BUILD_NO_QUERY,
+      },
+      { selector: "TaggedTemplateExpression[tag.name='sql']", message: ROUTES_BUILD_NO_QUERY },
+      {
+        // deps.store.db, deps.store.transaction(…), deps.store.notifyOnCommit(…), …: the store is
+        // handed whole to a domain function; only its capability flags are read here.
+        selector: "MemberExpression[object.type='MemberExpression'][object.property.name='store'][property.name!='capabilities']",
+        message: ROUTES_BUILD_NO_QUERY,
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'test-output/**', 'node_modules/**', 'web/dist/**', '.scratch/**', 'deploy/**'] },
   js.configs.recommended,
@@ -48,6 +81,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  routesAreThin,
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import { ENVIRONMENT_VARIABLES } from '../src/config/from-env.js';
 import { API_ROUTES } from '../src/http/app.js';
 import { buildOpenApi } from '../src/http/openapi.js';
+import { isRawAnswer } from '../src/http/route.js';
+import { SWITCH_IDS } from '../src/maintenance/switches.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -41,6 +43,31 @@ describe('OpenAPI document', () => {
       assert.ok(op, `${r.method} ${r.url}`);
       assert.equal(op['x-drydock-writes'], typeof r.writes === 'string' ? r.writes : 'exempt');
       assert.equal(op.requestBody !== undefined, r.body !== undefined, `${r.method} ${r.url} request body`);
+    }
+  });
+
+  it("describes every route's answer: the envelope with the route's data schema, or the file or stream it sends", () => {
+    type Schema = { type?: string; anyOf?: unknown[]; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[] };
+    const doc = buildOpenApi(API_ROUTES, 'test') as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>;
+    };
+    const answer = (method: string, url: string) => doc.paths[url.replace(/:([a-z_]+)/g, '{$1}')]![method.toLowerCase()]!.responses['200']!;
+    for (const r of API_ROUTES) {
+      const content = answer(r.method, r.url).content ?? {};
+      if (isRawAnswer(r.response)) {
+        assert.deepEqual(Object.keys(content), r.response.contentTypes, `${r.method} ${r.url}`);
+        continue;
+      }
+      const envelope = content['application/json']?.schema;
+      assert.deepEqual(envelope?.required, ['data', 'message', 'result', 'ts'], `${r.method} ${r.url}`);
+      const data = envelope?.properties?.['data'];
+      assert.ok(data && (data.type !== undefined || data.anyOf !== undefined), `${r.method} ${r.url}: data schema ${JSON.stringify(data)}`);
+    }
+    // The setting's answer names every switch, each "0" or "1".
+    const setting = answer('GET', '/api/platform/maintenance-mode-setting').content!['application/json']!.schema.properties!['data']!;
+    for (const id of SWITCH_IDS) {
+      assert.ok(setting.required?.includes(id), id);
+      assert.deepEqual(setting.properties?.[id]?.enum, ['0', '1'], id);
     }
   });
 });

@@ -113,6 +113,19 @@ export async function getJobById(db: Kysely<Database>, id: string): Promise<Job 
   return row ? toJob(row) : undefined;
 }
 
+/** A workspace's jobs, newest first, optionally of one backyard: a page of `limit` from `offset`. */
+export async function listJobs(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  page: { readonly backyard?: Backyard | undefined; readonly limit: number; readonly offset: number },
+): Promise<Job[]> {
+  let q = db.selectFrom('backyard_jobs').selectAll().where('organization_id', '=', org).where('workspace_id', '=', ws);
+  if (page.backyard) q = q.where('backyard', '=', page.backyard);
+  const rows = await q.orderBy('created_at', 'desc').limit(page.limit).offset(page.offset).execute();
+  return rows.map((r) => toJob(r));
+}
+
 /** The children a conductor started. */
 export async function listChildren(db: Kysely<Database>, parentId: string): Promise<Job[]> {
   const rows = await db.selectFrom('backyard_jobs').selectAll().where('parent_id', '=', parentId).orderBy('created_at').execute();
@@ -163,6 +176,14 @@ function checkMoves(backyard: Backyard, family: FamilyName, from: readonly strin
   for (const f of from) {
     if (!isMoveAllowed(family, f, to)) throw new IllegalTransitionError(backyard, f, to, `the ${family} family has no such move`);
   }
+}
+
+/**
+ * Asks a job in flight to stop (an emergency stop): its worker sees the flag when it renews the
+ * lease and kills the job's process group. A job not in flight is left as it is.
+ */
+export async function requestStop(trx: Transaction<Database>, jobId: string): Promise<void> {
+  await trx.updateTable('backyard_jobs').set({ stop_requested: 1 }).where('id', '=', jobId).where('in_flight', '=', 1).execute();
 }
 
 /**

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { notFound } from '../errors.js';
-import type { MenuDefinition } from '../menus/definitions.js';
+import { DocumentError, RESULT, badRequest, notFound } from '../errors.js';
+import { findMenus, type MenuDefinition } from '../menus/definitions.js';
 import { XLSX_CONTENT_TYPE, planFromWorkbook, writeWorkbook } from '../menus/excel.js';
-import { planFromJson, type ExportDocument, type ImportPlan } from '../menus/transfer.js';
+import { planFromJson, selectMenus, targetProblems, type ExportDocument, type ImportPlan } from '../menus/transfer.js';
 import type { WriteFunction } from '../maintenance/write-functions.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
+import { requireStorable } from '../store/storable-text.js';
 import type { Backyard } from './kinds/registry.js';
 
 /** What a menu-create job creates: the definition, checked when it was registered. */
@@ -102,4 +103,51 @@ export async function loadUpload(
     .executeTakeFirst();
   if (!row) throw notFound(`Upload ${id} (${kind}) does not exist in workspace ${ws}: upload the file first.`);
   return { name: row.name, content: Buffer.from(row.content) };
+}
+
+/*
+ * The checks a registration makes before its job is written (the routes in
+ * http/routes/menu-jobs.ts call them, then register the job in their gated write). The job checks
+ * again when it runs: the workspace may change in between.
+ */
+
+/** Refuses (400) a menu-create job for a name the workspace already has. */
+export async function requireMenuNameFree(db: Kysely<Database>, org: string, ws: string, name: string): Promise<void> {
+  if ((await findMenus(db, org, ws, [name])).has(name)) {
+    throw badRequest(`Menu ${name} already exists in workspace ${ws}: choose another name.`, RESULT.invalidValue);
+  }
+}
+
+/** Refuses (400) an export of menus the workspace does not have, naming them. */
+export async function requireMenusExist(db: Kysely<Database>, org: string, ws: string, names: readonly string[]): Promise<void> {
+  const have = await findMenus(db, org, ws, names);
+  const missing = names.filter((m) => !have.has(m));
+  if (missing.length) throw badRequest(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws}.`, RESULT.invalidValue);
+}
+
+/** Reads an uploaded document or workbook; a problem in it is a DocumentError (400) naming each. */
+export async function readUpload(format: TransferFormat, content: Buffer): Promise<ImportPlan> {
+  const plan = await format.decode(content);
+  // The file's texts go to the store like a body's: the same rule, the 400 naming where in the file.
+  requireStorable(plan, 'file');
+  return plan;
+}
+
+/**
+ * What an import of an upload would write, checked now against the workspace as it is: the upload
+ * must exist, hold the chosen menus, and a menu the workspace has must have the same columns.
+ */
+export async function planImport(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  format: TransferFormat,
+  uploadId: string,
+  menus: readonly string[] | undefined,
+): Promise<{ readonly fileName: string; readonly plan: ImportPlan }> {
+  const stored = await loadUpload(db, org, ws, uploadId, format.uploadKind);
+  const plan = selectMenus(await readUpload(format, stored.content), menus);
+  const problems = await targetProblems(db, org, ws, plan);
+  if (problems.length) throw new DocumentError(problems);
+  return { fileName: stored.name, plan };
 }

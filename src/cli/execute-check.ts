@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ExecuteCheck } from '../backyard/execute-check.js';
+import type { ExecuteCheck } from '../http/wire-types.js';
 import { kindOf } from '../backyard/kinds/registry.js';
 import { countedJobs } from '../runbook/drain.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';

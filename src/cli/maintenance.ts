@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AuditEntry } from '../maintenance/audit.js';
-import type { SettingView } from '../maintenance/mode.js';
+import type { SettingView } from '../http/wire-types.js';
 import { SWITCHES, SWITCH_IDS, listOf, type SwitchFlags, type SwitchId, type WireFlag } from '../maintenance/switches.js';
 import { ownValue } from '../lookup.js';
 import { CliError, EXIT } from './exit-codes.js';

@@ -1,7 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { driverConfigSchema, type DriverConfig } from './drivers/driver-config.js';
-import { GateSyntaxError } from './fleet-errors.js';
+import { GateSyntaxError } from '../errors.js';
 import { parseGate, type GateExpression } from './gate-expression.js';
 import { ENV_TYPE_PATTERN, pairId, parseNodeName, type NodeRole } from './node-names.js';
 import { ownValue } from '../lookup.js';

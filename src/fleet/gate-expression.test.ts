@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GateSyntaxError } from './fleet-errors.js';
+import { GateSyntaxError } from '../errors.js';
 import { validateFleet } from './fleet-file.js';
 import { evaluateGate, explainGate, formatGate, parseGate, type GateExpression } from './gate-expression.js';
 

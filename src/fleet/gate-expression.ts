@@ -1,4 +1,4 @@
-import { GateSyntaxError } from './fleet-errors.js';
+import { GateSyntaxError } from '../errors.js';
 
 /**
  * Environment gates: which version statuses a version must carry before it may be deployed to an

@@ -1,4 +1,4 @@
-import { InvariantViolation } from './fleet-errors.js';
+import { InvariantViolation } from '../errors.js';
 import type { StepSpec } from './phases.js';
 import type { PairRecord, StepRecord } from './store/records.js';
 

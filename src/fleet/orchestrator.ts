@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import { createDriver, type DriverConfig, type DriverDeps } from './drivers/driver-config.js';
 import type { NodeDriver } from './drivers/node-driver.js';
-import { LeaseLostError } from './fleet-errors.js';
+import { LeaseLostError } from '../errors.js';
 import { RunLoop } from './run-loop.js';
 import { readEnvironment } from './store/declaration.js';
 import type { RunRecord } from './store/records.js';

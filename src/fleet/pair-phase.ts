@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ActionOutcome, NodeDriver, NodeTarget, PairTarget } from './drivers/node-driver.js';
-import { InvariantViolation } from './fleet-errors.js';
+import { InvariantViolation } from '../errors.js';
 import { checkStepInvariants } from './invariants.js';
 import type { NodeRole } from './node-names.js';
 import { afterPhase, planPhase, type PairView, type Phase, type StepSpec } from './phases.js';

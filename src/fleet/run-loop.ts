@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { NodeDriver } from './drivers/node-driver.js';
-import { LeaseLostError } from './fleet-errors.js';
+import { LeaseLostError } from '../errors.js';
 import { runPairPhase, type PairPhaseContext } from './pair-phase.js';
 import { phaseGate, type Phase } from './phases.js';
 import { readPairs } from './store/declaration.js';

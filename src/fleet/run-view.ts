@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { readPairs } from './store/declaration.js';
-import type { RunRecord } from './store/records.js';
+import type { RunPairState, RunRecord } from './store/records.js';
 import { readRun, readRunPairs } from './store/runs.js';
 import { readStatuses } from './store/statuses.js';
-import { PHASES } from './phases.js';
+import { PHASES, type Phase } from './phases.js';
 
 /** A cell of the pairs × phases matrix. */
 export type PhaseCell = 'done' | 'running' | 'failed' | 'pending';
@@ -16,7 +16,7 @@ export interface RunView {
   readonly counts: { readonly waiting: number; readonly running: number; readonly done: number; readonly failed: number; readonly total: number };
   readonly pairs: ReadonlyArray<{
     readonly pair: string;
-    readonly state: string;
+    readonly state: RunPairState;
     readonly completedPhase: number;
     readonly attempt: number;
     readonly error: string | null;
@@ -24,7 +24,7 @@ export interface RunView {
     readonly primaryVersion: string | null;
     readonly secondaryVersion: string | null;
     /** Phase 1–4 → its cell. */
-    readonly phases: Readonly<Record<string, PhaseCell>>;
+    readonly phases: Readonly<Record<`${Phase}`, PhaseCell>>;
   }>;
 }
 
@@ -38,7 +38,8 @@ export async function readRunView(db: Kysely<Database>, runId: string): Promise<
     const state = p.state as keyof typeof counts;
     if (state in counts) counts[state]++;
     const pair = byId.get(p.pairId);
-    const phases: Record<string, PhaseCell> = {};
+    // Every phase is set below.
+    const phases = {} as Record<`${Phase}`, PhaseCell>;
     for (const phase of PHASES) {
       phases[phase] =
         phase <= p.completedPhase

@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { ApiError, RESULT } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { VERSION } from '../version.js';
 import { consoleRoutes } from './console.js';
 import type { AppDeps } from './deps.js';
@@ -51,13 +51,23 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** Knobs for benchmarks only; no configuration, flag or variable reaches them. */
+/** Knobs for benchmarks and tests only; no configuration, flag or variable reaches them. */
 export interface BuildOptions {
   /**
    * Turns the maintenance guard and the in-transaction gate off, so `npm run bench` can measure
    * what they cost side by side. Never set in a running system: writes would ignore read-only mode.
    */
   readonly benchmarkWithoutMaintenanceGate?: boolean;
+  /**
+   * Parses every JSON answer with its route's response schema (`http/wire/`) and answers 500 naming
+   * the route and the problem when it does not fit: the tests' apps set it (test/support/app.ts), so
+   * every answer a test reads is checked against what the OpenAPI document and the console's types
+   * say. Off in a running system: the compiler already holds handlers to their schemas, and a parse
+   * per answer would cost every request for a check the tests make. (Fastify's own response schemas
+   * would not check for free either: its serializer coerces values and drops unknown fields instead
+   * of refusing them, which would change answers whose schema is loose, such as a record's columns.)
+   */
+  readonly checkAnswers?: boolean;
 }
 
 /**
@@ -95,13 +105,13 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
       try {
         value = JSON.parse(text);
       } catch (err) {
-        return done(new ApiError(400, RESULT.invalidRequest, `The request body is not valid JSON: ${(err as Error).message}.`), undefined);
+        return done(badRequest(`The request body is not valid JSON: ${(err as Error).message}.`), undefined);
       }
       // JSON.parse takes any depth, but what reads a body walks it recursively (the storable-text
       // check, zod, JSON.stringify on the way to the store): 5,000 nested arrays overflowed the
       // stack into a 500 (found by test/fuzz-api.test.ts). No body drydock takes is near this deep.
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-        return done(new ApiError(400, RESULT.invalidRequest, `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: flatten it.`), undefined);
+        return done(badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: flatten it.`), undefined);
       }
       done(null, value);
     });
@@ -110,7 +120,7 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
   await app.register(cookie);
   installErrorHandler(app, deps);
   installGuard(app, deps, gate);
-  registerRoutes(app, deps, API_ROUTES, gate);
+  registerRoutes(app, deps, API_ROUTES, { maintenanceGate: gate, checkAnswers: build.checkAnswers ?? false });
 
   const document = buildOpenApi(API_ROUTES, VERSION);
   app.get('/api/openapi.json', { config: { drydock: { access: 'public', writes: 'read' } } }, async () => document);

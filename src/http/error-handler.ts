@@ -1,14 +1,32 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, MaintenanceRefusal, RESULT } from '../errors.js';
-import { WRITE_FUNCTIONS, pickLanguage, refusalMessage } from '../maintenance/write-functions.js';
+import { DomainError, MaintenanceRefusal, RESULT, RateLimited, type DomainErrorKind } from '../errors.js';
+import { pickLanguage, refusalMessage } from '../maintenance/write-functions.js';
 import type { AppDeps } from './deps.js';
 import { failure } from './envelope.js';
 import { ownValue } from '../lookup.js';
 
 /** Header naming which layer refused a write: `guard` (cached switches) or `transaction` (the gate). */
 export const REFUSED_BY_HEADER = 'drydock-refused-by';
+
+/**
+ * The HTTP status of each kind of DomainError (src/errors.ts): the one place a refusal becomes a
+ * status. A DomainError answers with its own result code and message.
+ */
+export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  conflict: 409,
+  'rate-limited': 429,
+  'read-only': 503,
+};
+
+/** What a 401 asks for: Basic credentials (a token or a session works too, see /api/docs). */
+const WWW_AUTHENTICATE = 'Basic realm="drydock", charset="UTF-8"';
 
 /** The one place errors become HTTP responses. Bad input is always 4xx; only our bugs are 500. */
 export function installErrorHandler(app: FastifyInstance, deps: AppDeps): void {
@@ -24,14 +42,15 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, d
   if (err instanceof MaintenanceRefusal) {
     const language = pickLanguage(header(request, 'language'), header(request, 'accept-language'));
     return reply
-      .code(503)
+      .code(STATUS_OF_KIND[err.kind])
       .header('retry-after', String(retryAfterSeconds(deps)))
       .header(REFUSED_BY_HEADER, err.stage)
-      .send(failure(WRITE_FUNCTIONS[err.fn].result, refusalMessage(err.fn, language)));
+      .send(failure(err.result, refusalMessage(err.fn, language)));
   }
-  if (err instanceof ApiError) {
-    for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-    return reply.code(err.status).send(failure(err.result, err.message));
+  if (err instanceof DomainError) {
+    if (err.kind === 'unauthenticated') reply.header('www-authenticate', WWW_AUTHENTICATE);
+    if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
+    return reply.code(STATUS_OF_KIND[err.kind]).send(failure(err.result, err.message));
   }
   const fe = err as Partial<FastifyError>;
   switch (fe.code) {

@@ -1,6 +1,6 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError, MaintenanceRefusal, RESULT, forbidden, unauthorized } from '../errors.js';
+import { DomainError, MaintenanceRefusal, RESULT, badRequest, forbidden, unauthorized } from '../errors.js';
 import { authorize } from '../tenancy/access.js';
 import type { Principal } from '../tenancy/roles.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../tenancy/sessions.js';
@@ -36,11 +36,11 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
   app.addHook('onRequest', async (request) => {
     for (const h of METHOD_OVERRIDES) {
       if (request.headers[h] !== undefined) {
-        throw new ApiError(400, RESULT.invalidRequest, `The ${h} header is not supported: send the real HTTP method.`);
+        throw badRequest(`The ${h} header is not supported: send the real HTTP method.`);
       }
     }
     if (/[?&]_method=/i.test(request.url)) {
-      throw new ApiError(400, RESULT.invalidRequest, 'The _method parameter is not supported: send the real HTTP method.');
+      throw badRequest('The _method parameter is not supported: send the real HTTP method.');
     }
     if (request.is404) return;
     // Before anything is looked up by them (the organization of the path, first).
@@ -49,7 +49,7 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
     const declaration = request.routeOptions.config.drydock;
     if (!declaration) {
       // Routes added by plugins (the API browser's static files) are GET-only.
-      if (!SAFE_METHODS.has(request.method)) throw new ApiError(405, RESULT.methodNotAllowed, 'Method not allowed.');
+      if (!SAFE_METHODS.has(request.method)) throw new DomainError('method-not-allowed', RESULT.methodNotAllowed, 'Method not allowed.');
       return;
     }
     const params = (request.params ?? {}) as Record<string, string | undefined>;

@@ -1,21 +1,35 @@
 import { z } from 'zod';
 import { WRITE_FUNCTIONS } from '../maintenance/write-functions.js';
-import type { AnyRoute } from './route.js';
+import { isRawAnswer, type AnyRoute } from './route.js';
 
-const envelope = {
-  type: 'object',
-  required: ['data', 'message', 'result', 'ts'],
-  properties: {
-    data: {},
-    message: { type: 'string', examples: ['SUCCESS'] },
-    result: { type: 'string', examples: ['000-00000'] },
-    ts: { type: 'string', format: 'date-time' },
-  },
-} as const;
+/** Exastro's envelope around every JSON answer; `data` is the route's answer (null on a failure). */
+function envelope(data: unknown = {}): Record<string, unknown> {
+  return {
+    type: 'object',
+    required: ['data', 'message', 'result', 'ts'],
+    properties: {
+      data,
+      message: { type: 'string', examples: ['SUCCESS'] },
+      result: { type: 'string', examples: ['000-00000'] },
+      ts: { type: 'string', format: 'date-time' },
+    },
+  };
+}
+
+/** The success answer: the envelope with the route's response schema as `data`, or the raw answer's content types. */
+function successResponse(r: AnyRoute): Record<string, unknown> {
+  if (isRawAnswer(r.response)) {
+    return {
+      description: r.response.description,
+      content: Object.fromEntries(r.response.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+    };
+  }
+  return { description: 'Success', content: { 'application/json': { schema: envelope(toJsonSchema(r.response, 'output')) } } };
+}
 
 /**
  * The OpenAPI 3.1 document, generated from the same route declarations and zod schemas that
- * validate requests, so it cannot drift from what the server accepts. Each operation carries
+ * validate requests and describe answers, so it cannot drift from what the server accepts and says. Each operation carries
  * `x-drydock-writes`: the write function read-only mode refuses, or `read` / `exempt`.
  */
 export function buildOpenApi(routes: readonly AnyRoute[], version: string): Record<string, unknown> {
@@ -28,8 +42,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
     ];
     const writes = typeof r.writes === 'string' ? r.writes : 'exempt';
     const responses: Record<string, unknown> = {
-      '200': { description: 'Success', content: { 'application/json': { schema: envelope } } },
-      '400': { description: 'Invalid input; the message says what to fix', content: { 'application/json': { schema: envelope } } },
+      '200': successResponse(r),
+      '400': { description: 'Invalid input; the message says what to fix', content: { 'application/json': { schema: envelope() } } },
     };
     if (r.access !== 'public') {
       responses['401'] = { description: 'No or bad credentials (401-00002)' };
@@ -39,7 +53,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       const code = WRITE_FUNCTIONS[writes as keyof typeof WRITE_FUNCTIONS].result;
       responses['503'] = {
         description: `Refused in read-only mode (${code}), with Retry-After`,
-        content: { 'application/json': { schema: envelope } },
+        content: { 'application/json': { schema: envelope() } },
       };
     }
     (paths[path] ??= {})[r.method.toLowerCase()] = {
@@ -51,7 +65,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       ...(r.body && {
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: toJsonSchema(r.body) } },
+          content: { 'application/json': { schema: toJsonSchema(r.body, 'input') } },
         },
       }),
       responses,
@@ -78,14 +92,15 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
   };
 }
 
-function toJsonSchema(schema: z.ZodType): unknown {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/** A zod schema as JSON Schema: what a request may send (`input`), or what an answer holds (`output`). */
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }
 
 function schemaParameters(schema: z.ZodType | undefined, where: 'path' | 'query'): unknown[] {
   if (!schema) return [];
-  const json = toJsonSchema(schema) as { properties?: Record<string, unknown>; required?: string[] };
+  const json = toJsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
     name,
     in: where,

@@ -1,20 +1,23 @@
 import type { FastifyInstance } from 'fastify';
-import { IllegalStateError } from '../errors.js';
+import { IllegalStateError, RESULT } from '../errors.js';
 import { gatedWrite } from '../maintenance/gate.js';
 import { pickLanguage } from '../maintenance/write-functions.js';
 import type { Principal } from '../tenancy/roles.js';
 import type { AppDeps } from './deps.js';
-import { success } from './envelope.js';
-import type { AnyRoute, RouteContext } from './route.js';
+import { failure, success } from './envelope.js';
+import { isRawAnswer, type AnyRoute, type RouteContext } from './route.js';
 import { parseOrThrow } from './validation.js';
 
+/** How routes are registered; both knobs are for benchmarks and tests (see `BuildOptions` in app.ts). */
+export interface RegisterOptions {
+  /** The maintenance gate around `ctx.write` (off only in the benchmark that measures it). */
+  readonly maintenanceGate: boolean;
+  /** Parse every answer with its route's response schema (tests only). */
+  readonly checkAnswers: boolean;
+}
+
 /** Registers declared routes: validation, the handler context, and the success envelope. */
-export function registerRoutes(
-  app: FastifyInstance,
-  deps: AppDeps,
-  routes: readonly AnyRoute[],
-  maintenanceGate = true,
-): void {
+export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: readonly AnyRoute[], options: RegisterOptions): void {
   for (const spec of routes) {
     app.route({
       method: spec.method,
@@ -38,6 +41,7 @@ export function registerRoutes(
             request.headers['accept-language'],
           ),
           deps,
+          db: deps.store.db,
           request,
           reply,
           write: (fn) => {
@@ -45,11 +49,20 @@ export function registerRoutes(
             if (typeof writes !== 'string' || writes === 'read') {
               throw new IllegalStateError(`${spec.method} ${spec.url} does not declare a write function`);
             }
-            return maintenanceGate ? gatedWrite(deps.store, writes, fn) : deps.store.transaction('shared', fn);
+            return options.maintenanceGate ? gatedWrite(deps.store, writes, fn) : deps.store.transaction('shared', fn);
           },
         };
-        const data = await spec.handler(ctx);
+        const data: unknown = await spec.handler(ctx);
         if (reply.sent) return reply;
+        if (options.checkAnswers && !isRawAnswer(spec.response)) {
+          // The answer as a client reads it: JSON, so an undefined field is absent, as on the wire.
+          const checked = spec.response.safeParse(JSON.parse(JSON.stringify(data ?? null)));
+          if (!checked.success) {
+            // Tests only: the details are the point, so they go in the answer, not just the log.
+            const problems = checked.error.issues.map((i) => `${i.path.join('.') || '(data)'}: ${i.message}`).join('; ');
+            return reply.code(500).send(failure(RESULT.internal, `${spec.method} ${spec.url} answered data its response schema refuses: ${problems}`));
+          }
+        }
         return success(data ?? null);
       },
     });

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ApiError, RESULT } from '../errors.js';
+import { RESULT, badRequest } from '../errors.js';
 import { requireStorable } from '../store/storable-text.js';
 
 /** Marks a refinement failure that means "the body named nothing to do" (→ 400-00002). */
@@ -15,7 +15,7 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: 'bo
   if (where === 'body' && value === undefined) {
     const empty = schema.safeParse({});
     if (!empty.success) {
-      throw new ApiError(400, RESULT.emptyBody, 'The request body is empty: send a JSON object (see /api/docs).');
+      throw badRequest('The request body is empty: send a JSON object (see /api/docs).', RESULT.emptyBody);
     }
     return empty.data;
   }
@@ -28,12 +28,12 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: 'bo
     i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [],
   );
   if (unknown.length > 0) {
-    throw new ApiError(400, RESULT.unknownKey, `Unknown key(s) in the ${where}: ${unknown.join(', ')}. Remove them (see /api/docs).`);
+    throw badRequest(`Unknown key(s) in the ${where}: ${unknown.join(', ')}. Remove them (see /api/docs).`, RESULT.unknownKey);
   }
   const empty = issues.find((i) => i.code === 'custom' && i.params?.[EMPTY_BODY]);
   if (where === 'body' && empty) {
-    throw new ApiError(400, RESULT.emptyBody, `The request body is empty: ${empty.message}.`);
+    throw badRequest(`The request body is empty: ${empty.message}.`, RESULT.emptyBody);
   }
   const described = issues.map((i) => `${i.path.length ? i.path.join('.') : `(${where})`}: ${i.message}`);
-  throw new ApiError(400, RESULT.invalidValue, `Invalid ${where}: ${described.join('; ')}.`);
+  throw badRequest(`Invalid ${where}: ${described.join('; ')}.`, RESULT.invalidValue);
 }

@@ -3,7 +3,8 @@ import { nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { recordAudit } from './audit.js';
-import { fromColumns, pickSwitches, switchValues, toColumns, toFlags, type SwitchFlags, type SwitchValues } from './switches.js';
+import type { MaintenanceModeView, SettingView } from '../http/wire-types.js';
+import { fromColumns, pickSwitches, switchValues, toColumns, toFlags, type SwitchValues } from './switches.js';
 
 /** The switches (see `switches.ts`) and the banner, as stored. */
 export interface MaintenanceState extends SwitchValues {
@@ -98,22 +99,10 @@ export async function changeMaintenance(
   });
 }
 
-/** The setting as the API shows it (the switches in their wire form), and as the CLI reads it from the store. */
-export interface SettingView extends SwitchFlags {
-  readonly message: string | null;
-  readonly announced_end: string | null;
-  readonly last_update_user: string;
-  readonly last_update_timestamp: string;
-  readonly drain_prior: SwitchFlags | null;
-}
-
-/** What every user may read of the setting (the banner): the switches, the message, the announced end. */
-export interface MaintenanceModeView extends SwitchFlags {
-  readonly message: string | null;
-  readonly announced_end: string | null;
-}
-
-/** The setting as the API shows it: the switches first (Exastro's), then drydock's fields. */
+/**
+ * The setting as the API shows it: the switches first (Exastro's), then drydock's fields. Also how
+ * a runbook reads it from the store (break-glass), in the same shape as through the API.
+ */
 export function settingView(s: MaintenanceState): SettingView {
   return {
     ...toFlags(s),

@@ -49,27 +49,32 @@ export async function listMenus(db: Kysely<Database>, org: string, ws: string): 
   return rows.map(toMenu);
 }
 
-export async function getMenu(db: Kysely<Database>, org: string, ws: string, name: string): Promise<Menu> {
-  const row = await db
+/**
+ * The named menus that exist in a workspace, by name: the one "which of these menus exist" query,
+ * for a single name as for a list (a name the workspace lacks is absent from the map).
+ */
+export async function findMenus(db: Kysely<Database>, org: string, ws: string, names: readonly string[]): Promise<Map<string, Menu>> {
+  if (names.length === 0) return new Map();
+  const rows = await db
     .selectFrom('menus')
     .selectAll()
     .where('organization_id', '=', org)
     .where('workspace_id', '=', ws)
-    .where('name', '=', name)
-    .executeTakeFirst();
-  if (!row) throw notFound(`Menu ${name} does not exist in workspace ${ws}.`);
-  return toMenu(row);
+    .where('name', 'in', [...names])
+    .execute();
+  return new Map(rows.map((r) => [r.name, toMenu(r)]));
 }
 
+/** A menu of a workspace; 404 otherwise. */
+export async function getMenu(db: Kysely<Database>, org: string, ws: string, name: string): Promise<Menu> {
+  const menu = (await findMenus(db, org, ws, [name])).get(name);
+  if (!menu) throw notFound(`Menu ${name} does not exist in workspace ${ws}.`);
+  return menu;
+}
+
+/** Creates a menu inside the caller's gated transaction; a name the workspace has is a 409. */
 export async function createMenu(trx: Transaction<Database>, org: string, ws: string, def: MenuDefinition): Promise<Menu> {
-  const exists = await trx
-    .selectFrom('menus')
-    .select('id')
-    .where('organization_id', '=', org)
-    .where('workspace_id', '=', ws)
-    .where('name', '=', def.menu)
-    .executeTakeFirst();
-  if (exists) throw conflict(`Menu ${def.menu} already exists in workspace ${ws}.`);
+  if ((await findMenus(trx, org, ws, [def.menu])).has(def.menu)) throw conflict(`Menu ${def.menu} already exists in workspace ${ws}.`);
   const now = nowTimestamp();
   const row: MenusTable = {
     id: randomUUID(),

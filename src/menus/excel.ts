@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Column, Value } from './columns.js';
+import { DocumentError, WorkbookLimitError } from '../errors.js';
 import {
-  DocumentError,
   EXPORT_FORMAT,
   EXPORT_FORMAT_VERSION,
   checkDocument,
@@ -61,14 +61,6 @@ function fromDateCell(d: Date, type: Column['type'] | undefined): string {
   const iso = d.toISOString();
   const date = `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}`;
   return type === 'date' ? date : `${date} ${iso.slice(11, 19)}`;
-}
-
-/** A problem found while writing: a value Excel cannot hold. */
-export class WorkbookLimitError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WorkbookLimitError';
-  }
 }
 
 export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { ApiError, RESULT, badRequest, conflict } from '../errors.js';
+import { DomainError, RESULT, badRequest, conflict, notFound } from '../errors.js';
 import { normalizeTimestamp, nowTimestamp, toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
@@ -58,8 +58,9 @@ export async function applyBatch(
       uuids.push(await applyItem(trx, menu, item, actor));
       counts[item.type] += 1;
     } catch (err) {
-      if (err instanceof ApiError) {
-        throw new ApiError(err.status, err.result, `Item ${index} (${item.type}): ${err.message} Nothing was saved.`);
+      // A refusal of the item, worded for the batch; a maintenance refusal is the gate's, not the item's.
+      if (err instanceof DomainError && err.kind !== 'read-only') {
+        throw new DomainError(err.kind, err.result, `Item ${index} (${item.type}): ${err.message} Nothing was saved.`);
       }
       throw err;
     }
@@ -170,12 +171,12 @@ async function currentRecord(
     .where('id', '=', uuid)
     .where('menu_id', '=', menu.id)
     .executeTakeFirst();
-  if (!current) throw new ApiError(404, RESULT.notFound, `Record ${uuid} does not exist in menu ${menu.menu}.`);
+  if (!current) throw notFound(`Record ${uuid} does not exist in menu ${menu.menu}.`);
   if (current.last_update_timestamp !== sentTimestamp) throw staleUpdate(current, sent);
   return current;
 }
 
-function staleUpdate(current: MenuRecordsTable, sent: string): ApiError {
+function staleUpdate(current: MenuRecordsTable, sent: string): DomainError {
   return conflict(
     `Record ${current.id} was changed by ${current.last_update_user} at ${toExastroDateTime(current.last_update_timestamp)} ` +
       `after you read it (you sent ${sent}). Reload it and apply your change again.`,
@@ -193,11 +194,7 @@ function validateValues(
   const ignored = new Set(['uuid', 'discard', 'last_update_date_time', 'last_updated_user']);
   const unknown = Object.keys(parameter).filter((k) => !known.has(k) && !ignored.has(k));
   if (unknown.length) {
-    throw new ApiError(
-      400,
-      RESULT.unknownKey,
-      `Unknown column(s) ${unknown.join(', ')} in menu ${menu.menu}; its columns are ${[...known].join(', ')}.`,
-    );
+    throw badRequest(`Unknown column(s) ${unknown.join(', ')} in menu ${menu.menu}; its columns are ${[...known].join(', ')}.`, RESULT.unknownKey);
   }
   const out: Record<string, Value> = {};
   const problems: string[] = [];
@@ -207,7 +204,7 @@ function validateValues(
     if (r.ok) out[column.name] = r.value;
     else problems.push(`${column.name} ${r.error}`);
   }
-  if (problems.length) throw new ApiError(400, RESULT.invalidValue, `Invalid values: ${problems.join('; ')}.`);
+  if (problems.length) throw badRequest(`Invalid values: ${problems.join('; ')}.`, RESULT.invalidValue);
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError, RESULT } from '../errors.js';
+import { RESULT, badRequest } from '../errors.js';
 import type { Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import type { RecordView } from './records.js';
@@ -45,10 +45,9 @@ export function applyFilter(menu: Menu, records: readonly RecordView[], filter: 
   const columns = new Map(menu.columns.map((c) => [c.name, c.type]));
   const unknown = Object.keys(filter).filter((k) => !columns.has(k) && !SYSTEM_COLUMNS.includes(k));
   if (unknown.length) {
-    throw new ApiError(
-      400,
-      RESULT.unknownKey,
+    throw badRequest(
       `Unknown column(s) ${unknown.join(', ')} in the filter; menu ${menu.menu} has ${[...columns.keys(), ...SYSTEM_COLUMNS].join(', ')}.`,
+      RESULT.unknownKey,
     );
   }
   const numeric = (name: string) => columns.get(name) === 'integer' || columns.get(name) === 'number';

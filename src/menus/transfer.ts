@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { notFound } from '../errors.js';
+import { DocumentError, notFound } from '../errors.js';
 import { batches } from '../store/batches.js';
 import { formatMicros, nowTimestamp, toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { RESERVED_COLUMNS, coerceValue, type Column, type Value } from './columns.js';
-import { createMenu, menuDefinitionSchema, type MenuDefinition } from './definitions.js';
+import { createMenu, findMenus, menuDefinitionSchema, type MenuDefinition } from './definitions.js';
 import { ownValue } from '../lookup.js';
 
 /**
@@ -66,23 +66,6 @@ export interface ImportPlan {
   readonly menus: ImportMenu[];
 }
 
-/** A document that cannot be imported; `problems` name each place and what is wrong there. */
-export class DocumentError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(describeProblems(problems));
-    this.name = 'DocumentError';
-  }
-}
-
-/** Problems beyond this many are counted, not listed. */
-const MAX_LISTED_PROBLEMS = 30;
-
-function describeProblems(problems: readonly string[]): string {
-  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('; ');
-  const more = problems.length - MAX_LISTED_PROBLEMS;
-  return `The document cannot be imported: ${listed}${more > 0 ? `; and ${more} more problem(s)` : ''}.`;
-}
-
 /** Reads the chosen menus and all their records (discarded included), oldest record first. */
 export async function collectExport(
   db: Kysely<Database>,
@@ -90,17 +73,10 @@ export async function collectExport(
   ws: string,
   names: readonly string[],
 ): Promise<ExportDocument> {
-  const rows = await db
-    .selectFrom('menus')
-    .selectAll()
-    .where('organization_id', '=', org)
-    .where('workspace_id', '=', ws)
-    .where('name', 'in', [...names])
-    .execute();
-  const byName = new Map(rows.map((r) => [r.name, r]));
+  const byName = await findMenus(db, org, ws, names);
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length) throw notFound(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws} (deleted after the export was registered?).`);
-  const ids = rows.map((r) => r.id);
+  const ids = [...byName.values()].map((m) => m.id);
   const records = ids.length
     ? await db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids).orderBy('created_at').orderBy('id').execute()
     : [];
@@ -114,7 +90,7 @@ export async function collectExport(
     menus: names.map((name) => {
       const m = byName.get(name)!;
       return {
-        definition: { menu: m.name, title: m.title, columns: parseJson<Column[]>(m.columns) },
+        definition: { menu: m.menu, title: m.title, columns: m.columns },
         records: (recordsOf.get(m.id) ?? []).map(
           (r) =>
             ({
@@ -272,18 +248,10 @@ function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
  * registered, and again by the job itself.
  */
 export async function targetProblems(db: Kysely<Database>, org: string, ws: string, plan: ImportPlan): Promise<string[]> {
-  const names = plan.menus.map((m) => m.definition.menu);
-  const rows = await db
-    .selectFrom('menus')
-    .select(['name', 'columns'])
-    .where('organization_id', '=', org)
-    .where('workspace_id', '=', ws)
-    .where('name', 'in', names)
-    .execute();
-  const existing = new Map(rows.map((r) => [r.name, parseJson<Column[]>(r.columns)]));
+  const existing = await findMenus(db, org, ws, plan.menus.map((m) => m.definition.menu));
   const problems: string[] = [];
   for (const m of plan.menus) {
-    const cols = existing.get(m.definition.menu);
+    const cols = existing.get(m.definition.menu)?.columns;
     if (cols && !sameColumns(cols, m.definition.columns)) {
       problems.push(
         `menu ${m.definition.menu} exists in workspace ${ws} with other columns ` +
@@ -330,13 +298,7 @@ export async function importPlan(
   const out: ImportedMenu[] = [];
   for (const m of plan.menus) {
     const def = m.definition;
-    const existing = await trx
-      .selectFrom('menus')
-      .select('id')
-      .where('organization_id', '=', org)
-      .where('workspace_id', '=', ws)
-      .where('name', '=', def.menu)
-      .executeTakeFirst();
+    const existing = (await findMenus(trx, org, ws, [def.menu])).get(def.menu);
     const created = !existing;
     const menuId = existing ? existing.id : (await createMenu(trx, org, ws, def)).id;
     if (existing) {

@@ -1,7 +1,6 @@
-import type { ExecuteCheck } from '../backyard/execute-check.js';
 import { kindOf } from '../backyard/kinds/registry.js';
 import type { ApiClient } from '../cli/client.js';
-import type { SettingView } from '../maintenance/mode.js';
+import type { ExecuteCheck, SettingView } from '../http/wire-types.js';
 import { SWITCHES, SWITCH_IDS, fromFlags, type SwitchDefinition, type SwitchId, type SwitchValues } from '../maintenance/switches.js';
 import { switchAccessOverApi, type SwitchAccess } from './switch-access.js';
 

@@ -1,7 +1,6 @@
-import type { ExecuteCheck } from '../backyard/execute-check.js';
 import type { ApiClient } from '../cli/client.js';
 import type { DrydockCluster } from '../kubernetes/drydock-cluster.js';
-import type { SettingView } from '../maintenance/mode.js';
+import type { ExecuteCheck, SettingView } from '../http/wire-types.js';
 
 /** `drydock kube status`: what runs in the namespace, what an upgrade recorded, and the switches. */
 export interface KubeStatus {

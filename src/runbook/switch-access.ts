@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { ApiClient } from '../cli/client.js';
-import { changeMaintenance, readMaintenance, settingView, type SettingView } from '../maintenance/mode.js';
+import type { SettingView } from '../http/wire-types.js';
+import { changeMaintenance, readMaintenance, settingView } from '../maintenance/mode.js';
 import { changeFromFlags, type SwitchFlags } from '../maintenance/switches.js';
 import type { Store } from '../store/store.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeApiFailure } from '../kubernetes/client.js';
 import { ClusterError, RECORD_ANNOTATION, type DrydockCluster, type DrydockDeployment, type UpgradeRecord } from '../kubernetes/drydock-cluster.js';
-import type { SettingView } from '../maintenance/mode.js';
+import type { SettingView } from '../http/wire-types.js';
 import type { StepResult } from './drain.js';
 import { kubeUpgradeSteps, StepFailed, type KubeRun, type KubeStepOptions } from './upgrade-kube-steps.js';
 

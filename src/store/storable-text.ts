@@ -1,4 +1,4 @@
-import { ApiError, RESULT } from '../errors.js';
+import { RESULT, badRequest } from '../errors.js';
 
 /**
  * The one rule for every string that reaches the store: no U+0000 (PostgreSQL's text cannot hold
@@ -45,5 +45,5 @@ export function findUnstorable(value: unknown, path: readonly (string | number)[
 /** Throws the 400 naming the field when `value` holds a string that cannot be stored. */
 export function requireStorable(value: unknown, where: 'body' | 'query' | 'path' | 'file'): void {
   const found = findUnstorable(value);
-  if (found) throw new ApiError(400, RESULT.invalidValue, `Invalid ${where}: ${found.path || `(${where})`}: ${found.reason}.`);
+  if (found) throw badRequest(`Invalid ${where}: ${found.path || `(${where})`}: ${found.reason}.`, RESULT.invalidValue);
 }

@@ -1,4 +1,4 @@
-import { ApiError, RESULT, unauthorized } from '../errors.js';
+import { RateLimited, unauthorized } from '../errors.js';
 import type { Store } from '../store/store.js';
 import type { UsersTable } from '../store/schema.js';
 import { unstorable } from '../store/storable-text.js';
@@ -106,9 +106,7 @@ export class Authenticator {
     // success takes it back.
     const wait = this.#limiter.retryAfterSeconds(account, address);
     if (wait > 0) {
-      throw new ApiError(429, RESULT.tooManyRequests, `Too many failed sign-ins from this address: try again in ${wait} s.`, {
-        'retry-after': String(wait),
-      });
+      throw new RateLimited(`Too many failed sign-ins from this address: try again in ${wait} s.`, wait);
     }
     if (user && this.#recentlyVerified(user, password)) {
       this.#limiter.recordSuccess(account, address);

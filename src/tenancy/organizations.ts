@@ -45,12 +45,13 @@ export const organizationUpdateSchema = z
   })
   .strict();
 
+/** An organization as the API shows it: `plan`, `options` and `optionsIta` as they were sent. */
 export interface OrganizationView {
   readonly id: string;
   readonly name: string;
-  readonly plan: unknown;
-  readonly options: unknown;
-  readonly optionsIta: unknown;
+  readonly plan: { readonly id?: string; readonly [key: string]: unknown } | null;
+  readonly options: Readonly<Record<string, unknown>> | null;
+  readonly optionsIta: Readonly<Record<string, unknown>> | null;
   readonly create_timestamp: string;
   readonly last_update_timestamp: string;
 }
@@ -139,9 +140,9 @@ function toView(r: OrganizationsTable): OrganizationView {
   return {
     id: r.id,
     name: r.name,
-    plan: parseJson(r.plan),
-    options: parseJson(r.options),
-    optionsIta: parseJson(r.options_ita),
+    plan: parseJson<OrganizationView['plan']>(r.plan),
+    options: parseJson<OrganizationView['options']>(r.options),
+    optionsIta: parseJson<OrganizationView['optionsIta']>(r.options_ita),
     create_timestamp: r.created_at,
     last_update_timestamp: r.last_update_timestamp,
   };

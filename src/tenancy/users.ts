@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { conflict, notFound } from '../errors.js';
+import { conflict, forbidden, notFound } from '../errors.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database, UsersTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -108,6 +108,46 @@ export async function getOrganizationUser(db: Kysely<Database>, organizationId: 
   if (!user) throw notFound(`User ${userId} does not exist in organization ${organizationId}.`);
   const members = await db.selectFrom('workspace_members').select('workspace_id').where('user_id', '=', userId).execute();
   return toView(user, members.map((m) => m.workspace_id));
+}
+
+/**
+ * Creates a user of an organization, a member of `workspaces`, inside the caller's gated write;
+ * returns it as the API shows it. The password is hashed beforehand (see NewUser).
+ */
+export async function createOrganizationUser(
+  trx: Transaction<Database>,
+  organizationId: string,
+  user: Omit<NewUser, 'organizationId'> & { readonly workspaces?: readonly string[] | undefined },
+): Promise<UserView> {
+  const id = await insertUser(trx, { ...user, organizationId });
+  await setMemberships(trx, organizationId, id, user.workspaces ?? []);
+  return getOrganizationUser(trx, organizationId, id);
+}
+
+/**
+ * Enables or disables a user of an organization and/or replaces the user's workspaces, inside the
+ * caller's gated write; `actorId` (the caller) cannot disable itself. Returns the user as it is now.
+ */
+export async function updateOrganizationUser(
+  trx: Transaction<Database>,
+  organizationId: string,
+  userId: string,
+  change: { readonly enabled?: boolean | undefined; readonly workspaces?: readonly string[] | undefined },
+  actorId: string,
+): Promise<UserView> {
+  await getOrganizationUser(trx, organizationId, userId);
+  if (change.enabled !== undefined) {
+    if (userId === actorId && !change.enabled) throw forbidden('You cannot disable yourself.');
+    await trx.updateTable('users').set({ enabled: change.enabled ? 1 : 0 }).where('id', '=', userId).execute();
+  }
+  if (change.workspaces !== undefined) await setMemberships(trx, organizationId, userId, change.workspaces);
+  return getOrganizationUser(trx, organizationId, userId);
+}
+
+/** Deletes a user of an organization inside the caller's gated write; 404 when it has none of that id. */
+export async function deleteOrganizationUser(trx: Transaction<Database>, organizationId: string, userId: string): Promise<void> {
+  const r = await trx.deleteFrom('users').where('organization_id', '=', organizationId).where('id', '=', userId).executeTakeFirst();
+  if (Number(r.numDeletedRows) === 0) throw notFound(`User ${userId} does not exist in organization ${organizationId}.`);
 }
 
 /** Replaces a user's workspace memberships; every workspace must exist in the user's organization. */

@@ -26,11 +26,12 @@ export const workspaceUpdateSchema = z
   .object({ name: z.string().min(1).max(255).optional(), informations: informationsSchema.optional() })
   .strict();
 
+/** A workspace as the API shows it: `informations` as it was sent. */
 export interface WorkspaceView {
   readonly id: string;
   readonly organization_id: string;
   readonly name: string;
-  readonly informations: unknown;
+  readonly informations: { readonly description?: string; readonly [key: string]: unknown } | null;
   readonly create_timestamp: string;
   readonly last_update_timestamp: string;
 }
@@ -150,7 +151,7 @@ function toView(r: WorkspacesTable): WorkspaceView {
     id: r.id,
     organization_id: r.organization_id,
     name: r.name,
-    informations: parseJson(r.informations),
+    informations: parseJson<WorkspaceView['informations']>(r.informations),
     create_timestamp: r.created_at,
     last_update_timestamp: r.last_update_timestamp,
   };

@@ -77,7 +77,8 @@ export async function startTestApp(
   const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
   const store = await openStore(db.location, { logger, sqlitePollMs: options.sqlitePollMs });
   const runtime = await openRuntime({ ...options, database: db.location }, logger, store);
-  const app = await buildApp(runtime.deps);
+  // Every answer is checked against its route's response schema (a mismatch is a 500 naming it).
+  const app = await buildApp(runtime.deps, { checkAnswers: true });
   await app.ready();
   const call = async (o: CallOptions): Promise<CallResult> => {
     const headers: Record<string, string> = { ...authHeaders(o.auth), ...o.headers };

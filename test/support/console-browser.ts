@@ -36,8 +36,11 @@ export const msg = (language: Language, key: MessageKey): string => CATALOGS[lan
 export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDefinition['console']): string =>
   SWITCHES[id].console[key][language];
 
-/** What the console is built from: web/, and the modules of src/ it imports. */
-const CONSOLE_SOURCES = ['web', 'src/backyard/kinds', 'src/maintenance/switches.ts'];
+/**
+ * What the console is built from: web/, and the modules of src/ it imports (the answers' types,
+ * `src/http/wire-types.ts` and the schemas of `src/http/wire/` they come from, are type-only).
+ */
+const CONSOLE_SOURCES = ['web', 'src/backyard/kinds', 'src/maintenance/switches.ts', 'src/http/wire-types.ts', 'src/http/wire'];
 
 /** Newest modification time of `file`, or of anything under it if it is a directory. */
 function newestMtime(file: string): number {

@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
-import type { User } from './api/types';
+import type { User } from '../../src/http/wire-types';
 import { AdminOnlyPage, NotFoundPage } from './pages/errors/error-pages';
 import { BackyardPage } from './pages/backyard/backyard-page';
 import { FleetPage } from './pages/fleet/fleet-page';

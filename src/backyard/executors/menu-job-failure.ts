@@ -1,6 +1,4 @@
-import { ApiError, MaintenanceRefusal } from '../../errors.js';
-import { WorkbookLimitError } from '../../menus/excel.js';
-import { DocumentError } from '../../menus/transfer.js';
+import { DomainError, MaintenanceRefusal } from '../../errors.js';
 import type { ExecutionContext, Outcome } from '../executor.js';
 import { MENU_STATUS } from '../kinds/status-families.js';
 
@@ -16,9 +14,8 @@ export async function endRefused(ctx: ExecutionContext, err: unknown): Promise<O
     reason =
       'Refused: read-only mode (data_update_stop) was turned on before the job could write; nothing was written. ' +
       'Register the job again after the maintenance.';
-  } else if (err instanceof DocumentError || err instanceof WorkbookLimitError) {
-    reason = `${err.message} Nothing was written.`;
-  } else if (err instanceof ApiError && err.status < 500) {
+  } else if (err instanceof DomainError) {
+    // A document that no longer fits, a value Excel cannot hold, a name taken meanwhile.
     reason = `${err.message} Nothing was written.`;
   } else {
     throw err;

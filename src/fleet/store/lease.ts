@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { nowTimestamp, timestampIn } from '../../store/clock.js';
 import type { Database } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
-import { LeaseLostError } from '../fleet-errors.js';
+import { LeaseLostError } from '../../errors.js';
 import { OPEN_RUN_STATES, type RunRecord } from './records.js';
 import { toRun } from './rows.js';
 

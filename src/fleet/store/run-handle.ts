@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
-import { LeaseLostError } from '../fleet-errors.js';
+import { LeaseLostError } from '../../errors.js';
 import type { NodeRole } from '../node-names.js';
 import type { Phase } from '../phases.js';
 import { extendLease, holdLease, releaseLease, takeLease, type RunLease } from './lease.js';

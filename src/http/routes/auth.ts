@@ -3,8 +3,11 @@ import { notFound } from '../../errors.js';
 import { tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
 import { SESSION_COOKIE, endSession, startSession } from '../../tenancy/sessions.js';
 import { issueToken, listTokens, revokeToken } from '../../tenancy/tokens.js';
+import type { Role } from '../../tenancy/roles.js';
 import { findUserById } from '../../tenancy/users.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { issuedTokenSchema, signedInSchema, tokenSchema, whoamiSchema } from '../wire/auth.js';
+import { nothingSchema } from '../wire/common.js';
 
 const SIGN_IN_IS_ALLOWED = 'sign-in, sign-out and tokens keep working in read-only mode (docs/decisions/maintenance-gate.md)';
 
@@ -27,6 +30,7 @@ export const authRoutes: AnyRoute[] = [
     access: 'public',
     writes: { exempt: SIGN_IN_IS_ALLOWED },
     body: loginSchema,
+    response: signedInSchema,
     handler: async ({ body, deps, request, reply }) => {
       const org = body.organization_id || undefined;
       const user = await deps.authenticator.checkPassword(org, body.username, body.password, request.ip);
@@ -41,7 +45,7 @@ export const authRoutes: AnyRoute[] = [
       return {
         csrf_token: session.csrfToken,
         expires_at: session.expiresAt,
-        user: { id: user.id, username: user.username, role: user.role, organization_id: user.organization_id },
+        user: { id: user.id, username: user.username, role: user.role as Role, organization_id: user.organization_id },
       };
     },
   }),
@@ -52,6 +56,7 @@ export const authRoutes: AnyRoute[] = [
     tag: 'auth',
     access: 'authenticated',
     writes: { exempt: SIGN_IN_IS_ALLOWED },
+    response: nothingSchema,
     handler: async ({ principal, deps, reply }) => {
       if (principal.sessionIdHash) await endSession(deps.store, principal.sessionIdHash);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -65,13 +70,14 @@ export const authRoutes: AnyRoute[] = [
     tag: 'auth',
     access: 'authenticated',
     writes: 'read',
-    handler: async ({ principal, deps }) => {
-      const user = await findUserById(deps.store.db, principal.userId);
+    response: whoamiSchema,
+    handler: async ({ principal, db }) => {
+      const user = await findUserById(db, principal.userId);
       if (!user) throw notFound('Your user no longer exists.');
       return {
         id: user.id,
         username: user.username,
-        role: user.role,
+        role: user.role as Role,
         organization_id: user.organization_id,
         via: principal.via,
         ...(principal.csrfToken !== undefined && { csrf_token: principal.csrfToken }),
@@ -85,7 +91,8 @@ export const authRoutes: AnyRoute[] = [
     tag: 'auth',
     access: 'authenticated',
     writes: 'read',
-    handler: async ({ principal, deps }) => listTokens(deps.store.db, principal.userId),
+    response: z.array(tokenSchema),
+    handler: async ({ principal, db }) => listTokens(db, principal.userId),
   }),
   defineRoute({
     method: 'POST',
@@ -97,6 +104,7 @@ export const authRoutes: AnyRoute[] = [
     body: z
       .object({ name: z.string().min(1).max(255), expires_in_days: z.number().int().min(1).max(3650).optional() })
       .strict(),
+    response: issuedTokenSchema,
     handler: async ({ principal, deps, body }) => issueToken(deps.store, principal.userId, body.name, body.expires_in_days),
   }),
   defineRoute({
@@ -107,6 +115,7 @@ export const authRoutes: AnyRoute[] = [
     access: 'authenticated',
     writes: { exempt: SIGN_IN_IS_ALLOWED },
     params: z.object({ token_id: z.uuid() }),
+    response: nothingSchema,
     handler: async ({ principal, deps, params }) => revokeToken(deps.store, principal.userId, params.token_id).then(() => null),
   }),
 ];

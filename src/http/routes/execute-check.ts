@@ -1,5 +1,6 @@
 import { executeCheck } from '../../backyard/execute-check.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { executeCheckSchema } from '../wire/backyard.js';
 
 /** What every process is running, for operators before a backup. */
 export const executeCheckRoutes: AnyRoute[] = [
@@ -10,7 +11,8 @@ export const executeCheckRoutes: AnyRoute[] = [
     tag: 'backyard',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps, language }) => executeCheck(deps.store.db, language),
+    response: executeCheckSchema,
+    handler: async ({ db, language }) => executeCheck(db, language),
   }),
   defineRoute({
     method: 'GET',
@@ -19,6 +21,7 @@ export const executeCheckRoutes: AnyRoute[] = [
     tag: 'backyard',
     access: 'system_admin',
     writes: 'read',
+    response: { contentTypes: ['text/event-stream'], description: 'Server-sent events: "execute-check", each event\'s data the execute-check as GET …/backyard-execute-check/ answers it' },
     handler: async ({ deps, language, request, reply }) => {
       reply.hijack();
       const res = reply.raw;

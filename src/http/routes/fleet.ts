@@ -9,6 +9,7 @@ import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
 import { readRunView } from '../../fleet/run-view.js';
 import { defineRoute, type AnyRoute } from '../route.js';
+import { fleetDeclaredSchema, fleetSchema, runPairSchema, runSchema, runViewSchema, stepSchema, upgradePlanSchema, versionChangedSchema, versionStatusesSchema } from '../wire/fleet.js';
 
 /**
  * The fleet's phased upgrades (docs/decisions/fleet-upgrades.md), for system administrators. Writes here are exempt
@@ -36,9 +37,10 @@ export const fleetRoutes: AnyRoute[] = [
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => {
-      const envs = await readEnvironments(deps.store.db);
-      const pairs = await readPairs(deps.store.db);
+    response: fleetSchema,
+    handler: async ({ db }) => {
+      const envs = await readEnvironments(db);
+      const pairs = await readPairs(db);
       return {
         environments: [...envs.values()].map((e) => ({
           name: e.name,
@@ -66,6 +68,7 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: EXEMPT,
     body: z.record(z.string(), z.unknown(), { error: 'send the fleet file as a JSON object (environments, nodes, pairs)' }),
+    response: fleetDeclaredSchema,
     handler: async ({ body, deps }) => {
       const result = validateFleet(body);
       if (!result.ok) throw badRequest(`the fleet file has ${result.issues.length} problem(s):\n${formatIssues(result.issues)}`);
@@ -79,7 +82,8 @@ export const fleetRoutes: AnyRoute[] = [
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => listVersionStatuses(deps.store.db),
+    response: z.array(versionStatusesSchema),
+    handler: async ({ db }) => listVersionStatuses(db),
   }),
   defineRoute({
     method: 'PATCH',
@@ -93,6 +97,7 @@ export const fleetRoutes: AnyRoute[] = [
       .object({ add: z.array(status).optional(), remove: z.array(status).optional() })
       .strict()
       .refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, 'name statuses to add and/or remove'),
+    response: versionChangedSchema,
     handler: async ({ params, body, deps, principal }) => ({
       version: params.version,
       statuses: [...(await changeStatuses(deps.store, params.version, body, principal.username))].sort(),
@@ -106,9 +111,10 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     query: z.object({ environment, version }).strict(),
-    handler: async ({ query, deps }) => {
-      const env = await readEnvironment(deps.store.db, query.environment);
-      return buildPlan(env, await readPairs(deps.store.db, env.name), query.version, await readStatuses(deps.store.db, query.version));
+    response: upgradePlanSchema,
+    handler: async ({ query, db }) => {
+      const env = await readEnvironment(db, query.environment);
+      return buildPlan(env, await readPairs(db, env.name), query.version, await readStatuses(db, query.version));
     },
   }),
   defineRoute({
@@ -118,7 +124,8 @@ export const fleetRoutes: AnyRoute[] = [
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => listRuns(deps.store.db),
+    response: z.array(runSchema),
+    handler: async ({ db }) => listRuns(db),
   }),
   defineRoute({
     method: 'POST',
@@ -128,6 +135,7 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: EXEMPT,
     body: z.object({ environment, version, concurrency: z.number().int().min(1).max(1000).optional(), failureBudget: budget.optional() }).strict(),
+    response: runSchema,
     handler: async ({ body, deps, principal }) =>
       createRun(deps.store, {
         environment: body.environment,
@@ -145,7 +153,8 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     params: runParams,
-    handler: async ({ params, deps }) => readRunView(deps.store.db, params.run_id),
+    response: runViewSchema,
+    handler: async ({ params, db }) => readRunView(db, params.run_id),
   }),
   defineRoute({
     method: 'GET',
@@ -156,7 +165,8 @@ export const fleetRoutes: AnyRoute[] = [
     writes: 'read',
     params: runParams,
     query: z.object({ pair: z.string().regex(/^[A-Z][A-Z0-9-]*_[A-Za-z0-9-]+$/, 'must be a pair id such as PROD_001').optional() }).strict(),
-    handler: async ({ params, query, deps }) => readSteps(deps.store.db, params.run_id, query.pair),
+    response: z.array(stepSchema),
+    handler: async ({ params, query, db }) => readSteps(db, params.run_id, query.pair),
   }),
   defineRoute({
     method: 'POST',
@@ -166,6 +176,7 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: EXEMPT,
     params: runParams,
+    response: runSchema,
     handler: async ({ params, deps }) => pauseRun(deps.store, params.run_id),
   }),
   defineRoute({
@@ -176,6 +187,7 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: EXEMPT,
     params: runParams,
+    response: runSchema,
     handler: async ({ params, deps }) => resumeRun(deps.store, params.run_id),
   }),
   defineRoute({
@@ -186,6 +198,7 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: EXEMPT,
     params: runParams.extend({ pair_id: z.string().regex(/^[A-Z][A-Z0-9-]*_[A-Za-z0-9-]+$/, 'must be a pair id such as PROD_001') }),
+    response: runPairSchema,
     handler: async ({ params, deps }) => retryPair(deps.store, params.run_id, params.pair_id),
   }),
 ];

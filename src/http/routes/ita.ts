@@ -2,6 +2,8 @@ import { LOG_SERVICES, logLevelPatchSchema } from '../../logging/log-levels.js';
 import { maintenanceModeView, readMaintenance } from '../../maintenance/mode.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
+import { nothingSchema } from '../wire/common.js';
+import { logLevelsSchema, workspaceUserSchema } from '../wire/ita.js';
 
 /** Exastro IT Automation's system-level and per-workspace utility endpoints. */
 export const itaRoutes: AnyRoute[] = [
@@ -12,6 +14,7 @@ export const itaRoutes: AnyRoute[] = [
     tag: 'log levels',
     access: 'system_admin',
     writes: 'read',
+    response: logLevelsSchema,
     handler: async ({ deps }) => ({ ...deps.logLevels.current }),
   }),
   defineRoute({
@@ -22,6 +25,7 @@ export const itaRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'loglevel_change',
     body: logLevelPatchSchema,
+    response: nothingSchema,
     handler: async (ctx) => {
       await ctx.write((trx) => ctx.deps.logLevels.change(trx, ctx.body, ctx.principal.username));
       await ctx.deps.logLevels.reload();
@@ -36,8 +40,9 @@ export const itaRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: workspaceParams,
-    handler: async ({ principal, deps, params }) => {
-      const m = await readMaintenance(deps.store.db);
+    response: workspaceUserSchema,
+    handler: async ({ principal, db, params }) => {
+      const m = await readMaintenance(db);
       return {
         user_id: principal.userId,
         user_name: principal.username,

@@ -7,6 +7,8 @@ import { normalizeTimestamp } from '../../store/clock.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { EMPTY_BODY } from '../validation.js';
 import { orgParams } from './params.js';
+import { nothingSchema } from '../wire/common.js';
+import { auditEntrySchema, maintenanceModeViewSchema, settingViewSchema } from '../wire/maintenance.js';
 
 const flag = z.enum(['0', '1'], { error: 'must be the string "0" (off) or "1" (on)' });
 
@@ -44,7 +46,8 @@ export const maintenanceRoutes: AnyRoute[] = [
     tag: 'maintenance',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => settingView(await readMaintenance(deps.store.db)),
+    response: settingViewSchema,
+    handler: async ({ db }) => settingView(await readMaintenance(db)),
   }),
   defineRoute({
     method: 'PATCH',
@@ -54,6 +57,7 @@ export const maintenanceRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: { exempt: 'the setting itself must stay changeable, or nobody could turn read-only mode off' },
     body: settingPatchSchema,
+    response: nothingSchema,
     handler: async ({ body, deps, principal }) => {
       await changeMaintenance(
         deps.store,
@@ -86,7 +90,8 @@ export const maintenanceRoutes: AnyRoute[] = [
         before_id: z.coerce.number().int().min(1).optional(),
       })
       .strict(),
-    handler: async ({ query, deps }) => listAudit(deps.store.db, { limit: query.limit, beforeId: query.before_id }),
+    response: z.array(auditEntrySchema),
+    handler: async ({ query, db }) => listAudit(db, { limit: query.limit, beforeId: query.before_id }),
   }),
   defineRoute({
     method: 'GET',
@@ -96,6 +101,7 @@ export const maintenanceRoutes: AnyRoute[] = [
     access: 'organization',
     writes: 'read',
     params: orgParams,
-    handler: async ({ deps }) => maintenanceModeView(await readMaintenance(deps.store.db)),
+    response: maintenanceModeViewSchema,
+    handler: async ({ db }) => maintenanceModeView(await readMaintenance(db)),
   }),
 ];

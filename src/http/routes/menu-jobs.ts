@@ -6,18 +6,22 @@ import {
   EXCEL_FORMAT,
   EXPORT_FILE_ROLE,
   MENU_FORMAT,
-  loadUpload,
+  planImport,
+  readUpload,
+  requireMenuNameFree,
+  requireMenusExist,
   storeUpload,
   type MenuCreateSpec,
   type MenuTransferSpec,
   type TransferFormat,
 } from '../../backyard/menu-jobs.js';
-import { ApiError, RESULT, badRequest, notFound } from '../../errors.js';
+import { RESULT, badRequest, notFound } from '../../errors.js';
 import { menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
-import { DocumentError, selectMenus, targetProblems, type ImportPlan } from '../../menus/transfer.js';
+import type { ImportPlan } from '../../menus/transfer.js';
 import { defineRoute, type AnyRoute, type RouteContext } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
-import { requireStorable } from '../../store/storable-text.js';
+import { registeredExecutionSchema } from '../wire/backyard.js';
+import { registeredImportSchema, storedUploadSchema } from '../wire/menu-jobs.js';
 
 const executionParams = workspaceParams.extend({ execution_no: z.uuid() });
 
@@ -41,25 +45,12 @@ const uploadSchema = z
 
 const importSchema = z.object({ upload_id: z.uuid(), menus: menuListSchema.optional() }).strict();
 
-/** A document problem as the 400 a caller fixes. */
-function asBadRequest(err: unknown): never {
-  if (err instanceof DocumentError) throw new ApiError(400, RESULT.invalidValue, err.message);
-  throw err;
-}
-
 function decodeBase64(text: string): Buffer {
   const compact = text.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    throw new ApiError(400, RESULT.invalidValue, 'Invalid body: content_base64: is not base64 (A–Z, a–z, 0–9, +, /, = padding).');
+    throw badRequest('Invalid body: content_base64: is not base64 (A–Z, a–z, 0–9, +, /, = padding).', RESULT.invalidValue);
   }
   return Buffer.from(compact, 'base64');
-}
-
-async function decodePlan(format: TransferFormat, content: Buffer): Promise<ImportPlan> {
-  const plan = await format.decode(content).catch(asBadRequest);
-  // The file's texts go to the store like a body's: the same rule, the 400 naming where in the file.
-  requireStorable(plan, 'file');
-  return plan;
 }
 
 function summary(plan: ImportPlan) {
@@ -76,16 +67,7 @@ type Ctx<B> = RouteContext<z.infer<typeof workspaceParams>, unknown, B>;
 /** Registers an export: the menus must exist now (a 400 names the missing ones). */
 async function registerExport(ctx: Ctx<z.infer<typeof exportSchema>>, format: TransferFormat) {
   const { organization_id: org, workspace_id: ws } = ctx.params;
-  const rows = await ctx.deps.store.db
-    .selectFrom('menus')
-    .select('name')
-    .where('organization_id', '=', org)
-    .where('workspace_id', '=', ws)
-    .where('name', 'in', ctx.body.menus)
-    .execute();
-  const have = new Set(rows.map((r) => r.name));
-  const missing = ctx.body.menus.filter((m) => !have.has(m));
-  if (missing.length) throw badRequest(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws}.`, RESULT.invalidValue);
+  await requireMenusExist(ctx.db, org, ws, ctx.body.menus);
   const spec: MenuTransferSpec = { action: 'export', menus: ctx.body.menus };
   const job = await ctx.write((trx) =>
     registerJob(ctx.deps.store, trx, { organizationId: org, workspaceId: ws, backyard: format.backyard, spec, createdBy: ctx.principal.username }),
@@ -96,7 +78,7 @@ async function registerExport(ctx: Ctx<z.infer<typeof exportSchema>>, format: Tr
 /** The export's file once the job is Completed; 404 before (saying why). */
 async function downloadExport(ctx: RouteContext<z.infer<typeof executionParams>, unknown, unknown>, format: TransferFormat) {
   const { organization_id: org, workspace_id: ws, execution_no: id } = ctx.params;
-  const job = await getJob(ctx.deps.store.db, org, ws, id, [format.backyard]);
+  const job = await getJob(ctx.db, org, ws, id, [format.backyard]);
   if ((job.spec as MenuTransferSpec).action !== 'export') throw notFound(`Execution ${id} is an import; it has no file to download.`);
   if (job.status_id !== MENU_STATUS.completed) {
     const status = `${job.status_id} ${statusName(job.backyard, job.status_id, ctx.language)}`;
@@ -106,7 +88,7 @@ async function downloadExport(ctx: RouteContext<z.infer<typeof executionParams>,
         : `Execution ${id} has not finished (status ${status}); its file can be downloaded once it is Completed.`,
     );
   }
-  const file = await getJobFile(ctx.deps.store.db, id, EXPORT_FILE_ROLE);
+  const file = await getJobFile(ctx.db, id, EXPORT_FILE_ROLE);
   if (!file) throw notFound(`Execution ${id} has no export file.`);
   void ctx.reply
     .header('content-type', format.contentType)
@@ -120,7 +102,7 @@ async function downloadExport(ctx: RouteContext<z.infer<typeof executionParams>,
 async function upload(ctx: Ctx<z.infer<typeof uploadSchema>>, format: TransferFormat) {
   const { organization_id: org, workspace_id: ws } = ctx.params;
   const content = decodeBase64(ctx.body.content_base64);
-  const plan = await decodePlan(format, content);
+  const plan = await readUpload(format, content);
   const id = await ctx.write((trx) =>
     storeUpload(trx, { org, ws, kind: format.uploadKind, name: ctx.body.name, content, createdBy: ctx.principal.username }),
   );
@@ -133,19 +115,11 @@ async function upload(ctx: Ctx<z.infer<typeof uploadSchema>>, format: TransferFo
  */
 async function registerImport(ctx: Ctx<z.infer<typeof importSchema>>, format: TransferFormat) {
   const { organization_id: org, workspace_id: ws } = ctx.params;
-  const stored = await loadUpload(ctx.deps.store.db, org, ws, ctx.body.upload_id, format.uploadKind);
-  let plan = await decodePlan(format, stored.content);
-  try {
-    plan = selectMenus(plan, ctx.body.menus);
-  } catch (err) {
-    asBadRequest(err);
-  }
-  const problems = await targetProblems(ctx.deps.store.db, org, ws, plan);
-  if (problems.length) asBadRequest(new DocumentError(problems));
+  const { fileName, plan } = await planImport(ctx.db, org, ws, format, ctx.body.upload_id, ctx.body.menus);
   const spec: MenuTransferSpec = {
     action: 'import',
     upload_id: ctx.body.upload_id,
-    file_name: stored.name,
+    file_name: fileName,
     ...(ctx.body.menus && { menus: ctx.body.menus }),
   };
   const job = await ctx.write((trx) =>
@@ -170,16 +144,10 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_definition',
     params: workspaceParams,
     body: menuDefinitionSchema,
+    response: registeredExecutionSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws } = ctx.params;
-      const taken = await ctx.deps.store.db
-        .selectFrom('menus')
-        .select('id')
-        .where('organization_id', '=', org)
-        .where('workspace_id', '=', ws)
-        .where('name', '=', ctx.body.menu)
-        .executeTakeFirst();
-      if (taken) throw badRequest(`Menu ${ctx.body.menu} already exists in workspace ${ws}: choose another name.`, RESULT.invalidValue);
+      await requireMenuNameFree(ctx.db, org, ws, ctx.body.menu);
       const spec: MenuCreateSpec = { definition: ctx.body };
       const job = await ctx.write((trx) =>
         registerJob(ctx.deps.store, trx, { organizationId: org, workspaceId: ws, backyard: 'ita-by-menu-create', spec, createdBy: ctx.principal.username }),
@@ -197,6 +165,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_export_import',
     params: workspaceParams,
     body: exportSchema,
+    response: registeredExecutionSchema,
     handler: (ctx) => registerExport(ctx, MENU_FORMAT),
   }),
   defineRoute({
@@ -207,6 +176,7 @@ export const menuJobRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: executionParams,
+    response: { contentTypes: [MENU_FORMAT.contentType], description: 'The export document (the JSON a menu import reads), as an attachment' },
     handler: (ctx) => downloadExport(ctx, MENU_FORMAT),
   }),
   defineRoute({
@@ -218,6 +188,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_export_import',
     params: workspaceParams,
     body: uploadSchema,
+    response: storedUploadSchema,
     handler: (ctx) => upload(ctx, MENU_FORMAT),
   }),
   defineRoute({
@@ -229,6 +200,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'menu_export_import',
     params: workspaceParams,
     body: importSchema,
+    response: registeredImportSchema,
     handler: (ctx) => registerImport(ctx, MENU_FORMAT),
   }),
 
@@ -241,6 +213,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'excel_export_import',
     params: workspaceParams,
     body: exportSchema,
+    response: registeredExecutionSchema,
     handler: (ctx) => registerExport(ctx, EXCEL_FORMAT),
   }),
   defineRoute({
@@ -251,6 +224,7 @@ export const menuJobRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: executionParams,
+    response: { contentTypes: [EXCEL_FORMAT.contentType], description: 'The export workbook (a sheet per menu, as an Excel import reads it), as an attachment' },
     handler: (ctx) => downloadExport(ctx, EXCEL_FORMAT),
   }),
   defineRoute({
@@ -262,6 +236,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'excel_export_import',
     params: workspaceParams,
     body: uploadSchema,
+    response: storedUploadSchema,
     handler: (ctx) => upload(ctx, EXCEL_FORMAT),
   }),
   defineRoute({
@@ -273,6 +248,7 @@ export const menuJobRoutes: AnyRoute[] = [
     writes: 'excel_export_import',
     params: workspaceParams,
     body: importSchema,
+    response: registeredImportSchema,
     handler: (ctx) => registerImport(ctx, EXCEL_FORMAT),
   }),
 ];

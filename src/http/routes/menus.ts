@@ -5,6 +5,8 @@ import { applyFilter, filterSchema, page, pagingSchema, queryFilter } from '../.
 import { defineRoute, type AnyRoute } from '../route.js';
 import { parseOrThrow } from '../validation.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
+import { nothingSchema } from '../wire/common.js';
+import { batchResultSchema, menuRecordSchema, menuSchema } from '../wire/menus.js';
 
 /** GET filter: paging plus `?column=value` exact matches (any other key is a column name). */
 const getFilterQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
@@ -19,7 +21,8 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: workspaceParams,
-    handler: async ({ params, deps }) => listMenus(deps.store.db, params.organization_id, params.workspace_id),
+    response: z.array(menuSchema),
+    handler: async ({ params, db }) => listMenus(db, params.organization_id, params.workspace_id),
   }),
   defineRoute({
     method: 'POST',
@@ -30,6 +33,7 @@ export const menuRoutes: AnyRoute[] = [
     writes: 'menu_definition',
     params: workspaceParams,
     body: menuDefinitionSchema,
+    response: menuSchema,
     handler: async (ctx) =>
       ctx.write((trx) => createMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
   }),
@@ -41,6 +45,7 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'menu_definition',
     params: menuParams,
+    response: nothingSchema,
     handler: async (ctx) =>
       ctx
         .write((trx) => deleteMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.params.menu))
@@ -54,7 +59,8 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: menuParams,
-    handler: async ({ params, deps }) => getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu),
+    response: menuSchema,
+    handler: async ({ params, db }) => getMenu(db, params.organization_id, params.workspace_id, params.menu),
   }),
   defineRoute({
     method: 'GET',
@@ -65,10 +71,11 @@ export const menuRoutes: AnyRoute[] = [
     writes: 'read',
     params: menuParams,
     query: getFilterQuery,
-    handler: async ({ params, query, deps }) => {
-      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
+    response: z.array(menuRecordSchema),
+    handler: async ({ params, query, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
       const paging = parseOrThrow(pagingSchema, { limit: query.limit, offset: query.offset }, 'query');
-      return page(applyFilter(menu, await loadRecords(deps.store.db, menu), queryFilter(query)), paging);
+      return page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging);
     },
   }),
   defineRoute({
@@ -81,9 +88,10 @@ export const menuRoutes: AnyRoute[] = [
     params: menuParams,
     query: pagingSchema,
     body: filterSchema,
-    handler: async ({ params, query, body, deps }) => {
-      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
-      return page(applyFilter(menu, await loadRecords(deps.store.db, menu), body), query);
+    response: z.array(menuRecordSchema),
+    handler: async ({ params, query, body, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return page(applyFilter(menu, await loadRecords(db, menu), body), query);
     },
   }),
   defineRoute({
@@ -95,9 +103,10 @@ export const menuRoutes: AnyRoute[] = [
     writes: 'read',
     params: menuParams,
     body: filterSchema,
-    handler: async ({ params, body, deps }) => {
-      const menu = await getMenu(deps.store.db, params.organization_id, params.workspace_id, params.menu);
-      return applyFilter(menu, await loadRecords(deps.store.db, menu), body).length;
+    response: z.number().int(),
+    handler: async ({ params, body, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return applyFilter(menu, await loadRecords(db, menu), body).length;
     },
   }),
   defineRoute({
@@ -109,6 +118,7 @@ export const menuRoutes: AnyRoute[] = [
     writes: 'menu_record_maintenance',
     params: menuParams,
     body: maintenanceBatchSchema,
+    response: batchResultSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, menu: name } = ctx.params;
       return ctx.write(async (trx) => applyBatch(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username));

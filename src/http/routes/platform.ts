@@ -11,7 +11,7 @@ import {
 } from '../../tenancy/organizations.js';
 import { passwordSchema, tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
 import { hashPassword } from '../../tenancy/passwords.js';
-import { getOrganizationUser, insertUser, listOrganizationUsers, setMemberships } from '../../tenancy/users.js';
+import { createOrganizationUser, deleteOrganizationUser, listOrganizationUsers, updateOrganizationUser } from '../../tenancy/users.js';
 import {
   createWorkspace,
   deleteWorkspace,
@@ -22,9 +22,11 @@ import {
   workspaceUpdateSchema,
 } from '../../tenancy/workspaces.js';
 import { createSystemMenus } from '../../backyard/system-menus.js';
-import { forbidden, notFound } from '../../errors.js';
+import { forbidden } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { orgParams, workspaceParams } from './params.js';
+import { nothingSchema } from '../wire/common.js';
+import { organizationSchema, organizationUserSchema, workspaceSchema } from '../wire/platform.js';
 
 const organizationIdParams = z.object({ organization_id: tenantIdSchema });
 const userParams = orgParams.extend({ user_id: z.uuid() });
@@ -54,7 +56,8 @@ export const platformRoutes: AnyRoute[] = [
     tag: 'organizations',
     access: 'system_admin',
     writes: 'read',
-    handler: async ({ deps }) => listOrganizations(deps.store.db),
+    response: z.array(organizationSchema),
+    handler: async ({ db }) => listOrganizations(db),
   }),
   defineRoute({
     method: 'POST',
@@ -64,6 +67,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'organization_create',
     body: organizationCreateSchema,
+    response: organizationSchema,
     handler: async (ctx) => {
       const hashes = await hashManagerPasswords(ctx.body);
       return ctx.write((trx) => createOrganization(trx, ctx.body, hashes));
@@ -77,7 +81,8 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     params: organizationIdParams,
-    handler: async ({ params, deps }) => getOrganization(deps.store.db, params.organization_id),
+    response: organizationSchema,
+    handler: async ({ params, db }) => getOrganization(db, params.organization_id),
   }),
   defineRoute({
     method: 'PUT',
@@ -88,6 +93,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'organization_update',
     params: organizationIdParams,
     body: organizationUpdateSchema,
+    response: organizationSchema,
     handler: async (ctx) => ctx.write((trx) => updateOrganization(trx, ctx.params.organization_id, ctx.body)),
   }),
   defineRoute({
@@ -98,6 +104,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'organization_delete',
     params: organizationIdParams,
+    response: nothingSchema,
     handler: async (ctx) => ctx.write((trx) => deleteOrganization(trx, ctx.params.organization_id)).then(() => null),
   }),
 
@@ -109,7 +116,8 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization',
     writes: 'read',
     params: orgParams,
-    handler: async ({ params, deps, principal }) => listWorkspaces(deps.store.db, params.organization_id, principal),
+    response: z.array(workspaceSchema),
+    handler: async ({ params, db, principal }) => listWorkspaces(db, params.organization_id, principal),
   }),
   defineRoute({
     method: 'POST',
@@ -120,6 +128,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'workspace_create',
     params: orgParams,
     body: workspaceCreateSchema,
+    response: workspaceSchema,
     handler: async (ctx) =>
       ctx.write(async (trx) => {
         const workspace = await createWorkspace(trx, ctx.params.organization_id, ctx.body);
@@ -135,7 +144,8 @@ export const platformRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: workspaceParams,
-    handler: async ({ params, deps }) => getWorkspace(deps.store.db, params.organization_id, params.workspace_id),
+    response: workspaceSchema,
+    handler: async ({ params, db }) => getWorkspace(db, params.organization_id, params.workspace_id),
   }),
   defineRoute({
     method: 'PUT',
@@ -146,6 +156,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'workspace_update',
     params: workspaceParams,
     body: workspaceUpdateSchema,
+    response: workspaceSchema,
     handler: async (ctx) =>
       ctx.write((trx) => updateWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
   }),
@@ -157,6 +168,7 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization_manager',
     writes: 'workspace_delete',
     params: workspaceParams,
+    response: nothingSchema,
     handler: async (ctx) =>
       ctx.write((trx) => deleteWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id)).then(() => null),
   }),
@@ -169,7 +181,8 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization_manager',
     writes: 'read',
     params: orgParams,
-    handler: async ({ params, deps }) => listOrganizationUsers(deps.store.db, params.organization_id),
+    response: z.array(organizationUserSchema),
+    handler: async ({ params, db }) => listOrganizationUsers(db, params.organization_id),
   }),
   defineRoute({
     method: 'POST',
@@ -180,14 +193,10 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'user_maintenance',
     params: orgParams,
     body: userCreateSchema,
+    response: organizationUserSchema,
     handler: async (ctx) => {
-      const org = ctx.params.organization_id;
       const passwordHash = await hashPassword(ctx.body.password);
-      return ctx.write(async (trx) => {
-        const id = await insertUser(trx, { ...ctx.body, passwordHash, organizationId: org });
-        await setMemberships(trx, org, id, ctx.body.workspaces ?? []);
-        return getOrganizationUser(trx, org, id);
-      });
+      return ctx.write((trx) => createOrganizationUser(trx, ctx.params.organization_id, { ...ctx.body, passwordHash }));
     },
   }),
   defineRoute({
@@ -199,17 +208,10 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'user_maintenance',
     params: userParams,
     body: userUpdateSchema,
+    response: organizationUserSchema,
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
-      return ctx.write(async (trx) => {
-        await getOrganizationUser(trx, org, id);
-        if (ctx.body.enabled !== undefined) {
-          if (id === ctx.principal.userId && !ctx.body.enabled) throw forbidden('You cannot disable yourself.');
-          await trx.updateTable('users').set({ enabled: ctx.body.enabled ? 1 : 0 }).where('id', '=', id).execute();
-        }
-        if (ctx.body.workspaces !== undefined) await setMemberships(trx, org, id, ctx.body.workspaces);
-        return getOrganizationUser(trx, org, id);
-      });
+      return ctx.write((trx) => updateOrganizationUser(trx, org, id, ctx.body, ctx.principal.userId));
     },
   }),
   defineRoute({
@@ -220,13 +222,11 @@ export const platformRoutes: AnyRoute[] = [
     access: 'organization_manager',
     writes: 'user_maintenance',
     params: userParams,
+    response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
       if (id === ctx.principal.userId) throw forbidden('You cannot delete yourself.');
-      await ctx.write(async (trx) => {
-        const r = await trx.deleteFrom('users').where('organization_id', '=', org).where('id', '=', id).executeTakeFirst();
-        if (Number(r.numDeletedRows) === 0) throw notFound(`User ${id} does not exist in organization ${org}.`);
-      });
+      await ctx.write((trx) => deleteOrganizationUser(trx, org, id));
       return null;
     },
   }),

@@ -3,8 +3,8 @@ import { readMaintenance } from '../../maintenance/mode.js';
 import { toFlags } from '../../maintenance/switches.js';
 import { failure } from '../envelope.js';
 import { defineRoute, type AnyRoute } from '../route.js';
-import { LATEST_SCHEMA_VERSION } from '../../store/migrations/index.js';
-import { checkAhead } from '../../store/migrations/migrator.js';
+import { readSchemaState } from '../../store/migrations/startup.js';
+import { healthSchema, livenessSchema, readinessSchema } from '../wire/system.js';
 
 /**
  * Health for load balancers and orchestrators. `/api/healthz` is the detailed view (store, schema,
@@ -20,7 +20,8 @@ export const systemRoutes: AnyRoute[] = [
     tag: 'system',
     access: 'public',
     writes: 'read',
-    handler: async () => ({ status: 'alive' }),
+    response: livenessSchema,
+    handler: async () => ({ status: 'alive' as const }),
   }),
   defineRoute({
     method: 'GET',
@@ -29,21 +30,20 @@ export const systemRoutes: AnyRoute[] = [
     tag: 'system',
     access: 'public',
     writes: 'read',
+    response: readinessSchema,
     handler: async ({ deps, reply }) => {
       const notReady = (reason: string) => reply.code(503).send(failure(RESULT.unavailable, reason, { status: 'not-ready', reason }));
       if (deps.lifecycle.stopping) return notReady('This process is stopping.');
       let schemaVersion: number;
       try {
-        schemaVersion = await deps.store.schemaVersion();
-        if (schemaVersion > LATEST_SCHEMA_VERSION) {
-          const refusal = checkAhead(LATEST_SCHEMA_VERSION, await deps.store.appliedSteps(LATEST_SCHEMA_VERSION));
-          if (refusal) return notReady(refusal.message);
-        }
+        const schema = await readSchemaState(deps.store);
+        if (schema.refusal) return notReady(schema.refusal.message);
+        schemaVersion = schema.version;
       } catch (err) {
         deps.logger.warn({ err }, 'readiness: store unavailable');
         return notReady('The store does not answer.');
       }
-      return { status: 'ready', schema_version: schemaVersion };
+      return { status: 'ready' as const, schema_version: schemaVersion };
     },
   }),
   defineRoute({
@@ -53,14 +53,15 @@ export const systemRoutes: AnyRoute[] = [
     tag: 'system',
     access: 'public',
     writes: 'read',
-    handler: async ({ deps, reply }) => {
+    response: healthSchema,
+    handler: async ({ deps, db, reply }) => {
       try {
-        const m = await readMaintenance(deps.store.db);
+        const m = await readMaintenance(db);
         return {
-          status: 'ok',
+          status: 'ok' as const,
           // The kind only: the route is public, and the description names the SQLite file's path.
           store: deps.store.capabilities.kind,
-          schema_version: await deps.store.schemaVersion(),
+          schema_version: (await readSchemaState(deps.store)).version,
           maintenance_mode: toFlags(m),
           maintenance_cache_trusted: deps.maintenance.trusted,
         };

@@ -1,4 +1,4 @@
-import type { User } from '../api/types';
+import type { User } from '../../../src/http/wire-types';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages.en';
 import { Link, navigate, usePath } from '../router/router';

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, onApiFailure, seg } from '../api/client';
-import type { MaintenanceView, User } from '../api/types';
+import type { MaintenanceModeView, User } from '../../../src/http/wire-types';
 import { SWITCH_IDS, fromFlags, registeredJobsWait, writesRefused, type SwitchValues } from '../../../src/maintenance/switches';
 
 /** How often the banner asks the server: a change shows within this (plus one request). */
@@ -8,7 +8,7 @@ export const MAINTENANCE_POLL_MS = 2000;
 
 interface Maintenance {
   /** The last state read; undefined until the first answer. */
-  readonly view: MaintenanceView | undefined;
+  readonly view: MaintenanceModeView | undefined;
   /** Every switch on or off (all off until the first answer). */
   readonly switches: SwitchValues;
   /** A switch that refuses writes is on (read-only mode), so write buttons are disabled. */
@@ -36,7 +36,7 @@ function settingPath(user: User): string {
  * any proxy, and recovers by itself. A write refused with a 498 result asks again at once.
  */
 export function MaintenanceProvider({ user, children }: { readonly user: User; readonly children: ReactNode }) {
-  const [view, setView] = useState<MaintenanceView | undefined>(undefined);
+  const [view, setView] = useState<MaintenanceModeView | undefined>(undefined);
   const [stale, setStale] = useState(false);
   const path = settingPath(user);
   const inFlight = useRef(false);
@@ -45,7 +45,7 @@ export function MaintenanceProvider({ user, children }: { readonly user: User; r
     if (inFlight.current) return;
     inFlight.current = true;
     try {
-      const next = await api<MaintenanceView>('GET', path);
+      const next = await api<MaintenanceModeView>('GET', path);
       setView((prev) => (prev && sameView(prev, next) ? prev : next));
       setStale(false);
     } catch {
@@ -82,7 +82,7 @@ export function MaintenanceProvider({ user, children }: { readonly user: User; r
   return <MaintenanceContext.Provider value={value}>{children}</MaintenanceContext.Provider>;
 }
 
-function sameView(a: MaintenanceView, b: MaintenanceView): boolean {
+function sameView(a: MaintenanceModeView, b: MaintenanceModeView): boolean {
   return SWITCH_IDS.every((id) => a[id] === b[id]) && a.message === b.message && a.announced_end === b.announced_end;
 }
 

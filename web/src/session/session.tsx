@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, onApiFailure, setCsrfToken } from '../api/client';
-import type { LoginAnswer, User } from '../api/types';
+import type { LoginAnswer, User, WhoAmI } from '../../../src/http/wire-types';
 
 /** Where the console stands with the server: still asking, signed out, or signed in as `user`. */
 export type SessionState =
@@ -25,7 +25,7 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
 
   useEffect(() => {
     let live = true;
-    api<User>('GET', '/api/auth/whoami')
+    api<WhoAmI>('GET', '/api/auth/whoami')
       .then((user) => {
         if (!live) return;
         setCsrfToken(user.csrf_token);

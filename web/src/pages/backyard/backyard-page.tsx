@@ -1,4 +1,4 @@
-import type { ExecuteCheck, ExecuteCheckJob } from '../../api/types';
+import type { ExecuteCheck, InFlightJob } from '../../../../src/http/wire-types';
 import { PageTitle } from '../../components/page-title';
 import { formatAge } from '../../components/time';
 import { useI18n } from '../../i18n/i18n';
@@ -9,7 +9,7 @@ import { KindName } from '../jobs/kind-name';
 import { useExecuteCheckStream } from './use-execute-check-stream';
 import { useNow } from './use-now';
 
-interface FlatJob extends ExecuteCheckJob {
+interface FlatJob extends InFlightJob {
   readonly organization: string;
   readonly workspace: string;
   readonly backyard: string;

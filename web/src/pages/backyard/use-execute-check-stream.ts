@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { followEventStream } from '../../api/event-stream';
-import type { ExecuteCheck } from '../../api/types';
+import type { ExecuteCheck } from '../../../../src/http/wire-types';
 import { useI18n } from '../../i18n/i18n';
 
 const STREAM = '/api/ita/backyard-execute-check/stream/';

@@ -1,4 +1,4 @@
-import type { FleetPairState, FleetPhase, FleetPhaseCell, FleetRunState } from '../../api/types';
+import type { FleetPairState, FleetPhase, FleetPhaseCell, FleetRunState } from '../../../../src/http/wire-types';
 import type { MessageKey } from '../../i18n/messages.en';
 
 /** A state as shown: a symbol (decoration, hidden from screen readers) beside a text label, never colour alone. */

@@ -1,5 +1,5 @@
 import { api, seg } from '../../api/client';
-import type { FleetRun } from '../../api/types';
+import type { FleetRun } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';

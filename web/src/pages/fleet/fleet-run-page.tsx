@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiFailure, seg } from '../../api/client';
-import type { FleetRunView } from '../../api/types';
+import type { FleetRunView } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb } from '../../components/breadcrumb';
 import { PageTitle } from '../../components/page-title';

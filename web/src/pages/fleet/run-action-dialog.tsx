@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, seg } from '../../api/client';
-import type { FleetRun, FleetRunPair } from '../../api/types';
+import type { FleetRun, FleetRunPair } from '../../../../src/http/wire-types';
 import { ErrorAlert, type Notice } from '../../components/alerts';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { useI18n } from '../../i18n/i18n';

@@ -1,4 +1,4 @@
-import type { FleetRunView } from '../../api/types';
+import type { FleetRunView } from '../../../../src/http/wire-types';
 import { useI18n } from '../../i18n/i18n';
 import { pairStateLabel } from './fleet-labels';
 

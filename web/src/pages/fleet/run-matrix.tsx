@@ -1,4 +1,4 @@
-import type { FleetRunPair } from '../../api/types';
+import type { FleetRunPair } from '../../../../src/http/wire-types';
 import { useI18n } from '../../i18n/i18n';
 import { cellLabel, nodeRole, pairStateLabel, PHASES } from './fleet-labels';
 import { StateText } from './state-text';

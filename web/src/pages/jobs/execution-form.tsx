@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, itaPath } from '../../api/client';
-import type { MenuRecord } from '../../api/types';
+import type { MenuRecord } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { Field } from '../../components/field';
 import { useLoad } from '../../components/use-load';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, itaPath } from '../../api/client';
-import type { Execution } from '../../api/types';
+import type { ExecutionWithLog } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb, workspaceTrail } from '../../components/breadcrumb';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -24,7 +24,7 @@ export function JobPage({ organization, workspace, id }: JobPageProps) {
   const ita = itaPath(organization, workspace);
   // Followed every 1.5 s until it ends.
   const [ended, setEnded] = useState(false);
-  const job = useLoad(() => api<Execution>('GET', `${ita}/executions/${encodeURIComponent(id)}/`), [ita, id], ended ? undefined : 1500);
+  const job = useLoad(() => api<ExecutionWithLog>('GET', `${ita}/executions/${encodeURIComponent(id)}/`), [ita, id], ended ? undefined : 1500);
   const endedAt = job.data?.time_end;
   useEffect(() => setEnded(Boolean(endedAt)), [endedAt]);
   const [stopping, setStopping] = useState(false);

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
-import type { Organization } from '../../api/types';
+import type { Organization } from '../../../../src/http/wire-types';
 import { ErrorAlert, type Notice } from '../../components/alerts';
 import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, seg } from '../../api/client';
-import type { Organization } from '../../api/types';
+import type { Organization } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { PageTitle } from '../../components/page-title';

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { Column, Menu, MenuRecord } from '../../api/types';
+import type { Column, Menu, MenuRecord } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Column } from '../../api/types';
+import type { Column } from '../../../../src/http/wire-types';
 import { useI18n } from '../../i18n/i18n';
 
 /** A search as the filter API takes it: one column containing a text, and whether to show discarded records. */

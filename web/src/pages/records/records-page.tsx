@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, itaPath, seg } from '../../api/client';
-import type { Column, Menu, MenuRecord, Value } from '../../api/types';
+import type { Column, Menu, MenuRecord, Value } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb, workspaceTrail } from '../../components/breadcrumb';
 import { PageTitle } from '../../components/page-title';

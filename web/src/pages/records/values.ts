@@ -1,4 +1,4 @@
-import type { Column, Value } from '../../api/types';
+import type { Column, Value } from '../../../../src/http/wire-types';
 
 /** A stored value as the form's input shows it (date inputs want dashes, not Exastro's slashes). */
 export function toInput(column: Column, value: Value | undefined): string {

@@ -1,4 +1,4 @@
-import type { AuditEntry } from '../../api/types';
+import type { AuditEntry } from '../../../../src/http/wire-types';
 import { useI18n, type Language, type Translate } from '../../i18n/i18n';
 import { SWITCHES, SWITCH_IDS } from '../../../../src/maintenance/switches';
 

@@ -1,4 +1,4 @@
-import type { AuditEntry, MaintenanceSetting } from '../../api/types';
+import type { AuditEntry, SettingView } from '../../../../src/http/wire-types';
 import { fromLocalInput, toLocalInput } from '../../components/time';
 import { SWITCHES, SWITCH_IDS, fromFlags, toWire, type SwitchId, type SwitchValues } from '../../../../src/maintenance/switches';
 
@@ -22,7 +22,7 @@ export type Change =
   | { readonly kind: 'messageCleared' | 'endCleared' }
   | { readonly kind: 'message' | 'end'; readonly value: string };
 
-export function currentValues(s: MaintenanceSetting): SettingValues {
+export function currentValues(s: SettingView): SettingValues {
   return {
     switches: fromFlags(s),
     message: s.message ?? '',
@@ -30,7 +30,7 @@ export function currentValues(s: MaintenanceSetting): SettingValues {
   };
 }
 
-export function formValues(s: MaintenanceSetting, edits: Edits): SettingValues {
+export function formValues(s: SettingView, edits: Edits): SettingValues {
   const now = currentValues(s);
   return {
     switches: { ...now.switches, ...edits.switches },
@@ -40,7 +40,7 @@ export function formValues(s: MaintenanceSetting, edits: Edits): SettingValues {
 }
 
 /** What saving would change, in the order the confirmation explains it: the switches first. */
-export function listChanges(s: MaintenanceSetting, edits: Edits): Change[] {
+export function listChanges(s: SettingView, edits: Edits): Change[] {
   const now = currentValues(s);
   const next = formValues(s, edits);
   const changes: Change[] = [];

@@ -1,4 +1,4 @@
-import type { ExecuteCheck } from '../../api/types';
+import type { ExecuteCheck } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages.en';

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import type { AuditEntry, ExecuteCheck, MaintenanceSetting } from '../../api/types';
+import type { AuditEntry, ExecuteCheck, SettingView } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Field } from '../../components/field';
@@ -26,7 +26,7 @@ const MESSAGE_MAX = 1000;
 export function SettingsPage() {
   const { t, formatTime, language } = useI18n();
   const maintenance = useMaintenance();
-  const setting = useLoad(() => api<MaintenanceSetting>('GET', SETTING), [], 2000);
+  const setting = useLoad(() => api<SettingView>('GET', SETTING), [], 2000);
   const audit = useLoad(() => api<AuditEntry[]>('GET', `${SETTING}/audit?limit=50`), [], 5000);
   const [edits, setEdits] = useState<Edits>({});
   const [confirming, setConfirming] = useState<{ changes: Change[]; check?: ExecuteCheck; checkError?: unknown } | undefined>();

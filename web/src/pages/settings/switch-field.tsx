@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { AuditEntry } from '../../api/types';
+import type { AuditEntry } from '../../../../src/http/wire-types';
 import { useI18n } from '../../i18n/i18n';
 
 interface SwitchFieldProps {

@@ -1,5 +1,5 @@
 import { api, itaPath, seg } from '../../api/client';
-import type { Menu } from '../../api/types';
+import type { Menu } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { Breadcrumb, workspaceTrail } from '../../components/breadcrumb';
 import { PageTitle } from '../../components/page-title';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
-import type { Workspace } from '../../api/types';
+import type { Workspace } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { Field } from '../../components/field';
 import { WriteButton } from '../../components/write-button';

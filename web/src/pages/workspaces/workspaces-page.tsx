@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, seg } from '../../api/client';
-import type { Workspace } from '../../api/types';
+import type { Workspace } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb } from '../../components/breadcrumb';
 import { ConfirmDialog } from '../../components/confirm-dialog';

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { backyardNames } from '../../backyard/kinds/registry.js';
+import { timestampSchema } from './common.js';
+
+/** A backyard kind's name (backyard/kinds/: the registry). */
+export const backyardSchema = z.enum(backyardNames());
+
+/** `POST …/driver/execute/` (and the menu jobs' registrations): the job's id. */
+export const registeredExecutionSchema = z.strictObject({ execution_no: z.string() });
+
+/** `POST …/conductor/execute/`: the conductor's id. */
+export const registeredConductorSchema = z.strictObject({ conductor_instance_id: z.string() });
+
+/** An execution without its log: Exastro's execution fields plus drydock's. */
+export const executionSchema = z.strictObject({
+  execution_no: z.string(),
+  backyard: backyardSchema,
+  status_id: z.string(),
+  /** In the caller's language. */
+  status_name: z.string(),
+  /** What the job runs: the kind's own fields (a driver's movement and operation, a menu job's menus …). */
+  spec: z.record(z.string(), z.unknown()),
+  /** What the job's executor recorded when it ended; null before. */
+  result: z.unknown(),
+  parent_execution_no: z.string().nullable(),
+  schedule_date: timestampSchema.nullable(),
+  time_register: timestampSchema,
+  time_start: timestampSchema.nullable(),
+  time_end: timestampSchema.nullable(),
+  execution_user: z.string(),
+  last_update_timestamp: timestampSchema,
+  delay_timer: z.number().nullable(),
+  /** An emergency stop asked the running job to stop. */
+  stop_requested: z.boolean(),
+});
+
+/** One write to a job's log. */
+export const logEntrySchema = z.strictObject({
+  id: z.number().int(),
+  at: timestampSchema,
+  stream: z.string(),
+  text: z.string(),
+});
+
+/** An execution with its log: `log` is every entry's text joined. */
+export const executionWithLogSchema = executionSchema.extend({
+  log: z.string(),
+  log_entries: z.array(logEntrySchema),
+});
+
+/** A conductor's execution with, for each node, the driver execution it started (without their logs). */
+export const conductorExecutionSchema = executionWithLogSchema.extend({ children: z.array(executionSchema) });
+
+/** One in-flight job as the execute-check lists it. */
+export const inFlightJobSchema = z.strictObject({
+  id: z.string(),
+  last_update_timestamp: timestampSchema,
+  status_id: z.string(),
+  status_name: z.string(),
+  /** drydock: the job's worker stopped renewing its lease; it will end as an unexpected error. */
+  lease_expired: z.boolean(),
+  /** drydock: when the job started. */
+  started_at: timestampSchema.nullable(),
+});
+
+/**
+ * `GET /api/ita/backyard-execute-check/` (and each event of its stream): every in-flight job of every
+ * organization and workspace, every backyard's key present, with counts (conductor rows listed, not counted).
+ */
+export const executeCheckSchema = z.strictObject({
+  execute_count: z.number().int(),
+  organizations: z.array(
+    z.strictObject({
+      id: z.string(),
+      execute_count: z.number().int(),
+      workspaces: z.array(
+        z.strictObject({
+          id: z.string(),
+          execute_count: z.number().int(),
+          backyards: z.record(backyardSchema, z.array(inFlightJobSchema)),
+        }),
+      ),
+    }),
+  ),
+});

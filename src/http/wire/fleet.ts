@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { timestampSchema } from './common.js';
+
+/*
+ * The fleet's phased upgrades (docs/decisions/fleet-upgrades.md). The lifecycles are the ones
+ * fleet/store/records.ts documents; the compiler checks the records against these at each route.
+ */
+
+/** The failure budget: stop starting pairs when more than `count`, or more than `percent` % of the pairs, failed. */
+const failureBudgetSchema = z.strictObject({ count: z.number().optional(), percent: z.number().optional() });
+
+/** `GET /api/platform/fleet`: the declared environments and the pairs as they are now. */
+export const fleetSchema = z.strictObject({
+  environments: z.array(
+    z.strictObject({
+      name: z.string(),
+      gate: z.string().nullable(),
+      driver: z.string(),
+      concurrency: z.number().int(),
+      failureBudget: failureBudgetSchema,
+      pairs: z.number().int(),
+    }),
+  ),
+  pairs: z.array(
+    z.strictObject({
+      pair: z.string(),
+      environment: z.string(),
+      /** The name of the node serving now. */
+      active: z.string(),
+      primary: z.strictObject({ name: z.string(), version: z.string(), secondaryVersionLevel: z.string().nullable() }),
+      secondary: z.strictObject({ name: z.string(), version: z.string(), primaryVersionLevel: z.string().nullable() }),
+    }),
+  ),
+});
+
+/** `PUT /api/platform/fleet`: what the declaration holds now, and the pairs it added and removed. */
+export const fleetDeclaredSchema = z.strictObject({
+  environments: z.number().int(),
+  pairs: z.number().int(),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+});
+
+/** `GET /api/platform/fleet/versions`: every version with the statuses it carries. */
+export const versionStatusesSchema = z.strictObject({
+  version: z.string(),
+  statuses: z.array(z.strictObject({ status: z.string(), addedAt: timestampSchema, addedBy: z.string() })),
+});
+
+/** `PATCH /api/platform/fleet/versions/{version}`: the version's statuses now, sorted. */
+export const versionChangedSchema = z.strictObject({ version: z.string(), statuses: z.array(z.string()) });
+
+/** A phase of the upgrade: 1 upgrade the secondary, 2 switch to it, 3 upgrade the primary, 4 switch back. */
+export const phaseSchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]);
+
+/** `GET /api/platform/fleet/plan`: the dry run of an upgrade, assuming each action succeeds. */
+export const upgradePlanSchema = z.strictObject({
+  environment: z.string(),
+  version: z.string(),
+  gate: z.strictObject({ expression: z.string().nullable(), open: z.boolean(), reason: z.string().nullable() }),
+  concurrency: z.number().int(),
+  failureBudget: failureBudgetSchema,
+  driver: z.string(),
+  pairs: z.array(
+    z.strictObject({
+      pair: z.string(),
+      active: z.string(),
+      primary: z.strictObject({ name: z.string(), version: z.string() }),
+      secondary: z.strictObject({ name: z.string(), version: z.string() }),
+      phases: z.array(
+        z.strictObject({
+          phase: phaseSchema,
+          title: z.string(),
+          /** `run`: the steps will run; `blocked`: the pair stops here, `reason` says why; `not-reached`: an earlier phase blocked. */
+          outcome: z.enum(['run', 'blocked', 'not-reached']),
+          steps: z.array(z.string()),
+          reason: z.string().optional(),
+          note: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+  summary: z.strictObject({ pairs: z.number().int(), complete: z.number().int(), blocked: z.number().int() }),
+});
+
+/** A run's lifecycle (fleet/store/records.ts `RunState`). */
+export const runStateSchema = z.enum(['running', 'paused', 'halted', 'completed', 'failed']);
+
+/** A pair's lifecycle in a run (fleet/store/records.ts `RunPairState`). */
+export const runPairStateSchema = z.enum(['waiting', 'running', 'done', 'failed']);
+
+/** An upgrade run: `GET /api/platform/fleet/runs` (each), a start, a pause, a resume. */
+export const runSchema = z.strictObject({
+  id: z.string(),
+  environment: z.string(),
+  version: z.string(),
+  state: runStateSchema,
+  /** The phase the run is in. */
+  phase: phaseSchema,
+  statusesApplied: z.number().int(),
+  concurrency: z.number().int(),
+  failureBudget: failureBudgetSchema,
+  /** Why it is halted, paused or finished with failures. */
+  reason: z.string().nullable(),
+  leaseOwner: z.string().nullable(),
+  leaseExpiresAt: timestampSchema.nullable(),
+  createdAt: timestampSchema,
+  createdBy: z.string(),
+  updatedAt: timestampSchema,
+  finishedAt: timestampSchema.nullable(),
+});
+
+/** `POST …/runs/{run}/pairs/{pair}/retry`: the pair's progress in the run, waiting again. */
+export const runPairSchema = z.strictObject({
+  pairId: z.string(),
+  state: runPairStateSchema,
+  completedPhase: z.number().int(),
+  attempt: z.number().int(),
+  error: z.string().nullable(),
+  updatedAt: timestampSchema,
+});
+
+/** A cell of the pairs × phases matrix. */
+export const phaseCellSchema = z.enum(['done', 'running', 'failed', 'pending']);
+
+/** `GET /api/platform/fleet/runs/{run}`: the run, its version's statuses, and the pairs × phases matrix. */
+export const runViewSchema = z.strictObject({
+  run: runSchema,
+  statuses: z.array(z.string()),
+  counts: z.strictObject({
+    waiting: z.number().int(),
+    running: z.number().int(),
+    done: z.number().int(),
+    failed: z.number().int(),
+    total: z.number().int(),
+  }),
+  pairs: z.array(
+    z.strictObject({
+      pair: z.string(),
+      state: runPairStateSchema,
+      completedPhase: z.number().int(),
+      attempt: z.number().int(),
+      error: z.string().nullable(),
+      /** The name of the node serving now. */
+      active: z.string().nullable(),
+      primaryVersion: z.string().nullable(),
+      secondaryVersion: z.string().nullable(),
+      /** Phase "1"–"4" → its cell. */
+      phases: z.record(z.enum(['1', '2', '3', '4']), phaseCellSchema),
+    }),
+  ),
+});
+
+/** `GET …/runs/{run}/steps`: one recorded step of the run's log. */
+export const stepSchema = z.strictObject({
+  id: z.number().int(),
+  pairId: z.string(),
+  phase: z.number().int(),
+  attempt: z.number().int(),
+  step: z.string(),
+  action: z.string(),
+  node: z.string(),
+  version: z.string().nullable(),
+  state: z.enum(['started', 'succeeded', 'failed', 'interrupted']),
+  output: z.string().nullable(),
+  startedAt: timestampSchema,
+  finishedAt: timestampSchema.nullable(),
+  orchestrator: z.string(),
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { roleSchema } from './auth.js';
+import { timestampSchema } from './common.js';
+
+/** An organization, in Exastro's shape: `plan`, `options` and `optionsIta` as they were sent. */
+export const organizationSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  plan: z.looseObject({ id: z.string().optional() }).nullable(),
+  options: z.record(z.string(), z.unknown()).nullable(),
+  optionsIta: z.record(z.string(), z.unknown()).nullable(),
+  create_timestamp: timestampSchema,
+  last_update_timestamp: timestampSchema,
+});
+
+/** A workspace, in Exastro's shape: `informations` as it was sent. */
+export const workspaceSchema = z.strictObject({
+  id: z.string(),
+  organization_id: z.string(),
+  name: z.string(),
+  informations: z.looseObject({ description: z.string().optional() }).nullable(),
+  create_timestamp: timestampSchema,
+  last_update_timestamp: timestampSchema,
+});
+
+/** A user of an organization (never the password hash), with the workspaces it is a member of. */
+export const organizationUserSchema = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  email: z.string().nullable(),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  role: roleSchema,
+  organization_id: z.string().nullable(),
+  enabled: z.boolean(),
+  workspaces: z.array(z.string()),
+  last_update_timestamp: timestampSchema,
+});
