@@ -5,7 +5,7 @@ import { ApiError, MaintenanceRefusal, RESULT } from '../errors.js';
 import { WRITE_FUNCTIONS, pickLanguage, refusalMessage } from '../maintenance/write-functions.js';
 import type { AppDeps } from './deps.js';
 import { failure } from './envelope.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /** Header naming which layer refused a write: `guard` (cached switches) or `transaction` (the gate). */
 export const REFUSED_BY_HEADER = 'drydock-refused-by';

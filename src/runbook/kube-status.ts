@@ -1,5 +1,5 @@
 import type { ExecuteCheck } from '../backyard/execute-check.js';
-import type { ApiClient } from '../cli/client.js';
+import type { ApiClient } from '../api-client/api-client.js';
 import type { DrydockCluster } from '../kubernetes/drydock-cluster.js';
 import type { SettingView } from '../maintenance/mode.js';
 

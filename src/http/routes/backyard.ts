@@ -9,7 +9,7 @@ import type { Language } from '../../maintenance/write-functions.js';
 import type { Store } from '../../store/store.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
-import { ownValue } from '../../lookup.js';
+import { ownValue } from '../../util/own-value.js';
 
 const executionParams = menuParams.extend({ execution_no: z.uuid() });
 const conductorParams = menuParams.extend({ conductor_instance_id: z.uuid() });
