@@ -36,7 +36,7 @@ export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDef
   SWITCHES[id].console[key][language];
 
 /** What the console is built from: web/, and the modules of src/ it imports. */
-const CONSOLE_SOURCES = ['web', 'src/backyard/kinds', 'src/maintenance/switches.ts'];
+const CONSOLE_SOURCES = ['web', 'src/backyard/kinds', 'src/maintenance/switches.ts', 'src/i18n'];
 
 /** Newest modification time of `file`, or of anything under it if it is a directory. */
 function newestMtime(file: string): number {

@@ -5,7 +5,7 @@ import { backyardNames, familyOf, statusName, type Backyard } from '../../backya
 import { CONDUCTOR_STATUS, DRIVER_STATUS, notStartedStatuses } from '../../backyard/kinds/status-families.js';
 import { getJob, listChildren, readLog, registerJob, requireStatus, toJob, transition, type Job } from '../../backyard/jobs.js';
 import { badRequest } from '../../errors.js';
-import type { Language } from '../../maintenance/write-functions.js';
+import type { Language } from '../../i18n/language.js';
 import type { Store } from '../../store/store.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
