@@ -9,19 +9,13 @@
  * - `resume` restores what the drain found, also when read-only or jobs-stop was on before it.
  * - Ctrl-C (SIGINT) exits 130 and says how to go on.
  * - Exit codes for bad flags (2) and an unreachable API (4).
- * - A server of an older release that refuses the drain record gets the switch change without it.
  * Jobs are "gated": each runs until the test creates its release file, then `sleep 4` more, so the
  * drain is provably waiting on them however slowly the machine starts the CLI.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ApiClient } from '../src/api-client/api-client.js';
-import { ApiCallError } from '../src/api-client/api-errors.js';
-import { switchAccessOverApi } from '../src/runbook/switch-access.js';
 import { commandPlaybook, eventually, getExecution, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
 import { ADMIN, ITA1, SEED, seedTenants } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
@@ -263,38 +257,6 @@ describe('drydock drain: exit codes', () => {
       const r = await runCli(args, adminEnv(`http://127.0.0.1:${port}`, ADMIN));
       assert.equal(r.code, 4, `drydock ${args.join(' ')}: ${describeRun(r)}`);
       assert.match(r.stderr, new RegExp(`Cannot reach drydock at http://127.0.0.1:${port}`));
-    }
-  });
-});
-
-describe('the switches through the API of an older release', () => {
-  it('a server that refuses the drain record (400-00026) gets the same change without it; any other refusal is thrown', async () => {
-    const patches: unknown[] = [];
-    let answer: { status: number; result: string; message: string } | undefined;
-    const server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        const change = JSON.parse(body) as Record<string, unknown>;
-        patches.push(change);
-        const refusal = answer ?? ('drain' in change ? { status: 400, result: '400-00026', message: 'unknown key: drain' } : undefined);
-        res.writeHead(refusal?.status ?? 200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data: null, message: refusal?.message ?? '', result: refusal?.result ?? '000-00000', ts: new Date().toISOString() }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const switches = switchAccessOverApi(new ApiClient({ baseUrl: `http://127.0.0.1:${port}`, auth: { user: ADMIN.user, password: ADMIN.password } }));
-      await switches.change({ backyard_execute_stop: '1', drain: 'start' });
-      assert.deepEqual(patches, [{ backyard_execute_stop: '1', drain: 'start' }, { backyard_execute_stop: '1' }]);
-
-      patches.length = 0;
-      answer = { status: 403, result: '403-00001', message: 'Your role does not allow this call.' };
-      await assert.rejects(switches.change({ backyard_execute_stop: '1', drain: 'start' }), (err: unknown) => err instanceof ApiCallError && err.status === 403 && err.result === '403-00001');
-      assert.equal(patches.length, 1, 'not retried');
-    } finally {
-      server.close();
     }
   });
 });
