@@ -41,6 +41,56 @@ export const routesAreThin = {
   },
 };
 
+// The floors of src/, top to bottom (docs/architecture.md, "Floors"): a module imports from its own
+// floor or a lower one, never from a higher one.
+const FLOORS = [
+  ['src/main.ts'],
+  ['src/cli'],
+  ['src/runtime'],
+  ['src/http'],
+  ['src/fleet', 'src/runbook'],
+  ['src/backyard', 'src/api-client'],
+  ['src/maintenance', 'src/tenancy', 'src/menus', 'src/logging', 'src/kubernetes', 'src/handover'],
+  ['src/store'],
+  ['src/config'],
+];
+// The leaves: data and small helpers that import nothing but other leaves, so every floor (and the
+// console, for the kinds and the switches) may import them.
+const LEAVES = [
+  'src/util',
+  'src/i18n',
+  'src/backyard/kinds',
+  'src/maintenance/switches.ts',
+  'src/maintenance/write-functions.ts',
+  'src/errors.ts',
+  'src/version.ts',
+  // The answers' schemas and their types: what the console, the runbooks and the CLI read.
+  'src/http/wire',
+  'src/http/wire-types.ts',
+  // Data the answers' schemas name: the roles and the column types.
+  'src/tenancy/roles.ts',
+  'src/menus/columns.ts',
+];
+const ROOMS = FLOORS.flat();
+/** The leaves inside `room`, relative to it (what a zone from that room excepts). */
+const leavesIn = (room) => LEAVES.filter((leaf) => leaf.startsWith(`${room}/`)).map((leaf) => `./${leaf.slice(room.length + 1)}`);
+const FLOOR_ZONES = [
+  ...FLOORS.flatMap((floor, level) =>
+    floor.map((room) => ({
+      target: FLOORS.slice(level + 1).flat(),
+      from: room,
+      except: leavesIn(room),
+      message: `${room} is on a higher floor (docs/architecture.md, "Floors"): move what both need down, or pass it in.`,
+    })),
+  ).filter((zone) => zone.target.length > 0),
+  ...ROOMS.map((room) => ({
+    target: LEAVES,
+    from: room,
+    except: leavesIn(room),
+    message: 'a leaf imports only leaves (docs/architecture.md, "Floors").',
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'test-output/**', 'node_modules/**', 'web/dist/**', '.scratch/**', 'deploy/**'] },
   js.configs.recommended,
@@ -62,6 +112,7 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: FLOOR_ZONES }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       // An async method that does not await implements a port whose other side does (the SQLite
       // store beside the PostgreSQL one, a no-op driver beside real ones): that is not a bug.

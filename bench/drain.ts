@@ -20,7 +20,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { defaults } from '../src/config/defaults.js';
-import { ApiClient } from '../src/cli/client.js';
+import { ApiClient } from '../src/api-client/api-client.js';
 import { claimJobs } from '../src/backyard/claim.js';
 import { registerJob, transitionAndNotify } from '../src/backyard/jobs.js';
 import { DRIVER_STATUS } from '../src/backyard/kinds/status-families.js';
@@ -36,6 +36,7 @@ import { fmt, type BenchContext, type Benchmark, type Table } from './support/re
 import { seedOverHttp } from './support/seed.js';
 import { startServe } from './support/serve.js';
 import { max, percentile } from './support/stats.js';
+import { sleep } from '../src/util/sleep.js';
 
 const DRAINS = 50;
 const WARM_UP = 3;
@@ -117,7 +118,7 @@ async function measure(ctx: BenchContext, config: Config): Promise<Sample[]> {
       });
       early.catch(() => {}); // raced just below; later it resolves
       await Promise.race([waiting, early]);
-      await new Promise((r) => setTimeout(r, Math.random() * pollMs));
+      await sleep(Math.random() * pollMs);
 
       jobEnded = true;
       const ended = await transitionAndNotify(store, job, 'driver', [DRIVER_STATUS.executing], DRIVER_STATUS.completed, { finished_at: nowTimestamp(), lease_owner: null, lease_expires_at: null }, 'bench-drain');

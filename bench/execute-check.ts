@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { executeCheck, toInFlightJob, type ExecuteCheck, type InFlightJob } from '../src/backyard/execute-check.js';
 import { backyardNames, familyOf, isCounted, type Backyard } from '../src/backyard/kinds/registry.js';
 import { FAMILY_NAMES } from '../src/backyard/kinds/status-families.js';
-import type { Language } from '../src/maintenance/write-functions.js';
+import type { Language } from '../src/i18n/language.js';
 import { nowTimestamp } from '../src/store/clock.js';
 import type { Database } from '../src/store/schema.js';
 import { referenceExecuteCheck } from '../test/support/execute-check-reference.js';

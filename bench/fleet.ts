@@ -48,6 +48,7 @@ import { createDatabase, type Backend, type BenchDatabase } from './support/data
 import { fmt, type BenchContext, type Benchmark, type Cell, type Table } from './support/report.js';
 import { sampleWaits, type WaitProfile } from './support/postgres-waits.js';
 import { withCounters, type StoreCounts } from './support/store-counters.js';
+import { sleep } from '../src/util/sleep.js';
 
 const SIZES: Record<BenchContext['size'], number> = { full: 1_000, small: 100 };
 /** `share`: the part of the size's pairs the configuration runs. */
@@ -258,7 +259,6 @@ async function abandon(orchestrator: Orchestrator, driving: Promise<unknown>, db
   }
 }
 
-const sleep = (ms: number) => new Promise<undefined>((resolve) => void setTimeout(resolve, ms));
 
 /**
  * Rejects when the run is stuck or hopeless, so the benchmark fails instead of hanging: no

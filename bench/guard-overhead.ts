@@ -17,6 +17,7 @@ import type { GuardServerReady, GuardVariant } from './support/guard-variants.js
 import { basicAuth, request } from './support/http.js';
 import { fmt, pct, type Benchmark, type BenchContext, type Table } from './support/report.js';
 import { median, percentile } from './support/stats.js';
+import { sleep } from '../src/util/sleep.js';
 
 const CONNECTIONS = 10;
 /** autocannon stops on its 1 s sample tick, so rounds are whole seconds; many short rounds beat few long ones on a shared machine. */
@@ -134,7 +135,7 @@ class AuthWindow {
     const wait = this.#latest + 50 - Date.now();
     if (this.#latest > 0 && wait > 0) {
       this.waitedMs += wait;
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
     }
     const sent = Date.now();
     const r = await request(this.url, { path: this.path, authorization: AUTH });

@@ -18,6 +18,7 @@ import { fmt, type BenchContext, type Benchmark, type Table } from './support/re
 import { seedOverHttp } from './support/seed.js';
 import { startServe } from './support/serve.js';
 import { percentile } from './support/stats.js';
+import { sleep } from '../src/util/sleep.js';
 
 /**
  * Toggles per backend. SQLite's are ~0.5 s each (two poll waits and two random phase delays),
@@ -105,7 +106,7 @@ async function measure(ctx: BenchContext, backend: Backend): Promise<Measured> {
 
     // Before each PATCH, wait a random part of the poll period: otherwise every toggle would start
     // just after the poll that ended the previous phase, and SQLite's times would all read ~pollMs.
-    const phase = () => new Promise((r) => setTimeout(r, Math.random() * (pollMs ?? 10)));
+    const phase = () => sleep(Math.random() * (pollMs ?? 10));
     const count = TOGGLES[backend];
     for (let i = 0; i < count; i++) {
       if (i % 50 === 0) ctx.log(`propagation: ${backend}: toggle ${i + 1}/${count}`);

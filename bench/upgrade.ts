@@ -36,6 +36,7 @@ import { basicAuth, request } from './support/http.js';
 import { LOAD_COLUMNS, loadCells, loadOutcome, type LoadOutcome } from './support/load-outcome.js';
 import { fmt, type BenchContext, type Benchmark, type Table } from './support/report.js';
 import { seedOverHttp } from './support/seed.js';
+import { sleep } from '../src/util/sleep.js';
 
 const PREVIOUS_SCHEMA = LATEST_SCHEMA_VERSION - 1;
 const SIZES = {
@@ -79,7 +80,7 @@ async function startOldServer(env: Record<string, string>, pidFile: string): Pro
     );
     if (ok) return url;
     if (Date.now() > deadline) throw new Error('the old server did not start in 120 s');
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -103,7 +104,7 @@ async function stopByPidFile(pidFile: string): Promise<void> {
       process.kill(pid, 'SIGKILL');
       return;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -180,7 +181,7 @@ async function upgradeOnce(ctx: BenchContext, template: BenchDatabase, way: Way,
   try {
     const url = await startOldServer(env, pidFile);
     const load = startReadWriteLoad(url, { consoleAsset: script, hostPrefix: `bench-${way}`, filterQuery: '?limit=50' });
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
     const started = Date.now();
     const args = [
       'upgrade',
@@ -218,7 +219,7 @@ async function upgradeOnce(ctx: BenchContext, template: BenchDatabase, way: Way,
     upgrade.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exitCode = await new Promise<number | null>((resolve) => upgrade.on('close', (code) => resolve(code)));
     const upgradeMs = Date.now() - started;
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
     const seen = await load.stop();
     let steps: Step[] = [];
     try {

@@ -5,7 +5,7 @@ import { registerDrain } from './cli/drain.js';
 import { registerExecuteCheck } from './cli/execute-check.js';
 import { registerFleet } from './cli/fleet.js';
 import { registerKube } from './cli/kube.js';
-import { CliError, EXIT } from './cli/exit-codes.js';
+import { EXIT, exitCodeOf } from './cli/exit-codes.js';
 import { registerMaintenance } from './cli/maintenance.js';
 import { registerMigrate } from './cli/migrate.js';
 import { registerTenants } from './cli/tenants.js';
@@ -13,7 +13,6 @@ import { registerUpgrade } from './cli/upgrade.js';
 import { registerRestart } from './cli/restart.js';
 import { registerServe } from './cli/serve.js';
 import { registerWorker } from './cli/worker.js';
-import { ConfigError } from './errors.js';
 import { VERSION } from './version.js';
 
 // Everything drydock creates — the SQLite store and its WAL, backup archives, pid files, the logs it
@@ -64,13 +63,12 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     // commander has printed the message (or the help / version) already.
     process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
   }
-  if (err instanceof CliError) {
-    process.stderr.write(`drydock: ${err.message}\n`);
-    process.exit(err.exitCode);
-  }
-  if (err instanceof ConfigError) {
-    process.stderr.write(`drydock: ${err.message}\n`);
-    process.exit(EXIT.usage);
+  // An error the operator reads (the CLI's, the API client's, a runbook's, the configuration's):
+  // its message and its documented exit code.
+  const exitCode = exitCodeOf(err);
+  if (exitCode !== undefined) {
+    process.stderr.write(`drydock: ${(err as Error).message}\n`);
+    process.exit(exitCode);
   }
   // Anything else is unexpected: one line saying what happened; the stack only when asked for.
   const debug = process.argv.includes('--debug') || process.env.DRYDOCK_DEBUG === '1';

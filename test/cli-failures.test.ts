@@ -65,6 +65,14 @@ describe('CLI failures: one line, the documented exit code, nothing created', ()
     }
   });
 
+  it('restart with no server behind the pid file: refused in one line, exit 5, the pid file named', async () => {
+    const pidFile = path.join(tmp(), 'drydock.pid');
+    const r = await runCli(['restart', '--pid-file', pidFile]);
+    assert.equal(r.code, 5, describeRun(r));
+    assert.ok(r.stderr.includes(`cannot read the pid file ${pidFile}`), r.stderr);
+    assert.doesNotMatch(r.stderr, STACK);
+  });
+
   it('fleet validate of a YAML alias bomb: refused in one line, exit 1', async () => {
     const dir = tmp();
     const file = path.join(dir, 'bomb.yaml');

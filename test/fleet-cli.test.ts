@@ -72,6 +72,10 @@ for (const backend of BACKENDS) {
       assert.match(closed.stdout, /gate: QA_OK and not Blocked → CLOSED/);
       assert.match(closed.stdout, /PROD_001: active PROD_P_001/);
 
+      const refused = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '2.0.0', '--detach'], env);
+      assert.equal(refused.code, 5, describeRun(refused));
+      assert.match(refused.stderr, /HTTP 409 \S+: version 2\.0\.0 may not be deployed to PROD: the PROD gate is closed/);
+
       const add = await runCli(['fleet', 'versions', '2.0.0', '--add', 'QA_OK'], env);
       assert.equal(add.code, 0, describeRun(add));
       assert.equal(add.stdout.trim(), '2.0.0: QA_OK');

@@ -4,7 +4,7 @@
  * is a function, not "no such menu", and it answered 500. This test reads drydock's source with the
  * TypeScript type checker and finds every indexed read `table[key]` where `table` is a string-keyed
  * record (an index signature, `Record<string, …>`) and `key` is any string: each must go through
- * `ownValue` (src/lookup.ts) or a Map instead. Tables indexed by a closed union of keys (a `Backyard`,
+ * `ownValue` (src/util/own-value.ts) or a Map instead. Tables indexed by a closed union of keys (a `Backyard`,
  * a `WriteFunction`) are not flagged: the compiler already guarantees the key is one of theirs.
  */
 import assert from 'node:assert/strict';
@@ -50,6 +50,6 @@ function isAssignmentTarget(node: ts.ElementAccessExpression): boolean {
 
 describe('no lookup by an outside key can find a prototype property', () => {
   it('every read of a string-keyed record by a string key goes through ownValue or a Map', () => {
-    assert.deepEqual(findings(), [], 'use ownValue(table, key) from src/lookup.ts, or a Map');
+    assert.deepEqual(findings(), [], 'use ownValue(table, key) from src/util/own-value.ts, or a Map');
   });
 });

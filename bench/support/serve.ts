@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ADMIN } from '../../test/support/app.js';
 import { request } from './http.js';
+import { sleep } from '../../src/util/sleep.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -51,7 +52,7 @@ export async function startServe(env: Record<string, string>): Promise<ServeProc
       child.kill('SIGKILL');
       throw new Error(`drydock serve was not healthy within 60 s:\n${out}`);
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   return {
     url,

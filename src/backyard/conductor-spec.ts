@@ -5,7 +5,7 @@ import type { Database } from '../store/schema.js';
 import { buildDriverSpec, ORCHESTRATOR_OF, type DriverSpec } from './driver-specs.js';
 import type { Backyard } from './kinds/registry.js';
 import { findSystemRecord } from './system-menus.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * A conductor class definition (the `definition` column of `conductor_class_list`): a graph of

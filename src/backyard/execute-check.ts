@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Language } from '../maintenance/write-functions.js';
+import { LANGUAGES, type Language } from '../i18n/language.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -238,7 +238,7 @@ export class ExecuteCheckFeed {
   }
 
   async #recompute(): Promise<void> {
-    for (const language of ['ja', 'en'] as const) {
+    for (const language of LANGUAGES) {
       if (this.#events.listenerCount('check') === 0) return;
       try {
         const check = await executeCheck(this.#store.db, language);

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Language } from '../maintenance/write-functions.js';
+import type { Language } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { listChildren, listJobs, readLog, requestStop, requireStatus, transition, type Job } from './jobs.js';

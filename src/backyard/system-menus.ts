@@ -3,7 +3,7 @@ import { badRequest } from '../errors.js';
 import { createMenu, getMenu, type MenuDefinition } from '../menus/definitions.js';
 import { loadRecords } from '../menus/records.js';
 import type { Database } from '../store/schema.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * The menus every workspace has from its creation, in which users define what jobs run — as in

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadClientOptions } from '../config/client-options.js';
-import { ApiClient } from './client.js';
+import { ApiClient } from '../api-client/api-client.js';
 
 /** Flags every command that talks to the API takes. */
 export interface ConnectionFlags {

@@ -1,3 +1,7 @@
+import { ApiCallError, UnreachableError } from '../api-client/api-errors.js';
+import { ConfigError } from '../errors.js';
+import { RefusedError, UsageError } from '../runbook/runbook-errors.js';
+
 /**
  * The CLI's exit codes, documented in the README; scripts branch on them.
  */
@@ -26,4 +30,19 @@ export class CliError extends Error {
     super(message);
     this.name = 'CliError';
   }
+}
+
+/**
+ * The exit code an error ends a command with, when it is one the operator reads as a message (the
+ * CLI's own, the API client's, a runbook's, a configuration problem); undefined for anything else,
+ * which is unexpected. The one place these errors become exit codes: `main.ts` asks it.
+ */
+export function exitCodeOf(err: unknown): number | undefined {
+  if (err instanceof CliError) return err.exitCode;
+  if (err instanceof ApiCallError) return EXIT.failed;
+  if (err instanceof UnreachableError) return EXIT.unreachable;
+  if (err instanceof RefusedError) return EXIT.refused;
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof ConfigError) return EXIT.usage;
+  return undefined;
 }

@@ -3,10 +3,12 @@ import type { Command } from 'commander';
 import type { RunRecord } from '../fleet/store/records.js';
 import type { UpgradePlan } from '../fleet/plan.js';
 import type { RunView } from '../fleet/run-view.js';
+import { ApiCallError } from '../api-client/api-errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { parseDuration, Progress, table } from './progress.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
+import { sleep } from '../util/sleep.js';
 
 const CELL: Record<string, string> = { done: '✓', running: '▶', failed: '✗', pending: '·' };
 
@@ -100,7 +102,7 @@ async function watchRun(flags: ConnectionFlags & { all?: boolean }, runId: strin
       progress.update(line);
       const settled = ['completed', 'failed'].includes(view.run.state) || (!untilDone && ['paused', 'halted'].includes(view.run.state));
       if (settled) return view;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await sleep(intervalMs);
       if (interrupted.signal.aborted) {
         throw new CliError(
           `stopped watching; run ${runId} goes on (the orchestrator drives it). Follow it with: drydock fleet status ${runId} --watch; pause it with: drydock fleet pause ${runId}`,
@@ -223,7 +225,7 @@ export function registerFleet(program: Command): void {
           ...((count !== undefined || percent !== undefined) && { failureBudget: { ...(count !== undefined && { count }), ...(percent !== undefined && { percent }) } }),
         });
       } catch (err) {
-        if (err instanceof CliError && / 409 .*gate is closed|may not be deployed/.test(err.message)) throw new CliError(err.message, EXIT.refused);
+        if (err instanceof ApiCallError && err.status === 409 && /gate is closed|may not be deployed/.test(err.serverMessage)) throw new CliError(err.message, EXIT.refused);
         throw err;
       }
       if (flags.detach) {

@@ -24,7 +24,8 @@ export function registerRestart(program: Command): void {
       ].join('\n'),
     )
     .action(async (flags: { pidFile: string; readyTimeout: string; exitTimeout: string; json?: boolean }) => {
-      const { handOver, HandoverUnavailable, waitForExit } = await import('../runbook/handover.js');
+      // A server that cannot be asked (HandoverUnavailable) is a refusal: exit 5 (cli/exit-codes.ts).
+      const { handOver, waitForExit } = await import('../runbook/handover.js');
       let readyTimeoutMs: number;
       let exitTimeoutMs: number;
       try {
@@ -33,34 +34,29 @@ export function registerRestart(program: Command): void {
       } catch (err) {
         throw new CliError((err as Error).message, EXIT.usage);
       }
-      try {
-        const handedOver = await handOver({
-          pidFile: path.resolve(flags.pidFile),
-          readyTimeoutMs,
-          onEvent: (e) => {
-            if (flags.json) return;
-            const line =
-              e.event === 'starting'
-                ? `starting the new process (pid ${e.pid})`
-                : e.event === 'ready'
-                  ? `the new process (pid ${e.pid}, drydock ${e.version}, schema ${e.schemaVersion}) is ready and takes over`
-                  : e.event === 'draining'
-                    ? `the old process (pid ${e.pid}) stopped accepting; finishing ${e.connections} connection(s) and ${e.jobs} job(s)`
-                    : e.event === 'exiting'
-                      ? `the old process (pid ${e.pid}) is done${e.forcedConnections ? ` (${e.forcedConnections} idle connection(s) closed)` : ''}`
-                      : `the new process failed: ${e.reason}`;
-            process.stderr.write(`${line}\n`);
-          },
-        });
-        // The old process finishes what it has in flight (requests, jobs), then exits.
-        const outcome = handedOver.ok ? { ...handedOver, oldExited: await waitForExit(handedOver.oldPid, exitTimeoutMs) } : handedOver;
-        if (flags.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-        else if (outcome.ok) process.stdout.write(`restarted: pid ${outcome.oldPid} → ${outcome.newPid}${outcome.oldExited ? '' : ' (the old process is still finishing its jobs)'}\n`);
-        else process.stdout.write(`restart FAILED: ${outcome.reason}\nthe old process (pid ${outcome.oldPid}) goes on serving\n`);
-        if (!outcome.ok) process.exitCode = EXIT.failed;
-      } catch (err) {
-        if (err instanceof HandoverUnavailable) throw new CliError(err.message, EXIT.refused);
-        throw err;
-      }
+      const handedOver = await handOver({
+        pidFile: path.resolve(flags.pidFile),
+        readyTimeoutMs,
+        onEvent: (e) => {
+          if (flags.json) return;
+          const line =
+            e.event === 'starting'
+              ? `starting the new process (pid ${e.pid})`
+              : e.event === 'ready'
+                ? `the new process (pid ${e.pid}, drydock ${e.version}, schema ${e.schemaVersion}) is ready and takes over`
+                : e.event === 'draining'
+                  ? `the old process (pid ${e.pid}) stopped accepting; finishing ${e.connections} connection(s) and ${e.jobs} job(s)`
+                  : e.event === 'exiting'
+                    ? `the old process (pid ${e.pid}) is done${e.forcedConnections ? ` (${e.forcedConnections} idle connection(s) closed)` : ''}`
+                    : `the new process failed: ${e.reason}`;
+          process.stderr.write(`${line}\n`);
+        },
+      });
+      // The old process finishes what it has in flight (requests, jobs), then exits.
+      const outcome = handedOver.ok ? { ...handedOver, oldExited: await waitForExit(handedOver.oldPid, exitTimeoutMs) } : handedOver;
+      if (flags.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+      else if (outcome.ok) process.stdout.write(`restarted: pid ${outcome.oldPid} → ${outcome.newPid}${outcome.oldExited ? '' : ' (the old process is still finishing its jobs)'}\n`);
+      else process.stdout.write(`restart FAILED: ${outcome.reason}\nthe old process (pid ${outcome.oldPid}) goes on serving\n`);
+      if (!outcome.ok) process.exitCode = EXIT.failed;
     });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /** How the CLI reaches a drydock API. */
 export interface ClientOptions {

@@ -1,5 +1,5 @@
 import type { Options } from './options.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /** Environment variable → option name. The one list of every variable drydock reads. */
 export const ENVIRONMENT_VARIABLES = {

@@ -4,7 +4,7 @@ import { driverConfigSchema, type DriverConfig } from './drivers/driver-config.j
 import { GateSyntaxError } from '../errors.js';
 import { parseGate, type GateExpression } from './gate-expression.js';
 import { ENV_TYPE_PATTERN, pairId, parseNodeName, type NodeRole } from './node-names.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * The fleet file: environments (with their gate, driver and limits), the nodes of every

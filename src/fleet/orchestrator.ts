@@ -10,7 +10,7 @@ import { readEnvironment } from './store/declaration.js';
 import type { RunRecord } from './store/records.js';
 import { claimRun, type RunHandle } from './store/run-handle.js';
 import { readRun } from './store/runs.js';
-import { sleep } from '../runtime/sleep.js';
+import { sleep } from '../util/sleep.js';
 
 /** How an orchestrator runs. */
 export interface OrchestratorOptions {

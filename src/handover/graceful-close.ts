@@ -2,7 +2,12 @@ import type { Server } from 'node:http';
 import net from 'node:net';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { EventStreams } from '../http/event-streams.js';
+import { sleep } from '../util/sleep.js';
+
+/** The open server-sent-event streams (`http/event-streams.ts`): ended with a reconnect hint. */
+export interface ClosableStreams {
+  closeAll(retryMs: number): void;
+}
 
 /**
  * Closing an HTTP server without failing a single request, for a process that hands its listening
@@ -27,7 +32,7 @@ export class GracefulClose {
 
   constructor(
     private readonly app: FastifyInstance,
-    private readonly streams: EventStreams,
+    private readonly streams: ClosableStreams,
   ) {
     const server: Server = app.server;
     server.on('connection', (socket: Socket) => {
@@ -71,7 +76,7 @@ export class GracefulClose {
       for (const [socket, state] of this.#connections) {
         if (state.busy === 0 && now - state.idleSince >= options.idleCloseMs) socket.end();
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     const forced = this.#connections.size;
     for (const socket of this.#connections.keys()) socket.destroy();

@@ -2,10 +2,11 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, MaintenanceRefusal, RESULT, RateLimited, type DomainErrorKind } from '../errors.js';
-import { pickLanguage, refusalMessage } from '../maintenance/write-functions.js';
+import { pickLanguage } from '../i18n/language.js';
+import { refusalMessage } from '../maintenance/write-functions.js';
 import type { AppDeps } from './deps.js';
 import { failure } from './envelope.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /** Header naming which layer refused a write: `guard` (cached switches) or `transaction` (the gate). */
 export const REFUSED_BY_HEADER = 'drydock-refused-by';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IllegalStateError, RESULT } from '../errors.js';
 import { gatedWrite } from '../maintenance/gate.js';
-import { pickLanguage } from '../maintenance/write-functions.js';
+import { pickLanguage } from '../i18n/language.js';
 import type { Principal } from '../tenancy/roles.js';
 import type { AppDeps } from './deps.js';
 import { failure, success } from './envelope.js';

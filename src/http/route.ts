@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { Language, WriteFunction } from '../maintenance/write-functions.js';
+import type { Language } from '../i18n/language.js';
+import type { WriteFunction } from '../maintenance/write-functions.js';
 import type { Database } from '../store/schema.js';
 import type { Access } from '../tenancy/access.js';
 import type { Principal } from '../tenancy/roles.js';

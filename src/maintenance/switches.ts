@@ -9,19 +9,15 @@
  * integer, 0 or 1) and the key on the wire, where a switch is the string "1" (on) or "0" (off) —
  * what Exastro clients send and read, so neither may change.
  *
- * A leaf: this module imports nothing and holds only data and pure functions, so every floor may
- * read it (the store included) and so may the console (web/ imports it; `web/tsconfig.json`
- * type-checks it). Adding a switch: docs/architecture.md, "Recipe: add a switch".
+ * A leaf: this module imports nothing but the type of a text (the leaf `i18n/language.ts`) and
+ * holds only data and pure functions, so every floor may read it (the store included) and so may
+ * the console (web/ imports it; `web/tsconfig.json` type-checks it). Adding a switch:
+ * docs/architecture.md, "Recipe: add a switch".
  */
+import type { Texts } from '../i18n/language.js';
 
 /** Exastro's wire form of a switch: the string "1" (on) or "0" (off). */
 export type WireFlag = '0' | '1';
-
-/** A text in both languages drydock speaks. */
-export interface Texts {
-  readonly ja: string;
-  readonly en: string;
-}
 
 /** One switch: what it does while it is on, and every word said about it. */
 export interface SwitchDefinition {

@@ -1,3 +1,5 @@
+import { textIn, type Language, type Texts } from '../i18n/language.js';
+
 /**
  * Every function that registers or updates data, with the code and the message a caller gets when
  * read-only mode (`data_update_stop`) refuses it. Routes name one of these in their declaration;
@@ -80,40 +82,19 @@ export const WRITE_FUNCTIONS = {
     en: 'Jobs cannot be cancelled or stopped',
     ja: '作業の取消・緊急停止はできません',
   },
-} as const satisfies Record<string, { result: string; en: string; ja: string }>;
+} as const satisfies Record<string, Texts & { result: string }>;
 
 /** The name of a function that writes data; routes declare one. */
 export type WriteFunction = keyof typeof WRITE_FUNCTIONS;
 
-export type Language = 'ja' | 'en';
-
 /** The refusal message a caller reads, in its language. */
 export function refusalMessage(fn: WriteFunction, language: Language): string {
   const entry = WRITE_FUNCTIONS[fn];
-  return language === 'ja'
-    ? `メンテナンス中のため、${entry.ja}。メンテナンス終了後に再実行してください。`
-    : `The system is in maintenance (read-only mode): ${entry.en}. Retry after the maintenance ends.`;
-}
-
-/**
- * Picks ja or en from `Language` (Exastro's own header) or `Accept-Language`, honouring q-values.
- * Anything that is not Japanese gets English.
- */
-export function pickLanguage(languageHeader: string | undefined, acceptLanguage: string | undefined): Language {
-  if (languageHeader) return languageHeader.trim().toLowerCase().startsWith('ja') ? 'ja' : 'en';
-  if (!acceptLanguage) return 'en';
-  const ranked = acceptLanguage
-    .split(',')
-    .map((part) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) : 1 };
-    })
-    .filter((x) => x.tag !== '' && Number.isFinite(x.q) && x.q > 0)
-    .sort((a, b) => b.q - a.q);
-  for (const { tag } of ranked) {
-    if (tag.startsWith('ja')) return 'ja';
-    if (tag.startsWith('en') || tag === '*') return 'en';
-  }
-  return 'en';
+  return textIn(
+    {
+      ja: `メンテナンス中のため、${entry.ja}。メンテナンス終了後に再実行してください。`,
+      en: `The system is in maintenance (read-only mode): ${entry.en}. Retry after the maintenance ends.`,
+    },
+    language,
+  );
 }

@@ -9,7 +9,7 @@ import {
   type ImportPlan,
   type Locate,
 } from './transfer.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * Menu export documents as .xlsx workbooks (exceljs), for people who edit parameter sheets in Excel:

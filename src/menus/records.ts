@@ -7,7 +7,7 @@ import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { coerceValue, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /** A record as Exastro returns it: the parameter sheet row, and its files (none here yet). */
 export interface RecordView {

@@ -3,7 +3,7 @@ import { RESULT, badRequest } from '../errors.js';
 import type { Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import type { RecordView } from './records.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * A search body as Exastro sends it: per column, one of

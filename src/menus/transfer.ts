@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { DocumentError, notFound } from '../errors.js';
-import { batches } from '../store/batches.js';
+import { batches } from '../util/batches.js';
 import { formatMicros, nowTimestamp, toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { RESERVED_COLUMNS, coerceValue, type Column, type Value } from './columns.js';
 import { createMenu, findMenus, menuDefinitionSchema, type MenuDefinition } from './definitions.js';
-import { ownValue } from '../lookup.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * Menu export documents: chosen menus of a workspace, each with its definition and every record

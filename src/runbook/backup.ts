@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { access, constants, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import type { Logger } from 'pino';
 import { isCounted } from '../backyard/kinds/registry.js';
-import { CliError, EXIT } from '../cli/exit-codes.js';
 import type { DatabaseLocation } from '../config/options.js';
 import { RestoreRefusedError } from '../errors.js';
 import { changeMaintenance, readMaintenance } from '../maintenance/mode.js';
@@ -14,7 +11,9 @@ import { pickSwitches, switchValues, writesRefused, type SwitchValues } from '..
 import { LATEST_SCHEMA_VERSION } from '../store/migrations/index.js';
 import { openExistingStore, openStore, restoreSnapshot } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { sha256OfFile } from '../util/sha256.js';
 import { VERSION } from '../version.js';
+import { RefusedError, UsageError } from './runbook-errors.js';
 
 /** The manifest stored beside the snapshot in a backup archive. */
 export interface BackupManifest {
@@ -35,12 +34,6 @@ export interface BackupManifest {
 }
 
 const SNAPSHOT = { sqlite: 'store.sqlite', pg_dump: 'store.pgdump' } as const;
-
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /** Counted jobs in flight, and all jobs by backyard and status. */
 async function jobCounts(store: Store): Promise<BackupManifest['job_counts']> {
@@ -78,7 +71,7 @@ export async function backup(
       ...(counts.in_flight === 0 ? [] : [`${counts.in_flight} job(s) are in flight (see \`drydock execute-check\`)`]),
     ];
     if (problems.length > 0 && !options.force) {
-      throw new CliError(`Backup refused: ${problems.join('; ')}. Use --force to back up anyway (the copy may miss writes in progress).`, EXIT.refused);
+      throw new RefusedError(`Backup refused: ${problems.join('; ')}. Use --force to back up anyway (the copy may miss writes in progress).`);
     }
     if (problems.length > 0) options.warn(`WARNING: backing up anyway (--force): ${problems.join('; ')}.`);
     const schemaVersion = await store.schemaVersion();
@@ -96,7 +89,7 @@ export async function backup(
       switches: pickSwitches(switches),
       job_counts: counts,
       forced: problems.length > 0,
-      parts: [{ name: part, bytes: (await stat(file)).size, sha256: await sha256(file) }],
+      parts: [{ name: part, bytes: (await stat(file)).size, sha256: await sha256OfFile(file) }],
     };
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
     // Written beside its destination, then renamed: an interrupted backup never leaves a partial
@@ -115,17 +108,17 @@ export async function backup(
   }
 }
 
-/** Refuses (exit 2) an --out whose directory does not exist or cannot be written. */
+/** Refuses (a usage error) an --out whose directory does not exist or cannot be written. */
 async function checkArchiveDirectory(out: string): Promise<void> {
   const directory = path.dirname(path.resolve(out));
   const info = await stat(directory).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new CliError(`Cannot write the backup to ${out}: the directory ${directory} does not exist. Create it (mkdir -p ${directory}) or choose another --out.`, EXIT.usage);
+    throw new UsageError(`Cannot write the backup to ${out}: the directory ${directory} does not exist. Create it (mkdir -p ${directory}) or choose another --out.`);
   }
   try {
     await access(directory, constants.W_OK);
   } catch {
-    throw new CliError(`Cannot write the backup to ${out}: the directory ${directory} is not writable by this user. Choose another --out.`, EXIT.usage);
+    throw new UsageError(`Cannot write the backup to ${out}: the directory ${directory} is not writable by this user. Choose another --out.`);
   }
 }
 
@@ -136,29 +129,28 @@ export async function openBackup(file: string): Promise<{ dir: string; manifest:
     await tar.extract({ file, cwd: dir, strict: true, filter: (p) => !p.includes('..') });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw new CliError(`${file} is not a drydock backup archive: ${(err as Error).message}`, EXIT.refused);
+    throw new RefusedError(`${file} is not a drydock backup archive: ${(err as Error).message}`, { cause: err });
   }
   try {
     let manifest: BackupManifest;
     try {
       manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as BackupManifest;
     } catch {
-      throw new CliError(`${file} has no readable manifest.json: not a drydock backup.`, EXIT.refused);
+      throw new RefusedError(`${file} has no readable manifest.json: not a drydock backup.`);
     }
     if (manifest.format !== 'drydock-backup' || manifest.format_version !== 1) {
-      throw new CliError(`${file}: unknown backup format ${String(manifest.format)} v${String(manifest.format_version)}.`, EXIT.refused);
+      throw new RefusedError(`${file}: unknown backup format ${String(manifest.format)} v${String(manifest.format_version)}.`);
     }
     if (manifest.schema_version > LATEST_SCHEMA_VERSION) {
-      throw new CliError(
+      throw new RefusedError(
         `${file} holds schema version ${manifest.schema_version}, newer than this drydock (${VERSION}) knows (${LATEST_SCHEMA_VERSION}). Restore it with drydock ${manifest.drydock_version} or newer.`,
-        EXIT.refused,
       );
     }
     for (const part of manifest.parts) {
       const p = path.join(dir, part.name);
-      const actual = await sha256(p).catch(() => 'missing');
+      const actual = await sha256OfFile(p).catch(() => 'missing');
       if (actual !== part.sha256) {
-        throw new CliError(`${file}: ${part.name} is ${actual === 'missing' ? 'missing' : 'corrupt (checksum mismatch)'}; refusing to restore.`, EXIT.refused);
+        throw new RefusedError(`${file}: ${part.name} is ${actual === 'missing' ? 'missing' : 'corrupt (checksum mismatch)'}; refusing to restore.`);
       }
     }
     return { dir, manifest };
@@ -184,7 +176,7 @@ export async function restore(
       await restoreSnapshot(location, { file: path.join(dir, part.name), format: manifest.snapshot_format }, options.force);
     } catch (err) {
       // A non-empty target or the other backend's snapshot: a safety refusal (exit 5), not bad flags.
-      if (err instanceof RestoreRefusedError) throw new CliError(err.message, EXIT.refused);
+      if (err instanceof RestoreRefusedError) throw new RefusedError(err.message, { cause: err });
       throw err;
     }
     const store = await openStore(location, { logger: options.logger });

@@ -1,7 +1,8 @@
 import { kindOf } from '../backyard/kinds/registry.js';
-import type { ApiClient } from '../cli/client.js';
+import type { ApiClient } from '../api-client/api-client.js';
 import type { ExecuteCheck, SettingView } from '../http/wire-types.js';
 import { SWITCHES, SWITCH_IDS, fromFlags, type SwitchDefinition, type SwitchId, type SwitchValues } from '../maintenance/switches.js';
+import { sleep } from '../util/sleep.js';
 import { switchAccessOverApi, type SwitchAccess } from './switch-access.js';
 
 /** One job that keeps a drain waiting, as the operator needs to see it. */
@@ -144,7 +145,7 @@ export async function drain(
         // The stream dropped (a replica restarted): reconnect after a moment; the first event
         // of the new stream is the full current state, so nothing is missed.
         options.onProgress(-1, last);
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
       }
     }
   } finally {

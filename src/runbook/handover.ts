@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { requestHandover } from '../handover/control-socket.js';
 import { controlSocketPath, type HandoverEvent } from '../handover/protocol.js';
-import { sleep } from '../runtime/sleep.js';
+import { sleep } from '../util/sleep.js';
+import { RefusedError } from './runbook-errors.js';
 
 export interface HandoverOptions {
   /** The running server's pid file (`serve --pid-file`); its control socket is beside it. */
@@ -23,8 +24,13 @@ export type HandoverOutcome =
     }
   | { readonly ok: false; readonly oldPid: number; readonly reason: string };
 
-/** A server that cannot be asked to hand over: no pid file, no control socket, not running. */
-export class HandoverUnavailable extends Error {}
+/** A server that cannot be asked to hand over: no pid file, no control socket, not running. Nothing was changed. */
+export class HandoverUnavailable extends RefusedError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'HandoverUnavailable';
+  }
+}
 
 /**
  * Asks the server behind `pidFile` to hand its listening socket to a successor and follows it until

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../cli/client.js';
+import type { ApiClient } from '../api-client/api-client.js';
 import type { DrydockCluster } from '../kubernetes/drydock-cluster.js';
 import type { ExecuteCheck, SettingView } from '../http/wire-types.js';
 

@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
-import type { ApiClient } from '../cli/client.js';
+import type { ApiClient } from '../api-client/api-client.js';
+import { ApiCallError } from '../api-client/api-errors.js';
 import type { SettingView } from '../http/wire-types.js';
 import { changeMaintenance, readMaintenance, settingView } from '../maintenance/mode.js';
 import { changeFromFlags, type SwitchFlags } from '../maintenance/switches.js';
@@ -37,7 +38,7 @@ export function switchAccessOverApi(client: ApiClient): SwitchAccess {
       } catch (err) {
         // A server of an older release refuses the `drain` key (400-00026): the same change without it
         // (the drain is not recorded).
-        if (!(err instanceof Error) || !err.message.includes('400-00026') || change.drain === undefined) throw err;
+        if (!(err instanceof ApiCallError) || err.result !== '400-00026' || change.drain === undefined) throw err;
         const { drain: _ignored, ...rest } = change;
         if (Object.keys(rest).length > 0) await client.call('PATCH', SETTING, rest);
       }

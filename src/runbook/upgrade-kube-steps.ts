@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { V1Job } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { ApiClient } from '../cli/client.js';
+import type { ApiClient } from '../api-client/api-client.js';
 import type { DatabaseLocation } from '../config/options.js';
 import {
   BACKUP_ANNOTATION,

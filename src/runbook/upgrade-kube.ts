@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { describeApiFailure } from '../kubernetes/client.js';
 import { ClusterError, RECORD_ANNOTATION, type DrydockCluster, type DrydockDeployment, type UpgradeRecord } from '../kubernetes/drydock-cluster.js';
 import type { SettingView } from '../http/wire-types.js';
+import { sha256 } from '../util/sha256.js';
 import type { StepResult } from './drain.js';
 import { kubeUpgradeSteps, StepFailed, type KubeRun, type KubeStepOptions } from './upgrade-kube-steps.js';
 
@@ -145,7 +145,7 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
     apis,
     workers,
     target,
-    runId: createHash('sha256').update(`${target}\n${startedAt}`).digest('hex').slice(0, 8),
+    runId: sha256(`${target}\n${startedAt}`).slice(0, 8),
     recordOf,
     backupFile: apis[0]!.backup,
   };

@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ApiClient } from '../cli/client.js';
+import type { ApiClient } from '../api-client/api-client.js';
 import type { DatabaseLocation } from '../config/options.js';
 import { controlSocketPath } from '../handover/protocol.js';
 import type { AppliedStep } from '../store/migrations/migration.js';
 import { splitForHandover, type MigrationPlan } from '../store/migrations/plan.js';
+import { sleep } from '../util/sleep.js';
 import { backup, restore } from './backup.js';
 import { drain, resume, type StepResult } from './drain.js';
 import { switchAccessOverApi } from './switch-access.js';
@@ -353,7 +354,7 @@ async function stopServer(pidFile: string): Promise<void> {
       process.kill(pid, 'SIGKILL');
       break;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -392,7 +393,7 @@ async function waitHealthy(client: ApiClient, timeoutMs: number, schemaVersion: 
     } catch (err) {
       last = (err as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   return `not healthy within ${Math.round(timeoutMs / 1000)} s (last: ${last})`;
 }

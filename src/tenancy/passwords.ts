@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
  * scrypt password hashes, stored as `scrypt$N$r$p$salt$hash` (base64url) so the cost can be raised
@@ -32,12 +32,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A random secret for tokens, session ids and generated passwords. */
+/**
+ * A random secret for tokens, session ids and generated passwords. Tokens and session ids are
+ * stored as their SHA-256 (`util/sha256.ts`): long random secrets need no salt or cost.
+ */
 export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-/** Tokens and session ids are stored as SHA-256: they are long random secrets, so no salt or cost is needed. */
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

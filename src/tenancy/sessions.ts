@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { formatMicros, nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { randomSecret, sha256 } from './passwords.js';
+import { sha256 } from '../util/sha256.js';
+import { randomSecret } from './passwords.js';
 
 /** The console's session cookie. */
 export const SESSION_COOKIE = 'drydock_session';

@@ -4,7 +4,8 @@ import { notFound } from '../errors.js';
 import { formatMicros, nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { randomSecret, sha256 } from './passwords.js';
+import { sha256 } from '../util/sha256.js';
+import { randomSecret } from './passwords.js';
 
 /** Personal access tokens start with this, so a leaked one is recognisable in logs and scanners. */
 export const TOKEN_PREFIX = 'ddt_';

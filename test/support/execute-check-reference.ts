@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely';
 import { toInFlightJob, type ExecuteCheck, type InFlightJob } from '../../src/backyard/execute-check.js';
 import { backyardNames, isCounted, type Backyard } from '../../src/backyard/kinds/registry.js';
-import type { Language } from '../../src/maintenance/write-functions.js';
+import type { Language } from '../../src/i18n/language.js';
 import { nowTimestamp } from '../../src/store/clock.js';
 import type { Database } from '../../src/store/schema.js';
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ExecutionContext } from '../executor.js';
-import { ownValue } from '../../lookup.js';
+import { ownValue } from '../../util/own-value.js';
 
 /** How a child process ended. `aborted` when the job's signal stopped it. */
 export interface ProcessResult {

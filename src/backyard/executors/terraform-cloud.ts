@@ -1,8 +1,8 @@
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { DRIVER_STATUS } from '../kinds/status-families.js';
-import { sleep } from '../../runtime/sleep.js';
-import { ownValue } from '../../lookup.js';
+import { sleep } from '../../util/sleep.js';
+import { ownValue } from '../../util/own-value.js';
 
 /** Run statuses after which nothing more happens, and how the job ends for each. */
 const FINAL_STATUS: Readonly<Record<string, string>> = {

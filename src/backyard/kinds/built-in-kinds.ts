@@ -1,4 +1,5 @@
-import type { FamilyName, Names } from './status-families.js';
+import type { Texts } from '../../i18n/language.js';
+import type { FamilyName } from './status-families.js';
 
 /**
  * What a backyard kind (a job kind, as Exastro IT Automation calls its backyard services) defines.
@@ -16,7 +17,7 @@ export interface BackyardKind {
    */
   readonly counted: boolean;
   /** What the console shows beside the name. */
-  readonly label: Names;
+  readonly label: Texts;
   /** Its service in `/api/ita/loglevel-settings/`, by Exastro's name. */
   readonly logService: string;
   /**

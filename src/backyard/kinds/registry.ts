@@ -1,5 +1,6 @@
 import { BUILT_IN_KINDS, type Backyard, type BackyardKind } from './built-in-kinds.js';
-import { familyStatusName, statusFamily, type FamilyName, type Names, type StatusFamily } from './status-families.js';
+import { textIn, type Language } from '../../i18n/language.js';
+import { familyStatusName, statusFamily, type FamilyName, type StatusFamily } from './status-families.js';
 
 export type { Backyard, BackyardKind, BackyardLogService } from './built-in-kinds.js';
 
@@ -69,12 +70,13 @@ export function isInFlight(backyard: Backyard, statusId: string): boolean {
 }
 
 /** A status's name in a language; the id itself for a backyard or status the registry does not know. */
-export function statusName(backyard: string, statusId: string, language: keyof Names): string {
+export function statusName(backyard: string, statusId: string, language: Language): string {
   const kind = kindOf(backyard);
   return (kind && familyStatusName(kind.family, statusId, language)) ?? statusId;
 }
 
 /** What the console shows beside a backyard's name; undefined for a name that is no backyard. */
-export function kindLabel(backyard: string, language: keyof Names): string | undefined {
-  return kindOf(backyard)?.label[language];
+export function kindLabel(backyard: string, language: Language): string | undefined {
+  const kind = kindOf(backyard);
+  return kind && textIn(kind.label, language);
 }

@@ -6,15 +6,10 @@
  * statuses, the claim, the reaper, the console's buttons, the benchmarks' data. The ids and names
  * are a public contract: scripts and the execute-check show them as they are here.
  *
- * This module and the others in kinds/ import nothing from the server: the console (web/) imports
- * them as they are.
+ * This module and the others in kinds/ import nothing from the server but the leaf `i18n/language.ts`:
+ * the console (web/) imports them as they are.
  */
-
-/** A name in both languages the API and the console speak. */
-export interface Names {
-  readonly ja: string;
-  readonly en: string;
-}
+import { textIn, type Language, type Texts } from '../../i18n/language.js';
 
 /**
  * What a status family defines. `S` maps each status's key (`executing`) to its id (`'3'`), the form
@@ -23,7 +18,7 @@ export interface Names {
 export interface StatusFamily<S extends Readonly<Record<string, string>> = Readonly<Record<string, string>>> {
   readonly name: string;
   readonly status: S;
-  readonly names: { readonly [K in keyof S]: Names };
+  readonly names: { readonly [K in keyof S]: Texts };
   /**
    * Where every job starts. Always `'1'`: the claim statement selects `status_id = '1'` in SQL
    * (store/job-claim.ts and migration 006's `drydock_claim`), and the partial index
@@ -269,8 +264,9 @@ const NAMES = new Map(
 );
 
 /** A status's name in a family, or undefined for an id the family does not have. */
-export function familyStatusName(family: FamilyName, statusId: string, language: keyof Names): string | undefined {
-  return NAMES.get(family)?.get(statusId)?.[language];
+export function familyStatusName(family: FamilyName, statusId: string, language: Language): string | undefined {
+  const names = NAMES.get(family)?.get(statusId);
+  return names && textIn(names, language);
 }
 
 /** A family's terminal statuses: those its table moves nowhere from, in id order. */

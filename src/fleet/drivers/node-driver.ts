@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { ownValue } from '../../lookup.js';
+import { ownValue } from '../../util/own-value.js';
 
 /** A node as a driver sees it: its name, place in the fleet, and the properties the fleet file gave it. */
 export interface NodeTarget {

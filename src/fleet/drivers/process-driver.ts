@@ -15,7 +15,7 @@ import {
 import { procStat, stopProcessGroup } from './process-groups.js';
 import { clip, httpCall, versionOf, type HttpAnswer } from './process-http.js';
 import { adoptOrphan, logFile, NODE_ENV, readRecord, recordPath, STATE_DIR_ENV, writeRecord, type ProcessNodeRecord } from './process-pid-files.js';
-import { sleep } from '../../runtime/sleep.js';
+import { sleep } from '../../util/sleep.js';
 
 /**
  * `process`: every node is a local OS process this driver starts from a shell command, checks over

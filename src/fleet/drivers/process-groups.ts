@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { sleep } from '../../runtime/sleep.js';
+import { sleep } from '../../util/sleep.js';
 
 /**
  * The `process` driver's OS side: each node runs as its own process group (the driver starts it

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../../errors.js';
-import { batches } from '../../store/batches.js';
+import { batches } from '../../util/batches.js';
 import { nowTimestamp } from '../../store/clock.js';
 import type { Store } from '../../store/store.js';
 import { phaseGate } from '../phases.js';

@@ -8,7 +8,7 @@ import { getJob, registerJob, requireStatus, transition } from '../../backyard/j
 import { badRequest } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
-import { ownValue } from '../../lookup.js';
+import { ownValue } from '../../util/own-value.js';
 import { conductorExecutionSchema, executionSchema, executionWithLogSchema, registeredConductorSchema, registeredExecutionSchema } from '../wire/backyard.js';
 import { nothingSchema } from '../wire/common.js';
 

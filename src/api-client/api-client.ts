@@ -1,5 +1,5 @@
 import type { ClientOptions } from '../config/client-options.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { ApiCallError, UnreachableError } from './api-errors.js';
 
 /** A drydock API response envelope. */
 export interface Envelope<T = unknown> {
@@ -9,7 +9,11 @@ export interface Envelope<T = unknown> {
   readonly ts: string;
 }
 
-/** Talks to the drydock HTTP API as the CLI's user. */
+/**
+ * Talks to the drydock HTTP API as one user: the CLI's commands and the runbooks (drain, resume,
+ * the upgrades) go through it. Failures are `ApiCallError` (the API answered with an error) and
+ * `UnreachableError` (it could not be reached); an aborted call rejects with the AbortError.
+ */
 export class ApiClient {
   constructor(readonly options: ClientOptions) {}
 
@@ -21,7 +25,7 @@ export class ApiClient {
     return h;
   }
 
-  /** Calls the API; resolves with `data` on HTTP 200, throws CliError with the server's message otherwise. */
+  /** Calls the API; resolves with `data` on HTTP 200, throws ApiCallError with the server's message otherwise. */
   async call<T = unknown>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     let res: Response;
     try {
@@ -36,7 +40,7 @@ export class ApiClient {
       // fetch's own error says only "fetch failed"; its cause names the socket error.
       const cause = (err as Error).cause;
       const reason = cause instanceof Error ? cause.toString() : (err as Error).message;
-      throw new CliError(`Cannot reach drydock at ${this.options.baseUrl}: ${reason}`, EXIT.unreachable);
+      throw new UnreachableError(`Cannot reach drydock at ${this.options.baseUrl}: ${reason}`, { cause: err });
     }
     const text = await res.text();
     let envelope: Envelope<T> | undefined;
@@ -47,7 +51,11 @@ export class ApiClient {
     }
     if (res.status !== 200 || !envelope) {
       const message = envelope?.message ?? (text.slice(0, 200) || res.statusText);
-      throw new CliError(`${method} ${path}: HTTP ${res.status}${envelope ? ` ${envelope.result}` : ''}: ${message}`);
+      throw new ApiCallError(`${method} ${path}: HTTP ${res.status}${envelope ? ` ${envelope.result}` : ''}: ${message}`, {
+        status: res.status,
+        result: envelope?.result,
+        serverMessage: message,
+      });
     }
     return envelope.data;
   }
@@ -62,17 +70,18 @@ export class ApiClient {
       res = await fetch(this.options.baseUrl + path, { headers: this.headers({ accept: 'text/event-stream' }), signal });
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
-      throw new CliError(`Cannot reach drydock at ${this.options.baseUrl}: ${(err as Error).message}`, EXIT.unreachable);
+      throw new UnreachableError(`Cannot reach drydock at ${this.options.baseUrl}: ${(err as Error).message}`, { cause: err });
     }
     if (res.status !== 200 || !res.body) {
       const text = await res.text();
-      let message = text;
+      let envelope: Envelope | undefined;
       try {
-        message = (JSON.parse(text) as Envelope).message;
+        envelope = JSON.parse(text) as Envelope;
       } catch {
-        // not an envelope
+        envelope = undefined;
       }
-      throw new CliError(`GET ${path}: HTTP ${res.status}: ${message}`);
+      const message = envelope?.message ?? text;
+      throw new ApiCallError(`GET ${path}: HTTP ${res.status}: ${message}`, { status: res.status, result: envelope?.result, serverMessage: message });
     }
     const decoder = new TextDecoder();
     let buffer = '';
@@ -96,6 +105,6 @@ export class ApiClient {
       if ((err as Error).name === 'AbortError' || signal.aborted) return;
       throw err;
     }
-    if (!signal.aborted) throw new CliError(`The server closed the stream ${path}.`, EXIT.unreachable);
+    if (!signal.aborted) throw new UnreachableError(`The server closed the stream ${path}.`);
   }
 }
