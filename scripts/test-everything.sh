@@ -52,4 +52,5 @@ else
   npm install --no-audit --no-fund
 fi
 npm run typecheck
+npm run lint
 npm test
