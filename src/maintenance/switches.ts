@@ -91,7 +91,7 @@ const DEFINITIONS = {
       onTimeout: 'Server-side jobs are STOPPED',
     },
     console: {
-      label: { en: 'Stop server-side jobs', ja: 'サーバー処理の停止' },
+      label: { en: 'Stop server-side jobs', ja: 'サーバーサイドジョブ停止' },
       help: {
         en: 'Workers start no new job; running jobs finish. New jobs can still be registered and wait.',
         ja: 'ワーカーは新しいジョブを開始しません。実行中のジョブは最後まで実行されます。新しいジョブの登録はでき、待機します。',
@@ -102,11 +102,11 @@ const DEFINITIONS = {
       },
       turnOn: {
         en: 'Stop server-side jobs: workers start no new job; jobs already running go on to their end.',
-        ja: 'サーバー処理を停止：ワーカーは新しいジョブを開始しません。実行中のジョブは最後まで実行されます。',
+        ja: 'サーバーサイドジョブを停止：ワーカーは新しいジョブを開始しません。実行中のジョブは最後まで実行されます。',
       },
       turnOff: {
         en: 'Resume server-side jobs: waiting jobs start again.',
-        ja: 'サーバー処理を再開：待機中のジョブの実行が始まります。',
+        ja: 'サーバーサイドジョブを再開：待機中のジョブの実行が始まります。',
       },
     },
     cli: {
@@ -129,7 +129,7 @@ const DEFINITIONS = {
       onTimeout: 'read-only mode is as it was',
     },
     console: {
-      label: { en: 'Read-only mode', ja: '参照専用モード' },
+      label: { en: 'Read-only mode', ja: '読み取り専用モード' },
       help: {
         en: 'Every registration and update is refused; every read keeps working. No new job starts either.',
         ja: 'すべての登録・更新を拒否します。参照はすべて行えます。新しいジョブも開始しません。',
@@ -140,11 +140,11 @@ const DEFINITIONS = {
       },
       turnOn: {
         en: 'Turn read-only mode on: every registration and update is refused at once, on every server, until you turn it off.',
-        ja: '参照専用モードをオン：オフにするまで、すべてのサーバーで登録・更新が直ちに拒否されます。',
+        ja: '読み取り専用モードをオン：オフにするまで、すべてのサーバーで登録・更新が直ちに拒否されます。',
       },
       turnOff: {
         en: 'Turn read-only mode off: registrations and updates are accepted again.',
-        ja: '参照専用モードをオフ：登録・更新を再び受け付けます。',
+        ja: '読み取り専用モードをオフ：登録・更新を再び受け付けます。',
       },
     },
     cli: {
