@@ -208,9 +208,7 @@ function summarise(size: { jobsPerVariant: number; rounds: number }, rounds: Map
   const gateCost = ((ungated - gated) / ungated) * 100;
   const tx = total(rounds.get('ungated-tx')!);
   const claims = rounds.get('gated')!.reduce((a, r) => a + (r.claims ?? 0), 0);
-  const empty = VARIANTS.filter((v) => v !== 'graphile-worker').map(
-    (v) => `${v} ${rounds.get(v)!.reduce((a, r) => a + (r.emptyClaims ?? 0), 0)}`,
-  );
+  const empty = VARIANTS.filter((v) => v !== 'graphile-worker').map((v) => `${v} ${rounds.get(v)!.reduce((a, r) => a + (r.emptyClaims ?? 0), 0)}`);
   const startup = rounds.get('graphile-worker')!.map((r) => r.startupMs ?? 0);
   return {
     title:

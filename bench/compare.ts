@@ -119,7 +119,14 @@ function main(): number {
           process.stdout.write(`${renderTable(table)}\n(no such table on the base)\n\n`);
           return;
         }
-        process.stdout.write(`${renderTable(sideBySide(baseTables, head.map((h) => h.tables[t]!)))}\n\n`);
+        process.stdout.write(
+          `${renderTable(
+            sideBySide(
+              baseTables,
+              head.map((h) => h.tables[t]!),
+            ),
+          )}\n\n`,
+        );
       });
     }
     const loads = [...baseRuns, ...headRuns].map((r) => r.machine.loadAverage1m.before);

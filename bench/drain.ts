@@ -70,7 +70,8 @@ async function jobInFlight(store: Store): Promise<{ id: string; backyard: typeof
   );
   const [job] = await claimJobs(store, { backyard: BACKYARD, workerId: 'bench-drain', limit: 1, leaseMs: 600_000 });
   if (!job) throw new Error('drain bench: the job was not claimed (switches on?)');
-  if (!(await transitionAndNotify(store, { id: job.id, backyard: BACKYARD }, 'driver', [DRIVER_STATUS.preparing], DRIVER_STATUS.executing, {}, 'bench-drain'))) throw new Error('drain bench: could not start the job');
+  if (!(await transitionAndNotify(store, { id: job.id, backyard: BACKYARD }, 'driver', [DRIVER_STATUS.preparing], DRIVER_STATUS.executing, {}, 'bench-drain')))
+    throw new Error('drain bench: could not start the job');
   return { id: job.id, backyard: BACKYARD };
 }
 
@@ -85,7 +86,12 @@ async function measure(ctx: BenchContext, config: Config): Promise<Sample[]> {
   try {
     await seedOverHttp(serve.url);
     // A bearer token: Basic auth re-runs scrypt whenever its cache expires, and that would land in a sample.
-    const issued = await request(serve.url, { method: 'POST', path: '/api/auth/tokens', authorization: basicAuth(ADMIN.user, ADMIN.password), body: { name: 'bench-drain' } });
+    const issued = await request(serve.url, {
+      method: 'POST',
+      path: '/api/auth/tokens',
+      authorization: basicAuth(ADMIN.user, ADMIN.password),
+      body: { name: 'bench-drain' },
+    });
     if (issued.status !== 200) throw new Error(`token: ${issued.status} ${issued.text}`);
     const client = new ApiClient({ baseUrl: serve.url, auth: { token: issued.body.data.token as string } });
     const pollMs = config.backend === 'sqlite' ? (config.sqlitePollMs ?? defaults.sqlitePollMs) : 10;
@@ -121,7 +127,15 @@ async function measure(ctx: BenchContext, config: Config): Promise<Sample[]> {
       await sleep(Math.random() * pollMs);
 
       jobEnded = true;
-      const ended = await transitionAndNotify(store, job, 'driver', [DRIVER_STATUS.executing], DRIVER_STATUS.completed, { finished_at: nowTimestamp(), lease_owner: null, lease_expires_at: null }, 'bench-drain');
+      const ended = await transitionAndNotify(
+        store,
+        job,
+        'driver',
+        [DRIVER_STATUS.executing],
+        DRIVER_STATUS.completed,
+        { finished_at: nowTimestamp(), lease_owner: null, lease_expires_at: null },
+        'bench-drain',
+      );
       const endedAt = performance.now();
       if (!ended) throw new Error('drain bench: could not end the job');
       const report = await drained;
@@ -147,22 +161,44 @@ export const drainBench: Benchmark = {
   async run(ctx) {
     const raw: Array<{ config: Config; samples: Sample[] }> = [];
     for (const config of CONFIGS) raw.push({ config, samples: await measure(ctx, config) });
-    const row = (c: Config, what: string, values: number[]) => [label(c), what, values.length, fmt(percentile(values, 50), 1), fmt(percentile(values, 99), 1), fmt(max(values), 1)];
+    const row = (c: Config, what: string, values: number[]) => [
+      label(c),
+      what,
+      values.length,
+      fmt(percentile(values, 50), 1),
+      fmt(percentile(values, 99), 1),
+      fmt(max(values), 1),
+    ];
     const table: Table = {
       title: `drain: the last job in flight ends -> drain --read-only returns (${DRAINS} drains each, after ${WARM_UP} warm-up)`,
       columns: ['store', 'measurement', 'n', 'p50 ms', 'p99 ms', 'max ms'],
       rows: raw.flatMap(({ config, samples }) => [
-        row(config, 'job end committed -> drain returned (read-only on)', samples.map((s) => s.returnedMs)),
-        row(config, 'job end committed -> drain sees 0 in flight', samples.map((s) => s.seenMs)),
-        row(config, 'for scale: drain start -> stream live, job listed', samples.map((s) => s.subscribeMs)),
+        row(
+          config,
+          'job end committed -> drain returned (read-only on)',
+          samples.map((s) => s.returnedMs),
+        ),
+        row(
+          config,
+          'job end committed -> drain sees 0 in flight',
+          samples.map((s) => s.seenMs),
+        ),
+        row(
+          config,
+          'for scale: drain start -> stream live, job listed',
+          samples.map((s) => s.subscribeMs),
+        ),
       ]),
       notes: [
         ...raw.map(({ config, samples }) => {
-          const p99 = percentile(samples.map((s) => s.returnedMs), 99);
+          const p99 = percentile(
+            samples.map((s) => s.returnedMs),
+            99,
+          );
           return `goal p99 <= ${GOAL_P99_MS} ms, ${label(config)}: ${fmt(p99, 1)} ms -> ${p99 <= GOAL_P99_MS ? 'met' : 'NOT met'}`;
         }),
         'SQLite: the job ends in another process, so the server learns of it by its data_version poll; with `serve --workers` the',
-        'worker shares the server\'s process and its commit reaches the execute-check stream at once.',
+        "worker shares the server's process and its commit reaches the execute-check stream at once.",
       ],
     };
     return { name: 'drain', tables: [table], raw };

@@ -47,7 +47,15 @@ interface Size {
 }
 
 const SIZES: Record<BenchContext['size'], Size> = {
-  full: { organizations: 100, workspacesPerOrg: 100, finished: 1_000_000, inFlight: 500, checkRuns: 30, loopRuns: { sqlite: 6, postgres: 4 }, loopBudgetMs: 30_000 },
+  full: {
+    organizations: 100,
+    workspacesPerOrg: 100,
+    finished: 1_000_000,
+    inFlight: 500,
+    checkRuns: 30,
+    loopRuns: { sqlite: 6, postgres: 4 },
+    loopBudgetMs: 30_000,
+  },
   small: { organizations: 10, workspacesPerOrg: 10, finished: 10_000, inFlight: 50, checkRuns: 10, loopRuns: { sqlite: 3, postgres: 3 }, loopBudgetMs: 10_000 },
 };
 const GOAL_P50_MS = 50;
@@ -248,26 +256,8 @@ function summarise(size: Size, results: readonly Measured[]): Table {
   const rows = results.flatMap((m) => {
     const check = median(m.checkMs);
     return [
-      [
-        m.backend,
-        'executeCheck (set-based)',
-        2,
-        m.checkMs.length,
-        fmt(check, 1),
-        fmt(percentile(m.checkMs, 99), 1),
-        fmt(median(m.checkCpuMs), 1),
-        '1.0x',
-      ],
-      [
-        m.backend,
-        '  + JSON.stringify of the result',
-        0,
-        m.stringifyMs.length,
-        fmt(median(m.stringifyMs), 1),
-        fmt(percentile(m.stringifyMs, 99), 1),
-        null,
-        '-',
-      ],
+      [m.backend, 'executeCheck (set-based)', 2, m.checkMs.length, fmt(check, 1), fmt(percentile(m.checkMs, 99), 1), fmt(median(m.checkCpuMs), 1), '1.0x'],
+      [m.backend, '  + JSON.stringify of the result', 0, m.stringifyMs.length, fmt(median(m.stringifyMs), 1), fmt(percentile(m.stringifyMs, 99), 1), null, '-'],
       [
         m.backend,
         'straightforward construction (before)',
@@ -318,7 +308,8 @@ function summarise(size: Size, results: readonly Measured[]): Table {
 
 export const executeCheckBench: Benchmark = {
   name: 'execute-check',
-  description: 'execute-check over 10,000 workspaces and 1M jobs: set-based vs the straightforward construction and a per-workspace query loop, SQLite and PostgreSQL',
+  description:
+    'execute-check over 10,000 workspaces and 1M jobs: set-based vs the straightforward construction and a per-workspace query loop, SQLite and PostgreSQL',
   async run(ctx) {
     const size = SIZES[ctx.size];
     const results: Measured[] = [];

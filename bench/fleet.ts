@@ -181,10 +181,13 @@ async function measure(ctx: BenchContext, backend: Backend, concurrency: number,
     counted.reset();
     const cpu0 = process.cpuUsage();
     t0 = performance.now();
-    const guard = runGuard(() => {
-      const c = counted.counts();
-      return c.transactions - c.rolledBack;
-    }, goalMs(pairs) * DEADLINE_TIMES_GOAL);
+    const guard = runGuard(
+      () => {
+        const c = counted.counts();
+        return c.transactions - c.rolledBack;
+      },
+      goalMs(pairs) * DEADLINE_TIMES_GOAL,
+    );
     // Where PostgreSQL's backends spend the run (row-lock waits on a hot row show up here); SQLite's one connection is this process.
     const waits = backend === 'postgres' ? await sampleWaits(db.url) : undefined;
     const driving = orchestrator.driveToEnd(run.id);
@@ -252,13 +255,12 @@ async function abandon(orchestrator: Orchestrator, driving: Promise<unknown>, db
     () => (returned = true),
   );
   const deadline = performance.now() + 15_000;
-  for (let quiet = 0; quiet < 5 && performance.now() < deadline; ) {
+  for (let quiet = 0; quiet < 5 && performance.now() < deadline;) {
     await db.cancelQueries();
     await sleep(200);
     if (returned) quiet++;
   }
 }
-
 
 /**
  * Rejects when the run is stuck or hopeless, so the benchmark fails instead of hanging: no
@@ -278,8 +280,10 @@ function runGuard(committed: () => number, deadlineMs: number): { tripped: Promi
         last = now;
         lastMovedAt = performance.now();
       }
-      if (performance.now() - lastMovedAt > STALL_MS) reject(new Error(`no store transaction committed for ${STALL_MS / 1000} s (after ${now}): the run is stuck`));
-      if (performance.now() - started > deadlineMs) reject(new Error(`the run took more than ${deadlineMs / 1000} s (${now} transactions committed): given up`));
+      if (performance.now() - lastMovedAt > STALL_MS)
+        reject(new Error(`no store transaction committed for ${STALL_MS / 1000} s (after ${now}): the run is stuck`));
+      if (performance.now() - started > deadlineMs)
+        reject(new Error(`the run took more than ${deadlineMs / 1000} s (${now} transactions committed): given up`));
     }, 1_000);
   });
   tripped.catch(() => {}); // raced; unobserved once the run ends
@@ -295,7 +299,12 @@ function problemLog(): { logger: Logger; count(): number; first(): string | unde
     const entry = JSON.parse(lines[0]!) as { msg?: string; err?: { message?: string } };
     return `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`;
   };
-  return { logger, count: () => lines.length, first, summary: () => (lines.length === 0 ? 'nothing logged' : `${lines.length} warnings/errors, first: ${first()}`) };
+  return {
+    logger,
+    count: () => lines.length,
+    first,
+    summary: () => (lines.length === 0 ? 'nothing logged' : `${lines.length} warnings/errors, first: ${first()}`),
+  };
 }
 
 export const fleetBench: Benchmark = {
@@ -343,12 +352,20 @@ export const fleetBench: Benchmark = {
       notes: [
         `Each run checked: completed, every pair done on ${V2} with the primary active, ${phaseStatus(ENV, 4)} set, ${STEPS_PER_PAIR} succeeded steps a pair, invariants held.`,
         'A pair phase is one pair going through one phase (N x 4 of them). Counted statements exclude BEGIN/COMMIT and',
-        "PostgreSQL's gate-lock statement (one more round trip per transaction); \"body -> commit\" includes waiting for row locks.",
+        'PostgreSQL\'s gate-lock statement (one more round trip per transaction); "body -> commit" includes waiting for row locks.',
         'The throwaway PostgreSQL cluster runs with fsync=off and synchronous_commit=off: a production server pays a WAL flush per commit on top.',
         ...results
           .filter((m) => m.postgres)
-          .map((m) => `${m.backend} c=${m.concurrency} wait events (per 50 ms sample): ${m.postgres!.events.slice(0, 4).map(([e, n]) => `${e} ${fmt(n / m.postgres!.samples, 1)}`).join(', ')}`),
-        ...results.filter((m) => m.firstProblem).map((m) => `${m.backend} c=${m.concurrency}: the orchestrator logged ${m.problems} warnings/errors, first: ${m.firstProblem}`),
+          .map(
+            (m) =>
+              `${m.backend} c=${m.concurrency} wait events (per 50 ms sample): ${m
+                .postgres!.events.slice(0, 4)
+                .map(([e, n]) => `${e} ${fmt(n / m.postgres!.samples, 1)}`)
+                .join(', ')}`,
+          ),
+        ...results
+          .filter((m) => m.firstProblem)
+          .map((m) => `${m.backend} c=${m.concurrency}: the orchestrator logged ${m.problems} warnings/errors, first: ${m.firstProblem}`),
         'The machine is shared (2 cores, other work running): wall times are noisy; the load average is printed at the end.',
       ],
     };

@@ -48,20 +48,14 @@ async function measure(ctx: BenchContext, backend: Backend): Promise<Map<Variant
     const noLock: Store = withoutGateLock(store);
     let n = 0;
     const body = async (trx: Transaction<Database>) =>
-      applyBatch(
-        trx,
-        await getMenu(trx, SEED.org1, SEED.ws1, SEED.menu),
-        [{ type: 'Register', parameter: { host: `gate-cost-${n++}`, port: 22 } }],
-        'bench',
-      );
+      applyBatch(trx, await getMenu(trx, SEED.org1, SEED.ws1, SEED.menu), [{ type: 'Register', parameter: { host: `gate-cost-${n++}`, port: 22 } }], 'bench');
     const ops: Record<Variant, () => Promise<unknown>> = {
       gate: () => gatedWrite(store, 'menu_record_maintenance', body),
       'no-gate': () => store.transaction('shared', body),
       'no-gate-no-lock': () => noLock.transaction('shared', body),
       'switch-read': () => readMaintenance(store.db),
     };
-    const variants: Variant[] =
-      backend === 'postgres' ? ['gate', 'no-gate', 'no-gate-no-lock', 'switch-read'] : ['gate', 'no-gate', 'switch-read'];
+    const variants: Variant[] = backend === 'postgres' ? ['gate', 'no-gate', 'no-gate-no-lock', 'switch-read'] : ['gate', 'no-gate', 'switch-read'];
     const times = new Map<Variant, number[]>(variants.map((v) => [v, []]));
     for (const v of variants) for (let i = 0; i < 50; i++) await ops[v](); // warm-up
     for (let b = 0; b < BLOCKS; b++) {
@@ -119,9 +113,7 @@ export const gateCost: Benchmark = {
     for (const backend of ['sqlite', 'postgres'] as const) {
       const times = await measure(ctx, backend);
       tables.push(summarise(backend, times));
-      raw[backend] = Object.fromEntries(
-        [...times].map(([v, us]) => [v, { median: median(us), p99: percentile(us, 99), n: us.length }]),
-      );
+      raw[backend] = Object.fromEntries([...times].map(([v, us]) => [v, { median: median(us), p99: percentile(us, 99), n: us.length }]));
     }
     return { name: 'gate-cost', tables, raw };
   },

@@ -97,7 +97,10 @@ function workloads(backend: Backend): Workload[] {
 }
 
 /** Starts guard-server.ts on `databaseUrl` and waits until every variant listens. */
-async function startServer(databaseUrl: string, variants: readonly GuardVariant[]): Promise<{
+async function startServer(
+  databaseUrl: string,
+  variants: readonly GuardVariant[],
+): Promise<{
   child: ChildProcess;
   urls: Map<GuardVariant, string>;
 }> {
@@ -151,18 +154,15 @@ async function runRound(
   latencies: number[] | undefined,
 ): Promise<{ ok: number; other: number; errors: number; seconds: number }> {
   return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      { ...options, connections: CONNECTIONS, duration: seconds, pipelining: 1 },
-      (err, result) => {
-        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
-        resolve({
-          ok: result['2xx'],
-          other: result.non2xx,
-          errors: result.errors + result.timeouts,
-          seconds: result.duration,
-        });
-      },
-    );
+    const instance = autocannon({ ...options, connections: CONNECTIONS, duration: seconds, pipelining: 1 }, (err, result) => {
+      if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+      resolve({
+        ok: result['2xx'],
+        other: result.non2xx,
+        errors: result.errors + result.timeouts,
+        seconds: result.duration,
+      });
+    });
     if (latencies) instance.on('response', (_client, _status, _bytes, time) => latencies.push(time));
   });
 }
@@ -273,9 +273,7 @@ export const guardOverhead: Benchmark = {
           backend,
           workload: m.workload,
           rounds: m.rounds,
-          latency: Object.fromEntries(
-            [...m.latencies].map(([v, l]) => [v, { p50: percentile(l, 50), p99: percentile(l, 99), n: l.length }]),
-          ),
+          latency: Object.fromEntries([...m.latencies].map(([v, l]) => [v, { p50: percentile(l, 50), p99: percentile(l, 99), n: l.length }])),
         });
       }
     }

@@ -84,11 +84,7 @@ async function measure(ctx: BenchContext, backend: Backend): Promise<Measured> {
     // Bearer tokens: Basic auth would re-run scrypt whenever its one-minute cache expires, and
     // that stall would land in a sample.
     const admin = await issueToken(a.url, { username: ADMIN.user, password: ADMIN.password }, 'bench-admin');
-    const writer = await issueToken(
-      b.url,
-      { organization_id: SEED.org1, username: 'manager1', password: 'manager1-password' },
-      'bench-writer',
-    );
+    const writer = await issueToken(b.url, { organization_id: SEED.org1, username: 'manager1', password: 'manager1-password' }, 'bench-writer');
     let n = 0;
     const write = (): Promise<HttpResult> =>
       request(b.url, {
@@ -191,20 +187,41 @@ function summarise(m: Measured): Table {
     return `${name}: p99 ${fmt(p99, 2)} ms ${p99 <= goal ? '<=' : '>'} ${goal} ms -> ${p99 <= goal ? 'met' : 'NOT met'}`;
   };
   return {
-    title:
-      `propagation: ${m.backend}, two drydock serve processes` +
-      (m.pollMs !== undefined ? ` (DRYDOCK_SQLITE_POLL_MS=${m.pollMs})` : ' (LISTEN/NOTIFY)'),
+    title: `propagation: ${m.backend}, two drydock serve processes` + (m.pollMs !== undefined ? ` (DRYDOCK_SQLITE_POLL_MS=${m.pollMs})` : ' (LISTEN/NOTIFY)'),
     columns: ['measurement', 'n', 'p50 ms', 'p99 ms', 'max ms', 'by guard', 'by transaction'],
     rows: [
-      row('PATCH "1" returned on A -> first write refused on B', first, ts.filter((t) => t.firstRefusedBy === 'guard').length, ts.filter((t) => t.firstRefusedBy === 'transaction').length),
+      row(
+        'PATCH "1" returned on A -> first write refused on B',
+        first,
+        ts.filter((t) => t.firstRefusedBy === 'guard').length,
+        ts.filter((t) => t.firstRefusedBy === 'transaction').length,
+      ),
       row('PATCH "1" returned on A -> B\'s cache knows (guard refuses)', cache, null, null),
-      row('PATCH "0" returned on A -> B accepts writes again', ts.map((t) => t.reopenMs), null, null),
-      row('for scale: one refused write to B (round trip)', ts.map((t) => t.refusedRttMs), null, null),
-      row('for scale: PATCH "1" request time on A', ts.map((t) => t.patchMs), null, null),
+      row(
+        'PATCH "0" returned on A -> B accepts writes again',
+        ts.map((t) => t.reopenMs),
+        null,
+        null,
+      ),
+      row(
+        'for scale: one refused write to B (round trip)',
+        ts.map((t) => t.refusedRttMs),
+        null,
+        null,
+      ),
+      row(
+        'for scale: PATCH "1" request time on A',
+        ts.map((t) => t.patchMs),
+        null,
+        null,
+      ),
     ],
     notes: [
       `writes B accepted after the PATCH returned: ${accepted} (must be 0); writes per toggle until the guard refused: ` +
-        `p50 ${percentile(ts.map((t) => t.writes), 50)}, max ${Math.max(...ts.map((t) => t.writes))}`,
+        `p50 ${percentile(
+          ts.map((t) => t.writes),
+          50,
+        )}, max ${Math.max(...ts.map((t) => t.writes))}`,
       `goal p99 <= ${goal} ms: ${verdict('first refusal', first)}; ${verdict('cache', cache)}`,
     ],
   };

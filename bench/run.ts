@@ -18,7 +18,17 @@ import { upgradeBench } from './upgrade.js';
 import { closeHttpAgent } from './support/http.js';
 import { renderTable, type BenchContext, type BenchResult, type Benchmark } from './support/report.js';
 
-const BENCHMARKS: readonly Benchmark[] = [guardOverhead, gateCost, propagation, executeCheckBench, claim, drainBench, fleetBench, upgradeBench, kubeUpgradeBench];
+const BENCHMARKS: readonly Benchmark[] = [
+  guardOverhead,
+  gateCost,
+  propagation,
+  executeCheckBench,
+  claim,
+  drainBench,
+  fleetBench,
+  upgradeBench,
+  kubeUpgradeBench,
+];
 const FLAGS = ['--json', '--small'];
 
 function usage(): string {

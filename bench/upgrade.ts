@@ -172,7 +172,6 @@ function envFor(databaseUrl: string, dir: string): Record<string, string> {
   };
 }
 
-
 async function upgradeOnce(ctx: BenchContext, template: BenchDatabase, way: Way, n: number, script: string): Promise<Run> {
   const clone = await cloneTemplate(ctx, template, n);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-bench-upgrade-'));
@@ -286,17 +285,7 @@ export const upgradeBench: Benchmark = {
 
     const table: Table = {
       title: `upgrade local under load: schema ${PREVIOUS_SCHEMA} → ${LATEST_SCHEMA_VERSION}, ${size.records.toLocaleString('en')} records, ${size.jobs.toLocaleString('en')} finished jobs`,
-      columns: [
-        'backend',
-        'way',
-        'exit',
-        ...LOAD_COLUMNS,
-        'drain s',
-        'backup s',
-        'migrate s',
-        'hand-over / stop+start s',
-        'upgrade total s',
-      ],
+      columns: ['backend', 'way', 'exit', ...LOAD_COLUMNS, 'drain s', 'backup s', 'migrate s', 'hand-over / stop+start s', 'upgrade total s'],
       rows: runs.map((r) => [
         r.backend,
         r.way,

@@ -47,15 +47,7 @@ export const RESULT = {
  * or the rule does not allow it), `not-found` 404, `method-not-allowed` 405, `conflict` 409 (the
  * state does not allow it now), `rate-limited` 429, `read-only` 503 (maintenance mode).
  */
-export type DomainErrorKind =
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'method-not-allowed'
-  | 'conflict'
-  | 'rate-limited'
-  | 'read-only';
+export type DomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'method-not-allowed' | 'conflict' | 'rate-limited' | 'read-only';
 
 /** A refusal: its kind, the Exastro result code, and a message that tells the caller what to fix. */
 export class DomainError extends Error {

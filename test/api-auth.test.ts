@@ -5,19 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from './support/backends.js';
-import {
-  ADMIN,
-  ITA1,
-  SEED,
-  adminAuth,
-  basic,
-  seedTenants,
-  setMaintenance,
-  startTestApp,
-  type Auth,
-  type CallResult,
-  type TestApp,
-} from './support/app.js';
+import { ADMIN, ITA1, SEED, adminAuth, basic, seedTenants, setMaintenance, startTestApp, type Auth, type CallResult, type TestApp } from './support/app.js';
 
 function assertEnvelope(r: CallResult): void {
   assert.deepEqual(Object.keys(r.body ?? {}).sort(), ['data', 'message', 'result', 'ts'], r.text);
@@ -57,13 +45,7 @@ function sessionCookie(r: CallResult): string | undefined {
   return undefined;
 }
 
-async function login(
-  t: TestApp,
-  username: string,
-  password: string,
-  organizationId?: string,
-  remoteAddress?: string,
-): Promise<CallResult> {
+async function login(t: TestApp, username: string, password: string, organizationId?: string, remoteAddress?: string): Promise<CallResult> {
   return t.call({
     method: 'POST',
     url: '/api/auth/login',
@@ -90,14 +72,8 @@ for (const backend of BACKENDS) {
 
       assertUnauthorized(await t.call({ url: '/api/platform/organizations', auth: basic(ADMIN.user, 'wrong') }), 'admin wrong');
       assertUnauthorized(await t.call({ url: '/api/platform/organizations', auth: basic('nobody', 'whatever1') }), 'unknown user');
-      assertUnauthorized(
-        await t.call({ url: '/api/platform/organizations', headers: { authorization: 'Basic bm9jb2xvbg==' } }),
-        'Basic without a colon',
-      );
-      assertUnauthorized(
-        await t.call({ url: '/api/platform/organizations', headers: { authorization: 'Digest username="admin"' } }),
-        'an unsupported scheme',
-      );
+      assertUnauthorized(await t.call({ url: '/api/platform/organizations', headers: { authorization: 'Basic bm9jb2xvbg==' } }), 'Basic without a colon');
+      assertUnauthorized(await t.call({ url: '/api/platform/organizations', headers: { authorization: 'Digest username="admin"' } }), 'an unsupported scheme');
       // The right password still works right after (the per-user limit is 5 by default).
       assertOk(await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1 }), 'right password');
     });
@@ -146,10 +122,7 @@ for (const backend of BACKENDS) {
       assert.equal(whoami.body.data.username, ADMIN.user);
       assert.equal(whoami.body.data.via, 'token');
       // A token needs no CSRF header for writes: it is not sent automatically by browsers.
-      assertOk(
-        await t.call({ method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: bearer, body: { 'ita-api-admin': 'INFO' } }),
-        'write with a token',
-      );
+      assertOk(await t.call({ method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: bearer, body: { 'ita-api-admin': 'INFO' } }), 'write with a token');
 
       const list = await t.admin({ url: '/api/auth/tokens' });
       assertOk(list, 'list');
@@ -228,10 +201,7 @@ for (const backend of BACKENDS) {
       const recordUrl = `${ITA1}/menu/${SEED.menu}/maintenance/all/`;
       const register = (host: string) => [{ type: 'Register', parameter: { host } }];
       assert.equal((await t.call({ method: 'POST', url: recordUrl, auth: { session: cookie }, body: register('csrf-1') })).status, 403);
-      assert.equal(
-        (await t.call({ method: 'POST', url: recordUrl, auth: { session: cookie, csrf: 'guess' }, body: register('csrf-2') })).status,
-        403,
-      );
+      assert.equal((await t.call({ method: 'POST', url: recordUrl, auth: { session: cookie, csrf: 'guess' }, body: register('csrf-2') })).status, 403);
       assertOk(await t.call({ method: 'POST', url: recordUrl, auth: { session: cookie, csrf }, body: register('csrf-3') }), 'register');
       const hosts = (await t.call({ url: `${ITA1}/menu/${SEED.menu}/filter/`, auth: SEED.manager1 })).body.data.map(
         (r: { parameter: { host: string } }) => r.parameter.host,
@@ -284,10 +254,7 @@ for (const backend of BACKENDS) {
         });
         assert.equal(write.status, 503, write.text);
 
-        assertOk(
-          await t.call({ method: 'DELETE', url: `/api/auth/tokens/${issued.body.data.id}`, auth: session }),
-          'revoke in read-only mode',
-        );
+        assertOk(await t.call({ method: 'DELETE', url: `/api/auth/tokens/${issued.body.data.id}`, auth: session }), 'revoke in read-only mode');
         assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { bearer: issued.body.data.token } }), 'revoked');
         assertOk(await t.call({ method: 'POST', url: '/api/auth/logout', auth: session }), 'sign-out in read-only mode');
         assertUnauthorized(await t.call({ url: '/api/auth/whoami', auth: { session: session.session } }), 'signed out');
@@ -308,11 +275,13 @@ for (const backend of BACKENDS) {
         body: {
           id: 'rl',
           name: 'rate limit',
-          organization_managers: ['rl-one', 'rl-two', 'rl-three', 'rl-four', 'rl-five', 'rl-six', 'rl-seven', 'rl-eight', 'rl-nine', 'rl-ten'].map((username) => ({
-            username,
-            credentials: [{ type: 'password', value: `${username}-password`, temporary: false }],
-            enabled: true,
-          })),
+          organization_managers: ['rl-one', 'rl-two', 'rl-three', 'rl-four', 'rl-five', 'rl-six', 'rl-seven', 'rl-eight', 'rl-nine', 'rl-ten'].map(
+            (username) => ({
+              username,
+              credentials: [{ type: 'password', value: `${username}-password`, temporary: false }],
+              enabled: true,
+            }),
+          ),
         },
       });
       assert.equal(r.status, 200, r.text);
@@ -371,13 +340,22 @@ for (const backend of BACKENDS) {
     });
 
     it('X-Forwarded-For is not believed unless DRYDOCK_TRUST_PROXY names the proxy', async () => {
-      for (let i = 0; i < 2; i++) assertUnauthorized(await workspaces(basic('rl-five', `guess-${i}`), '10.0.7.1', { 'x-forwarded-for': `203.0.113.${i}` }), `failure ${i + 1}`);
-      assertTooMany(await workspaces(user('rl-five'), '10.0.7.1', { 'x-forwarded-for': '203.0.113.99' }), 'a made-up forwarded address does not escape the delay');
+      for (let i = 0; i < 2; i++)
+        assertUnauthorized(await workspaces(basic('rl-five', `guess-${i}`), '10.0.7.1', { 'x-forwarded-for': `203.0.113.${i}` }), `failure ${i + 1}`);
+      assertTooMany(
+        await workspaces(user('rl-five'), '10.0.7.1', { 'x-forwarded-for': '203.0.113.99' }),
+        'a made-up forwarded address does not escape the delay',
+      );
       const behindProxy = await startTestApp(backend, { loginFailuresBeforeDelay: 2, trustProxy: '10.0.0.0/8' });
       try {
         await seedTenants(behindProxy);
         const viaProxy = (password: string, client: string) =>
-          behindProxy.call({ url: '/api/platform/organizations', auth: basic(ADMIN.user, password), remoteAddress: '10.0.0.2', headers: { 'x-forwarded-for': client } });
+          behindProxy.call({
+            url: '/api/platform/organizations',
+            auth: basic(ADMIN.user, password),
+            remoteAddress: '10.0.0.2',
+            headers: { 'x-forwarded-for': client },
+          });
         for (let i = 0; i < 2; i++) assertUnauthorized(await viaProxy('wrong', '198.51.100.1'), `failure ${i + 1} of a client behind the proxy`);
         assertTooMany(await viaProxy(ADMIN.password, '198.51.100.1'), 'that client waits');
         assertOk(await viaProxy(ADMIN.password, '198.51.100.2'), 'another client behind the same proxy does not');
@@ -460,7 +438,11 @@ for (const backend of BACKENDS) {
       const who = await t.call({ url: '/api/auth/whoami', auth: basic(`/${ADMIN.user}`, ADMIN.password) });
       assert.equal(who.body.data.role, 'system_admin');
       assert.equal(who.body.data.organization_id, null);
-      assert.equal((await t.call({ url: orgPath, auth: basic(`/${ADMIN.user}`, 'org-admin-password') })).status, 401, "the organization user's password is not the administrator's");
+      assert.equal(
+        (await t.call({ url: orgPath, auth: basic(`/${ADMIN.user}`, 'org-admin-password') })).status,
+        401,
+        "the organization user's password is not the administrator's",
+      );
     });
   });
 }

@@ -10,17 +10,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { API_ROUTES } from '../src/http/app.js';
 import { WRITE_FUNCTIONS, type WriteFunction } from '../src/maintenance/write-functions.js';
-import {
-  ITA1,
-  SEED,
-  adminAuth,
-  authHeaders,
-  seedTenants,
-  setMaintenance,
-  startTestApp,
-  type CallOptions,
-  type TestApp,
-} from './support/app.js';
+import { ITA1, SEED, adminAuth, authHeaders, seedTenants, setMaintenance, startTestApp, type CallOptions, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { snapshotData } from './support/snapshot.js';
 
@@ -167,7 +157,10 @@ for (const backend of BACKENDS) {
       // request is still exactly what its method says — a GET reads, a POST is refused.
       const encodedGet = await t.admin({ method: 'GET', url: '/api/platform/organizations?%5Fmethod=POST', body: ORG_CREATE });
       assert.equal(encodedGet.status, 200, encodedGet.text);
-      assert.deepEqual(encodedGet.body.data.map((o: { id: string }) => o.id), [SEED.org1, SEED.org2]);
+      assert.deepEqual(
+        encodedGet.body.data.map((o: { id: string }) => o.id),
+        [SEED.org1, SEED.org2],
+      );
       const encodedPost = await t.admin({ method: 'POST', url: '/api/platform/organizations?%5Fmethod=GET', body: ORG_CREATE });
       assertRefused(encodedPost, 'organization_create', 'POST ?%5Fmethod=GET');
       await assertNothingWritten('_method');
@@ -228,7 +221,10 @@ for (const backend of BACKENDS) {
         [{ method: 'PUT', url: `/api/platform/organizations/${SEED.org1}/`, body: { name: 'x' }, auth: adminAuth }, 'organization_update'],
         [{ method: 'DELETE', url: `/api/${SEED.org1}/platform/workspaces/${SEED.ws1}/`, auth: SEED.manager1 }, 'workspace_delete'],
         [{ method: 'POST', url: `${RECORDS}/maintenance/all`, body: REGISTER, auth: SEED.member1 }, 'menu_record_maintenance'],
-        [{ method: 'POST', url: `${ITA1}/menu`, body: { menu: 'm9', title: 'm', columns: [{ name: 'x', type: 'string' }] }, auth: SEED.member1 }, 'menu_definition'],
+        [
+          { method: 'POST', url: `${ITA1}/menu`, body: { menu: 'm9', title: 'm', columns: [{ name: 'x', type: 'string' }] }, auth: SEED.member1 },
+          'menu_definition',
+        ],
         [{ method: 'DELETE', url: RECORDS, auth: SEED.manager1 }, 'menu_definition'],
         [{ method: 'PATCH', url: '/api/ita/loglevel-settings', body: { 'ita-api-admin': 'DEBUG' }, auth: adminAuth }, 'loglevel_change'],
       ];
@@ -241,7 +237,10 @@ for (const backend of BACKENDS) {
         [{ method: 'POST', url: '//api//platform//organizations', body: ORG_CREATE, auth: adminAuth }, 'organization_create'],
         [{ method: 'POST', url: '/api/platform//organizations//', body: ORG_CREATE, auth: adminAuth }, 'organization_create'],
         [{ method: 'DELETE', url: `/api//platform/organizations//${SEED.org2}`, auth: adminAuth }, 'organization_delete'],
-        [{ method: 'POST', url: `${ITA1.replace('/ita', '//ita')}/menu/${SEED.menu}//maintenance/all/`, body: REGISTER, auth: SEED.member1 }, 'menu_record_maintenance'],
+        [
+          { method: 'POST', url: `${ITA1.replace('/ita', '//ita')}/menu/${SEED.menu}//maintenance/all/`, body: REGISTER, auth: SEED.member1 },
+          'menu_record_maintenance',
+        ],
       ];
       for (const [call, fn] of variants) {
         assertRefused(await t.call(call), fn, `${call.method} ${call.url}`);
@@ -282,7 +281,10 @@ for (const backend of BACKENDS) {
         [{ method: 'DELETE', url: `/api/platform/organizations/%6frg2`, auth: adminAuth }, 'organization_delete'],
         [{ method: 'POST', url: `/api/%6frg1/platform/workspaces`, body: { id: 'ws9', name: 'ws9' }, auth: SEED.manager1 }, 'workspace_create'],
         [{ method: 'DELETE', url: `/api/${SEED.org1}/platform/workspaces/ws%31`, auth: SEED.manager1 }, 'workspace_delete'],
-        [{ method: 'POST', url: `${RECORDS.replace('servers', '%73ervers')}/maintenance/%61ll/`, body: REGISTER, auth: SEED.member1 }, 'menu_record_maintenance'],
+        [
+          { method: 'POST', url: `${RECORDS.replace('servers', '%73ervers')}/maintenance/%61ll/`, body: REGISTER, auth: SEED.member1 },
+          'menu_record_maintenance',
+        ],
       ];
       for (const [call, fn] of variants) {
         assertRefused(await t.call(call), fn, `${call.method} ${call.url}`);
@@ -322,7 +324,10 @@ for (const backend of BACKENDS) {
         [{ method: 'POST', url: '/api/platform/organizations?method=GET&read=1', body: ORG_CREATE, auth: adminAuth }, 'organization_create'],
         [{ method: 'POST', url: `${RECORDS}/maintenance/all/?filter=1`, body: REGISTER, auth: SEED.member1 }, 'menu_record_maintenance'],
         [{ method: 'PATCH', url: '/api/ita/loglevel-settings/?x=/filter/', body: { 'ita-api-admin': 'DEBUG' }, auth: adminAuth }, 'loglevel_change'],
-        [{ method: 'POST', url: `${ITA1}/menu/?menu=filter`, body: { menu: 'm9', title: 'm', columns: [{ name: 'x', type: 'string' }] }, auth: SEED.member1 }, 'menu_definition'],
+        [
+          { method: 'POST', url: `${ITA1}/menu/?menu=filter`, body: { menu: 'm9', title: 'm', columns: [{ name: 'x', type: 'string' }] }, auth: SEED.member1 },
+          'menu_definition',
+        ],
       ];
       for (const [call, fn] of variants) assertRefused(await t.call(call), fn, `${call.method} ${call.url}`);
       await assertNothingWritten('query strings');
@@ -331,10 +336,16 @@ for (const backend of BACKENDS) {
     it('a GET carrying a write’s body only reads', async () => {
       const list = await t.admin({ method: 'GET', url: '/api/platform/organizations', body: ORG_CREATE });
       assert.equal(list.status, 200, list.text);
-      assert.deepEqual(list.body.data.map((o: { id: string }) => o.id), [SEED.org1, SEED.org2]);
+      assert.deepEqual(
+        list.body.data.map((o: { id: string }) => o.id),
+        [SEED.org1, SEED.org2],
+      );
       const records = await t.call({ method: 'GET', url: `${RECORDS}/filter/`, auth: SEED.member1, body: REGISTER });
       assert.equal(records.status, 200, records.text);
-      assert.deepEqual(records.body.data.map((r: { parameter: { host: string } }) => r.parameter.host), ['a']);
+      assert.deepEqual(
+        records.body.data.map((r: { parameter: { host: string } }) => r.parameter.host),
+        ['a'],
+      );
       const levels = await t.admin({ method: 'GET', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } });
       assert.equal(levels.status, 200, levels.text);
       assert.equal(levels.body.data['ita-api-admin'], 'INFO');

@@ -30,8 +30,20 @@ for (const backend of BACKENDS) {
     });
 
     it('a store a later release contracted: not ready, naming the step; still alive', async () => {
-      const expand: Migration = { version: LATEST_SCHEMA_VERSION + 1, name: 'later-table', compatibility: 'expand', sqlite: ['CREATE TABLE later_table (id INTEGER)'], postgres: ['CREATE TABLE later_table (id integer)'] };
-      const contract: Migration = { version: LATEST_SCHEMA_VERSION + 2, name: 'drop-later-table', compatibility: 'contract', sqlite: ['DROP TABLE later_table'], postgres: ['DROP TABLE later_table'] };
+      const expand: Migration = {
+        version: LATEST_SCHEMA_VERSION + 1,
+        name: 'later-table',
+        compatibility: 'expand',
+        sqlite: ['CREATE TABLE later_table (id INTEGER)'],
+        postgres: ['CREATE TABLE later_table (id integer)'],
+      };
+      const contract: Migration = {
+        version: LATEST_SCHEMA_VERSION + 2,
+        name: 'drop-later-table',
+        compatibility: 'contract',
+        sqlite: ['DROP TABLE later_table'],
+        postgres: ['DROP TABLE later_table'],
+      };
       assert.equal((await t.deps.store.migrate(undefined, [...MIGRATIONS, expand])).error, undefined);
       const onExpand = await t.call({ url: '/api/readyz' });
       assert.equal(onExpand.status, 200, 'one expand step ahead: still ready');

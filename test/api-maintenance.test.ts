@@ -5,19 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import {
-  ADMIN,
-  ITA1,
-  SEED,
-  adminAuth,
-  basic,
-  seedTenants,
-  setMaintenance,
-  startTestApp,
-  type Auth,
-  type CallResult,
-  type TestApp,
-} from './support/app.js';
+import { ADMIN, ITA1, SEED, adminAuth, basic, seedTenants, setMaintenance, startTestApp, type Auth, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 
 const SETTING = '/api/platform/maintenance-mode-setting';
@@ -121,8 +109,14 @@ for (const backend of BACKENDS) {
         [{ backyard_execute_stop: '1' }, { backyard_execute_stop: '1', data_update_stop: '0' }],
         [{ data_update_stop: '1' }, { backyard_execute_stop: '1', data_update_stop: '1' }],
         [{ backyard_execute_stop: '0' }, { backyard_execute_stop: '0', data_update_stop: '1' }],
-        [{ backyard_execute_stop: '1', data_update_stop: '0' }, { backyard_execute_stop: '1', data_update_stop: '0' }],
-        [{ backyard_execute_stop: '0', data_update_stop: '0' }, { backyard_execute_stop: '0', data_update_stop: '0' }],
+        [
+          { backyard_execute_stop: '1', data_update_stop: '0' },
+          { backyard_execute_stop: '1', data_update_stop: '0' },
+        ],
+        [
+          { backyard_execute_stop: '0', data_update_stop: '0' },
+          { backyard_execute_stop: '0', data_update_stop: '0' },
+        ],
       ];
       for (const [body, expected] of steps) {
         const r = await patch(body);
@@ -277,10 +271,7 @@ for (const backend of BACKENDS) {
       assert.equal(second!.before.data_update_stop, false);
       assert.equal(second!.after.data_update_stop, true);
       assert.equal(second!.after.message, 'upgrading');
-      assert.deepEqual(
-        [third!.after.backyard_execute_stop, third!.after.data_update_stop, third!.after.message],
-        [false, false, null],
-      );
+      assert.deepEqual([third!.after.backyard_execute_stop, third!.after.data_update_stop, third!.after.message], [false, false, null]);
 
       // Paging: ?limit and ?before_id walk back through the same list.
       const page1 = await audit('?limit=2');

@@ -217,16 +217,12 @@ for (const backend of BACKENDS) {
       assert.notEqual(web1b.last_update_date_time, web1.last_update_date_time, 'the timestamp moved');
 
       // Reusing the old timestamp is a stale update.
-      const stale = await maintain(menu, [
-        { type: 'Update', parameter: { uuid: web1.uuid, last_update_date_time: web1.last_update_date_time, port: '8443' } },
-      ]);
+      const stale = await maintain(menu, [{ type: 'Update', parameter: { uuid: web1.uuid, last_update_date_time: web1.last_update_date_time, port: '8443' } }]);
       assertError(stale, 409, '409-00002', 'stale update');
       assert.match(stale.body.message, /reload/i);
       assert.match(stale.body.message, /member1/, 'the message names who changed it');
       assert.equal((await one(menu, 'web1')).port, 443, 'the stale update changed nothing');
-      const staleDiscard = await maintain(menu, [
-        { type: 'Discard', parameter: { uuid: web1.uuid, last_update_date_time: web1.last_update_date_time } },
-      ]);
+      const staleDiscard = await maintain(menu, [{ type: 'Discard', parameter: { uuid: web1.uuid, last_update_date_time: web1.last_update_date_time } }]);
       assertError(staleDiscard, 409, '409-00002', 'stale discard');
 
       // The ISO form of the same timestamp is accepted too.
@@ -238,15 +234,11 @@ for (const backend of BACKENDS) {
       assert.equal(web1c.discard, '1');
       assert.equal(web1c.port, 443, 'a discarded record keeps its values');
 
-      const twice = await maintain(menu, [
-        { type: 'Discard', parameter: { uuid: web1.uuid, last_update_date_time: web1c.last_update_date_time } },
-      ]);
+      const twice = await maintain(menu, [{ type: 'Discard', parameter: { uuid: web1.uuid, last_update_date_time: web1c.last_update_date_time } }]);
       assertError(twice, 409, '409-00001', 'discarding a discarded record');
       assert.match(twice.body.message, /already discarded/);
 
-      const restored = await maintain(menu, [
-        { type: 'Restore', parameter: { uuid: web1.uuid, last_update_date_time: web1c.last_update_date_time } },
-      ]);
+      const restored = await maintain(menu, [{ type: 'Restore', parameter: { uuid: web1.uuid, last_update_date_time: web1c.last_update_date_time } }]);
       assertOk(restored, 'restore');
       assert.equal(restored.body.data.Restore, '1');
       const web1d = await one(menu, 'web1');
@@ -265,9 +257,7 @@ for (const backend of BACKENDS) {
       ]);
       assertError(unknownRecord, 404, '404-00001', 'unknown record');
 
-      const deleted = await maintain(menu, [
-        { type: 'Delete', parameter: { uuid: web1.uuid, last_update_date_time: web1d.last_update_date_time } },
-      ]);
+      const deleted = await maintain(menu, [{ type: 'Delete', parameter: { uuid: web1.uuid, last_update_date_time: web1d.last_update_date_time } }]);
       assertOk(deleted, 'delete');
       assert.equal(deleted.body.data.Delete, '1');
       assert.deepEqual(
@@ -357,9 +347,7 @@ for (const backend of BACKENDS) {
       // An update onto another record's value is refused the same way.
       assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'db2' } }]), 'db2');
       const db2 = await one(menu, 'db2');
-      const onto = await maintain(menu, [
-        { type: 'Update', parameter: { uuid: db2.uuid, last_update_date_time: db2.last_update_date_time, host: 'db1' } },
-      ]);
+      const onto = await maintain(menu, [{ type: 'Update', parameter: { uuid: db2.uuid, last_update_date_time: db2.last_update_date_time, host: 'db1' } }]);
       assertError(onto, 409, '409-00003', 'update onto a taken value');
       // Renaming frees the old value.
       assertOk(
@@ -408,12 +396,22 @@ for (const backend of BACKENDS) {
       assertError(stale, 409, '409-00002', 'third item stale (the second changed the record)');
 
       const all = await records(menu);
-      assert.deepEqual(all.map((p) => p.host), ['keep'], 'no registration of a failed batch survived');
+      assert.deepEqual(
+        all.map((p) => p.host),
+        ['keep'],
+        'no registration of a failed batch survived',
+      );
       assert.equal(all[0]!.port, 1, 'no update of a failed batch survived');
       assert.equal(all[0]!.discard, '0', 'no discard of a failed batch survived');
       assert.equal(all[0]!.last_update_date_time, keep.last_update_date_time);
       // The unique values claimed by the failed batches were rolled back too.
-      assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'a1' } }, { type: 'Register', parameter: { host: 'a2' } }]), 'a1, a2 free');
+      assertOk(
+        await maintain(menu, [
+          { type: 'Register', parameter: { host: 'a1' } },
+          { type: 'Register', parameter: { host: 'a2' } },
+        ]),
+        'a1, a2 free',
+      );
     });
 
     it('GET filter pages with ?limit=&offset= and filters with ?column=value', async () => {
@@ -475,11 +473,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await search({ port: { RANGE: { START: '100' } } }), ['web-02', 'db-01'], 'numbers compare as numbers');
       assert.deepEqual(await search({ port: { RANGE: { END: 80 } } }), ['Web-01', 'cache-01']);
       assert.deepEqual(await search({ since: { RANGE: { START: '2024/02/01', END: '2024/03/31' } } }), ['web-02', 'db-01']);
-      assert.deepEqual(
-        await search({ host: { NORMAL: '01' }, port: { RANGE: { START: 10 } } }),
-        ['Web-01', 'db-01'],
-        'several columns: all must match',
-      );
+      assert.deepEqual(await search({ host: { NORMAL: '01' }, port: { RANGE: { START: 10 } } }), ['Web-01', 'db-01'], 'several columns: all must match');
       assert.deepEqual(await search({}), ['Web-01', 'web-02', 'db-01', 'cache-01'], 'an empty filter matches all');
       assert.deepEqual(await search({ host: { NORMAL: '0' } }, '?limit=2&offset=1'), ['web-02', 'db-01'], 'paging applies to searches');
 
@@ -521,9 +515,7 @@ for (const backend of BACKENDS) {
         const ports = [1, 2, 3, 4, 5].map((p) => p + round * 10);
         const results = await Promise.all(
           ports.map((port) =>
-            maintain(menu, [
-              { type: 'Update', parameter: { uuid: before.uuid, last_update_date_time: before.last_update_date_time, port } },
-            ]),
+            maintain(menu, [{ type: 'Update', parameter: { uuid: before.uuid, last_update_date_time: before.last_update_date_time, port } }]),
           ),
         );
         const statuses = results.map((r) => r.status);
@@ -538,9 +530,7 @@ for (const backend of BACKENDS) {
 
     it('concurrent registrations of one unique value: exactly one wins', async () => {
       const menu = await hostsMenu();
-      const results = await Promise.all(
-        [1, 2, 3, 4, 5].map((port) => maintain(menu, [{ type: 'Register', parameter: { host: 'same', port } }])),
-      );
+      const results = await Promise.all([1, 2, 3, 4, 5].map((port) => maintain(menu, [{ type: 'Register', parameter: { host: 'same', port } }])));
       assert.equal(results.filter((r) => r.status === 200).length, 1, String(results.map((r) => r.status)));
       for (const r of results.filter((x) => x.status !== 200)) assertError(r, 409, '409-00003', 'loser');
       assert.equal((await records(menu)).length, 1);

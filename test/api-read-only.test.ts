@@ -23,18 +23,7 @@ import { openStore } from '../src/store/open-store.js';
 import { ADVISORY_LOCK } from '../src/store/postgres/postgres-locks.js';
 import type { Database } from '../src/store/schema.js';
 import type { Store } from '../src/store/store.js';
-import {
-  ITA1,
-  SEED,
-  adminAuth,
-  seedTenants,
-  setMaintenance,
-  startTestApp,
-  type Auth,
-  type CallOptions,
-  type CallResult,
-  type TestApp,
-} from './support/app.js';
+import { ITA1, SEED, adminAuth, seedTenants, setMaintenance, startTestApp, type Auth, type CallOptions, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { MENU_JOBS, sampleExport, seedMenuJobs } from './support/menu-jobs.js';
 import { DRIVER_JOBS, firstEvent, seedDriverJobs } from './support/driver-jobs.js';
@@ -80,11 +69,7 @@ interface WriteCase {
  * One request per write route (some routes more than one), with bodies that really write: the last
  * test of each backend sends them all again with read-only mode off and expects 200, in this order.
  */
-function writeCases(ids: {
-  member1: string;
-  recordA: { uuid: string; at: string };
-  recordC: { uuid: string; at: string };
-}): WriteCase[] {
+function writeCases(ids: { member1: string; recordA: { uuid: string; at: string }; recordC: { uuid: string; at: string } }): WriteCase[] {
   const menuAll = `POST ${ITA}/menu/:menu/maintenance/all/`;
   return [
     {
@@ -269,7 +254,12 @@ function writeCases(ids: {
       route: `POST ${ITA}/excel/bulk/upload/`,
       fn: 'excel_export_import',
       what: 'upload an Excel workbook',
-      call: { method: 'POST', url: `${MENU_JOBS.ita}/excel/bulk/upload/`, auth: SEED.manager1, body: { name: 'again.xlsx', content_base64: MENU_JOBS.workbookBase64 } },
+      call: {
+        method: 'POST',
+        url: `${MENU_JOBS.ita}/excel/bulk/upload/`,
+        auth: SEED.manager1,
+        body: { name: 'again.xlsx', content_base64: MENU_JOBS.workbookBase64 },
+      },
     },
     {
       route: `POST ${ITA}/excel/bulk/import/execute/`,
@@ -384,7 +374,11 @@ const READ_CASES: readonly ReadCase[] = [
   {
     route: 'GET /api/platform/organizations',
     call: { url: '/api/platform/organizations', auth: adminAuth },
-    check: (r) => assert.deepEqual(r.body.data.map((o: { id: string }) => o.id), [SEED.org1, SEED.org2]),
+    check: (r) =>
+      assert.deepEqual(
+        r.body.data.map((o: { id: string }) => o.id),
+        [SEED.org1, SEED.org2],
+      ),
   },
   { route: 'GET /api/platform/organizations/:organization_id', call: { url: `/api/platform/organizations/${SEED.org1}`, auth: adminAuth } },
   { route: 'GET /api/:organization_id/platform/workspaces', call: { url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1 } },
@@ -446,7 +440,11 @@ const READ_CASES: readonly ReadCase[] = [
   {
     route: `POST ${ITA}/menu/:menu/driver/:execution_no/scram/`,
     get call() {
-      return { method: 'POST', url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${DRIVER_JOBS.waitingExecution}/scram/`, auth: SEED.manager1 } as const;
+      return {
+        method: 'POST',
+        url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${DRIVER_JOBS.waitingExecution}/scram/`,
+        auth: SEED.manager1,
+      } as const;
     },
   },
   {
@@ -715,8 +713,7 @@ for (const backend of BACKENDS) {
   describe(`the in-transaction gate alone refuses writes (${backend})`, () => {
     const logger = pino({ level: 'silent' });
     const orgBody = (id: string) => ({ id, name: `${id}-name` });
-    const orgIds = async (t: TestApp) =>
-      ((await t.admin({ url: '/api/platform/organizations' })).body.data as Array<{ id: string }>).map((o) => o.id);
+    const orgIds = async (t: TestApp) => ((await t.admin({ url: '/api/platform/organizations' })).body.data as Array<{ id: string }>).map((o) => o.id);
     let opened: Array<{ close(): Promise<void> }> = [];
     const second = async (t: TestApp): Promise<Store> => {
       const s = await openStore(t.database.location, { logger, sqlitePollMs: 3_600_000 });
@@ -865,4 +862,3 @@ async function parkWriteBehindToggle(t: TestApp, store2: Store, send: () => Prom
     await monitor.end();
   }
 }
-

@@ -5,16 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from './support/backends.js';
-import {
-  ITA1,
-  SEED,
-  basic,
-  seedTenants,
-  startTestApp,
-  type Auth,
-  type CallResult,
-  type TestApp,
-} from './support/app.js';
+import { ITA1, SEED, basic, seedTenants, startTestApp, type Auth, type CallResult, type TestApp } from './support/app.js';
 
 /** The organization-create body exactly as Exastro's tools send it. */
 function organizationBody(id: string, managers: ReadonlyArray<readonly [string, string]>, extra: Record<string, unknown> = {}) {
@@ -164,10 +155,7 @@ for (const backend of BACKENDS) {
       const kept = await t.admin({ url: `/api/platform/organizations/${SEED.org1}` });
       assert.equal(kept.body.data.name, 'org1-name', 'the first organization is unchanged');
       const users = await t.call({ url: `/api/${SEED.org1}/platform/users`, auth: SEED.manager1 });
-      assert.ok(
-        !users.body.data.some((u: { username: string }) => u.username === 'dup-manager'),
-        'the refused body created no manager',
-      );
+      assert.ok(!users.body.data.some((u: { username: string }) => u.username === 'dup-manager'), 'the refused body created no manager');
     });
 
     it('an organization manager creates, lists, reads, updates and deletes workspaces', async () => {
@@ -263,10 +251,7 @@ for (const backend of BACKENDS) {
         ['records', { url: `${ita}/menu/secrets/filter/` }],
         ['search', { method: 'POST', url: `${ita}/menu/secrets/filter/`, body: {} }],
         ['count', { method: 'POST', url: `${ita}/menu/secrets/filter/count/`, body: {} }],
-        [
-          'register',
-          { method: 'POST', url: `${ita}/menu/secrets/maintenance/all/`, body: [{ type: 'Register', parameter: { key: 'x' } }] },
-        ],
+        ['register', { method: 'POST', url: `${ita}/menu/secrets/maintenance/all/`, body: [{ type: 'Register', parameter: { key: 'x' } }] }],
         ['define', { method: 'POST', url: `${ita}/menu/`, body: { menu: 'more', title: 'More', columns: [{ name: 'a', type: 'string' }] } }],
         ['delete menu', { method: 'DELETE', url: `${ita}/menu/secrets/` }],
         ['nonexistent workspace', { url: `/api/${SEED.org1}/workspaces/ws-nosuch/ita/menu/` }],
@@ -454,10 +439,7 @@ for (const backend of BACKENDS) {
         'create doomed',
       );
       for (const ws of ['w1', 'w2']) {
-        assertOk(
-          await t.call({ method: 'POST', url: '/api/doomed/platform/workspaces', auth: manager, body: workspaceBody(ws) }),
-          ws,
-        );
+        assertOk(await t.call({ method: 'POST', url: '/api/doomed/platform/workspaces', auth: manager, body: workspaceBody(ws) }), ws);
       }
       const ita = '/api/doomed/workspaces/w1/ita';
       assertOk(

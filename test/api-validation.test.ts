@@ -5,16 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from './support/backends.js';
-import {
-  ITA1,
-  SEED,
-  adminAuth,
-  seedTenants,
-  startTestApp,
-  type CallOptions,
-  type CallResult,
-  type TestApp,
-} from './support/app.js';
+import { ITA1, SEED, adminAuth, seedTenants, startTestApp, type CallOptions, type CallResult, type TestApp } from './support/app.js';
 
 const BODY_LIMIT = 2048;
 
@@ -153,11 +144,7 @@ for (const backend of BACKENDS) {
           { method: 'PATCH', url: '/api/platform/maintenance-mode-setting', auth: adminAuth, body: { backyard_execute_stop: '2' } },
           /backyard_execute_stop.*"0".*"1"/,
         ],
-        [
-          'log level',
-          { method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: adminAuth, body: { 'ita-api-admin': 'LOUD' } },
-          /ita-api-admin/,
-        ],
+        ['log level', { method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: adminAuth, body: { 'ita-api-admin': 'LOUD' } }, /ita-api-admin/],
         [
           'maintenance item type',
           {
@@ -389,13 +376,52 @@ for (const backend of BACKENDS) {
     it('U+0000 and unpaired surrogates are refused with a 400 naming the field, before any lookup, on every kind of input', async () => {
       const cases: Array<[string, CallOptions, RegExp]> = [
         ['path id', { url: '/api/a%00b/platform/workspaces', auth: adminAuth }, /Invalid path: organization_id: contains U\+0000/],
-        ['path id in a workspace path', { url: `/api/${SEED.org1}/workspaces/w%00/ita/menu/${SEED.menu}/filter/`, auth: SEED.member1 }, /Invalid path: workspace_id: contains U\+0000/],
+        [
+          'path id in a workspace path',
+          { url: `/api/${SEED.org1}/workspaces/w%00/ita/menu/${SEED.menu}/filter/`, auth: SEED.member1 },
+          /Invalid path: workspace_id: contains U\+0000/,
+        ],
         ['query', { url: `${ITA1}/menu/${SEED.menu}/filter/?limit=1%00`, auth: SEED.member1 }, /Invalid query: limit: contains U\+0000/],
-        ['organization name', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul'), name: 'a\u0000b' } }, /Invalid body: name: contains U\+0000/],
-        ['organization option key', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul2'), options: { 'k\u0000': 'v' } } }, /Invalid body: options\."k\\u0000": a key contains U\+0000/],
-        ['workspace description', { method: 'POST', url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1, body: { ...wsBody('wsnul'), informations: { description: 'x\u0000', environments: [], workspace_administrators: [] } } }, /Invalid body: informations\.description: contains U\+0000/],
-        ['record value', { method: 'POST', url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`, auth: SEED.member1, body: [{ type: 'Register', parameter: { host: 'h\u0000', port: '22', enabled: 'true' } }] }, /Invalid body: 0\.parameter\.host: contains U\+0000/],
-        ['unpaired surrogate', { method: 'POST', url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`, auth: SEED.member1, body: [{ type: 'Register', parameter: { host: 'h\ud800', port: '22', enabled: 'true' } }] }, /Invalid body: 0\.parameter\.host: contains an unpaired UTF-16 surrogate/],
+        [
+          'organization name',
+          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul'), name: 'a\u0000b' } },
+          /Invalid body: name: contains U\+0000/,
+        ],
+        [
+          'organization option key',
+          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul2'), options: { 'k\u0000': 'v' } } },
+          /Invalid body: options\."k\\u0000": a key contains U\+0000/,
+        ],
+        [
+          'workspace description',
+          {
+            method: 'POST',
+            url: `/api/${SEED.org1}/platform/workspaces`,
+            auth: SEED.manager1,
+            body: { ...wsBody('wsnul'), informations: { description: 'x\u0000', environments: [], workspace_administrators: [] } },
+          },
+          /Invalid body: informations\.description: contains U\+0000/,
+        ],
+        [
+          'record value',
+          {
+            method: 'POST',
+            url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`,
+            auth: SEED.member1,
+            body: [{ type: 'Register', parameter: { host: 'h\u0000', port: '22', enabled: 'true' } }],
+          },
+          /Invalid body: 0\.parameter\.host: contains U\+0000/,
+        ],
+        [
+          'unpaired surrogate',
+          {
+            method: 'POST',
+            url: `${ITA1}/menu/${SEED.menu}/maintenance/all/`,
+            auth: SEED.member1,
+            body: [{ type: 'Register', parameter: { host: 'h\ud800', port: '22', enabled: 'true' } }],
+          },
+          /Invalid body: 0\.parameter\.host: contains an unpaired UTF-16 surrogate/,
+        ],
       ];
       for (const [what, o, message] of cases) {
         const r = await call(o);
@@ -409,8 +435,18 @@ for (const backend of BACKENDS) {
     it('a name every object inherits (constructor, __proto__, toString) is no menu, no driver: 400, not 500', async () => {
       const ID = '00000000-0000-4000-8000-000000000000';
       for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
-        for (const [method, tail] of [['GET', `${ID}/`], ['POST', `${ID}/cancel/`], ['POST', `${ID}/scram/`], ['POST', 'execute/']] as const) {
-          const r = await call({ method, url: `${ITA1}/menu/${name}/driver/${tail}`, auth: SEED.member1, ...(tail === 'execute/' && { body: { movement_name: 'm', operation_name: 'o' } }) });
+        for (const [method, tail] of [
+          ['GET', `${ID}/`],
+          ['POST', `${ID}/cancel/`],
+          ['POST', `${ID}/scram/`],
+          ['POST', 'execute/'],
+        ] as const) {
+          const r = await call({
+            method,
+            url: `${ITA1}/menu/${name}/driver/${tail}`,
+            auth: SEED.member1,
+            ...(tail === 'execute/' && { body: { movement_name: 'm', operation_name: 'o' } }),
+          });
           assert.equal(r.status, 400, `${method} …/menu/${name}/driver/${tail}: ${r.text}`);
           assert.match(r.body.message, /runs no driver|Invalid path: menu/);
         }
@@ -423,7 +459,13 @@ for (const backend of BACKENDS) {
       const wrongMethod = await call({ method: 'PATCH', url: '/api/platform/organizations', auth: adminAuth, body: {} });
       assert.ok([404, 405].includes(wrongMethod.status), wrongMethod.text);
       assertEnvelope(wrongMethod, 'wrong method');
-      const override = await call({ method: 'POST', url: '/api/platform/organizations', auth: adminAuth, headers: { 'x-http-method-override': 'DELETE' }, body: orgBody('ovr') });
+      const override = await call({
+        method: 'POST',
+        url: '/api/platform/organizations',
+        auth: adminAuth,
+        headers: { 'x-http-method-override': 'DELETE' },
+        body: orgBody('ovr'),
+      });
       assertError(override, 400, '400-00001', 'method override');
     });
 

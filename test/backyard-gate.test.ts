@@ -126,9 +126,7 @@ async function claimsCommittedWhileOn(store: Store, ids: readonly string[], on: 
 }
 
 async function toggleCommitTimestamp(store: Store): Promise<string> {
-  const r = await sql<{ ts: string }>`SELECT pg_xact_commit_timestamp(xmin)::text AS ts FROM maintenance_settings WHERE id = 1`.execute(
-    store.db,
-  );
+  const r = await sql<{ ts: string }>`SELECT pg_xact_commit_timestamp(xmin)::text AS ts FROM maintenance_settings WHERE id = 1`.execute(store.db);
   return r.rows[0]!.ts;
 }
 
@@ -176,7 +174,11 @@ for (const backend of BACKENDS) {
         await setMaintenance(t, { [key]: '0' });
         const off = await readMaintenance(t.deps.store.db);
         const offCommit = backend === 'postgres' ? await toggleCommitTimestamp(t.deps.store) : off.last_update_timestamp;
-        await waitFor('every job is claimed', async () => (await claimedInStore(t.deps.store, idSet)) === JOBS, { timeoutMs: 120_000, everyMs: 20, retryErrors: true });
+        await waitFor('every job is claimed', async () => (await claimedInStore(t.deps.store, idSet)) === JOBS, {
+          timeoutMs: 120_000,
+          everyMs: 20,
+          retryErrors: true,
+        });
         await loops.stop();
         assert.deepEqual(loops.errors, [], 'no claim or finish failed');
 
@@ -312,8 +314,11 @@ for (const backend of BACKENDS) {
         const row = await t.deps.store.db.selectFrom('backyard_jobs').select('lease_owner').where('id', '=', id).executeTakeFirstOrThrow();
         owners.add(String(row.lease_owner));
       }
-      for (const o of owners) assert.ok(workers.some((w) => w.id === o), `${o} is one of the workers`);
+      for (const o of owners)
+        assert.ok(
+          workers.some((w) => w.id === o),
+          `${o} is one of the workers`,
+        );
     });
   });
 }
-

@@ -97,10 +97,16 @@ for (const backend of BACKENDS) {
     /** Waits until the job runs its playbook: Executing, with its sleep started by the worker. */
     const waitRunning = async (w: WorkerProcess, id: string) => {
       await waitForStatus(t, id, ['3'], 60_000);
-      await waitFor('the playbook runs its sleep', () => markedProcesses(w.mark).some((p) => /^sleep /.test(p.cmdline)), { timeoutMs: 60_000, retryErrors: true });
+      await waitFor('the playbook runs its sleep', () => markedProcesses(w.mark).some((p) => /^sleep /.test(p.cmdline)), {
+        timeoutMs: 60_000,
+        retryErrors: true,
+      });
     };
     const noSurvivors = async (w: WorkerProcess) => {
-      await waitFor('nothing the worker started is still running', () => markedProcesses(w.mark).length === 0, { timeoutMs: SLACK_MS, retryErrors: true }).catch(() => assert.fail(`processes left behind: ${JSON.stringify(markedProcesses(w.mark))}`));
+      await waitFor('nothing the worker started is still running', () => markedProcesses(w.mark).length === 0, {
+        timeoutMs: SLACK_MS,
+        retryErrors: true,
+      }).catch(() => assert.fail(`processes left behind: ${JSON.stringify(markedProcesses(w.mark))}`));
     };
 
     it('SIGKILL mid-job: marked lease_expired, then Unexpected error within the lease plus a reaper period; the execute-check clears; nothing survives', async () => {
@@ -187,7 +193,10 @@ for (const backend of BACKENDS) {
       await waitRunning(w, id);
       w.signal('SIGTERM');
       // The grace, then SIGTERM to the job's process group and SIGKILL 5 s later at worst.
-      const { code } = await waitFor('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, { timeoutMs: 1000 + 5000 + SLACK_MS, retryErrors: true });
+      const { code } = await waitFor('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, {
+        timeoutMs: 1000 + 5000 + SLACK_MS,
+        retryErrors: true,
+      });
       assert.equal(code, 0, w.output());
       const e = await getExecution(t, id);
       assert.equal(e.status_id, '7', e.log);
@@ -210,7 +219,10 @@ for (const backend of BACKENDS) {
       assert.equal((await getExecution(t, id)).status_id, '3');
 
       w.signal('SIGTERM');
-      const { code } = await waitFor('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, { timeoutMs: 5000 + SLACK_MS, retryErrors: true });
+      const { code } = await waitFor('the worker exits', async () => (w.child.exitCode !== null || w.child.signalCode !== null) && w.exited, {
+        timeoutMs: 5000 + SLACK_MS,
+        retryErrors: true,
+      });
       assert.equal(code, 0, w.output());
       assert.match(w.output(), /"msg":"forcing stop"/);
       const e = await getExecution(t, id);

@@ -20,14 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { Executor } from '../src/backyard/executor.js';
 import { backyardNames, registerBackyardKind, statusName, type Backyard, type BackyardKind } from '../src/backyard/kinds/registry.js';
-import {
-  DRIVER_STATUS,
-  FAMILY_NAMES,
-  isMoveAllowed,
-  notStartedStatuses,
-  statusFamily,
-  terminalStatuses,
-} from '../src/backyard/kinds/status-families.js';
+import { DRIVER_STATUS, FAMILY_NAMES, isMoveAllowed, notStartedStatuses, statusFamily, terminalStatuses } from '../src/backyard/kinds/status-families.js';
 import type { TestApp } from './support/app.js';
 
 /** The test's kind: a driver-family job with an execution menu, as a new driver would be. */
@@ -165,7 +158,10 @@ for (const backend of BACKENDS) {
     it('the API names its statuses, its menu stops it, and its log service is listed', async () => {
       const stop = await t.call({ method: 'POST', url: `${ITA1}/menu/execution_fake/driver/${waiting}/scram/`, auth: SEED.member1 });
       assert.equal(stop.status, 200, stop.text);
-      for (const [language, name] of [['en', 'Emergency stop'], ['ja', '緊急停止']] as const) {
+      for (const [language, name] of [
+        ['en', 'Emergency stop'],
+        ['ja', '緊急停止'],
+      ] as const) {
         const r = await t.call({ url: `${ITA1}/executions/${waiting}/`, auth: SEED.member1, headers: { 'accept-language': language } });
         assert.equal(r.status, 200, r.text);
         assert.equal(r.body.data.backyard, FAKE);

@@ -32,7 +32,11 @@ for (const backend of BACKENDS) {
     });
 
     it('with the API unusable, resume --database-url turns read-only off; the server accepts writes again; the audit says break-glass', async () => {
-      const on = await serve.admin({ method: 'PATCH', url: '/api/platform/maintenance-mode-setting', body: { backyard_execute_stop: '1', data_update_stop: '1', drain: 'start' } });
+      const on = await serve.admin({
+        method: 'PATCH',
+        url: '/api/platform/maintenance-mode-setting',
+        body: { backyard_execute_stop: '1', data_update_stop: '1', drain: 'start' },
+      });
       assert.equal(on.status, 200, on.text);
       assert.equal((await registerRecord(serve, 'refused')).status, 503, 'read-only');
 

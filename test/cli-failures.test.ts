@@ -78,7 +78,14 @@ describe('CLI failures: one line, the documented exit code, nothing created', ()
     const file = path.join(dir, 'bomb.yaml');
     writeFileSync(
       file,
-      ['a: &a [x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]', ''].join('\n'),
+      [
+        'a: &a [x,x,x,x,x,x,x,x,x]',
+        'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+        'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+        'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+        'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+        '',
+      ].join('\n'),
     );
     const r = await runCli(['fleet', 'validate', file]);
     assert.notEqual(r.code, 0, describeRun(r));

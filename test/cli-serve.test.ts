@@ -35,7 +35,10 @@ describe('drydock serve', () => {
     const p = await startServe({ DRYDOCK_DATABASE_URL: db.url, DRYDOCK_LOG_LEVEL: 'info' });
     await p.call({ url: '/api/healthz' });
     await p.stop();
-    const logLines = p.output().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = p
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     assert.ok(logLines.length > 0, 'some log lines');
     for (const line of logLines) assert.doesNotThrow(() => JSON.parse(line), line);
     assert.ok(logLines.some((l) => (JSON.parse(l) as { msg?: string }).msg === 'request completed'));

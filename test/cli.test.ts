@@ -46,7 +46,10 @@ const COVERAGE: Record<string, { file: string; test: string }> = {
   restore: { file: 'test/runbook-backup.test.ts', test: 'after drain --read-only, backup then restore … table by table' },
   'kube upgrade': { file: 'test/kube-upgrade.test.ts', test: 'an upgrade under load … / SIGKILLed at random steps … / --rollback' },
   'kube status': { file: 'test/kube-upgrade.test.ts', test: 'a new image that never becomes ready … (kube status)' },
-  'upgrade local': { file: 'test/upgrade-handover.test.ts', test: 'drydock upgrade local from schema N … (and test/runbook-upgrade.test.ts: --mode stop-start)' },
+  'upgrade local': {
+    file: 'test/upgrade-handover.test.ts',
+    test: 'drydock upgrade local from schema N … (and test/runbook-upgrade.test.ts: --mode stop-start)',
+  },
   'org list': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },
   'org create': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },
   'org delete': { file: 'test/cli.test.ts', test: 'org and workspace list / create / delete' },
@@ -183,7 +186,10 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
       for (const [name, where] of Object.entries(COVERAGE)) {
         if (where.file === 'test/cli.test.ts') continue;
         const source = readFileSync(path.join(ROOT, where.file), 'utf8');
-        const argv = name.split(' ').map((w) => `'${w}'`).join(', ');
+        const argv = name
+          .split(' ')
+          .map((w) => `'${w}'`)
+          .join(', ');
         assert.ok(source.includes(`[${argv}`), `${where.file} runs drydock ${name} (argv [${argv}, …])`);
       }
     });
@@ -264,7 +270,10 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         const managerEnv = { ...env, DRYDOCK_USER: 'org7/manager7', DRYDOCK_PASSWORD: 'manager7-password' };
         const ws = json<{ id: string }>(await runCli(['workspace', 'create', 'org7', 'ws71', '--name', 'WS 71', '--json'], managerEnv));
         assert.equal(ws.id, 'ws71');
-        assert.deepEqual(json<Array<{ id: string }>>(await runCli(['workspace', 'list', 'org7', '--json'], env)).map((w) => w.id), ['ws71']);
+        assert.deepEqual(
+          json<Array<{ id: string }>>(await runCli(['workspace', 'list', 'org7', '--json'], env)).map((w) => w.id),
+          ['ws71'],
+        );
         const deletedWs = json<{ deleted: string }>(await runCli(['workspace', 'delete', 'org7', 'ws71', '--json'], env));
         assert.equal(deletedWs.deleted, 'org7/ws71');
         const emptyList = await runCli(['workspace', 'list', 'org7'], env);
@@ -302,7 +311,10 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         assert.equal(issued.status, 200, issued.text);
         const tokenFile = path.join(dir, 'token.conf');
         writeFileSync(tokenFile, `CONF_BASE_URL=${s.serve.url}\nCONF_TOKEN=${issued.body.data.token}\n`);
-        assert.equal(json<{ backyard_execute_stop: string }>(await runCli(['maintenance', 'status', '--json', '--auth-file', tokenFile])).backyard_execute_stop, '0');
+        assert.equal(
+          json<{ backyard_execute_stop: string }>(await runCli(['maintenance', 'status', '--json', '--auth-file', tokenFile])).backyard_execute_stop,
+          '0',
+        );
 
         const missing = await runCli(['maintenance', 'status', '--auth-file', path.join(dir, 'no-such.conf')]);
         assert.equal(missing.code, 2, describeRun(missing));
@@ -313,7 +325,11 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         const releaseFile = path.join(dir, 'release-watched');
         const movement = await registerAnsibleMovement(s.serve, 'watched', gatedPlaybook(releaseFile, 1));
         const watch = spawnCli(['execute-check', '--watch', '--json'], env);
-        const lines = () => watch.stdout().split('\n').filter((l) => l.trim() !== '');
+        const lines = () =>
+          watch
+            .stdout()
+            .split('\n')
+            .filter((l) => l.trim() !== '');
         await waitFor('the first check is printed', () => lines().length >= 1, { timeoutMs: 60_000, retryErrors: true });
         const id = await startAnsible(s.serve, movement);
         await waitFor(
@@ -328,11 +344,10 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         assert.match(table.stdout, new RegExp(`${SEED.org1}\\s+${SEED.ws1}\\s+ita-by-ansible-execute\\s+${id}\\s+3 Executing`));
         writeFileSync(releaseFile, '');
         await waitForStatus(s.serve, id, ['5'], 90_000);
-        await waitFor(
-          'the watch shows nothing in flight again',
-          () => (JSON.parse(lines().at(-1)!) as { execute_count: number }).execute_count === 0,
-          { timeoutMs: 30_000, retryErrors: true },
-        );
+        await waitFor('the watch shows nothing in flight again', () => (JSON.parse(lines().at(-1)!) as { execute_count: number }).execute_count === 0, {
+          timeoutMs: 30_000,
+          retryErrors: true,
+        });
         watch.child.kill('SIGINT');
         const result = await watch.result;
         assert.equal(result.code, 0, describeRun(result));
@@ -353,13 +368,19 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         assert.match(drained.stdout, /Success\s+read-only mode \(data_update_stop on\)/);
         const again = json<{ ok: boolean; steps: Array<{ status: string }> }>(await runCli(['drain', '--read-only', '--json'], env));
         assert.equal(again.ok, true);
-        assert.deepEqual(again.steps.map((st) => st.status), ['AlreadyDone', 'Success', 'AlreadyDone']);
+        assert.deepEqual(
+          again.steps.map((st) => st.status),
+          ['AlreadyDone', 'Success', 'AlreadyDone'],
+        );
         const resumed = await runCli(['resume'], env);
         assert.equal(resumed.code, 0, describeRun(resumed));
         assert.match(resumed.stdout, /Success\s+read-only mode off/);
         assert.match(resumed.stdout, /Success\s+server-side jobs on/);
         const nothing = json<{ steps: Array<{ status: string }>; kept: string[] }>(await runCli(['resume', '--json'], env));
-        assert.deepEqual(nothing.steps.map((st) => st.status), ['AlreadyDone', 'AlreadyDone']);
+        assert.deepEqual(
+          nothing.steps.map((st) => st.status),
+          ['AlreadyDone', 'AlreadyDone'],
+        );
         assert.deepEqual(nothing.kept, []);
       });
 

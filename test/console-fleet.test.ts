@@ -174,7 +174,14 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     const refusal = member.getByTestId('admin-only');
     await refusal.waitFor();
     assert.equal(await refusal.innerText(), msg('ja', 'errors.adminOnly'));
-    assert.equal(await member.getByRole('navigation', { name: msg('ja', 'nav.label') }).getByRole('link').count(), 1, 'only the workspaces link');
+    assert.equal(
+      await member
+        .getByRole('navigation', { name: msg('ja', 'nav.label') })
+        .getByRole('link')
+        .count(),
+      1,
+      'only the workspaces link',
+    );
     assert.equal(await member.getByRole('link', { name: msg('ja', 'nav.fleet') }).count(), 0);
     assert.equal(await member.getByTestId('fleet-matrix').count(), 0);
     // The API refuses it too, whatever the console shows.
@@ -265,7 +272,11 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await retry.getByRole('button', { name: msg('en', 'fleet.retry'), exact: true }).click();
     await retry.waitFor({ state: 'hidden' });
     await admin.getByText(msg('en', 'fleet.retried').replace('{pair}', 'PROD_002')).waitFor();
-    await waitFor('PROD_002 failed its second attempt', async () => /attempt 2/.test(await row('PROD_002').innerText()) && (await cellState('PROD_002', 1)) === 'failed', onPage(15_000));
+    await waitFor(
+      'PROD_002 failed its second attempt',
+      async () => /attempt 2/.test(await row('PROD_002').innerText()) && (await cellState('PROD_002', 1)) === 'failed',
+      onPage(15_000),
+    );
 
     // A retry the server refuses (the pair was retried meanwhile, say from the CLI) shows its words.
     await admin.getByRole('button', { name: 'Retry pair PROD_002' }).click();
@@ -281,7 +292,11 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await retry.waitFor({ state: 'hidden' });
 
     // Attempt 3 goes through: every pair × phase is done, without a reload.
-    await waitFor('every cell is done', async () => (await admin.getByTestId('fleet-matrix').locator('td[data-phase] [data-state="done"]').count()) === 12, onPage(30_000));
+    await waitFor(
+      'every cell is done',
+      async () => (await admin.getByTestId('fleet-matrix').locator('td[data-phase] [data-state="done"]').count()) === 12,
+      onPage(30_000),
+    );
     await waitForRunState('completed', 10_000);
     assert.equal(await admin.getByTestId('fleet-matrix').locator('tbody tr').count(), 3);
     assert.equal(await admin.getByRole('button', { name: /^Retry/ }).count(), 0);
@@ -305,7 +320,10 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     await shoot(admin, 'fleet-run-ja');
 
     // The list, in both languages.
-    await admin.getByRole('navigation', { name: msg('ja', 'nav.breadcrumb') }).getByRole('link', { name: msg('ja', 'fleet.title') }).click();
+    await admin
+      .getByRole('navigation', { name: msg('ja', 'nav.breadcrumb') })
+      .getByRole('link', { name: msg('ja', 'fleet.title') })
+      .click();
     await admin.getByTestId('fleet-runs').locator(`tr[data-run="${runId}"]`).getByText(msg('ja', 'fleet.run.completed')).waitFor();
     await shoot(admin, 'fleet-ja');
     await switchLanguage(admin, 'ja', 'en');
@@ -327,7 +345,10 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     const perThreeSeconds = reads - before;
     assert.ok(perThreeSeconds >= 2 && perThreeSeconds <= 5, `${perThreeSeconds} reads in 3 s`);
 
-    await admin.getByRole('navigation', { name: msg('en', 'nav.label') }).getByRole('link', { name: msg('en', 'nav.settings') }).click();
+    await admin
+      .getByRole('navigation', { name: msg('en', 'nav.label') })
+      .getByRole('link', { name: msg('en', 'nav.settings') })
+      .click();
     await admin.getByRole('heading', { name: msg('en', 'settings.title') }).waitFor();
     const left = reads;
     await new Promise((r) => setTimeout(r, 2500));

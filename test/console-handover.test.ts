@@ -78,7 +78,11 @@ describe('the console across drydock restart (Chromium, SQLite)', () => {
     await waitForStatus(serve, job, ['5'], 60_000);
     await row.waitFor({ state: 'detached', timeout: 30_000 });
     // The stream's end is the server closing it with a retry hint, which is not a failed request.
-    assert.deepEqual(failedRequests.filter((f) => !f.includes('/backyard-execute-check/stream/')), [], 'no request of the page failed');
+    assert.deepEqual(
+      failedRequests.filter((f) => !f.includes('/backyard-execute-check/stream/')),
+      [],
+      'no request of the page failed',
+    );
     await context.close();
   });
 });

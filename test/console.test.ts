@@ -86,12 +86,9 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     });
     assert.equal(seeded.status, 200, seeded.text);
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    worker = createWorker(
-      t.deps.store,
-      logger,
-      compileOptions({ dataDir: workRoot, workerPollMs: 100, leaseSeconds: 10, workerGraceSeconds: 2 }),
-      { backyards: ['ita-by-ansible-execute'] },
-    );
+    worker = createWorker(t.deps.store, logger, compileOptions({ dataDir: workRoot, workerPollMs: 100, leaseSeconds: 10, workerGraceSeconds: 2 }), {
+      backyards: ['ita-by-ansible-execute'],
+    });
     worker.start();
     // The administrator's browser prefers English, the member's Japanese.
     adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
@@ -114,10 +111,13 @@ describe('web console in Chromium (SQLite, real worker)', () => {
   const readOnlySwitch = () => admin.getByRole('switch', { name: switchMsg('en', 'data_update_stop', 'label') });
   const banner = (page: Page) => page.getByTestId('maintenance-banner');
   const formSave = (page: Page, language: Language): Locator =>
-    page.locator('form').filter({ has: page.getByRole('heading', { name: msg(language, 'records.registerTitle') }) }).getByRole('button', {
-      name: msg(language, 'common.save'),
-      exact: true,
-    });
+    page
+      .locator('form')
+      .filter({ has: page.getByRole('heading', { name: msg(language, 'records.registerTitle') }) })
+      .getByRole('button', {
+        name: msg(language, 'common.save'),
+        exact: true,
+      });
 
   /** Saves the settings form through its confirmation; returns the dialog's text. */
   async function saveSettings(): Promise<string> {
@@ -181,7 +181,13 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     assert.match(confirmation, /Announce the end for/);
     assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.nothingInFlight'))));
     await admin.getByRole('cell', { name: /Read-only mode: Off → On/ }).waitFor();
-    assert.match(await admin.getByText(/last changed by admin on/).first().innerText(), /admin/);
+    assert.match(
+      await admin
+        .getByText(/last changed by admin on/)
+        .first()
+        .innerText(),
+      /admin/,
+    );
 
     // Save anyway (the form was open before the banner could arrive): the server refuses, and the
     // console shows its message, not a success.
@@ -214,7 +220,13 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     const describedBy = await save.getAttribute('aria-describedby');
     assert.ok(describedBy);
     assert.equal(await member.locator(`[id="${describedBy}"]`).textContent(), msg('ja', 'readOnly.reason'));
-    assert.equal(await member.getByRole('button', { name: /web-1\.example\.com/ }).first().isDisabled(), true);
+    assert.equal(
+      await member
+        .getByRole('button', { name: /web-1\.example\.com/ })
+        .first()
+        .isDisabled(),
+      true,
+    );
     await member.getByText(msg('ja', 'readOnly.notice')).waitFor();
 
     // A request forced past the console (with the session's CSRF token) is refused by the server.
@@ -234,17 +246,23 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     // Screenshots with the banner, in both languages (the switch changes the language in place).
     await shoot(member, 'banner-ja');
     await switchLanguage(member, 'ja', 'en');
-    await banner(member).getByText(switchMsg('en', 'data_update_stop', 'banner')).waitFor();
+    await banner(member)
+      .getByText(switchMsg('en', 'data_update_stop', 'banner'))
+      .waitFor();
     await assertNotReloaded(member);
     await shoot(member, 'banner-en');
 
     // The settings page in both languages, read-only on.
     await admin.getByRole('heading', { name: msg('en', 'settings.title') }).waitFor();
-    await banner(admin).getByText(switchMsg('en', 'data_update_stop', 'banner')).waitFor();
+    await banner(admin)
+      .getByText(switchMsg('en', 'data_update_stop', 'banner'))
+      .waitFor();
     await shoot(admin, 'settings-en');
     await switchLanguage(admin, 'en', 'ja');
     await admin.getByRole('heading', { name: msg('ja', 'settings.title') }).waitFor();
-    await banner(admin).getByText(switchMsg('ja', 'data_update_stop', 'banner')).waitFor();
+    await banner(admin)
+      .getByText(switchMsg('ja', 'data_update_stop', 'banner'))
+      .waitFor();
     await shoot(admin, 'settings-ja');
     await switchLanguage(admin, 'ja', 'en');
   });
@@ -299,7 +317,10 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await markNoReload(backyard);
 
     // The member runs the movement from the workspace's jobs page and follows it there.
-    await member.getByRole('navigation', { name: msg('en', 'nav.breadcrumb') }).getByRole('link', { name: SEED.ws1 }).click();
+    await member
+      .getByRole('navigation', { name: msg('en', 'nav.breadcrumb') })
+      .getByRole('link', { name: SEED.ws1 })
+      .click();
     await member.getByRole('link', { name: 'movement_list' }).waitFor();
     await shoot(member, 'workspace-en');
     await member.getByRole('link', { name: msg('en', 'workspace.jobs'), exact: true }).click();
@@ -341,7 +362,10 @@ describe('web console in Chromium (SQLite, real worker)', () => {
   });
 
   it('the administrator creates, renames and deletes an organization and its workspace', async () => {
-    await admin.getByRole('navigation', { name: msg('en', 'nav.label') }).getByRole('link', { name: msg('en', 'nav.organizations') }).click();
+    await admin
+      .getByRole('navigation', { name: msg('en', 'nav.label') })
+      .getByRole('link', { name: msg('en', 'nav.organizations') })
+      .click();
     await admin.getByRole('heading', { name: msg('en', 'orgs.title') }).waitFor();
     await admin.getByRole('button', { name: msg('en', 'orgs.create') }).click();
     await admin.getByLabel(new RegExp(`^${literal(msg('en', 'orgs.id'))}`)).fill('org9');
@@ -372,11 +396,20 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await shoot(admin, 'workspaces-en');
 
     await admin.getByRole('button', { name: 'Delete workspace ws9' }).click();
-    await admin.getByRole('dialog').getByRole('button', { name: msg('en', 'common.delete') }).click();
+    await admin
+      .getByRole('dialog')
+      .getByRole('button', { name: msg('en', 'common.delete') })
+      .click();
     await admin.getByText('Workspace ws9 deleted.').waitFor();
-    await admin.getByRole('navigation', { name: msg('en', 'nav.label') }).getByRole('link', { name: msg('en', 'nav.organizations') }).click();
+    await admin
+      .getByRole('navigation', { name: msg('en', 'nav.label') })
+      .getByRole('link', { name: msg('en', 'nav.organizations') })
+      .click();
     await admin.getByRole('button', { name: 'Delete organization org9' }).click();
-    await admin.getByRole('dialog').getByRole('button', { name: msg('en', 'common.delete') }).click();
+    await admin
+      .getByRole('dialog')
+      .getByRole('button', { name: msg('en', 'common.delete') })
+      .click();
     await admin.getByText('Organization org9 deleted.').waitFor();
     assert.equal((await t.admin({ url: '/api/platform/organizations/org9' })).status, 404);
     assert.deepEqual(pageErrors, [], 'no page threw');

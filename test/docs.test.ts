@@ -19,9 +19,7 @@ describe('README', () => {
   });
 
   it('lists every API route', () => {
-    const missing = API_ROUTES.map((r) => `| ${r.method} | \`${r.url.replace(/:([a-z_]+)/g, '{$1}')}\` |`).filter(
-      (row) => !readme.includes(row),
-    );
+    const missing = API_ROUTES.map((r) => `| ${r.method} | \`${r.url.replace(/:([a-z_]+)/g, '{$1}')}\` |`).filter((row) => !readme.includes(row));
     assert.deepEqual(missing, []);
   });
 

@@ -450,7 +450,9 @@ for (const backend of BACKENDS) {
         'every organization with its workspaces',
       );
       // Workspaces without jobs share one frozen value: changing it throws rather than changing them all.
-      const empty = check.organizations.flatMap((o) => o.workspaces).find((w) => w.execute_count === 0 && Object.values(w.backyards).every((l) => l.length === 0));
+      const empty = check.organizations
+        .flatMap((o) => o.workspaces)
+        .find((w) => w.execute_count === 0 && Object.values(w.backyards).every((l) => l.length === 0));
       assert.ok(empty);
       assert.throws(() => (empty.backyards['ita-by-ansible-execute'] as unknown[]).push({}), TypeError);
       const listed = check.organizations.flatMap((o) => o.workspaces.flatMap((w) => Object.values(w.backyards).flat()));
@@ -468,7 +470,7 @@ for (const backend of BACKENDS) {
 interface SseEvent {
   readonly id: string | undefined;
   readonly event: string | undefined;
-   
+
   readonly data: any;
 }
 

@@ -57,7 +57,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const FINISHED = ['6', '7', '8', '9', '10', '11'];
 
 // Views are the API's JSON.
- 
+
 type View = any;
 
 for (const backend of BACKENDS) {

@@ -82,7 +82,14 @@ for (const [index, backend] of BACKENDS.entries()) {
           method: 'POST',
           url: `${ITA1}/menu/`,
           auth: SEED.manager1,
-          body: { menu: 'app_params', title: 'App parameters', columns: [{ name: 'app_greeting', type: 'string' }, { name: 'app_port', type: 'integer' }] },
+          body: {
+            menu: 'app_params',
+            title: 'App parameters',
+            columns: [
+              { name: 'app_greeting', type: 'string' },
+              { name: 'app_port', type: 'integer' },
+            ],
+          },
         }),
         'define app_params',
       );
@@ -128,14 +135,12 @@ for (const [index, backend] of BACKENDS.entries()) {
       return r.body.data.execution_no;
     }
 
-     
     async function get(menu: string, id: string, language: 'en' | 'ja' = 'en'): Promise<any> {
       const r = await t.call({ url: `${ITA1}/menu/${menu}/driver/${id}/`, auth: SEED.member1, headers: { 'accept-language': language } });
       assertOk(r, `get ${id}`);
       return r.body.data;
     }
 
-     
     async function waitTerminal(menu: string, id: string, timeoutMs = 120_000): Promise<any> {
       return waitFor(
         `execution ${id} ends`,
@@ -231,13 +236,7 @@ for (const [index, backend] of BACKENDS.entries()) {
       it('a failing task ends the execution as Completed (error)', async () => {
         const names = await define({
           orchestrator: 'ansible',
-          playbook: yaml([
-            '- hosts: all',
-            '  gather_facts: false',
-            '  tasks:',
-            '    - ansible.builtin.fail:',
-            '        msg: deliberate failure for the test',
-          ]),
+          playbook: yaml(['- hosts: all', '  gather_facts: false', '  tasks:', '    - ansible.builtin.fail:', '        msg: deliberate failure for the test']),
         });
         const id = await execute(ANSIBLE_MENU, names);
         const end = await waitTerminal(ANSIBLE_MENU, id);
@@ -270,12 +269,7 @@ for (const [index, backend] of BACKENDS.entries()) {
         const names = await define({
           orchestrator: 'ansible',
           delay_timer: '0.02', // minutes: 1.2 s
-          playbook: yaml([
-            '- hosts: all',
-            '  gather_facts: false',
-            '  tasks:',
-            '    - ansible.builtin.command: sleep 3',
-          ]),
+          playbook: yaml(['- hosts: all', '  gather_facts: false', '  tasks:', '    - ansible.builtin.command: sleep 3']),
         });
         const id = await execute(ANSIBLE_MENU, names);
         const names4: string[] = [];
@@ -289,7 +283,11 @@ for (const [index, backend] of BACKENDS.entries()) {
         assert.deepEqual(names4, ['実行中(遅延)', 'Executing (delayed)']);
         // Never back from delayed to executing: the order is the master's, and delayed is the last before the end.
         const order = ['1', '2', '3', '4', '5'];
-        assert.deepEqual([...seen].sort((x, y) => order.indexOf(x) - order.indexOf(y)), seen, `statuses seen: ${seen.join(' → ')}`);
+        assert.deepEqual(
+          [...seen].sort((x, y) => order.indexOf(x) - order.indexOf(y)),
+          seen,
+          `statuses seen: ${seen.join(' → ')}`,
+        );
         assert.equal(seen.at(-2), '4', `statuses seen: ${seen.join(' → ')}`);
       });
 
@@ -391,7 +389,11 @@ for (const [index, backend] of BACKENDS.entries()) {
         assert.equal(end.status_name, 'Completed');
         assert.equal((await get(TERRAFORM_MENU, id, 'ja')).status_name, '完了');
         assert.ok(!seen.includes('4') && !seen.includes('6'), seen.join(' → '));
-        for (const step of ['init -input=false -no-color', 'plan -input=false -no-color -out=plan.tfplan', 'apply -input=false -no-color -auto-approve plan.tfplan']) {
+        for (const step of [
+          'init -input=false -no-color',
+          'plan -input=false -no-color -out=plan.tfplan',
+          'apply -input=false -no-color -auto-approve plan.tfplan',
+        ]) {
           assert.ok(end.log.includes(`$ terraform ${step}\n`), `log shows terraform ${step}:\n${end.log}`);
         }
         assert.match(end.log, /Terraform has been successfully initialized/);

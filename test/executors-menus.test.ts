@@ -26,17 +26,7 @@ import { createWorker } from '../src/backyard/start-worker.js';
 import { Worker } from '../src/backyard/worker.js';
 import { compileOptions } from '../src/config/compile.js';
 import { WRITE_FUNCTIONS } from '../src/maintenance/write-functions.js';
-import {
-  ITA1,
-  SEED,
-  authHeaders,
-  seedTenants,
-  setMaintenance,
-  startTestApp,
-  type Auth,
-  type CallResult,
-  type TestApp,
-} from './support/app.js';
+import { ITA1, SEED, authHeaders, seedTenants, setMaintenance, startTestApp, type Auth, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -214,7 +204,10 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await u.info('new_params'), definition);
       const { uuids } = await u.maintain('new_params', [{ type: 'Register', parameter: { key: 'k1', size: '42' } }]);
       const records = await u.records('new_params');
-      assert.deepEqual(records.map((p) => [p.uuid, p.key, p.size, p.discard]), [[uuids[0], 'k1', 42, '0']]);
+      assert.deepEqual(
+        records.map((p) => [p.uuid, p.key, p.size, p.discard]),
+        [[uuids[0], 'k1', 42, '0']],
+      );
       const listed = await u.call('GET', `${ITA1}/menu/`);
       assert.ok(listed.body.data.some((m: { menu: string }) => m.menu === 'new_params'));
     });
@@ -224,7 +217,17 @@ for (const backend of BACKENDS) {
       const bad = [
         { body: { menu: 'Bad-Name', title: 'x', columns: [{ name: 'a', type: 'string' }] }, says: /menu/ },
         { body: { menu: 'no_columns', title: 'x', columns: [] }, says: /at least one column/ },
-        { body: { menu: 'dup_cols', title: 'x', columns: [{ name: 'a', type: 'string' }, { name: 'a', type: 'integer' }] }, says: /unique/ },
+        {
+          body: {
+            menu: 'dup_cols',
+            title: 'x',
+            columns: [
+              { name: 'a', type: 'string' },
+              { name: 'a', type: 'integer' },
+            ],
+          },
+          says: /unique/,
+        },
         { body: { menu: 'bad_type', title: 'x', columns: [{ name: 'a', type: 'money' }] }, says: /columns\.0\.type/ },
         { body: { menu: 'reserved', title: 'x', columns: [{ name: 'uuid', type: 'string' }] }, says: /reserved/ },
         { body: { menu: SEED.menu, title: 'Servers again', columns: [{ name: 'a', type: 'string' }] }, says: /servers already exists in workspace ws1/ },
@@ -275,7 +278,10 @@ for (const backend of BACKENDS) {
       let id: string;
       try {
         id = await u.register(`${ITA1}/create/define/execute/`, definition, 'register menu create');
-        assertOk(await u.call('POST', `${ITA1}/menu/`, { ...definition, title: 'Defined directly', columns: [{ name: 'b', type: 'integer' }] }), 'define directly');
+        assertOk(
+          await u.call('POST', `${ITA1}/menu/`, { ...definition, title: 'Defined directly', columns: [{ name: 'b', type: 'integer' }] }),
+          'define directly',
+        );
       } finally {
         await setMaintenance(t, { backyard_execute_stop: '0' });
       }
@@ -301,7 +307,10 @@ for (const backend of BACKENDS) {
       assert.equal(doc.format_version, 1);
       assert.match(doc.exported_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
       assert.deepEqual(doc.source, { organization_id: SEED.org1, workspace_id: SEED.ws1 });
-      assert.deepEqual(doc.menus.map((m: { definition: { menu: string } }) => m.definition.menu), ['inventory', SEED.menu]);
+      assert.deepEqual(
+        doc.menus.map((m: { definition: { menu: string } }) => m.definition.menu),
+        ['inventory', SEED.menu],
+      );
       assert.deepEqual(doc.menus[0].definition, await u.info('inventory'));
       // Each record is what the filter API shows: uuid, discard, values, last update — discarded ones included.
       assert.deepEqual(doc.menus[0].records, await u.records('inventory'));
@@ -338,7 +347,11 @@ for (const backend of BACKENDS) {
       const dup = await u.call('POST', `${ita('ws_json')}/menu/inventory/maintenance/all/`, [{ type: 'Register', parameter: { name: 'alpha' } }]);
       assert.equal(dup.status, 409, dup.text);
       const alpha = copy[0]!;
-      await u.maintain('inventory', [{ type: 'Update', parameter: { uuid: alpha.uuid, count: 4, last_update_date_time: alpha.last_update_date_time } }], 'ws_json');
+      await u.maintain(
+        'inventory',
+        [{ type: 'Update', parameter: { uuid: alpha.uuid, count: 4, last_update_date_time: alpha.last_update_date_time } }],
+        'ws_json',
+      );
       assert.equal((await u.records('inventory')).find((p) => p.name === 'alpha')!.count, 3, 'the source is untouched');
     });
 
@@ -373,7 +386,10 @@ for (const backend of BACKENDS) {
         restored.map((p) => ({ ...content(p), uuid: p.uuid })),
         exported.map((p) => ({ ...content(p), uuid: p.uuid })),
       );
-      assert.ok(restored.every((p) => p.last_updated_user === 'manager1'), 'the import is the last update');
+      assert.ok(
+        restored.every((p) => p.last_updated_user === 'manager1'),
+        'the import is the last update',
+      );
       // A change prepared against a record read before the import fails its optimistic lock.
       const stale = changed.find((p) => p.name === 'alpha')!;
       const r = await u.call('POST', `${ITA1}/menu/inventory/maintenance/all/`, [
@@ -396,10 +412,25 @@ for (const backend of BACKENDS) {
       // Open it as a user's spreadsheet program would.
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(file.bytes as unknown as ArrayBuffer);
-      assert.deepEqual(wb.worksheets.map((s) => s.name), ['inventory', SEED.menu, '_definitions', '_export']);
+      assert.deepEqual(
+        wb.worksheets.map((s) => s.name),
+        ['inventory', SEED.menu, '_definitions', '_export'],
+      );
       const sheet = wb.getWorksheet('inventory')!;
       const header = (sheet.getRow(1).values as unknown[]).slice(1);
-      assert.deepEqual(header, ['uuid', 'discard', 'name', 'count', 'ratio', 'active', 'since', 'checked_at', 'code', 'last_update_date_time', 'last_updated_user']);
+      assert.deepEqual(header, [
+        'uuid',
+        'discard',
+        'name',
+        'count',
+        'ratio',
+        'active',
+        'since',
+        'checked_at',
+        'code',
+        'last_update_date_time',
+        'last_updated_user',
+      ]);
       const records = await u.records('inventory');
       const rowOf = (name: string) => {
         const rowNumber = [2, 3, 4].find((n) => sheet.getRow(n).getCell(3).value === name)!;
@@ -440,12 +471,23 @@ for (const backend of BACKENDS) {
       const bytes = Buffer.from(await edited.xlsx.writeBuffer());
       const up2 = await u.upload(`${ita('ws_excel')}/excel/bulk/upload/`, 'edited.xlsx', bytes);
       assertOk(up2, 'upload edited workbook');
-      const id2 = await u.register(`${ita('ws_excel')}/excel/bulk/import/execute/`, { upload_id: up2.body.data.upload_id, menus: ['inventory'] }, 'import edited');
+      const id2 = await u.register(
+        `${ita('ws_excel')}/excel/bulk/import/execute/`,
+        { upload_id: up2.body.data.upload_id, menus: ['inventory'] },
+        'import edited',
+      );
       assert.equal((await u.finished(id2, 'ws_excel')).status_id, '3');
       const after = await u.records('inventory', 'ws_excel');
       assert.equal(after.find((p) => p.name === 'alpha')!.count, 77);
       assert.deepEqual(content(after.find((p) => p.name === 'epsilon')!), {
-        discard: '0', name: 'epsilon', count: 5, ratio: null, active: true, since: '2030/01/15', checked_at: null, code: null,
+        discard: '0',
+        name: 'epsilon',
+        count: 5,
+        ratio: null,
+        active: true,
+        since: '2030/01/15',
+        checked_at: null,
+        code: null,
       });
     });
 
@@ -463,7 +505,18 @@ for (const backend of BACKENDS) {
         { what: 'no menus', bytes: json({ ...good, menus: [] }), says: /holds no menu/ },
         {
           what: 'bad values',
-          bytes: json({ ...good, menus: [{ definition: INVENTORY, records: [{ name: 'a', count: 'many' }, { count: 2, since: '2024/02/30' }] }] }),
+          bytes: json({
+            ...good,
+            menus: [
+              {
+                definition: INVENTORY,
+                records: [
+                  { name: 'a', count: 'many' },
+                  { count: 2, since: '2024/02/30' },
+                ],
+              },
+            ],
+          }),
           says: /menu inventory record 1: count must be an integer; menu inventory record 2: name is required; menu inventory record 2: since must be a date/,
         },
         {

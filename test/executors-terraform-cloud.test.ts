@@ -97,12 +97,11 @@ for (const backend of BACKENDS) {
     }
 
     // The response body is whatever JSON the route returns.
-     
+
     async function execution(id: string): Promise<any> {
       return ok(await t.call({ url: `${MENU}/${id}/`, auth: SEED.member1 }), `get ${id}`).body.data;
     }
 
-     
     async function waitForStatus(id: string, statuses: readonly string[]): Promise<any> {
       let last: any;
       return waitFor(
@@ -122,7 +121,12 @@ for (const backend of BACKENDS) {
       const run = [...tfc.runs.values()].at(-1)!;
       assert.deepEqual(run.statuses, ['pending', 'planning', 'planned', 'applying', 'applied']);
       assert.equal(job.result.run_id, run.id);
-      for (const [from, to] of [['pending', 'planning'], ['planning', 'planned'], ['planned', 'applying'], ['applying', 'applied']]) {
+      for (const [from, to] of [
+        ['pending', 'planning'],
+        ['planning', 'planned'],
+        ['planned', 'applying'],
+        ['applying', 'applied'],
+      ]) {
         assert.match(job.log, new RegExp(`${run.id}: ${from} → ${to}`), job.log);
       }
 

@@ -29,7 +29,10 @@ describe('files drydock creates are owner-only', () => {
     try {
       assert.equal(mode(path.join(dir, 'data')), '700', 'the directory made for the store');
       for (const f of readdirSync(path.join(dir, 'data'))) assert.equal(mode(path.join(dir, 'data', f)), '600', f);
-      assert.ok(readdirSync(path.join(dir, 'data')).some((f) => f.endsWith('-wal')), 'the WAL is there to check');
+      assert.ok(
+        readdirSync(path.join(dir, 'data')).some((f) => f.endsWith('-wal')),
+        'the WAL is there to check',
+      );
       assert.equal(mode(pidFile), '600', 'pid file');
       // A socket's x bits mean nothing; what matters is that nobody else may connect.
       assert.equal(statSync(pidFile.replace(/\.pid$/, '.sock')).mode & 0o077, 0, 'control socket: owner only');

@@ -111,7 +111,11 @@ for (const backend of BACKENDS) {
       const watch = await runCli(['fleet', 'status', runId, '--watch', '--interval', '200ms'], env);
       assert.equal(watch.code, 0, describeRun(watch));
       const view = await runCli(['fleet', 'status', runId, '--json'], env);
-      const v = JSON.parse(view.stdout) as { run: { state: string; reason: string | null }; statuses: string[]; pairs: Array<{ state: string; primaryVersion: string }> };
+      const v = JSON.parse(view.stdout) as {
+        run: { state: string; reason: string | null };
+        statuses: string[];
+        pairs: Array<{ state: string; primaryVersion: string }>;
+      };
       assert.equal(v.run.state, 'completed');
       assert.equal(v.run.reason, null);
       assert.deepEqual(v.statuses, ['PROD_OK', 'QA_OK']);

@@ -79,7 +79,17 @@ describe('fleet command driver (real shell commands)', () => {
     const { work, driver } = setup('switch-args', { switch: `printf '%s\\n' {to} {node} {role} {port} {pair} {primary} {secondary} {lb} > switch.txt` });
     const outcome = await driver.switchActive(pair, secondary, ctx());
     assert.equal(outcome.ok, true, outcome.output);
-    assert.deepEqual(readFileSync(path.join(work, 'switch.txt'), 'utf8').split('\n'), ['PROD_S_001', 'PROD_S_001', 'S', '8082', 'PROD_001', 'PROD_P_001', 'PROD_S_001', 'lb-1', '']);
+    assert.deepEqual(readFileSync(path.join(work, 'switch.txt'), 'utf8').split('\n'), [
+      'PROD_S_001',
+      'PROD_S_001',
+      'S',
+      '8082',
+      'PROD_001',
+      'PROD_P_001',
+      'PROD_S_001',
+      'lb-1',
+      '',
+    ]);
   });
 
   it('a successful command reports its stdout and stderr', async () => {
@@ -130,7 +140,7 @@ describe('fleet command driver (real shell commands)', () => {
     await waitFor('the process group is gone', () => !isAlive(shellPid) && !isAlive(childPid), { timeoutMs: 10_000 });
   });
 
-  it('the orchestrator\'s ctx.timeoutMs limits a command when it is shorter than timeoutSeconds', async () => {
+  it("the orchestrator's ctx.timeoutMs limits a command when it is shorter than timeoutSeconds", async () => {
     const { driver } = setup('ctx-timeout', { timeoutSeconds: 600, upgrade: 'sleep 300' });
     const outcome = await driver.upgrade(primary, '1.0.0', ctx({ timeoutMs: 500 }));
     assert.equal(outcome.ok, false);
@@ -205,7 +215,9 @@ describe('fleet command driver (real shell commands)', () => {
   });
 
   it('keeps only the tail of a large output', async () => {
-    const { driver } = setup('big-output', { upgrade: `i=0; while [ $i -lt 4000 ]; do echo "line $i padding padding padding padding"; i=$((i+1)); done; echo LAST-LINE` });
+    const { driver } = setup('big-output', {
+      upgrade: `i=0; while [ $i -lt 4000 ]; do echo "line $i padding padding padding padding"; i=$((i+1)); done; echo LAST-LINE`,
+    });
     const outcome = await driver.upgrade(primary, '1.0.0', ctx());
     assert.equal(outcome.ok, true);
     assert.ok(outcome.output.length < 70 * 1024, `output is ${outcome.output.length} characters`);

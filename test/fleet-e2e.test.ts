@@ -177,7 +177,11 @@ async function tearDown(): Promise<Leftovers | undefined> {
     orchestrators: stage.orchestrators.filter((o) => !o.exited()).map((o) => o.pid),
     nodes: stopped.nodes.filter((n) => !n.stopped).map((n) => n.output),
     leaked: [...stopped.leaked],
-    processes: [switchPid, ...stopped.nodes.flatMap((n) => (n.pid === undefined ? [] : [n.pid])), ...fleetProcessPids(stage.fleet.driverConfig.stateDir!)].filter(pidAlive),
+    processes: [
+      switchPid,
+      ...stopped.nodes.flatMap((n) => (n.pid === undefined ? [] : [n.pid])),
+      ...fleetProcessPids(stage.fleet.driverConfig.stateDir!),
+    ].filter(pidAlive),
   };
 }
 
@@ -274,7 +278,11 @@ function assertStepLog(stage: Stage, log: readonly StepRecord[]): void {
     const key = `${s.pairId}/${s.phase}/${s.attempt}/${s.step}`;
     succeeded.set(key, (succeeded.get(key) ?? 0) + 1);
   }
-  assert.deepEqual([...succeeded].filter(([, n]) => n > 1), [], 'no (pair, phase, attempt, step) succeeded twice');
+  assert.deepEqual(
+    [...succeeded].filter(([, n]) => n > 1),
+    [],
+    'no (pair, phase, attempt, step) succeeded twice',
+  );
 }
 
 afterEach(async () => {
@@ -301,7 +309,11 @@ for (const backend of BACKENDS) {
       const report = await stopLoad(stage);
       t.diagnostic(loadSummary(report));
       assertNoFailedRequest(stage);
-      await assertUpgraded(stage, v, stage.fleet.pairs.map((p) => p.id));
+      await assertUpgraded(
+        stage,
+        v,
+        stage.fleet.pairs.map((p) => p.id),
+      );
       const log = await steps(stage, runId);
       assertStepLog(stage, log);
       assert.equal(log.filter((s) => s.state === 'succeeded').length, PAIRS * 4 * 3, 'three steps per phase, four phases per pair');
@@ -341,7 +353,11 @@ for (const backend of BACKENDS) {
         assert.deepEqual(traffic.versions, [V1]);
         assert.deepEqual(traffic.nodes, [pair.primary.name]);
 
-        await assertUpgraded(stage, v, stage.fleet.pairs.map((p) => p.id).filter((id) => id !== bad));
+        await assertUpgraded(
+          stage,
+          v,
+          stage.fleet.pairs.map((p) => p.id).filter((id) => id !== bad),
+        );
         const log = await steps(stage, runId);
         assertStepLog(stage, log);
         const rollback = log.filter((s) => s.pairId === bad && s.step.startsWith('rollback-')).map((s) => `${s.step} ${s.node} ${s.version} ${s.state}`);
@@ -388,7 +404,11 @@ for (const backend of BACKENDS) {
         const report = await stopLoad(stage);
         t.diagnostic(loadSummary(report));
         assertNoFailedRequest(stage);
-        await assertUpgraded(stage, v, stage.fleet.pairs.map((p) => p.id));
+        await assertUpgraded(
+          stage,
+          v,
+          stage.fleet.pairs.map((p) => p.id),
+        );
         const log = await steps(stage, runId);
         assertStepLog(stage, log);
         const owners = new Set(log.map((s) => s.orchestrator));

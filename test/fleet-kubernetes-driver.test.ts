@@ -42,8 +42,18 @@ function ctx(overrides: Partial<ActionContext> = {}): ActionContext {
 
 /** A pair as Kubernetes holds it: two Deployments on 1.0.0 and a Service selecting the primary. */
 function seedPair(server: KubernetesApiServer, namespace: string): void {
-  server.addDeployment({ namespace, name: 'prod-p-001', image: 'registry.example/app:1.0.0', extraContainers: [{ name: 'log-shipper', image: 'registry.example/shipper:7' }] });
-  server.addDeployment({ namespace, name: 'prod-s-001', image: 'registry.example/app:1.0.0', extraContainers: [{ name: 'log-shipper', image: 'registry.example/shipper:7' }] });
+  server.addDeployment({
+    namespace,
+    name: 'prod-p-001',
+    image: 'registry.example/app:1.0.0',
+    extraContainers: [{ name: 'log-shipper', image: 'registry.example/shipper:7' }],
+  });
+  server.addDeployment({
+    namespace,
+    name: 'prod-s-001',
+    image: 'registry.example/app:1.0.0',
+    extraContainers: [{ name: 'log-shipper', image: 'registry.example/shipper:7' }],
+  });
   server.addService({ namespace, name: 'prod-001', selector: { app: 'demo', 'drydock.io/node': 'prod-p-001' } });
 }
 
@@ -235,7 +245,7 @@ describe('kubernetes driver against the in-test Kubernetes API stand-in (no Kube
     const health = await driver.health(primary, ctx());
     assert.equal(health.ok, false);
     assert.match(health.output, /deployment nowhere\/prod-p-001 not found — check driver\.namespace and driver\.deployment/);
-    assert.match(health.output, /deployments\.apps "prod-p-001" not found/, 'the API server\'s Status message is kept');
+    assert.match(health.output, /deployments\.apps "prod-p-001" not found/, "the API server's Status message is kept");
     const upgrade = await driver.upgrade(primary, '2.0.0', ctx());
     assert.equal(upgrade.ok, false);
     assert.match(upgrade.output, /nowhere\/prod-p-001 not found/);
@@ -307,14 +317,24 @@ describe('kubernetes driver against the in-test Kubernetes API stand-in (no Kube
           '',
         ].join('\n'),
       );
-      const config = driverConfigSchema.parse({ type: 'kubernetes', namespace: 'kubeconfig', kubeconfig: 'stand-in.kubeconfig', context: 'fleet', image: IMAGE });
+      const config = driverConfigSchema.parse({
+        type: 'kubernetes',
+        namespace: 'kubeconfig',
+        kubeconfig: 'stand-in.kubeconfig',
+        context: 'fleet',
+        image: IMAGE,
+      });
       const driver = createDriver(config, { logger, baseDir: dir });
       const outcome = await driver.health(secondary, ctx());
       assert.equal(outcome.ok, true, outcome.output);
       assert.equal(outcome.version, '1.0.0');
       await driver.close();
       assert.throws(
-        () => createDriver(driverConfigSchema.parse({ type: 'kubernetes', namespace: 'x', kubeconfig: 'missing.kubeconfig', image: IMAGE }), { logger, baseDir: dir }),
+        () =>
+          createDriver(driverConfigSchema.parse({ type: 'kubernetes', namespace: 'x', kubeconfig: 'missing.kubeconfig', image: IMAGE }), {
+            logger,
+            baseDir: dir,
+          }),
         /cannot load kubeconfig .*missing\.kubeconfig/,
       );
     } finally {

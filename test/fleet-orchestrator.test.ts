@@ -119,7 +119,10 @@ for (const backend of BACKENDS) {
       const p = (plan.body as { data: { gate: { open: boolean; reason: string }; pairs: Array<{ phases: Array<{ outcome: string }> }> } }).data;
       assert.equal(p.gate.open, false);
       assert.match(p.gate.reason, /QA_OK and not Blocked/);
-      assert.deepEqual(p.pairs[0]!.phases.map((x) => x.outcome), ['run', 'run', 'run', 'run']);
+      assert.deepEqual(
+        p.pairs[0]!.phases.map((x) => x.outcome),
+        ['run', 'run', 'run', 'run'],
+      );
       const refused = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: V2 } });
       assert.equal(refused.status, 409);
       assert.match((refused.body as { message: string }).message, /may not be deployed to PROD/);
@@ -156,7 +159,9 @@ for (const backend of BACKENDS) {
       assert.deepEqual(verifyStepLog(steps, V2, initialActive(n)), []);
       assert.equal(steps.filter((s) => s.state === 'succeeded').length, n * 4 * 3);
       const fleet = await t.admin({ url: '/api/platform/fleet' });
-      const prod = (fleet.body as { data: { pairs: Array<{ primary: { secondaryVersionLevel: string }; secondary: { primaryVersionLevel: string } }> } }).data.pairs.slice(0, n);
+      const prod = (
+        fleet.body as { data: { pairs: Array<{ primary: { secondaryVersionLevel: string }; secondary: { primaryVersionLevel: string } }> } }
+      ).data.pairs.slice(0, n);
       for (const p of prod) {
         assert.equal(p.primary.secondaryVersionLevel, V2);
         assert.equal(p.secondary.primaryVersionLevel, V2);
@@ -250,8 +255,14 @@ for (const backend of BACKENDS) {
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(sim.actions.length, count, 'nothing happens while paused');
       const v = await view(t, run.id);
-      assert.ok(v.pairs.every((p) => p.state === 'waiting'), 'every pair that had started finished its phase');
-      assert.ok(v.pairs.some((p) => p.completedPhase === 0), 'some pairs had not started');
+      assert.ok(
+        v.pairs.every((p) => p.state === 'waiting'),
+        'every pair that had started finished its phase',
+      );
+      assert.ok(
+        v.pairs.some((p) => p.completedPhase === 0),
+        'some pairs had not started',
+      );
       await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${run.id}/resume` });
       const done = await waitForState(t, run.id, 'completed');
       await o.stop();
@@ -282,7 +293,11 @@ for (const backend of BACKENDS) {
         const key = `${s.pairId}/${s.phase}/${s.attempt}/${s.step}`;
         succeeded.set(key, (succeeded.get(key) ?? 0) + 1);
       }
-      assert.deepEqual([...succeeded].filter(([, c]) => c > 1), [], 'a finished step ran twice');
+      assert.deepEqual(
+        [...succeeded].filter(([, c]) => c > 1),
+        [],
+        'a finished step ran twice',
+      );
       assert.equal(new Set(steps.map((s) => s.orchestrator)).size, 2);
       assert.deepEqual(verifyStepLog(steps, V2, initialActive(n)), []);
       assert.deepEqual(sim.violations, []);

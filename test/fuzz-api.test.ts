@@ -134,7 +134,7 @@ function operationsOf(doc: { paths: Record<string, Record<string, Record<string,
         pathParams: params.filter((p) => p.in === 'path').map((p) => ({ name: p.name, schema: p.schema, required: true })),
         queryParams: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema, required: p.required === true })),
         body,
-        responses: Object.keys((op.responses ?? {})),
+        responses: Object.keys(op.responses ?? {}),
       });
     }
   }
@@ -370,15 +370,24 @@ function objectFromSchema(s: Record<string, unknown>, ctx: SchemaContext): fc.Ar
     additional === false || (additional === undefined && fields.length > 0)
       ? fc.constant([] as Array<readonly [string, unknown]>)
       : fc.array(fc.tuple(keyArb(ctx.pools), deeper((additional ?? {}) as JsonSchema, undefined)), { maxLength: 3 });
-  return fc
-    .tuple(fc.tuple(...fields), extra)
-    .map(([known, more]) => ownObject([...more, ...known.filter(([, v]) => v !== undefined)]));
+  return fc.tuple(fc.tuple(...fields), extra).map(([known, more]) => ownObject([...more, ...known.filter(([, v]) => v !== undefined)]));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Mutations of a generated value
 
-const MUTATIONS = ['wrong-type', 'nasty-string', 'unknown-key', 'prototype-key', 'drop-key', 'huge-string', 'deep-arrays', 'deep-objects', 'extreme-number', 'wrap-in-array'] as const;
+const MUTATIONS = [
+  'wrong-type',
+  'nasty-string',
+  'unknown-key',
+  'prototype-key',
+  'drop-key',
+  'huge-string',
+  'deep-arrays',
+  'deep-objects',
+  'extreme-number',
+  'wrap-in-array',
+] as const;
 type MutationKind = (typeof MUTATIONS)[number];
 
 interface Mutation {
@@ -683,7 +692,15 @@ function queryArb(op: Operation, ctx: GenerationContext): fc.Arbitrary<string> {
     { maxLength: 2 },
   );
   // Raw query tricks: thousands of repeated keys, bracket syntax, broken percent-encoding, bare keys.
-  const raw = fc.constantFrom('x=1&'.repeat(5000), 'limit=1&'.repeat(2000), 'a[b][c]=1&a[]=2', 'limit=%zz&offset=%ED%A0%80', 'limit&offset', '&&&=&=', `limit=${'9'.repeat(1000)}`);
+  const raw = fc.constantFrom(
+    'x=1&'.repeat(5000),
+    'limit=1&'.repeat(2000),
+    'a[b][c]=1&a[]=2',
+    'limit=%zz&offset=%ED%A0%80',
+    'limit&offset',
+    '&&&=&=',
+    `limit=${'9'.repeat(1000)}`,
+  );
   return fc
     .tuple(
       fc.tuple(...declared),
@@ -737,7 +754,13 @@ function requestArb(op: Operation, ctx: GenerationContext, deleteAtScratch: bool
     const t = pools.tenants[pick[0] % pools.tenants.length]!;
     const menus = [...t.menus, ...pools.menus.filter((m) => !t.menus.includes(m))];
     return values.map((v, i) =>
-      names[i] === 'organization_id' ? t.org : names[i] === 'workspace_id' ? t.ws : names[i] === 'menu' ? menus[pick[1] % Math.min(menus.length, t.menus.length + 5)]! : v,
+      names[i] === 'organization_id'
+        ? t.org
+        : names[i] === 'workspace_id'
+          ? t.ws
+          : names[i] === 'menu'
+            ? menus[pick[1] % Math.min(menus.length, t.menus.length + 5)]!
+            : v,
     );
   });
   const declared = ctx.declaredMethods.get(op.template) ?? new Set<string>();
@@ -750,7 +773,14 @@ function requestArb(op: Operation, ctx: GenerationContext, deleteAtScratch: bool
     { weight: 1, arbitrary: fc.record({ 'accept-language': headerText }) },
     { weight: 1, arbitrary: fc.record({ language: headerText }) },
     { weight: 1, arbitrary: fc.record({ 'x-csrf-token': headerText }) },
-    { weight: 1, arbitrary: fc.constantFrom<Record<string, string>>({ 'x-http-method-override': 'DELETE' }, { 'content-encoding': 'gzip' }, { 'content-encoding': 'br, identity' }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<Record<string, string>>(
+        { 'x-http-method-override': 'DELETE' },
+        { 'content-encoding': 'gzip' },
+        { 'content-encoding': 'br, identity' },
+      ),
+    },
   );
   const address = fc.tuple(fc.integer({ min: 1, max: 254 }), fc.integer({ min: 1, max: 254 })).map(([a, b]) => `10.${a}.${b}.7`);
   return fc
@@ -905,10 +935,7 @@ const LEAKS: ReadonlyArray<readonly [string, RegExp]> = [
   ['a stack trace', /\n\s+at /],
   ['a Node.js internal frame', /node:internal/],
   ['a source line reference', /\.(?:ts|js|mjs|cjs):\d+/],
-  [
-    'a file path of this machine',
-    new RegExp([process.cwd(), os.tmpdir() + '/', '/work/', '/tmp/', 'node_modules'].map(escapeRegExp).join('|')),
-  ],
+  ['a file path of this machine', new RegExp([process.cwd(), os.tmpdir() + '/', '/work/', '/tmp/', 'node_modules'].map(escapeRegExp).join('|'))],
 ];
 
 /** Every string of a JSON value, keys included. */
@@ -945,7 +972,14 @@ function safeDecode(s: string): string {
 function requestTexts(r: FuzzRequest): string[] {
   const payload = r.payload === undefined ? '' : r.payload.toString();
   const parsed = tryJson(payload);
-  return [r.url, safeDecode(r.url), ...r.url.split(/[/?&=]/).map(safeDecode), payload, ...(parsed.ok ? stringsOf(parsed.value) : []), ...Object.values(r.headers)];
+  return [
+    r.url,
+    safeDecode(r.url),
+    ...r.url.split(/[/?&=]/).map(safeDecode),
+    payload,
+    ...(parsed.ok ? stringsOf(parsed.value) : []),
+    ...Object.values(r.headers),
+  ];
 }
 
 function isApiJson(r: FuzzRequest, a: Answer): boolean {
@@ -965,7 +999,13 @@ function checkAnswer(r: FuzzRequest, a: Answer, readOnly: boolean): void {
     // a 498-xxxxx result, Retry-After).
     const result = parsed.ok ? (parsed.value as { result?: unknown } | null)?.result : undefined;
     const refusal =
-      readOnly && a.status === 503 && r.method === r.op.method && r.op.responses.includes('503') && typeof result === 'string' && /^498-\d{5}$/.test(result) && a.headers['retry-after'] !== undefined;
+      readOnly &&
+      a.status === 503 &&
+      r.method === r.op.method &&
+      r.op.responses.includes('503') &&
+      typeof result === 'string' &&
+      /^498-\d{5}$/.test(result) &&
+      a.headers['retry-after'] !== undefined;
     assert.ok(refusal, `a ${a.status} answer: ${what()}`);
   }
   const texts = [a.text, ...(parsed.ok ? stringsOf(parsed.value) : [])];
@@ -1110,7 +1150,12 @@ async function startHarness(backend: BackendName): Promise<Harness> {
       for (const m of listed) for (const c of m.columns) columns.add(c.name);
       return listed.map((m) => m.menu);
     };
-    for (const [org, ws] of [[SEED.org1, SEED.ws1], [SEED.org1, DRIVER_JOBS.ws], [SEED.org1, MENU_JOBS.ws], [SEED.org2, SEED.ws2]] as const) {
+    for (const [org, ws] of [
+      [SEED.org1, SEED.ws1],
+      [SEED.org1, DRIVER_JOBS.ws],
+      [SEED.org1, MENU_JOBS.ws],
+      [SEED.org2, SEED.ws2],
+    ] as const) {
       const own = await menusOf(org, ws);
       for (const m of own) menus.add(m);
       tenants.push({ org, ws, menus: [...own, ...(ws === DRIVER_JOBS.ws ? Object.keys(DRIVER_MENUS) : [])] });
@@ -1195,7 +1240,9 @@ async function startHarness(backend: BackendName): Promise<Harness> {
       { label: 'an empty Bearer', headers: { authorization: 'Bearer ' }, weight: 2 },
     ];
 
-    const doc = ok(await t.call({ url: '/api/openapi.json' }), 'the OpenAPI document').body as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = ok(await t.call({ url: '/api/openapi.json' }), 'the OpenAPI document').body as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     const ops = operationsOf(doc);
     assert.ok(ops.length > 50, `the document lists ${ops.length} operations`);
     const stats: Stats = {
@@ -1298,7 +1345,12 @@ async function fuzzBlock(h: Harness, block: Block, tc: TestContext): Promise<Fai
 
 function summary(h: Harness, backend: BackendName): string[] {
   const fmt = (m: Map<number, number> | undefined) =>
-    m === undefined ? '-' : [...m.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ');
+    m === undefined
+      ? '-'
+      : [...m.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([s, n]) => `${s}×${n}`)
+          .join(' ');
   const total = (m: Map<number, number> | undefined) => [...(m?.values() ?? [])].reduce((a, b) => a + b, 0);
   const width = Math.max(...h.ops.map((o) => o.key.length));
   return [
@@ -1371,7 +1423,13 @@ for (const backend of BACKENDS) {
         refused(r, 400, '400-00001', new RegExp(`more than ${MAX_JSON_DEPTH} levels deep`), `${method} ${url}`);
       }
       // As deep as allowed is parsed and validated as usual.
-      const atLimit = await t.call({ method: 'PUT', url: '/api/platform/fleet', auth: adminAuth, payload: `{"x":${deep(MAX_JSON_DEPTH - 1, '[', '', ']')}}`, headers: { 'content-type': 'application/json' } });
+      const atLimit = await t.call({
+        method: 'PUT',
+        url: '/api/platform/fleet',
+        auth: adminAuth,
+        payload: `{"x":${deep(MAX_JSON_DEPTH - 1, '[', '', ']')}}`,
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(atLimit.status, 400, atLimit.text);
       assert.doesNotMatch(atLimit.body.message, /levels deep/);
       // The router's own refusals were Fastify's bare JSON echoing the path; now the envelope.
@@ -1432,7 +1490,11 @@ for (const backend of BACKENDS) {
     it('read-write: every answer < 500, within 5 s, no stack or path, the envelope', async (tc) => {
       await setMaintenance(h.t, { data_update_stop: '0' });
       const failures = await fuzzBlock(h, 'rw', tc);
-      assert.deepEqual(failures.map((f) => f.label), [], failures.map((f) => f.message).join('\n\n'));
+      assert.deepEqual(
+        failures.map((f) => f.label),
+        [],
+        failures.map((f) => f.message).join('\n\n'),
+      );
     });
 
     it('read-write: everything the fuzz wrote reads back, and the counts agree', async () => {
@@ -1455,7 +1517,11 @@ for (const backend of BACKENDS) {
       const listed = ok(await t.admin({ method: 'POST', url: `${records}/filter/`, body: {} }), 'its records').body.data as unknown[];
       const counted = ok(await t.admin({ method: 'POST', url: `${records}/filter/count/`, body: {} }), 'its count').body.data;
       assert.equal(counted, listed.length, 'filter/count agrees with filter');
-      for (const [user, password] of [['org1/manager1', 'manager1-password'], ['org1/member1', 'member1-password'], ['admin', 'admin-password-1']]) {
+      for (const [user, password] of [
+        ['org1/manager1', 'manager1-password'],
+        ['org1/member1', 'member1-password'],
+        ['admin', 'admin-password-1'],
+      ]) {
         ok(await t.call({ url: '/api/auth/whoami', auth: basic(user!, password!) }), `${user} signs in`);
       }
     });
@@ -1467,11 +1533,19 @@ for (const backend of BACKENDS) {
       const failures = await fuzzBlock(h, 'ro', tc);
       const afterDump = await dumpStore(t.database.location);
       await setMaintenance(t, { data_update_stop: '0' });
-      assert.deepEqual(failures.map((f) => f.label), [], failures.map((f) => f.message).join('\n\n'));
+      assert.deepEqual(
+        failures.map((f) => f.label),
+        [],
+        failures.map((f) => f.message).join('\n\n'),
+      );
       const changed = differingTables(withoutSequencesOf(before, BOOKKEEPING_TABLES), withoutSequencesOf(afterDump, BOOKKEEPING_TABLES), BOOKKEEPING_TABLES);
       const succeeded = [...h.stats.succeeded.ro];
       const unexplained = changed.filter((table) => !EXEMPT_WRITERS.some((w) => w.tables.test(table) && succeeded.some((k) => w.ops.test(k))));
-      assert.deepEqual(unexplained, [], `tables written in read-only mode (exempt operations that succeeded: ${succeeded.filter((k) => h.ops.some((o) => o.key === k && o.writes === 'exempt')).join(', ')})`);
+      assert.deepEqual(
+        unexplained,
+        [],
+        `tables written in read-only mode (exempt operations that succeeded: ${succeeded.filter((k) => h.ops.some((o) => o.key === k && o.writes === 'exempt')).join(', ')})`,
+      );
     });
   });
 }

@@ -18,7 +18,11 @@ import { describe, it } from 'node:test';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RECIPE = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string>; engines: { node: string } };
+const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  bin: Record<string, string>;
+  engines: { node: string };
+};
 
 /** The recipe's instructions, continuation lines joined, comments dropped. */
 const INSTRUCTIONS = RECIPE.replace(/\\\n/g, ' ')
@@ -64,7 +68,10 @@ describe('the image recipe (Dockerfile)', () => {
     assert.equal(path.relative(workdir, script), PACKAGE.bin.drydock!.replace(/^\.\//, ''), 'the entrypoint runs the package bin');
     assert.deepEqual(JSON.parse(stages[1]!.find((l) => l.startsWith('CMD '))!.slice(4)), ['serve'], 'serve by default');
     for (const command of [['serve'], ['worker'], ['migrate']]) {
-      const r = spawnSync(process.execPath, [path.join(ROOT, PACKAGE.bin.drydock!), ...command, '--help'], { encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
+      const r = spawnSync(process.execPath, [path.join(ROOT, PACKAGE.bin.drydock!), ...command, '--help'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_ENV: 'production' },
+      });
       assert.equal(r.status, 0, `drydock ${command.join(' ')} --help through dist/:\n${r.stderr}`);
     }
   });

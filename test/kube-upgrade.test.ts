@@ -122,9 +122,23 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     const plan = report(dry).plan!;
     assert.deepEqual(
       plan.map((p) => p.step),
-      ['record the replica counts', 'drain', 'stop the workers', 'backup', 'migrate (expand steps)', 'roll the API', 'migrate (contract steps)', 'start the workers', 'resume', 'clear the record'],
+      [
+        'record the replica counts',
+        'drain',
+        'stop the workers',
+        'backup',
+        'migrate (expand steps)',
+        'roll the API',
+        'migrate (contract steps)',
+        'start the workers',
+        'resume',
+        'clear the record',
+      ],
     );
-    assert.ok(plan.flat().some((p) => p.commands.includes(`kubectl -n ${NS} scale deployment/drydock-worker --replicas=0`)), 'the dry run names the kubectl it replaces');
+    assert.ok(
+      plan.flat().some((p) => p.commands.includes(`kubectl -n ${NS} scale deployment/drydock-worker --replicas=0`)),
+      'the dry run names the kubectl it replaces',
+    );
     assert.deepEqual(deployments(i), beforeDry, 'the dry run changed nothing');
 
     // A job runs when the upgrade starts: the drain waits for it, and its worker is not killed.
@@ -167,19 +181,29 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     const killAfter = async (args: string[], steps: number): Promise<void> => {
       const p = spawnCli(args, i.env);
       const delay = Math.floor(Math.random() * 400);
-      const stepLines = () => p.stderr().split('\n').filter((l) => /^\w+ {2,}\S/.test(l)).length;
+      const stepLines = () =>
+        p
+          .stderr()
+          .split('\n')
+          .filter((l) => /^\w+ {2,}\S/.test(l)).length;
       const started = Date.now();
       while (stepLines() < steps + 1 && p.child.exitCode === null && Date.now() - started < 300_000) await sleep(20);
       await sleep(delay);
       const finished = p.child.exitCode !== null;
-      killedAt.push(`${args.join(' ')}: ${finished ? `ended (exit ${p.child.exitCode}) before` : 'killed'} after ${steps} step(s) + ${delay} ms; it printed:\n${p.stderr()}`);
+      killedAt.push(
+        `${args.join(' ')}: ${finished ? `ended (exit ${p.child.exitCode}) before` : 'killed'} after ${steps} step(s) + ${delay} ms; it printed:\n${p.stderr()}`,
+      );
       p.child.kill('SIGKILL');
       await p.result;
     };
     const first = 1 + Math.floor(Math.random() * 4);
     await killAfter(kube(i, 'upgrade', '--image', NEW), first);
     const recorded = deployments(i);
-    assert.equal(JSON.parse(recorded.worker.annotations['drydock.io/upgrade'] ?? '{}').replicas, WORKER_REPLICAS, `the record has the count from before\n${killedAt.join('\n')}`);
+    assert.equal(
+      JSON.parse(recorded.worker.annotations['drydock.io/upgrade'] ?? '{}').replicas,
+      WORKER_REPLICAS,
+      `the record has the count from before\n${killedAt.join('\n')}`,
+    );
     await killAfter(kube(i, 'upgrade', '--resume'), first + 1 + Math.floor(Math.random() * (6 - first)));
     assert.ok(deployments(i).api.annotations['drydock.io/upgrade'], `the resumed run was killed before it ended\n${killedAt.join('\n')}`);
     const r = await runCli(kube(i, 'upgrade', '--resume', '--json'), i.env, { timeoutMs: 400_000 });
@@ -242,7 +266,10 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     assert.match(report(nothing).steps[0]!.detail ?? '', /nothing to resume/);
     const noStore = await runCli(['kube', 'upgrade', '--namespace', NS, '--image', NEW], { ...i.env, DRYDOCK_DATABASE_URL: '' });
     assert.equal(noStore.code, 2, describeRun(noStore));
-    const viewer = await runCli([...kube(i, 'upgrade', '--image', 'registry.example.com/drydock:0.4.0', '--no-backup', '--json'), '--context', 'viewer'], i.env);
+    const viewer = await runCli(
+      [...kube(i, 'upgrade', '--image', 'registry.example.com/drydock:0.4.0', '--no-backup', '--json'), '--context', 'viewer'],
+      i.env,
+    );
     assert.equal(viewer.code, 1, describeRun(viewer));
     const denied = report(viewer).steps.at(-1)!;
     assert.equal(denied.step, 'record the replica counts');

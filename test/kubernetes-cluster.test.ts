@@ -198,7 +198,8 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
   };
 
   const state = async (namespace: string, name: string) => rolloutState(await apps.readNamespacedDeployment({ namespace, name }, opts()));
-  const rolledOut = (namespace: string, name: string) => waitFor(`the rollout of ${namespace}/${name} is complete`, async () => (await state(namespace, name)).complete, onCluster);
+  const rolledOut = (namespace: string, name: string) =>
+    waitFor(`the rollout of ${namespace}/${name} is complete`, async () => (await state(namespace, name)).complete, onCluster);
 
   before(async () => {
     server = await startKubernetesApiServer({
@@ -327,7 +328,10 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.ok(now.every((p) => p.spec.containers[0]?.image === 'registry.example.com/web:2' && isReady(p) && !oldPods.includes(p.metadata.name)));
 
     // A metadata-only patch (an annotation) is kept and does not start a rollout.
-    const annotated = await apps.patchNamespacedDeployment({ namespace: ns, name: 'web', body: { metadata: { annotations: { 'drydock.io/replicas': '2' } } } }, merge());
+    const annotated = await apps.patchNamespacedDeployment(
+      { namespace: ns, name: 'web', body: { metadata: { annotations: { 'drydock.io/replicas': '2' } } } },
+      merge(),
+    );
     assert.equal(annotated.metadata?.generation, 2);
     assert.equal(annotated.metadata?.annotations?.['drydock.io/replicas'], '2');
     assert.equal(annotated.metadata?.annotations?.['deployment.kubernetes.io/revision'], '2', 'the controller numbers templates as revisions');
@@ -357,7 +361,10 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.equal((received.match(new RegExp(`"pod":"${pod!.metadata.name}"`, 'g')) ?? []).length, 2, 'both answered by the same pod');
 
     // A new connection has no endpoint (the only pod is terminating): reset at once.
-    await assert.rejects(get(port), (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' || err.code === 'ECONNREFUSED' || /socket hang up/.test(err.message));
+    await assert.rejects(
+      get(port),
+      (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' || err.code === 'ECONNREFUSED' || /socket hang up/.test(err.message),
+    );
     assert.equal(cluster.connections.filter((c) => c.namespace === ns).at(-1)?.pod, null);
     socket.end();
     await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
@@ -402,7 +409,15 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     );
     const stuck = await waitFor(
       'the new pod is in ImagePullBackOff',
-      () => cluster.pods(ns).find((p) => p.status.containerStatuses[0]?.state && 'waiting' in p.status.containerStatuses[0].state && p.status.containerStatuses[0].state.waiting.reason === 'ImagePullBackOff'),
+      () =>
+        cluster
+          .pods(ns)
+          .find(
+            (p) =>
+              p.status.containerStatuses[0]?.state &&
+              'waiting' in p.status.containerStatuses[0].state &&
+              p.status.containerStatuses[0].state.waiting.reason === 'ImagePullBackOff',
+          ),
       onCluster,
     );
     assert.equal(stuck.status.phase, 'Pending');
@@ -420,14 +435,31 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     assert.equal(log, 400, 'no log for a container that never started');
 
     // kubectl rollout undo: back to the old template, the stuck pod goes.
-    await apps.patchNamespacedDeployment({ namespace: ns, name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.example.com/web:1' }] } } } } }, strategic());
+    await apps.patchNamespacedDeployment(
+      { namespace: ns, name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.example.com/web:1' }] } } } } },
+      strategic(),
+    );
     await rolledOut(ns, 'web');
     await cluster.waitRolledOut(ns, 'web');
     await traffic.stop();
-    assert.deepEqual(traffic.results.filter((r) => !r.ok), []);
+    assert.deepEqual(
+      traffic.results.filter((r) => !r.ok),
+      [],
+    );
     assert.ok(traffic.results.every((r) => r.version === 'v1'));
-    assert.deepEqual(cluster.pods(ns).map((p) => p.metadata.name).sort(), [...oldPods].sort(), 'the old pods were never touched');
-    assert.deepEqual(cluster.terminations.filter((t) => t.namespace === ns), [], 'the stuck pod had no process to stop');
+    assert.deepEqual(
+      cluster
+        .pods(ns)
+        .map((p) => p.metadata.name)
+        .sort(),
+      [...oldPods].sort(),
+      'the old pods were never touched',
+    );
+    assert.deepEqual(
+      cluster.terminations.filter((t) => t.namespace === ns),
+      [],
+      'the stuck pod had no process to stop',
+    );
     assert.equal(cluster.deployment(ns, 'web')?.metadata.annotations?.['deployment.kubernetes.io/revision'], '3', 'a rollback is a new revision');
   });
 
@@ -452,12 +484,20 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
   it('restarts a crashing container with back-off (CrashLoopBackOff, restartCount): the pod never becomes ready', async () => {
     const ns = 'crash';
     cluster.apply([{ ...webDeployment('crash', 'registry.example.com/crash:1', { replicas: 1 }) }], { namespace: ns });
-    const pod = await waitFor('the container has restarted twice', () => cluster.pods(ns).find((p) => (p.status.containerStatuses[0]?.restartCount ?? 0) >= 2), onCluster);
+    const pod = await waitFor(
+      'the container has restarted twice',
+      () => cluster.pods(ns).find((p) => (p.status.containerStatuses[0]?.restartCount ?? 0) >= 2),
+      onCluster,
+    );
     assert.equal(pod.status.phase, 'Running', 'a crash-looping pod is Running, as in Kubernetes');
-    const waiting = await waitFor('the container is in CrashLoopBackOff', () => {
-      const s = cluster.pods(ns)[0]?.status.containerStatuses[0];
-      return s && 'waiting' in s.state && s.state.waiting.reason === 'CrashLoopBackOff' ? s : undefined;
-    }, onCluster);
+    const waiting = await waitFor(
+      'the container is in CrashLoopBackOff',
+      () => {
+        const s = cluster.pods(ns)[0]?.status.containerStatuses[0];
+        return s && 'waiting' in s.state && s.state.waiting.reason === 'CrashLoopBackOff' ? s : undefined;
+      },
+      onCluster,
+    );
     assert.ok('terminated' in waiting.lastState && waiting.lastState.terminated.exitCode === 3);
     assert.equal((await state(ns, 'crash')).complete, false);
     const previous = await core.readNamespacedPodLog({ namespace: ns, name: pod.metadata.name, previous: true }, opts());
@@ -474,14 +514,21 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       metadata: { name, labels: { app: 'task', outcome: code === 0 ? 'ok' : 'fail' } },
       spec: {
         backoffLimit: 0,
-        template: { metadata: { labels: { app: 'task' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'task', image: 'registry.example.com/task:1', args: ['migrate', String(code)] }] } },
+        template: {
+          metadata: { labels: { app: 'task' } },
+          spec: { restartPolicy: 'Never', containers: [{ name: 'task', image: 'registry.example.com/task:1', args: ['migrate', String(code)] }] },
+        },
       },
     });
     const finished = (name: string) =>
-      waitFor(`job ${name} has finished`, async () => {
-        const j = await batch.readNamespacedJob({ namespace: ns, name }, opts());
-        return j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ? j : undefined;
-      }, onCluster);
+      waitFor(
+        `job ${name} has finished`,
+        async () => {
+          const j = await batch.readNamespacedJob({ namespace: ns, name }, opts());
+          return j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ? j : undefined;
+        },
+        onCluster,
+      );
 
     await batch.createNamespacedJob({ namespace: ns, body: job('ok', 0) }, opts());
     await batch.createNamespacedJob({ namespace: ns, body: job('fail', 1) }, opts());
@@ -513,11 +560,20 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     const running = await core.listNamespacedPod({ namespace: ns, fieldSelector: 'status.phase=Running' }, opts());
     assert.equal(running.items.length, 0);
 
-    await assert.rejects(batch.createNamespacedJob({ namespace: ns, body: job('ok', 0) }, opts()), (err: unknown) => err instanceof ApiException && err.code === 409 && /already exists/.test(String(err.body)));
+    await assert.rejects(
+      batch.createNamespacedJob({ namespace: ns, body: job('ok', 0) }, opts()),
+      (err: unknown) => err instanceof ApiException && err.code === 409 && /already exists/.test(String(err.body)),
+    );
     const listed = await batch.listNamespacedJob({ namespace: ns, labelSelector: 'outcome=fail' }, opts());
-    assert.deepEqual(listed.items.map((j) => j.metadata?.name), ['fail']);
+    assert.deepEqual(
+      listed.items.map((j) => j.metadata?.name),
+      ['fail'],
+    );
     const all = await batch.listNamespacedJob({ namespace: ns, labelSelector: 'app in (task, other),outcome' }, opts());
-    assert.deepEqual(all.items.map((j) => j.metadata?.name), ['fail', 'ok']);
+    assert.deepEqual(
+      all.items.map((j) => j.metadata?.name),
+      ['fail', 'ok'],
+    );
 
     // Background: the Job and its pod go. No propagationPolicy: Kubernetes orphans a Job's pods.
     await batch.deleteNamespacedJob({ namespace: ns, name: 'ok', propagationPolicy: 'Background' }, opts());
@@ -536,7 +592,12 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
         namespace: ns,
         body: {
           metadata: { name: 'long' },
-          spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', terminationGracePeriodSeconds: 30, containers: [{ name: 'web', image: 'registry.example.com/web:1' }] } } },
+          spec: {
+            backoffLimit: 0,
+            template: {
+              spec: { restartPolicy: 'Never', terminationGracePeriodSeconds: 30, containers: [{ name: 'web', image: 'registry.example.com/web:1' }] },
+            },
+          },
         },
       },
       opts(),
@@ -560,7 +621,10 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       ],
       { namespace: ns },
     );
-    const names = async (labelSelector?: string) => (await apps.listNamespacedDeployment({ namespace: ns, ...(labelSelector !== undefined && { labelSelector }) }, opts())).items.map((d) => d.metadata?.name);
+    const names = async (labelSelector?: string) =>
+      (await apps.listNamespacedDeployment({ namespace: ns, ...(labelSelector !== undefined && { labelSelector }) }, opts())).items.map(
+        (d) => d.metadata?.name,
+      );
     const list = await apps.listNamespacedDeployment({ namespace: ns }, opts());
     assert.equal(list.kind, 'DeploymentList');
     assert.ok(list.metadata?.resourceVersion);
@@ -575,7 +639,10 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     for (const d of ['a', 'b', 'c']) await cluster.waitRolledOut(ns, d);
     const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: 'tier' }, opts());
     assert.deepEqual(pods.items.map((p) => p.metadata?.labels?.['app']).sort(), ['a', 'b']);
-    await assert.rejects(apps.listNamespacedDeployment({ namespace: ns, labelSelector: 'a=(' }, opts()), (err: unknown) => err instanceof ApiException && err.code === 400);
+    await assert.rejects(
+      apps.listNamespacedDeployment({ namespace: ns, labelSelector: 'a=(' }, opts()),
+      (err: unknown) => err instanceof ApiException && err.code === 400,
+    );
     for (const d of ['a', 'b', 'c']) await apps.patchNamespacedDeploymentScale({ namespace: ns, name: d, body: { spec: { replicas: 0 } } }, merge());
     await waitFor('no pod is left', () => cluster.pods(ns).length === 0, onCluster);
   });
@@ -614,7 +681,10 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
     const port = await cluster.servicePort('drydock', 'drydock', 'http');
     const r = await get(port, '/api/readyz');
     assert.equal(r.status, 200);
-    assert.ok(api.some((p) => r.body.includes(p.metadata.name)), 'the Service reached an API pod, not a worker');
+    assert.ok(
+      api.some((p) => r.body.includes(p.metadata.name)),
+      'the Service reached an API pod, not a worker',
+    );
     assert.equal(rolloutState(cluster.deployment('drydock', 'drydock-api') as unknown as V1Deployment).complete, true);
   });
 
@@ -632,7 +702,10 @@ describe('simulated Kubernetes cluster (real processes as pods)', () => {
       upgraderCore.readNamespacedPodLog({ namespace: ns, name: pods.items[0]!.metadata!.name! }, opts()),
       (err: unknown) => err instanceof ApiException && err.code === 403 && /cannot get resource \\?"pods\/log\\?"/.test(String(err.body)),
     );
-    await assert.rejects(upgraderCore.readNamespacedService({ namespace: ns, name: 'web' }, opts()), (err: unknown) => err instanceof ApiException && err.code === 403);
+    await assert.rejects(
+      upgraderCore.readNamespacedService({ namespace: ns, name: 'web' }, opts()),
+      (err: unknown) => err instanceof ApiException && err.code === 403,
+    );
     await assert.rejects(
       upgraderApps.createNamespacedDeployment({ namespace: ns, body: webDeployment('other', 'registry.example.com/web:1') }, opts()),
       (err: unknown) => err instanceof ApiException && err.code === 403 && /cannot create resource/.test(String(err.body)),

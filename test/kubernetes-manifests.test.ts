@@ -29,7 +29,6 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const DEPLOY = path.join(ROOT, 'deploy', 'kubernetes');
 const OVERLAYS = readdirSync(path.join(DEPLOY, 'overlays')).sort();
 
- 
 type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [k: string]: any };
 
 /** The schema of every kind the manifests may use, by `apiVersion/kind`. */
@@ -51,7 +50,8 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
 /** kubectl with Kustomize v5, or an error that says how to get it. */
 function requireKubectl(): void {
   const r = spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' });
-  const hint = 'Install kubectl 1.27 or newer (it has Kustomize v5 built in), e.g. from the Kubernetes project\'s apt repository or your cloud SDK; Debian\'s kubernetes-client is too old.';
+  const hint =
+    "Install kubectl 1.27 or newer (it has Kustomize v5 built in), e.g. from the Kubernetes project's apt repository or your cloud SDK; Debian's kubernetes-client is too old.";
   if (r.error || r.status !== 0) throw new Error(`The manifest tests render with \`kubectl kustomize\`, and kubectl is missing. ${hint}`);
   const version = (JSON.parse(r.stdout) as { kustomizeVersion?: string }).kustomizeVersion ?? '';
   if (!/^v5\./.test(version)) throw new Error(`kubectl's Kustomize is ${version || 'unknown'}; the manifests need v5. ${hint}`);
@@ -60,7 +60,9 @@ function requireKubectl(): void {
 function render(dir: string): K8sObject[] {
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
   assert.equal(r.status, 0, `kubectl kustomize ${dir}:\n${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJSON() as K8sObject).filter(Boolean);
+  return parseAllDocuments(r.stdout)
+    .map((d) => d.toJSON() as K8sObject)
+    .filter(Boolean);
 }
 
 const podSpec = (o: K8sObject) => o.spec.template.spec;
@@ -115,10 +117,15 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       it('workers are never killed with a job in flight: terminationGracePeriodSeconds > DRYDOCK_WORKER_GRACE_SECONDS', () => {
         const grace = Number(env(objects).DRYDOCK_WORKER_GRACE_SECONDS);
         assert.ok(grace > 0, 'the ConfigMap sets the worker grace');
-        const running = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && containers(o).some((c) => c.args[0] === 'worker' || c.args.includes('--workers')));
+        const running = objects.filter(
+          (o) => ['Deployment', 'StatefulSet'].includes(o.kind) && containers(o).some((c) => c.args[0] === 'worker' || c.args.includes('--workers')),
+        );
         assert.ok(running.length > 0, 'some workload runs workers');
         for (const w of running) {
-          assert.ok(podSpec(w).terminationGracePeriodSeconds >= grace + 30, `${w.metadata.name}: ${podSpec(w).terminationGracePeriodSeconds} s ≥ ${grace} s + 30 s`);
+          assert.ok(
+            podSpec(w).terminationGracePeriodSeconds >= grace + 30,
+            `${w.metadata.name}: ${podSpec(w).terminationGracePeriodSeconds} s ≥ ${grace} s + 30 s`,
+          );
         }
       });
 
@@ -126,7 +133,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
         const service = objects.find((o) => o.kind === 'Service')!;
         const servers = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && containers(o).some((c) => c.ports?.length));
         assert.ok(servers.length > 0);
-        const selects = (w: K8sObject) => Object.entries(service.spec.selector as Record<string, string>).every(([k, v]) => w.spec.template.metadata.labels[k] === v);
+        const selects = (w: K8sObject) =>
+          Object.entries(service.spec.selector as Record<string, string>).every(([k, v]) => w.spec.template.metadata.labels[k] === v);
         for (const o of objects.filter((x) => ['Deployment', 'StatefulSet'].includes(x.kind))) {
           assert.equal(selects(o), servers.includes(o), `${o.metadata.name} ${servers.includes(o) ? 'is' : 'is not'} behind the Service`);
         }
@@ -140,7 +148,11 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
           assert.equal(api.spec.strategy.rollingUpdate.maxUnavailable, 0);
           assert.deepEqual(containers(api)[0]!.args, ['serve', '--no-migrate'], 'API pods never migrate: the Job does');
           const worker = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'drydock-worker')!;
-          assert.deepEqual(containers(worker)[0]!.args, ['worker', '--no-migrate'], 'workers never migrate either: a new-image worker must not run contract steps under old API pods');
+          assert.deepEqual(
+            containers(worker)[0]!.args,
+            ['worker', '--no-migrate'],
+            'workers never migrate either: a new-image worker must not run contract steps under old API pods',
+          );
           const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget')!;
           assert.ok(pdb, 'a PodDisruptionBudget');
           assert.ok(pdb.spec.minAvailable >= 1);
@@ -152,7 +164,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       } else {
         it('one replica on a volume, all-in-one, no PodDisruptionBudget that would block a node drain', () => {
           const set = objects.find((o) => o.kind === 'StatefulSet')!;
-          assert.equal(set.spec.replicas, 1, 'SQLite is one machine\'s store');
+          assert.equal(set.spec.replicas, 1, "SQLite is one machine's store");
           assert.deepEqual(containers(set)[0]!.args, ['serve', '--workers']);
           assert.equal(set.spec.volumeClaimTemplates[0].metadata.name, 'data');
           assert.ok(containers(set)[0]!.volumeMounts.some((m: { name: string; mountPath: string }) => m.name === 'data' && m.mountPath === '/var/lib/drydock'));

@@ -20,7 +20,8 @@ async function commitOrder(t: TestApp, backend: BackendName) {
       SELECT pg_xact_commit_timestamp(xmin)::text AS ts FROM maintenance_settings WHERE id = 1`.execute(db);
     const records = await sql<{ ts: string; host: string }>`
       SELECT pg_xact_commit_timestamp(xmin)::text AS ts, parameter->>'host' AS host FROM menu_records`.execute(db);
-    const micros = (s: string) => Date.parse(s.replace(' ', 'T').replace(/\+00$/, 'Z')) * 1000 + Number((/\.(\d+)/.exec(s)?.[1] ?? '0').padEnd(6, '0').slice(3));
+    const micros = (s: string) =>
+      Date.parse(s.replace(' ', 'T').replace(/\+00$/, 'Z')) * 1000 + Number((/\.(\d+)/.exec(s)?.[1] ?? '0').padEnd(6, '0').slice(3));
     return {
       toggle: micros(toggle.rows[0]!.ts),
       records: records.rows.map((r) => ({ host: r.host, at: micros(r.ts) })),
@@ -81,7 +82,12 @@ for (const backend of BACKENDS) {
       patchReturnedAt = performance.now();
       assert.equal(patch.status, 200, patch.text);
       const countAtReturn = Number(
-        (await t.deps.store.db.selectFrom('menu_records').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n,
+        (
+          await t.deps.store.db
+            .selectFrom('menu_records')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
       );
       await new Promise((r) => setTimeout(r, 400));
       stop = true;
@@ -97,8 +103,16 @@ for (const backend of BACKENDS) {
 
       const order = await commitOrder(t, backend);
       const stored = new Set(order.records.map((r) => r.host));
-      assert.deepEqual(ok.filter((o) => !stored.has(o.host)), [], 'nothing a client saw succeed was lost');
-      assert.deepEqual(refused.filter((o) => stored.has(o.host)), [], 'nothing a client saw refused was stored');
+      assert.deepEqual(
+        ok.filter((o) => !stored.has(o.host)),
+        [],
+        'nothing a client saw succeed was lost',
+      );
+      assert.deepEqual(
+        refused.filter((o) => stored.has(o.host)),
+        [],
+        'nothing a client saw refused was stored',
+      );
 
       // From the store's own commit order: zero writes committed after the toggle committed.
       const late = order.records.filter((r) => r.at >= order.toggle);

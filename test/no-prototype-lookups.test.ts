@@ -27,7 +27,8 @@ function findings(): string[] {
       if (ts.isElementAccessExpression(node) && !isAssignmentTarget(node)) {
         const table = checker.getTypeAtLocation(node.expression);
         const key = checker.getTypeAtLocation(node.argumentExpression);
-        const stringIndexed = checker.getIndexInfoOfType(table, ts.IndexKind.String) !== undefined && !checker.isArrayType(table) && !checker.isTupleType(table);
+        const stringIndexed =
+          checker.getIndexInfoOfType(table, ts.IndexKind.String) !== undefined && !checker.isArrayType(table) && !checker.isTupleType(table);
         const openKey = (key.flags & ts.TypeFlags.String) !== 0 || (key.isUnion() && key.types.some((t) => (t.flags & ts.TypeFlags.String) !== 0));
         if (stringIndexed && openKey) {
           const { line } = source.getLineAndCharacterOfPosition(node.getStart());
@@ -45,7 +46,12 @@ function findings(): string[] {
 function isAssignmentTarget(node: ts.ElementAccessExpression): boolean {
   const parent = node.parent;
   if (ts.isDeleteExpression(parent)) return true;
-  return ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  return (
+    ts.isBinaryExpression(parent) &&
+    parent.left === node &&
+    parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+    parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+  );
 }
 
 describe('no lookup by an outside key can find a prototype property', () => {

@@ -23,11 +23,10 @@ const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = named.length > 0 ? named : [...testFiles('src'), ...testFiles('test')].sort();
 if (files.length === 0) throw new Error('no test files found');
 const cluster = await startPostgresCluster();
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...files],
-  { stdio: 'inherit', env: { ...process.env, DRYDOCK_TEST_PG_URL: cluster.adminUrl } },
-);
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, DRYDOCK_TEST_PG_URL: cluster.adminUrl },
+});
 const stop = () => {
   try {
     cluster.stop();

@@ -156,7 +156,10 @@ describe('backup / restore on every backend', { concurrency: true }, () => {
         assert.equal(existsSync(notReadOnly), false, 'nothing written');
 
         // Read-only, but a job still runs: still refused.
-        const job = await startAnsible(s.serve, await registerAnsibleMovement(s.serve, 'gated-backup', gatedPlaybook(path.join(s.dataDir, 'release-backup'), 0)));
+        const job = await startAnsible(
+          s.serve,
+          await registerAnsibleMovement(s.serve, 'gated-backup', gatedPlaybook(path.join(s.dataDir, 'release-backup'), 0)),
+        );
         await waitForStatus(s.serve, job, ['3'], START_MS);
         const ro = await runCli(['maintenance', 'set', '--read-only', 'on'], env);
         assert.equal(ro.code, 0, describeRun(ro));
@@ -195,7 +198,8 @@ describe('backup / restore on every backend', { concurrency: true }, () => {
         assert.deepEqual(manifest.switches, { backyard_execute_stop: true, data_update_stop: true });
         assert.equal(manifest.forced, false);
         assert.equal(manifest.job_counts.in_flight, 0);
-        const count = (status: string) => manifest.job_counts.by_status.filter((c) => c.backyard === 'ita-by-ansible-execute' && c.status_id === status).reduce((n, c) => n + c.count, 0);
+        const count = (status: string) =>
+          manifest.job_counts.by_status.filter((c) => c.backyard === 'ita-by-ansible-execute' && c.status_id === status).reduce((n, c) => n + c.count, 0);
         assert.deepEqual([count('5'), count('6')], [2, 1], JSON.stringify(manifest.job_counts));
         const listed: string[] = [];
         await tar.list({ file: archive, onReadEntry: (e) => void listed.push(e.path) });

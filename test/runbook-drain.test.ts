@@ -53,7 +53,10 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
         for (const id of ids) await waitForStatus(s.serve, id, ['3'], START_MS);
 
         const drain = spawnCli(['drain', '--read-only', '--json', '--timeout', '5m'], env);
-        await waitFor('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', { timeoutMs: 60_000, retryErrors: true });
+        await waitFor('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', {
+          timeoutMs: 60_000,
+          retryErrors: true,
+        });
 
         // A user keeps writing during the whole drain, one write at a time.
         const writes: Array<{ host: string; status: number; result: string; answeredAt: number }> = [];
@@ -113,7 +116,8 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
           assert.equal(w.status, 503, `after the first refusal every write is refused: ${JSON.stringify(w)}`);
           assert.equal(w.result, '498-00001');
         }
-        for (const w of writes) if (w.answeredAt < lastEnd) assert.equal(w.status, 200, `a write answered while jobs were still running is accepted: ${JSON.stringify(w)}`);
+        for (const w of writes)
+          if (w.answeredAt < lastEnd) assert.equal(w.status, 200, `a write answered while jobs were still running is accepted: ${JSON.stringify(w)}`);
         assert.ok(writes.at(-1)!.answeredAt > result.endedAt && writes.at(-1)!.status === 503, 'writes after the drain returned are refused');
         const stored = await hosts(s.serve);
         for (const w of writes) assert.equal(stored.includes(w.host), w.status === 200, `${w.host} (${w.status}) stored exactly when accepted`);
@@ -137,7 +141,11 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
 
         const human = await runCli(['drain', '--read-only', '--timeout', '3s'], env);
         assert.equal(human.code, 3, describeRun(human));
-        assert.match(human.stdout, new RegExp(`${SEED.org1}\\s+${SEED.ws1}\\s+ita-by-ansible-execute\\s+${id}\\s+3 `), `the table names the job:\n${human.stdout}`);
+        assert.match(
+          human.stdout,
+          new RegExp(`${SEED.org1}\\s+${SEED.ws1}\\s+ita-by-ansible-execute\\s+${id}\\s+3 `),
+          `the table names the job:\n${human.stdout}`,
+        );
         assert.match(human.stderr, /timed out/i);
         assert.match(human.stderr, /drydock resume/);
         let setting = await readSetting(s.serve);
@@ -153,7 +161,11 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
           [[SEED.org1, SEED.ws1, 'ita-by-ansible-execute', id]],
         );
         setting = await readSetting(s.serve);
-        assert.deepEqual(setting.drain_prior, { backyard_execute_stop: '0', data_update_stop: '0' }, 'the retried drain did not record its own "jobs stopped" as the prior state');
+        assert.deepEqual(
+          setting.drain_prior,
+          { backyard_execute_stop: '0', data_update_stop: '0' },
+          'the retried drain did not record its own "jobs stopped" as the prior state',
+        );
         assert.equal((await getExecution(s.serve, id)).status_id, '3', 'the drain leaves the job alone');
 
         const scram = await s.serve.call({ method: 'POST', url: `${ITA1}/menu/execution_ansible_legacy/driver/${id}/scram/`, auth: SEED.member1 });
@@ -214,7 +226,10 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
         const id = await startAnsible(s.serve, movement);
         await waitForStatus(s.serve, id, ['3'], START_MS);
         const drain = spawnCli(['drain', '--read-only'], env);
-        await waitFor('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', { timeoutMs: 60_000, retryErrors: true });
+        await waitFor('the drain stopped server-side jobs', async () => (await readSetting(s.serve)).backyard_execute_stop === '1', {
+          timeoutMs: 60_000,
+          retryErrors: true,
+        });
         await new Promise((r) => setTimeout(r, 300));
         drain.child.kill('SIGINT');
         const result = await drain.result;

@@ -36,7 +36,10 @@ describe('the switches through the API of an older release', () => {
 
       patches.length = 0;
       answer = { status: 403, result: '403-00001', message: 'Your role does not allow this call.' };
-      await assert.rejects(switches.change({ backyard_execute_stop: '1', drain: 'start' }), (err: unknown) => err instanceof ApiCallError && err.status === 403 && err.result === '403-00001');
+      await assert.rejects(
+        switches.change({ backyard_execute_stop: '1', drain: 'start' }),
+        (err: unknown) => err instanceof ApiCallError && err.status === 403 && err.result === '403-00001',
+      );
       assert.equal(patches.length, 1, 'not retried');
     } finally {
       server.close();

@@ -42,7 +42,11 @@ function assertSameData(before: StoreDump, after: StoreDump, alsoExcept: string[
   const added = Object.keys(after.rows).filter((t) => !(t in before.rows));
   if (upgraded) {
     for (const t of added) assert.deepEqual(after.rows[t], [], `${t}, added by the upgrade, is empty`);
-    assert.deepEqual(Object.keys(before.rows).filter((t) => !(t in after.rows)), [], 'no table was dropped');
+    assert.deepEqual(
+      Object.keys(before.rows).filter((t) => !(t in after.rows)),
+      [],
+      'no table was dropped',
+    );
   } else {
     assert.deepEqual(Object.keys(after.rows), Object.keys(before.rows), 'the same tables');
   }
@@ -76,7 +80,10 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         }
         const listed = await runCli(['workspace', 'list', 'org8', '--json'], old.env);
         assert.equal(listed.code, 0, describeRun(listed));
-        assert.deepEqual((JSON.parse(listed.stdout) as Array<{ id: string }>).map((w) => w.id), ['ws8']);
+        assert.deepEqual(
+          (JSON.parse(listed.stdout) as Array<{ id: string }>).map((w) => w.id),
+          ['ws8'],
+        );
         const defined = await old.serve.call({
           method: 'POST',
           url: `${ITA1}/menu/`,
@@ -126,13 +133,21 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         const release = path.join(old.dir, 'contracting-release.sh');
         writeFileSync(
           release,
-          ['#!/bin/sh', `if [ "$1" = migrate ] && [ "$2" = --plan ]; then echo '${JSON.stringify(plan)}'; exit 0; fi`, `exec ${DRYDOCK_COMMAND} "$@"`, ''].join('\n'),
+          ['#!/bin/sh', `if [ "$1" = migrate ] && [ "$2" = --plan ]; then echo '${JSON.stringify(plan)}'; exit 0; fi`, `exec ${DRYDOCK_COMMAND} "$@"`, ''].join(
+            '\n',
+          ),
         );
         chmodSync(release, 0o755);
-        const r = await runCli(['upgrade', 'local', '--new', release, '--pid-file', old.pidFile, '--backup-dir', old.dir, '--log-file', logFile, '--json'], old.env);
+        const r = await runCli(
+          ['upgrade', 'local', '--new', release, '--pid-file', old.pidFile, '--backup-dir', old.dir, '--log-file', logFile, '--json'],
+          old.env,
+        );
         assert.equal(r.code, 5, describeRun(r));
         const report = JSON.parse(r.stdout) as { serving: string; steps: Array<{ step: string; status: string; detail?: string }> };
-        assert.deepEqual(report.steps.map((s) => [s.step, s.status]), [['check the plan', 'Error']]);
+        assert.deepEqual(
+          report.steps.map((s) => [s.step, s.status]),
+          [['check the plan', 'Error']],
+        );
         assert.match(report.steps[0]!.detail!, new RegExp(`step ${PREVIOUS_SCHEMA + 2} \\(drop-legacy\\) is a contract step`));
         assert.match(report.steps[0]!.detail!, /Upgrade to the release that introduced step .* first|--mode stop-start/);
         assert.match(report.steps[0]!.detail!, /nothing was changed/);
@@ -149,13 +164,37 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         mkdirSync(backupDir);
 
         const r = await runCli(
-          ['upgrade', 'local', '--mode', 'stop-start', '--old', DRYDOCK_COMMAND, '--new', DRYDOCK_COMMAND, '--pid-file', old.pidFile, '--backup-dir', backupDir, '--log-file', logFile, '--health-timeout', '90s', '--json'],
+          [
+            'upgrade',
+            'local',
+            '--mode',
+            'stop-start',
+            '--old',
+            DRYDOCK_COMMAND,
+            '--new',
+            DRYDOCK_COMMAND,
+            '--pid-file',
+            old.pidFile,
+            '--backup-dir',
+            backupDir,
+            '--log-file',
+            logFile,
+            '--health-timeout',
+            '90s',
+            '--json',
+          ],
           old.env,
           { timeoutMs: 300_000 },
         );
         const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '(no log)');
         assert.equal(r.code, 0, `${describeRun(r)}\nlog:\n${log()}`);
-        const report = JSON.parse(r.stdout) as { ok: boolean; rolledBack: boolean; schemaVersion: number; backupFile: string; steps: Array<{ step: string; status: string }> };
+        const report = JSON.parse(r.stdout) as {
+          ok: boolean;
+          rolledBack: boolean;
+          schemaVersion: number;
+          backupFile: string;
+          steps: Array<{ step: string; status: string }>;
+        };
         assert.equal(report.ok, true);
         assert.equal(report.schemaVersion, LATEST_SCHEMA_VERSION);
         assert.deepEqual(
@@ -213,7 +252,25 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         const logFile = path.join(old.dir, 'upgrade.log');
 
         const r = await runCli(
-          ['upgrade', 'local', '--mode', 'stop-start', '--old', DRYDOCK_COMMAND, '--new', wrapper, '--pid-file', old.pidFile, '--backup-dir', old.dir, '--log-file', logFile, '--health-timeout', '5s', '--json'],
+          [
+            'upgrade',
+            'local',
+            '--mode',
+            'stop-start',
+            '--old',
+            DRYDOCK_COMMAND,
+            '--new',
+            wrapper,
+            '--pid-file',
+            old.pidFile,
+            '--backup-dir',
+            old.dir,
+            '--log-file',
+            logFile,
+            '--health-timeout',
+            '5s',
+            '--json',
+          ],
           old.env,
           { timeoutMs: 300_000 },
         );
@@ -278,7 +335,11 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
           for (const args of [[], ['--no-migrate']]) {
             const serve = await startServer(env, args);
             try {
-              assert.deepEqual(await health(serve.url), { status: 200, schema: LATEST_SCHEMA_VERSION + 1 }, `serve ${args.join(' ')} runs one expand step ahead`);
+              assert.deepEqual(
+                await health(serve.url),
+                { status: 200, schema: LATEST_SCHEMA_VERSION + 1 },
+                `serve ${args.join(' ')} runs one expand step ahead`,
+              );
               assert.equal((await registerRecordAfterSeed(serve)).status, 200, 'and writes');
             } finally {
               await serve.stop();
@@ -289,7 +350,12 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
           for (const args of [['serve'], ['serve', '--no-migrate']]) {
             const r = await runCli(args, { ...env, DRYDOCK_PORT: '0' }, { timeoutMs: 60_000 });
             assert.equal(r.code, 2, describeRun(r));
-            assert.match(r.stderr, new RegExp(`step ${contract.version} \\(drop-legacy-columns\\) is a contract step that this drydock \\(schema ${LATEST_SCHEMA_VERSION}\\) cannot run on`));
+            assert.match(
+              r.stderr,
+              new RegExp(
+                `step ${contract.version} \\(drop-legacy-columns\\) is a contract step that this drydock \\(schema ${LATEST_SCHEMA_VERSION}\\) cannot run on`,
+              ),
+            );
             assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
           }
         } finally {

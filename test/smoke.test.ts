@@ -31,7 +31,10 @@ for (const backend of BACKENDS) {
       assert.equal(refused.body.result, '498-00001');
       const list = await t.call({ url: `${ITA1}/menu/${SEED.menu}/filter/`, auth: SEED.member1 });
       assert.equal(list.status, 200);
-      assert.deepEqual(list.body.data.map((r: { parameter: { host: string } }) => r.parameter.host), ['a']);
+      assert.deepEqual(
+        list.body.data.map((r: { parameter: { host: string } }) => r.parameter.host),
+        ['a'],
+      );
     });
   });
 }

@@ -30,7 +30,10 @@ async function insertClaimableJobs(store: Store, org: string): Promise<void> {
       .insertInto('organizations')
       .values({ id: org, name: org, plan: '{}', options: '{}', options_ita: '{}', created_at: ts, last_update_timestamp: ts })
       .execute();
-    await trx.insertInto('workspaces').values({ organization_id: org, id: 'ws', name: 'ws', informations: '{}', created_at: ts, last_update_timestamp: ts }).execute();
+    await trx
+      .insertInto('workspaces')
+      .values({ organization_id: org, id: 'ws', name: 'ws', informations: '{}', created_at: ts, last_update_timestamp: ts })
+      .execute();
     const jobs: Array<[id: string, backyard: string, status: string, scheduledAt: string | null]> = [
       ['a', 'by', '1', null],
       ['due', 'by', '9', formatMicros(BigInt(base - 60_000_000))],
@@ -247,8 +250,20 @@ for (const backend of BACKENDS) {
             assert.ok(r.lease_expires_at! > r.started_at!, label);
             assert.equal(typeof r.spec, 'string', `${label}: JSON as text`);
           }
-          const stored = await s.db.selectFrom('backyard_jobs').select(['id', 'status_id']).where('id', 'in', first.map((r) => r.id)).execute();
-          assert.deepEqual(stored.map((r) => r.status_id), ['2', '2', '2'], `${label}: committed`);
+          const stored = await s.db
+            .selectFrom('backyard_jobs')
+            .select(['id', 'status_id'])
+            .where(
+              'id',
+              'in',
+              first.map((r) => r.id),
+            )
+            .execute();
+          assert.deepEqual(
+            stored.map((r) => r.status_id),
+            ['2', '2', '2'],
+            `${label}: committed`,
+          );
 
           // Switch on: a new job waits, and nothing is claimed.
           const { after: on } = await changeMaintenance(s, { backyard_execute_stop: true }, 'tester');
@@ -260,7 +275,11 @@ for (const backend of BACKENDS) {
           const { after: off } = await changeMaintenance(s, { backyard_execute_stop: false }, 'tester');
           assert.ok(off.last_update_timestamp > on.last_update_timestamp);
           const second = await s.claimJobs({ ...claim, owner: 'w2', limit: 10 });
-          assert.deepEqual(second.map((r) => r.id), [`${org}-c`], `${label}: the last runnable job`);
+          assert.deepEqual(
+            second.map((r) => r.id),
+            [`${org}-c`],
+            `${label}: the last runnable job`,
+          );
           assert.ok(second[0]!.started_at! > off.last_update_timestamp, `${label}: started after the toggle it is ordered after`);
           assert.deepEqual(await s.claimJobs(claim), [], `${label}: nothing left`);
           const untouched = await s.db

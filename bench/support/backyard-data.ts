@@ -49,9 +49,16 @@ export async function loadTenants(store: Store, organizations: number, workspace
     })),
   );
   await store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < orgs.length; i += 1000) await trx.insertInto('organizations').values(orgs.slice(i, i + 1000)).execute();
+    for (let i = 0; i < orgs.length; i += 1000)
+      await trx
+        .insertInto('organizations')
+        .values(orgs.slice(i, i + 1000))
+        .execute();
     for (let i = 0; i < workspaces.length; i += 1000) {
-      await trx.insertInto('workspaces').values(workspaces.slice(i, i + 1000)).execute();
+      await trx
+        .insertInto('workspaces')
+        .values(workspaces.slice(i, i + 1000))
+        .execute();
     }
   });
 }
@@ -88,8 +95,7 @@ export async function loadFinishedJobs(
 ): Promise<void> {
   const { organizations, workspacesPerOrg, count } = shape;
   const W = organizations * workspacesPerOrg;
-  const when = (selector: string, values: readonly string[]) =>
-    `CASE ${selector} ${values.map((v, k) => `WHEN ${k} THEN '${v}'`).join(' ')} END`;
+  const when = (selector: string, values: readonly string[]) => `CASE ${selector} ${values.map((v, k) => `WHEN ${k} THEN '${v}'`).join(' ')} END`;
   const B = BACKYARDS.length;
   const backyard = when(`(i / ${W}) % ${B}`, BACKYARDS);
   const status = `CASE (i / ${W}) % ${B} ${BACKYARDS.map((b, k) => {
@@ -154,7 +160,9 @@ function prng(seed: number): () => number {
 }
 
 const CONDUCTOR: Backyard = 'ita-by-conductor-synchronize';
-const DRIVERS = backyardKinds().filter((k) => k.family === 'driver').map((k) => k.name as Backyard);
+const DRIVERS = backyardKinds()
+  .filter((k) => k.family === 'driver')
+  .map((k) => k.name as Backyard);
 const NOT_CONDUCTOR = BACKYARDS.filter((b) => b !== CONDUCTOR);
 
 export interface InFlightShape {
@@ -219,7 +227,11 @@ export async function loadInFlightJobs(
     rows.push(make(org, ws, pick(NOT_CONDUCTOR), null));
   }
   await store.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('backyard_jobs').values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto('backyard_jobs')
+        .values(rows.slice(i, i + 200))
+        .execute();
   });
   const conductorRows = rows.filter((r) => r.backyard === CONDUCTOR).length;
   return {

@@ -13,11 +13,7 @@ import type { Database } from '../../src/store/schema.js';
  * (one autocommit statement, no transaction, so no gate lock either) or a transaction. Benchmarks
  * only: it is what the gate is measured against.
  */
-export async function claimJobsUngated(
-  db: Kysely<Database> | Transaction<Database>,
-  skipLocked: boolean,
-  request: ClaimRequest,
-): Promise<Job[]> {
+export async function claimJobsUngated(db: Kysely<Database> | Transaction<Database>, skipLocked: boolean, request: ClaimRequest): Promise<Job[]> {
   const family = familyOf(request.backyard);
   const scheduled = family.scheduled;
   const now = nowTimestamp();

@@ -49,9 +49,7 @@ export function pct(value: number | null | undefined, decimals = 1): string {
 export function renderTable(table: Table): string {
   const cells = table.rows.map((row) => row.map((c) => (c === null ? '-' : String(c))));
   const widths = table.columns.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = table.columns.map((_, i) =>
-    table.rows.every((r) => typeof r[i] === 'number' || r[i] === null || /^[-+]?[\d.]+%?$|^-$/.test(String(r[i]))),
-  );
+  const numeric = table.columns.map((_, i) => table.rows.every((r) => typeof r[i] === 'number' || r[i] === null || /^[-+]?[\d.]+%?$|^-$/.test(String(r[i]))));
   const line = (row: readonly string[]) =>
     row
       .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))

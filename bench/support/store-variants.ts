@@ -9,8 +9,7 @@ import type { Store } from '../../src/store/store.js';
  */
 export function withoutGateLock(store: Store): Store {
   // No lock, no switch read: the switches are handed over as off (the variant runs with the gate off).
-  const transaction: Store['transaction'] = (_lock, fn) =>
-    store.db.transaction().execute((trx) => fn(trx, ALL_OFF));
+  const transaction: Store['transaction'] = (_lock, fn) => store.db.transaction().execute((trx) => fn(trx, ALL_OFF));
   return new Proxy(store, {
     get(target, prop) {
       if (prop === 'transaction') return transaction;

@@ -56,13 +56,7 @@ const BACKYARD_OF_ORCHESTRATOR = Object.fromEntries(
 ) as Record<string, Backyard>;
 
 /** Reads a conductor class, checks its graph, and freezes every node's driver job spec. */
-export async function buildConductorSpec(
-  db: Kysely<Database>,
-  org: string,
-  ws: string,
-  className: string,
-  operationName: string,
-): Promise<ConductorSpec> {
+export async function buildConductorSpec(db: Kysely<Database>, org: string, ws: string, className: string, operationName: string): Promise<ConductorSpec> {
   const record = await findSystemRecord(db, org, ws, 'conductor_class_list', 'conductor_class_name', className);
   let raw: unknown;
   try {

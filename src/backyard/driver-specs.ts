@@ -106,12 +106,7 @@ function parseVariables(text: unknown, operationName: string): Record<string, un
 }
 
 /** Variables from the menu record an operation names: the record's columns, without system columns. */
-async function recordVariables(
-  db: Kysely<Database>,
-  org: string,
-  ws: string,
-  operation: Record<string, unknown>,
-): Promise<Record<string, unknown>> {
+async function recordVariables(db: Kysely<Database>, org: string, ws: string, operation: Record<string, unknown>): Promise<Record<string, unknown>> {
   const menuName = operation.variables_menu;
   const recordId = operation.variables_record;
   if (typeof menuName !== 'string' || menuName === '' || typeof recordId !== 'string' || recordId === '') return {};

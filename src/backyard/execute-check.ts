@@ -186,7 +186,11 @@ export class ExecuteCheckFeed {
   #scheduled = false;
   #chain: Promise<void> = Promise.resolve();
 
-  constructor(store: Store, logger: Logger, readonly pollMs = 1000) {
+  constructor(
+    store: Store,
+    logger: Logger,
+    readonly pollMs = 1000,
+  ) {
     this.#store = store;
     this.#logger = logger;
     this.#events.setMaxListeners(0);

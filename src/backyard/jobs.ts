@@ -94,13 +94,7 @@ export async function registerJob(store: Store, trx: Transaction<Database>, job:
 }
 
 /** A job of a workspace, optionally of given backyards; 404 otherwise. */
-export async function getJob(
-  db: Kysely<Database>,
-  org: string,
-  ws: string,
-  id: string,
-  backyards?: readonly Backyard[],
-): Promise<Job> {
+export async function getJob(db: Kysely<Database>, org: string, ws: string, id: string, backyards?: readonly Backyard[]): Promise<Job> {
   let q = db.selectFrom('backyard_jobs').selectAll().where('id', '=', id).where('organization_id', '=', org).where('workspace_id', '=', ws);
   if (backyards) q = q.where('backyard', 'in', [...backyards]);
   const row = await q.executeTakeFirst();
@@ -209,9 +203,7 @@ export async function transitionAndNotify<F extends FamilyName, To extends strin
 /** Appends to a job's log. Logs are kept in the store so a backup has them and every replica reads them. */
 export async function appendLog(store: Store, jobId: string, stream: 'stdout' | 'stderr' | 'system', text: string): Promise<void> {
   if (text === '') return;
-  await store.transaction('shared', (trx) =>
-    trx.insertInto('backyard_job_logs').values({ job_id: jobId, at: nowTimestamp(), stream, text }).execute(),
-  );
+  await store.transaction('shared', (trx) => trx.insertInto('backyard_job_logs').values({ job_id: jobId, at: nowTimestamp(), stream, text }).execute());
 }
 
 export interface LogEntry {
@@ -234,13 +226,7 @@ export async function readLog(db: Kysely<Database>, jobId: string, afterId = 0):
 }
 
 /** Stores a file a job produced or consumes (an export, an uploaded import). */
-export async function putJobFile(
-  trx: Transaction<Database>,
-  jobId: string,
-  role: string,
-  name: string,
-  content: Buffer,
-): Promise<void> {
+export async function putJobFile(trx: Transaction<Database>, jobId: string, role: string, name: string, content: Buffer): Promise<void> {
   await trx
     .insertInto('backyard_job_files')
     .values({ job_id: jobId, role, name, content })
@@ -248,17 +234,8 @@ export async function putJobFile(
     .execute();
 }
 
-export async function getJobFile(
-  db: Kysely<Database>,
-  jobId: string,
-  role: string,
-): Promise<{ name: string; content: Buffer } | undefined> {
-  const row = await db
-    .selectFrom('backyard_job_files')
-    .select(['name', 'content'])
-    .where('job_id', '=', jobId)
-    .where('role', '=', role)
-    .executeTakeFirst();
+export async function getJobFile(db: Kysely<Database>, jobId: string, role: string): Promise<{ name: string; content: Buffer } | undefined> {
+  const row = await db.selectFrom('backyard_job_files').select(['name', 'content']).where('job_id', '=', jobId).where('role', '=', role).executeTakeFirst();
   return row ? { name: row.name, content: Buffer.from(row.content) } : undefined;
 }
 

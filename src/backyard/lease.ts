@@ -7,11 +7,7 @@ import { statusFamily, type FamilyName } from './kinds/status-families.js';
  * Extends the leases of a worker's in-flight jobs. Returns the ids it still holds (a job that is
  * not returned was reaped or finished elsewhere: stop running it) and those asked to stop.
  */
-export async function renewLeases(
-  store: Store,
-  workerId: string,
-  leaseMs: number,
-): Promise<{ held: Set<string>; stopRequested: Set<string> }> {
+export async function renewLeases(store: Store, workerId: string, leaseMs: number): Promise<{ held: Set<string>; stopRequested: Set<string> }> {
   const rows = await store.transaction('shared', (trx) =>
     trx
       .updateTable('backyard_jobs')

@@ -86,13 +86,7 @@ export async function storeUpload(
 }
 
 /** An upload of a workspace, of the given kind; 404 naming the upload route otherwise. */
-export async function loadUpload(
-  db: Kysely<Database>,
-  org: string,
-  ws: string,
-  id: string,
-  kind: string,
-): Promise<{ name: string; content: Buffer }> {
+export async function loadUpload(db: Kysely<Database>, org: string, ws: string, id: string, kind: string): Promise<{ name: string; content: Buffer }> {
   const row = await db
     .selectFrom('backyard_uploads')
     .select(['name', 'content'])

@@ -198,10 +198,7 @@ export class Worker {
     const delayTimer =
       delay === null || delayMs === undefined
         ? undefined
-        : setTimeout(
-            () => void transitionAndNotify(this.#store, job, family.name, [delay.executing], delay.delayed, {}, this.id).catch(() => {}),
-            delayMs,
-          );
+        : setTimeout(() => void transitionAndNotify(this.#store, job, family.name, [delay.executing], delay.delayed, {}, this.id).catch(() => {}), delayMs);
     const setStatus = async (from: readonly string[], to: string) => {
       const target = delay && to === delay.executing && deadline !== undefined && Date.now() >= deadline ? delay.delayed : to;
       return transitionAndNotify(this.#store, job, family.name, from, target, {}, this.id);

@@ -75,7 +75,10 @@ export function registerDrain(program: Command): void {
 
   withBreakGlass(withConnection(program.command('resume')))
     .description('Undo a drain in the safe order: read-only off first, then jobs; never a mode that was on before the drain')
-    .addHelpText('after', '\nExamples:\n  drydock resume\n  drydock resume --database-url postgres://drydock@db/drydock   # break-glass, on a host that reaches the store')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  drydock resume\n  drydock resume --database-url postgres://drydock@db/drydock   # break-glass, on a host that reaches the store',
+    )
     .action(async (flags: BreakGlassFlags) => {
       const { switches, close } = await openSwitches(flags);
       try {

@@ -97,7 +97,8 @@ async function watchRun(flags: ConnectionFlags & { all?: boolean }, runId: strin
       const view = await client.call<RunView>('GET', `/api/platform/fleet/runs/${encodeURIComponent(runId)}`);
       const c = view.counts;
       const line = `${view.run.state} phase ${view.run.phase}/4: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed of ${c.total}`;
-      if (flags.json && line !== last) process.stdout.write(JSON.stringify({ run: view.run.id, state: view.run.state, phase: view.run.phase, counts: c }) + '\n');
+      if (flags.json && line !== last)
+        process.stdout.write(JSON.stringify({ run: view.run.id, state: view.run.state, phase: view.run.phase, counts: c }) + '\n');
       last = line;
       progress.update(line);
       const settled = ['completed', 'failed'].includes(view.run.state) || (!untilDone && ['paused', 'halted'].includes(view.run.state));
@@ -138,8 +139,14 @@ export function registerFleet(program: Command): void {
         if (flags.json) process.stdout.write(JSON.stringify({ valid: false, issues: result.issues }, null, 2) + '\n');
         throw new CliError(`${file}: ${result.issues.length} problem(s):\n${formatIssues(result.issues)}`, EXIT.failed);
       }
-      const summary = result.fleet.environments.map((e) => `${e.name}: ${result.fleet.pairs.filter((p) => p.environment === e.name).length} pairs, driver ${e.driver.type}`);
-      output({ json: flags.json }, { valid: true, environments: result.fleet.environments.length, pairs: result.fleet.pairs.length }, () => `${file} is valid\n${summary.join('\n')}`);
+      const summary = result.fleet.environments.map(
+        (e) => `${e.name}: ${result.fleet.pairs.filter((p) => p.environment === e.name).length} pairs, driver ${e.driver.type}`,
+      );
+      output(
+        { json: flags.json },
+        { valid: true, environments: result.fleet.environments.length, pairs: result.fleet.pairs.length },
+        () => `${file} is valid\n${summary.join('\n')}`,
+      );
     });
 
   withConnection(fleet.command('apply <file>'))
@@ -154,7 +161,12 @@ export function registerFleet(program: Command): void {
         throw new CliError(`${file} is not valid YAML: ${(err as Error).message}`, EXIT.failed);
       }
       const r = await clientFrom(flags).call<{ environments: number; pairs: number; added: string[]; removed: string[] }>('PUT', '/api/platform/fleet', body);
-      output(flags, r, () => `declared ${r.environments} environment(s), ${r.pairs} pair(s); added ${r.added.length}, removed ${r.removed.length}${r.removed.length ? ` (${r.removed.join(', ')})` : ''}`);
+      output(
+        flags,
+        r,
+        () =>
+          `declared ${r.environments} environment(s), ${r.pairs} pair(s); added ${r.added.length}, removed ${r.removed.length}${r.removed.length ? ` (${r.removed.join(', ')})` : ''}`,
+      );
     });
 
   withConnection(fleet.command('versions [version]'))
@@ -173,7 +185,10 @@ export function registerFleet(program: Command): void {
         output(flags, r, () => `${r.version}: ${r.statuses.join(', ') || 'no status'}`);
         return;
       }
-      const all = await client.call<Array<{ version: string; statuses: Array<{ status: string; addedAt: string; addedBy: string }> }>>('GET', '/api/platform/fleet/versions');
+      const all = await client.call<Array<{ version: string; statuses: Array<{ status: string; addedAt: string; addedBy: string }> }>>(
+        'GET',
+        '/api/platform/fleet/versions',
+      );
       const shown = version ? all.filter((v) => v.version === version) : all;
       output(flags, shown, () =>
         table(
@@ -189,7 +204,10 @@ export function registerFleet(program: Command): void {
     .requiredOption('--version <version>', 'the version to deploy')
     .addHelpText('after', '\nExample:\n  drydock fleet plan --env PROD --version 2.5.1')
     .action(async (flags: ConnectionFlags & { env: string; version: string }) => {
-      const plan = await clientFrom(flags).call<UpgradePlan>('GET', `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`);
+      const plan = await clientFrom(flags).call<UpgradePlan>(
+        'GET',
+        `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`,
+      );
       output(flags, plan, () => renderPlan(plan));
       if (!plan.gate.open) throw new CliError(`the ${plan.environment} gate is closed for ${plan.version}: ${plan.gate.reason}`, EXIT.refused);
     });
@@ -204,40 +222,62 @@ export function registerFleet(program: Command): void {
     .option('--dry-run', 'print the plan instead (same as fleet plan)')
     .option('--detach', 'start the run and return at once')
     .option('--all', 'show every pair in the final matrix')
-    .addHelpText('after', '\nExample:\n  drydock fleet run --env PROD --version 2.5.1 --concurrency 4 --max-failures 2\nExit: 0 every pair upgraded, 1 some failed or the run halted, 5 the gate is closed, 130 Ctrl-C (the run goes on).')
-    .action(async (flags: ConnectionFlags & { env: string; version: string; concurrency?: string; maxFailures?: string; maxFailuresPercent?: string; dryRun?: boolean; detach?: boolean; all?: boolean }) => {
-      const client = clientFrom(flags);
-      if (flags.dryRun) {
-        const plan = await client.call<UpgradePlan>('GET', `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`);
-        output(flags, plan, () => renderPlan(plan));
-        if (!plan.gate.open) throw new CliError(`the ${plan.environment} gate is closed for ${plan.version}: ${plan.gate.reason}`, EXIT.refused);
-        return;
-      }
-      const concurrency = positive(flags.concurrency, '--concurrency');
-      const count = positive(flags.maxFailures, '--max-failures');
-      const percent = positive(flags.maxFailuresPercent, '--max-failures-percent');
-      let run: RunRecord;
-      try {
-        run = await client.call<RunRecord>('POST', '/api/platform/fleet/runs', {
-          environment: flags.env,
-          version: flags.version,
-          ...(concurrency !== undefined && { concurrency }),
-          ...((count !== undefined || percent !== undefined) && { failureBudget: { ...(count !== undefined && { count }), ...(percent !== undefined && { percent }) } }),
-        });
-      } catch (err) {
-        if (err instanceof ApiCallError && err.status === 409 && /gate is closed|may not be deployed/.test(err.serverMessage)) throw new CliError(err.message, EXIT.refused);
-        throw err;
-      }
-      if (flags.detach) {
-        output(flags, run, () => `started ${run.id}; follow it with: drydock fleet status ${run.id} --watch`);
-        return;
-      }
-      if (!flags.json) process.stderr.write(`started ${run.id}; Ctrl-C stops watching, not the run\n`);
-      const view = await watchRun(flags, run.id, false, 500);
-      if (!flags.json) process.stdout.write(renderMatrix(view, flags.all) + '\n');
-      else process.stdout.write(JSON.stringify(view) + '\n');
-      process.exitCode = runExit(view.run);
-    });
+    .addHelpText(
+      'after',
+      '\nExample:\n  drydock fleet run --env PROD --version 2.5.1 --concurrency 4 --max-failures 2\nExit: 0 every pair upgraded, 1 some failed or the run halted, 5 the gate is closed, 130 Ctrl-C (the run goes on).',
+    )
+    .action(
+      async (
+        flags: ConnectionFlags & {
+          env: string;
+          version: string;
+          concurrency?: string;
+          maxFailures?: string;
+          maxFailuresPercent?: string;
+          dryRun?: boolean;
+          detach?: boolean;
+          all?: boolean;
+        },
+      ) => {
+        const client = clientFrom(flags);
+        if (flags.dryRun) {
+          const plan = await client.call<UpgradePlan>(
+            'GET',
+            `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`,
+          );
+          output(flags, plan, () => renderPlan(plan));
+          if (!plan.gate.open) throw new CliError(`the ${plan.environment} gate is closed for ${plan.version}: ${plan.gate.reason}`, EXIT.refused);
+          return;
+        }
+        const concurrency = positive(flags.concurrency, '--concurrency');
+        const count = positive(flags.maxFailures, '--max-failures');
+        const percent = positive(flags.maxFailuresPercent, '--max-failures-percent');
+        let run: RunRecord;
+        try {
+          run = await client.call<RunRecord>('POST', '/api/platform/fleet/runs', {
+            environment: flags.env,
+            version: flags.version,
+            ...(concurrency !== undefined && { concurrency }),
+            ...((count !== undefined || percent !== undefined) && {
+              failureBudget: { ...(count !== undefined && { count }), ...(percent !== undefined && { percent }) },
+            }),
+          });
+        } catch (err) {
+          if (err instanceof ApiCallError && err.status === 409 && /gate is closed|may not be deployed/.test(err.serverMessage))
+            throw new CliError(err.message, EXIT.refused);
+          throw err;
+        }
+        if (flags.detach) {
+          output(flags, run, () => `started ${run.id}; follow it with: drydock fleet status ${run.id} --watch`);
+          return;
+        }
+        if (!flags.json) process.stderr.write(`started ${run.id}; Ctrl-C stops watching, not the run\n`);
+        const view = await watchRun(flags, run.id, false, 500);
+        if (!flags.json) process.stdout.write(renderMatrix(view, flags.all) + '\n');
+        else process.stdout.write(JSON.stringify(view) + '\n');
+        process.exitCode = runExit(view.run);
+      },
+    );
 
   withConnection(fleet.command('status [run]'))
     .description('Without a run: the runs and the fleet. With a run: its pairs × phases matrix')

@@ -45,7 +45,10 @@ export function registerKube(program: Command): void {
   const kube = program
     .command('kube')
     .description('drydock on Kubernetes: upgrade it keeping reads served, see where it stands')
-    .addHelpText('after', '\nExamples:\n  drydock kube status -n drydock\n  drydock kube upgrade -n drydock --image registry.example.com/drydock:0.2.0 --dry-run');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  drydock kube status -n drydock\n  drydock kube upgrade -n drydock --image registry.example.com/drydock:0.2.0 --dry-run',
+    );
 
   withConnection(withCluster(kube.command('upgrade')))
     .description('Record replicas → drain → workers to 0 → backup → migration Job → roll the API → workers back → resume; reads never stop')
@@ -96,9 +99,11 @@ export function registerKube(program: Command): void {
       ) => {
         checkNamespace(flags.namespace);
         const chosen = [flags.image !== undefined && !flags.resume && 'image', flags.resume && 'resume', flags.rollback && 'rollback'].filter(Boolean);
-        if (flags.rollback && (flags.image !== undefined || flags.resume)) throw new CliError('--rollback goes alone: without --image and --resume', EXIT.usage);
+        if (flags.rollback && (flags.image !== undefined || flags.resume))
+          throw new CliError('--rollback goes alone: without --image and --resume', EXIT.usage);
         if (chosen.length === 0) throw new CliError('say what to do: --image <image> (upgrade), --resume or --rollback', EXIT.usage);
-        if (flags.image !== undefined && !/^[^\s:@/][^\s]*$/.test(flags.image)) throw new CliError(`--image "${flags.image}" is not an image reference (e.g. registry.example.com/drydock:0.2.0)`, EXIT.usage);
+        if (flags.image !== undefined && !/^[^\s:@/][^\s]*$/.test(flags.image))
+          throw new CliError(`--image "${flags.image}" is not an image reference (e.g. registry.example.com/drydock:0.2.0)`, EXIT.usage);
         let timeouts: { drain: number; migrate: number; rollout: number; poll: number };
         try {
           timeouts = {
@@ -113,7 +118,10 @@ export function registerKube(program: Command): void {
         // The backup reads the store directly: it must be named, or declined, before anything changes.
         const storeNamed = Boolean(flags.databaseUrl || flags.config || process.env.DRYDOCK_DATABASE_URL || process.env.DRYDOCK_CONFIG);
         if (flags.backup && !flags.rollback && !flags.dryRun && !storeNamed) {
-          throw new CliError('the pre-upgrade backup needs the store: pass --database-url (or DRYDOCK_DATABASE_URL), or --no-backup if it is backed up otherwise', EXIT.usage);
+          throw new CliError(
+            'the pre-upgrade backup needs the store: pass --database-url (or DRYDOCK_DATABASE_URL), or --no-backup if it is backed up otherwise',
+            EXIT.usage,
+          );
         }
         const [{ loadOptions }, { createLogger }, { upgradeKube }] = await Promise.all([
           import('../config/compile.js'),
@@ -126,11 +134,17 @@ export function registerKube(program: Command): void {
         const progress = new Progress({ json: Boolean(flags.json) });
         try {
           const cluster = await openCluster(flags, abort.signal);
-          const location = storeNamed ? loadOptions({ env: process.env, configFile: flags.config, flags: { databaseUrl: flags.databaseUrl } }).database : undefined;
+          const location = storeNamed
+            ? loadOptions({ env: process.env, configFile: flags.config, flags: { databaseUrl: flags.databaseUrl } }).database
+            : undefined;
           const report = await upgradeKube({
             cluster,
             client: clientFrom(flags),
-            action: flags.rollback ? { kind: 'rollback' } : flags.resume ? { kind: 'resume', ...(flags.image !== undefined && { image: flags.image }) } : { kind: 'upgrade', image: flags.image! },
+            action: flags.rollback
+              ? { kind: 'rollback' }
+              : flags.resume
+                ? { kind: 'resume', ...(flags.image !== undefined && { image: flags.image }) }
+                : { kind: 'upgrade', image: flags.image! },
             dryRun: Boolean(flags.dryRun),
             backup: flags.backup ? { location, dir: path.resolve(flags.backupDir) } : undefined,
             drainTimeoutMs: timeouts.drain,
@@ -155,7 +169,10 @@ export function registerKube(program: Command): void {
                 ...report.plan.flatMap((p, i) => [``, `${i + 1}. ${p.step}: ${p.does}`, ...p.commands.map((c) => `     $ ${c}`)]),
               ].join('\n');
             }
-            if (report.ok) return report.action === 'rollback' ? `rolled back: drydock runs ${report.image}` : `upgraded: drydock runs ${report.image}${report.backupFile ? ` (backup ${report.backupFile})` : ''}`;
+            if (report.ok)
+              return report.action === 'rollback'
+                ? `rolled back: drydock runs ${report.image}`
+                : `upgraded: drydock runs ${report.image}${report.backupFile ? ` (backup ${report.backupFile})` : ''}`;
             if (report.refused) return `${report.action} REFUSED before anything was changed: see the reason above`;
             return [`${report.action} STOPPED.`, `  state: ${report.state}`, `  next:  ${report.next}`].join('\n');
           });
@@ -172,7 +189,10 @@ export function registerKube(program: Command): void {
 
   withConnection(withCluster(kube.command('status')))
     .description("drydock's Deployments: images, replicas, the counts an upgrade recorded, and the maintenance state")
-    .addHelpText('after', '\nThe maintenance state needs the API (--url and an administrator); without it, the rest is shown.\nExample:\n  drydock kube status -n drydock')
+    .addHelpText(
+      'after',
+      '\nThe maintenance state needs the API (--url and an administrator); without it, the rest is shown.\nExample:\n  drydock kube status -n drydock',
+    )
     .action(async (flags: ClusterFlags & ConnectionFlags) => {
       const { kubeStatus } = await import('../runbook/kube-status.js');
       const cluster = await openCluster(flags, new AbortController().signal);
@@ -187,7 +207,11 @@ export function registerKube(program: Command): void {
           d.rollout,
         ]);
         const lines = [table(['DEPLOYMENT', 'COMPONENT', 'IMAGE', 'READY', 'RECORDED', 'ROLLOUT'], rows), ''];
-        lines.push(status.upgrade ? `upgrade in progress: to ${status.upgrade.target}, started ${status.upgrade.startedAt}${status.upgrade.backup ? `, backup ${status.upgrade.backup}` : ''} — finish with --resume or undo with --rollback` : 'no upgrade in progress');
+        lines.push(
+          status.upgrade
+            ? `upgrade in progress: to ${status.upgrade.target}, started ${status.upgrade.startedAt}${status.upgrade.backup ? `, backup ${status.upgrade.backup}` : ''} — finish with --resume or undo with --rollback`
+            : 'no upgrade in progress',
+        );
         lines.push(
           status.maintenance.known
             ? `maintenance: server-side jobs ${status.maintenance.jobsStopped ? 'STOPPED' : 'running'}, ${status.maintenance.readOnly ? 'READ-ONLY' : 'writable'}; ${status.maintenance.inFlight} job(s) in flight`

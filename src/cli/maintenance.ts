@@ -128,7 +128,10 @@ export function registerMaintenance(program: Command): void {
     .option('--limit <n>', 'how many', '20')
     .addHelpText('after', '\nExample:\n  drydock audit --limit 5')
     .action(async (flags: ConnectionFlags & { limit: string }) => {
-      const entries = await clientFrom(flags).call<AuditEntry[]>('GET', `/api/platform/maintenance-mode-setting/audit?limit=${encodeURIComponent(flags.limit)}`);
+      const entries = await clientFrom(flags).call<AuditEntry[]>(
+        'GET',
+        `/api/platform/maintenance-mode-setting/audit?limit=${encodeURIComponent(flags.limit)}`,
+      );
       // An entry written before a switch existed does not name it: off.
       const flag = (v: unknown) => (v ? 'on' : 'off');
       output(flags, entries, () =>

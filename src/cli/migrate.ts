@@ -42,7 +42,8 @@ export function registerMigrate(program: Command): void {
           // Kubernetes runs this before it rolls the API: old pods serve on every step it applies.
           const split = splitForHandover((await migrationPlan(store)).pending);
           if ('refusal' in split) {
-            if (flags.json) process.stdout.write(JSON.stringify({ results: [], schemaVersion: await store.schemaVersion(), error: split.refusal }, null, 2) + '\n');
+            if (flags.json)
+              process.stdout.write(JSON.stringify({ results: [], schemaVersion: await store.schemaVersion(), error: split.refusal }, null, 2) + '\n');
             process.stderr.write(`error: ${split.refusal}\n`);
             process.exitCode = 1;
             return;
@@ -51,9 +52,7 @@ export function registerMigrate(program: Command): void {
         }
         const report = await store.migrate(target);
         if (flags.json) {
-          process.stdout.write(
-            JSON.stringify({ ...report, error: report.error?.message ?? null }, null, 2) + '\n',
-          );
+          process.stdout.write(JSON.stringify({ ...report, error: report.error?.message ?? null }, null, 2) + '\n');
         } else {
           for (const r of report.results) process.stdout.write(`${String(r.version).padStart(4)} ${r.name.padEnd(30)} ${r.status}\n`);
           process.stdout.write(`schema version ${report.schemaVersion}\n`);

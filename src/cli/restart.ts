@@ -55,7 +55,10 @@ export function registerRestart(program: Command): void {
       // The old process finishes what it has in flight (requests, jobs), then exits.
       const outcome = handedOver.ok ? { ...handedOver, oldExited: await waitForExit(handedOver.oldPid, exitTimeoutMs) } : handedOver;
       if (flags.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-      else if (outcome.ok) process.stdout.write(`restarted: pid ${outcome.oldPid} → ${outcome.newPid}${outcome.oldExited ? '' : ' (the old process is still finishing its jobs)'}\n`);
+      else if (outcome.ok)
+        process.stdout.write(
+          `restarted: pid ${outcome.oldPid} → ${outcome.newPid}${outcome.oldExited ? '' : ' (the old process is still finishing its jobs)'}\n`,
+        );
       else process.stdout.write(`restart FAILED: ${outcome.reason}\nthe old process (pid ${outcome.oldPid}) goes on serving\n`);
       if (!outcome.ok) process.exitCode = EXIT.failed;
     });

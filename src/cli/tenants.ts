@@ -16,7 +16,12 @@ export function registerTenants(program: Command): void {
     .addHelpText('after', '\nExample:\n  drydock org list')
     .action(async (flags: ConnectionFlags) => {
       const orgs = await clientFrom(flags).call<Org[]>('GET', '/api/platform/organizations');
-      output(flags, orgs, () => table(['id', 'name', 'last update'], orgs.map((o) => [o.id, o.name, o.last_update_timestamp])));
+      output(flags, orgs, () =>
+        table(
+          ['id', 'name', 'last update'],
+          orgs.map((o) => [o.id, o.name, o.last_update_timestamp]),
+        ),
+      );
     });
   withConnection(org.command('create <id>'))
     .description('Create an organization, optionally with its first manager')
@@ -54,7 +59,12 @@ export function registerTenants(program: Command): void {
     .addHelpText('after', '\nExample:\n  drydock workspace list org001')
     .action(async (orgId: string, flags: ConnectionFlags) => {
       const list = await clientFrom(flags).call<Ws[]>('GET', `/api/${encodeURIComponent(orgId)}/platform/workspaces`);
-      output(flags, list, () => table(['id', 'name', 'last update'], list.map((w) => [w.id, w.name, w.last_update_timestamp])));
+      output(flags, list, () =>
+        table(
+          ['id', 'name', 'last update'],
+          list.map((w) => [w.id, w.name, w.last_update_timestamp]),
+        ),
+      );
     });
   withConnection(ws.command('create <organization> <id>'))
     .description('Create a workspace')

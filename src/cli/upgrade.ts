@@ -14,7 +14,11 @@ export function registerUpgrade(program: Command): void {
     .description('Drain → backup → migrate while the old server serves reads → hand its socket to the new release → resume; reads never fail')
     .requiredOption('--new <command>', 'how to run the new release, e.g. "node /opt/drydock-1.3/bin/drydock.mjs"')
     .option('--old <command>', 'how to run the installed release, e.g. "node /opt/drydock-1.2/bin/drydock.mjs" (needed by --mode stop-start, for its rollback)')
-    .option('--mode <mode>', 'handover: the old server serves until the new one is ready; stop-start: stop, migrate, start (every request fails meanwhile)', 'handover')
+    .option(
+      '--mode <mode>',
+      'handover: the old server serves until the new one is ready; stop-start: stop, migrate, start (every request fails meanwhile)',
+      'handover',
+    )
     .requiredOption('--pid-file <file>', 'pid file of the running server (started with `serve --pid-file`)')
     .option('--backup-dir <dir>', 'where the pre-upgrade backup goes', '.')
     .option('--log-file <file>', "the started server's output", 'drydock-upgrade.log')
@@ -26,8 +30,8 @@ export function registerUpgrade(program: Command): void {
       'after',
       [
         '',
-        'handover: the new server gets the old one\'s serve arguments and environment; it takes over the same socket.',
-        'stop-start: the new server inherits this command\'s environment (DRYDOCK_PORT, DRYDOCK_DATABASE_URL …).',
+        "handover: the new server gets the old one's serve arguments and environment; it takes over the same socket.",
+        "stop-start: the new server inherits this command's environment (DRYDOCK_PORT, DRYDOCK_DATABASE_URL …).",
         'Exit codes: 0 upgraded; 1 failed, the old release serves the data as before; 3 drain timed out;',
         '5 refused before changing anything (the plan has a contract step the old release cannot run on, no server) or nothing serves.',
         'Example:',
@@ -57,7 +61,8 @@ export function registerUpgrade(program: Command): void {
         ]);
         const options = loadOptions({ env: process.env, configFile: flags.config, flags: { databaseUrl: flags.databaseUrl } });
         if (flags.mode !== 'handover' && flags.mode !== 'stop-start') throw new CliError(`--mode is handover or stop-start, not "${flags.mode}"`, EXIT.usage);
-        if (flags.mode === 'stop-start' && flags.old === undefined) throw new CliError('--mode stop-start needs --old (the installed release, started again by a rollback)', EXIT.usage);
+        if (flags.mode === 'stop-start' && flags.old === undefined)
+          throw new CliError('--mode stop-start needs --old (the installed release, started again by a rollback)', EXIT.usage);
         let drainTimeoutMs: number;
         let healthTimeoutMs: number;
         try {
@@ -92,10 +97,10 @@ export function registerUpgrade(program: Command): void {
             : refused
               ? 'upgrade REFUSED before anything was changed: see the reason above'
               : report.serving === 'old'
-              ? `upgrade FAILED: the old release serves${report.rolledBack ? ' the data as before' : ''}${report.backupFile ? ` (backup ${report.backupFile})` : ''}`
-              : report.serving === 'new'
-                ? 'upgrade FAILED after the new release took over: see the steps above'
-                : 'upgrade FAILED and nothing serves: see the steps above',
+                ? `upgrade FAILED: the old release serves${report.rolledBack ? ' the data as before' : ''}${report.backupFile ? ` (backup ${report.backupFile})` : ''}`
+                : report.serving === 'new'
+                  ? 'upgrade FAILED after the new release took over: see the steps above'
+                  : 'upgrade FAILED and nothing serves: see the steps above',
         );
         if (!report.ok) {
           const drainTimedOut = report.steps.some((s) => s.step === 'drain' && s.status === 'TimedOut');

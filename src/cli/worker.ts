@@ -13,10 +13,7 @@ export function registerWorker(program: Command): void {
     .option('--database-url <url>', 'SQLite file or postgres:// URL (DRYDOCK_DATABASE_URL)')
     .option('--config <file>', 'JSON config file (DRYDOCK_CONFIG)')
     .option('--no-migrate', 'do not migrate the store; refuse a schema this release cannot run on (Kubernetes: the migration Job migrates)')
-    .addHelpText(
-      'after',
-      '\nExample:\n  drydock worker --backyard ita-by-ansible-execute ita-by-terraform-cli-execute --concurrency 8',
-    )
+    .addHelpText('after', '\nExample:\n  drydock worker --backyard ita-by-ansible-execute ita-by-terraform-cli-execute --concurrency 8')
     .action(async (flags: { backyard?: string[]; concurrency?: string; databaseUrl?: string; config?: string; migrate: boolean }) => {
       // Loaded here, not at CLI start (see backup.ts).
       const [{ createWorker }, { loadOptions }, { createLogger }, { openStore }, { prepareSchema }] = await Promise.all([

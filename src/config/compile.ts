@@ -29,8 +29,7 @@ export function loadOptions(sources: OptionSources = {}): CompiledOptions {
     const parsed = optionsSchema.safeParse(layer);
     if (!parsed.success) {
       // In the environment, name the variable the operator set, not the option it maps to.
-      const name = (at: PropertyKey[]) =>
-        (where === 'environment' && VARIABLE_OF_OPTION.get(String(at[0]))) || at.map(String).join('.') || '(root)';
+      const name = (at: PropertyKey[]) => (where === 'environment' && VARIABLE_OF_OPTION.get(String(at[0]))) || at.map(String).join('.') || '(root)';
       const problems = parsed.error.issues.map((i) => `${name(i.path)}: ${i.message}`);
       throw new ConfigError(`Invalid configuration in ${where}: ${problems.join('; ')}`);
     }

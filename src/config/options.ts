@@ -28,7 +28,9 @@ export const optionsSchema = z
      * `false` (none: the address is the connection's), `true` (any — only behind a proxy that sets
      * the header itself), a hop count, or comma-separated addresses/CIDRs of the proxies.
      */
-    trustProxy: z.string().regex(/^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be false, true, a hop count, or comma-separated proxy addresses/CIDRs'),
+    trustProxy: z
+      .string()
+      .regex(/^(true|false|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be false, true, a hop count, or comma-separated proxy addresses/CIDRs'),
     sessionTtlSeconds: z.coerce.number().int().min(60),
     /** Jobs one worker process runs at once. */
     workerConcurrency: z.coerce.number().int().min(1).max(1000),
@@ -84,6 +86,4 @@ export interface CompiledOptions {
 }
 
 /** Where the store lives. Only `store/open-store.ts` turns this into an adapter. */
-export type DatabaseLocation =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+export type DatabaseLocation = { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };

@@ -63,7 +63,19 @@ describe('node names', () => {
   });
 
   it('explains what is wrong with a malformed name', () => {
-    for (const name of ['prod_P_001', 'PROD_X_001', 'PROD_P_', 'PROD_001', 'PROD__P_001', 'PROD_P_001_2', 'PROD_P_-1', '_P_001', '2PROD_P_001', 'PROD_p_001', '']) {
+    for (const name of [
+      'prod_P_001',
+      'PROD_X_001',
+      'PROD_P_',
+      'PROD_001',
+      'PROD__P_001',
+      'PROD_P_001_2',
+      'PROD_P_-1',
+      '_P_001',
+      '2PROD_P_001',
+      'PROD_p_001',
+      '',
+    ]) {
       const parsed = parseNodeName(name);
       assert.ok('error' in parsed, `${JSON.stringify(name)} should not parse`);
       assert.match(parsed.error, new RegExp(`^"${name}" is not a node name: use <ENV_TYPE>_<P\\|S>_<ENV_ID>, e\\.g\\. PROD_P_001`));
@@ -124,7 +136,10 @@ describe('validateFleetText: a valid file', () => {
   });
 
   it('reads JSON as well', () => {
-    assert.deepEqual(valid(validateFleetText(JSON.stringify(fleet()))).pairs.map((p) => p.id), ['PROD_001']);
+    assert.deepEqual(
+      valid(validateFleetText(JSON.stringify(fleet()))).pairs.map((p) => p.id),
+      ['PROD_001'],
+    );
   });
 
   it('accepts a structured gate', () => {
@@ -198,10 +213,7 @@ describe('validateFleet: what to fix', () => {
     const raw = fleet();
     raw.environments[0] = { name: 'prod', driver: { type: 'noop' }, concurrency: 0, failureBudget: { percent: 150 } };
     const issues = issuesOf(validateFleet(raw));
-    assert.deepEqual(
-      issues.map((i) => i.path).sort(),
-      ['environments[0].concurrency', 'environments[0].failureBudget.percent', 'environments[0].name'],
-    );
+    assert.deepEqual(issues.map((i) => i.path).sort(), ['environments[0].concurrency', 'environments[0].failureBudget.percent', 'environments[0].name']);
     assert.match(issues.find((i) => i.path === 'environments[0].name')!.message, /upper-case letters/);
     assert.match(issues.find((i) => i.path === 'environments[0].concurrency')!.message, /at least 1/);
     assert.match(issues.find((i) => i.path === 'environments[0].failureBudget.percent')!.message, /between 0 and 100/);
@@ -269,7 +281,11 @@ describe('validateFleet: what to fix', () => {
   it('an empty file or one that is not a mapping', () => {
     for (const text of ['', '- a\n- b', 'just text']) {
       const issues = issuesOf(validateFleetText(text));
-      assert.deepEqual(issues.map((i) => i.path), [''], JSON.stringify(text));
+      assert.deepEqual(
+        issues.map((i) => i.path),
+        [''],
+        JSON.stringify(text),
+      );
     }
   });
 
@@ -293,10 +309,7 @@ describe('validateFleet: several problems at once', () => {
     raw.nodes[0]!.version = 'v 1';
     raw.nodes[1]!.colour = 'blue';
     const issues = issuesOf(validateFleet(raw));
-    assert.deepEqual(
-      issues.map((i) => i.path).sort(),
-      ['environments[0].driver.type', 'environments[0].gate', 'nodes[0].version', 'nodes[1]'],
-    );
+    assert.deepEqual(issues.map((i) => i.path).sort(), ['environments[0].driver.type', 'environments[0].gate', 'nodes[0].version', 'nodes[1]']);
   });
 
   it('reports every cross-check problem in one go', () => {

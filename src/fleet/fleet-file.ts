@@ -35,26 +35,28 @@ const properties = z
 
 const GATE_SHAPE = 'must be a gate: a status expression such as "QA_OK and not Blocked", or { all: [...] }, { any: [...] }, { not: ... }';
 const gateTreeSchema: z.ZodType<GateExpression> = z.lazy(() =>
-  z.union([
-    z.object({ all: z.array(gateSchema).min(1) }).strict(),
-    z.object({ any: z.array(gateSchema).min(1) }).strict(),
-    z.object({ not: gateSchema }).strict(),
-  ], { error: GATE_SHAPE }),
+  z.union(
+    [z.object({ all: z.array(gateSchema).min(1) }).strict(), z.object({ any: z.array(gateSchema).min(1) }).strict(), z.object({ not: gateSchema }).strict()],
+    { error: GATE_SHAPE },
+  ),
 );
 /** A gate: an expression string, or all/any/not structure whose leaves are status names. */
-const gateSchema: z.ZodType<GateExpression> = z.union([
-  z.string().transform((text, ctx): GateExpression => {
-    try {
-      return parseGate(text);
-    } catch (err) {
-      if (!(err instanceof GateSyntaxError)) throw err;
-      // `continue: true` keeps this branch "not aborted", so the union reports this message instead of a bare "Invalid input".
-      ctx.addIssue({ code: 'custom', message: err.message, continue: true });
-      return z.NEVER;
-    }
-  }),
-  gateTreeSchema,
-], { error: GATE_SHAPE });
+const gateSchema: z.ZodType<GateExpression> = z.union(
+  [
+    z.string().transform((text, ctx): GateExpression => {
+      try {
+        return parseGate(text);
+      } catch (err) {
+        if (!(err instanceof GateSyntaxError)) throw err;
+        // `continue: true` keeps this branch "not aborted", so the union reports this message instead of a bare "Invalid input".
+        ctx.addIssue({ code: 'custom', message: err.message, continue: true });
+        return z.NEVER;
+      }
+    }),
+    gateTreeSchema,
+  ],
+  { error: GATE_SHAPE },
+);
 
 const failureBudgetSchema = z
   .object({
@@ -245,7 +247,10 @@ export function validateFleet(raw: unknown): FleetValidation {
   }
   for (const key of Object.keys(file.pairs)) {
     if (!byPair.has(key)) {
-      issues.push({ path: `pairs.${key}`, message: `pair ${key} has no nodes: pairs are named <ENV_TYPE>_<ENV_ID> after their nodes, e.g. PROD_001 for PROD_P_001 and PROD_S_001` });
+      issues.push({
+        path: `pairs.${key}`,
+        message: `pair ${key} has no nodes: pairs are named <ENV_TYPE>_<ENV_ID> after their nodes, e.g. PROD_001 for PROD_P_001 and PROD_S_001`,
+      });
     }
   }
   if (issues.length > 0) return { ok: false, issues };
@@ -257,4 +262,3 @@ export function validateFleet(raw: unknown): FleetValidation {
 export function formatIssues(issues: readonly FleetIssue[]): string {
   return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n');
 }
-

@@ -9,10 +9,7 @@ import { GateSyntaxError } from '../errors.js';
 
 /** A parsed gate. */
 export type GateExpression =
-  | { readonly status: string }
-  | { readonly all: readonly GateExpression[] }
-  | { readonly any: readonly GateExpression[] }
-  | { readonly not: GateExpression };
+  { readonly status: string } | { readonly all: readonly GateExpression[] } | { readonly any: readonly GateExpression[] } | { readonly not: GateExpression };
 
 /** A status name: letters, digits, `_`, `-`, `.` (e.g. `PROD_Phase1_OK`, `Staging_OK`). */
 export const STATUS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

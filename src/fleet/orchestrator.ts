@@ -103,15 +103,18 @@ export class Orchestrator {
     const lost = new AbortController();
     const abort = AbortSignal.any([lost.signal, this.forced.signal]);
     const loop = new RunLoop(this.options, handle, env, driver, logger, abort);
-    const renew = setInterval(() => {
-      handle
-        .renew()
-        .then((r) => loop.observe(r))
-        .catch((err: unknown) => {
-          if (err instanceof LeaseLostError) lost.abort(err);
-          else logger.warn({ err }, 'fleet: could not renew the run lease; retrying');
-        });
-    }, Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        handle
+          .renew()
+          .then((r) => loop.observe(r))
+          .catch((err: unknown) => {
+            if (err instanceof LeaseLostError) lost.abort(err);
+            else logger.warn({ err }, 'fleet: could not renew the run lease; retrying');
+          });
+      },
+      Math.max(50, Math.floor(this.options.leaseMs / 3)),
+    );
     logger.info({ owner: this.owner, phase: claimed.phase, state: claimed.state }, 'fleet: driving run');
     try {
       await loop.drive(claimed, this.stopping.signal);

@@ -289,12 +289,18 @@ describe('planPhase rollback', () => {
     const afterOne = afterPhase(1, freshPair(), V);
     assert.deepEqual(
       runnable(planPhase(2, afterOne, V)).rollback.map((st) => [st.action, st.node]),
-      [['health', 'PROD_P_001'], ['switch', 'PROD_P_001']],
+      [
+        ['health', 'PROD_P_001'],
+        ['switch', 'PROD_P_001'],
+      ],
     );
     const afterThree = afterPhase(3, afterPhase(2, afterOne, V), V);
     assert.deepEqual(
       runnable(planPhase(4, afterThree, V)).rollback.map((st) => [st.action, st.node]),
-      [['health', 'PROD_S_001'], ['switch', 'PROD_S_001']],
+      [
+        ['health', 'PROD_S_001'],
+        ['switch', 'PROD_S_001'],
+      ],
     );
   });
 });

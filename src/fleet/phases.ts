@@ -48,12 +48,7 @@ export function versionLevel(environment: string, statuses: ReadonlySet<string>)
  * statuses the fleet file requires, e.g. `QA_OK`); phase N+1 needs `<ENV>_PhaseN_OK` (or a later
  * phase's status, for a retried pair catching up). `null` when the gate is open, else why not.
  */
-export function phaseGate(
-  environment: string,
-  phase: Phase,
-  environmentGate: GateExpression | null,
-  statuses: ReadonlySet<string>,
-): string | null {
+export function phaseGate(environment: string, phase: Phase, environmentGate: GateExpression | null, statuses: ReadonlySet<string>): string | null {
   if (phase === 1) {
     if (environmentGate === null || evaluateGate(environmentGate, statuses)) return null;
     return `the ${environment} gate is closed: it ${explainGate(environmentGate, statuses)}`;
@@ -105,7 +100,10 @@ export function planPhase(phase: Phase, pair: PairView, version: string): PhaseP
   switch (phase) {
     case 1: {
       if (pair.active === 'S') {
-        return { run: false, reason: `the secondary ${s.name} is active: upgrading it would take the serving node down (switch the pair back to ${p.name} first)` };
+        return {
+          run: false,
+          reason: `the secondary ${s.name} is active: upgrading it would take the serving node down (switch the pair back to ${p.name} first)`,
+        };
       }
       return {
         run: true,
@@ -120,7 +118,10 @@ export function planPhase(phase: Phase, pair: PairView, version: string): PhaseP
     }
     case 2: {
       if (p.secondaryVersionLevel !== version) {
-        return { run: false, reason: `secondaryVersionLevel on ${p.name} is ${p.secondaryVersionLevel ?? 'not set'}, not ${version}: the secondary was not upgraded` };
+        return {
+          run: false,
+          reason: `secondaryVersionLevel on ${p.name} is ${p.secondaryVersionLevel ?? 'not set'}, not ${version}: the secondary was not upgraded`,
+        };
       }
       return {
         run: true,
@@ -146,7 +147,10 @@ export function planPhase(phase: Phase, pair: PairView, version: string): PhaseP
     }
     case 4: {
       if (s.primaryVersionLevel !== version) {
-        return { run: false, reason: `primaryVersionLevel on ${s.name} is ${s.primaryVersionLevel ?? 'not set'}, not ${version}: the primary was not upgraded` };
+        return {
+          run: false,
+          reason: `primaryVersionLevel on ${s.name} is ${s.primaryVersionLevel ?? 'not set'}, not ${version}: the primary was not upgraded`,
+        };
       }
       return {
         run: true,

@@ -75,7 +75,11 @@ export class ControlSocket {
  * the connection. Rejects when the socket cannot be reached (no server, or one without a control
  * socket).
  */
-export function requestHandover(path: string, request: HandoverRequest, onEvent: (event: HandoverEvent | { event: 'error'; reason: string }) => void): Promise<void> {
+export function requestHandover(
+  path: string,
+  request: HandoverRequest,
+  onEvent: (event: HandoverEvent | { event: 'error'; reason: string }) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ path });
     let buffer = '';

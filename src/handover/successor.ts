@@ -77,7 +77,9 @@ export function startSuccessor(o: SuccessorOptions): Promise<ReadySuccessor> {
       () => finish({ error: `the successor (pid ${pid}) did not report ready within ${Math.round(o.readyTimeoutMs / 1000)} s; it was stopped` }),
       o.readyTimeoutMs,
     );
-    o.signal?.addEventListener('abort', () => finish({ error: `this server is stopping: the successor (pid ${pid}) was stopped before it was ready` }), { once: true });
+    o.signal?.addEventListener('abort', () => finish({ error: `this server is stopping: the successor (pid ${pid}) was stopped before it was ready` }), {
+      once: true,
+    });
     readyPipe.setEncoding('utf8');
     readyPipe.on('data', (chunk: string) => {
       text += chunk;

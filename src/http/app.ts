@@ -135,13 +135,7 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
     const outcome =
-      status < 400
-        ? 'success'
-        : reply.getHeader(REFUSED_BY_HEADER) !== undefined
-          ? 'maintenance_refused'
-          : status < 500
-            ? 'client_error'
-            : 'server_error';
+      status < 400 ? 'success' : reply.getHeader(REFUSED_BY_HEADER) !== undefined ? 'maintenance_refused' : status < 500 ? 'client_error' : 'server_error';
     deps.metrics.countRequest(request.method, outcome);
   });
 

@@ -64,9 +64,7 @@ export async function consoleRoutes(app: FastifyInstance, opts: { dir?: string }
   app.get('/assets/*', { config: PUBLIC_READ }, (request, reply) => {
     if (!built) return reply.callNotFound();
     const file = (request.params as { '*': string })['*'];
-    return reply
-      .header('x-content-type-options', 'nosniff')
-      .sendFile(`assets/${file}`, { maxAge: '365d', immutable: true });
+    return reply.header('x-content-type-options', 'nosniff').sendFile(`assets/${file}`, { maxAge: '365d', immutable: true });
   });
 
   app.get('/*', { config: PUBLIC_READ }, (request, reply) => {

@@ -33,9 +33,7 @@ const WWW_AUTHENTICATE = 'Basic realm="drydock", charset="UTF-8"';
 export function installErrorHandler(app: FastifyInstance, deps: AppDeps): void {
   app.setErrorHandler((err: unknown, request, reply) => sendError(err, request, reply, deps));
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .code(404)
-      .send(failure(RESULT.notFound, `No route ${request.method} ${request.url}: see /api/docs for the API.`));
+    void reply.code(404).send(failure(RESULT.notFound, `No route ${request.method} ${request.url}: see /api/docs for the API.`));
   });
 }
 
@@ -56,9 +54,7 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, d
   const fe = err as Partial<FastifyError>;
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return reply
-        .code(413)
-        .send(failure(RESULT.payloadTooLarge, `The request body is larger than ${deps.options.bodyLimitBytes} bytes.`));
+      return reply.code(413).send(failure(RESULT.payloadTooLarge, `The request body is larger than ${deps.options.bodyLimitBytes} bytes.`));
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return reply
         .code(415)
@@ -111,7 +107,12 @@ export function sendFrameworkError(err: FastifyError, request: FastifyRequest, r
     case 'FST_ERR_BAD_URL':
       void reply
         .code(400)
-        .send(failure(RESULT.invalidRequest, 'The URL is not valid: a percent-encoded part of its path is incomplete or not UTF-8 (such as %zz or %ED%A0%80). Encode the path as UTF-8.'));
+        .send(
+          failure(
+            RESULT.invalidRequest,
+            'The URL is not valid: a percent-encoded part of its path is incomplete or not UTF-8 (such as %zz or %ED%A0%80). Encode the path as UTF-8.',
+          ),
+        );
       return;
     case 'FST_ERR_MAX_PARAM_LENGTH':
       void reply

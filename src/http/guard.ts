@@ -55,12 +55,15 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     // A public route needs nobody: credentials sent to it (a script probing a path drydock lacks,
     // answered by the console's catch-all with a 404) are not checked, so they cannot fail.
-    const principal = declaration.access === 'public' ? undefined : await deps.authenticator.authenticate({
-      authorization: request.headers.authorization,
-      sessionCookie: request.cookies[SESSION_COOKIE],
-      organizationId: params.organization_id,
-      address: request.ip,
-    });
+    const principal =
+      declaration.access === 'public'
+        ? undefined
+        : await deps.authenticator.authenticate({
+            authorization: request.headers.authorization,
+            sessionCookie: request.cookies[SESSION_COOKIE],
+            organizationId: params.organization_id,
+            address: request.ip,
+          });
     request.principal = principal;
     if (declaration.access !== 'public') {
       if (!principal) throw unauthorized('Authentication required: use Basic auth, a Bearer token or a session.');

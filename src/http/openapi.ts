@@ -36,10 +36,7 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z_]+)/g, '{$1}');
-    const parameters = [
-      ...schemaParameters(r.params, 'path'),
-      ...schemaParameters(r.query, 'query'),
-    ];
+    const parameters = [...schemaParameters(r.params, 'path'), ...schemaParameters(r.query, 'query')];
     const writes = typeof r.writes === 'string' ? r.writes : 'exempt';
     const responses: Record<string, unknown> = {
       '200': successResponse(r),

@@ -36,10 +36,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: read
             if (!principal) throw new IllegalStateError(`${spec.method} ${spec.url} read the caller of a public route`);
             return principal;
           },
-          language: pickLanguage(
-            request.headers['language'] as string | undefined,
-            request.headers['accept-language'],
-          ),
+          language: pickLanguage(request.headers['language'] as string | undefined, request.headers['accept-language']),
           deps,
           db: deps.store.db,
           request,

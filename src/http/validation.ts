@@ -24,9 +24,7 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: 'bo
   const issues = parsed.error.issues;
   // Unknown keys first: a body of only unknown keys also fails an "is it empty?" refinement (the
   // parsed object has no known key), but the caller's mistake is the unknown key, not an empty body.
-  const unknown = issues.flatMap((i) =>
-    i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : [],
-  );
+  const unknown = issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : []));
   if (unknown.length > 0) {
     throw badRequest(`Unknown key(s) in the ${where}: ${unknown.join(', ')}. Remove them (see /api/docs).`, RESULT.unknownKey);
   }

@@ -63,7 +63,14 @@ export function loadKubeConfig(access: KubeAccess): KubeConfig {
   }
   if (access.context !== undefined) {
     if (!kc.getContextObject(access.context)) {
-      throw new Error(`the kubeconfig has no context "${access.context}" (it has: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+      throw new Error(
+        `the kubeconfig has no context "${access.context}" (it has: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     }
     kc.setCurrentContext(access.context);
   }
@@ -171,4 +178,3 @@ export function rolloutState(d: V1Deployment): RolloutState {
   const summary = `${waiting ?? (ready ? 'complete' : 'complete but scaled to 0 replicas')} (${counters})`;
   return failed === undefined ? { complete, ready, summary } : { complete, ready, failed, summary };
 }
-

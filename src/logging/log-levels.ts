@@ -23,9 +23,10 @@ export type LogLevelName = keyof typeof LOG_LEVELS;
 /** Body of PATCH `/api/ita/loglevel-settings/`: any subset of the services, each with a level. */
 export const logLevelPatchSchema = z
   .object(
-    Object.fromEntries(
-      LOG_SERVICES.map((s) => [s, z.enum(Object.keys(LOG_LEVELS) as [LogLevelName, ...LogLevelName[]]).optional()]),
-    ) as Record<LogService, z.ZodOptional<z.ZodEnum<Record<LogLevelName, LogLevelName>>>>,
+    Object.fromEntries(LOG_SERVICES.map((s) => [s, z.enum(Object.keys(LOG_LEVELS) as [LogLevelName, ...LogLevelName[]]).optional()])) as Record<
+      LogService,
+      z.ZodOptional<z.ZodEnum<Record<LogLevelName, LogLevelName>>>
+    >,
   )
   .strict()
   .refine((o) => Object.keys(o).length > 0, 'name at least one service and its level');

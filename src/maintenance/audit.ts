@@ -24,10 +24,7 @@ export interface AuditedState extends SwitchValues {
 const audited = (s: AuditedState): AuditedState => ({ ...pickSwitches(s), message: s.message, announced_end: s.announced_end });
 
 /** Records a change in the same transaction as the change itself. */
-export async function recordAudit(
-  trx: Transaction<Database>,
-  entry: { actor: string; at: string; before: AuditedState; after: AuditedState },
-): Promise<void> {
+export async function recordAudit(trx: Transaction<Database>, entry: { actor: string; at: string; before: AuditedState; after: AuditedState }): Promise<void> {
   await trx
     .insertInto('maintenance_audit')
     .values({
@@ -40,10 +37,7 @@ export async function recordAudit(
 }
 
 /** The newest changes first; `beforeId` pages further back. */
-export async function listAudit(
-  db: Kysely<Database>,
-  page: { limit: number; beforeId?: number | undefined },
-): Promise<AuditEntry[]> {
+export async function listAudit(db: Kysely<Database>, page: { limit: number; beforeId?: number | undefined }): Promise<AuditEntry[]> {
   let q = db.selectFrom('maintenance_audit').selectAll().orderBy('id', 'desc').limit(page.limit);
   if (page.beforeId !== undefined) q = q.where('id', '<', page.beforeId);
   const rows = await q.execute();

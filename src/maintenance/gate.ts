@@ -14,11 +14,7 @@ import type { WriteFunction } from './write-functions.js';
  * guard is a cheap early refusal from a cache that may lag by milliseconds; this check is ordered
  * against the toggle by the store itself.
  */
-export async function gatedWrite<T>(
-  store: Store,
-  fn: WriteFunction,
-  body: (trx: Transaction<Database>) => Promise<T>,
-): Promise<T> {
+export async function gatedWrite<T>(store: Store, fn: WriteFunction, body: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return store.transaction('shared', async (trx, switches) => {
     if (writesRefused(switches)) throw new MaintenanceRefusal(fn);
     return body(trx);

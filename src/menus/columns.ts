@@ -64,8 +64,7 @@ export function coerceValue(column: Column, raw: unknown): { ok: true; value: Va
       return { ok: true, value: `${m[1]}/${m[2]}/${m[3]}` };
     }
     case 'datetime': {
-      const m =
-        typeof raw === 'string' ? /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(raw.trim()) : null;
+      const m = typeof raw === 'string' ? /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(raw.trim()) : null;
       if (!m || !validDate(m[1]!, m[2]!, m[3]!) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) {
         return { ok: false, error: 'must be a date and time YYYY/MM/DD hh:mm[:ss]' };
       }

@@ -8,9 +8,7 @@ import { parseJson } from '../store/store.js';
 import { columnSchema, type Column } from './columns.js';
 
 /** A menu name as it appears in URLs. */
-export const menuNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits or _ and start with a letter (at most 64)');
+export const menuNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits or _ and start with a letter (at most 64)');
 
 /** Body of a menu definition. */
 export const menuDefinitionSchema = z
@@ -39,13 +37,7 @@ export interface Menu {
 }
 
 export async function listMenus(db: Kysely<Database>, org: string, ws: string): Promise<Menu[]> {
-  const rows = await db
-    .selectFrom('menus')
-    .selectAll()
-    .where('organization_id', '=', org)
-    .where('workspace_id', '=', ws)
-    .orderBy('name')
-    .execute();
+  const rows = await db.selectFrom('menus').selectAll().where('organization_id', '=', org).where('workspace_id', '=', ws).orderBy('name').execute();
   return rows.map(toMenu);
 }
 
@@ -91,12 +83,7 @@ export async function createMenu(trx: Transaction<Database>, org: string, ws: st
 }
 
 export async function deleteMenu(trx: Transaction<Database>, org: string, ws: string, name: string): Promise<void> {
-  const r = await trx
-    .deleteFrom('menus')
-    .where('organization_id', '=', org)
-    .where('workspace_id', '=', ws)
-    .where('name', '=', name)
-    .executeTakeFirst();
+  const r = await trx.deleteFrom('menus').where('organization_id', '=', org).where('workspace_id', '=', ws).where('name', '=', name).executeTakeFirst();
   if (Number(r.numDeletedRows) === 0) throw notFound(`Menu ${name} does not exist in workspace ${ws}.`);
 }
 

@@ -1,14 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Column, Value } from './columns.js';
 import { DocumentError, WorkbookLimitError } from '../errors.js';
-import {
-  EXPORT_FORMAT,
-  EXPORT_FORMAT_VERSION,
-  checkDocument,
-  type ExportDocument,
-  type ImportPlan,
-  type Locate,
-} from './transfer.js';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, checkDocument, type ExportDocument, type ImportPlan, type Locate } from './transfer.js';
 import { ownValue } from '../util/own-value.js';
 
 /**
@@ -290,7 +283,8 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     if (missing.length) problems.push(`sheet ${acc.sheet} row 1: missing header(s) ${missing.join(', ')}`);
     const allowed = new Set<string>([...LEADING, ...types.keys(), ...TRAILING]);
     const unknown = [...names].filter((h) => !allowed.has(h));
-    if (unknown.length) problems.push(`sheet ${acc.sheet} row 1: unknown header(s) ${unknown.join(', ')}; menu ${acc.menu} has ${[...types.keys()].join(', ')}`);
+    if (unknown.length)
+      problems.push(`sheet ${acc.sheet} row 1: unknown header(s) ${unknown.join(', ')}; menu ${acc.menu} has ${[...types.keys()].join(', ')}`);
     sheet.eachRow((row, rowNumber) => {
       if (rowNumber === 1) return;
       const rec: Record<string, unknown> = {};

@@ -45,12 +45,7 @@ export interface BatchResult {
  * Applies a batch all-or-nothing inside the caller's gated transaction. An error names the item
  * (by index) and what to fix; nothing of the batch is kept.
  */
-export async function applyBatch(
-  trx: Transaction<Database>,
-  menu: Menu,
-  items: readonly MaintenanceItem[],
-  actor: string,
-): Promise<BatchResult> {
+export async function applyBatch(trx: Transaction<Database>, menu: Menu, items: readonly MaintenanceItem[], actor: string): Promise<BatchResult> {
   const counts = { Register: 0, Update: 0, Discard: 0, Restore: 0, Delete: 0 };
   const uuids: string[] = [];
   for (const [index, item] of items.entries()) {
@@ -152,11 +147,7 @@ async function applyItem(trx: Transaction<Database>, menu: Menu, item: Maintenan
  * The record an Update/Discard/Restore/Delete names, checked against the `last_update_date_time`
  * the caller read (optimistic lock), so a stale change gets a message naming who changed it.
  */
-async function currentRecord(
-  trx: Transaction<Database>,
-  menu: Menu,
-  parameter: Record<string, unknown>,
-): Promise<MenuRecordsTable> {
+async function currentRecord(trx: Transaction<Database>, menu: Menu, parameter: Record<string, unknown>): Promise<MenuRecordsTable> {
   const uuid = parameter.uuid;
   if (typeof uuid !== 'string' || uuid === '') throw badRequest('parameter.uuid: the record to change is required.');
   const sent = parameter.last_update_date_time;
@@ -165,12 +156,7 @@ async function currentRecord(
   }
   const sentTimestamp = normalizeTimestamp(sent);
   if (!sentTimestamp) throw badRequest(`parameter.last_update_date_time: "${sent}" is not a timestamp.`);
-  const current = await trx
-    .selectFrom('menu_records')
-    .selectAll()
-    .where('id', '=', uuid)
-    .where('menu_id', '=', menu.id)
-    .executeTakeFirst();
+  const current = await trx.selectFrom('menu_records').selectAll().where('id', '=', uuid).where('menu_id', '=', menu.id).executeTakeFirst();
   if (!current) throw notFound(`Record ${uuid} does not exist in menu ${menu.menu}.`);
   if (current.last_update_timestamp !== sentTimestamp) throw staleUpdate(current, sent);
   return current;
@@ -185,11 +171,7 @@ function staleUpdate(current: MenuRecordsTable, sent: string): DomainError {
 }
 
 /** Checks every column (unknown keys refused, types coerced, required present); merges into `base` for updates. */
-function validateValues(
-  menu: Menu,
-  parameter: Record<string, unknown>,
-  base: Record<string, Value> | undefined,
-): Record<string, Value> {
+function validateValues(menu: Menu, parameter: Record<string, unknown>, base: Record<string, Value> | undefined): Record<string, Value> {
   const known = new Set(menu.columns.map((c) => c.name));
   const ignored = new Set(['uuid', 'discard', 'last_update_date_time', 'last_updated_user']);
   const unknown = Object.keys(parameter).filter((k) => !known.has(k) && !ignored.has(k));
@@ -209,12 +191,7 @@ function validateValues(
 }
 
 /** Unique columns are enforced by a table with a primary key, so concurrent writers cannot both win. */
-async function claimUniqueValues(
-  trx: Transaction<Database>,
-  menu: Menu,
-  recordId: string,
-  values: Record<string, Value>,
-): Promise<void> {
+async function claimUniqueValues(trx: Transaction<Database>, menu: Menu, recordId: string, values: Record<string, Value>): Promise<void> {
   for (const column of menu.columns.filter((c) => c.unique)) {
     const value = ownValue(values, column.name);
     if (value === null || value === undefined) continue;

@@ -17,9 +17,7 @@ export const filterSchema = z.record(
     z.object({ LIST: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1) }).strict(),
     z
       .object({
-        RANGE: z
-          .object({ START: z.union([z.string(), z.number()]).optional(), END: z.union([z.string(), z.number()]).optional() })
-          .strict(),
+        RANGE: z.object({ START: z.union([z.string(), z.number()]).optional(), END: z.union([z.string(), z.number()]).optional() }).strict(),
       })
       .strict(),
   ]),
@@ -60,8 +58,7 @@ export function applyFilter(menu: Menu, records: readonly RecordView[], filter: 
       if ('LIST' in cond) return value !== null && cond.LIST.some((v) => String(v) === String(value));
       if (value === null) return false;
       const { START, END } = cond.RANGE;
-      const cmp = (a: Value, b: string | number) =>
-        numeric(name) ? Number(a) - Number(b) : String(a).localeCompare(String(b), 'en');
+      const cmp = (a: Value, b: string | number) => (numeric(name) ? Number(a) - Number(b) : String(a).localeCompare(String(b), 'en'));
       return (START === undefined || cmp(value, START) >= 0) && (END === undefined || cmp(value, END) <= 0);
     }),
   );

@@ -67,19 +67,12 @@ export interface ImportPlan {
 }
 
 /** Reads the chosen menus and all their records (discarded included), oldest record first. */
-export async function collectExport(
-  db: Kysely<Database>,
-  org: string,
-  ws: string,
-  names: readonly string[],
-): Promise<ExportDocument> {
+export async function collectExport(db: Kysely<Database>, org: string, ws: string, names: readonly string[]): Promise<ExportDocument> {
   const byName = await findMenus(db, org, ws, names);
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length) throw notFound(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws} (deleted after the export was registered?).`);
   const ids = [...byName.values()].map((m) => m.id);
-  const records = ids.length
-    ? await db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids).orderBy('created_at').orderBy('id').execute()
-    : [];
+  const records = ids.length ? await db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids).orderBy('created_at').orderBy('id').execute() : [];
   const recordsOf = new Map<string, MenuRecordsTable[]>();
   for (const r of records) recordsOf.set(r.menu_id, [...(recordsOf.get(r.menu_id) ?? []), r]);
   return {
@@ -91,16 +84,13 @@ export async function collectExport(
       const m = byName.get(name)!;
       return {
         definition: { menu: m.menu, title: m.title, columns: m.columns },
-        records: (recordsOf.get(m.id) ?? []).map(
-          (r) =>
-            ({
-              uuid: r.id,
-              discard: r.discard === 1 ? '1' : '0',
-              ...parseJson<Record<string, Value>>(r.parameter),
-              last_update_date_time: toExastroDateTime(r.last_update_timestamp),
-              last_updated_user: r.last_update_user,
-            }),
-        ),
+        records: (recordsOf.get(m.id) ?? []).map((r) => ({
+          uuid: r.id,
+          discard: r.discard === 1 ? '1' : '0',
+          ...parseJson<Record<string, Value>>(r.parameter),
+          last_update_date_time: toExastroDateTime(r.last_update_timestamp),
+          last_updated_user: r.last_update_user,
+        })),
       };
     }),
   };
@@ -114,9 +104,7 @@ const documentEnvelopeSchema = z
     }),
     exported_at: z.string().optional(),
     source: z.object({ organization_id: z.string(), workspace_id: z.string() }).partial().optional(),
-    menus: z
-      .array(z.object({ definition: z.unknown(), records: z.array(z.unknown()).default([]) }).strict())
-      .min(1, 'the document holds no menu'),
+    menus: z.array(z.object({ definition: z.unknown(), records: z.array(z.unknown()).default([]) }).strict()).min(1, 'the document holds no menu'),
   })
   .strict();
 
@@ -125,8 +113,7 @@ const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /** Names a record in a problem: JSON documents by index and uuid, workbooks by sheet and row. */
 export type Locate = (menuIndex: number, menu: string, recordIndex: number, uuid: unknown) => string;
 
-const locateInJson: Locate = (_m, menu, i, uuid) =>
-  `menu ${menu} record ${i + 1}${typeof uuid === 'string' && uuid ? ` (uuid ${uuid})` : ''}`;
+const locateInJson: Locate = (_m, menu, i, uuid) => `menu ${menu} record ${i + 1}${typeof uuid === 'string' && uuid ? ` (uuid ${uuid})` : ''}`;
 
 /** Parses a JSON export document's bytes and checks it; throws DocumentError naming every problem. */
 export function planFromJson(content: Buffer): ImportPlan {
@@ -238,7 +225,15 @@ export function selectMenus(plan: ImportPlan, names: readonly string[] | undefin
 /** Columns compared as data: key order, and a flag absent or false, do not matter. */
 function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
   const norm = (cols: readonly Column[]) =>
-    JSON.stringify(cols.map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined && v !== false).sort(([x], [y]) => x.localeCompare(y)))));
+    JSON.stringify(
+      cols.map((c) =>
+        Object.fromEntries(
+          Object.entries(c)
+            .filter(([, v]) => v !== undefined && v !== false)
+            .sort(([x], [y]) => x.localeCompare(y)),
+        ),
+      ),
+    );
   return norm(a) === norm(b);
 }
 
@@ -248,7 +243,12 @@ function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
  * registered, and again by the job itself.
  */
 export async function targetProblems(db: Kysely<Database>, org: string, ws: string, plan: ImportPlan): Promise<string[]> {
-  const existing = await findMenus(db, org, ws, plan.menus.map((m) => m.definition.menu));
+  const existing = await findMenus(
+    db,
+    org,
+    ws,
+    plan.menus.map((m) => m.definition.menu),
+  );
   const problems: string[] = [];
   for (const m of plan.menus) {
     const cols = existing.get(m.definition.menu)?.columns;
@@ -286,13 +286,7 @@ export interface ImportedMenu {
  * of another menu holds (the export's source workspace, typically) cannot be kept: such a record
  * gets a new uuid and the count is reported.
  */
-export async function importPlan(
-  trx: Transaction<Database>,
-  org: string,
-  ws: string,
-  plan: ImportPlan,
-  actor: string,
-): Promise<ImportedMenu[]> {
+export async function importPlan(trx: Transaction<Database>, org: string, ws: string, plan: ImportPlan, actor: string): Promise<ImportedMenu[]> {
   const problems = await targetProblems(trx, org, ws, plan);
   if (problems.length) throw new DocumentError(problems);
   const out: ImportedMenu[] = [];

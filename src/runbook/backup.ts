@@ -113,7 +113,9 @@ async function checkArchiveDirectory(out: string): Promise<void> {
   const directory = path.dirname(path.resolve(out));
   const info = await stat(directory).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new UsageError(`Cannot write the backup to ${out}: the directory ${directory} does not exist. Create it (mkdir -p ${directory}) or choose another --out.`);
+    throw new UsageError(
+      `Cannot write the backup to ${out}: the directory ${directory} does not exist. Create it (mkdir -p ${directory}) or choose another --out.`,
+    );
   }
   try {
     await access(directory, constants.W_OK);
@@ -188,7 +190,11 @@ export async function restore(
         if (report.error) throw report.error;
         schemaVersion = report.schemaVersion;
       }
-      await changeMaintenance(store, switchValues(() => true), 'drydock restore');
+      await changeMaintenance(
+        store,
+        switchValues(() => true),
+        'drydock restore',
+      );
       return { manifest, schemaVersion };
     } finally {
       await store.close();

@@ -51,16 +51,20 @@ export async function handOver(o: HandoverOptions): Promise<HandoverOutcome> {
   const readyOrFailed = new Promise<void>((resolve) => (answered = resolve));
   try {
     // The connection stays open until the old process exits; the outcome is known before that.
-    const following = requestHandover(socket, { op: 'handover', ...(o.command !== undefined && { command: o.command }), readyTimeoutMs: o.readyTimeoutMs }, (event) => {
-      if (event.event === 'error') {
-        failure = event.reason;
-        return;
-      }
-      o.onEvent?.(event);
-      if (event.event === 'ready') ready = event;
-      if (event.event === 'failed') failure = event.reason;
-      if (event.event === 'ready' || event.event === 'failed') answered();
-    });
+    const following = requestHandover(
+      socket,
+      { op: 'handover', ...(o.command !== undefined && { command: o.command }), readyTimeoutMs: o.readyTimeoutMs },
+      (event) => {
+        if (event.event === 'error') {
+          failure = event.reason;
+          return;
+        }
+        o.onEvent?.(event);
+        if (event.event === 'ready') ready = event;
+        if (event.event === 'failed') failure = event.reason;
+        if (event.event === 'ready' || event.event === 'failed') answered();
+      },
+    );
     following.catch(() => {});
     await Promise.race([readyOrFailed, following]);
   } catch (err) {

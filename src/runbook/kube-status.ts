@@ -29,7 +29,12 @@ export async function kubeStatus(cluster: DrydockCluster, client: ApiClient): Pr
       client.call<SettingView>('GET', '/api/platform/maintenance-mode-setting'),
       client.call<ExecuteCheck>('GET', '/api/ita/backyard-execute-check/'),
     ]);
-    maintenance = { known: true, jobsStopped: setting.backyard_execute_stop === '1', readOnly: setting.data_update_stop === '1', inFlight: check.execute_count };
+    maintenance = {
+      known: true,
+      jobsStopped: setting.backyard_execute_stop === '1',
+      readOnly: setting.data_update_stop === '1',
+      inFlight: check.execute_count,
+    };
   } catch (err) {
     maintenance = { known: false, reason: (err as Error).message };
   }

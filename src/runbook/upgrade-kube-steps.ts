@@ -124,7 +124,10 @@ export function kubeUpgradeSteps(run: KubeRun): Step[] {
       if (!r.ok) {
         const jobs = r.blocking.slice(0, 5).map((j) => `${j.organization}/${j.workspace} ${j.backyard} ${j.id}`);
         const status = o.signal.aborted ? 'Interrupted' : 'TimedOut';
-        throw new StepFailed(`${r.blocking.length} job(s) still in flight after ${Math.round(r.waitedMs / 1000)} s${jobs.length ? `: ${jobs.join('; ')}` : ''}`, status);
+        throw new StepFailed(
+          `${r.blocking.length} job(s) still in flight after ${Math.round(r.waitedMs / 1000)} s${jobs.length ? `: ${jobs.join('; ')}` : ''}`,
+          status,
+        );
       }
       return { status: 'Success', detail: `read-only, nothing in flight (waited ${r.waitedMs} ms)` };
     },
@@ -133,7 +136,10 @@ export function kubeUpgradeSteps(run: KubeRun): Step[] {
   const stopWorkers: Step = {
     step: 'stop the workers',
     does: 'scale the worker Deployments to 0 and wait until their pods are gone (each finishes what it runs within its grace period)',
-    commands: workers.flatMap((d) => [`${kubectl} scale deployment/${d.name} --replicas=0`, `${kubectl} wait --for=delete pod -l ${d.podSelector} --timeout=${d.terminationGraceSeconds + 60}s`]),
+    commands: workers.flatMap((d) => [
+      `${kubectl} scale deployment/${d.name} --replicas=0`,
+      `${kubectl} wait --for=delete pod -l ${d.podSelector} --timeout=${d.terminationGraceSeconds + 60}s`,
+    ]),
     stateIfFailed: 'Read-only mode is on; the API serves reads; workers are being scaled to 0.',
     async run() {
       if (workers.length === 0) return { status: 'AlreadyDone', detail: 'no worker Deployment' };
@@ -164,7 +170,11 @@ export function kubeUpgradeSteps(run: KubeRun): Step[] {
 
   const backupStep: Step = {
     step: 'backup',
-    does: !o.backup ? 'skipped (--no-backup)' : o.backup.location ? `drydock backup of the store into ${o.backup.dir}` : 'drydock backup of the store: name it with --database-url (or DRYDOCK_DATABASE_URL), or pass --no-backup',
+    does: !o.backup
+      ? 'skipped (--no-backup)'
+      : o.backup.location
+        ? `drydock backup of the store into ${o.backup.dir}`
+        : 'drydock backup of the store: name it with --database-url (or DRYDOCK_DATABASE_URL), or pass --no-backup',
     commands: o.backup ? [`drydock backup --out ${path.join(o.backup.dir, 'pre-upgrade-<time>.tar')}`] : [],
     stateIfFailed: 'Read-only mode is on; the old release serves reads; workers are at 0.',
     async run() {
@@ -229,7 +239,10 @@ export function kubeUpgradeSteps(run: KubeRun): Step[] {
   };
 
   /** Sets image and replicas as given and waits for the rollout like `kubectl rollout status`, then until no pod of another image is left. */
-  const rollTo = async (list: readonly DrydockDeployment[], want: (d: DrydockDeployment) => { image: string; replicas: number }): Promise<{ changed: boolean; summary: string }> => {
+  const rollTo = async (
+    list: readonly DrydockDeployment[],
+    want: (d: DrydockDeployment) => { image: string; replicas: number },
+  ): Promise<{ changed: boolean; summary: string }> => {
     let changed = false;
     for (const d of list) {
       const now = await fresh(d);
@@ -273,7 +286,11 @@ export function kubeUpgradeSteps(run: KubeRun): Step[] {
     commands: apis.flatMap((d) => {
       const r = recordOf(d);
       const image = to === 'target' ? target : r.image;
-      return [`${kubectl} set image deployment/${d.name} ${d.container}=${image}`, ...(d.replicas !== r.replicas ? [`${kubectl} scale deployment/${d.name} --replicas=${r.replicas}`] : []), `${kubectl} rollout status deployment/${d.name}`];
+      return [
+        `${kubectl} set image deployment/${d.name} ${d.container}=${image}`,
+        ...(d.replicas !== r.replicas ? [`${kubectl} scale deployment/${d.name} --replicas=${r.replicas}`] : []),
+        `${kubectl} rollout status deployment/${d.name}`,
+      ];
     }),
     stateIfFailed:
       to === 'target'
@@ -317,7 +334,10 @@ export function kubeUpgradeSteps(run: KubeRun): Step[] {
     step: 'clear the record',
     afterUpgrade: true,
     does: `remove the annotations ${RECORD_ANNOTATION} and ${BACKUP_ANNOTATION} and this run's migration Jobs`,
-    commands: [...found.map((d) => `${kubectl} annotate deployment/${d.name} ${RECORD_ANNOTATION}- ${BACKUP_ANNOTATION}-`), `${kubectl} delete job ${jobName('expand')} ${jobName('contract')} --ignore-not-found`],
+    commands: [
+      ...found.map((d) => `${kubectl} annotate deployment/${d.name} ${RECORD_ANNOTATION}- ${BACKUP_ANNOTATION}-`),
+      `${kubectl} delete job ${jobName('expand')} ${jobName('contract')} --ignore-not-found`,
+    ],
     stateIfFailed: 'The upgrade is done; the record is still on some Deployments (drydock kube status shows it).',
     async run() {
       for (const phase of ['expand', 'contract'] as const) await cluster.deleteJob(jobName(phase));

@@ -27,7 +27,8 @@ import { kubeUpgradeSteps, StepFailed, type KubeRun, type KubeStepOptions } from
  * This file checks the cluster, decides what the run is and runs the steps in order; the steps
  * themselves are in upgrade-kube-steps.ts.
  */
-export type KubeAction = { readonly kind: 'upgrade'; readonly image: string } | { readonly kind: 'resume'; readonly image?: string } | { readonly kind: 'rollback' };
+export type KubeAction =
+  { readonly kind: 'upgrade'; readonly image: string } | { readonly kind: 'resume'; readonly image?: string } | { readonly kind: 'rollback' };
 
 /** What `drydock kube upgrade` was asked to do, and with what (the steps' options are in upgrade-kube-steps.ts). */
 export interface KubeUpgradeOptions extends KubeStepOptions {
@@ -88,7 +89,9 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
   if (apis.length === 0) {
     return refuse(
       `no Deployment labelled ${cluster.selector},app.kubernetes.io/component=api in namespace ${ns}` +
-        (found.length === 0 ? ' (check --namespace and --selector; a single-replica SQLite install runs as a StatefulSet, which this command does not upgrade: see the README)' : ''),
+        (found.length === 0
+          ? ' (check --namespace and --selector; a single-replica SQLite install runs as a StatefulSet, which this command does not upgrade: see the README)'
+          : ''),
     );
   }
   const invalid = found.find((d) => d.record === 'invalid');
@@ -101,7 +104,9 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
   const records = found.flatMap((d) => (d.record !== undefined && d.record !== 'invalid' ? [d.record] : []));
   const recorded = records[0];
   if (recorded && records.some((r) => r.target !== recorded.target || r.startedAt !== recorded.startedAt)) {
-    return refuse(`the Deployments carry records of different upgrades (${[...new Set(records.map((r) => `${r.target} started ${r.startedAt}`))].join('; ')}): check them with drydock kube status`);
+    return refuse(
+      `the Deployments carry records of different upgrades (${[...new Set(records.map((r) => `${r.target} started ${r.startedAt}`))].join('; ')}): check them with drydock kube status`,
+    );
   }
   let target: string;
   let startedAt: string;
@@ -157,7 +162,9 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
     try {
       await o.client.call<SettingView>('GET', '/api/platform/maintenance-mode-setting', undefined, o.signal);
     } catch (err) {
-      return refuse(`the drydock API cannot be used for the drain and the resume: ${(err as Error).message} (give --url and a system administrator's --user/--password or --token)`);
+      return refuse(
+        `the drydock API cannot be used for the drain and the resume: ${(err as Error).message} (give --url and a system administrator's --user/--password or --token)`,
+      );
     }
   }
 
@@ -199,10 +206,26 @@ export async function upgradeKube(o: KubeUpgradeOptions): Promise<KubeUpgradeRep
           : s.afterUpgrade
             ? `${again} --resume (it finds every step done up to this one)`
             : `${status === 'Interrupted' ? '' : 'fix the cause, then '}continue: ${again} --resume — or undo: ${again} --rollback`);
-      return { ok: false, action: verb, refused: false, steps, image: target, ...(run.backupFile && { backupFile: run.backupFile }), state: s.stateIfFailed, next };
+      return {
+        ok: false,
+        action: verb,
+        refused: false,
+        steps,
+        image: target,
+        ...(run.backupFile && { backupFile: run.backupFile }),
+        state: s.stateIfFailed,
+        next,
+      };
     }
   }
-  return { ok: true, action: verb, refused: false, steps, image: verb === 'rollback' ? recordOf(apis[0]!).image : target, ...(run.backupFile && { backupFile: run.backupFile }) };
+  return {
+    ok: true,
+    action: verb,
+    refused: false,
+    steps,
+    image: verb === 'rollback' ? recordOf(apis[0]!).image : target,
+    ...(run.backupFile && { backupFile: run.backupFile }),
+  };
 }
 
 /** An API or network failure, worded for the operator. */

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ApiClient } from '../api-client/api-client.js';
@@ -7,11 +6,11 @@ import type { DatabaseLocation } from '../config/options.js';
 import { controlSocketPath } from '../handover/protocol.js';
 import type { AppliedStep } from '../store/migrations/migration.js';
 import { splitForHandover, type MigrationPlan } from '../store/migrations/plan.js';
-import { sleep } from '../util/sleep.js';
 import { backup, restore } from './backup.js';
 import { drain, resume, type StepResult } from './drain.js';
 import { switchAccessOverApi } from './switch-access.js';
 import { handOver, HandoverUnavailable, isAlive, readPidFile, waitForExit } from './handover.js';
+import { migrateWith, quote, runToEnd, startServer, stopServer, waitHealthy } from './release-process.js';
 
 /**
  * How the old release makes way for the new one.
@@ -132,7 +131,12 @@ export async function upgradeLocal(o: UpgradeOptions): Promise<UpgradeReport> {
     drain(o.client, { timeoutMs: o.drainTimeoutMs, readOnly: true, signal: new AbortController().signal, onProgress: () => {} }),
   );
   if (!drained.ok) {
-    record({ step: 'drain', status: 'TimedOut', ms: drainMs, detail: `${drained.blocking.length} job(s) still in flight; nothing else was changed (jobs stay stopped: drydock resume)` });
+    record({
+      step: 'drain',
+      status: 'TimedOut',
+      ms: drainMs,
+      detail: `${drained.blocking.length} job(s) still in flight; nothing else was changed (jobs stay stopped: drydock resume)`,
+    });
     return report({ ok: false, rolledBack: false, serving: 'old' });
   }
   record({ step: 'drain', status: 'Success', ms: drainMs, detail: `read-only, nothing in flight (waited ${drained.waitedMs} ms)` });
@@ -180,7 +184,13 @@ async function upgradeByHandover(
           `whose steps the old release runs on. It was never stopped and goes on serving; nothing is restored (backup kept: ${backupFile}).`,
       });
       await resumeAfterFailure();
-      return report({ ok: false, rolledBack: true, serving: 'old', backupFile, ...(migrated.schemaVersion !== undefined && { schemaVersion: migrated.schemaVersion }) });
+      return report({
+        ok: false,
+        rolledBack: true,
+        serving: 'old',
+        backupFile,
+        ...(migrated.schemaVersion !== undefined && { schemaVersion: migrated.schemaVersion }),
+      });
     }
     record({ step: 'migrate', status: 'Success', ms: Date.now() - started, detail: `schema ${migrated.schemaVersion} (the old release served throughout)` });
   } else {
@@ -208,7 +218,12 @@ async function upgradeByHandover(
     await resumeAfterFailure();
     return report({ ok: false, rolledBack: true, serving: 'old', backupFile });
   }
-  record({ step: 'hand over', status: 'Success', ms: Date.now() - started, detail: `pid ${outcome.oldPid} → ${outcome.newPid} (drydock ${outcome.version}, schema ${outcome.schemaVersion})` });
+  record({
+    step: 'hand over',
+    status: 'Success',
+    ms: Date.now() - started,
+    detail: `pid ${outcome.oldPid} → ${outcome.newPid} (drydock ${outcome.version}, schema ${outcome.schemaVersion})`,
+  });
 
   const health = await waitHealthy(o.client, o.healthTimeoutMs, outcome.schemaVersion);
   if (health !== undefined) {
@@ -223,7 +238,11 @@ async function upgradeByHandover(
   record(
     exited
       ? { step: 'the old release exits', status: 'Success' }
-      : { step: 'the old release exits', status: 'TimedOut', detail: `pid ${outcome.oldPid} is still finishing its connections or jobs after ${HANDOVER_EXIT_MS / 1000} s` },
+      : {
+          step: 'the old release exits',
+          status: 'TimedOut',
+          detail: `pid ${outcome.oldPid} is still finishing its connections or jobs after ${HANDOVER_EXIT_MS / 1000} s`,
+        },
   );
   const r = await resume(switchAccessOverApi(o.client));
   record({ step: 'resume', status: 'Success', detail: r.kept.length ? `left on: ${r.kept.join(', ')}` : undefined });
@@ -232,7 +251,11 @@ async function upgradeByHandover(
   let schemaVersion = outcome.schemaVersion;
   if (split.after.length > 0) {
     if (!exited) {
-      record({ step: 'migrate (contract steps)', status: 'NotExecuted', detail: `the old release still runs: run \`drydock migrate\` with the new release once pid ${outcome.oldPid} has exited` });
+      record({
+        step: 'migrate (contract steps)',
+        status: 'NotExecuted',
+        detail: `the old release still runs: run \`drydock migrate\` with the new release once pid ${outcome.oldPid} has exited`,
+      });
       return report({ ok: false, rolledBack: false, serving: 'new', backupFile, schemaVersion });
     }
     const migrated = await migrateWith(o.newCommand, o.logFile, undefined);
@@ -321,79 +344,3 @@ async function upgradeByStopStart(
 
 /** The least time the old release gets to answer again after a rollback. */
 const ROLLBACK_HEALTH_MS = 60_000;
-
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
-
-/** Runs `<release> migrate [--to N] --json`; the error text, if any, and the schema version it reached. */
-async function migrateWith(command: string, logFile: string, to: number | undefined): Promise<{ error?: string; schemaVersion?: number }> {
-  const migrated = await runToEnd(`${command} migrate${to === undefined ? '' : ` --to ${to}`} --json`, logFile);
-  let result: { schemaVersion?: number; error?: string | null } = {};
-  try {
-    result = JSON.parse(migrated.stdout) as typeof result;
-  } catch {
-    // not JSON: the release did not even start
-  }
-  const schema = result.schemaVersion === undefined ? {} : { schemaVersion: result.schemaVersion };
-  if (migrated.code !== 0 || result.error) return { error: result.error ?? `exit ${migrated.code}: ${migrated.stderr.trim().slice(0, 500)}`, ...schema };
-  return schema;
-}
-
-/** SIGTERM the process in the pid file and wait for it to exit (SIGKILL after 60 s). */
-async function stopServer(pidFile: string): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(pidFile, 'utf8').trim());
-  } catch {
-    throw new Error(`no pid file ${pidFile}: start the server with --pid-file`);
-  }
-  if (!isAlive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 60_000;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      process.kill(pid, 'SIGKILL');
-      break;
-    }
-    await sleep(100);
-  }
-}
-
-/** Starts a server detached from this process (it outlives the upgrade), output to `logFile`. */
-function startServer(command: string, logFile: string): void {
-  const out = openSync(logFile, 'a');
-  const child = spawn('sh', ['-c', `exec ${command}`], { detached: true, stdio: ['ignore', out, out], env: process.env });
-  child.unref();
-}
-
-/** Runs a command to its end, keeping stdout; stderr also goes to the log. */
-function runToEnd(command: string, logFile: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => {
-      appendFileSync(logFile, `$ ${command}\n${stdout}${stderr}`);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Polls /api/healthz until 200 (and the expected schema); returns an error text, or undefined when healthy. */
-async function waitHealthy(client: ApiClient, timeoutMs: number, schemaVersion: number | undefined): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${client.options.baseUrl}/api/healthz`);
-      const body = (await res.json()) as { data?: { schema_version?: number } };
-      if (res.status === 200 && (schemaVersion === undefined || body.data?.schema_version === schemaVersion)) return undefined;
-      last = `HTTP ${res.status}, schema ${String(body.data?.schema_version)}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(250);
-  }
-  return `not healthy within ${Math.round(timeoutMs / 1000)} s (last: ${last})`;
-}

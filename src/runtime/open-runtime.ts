@@ -25,12 +25,7 @@ export interface Runtime {
  * Opens the store, brings its schema up to date (under the migration lock), creates the first
  * administrator if there is none, and starts following the maintenance switches.
  */
-export async function openRuntime(
-  options: CompiledOptions,
-  logger: Logger,
-  store?: Store,
-  startup: { migrate?: boolean } = {},
-): Promise<Runtime> {
+export async function openRuntime(options: CompiledOptions, logger: Logger, store?: Store, startup: { migrate?: boolean } = {}): Promise<Runtime> {
   const s = store ?? (await openStore(options.database, { logger, sqlitePollMs: options.sqlitePollMs }));
   try {
     await prepareSchema(s, logger, startup.migrate !== false);
@@ -63,4 +58,3 @@ export async function openRuntime(
     throw err;
   }
 }
-

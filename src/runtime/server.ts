@@ -9,7 +9,14 @@ import type { CompiledOptions } from '../config/options.js';
 import { Orchestrator } from '../fleet/orchestrator.js';
 import { ControlSocket } from '../handover/control-socket.js';
 import { GracefulClose } from '../handover/graceful-close.js';
-import { controlSocketPath, takeInheritedListener, type HandoverEvent, type HandoverRequest, type InheritedListener, type ReadyReport } from '../handover/protocol.js';
+import {
+  controlSocketPath,
+  takeInheritedListener,
+  type HandoverEvent,
+  type HandoverRequest,
+  type InheritedListener,
+  type ReadyReport,
+} from '../handover/protocol.js';
 import { startSuccessor } from '../handover/successor.js';
 import { ConfigError } from '../errors.js';
 import { buildApp } from '../http/app.js';

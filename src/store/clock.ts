@@ -35,9 +35,7 @@ export function formatMicros(micros: bigint): string {
  * A string without a zone is taken as UTC.
  */
 export function normalizeTimestamp(text: string): string | undefined {
-  const m = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
-    text.trim(),
-  );
+  const m = /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(text.trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac = '', zone = 'Z'] = m;
   const fields = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];

@@ -10,10 +10,7 @@ import { restorePostgres } from './postgres/postgres-snapshot.js';
 import { restoreSqlite } from './sqlite/sqlite-snapshot.js';
 
 /** The one place that picks an adapter: from the configured location. */
-export async function openStore(
-  location: DatabaseLocation,
-  options: { logger: Logger; sqlitePollMs?: number },
-): Promise<Store> {
+export async function openStore(location: DatabaseLocation, options: { logger: Logger; sqlitePollMs?: number }): Promise<Store> {
   switch (location.kind) {
     case 'sqlite':
       return openSqliteStore({ path: location.path, pollMs: options.sqlitePollMs ?? defaults.sqlitePollMs, logger: options.logger });
@@ -43,7 +40,9 @@ export async function openExistingStore(location: DatabaseLocation, options: { l
     version = await store.schemaVersion();
   } catch (err) {
     await store.close().catch(() => {});
-    throw new ConfigError(`Cannot read the store at ${where}: ${(err as Error).message}. Check --database-url (or DRYDOCK_DATABASE_URL) and that the database server is up.`);
+    throw new ConfigError(
+      `Cannot read the store at ${where}: ${(err as Error).message}. Check --database-url (or DRYDOCK_DATABASE_URL) and that the database server is up.`,
+    );
   }
   if (version === 0) {
     await store.close();
@@ -67,16 +66,10 @@ export function redactUrl(url: string): string {
  * Restores a snapshot (made by `Store.snapshot`) into the configured location, which must not be in
  * use. The snapshot's format must match the location's backend.
  */
-export async function restoreSnapshot(
-  location: DatabaseLocation,
-  snapshot: { file: string; format: 'sqlite' | 'pg_dump' },
-  force: boolean,
-): Promise<void> {
+export async function restoreSnapshot(location: DatabaseLocation, snapshot: { file: string; format: 'sqlite' | 'pg_dump' }, force: boolean): Promise<void> {
   const expected = location.kind === 'sqlite' ? 'sqlite' : 'pg_dump';
   if (snapshot.format !== expected) {
-    throw new RestoreRefusedError(
-      `This backup is a ${snapshot.format} snapshot and the target is ${location.kind}: restore it into the same kind of store.`,
-    );
+    throw new RestoreRefusedError(`This backup is a ${snapshot.format} snapshot and the target is ${location.kind}: restore it into the same kind of store.`);
   }
   if (location.kind === 'sqlite') await restoreSqlite(snapshot.file, location.path, force);
   else await restorePostgres(snapshot.file, location.url, force);

@@ -14,7 +14,9 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 export function unstorable(text: string): string | undefined {
   const m = UNSTORABLE.exec(text);
   if (!m) return undefined;
-  return m[0] === '\u0000' ? 'contains U+0000 (NUL), which cannot be stored: remove it' : 'contains an unpaired UTF-16 surrogate, which is not a character: send valid Unicode';
+  return m[0] === '\u0000'
+    ? 'contains U+0000 (NUL), which cannot be stored: remove it'
+    : 'contains an unpaired UTF-16 surrogate, which is not a character: send valid Unicode';
 }
 
 /** The path (`a.b.0.c`) and reason of the first string in `value` (keys included) that cannot be stored. */

@@ -14,7 +14,6 @@ import type { BackyardJobsTable, Database } from './schema.js';
  */
 export type GateLock = 'shared' | 'exclusive';
 
-
 /**
  * A claim of backyard jobs as the store runs it; the caller (backyard/claim.ts) decides the statuses
  * from the job's family. Runnable means Unexecuted (`'1'` in every family), or in `scheduledStatus`

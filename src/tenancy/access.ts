@@ -58,19 +58,9 @@ export async function authorize(
   }
 }
 
-async function authorizeWorkspace(
-  db: Kysely<Database>,
-  principal: Principal,
-  org: string,
-  ws: string | undefined,
-): Promise<void> {
+async function authorizeWorkspace(db: Kysely<Database>, principal: Principal, org: string, ws: string | undefined): Promise<void> {
   if (ws === undefined) throw new Error('route with access "workspace" has no workspace in its path');
-  const exists = await db
-    .selectFrom('workspaces')
-    .select('id')
-    .where('organization_id', '=', org)
-    .where('id', '=', ws)
-    .executeTakeFirst();
+  const exists = await db.selectFrom('workspaces').select('id').where('organization_id', '=', org).where('id', '=', ws).executeTakeFirst();
   if (principal.role === 'workspace_member') {
     const member = await db
       .selectFrom('workspace_members')

@@ -69,12 +69,7 @@ export class Authenticator {
    * it has such a user, else among the system administrators. Throttled per (account, address)
    * (login-rate-limit.ts).
    */
-  async checkPassword(
-    organizationId: string | undefined,
-    username: string,
-    password: string,
-    address: string,
-  ): Promise<UsersTable> {
+  async checkPassword(organizationId: string | undefined, username: string, password: string, address: string): Promise<UsersTable> {
     // A name no store can hold names nobody (and must not reach a lookup: PostgreSQL refuses U+0000).
     if (unstorable(username) !== undefined || (organizationId !== undefined && unstorable(organizationId) !== undefined)) throw unauthorized();
     // Concurrent attempts with the same credentials from the same address (a client's burst of
@@ -89,12 +84,7 @@ export class Authenticator {
     return pending;
   }
 
-  async #checkPassword(
-    organizationId: string | undefined,
-    username: string,
-    password: string,
-    address: string,
-  ): Promise<UsersTable> {
+  async #checkPassword(organizationId: string | undefined, username: string, password: string, address: string): Promise<UsersTable> {
     // The account this attempt checks: the organization's user when the path (or body) names an
     // organization that has one of that name; otherwise the system administrator of that name
     // (administrators act on organization paths too). One account, and only it is charged with a
@@ -135,11 +125,7 @@ export class Authenticator {
     const login = decoded.slice(0, colon);
     const slash = login.indexOf('/');
     const [organizationId, username] =
-      slash > 0
-        ? [login.slice(0, slash), login.slice(slash + 1)]
-        : slash === 0
-          ? [undefined, login.slice(1)]
-          : [credentials.organizationId, login];
+      slash > 0 ? [login.slice(0, slash), login.slice(slash + 1)] : slash === 0 ? [undefined, login.slice(1)] : [credentials.organizationId, login];
     const user = await this.checkPassword(organizationId, username, decoded.slice(colon + 1), credentials.address);
     return principalOf(user, 'basic');
   }

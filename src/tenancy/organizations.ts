@@ -29,7 +29,10 @@ export const organizationCreateSchema = z
     id: tenantIdSchema,
     name: z.string().min(1).max(255),
     organization_managers: z.array(organizationManagerSchema).optional(),
-    plan: z.object({ id: z.string().min(1).max(255) }).loose().optional(),
+    plan: z
+      .object({ id: z.string().min(1).max(255) })
+      .loose()
+      .optional(),
     options: z.record(z.string(), z.unknown()).optional(),
     optionsIta: z.record(z.string(), z.unknown()).optional(),
   })
@@ -39,7 +42,10 @@ export const organizationCreateSchema = z
 export const organizationUpdateSchema = z
   .object({
     name: z.string().min(1).max(255).optional(),
-    plan: z.object({ id: z.string().min(1).max(255) }).loose().optional(),
+    plan: z
+      .object({ id: z.string().min(1).max(255) })
+      .loose()
+      .optional(),
     options: z.record(z.string(), z.unknown()).optional(),
     optionsIta: z.record(z.string(), z.unknown()).optional(),
   })
@@ -70,9 +76,7 @@ export async function getOrganization(db: Kysely<Database>, id: string): Promise
 
 /** Hashes the managers' passwords, in order; done before the write transaction (scrypt is slow). */
 export async function hashManagerPasswords(body: z.infer<typeof organizationCreateSchema>): Promise<string[]> {
-  return Promise.all(
-    (body.organization_managers ?? []).map((m) => hashPassword(m.credentials.find((c) => c.type === 'password')!.value)),
-  );
+  return Promise.all((body.organization_managers ?? []).map((m) => hashPassword(m.credentials.find((c) => c.type === 'password')!.value)));
 }
 
 /** Creates an organization and its managers, who become its first users. */
@@ -110,11 +114,7 @@ export async function createOrganization(
   return toView(row);
 }
 
-export async function updateOrganization(
-  trx: Transaction<Database>,
-  id: string,
-  body: z.infer<typeof organizationUpdateSchema>,
-): Promise<OrganizationView> {
+export async function updateOrganization(trx: Transaction<Database>, id: string, body: z.infer<typeof organizationUpdateSchema>): Promise<OrganizationView> {
   const current = await getOrganization(trx, id);
   await trx
     .updateTable('organizations')

@@ -15,11 +15,7 @@ export const CSRF_HEADER = 'x-csrf-token';
  * CSRF token the console sends back in `X-CSRF-Token` on every unsafe request (synchronizer
  * token pattern). Sign-in works in read-only mode, so this runs outside the data gate.
  */
-export async function startSession(
-  store: Store,
-  userId: string,
-  ttlMs: number,
-): Promise<{ sessionId: string; csrfToken: string; expiresAt: string }> {
+export async function startSession(store: Store, userId: string, ttlMs: number): Promise<{ sessionId: string; csrfToken: string; expiresAt: string }> {
   const sessionId = randomSecret(32);
   const csrfToken = randomSecret(24);
   const expiresAt = formatMicros(BigInt(Date.now() + ttlMs) * 1000n);
@@ -33,16 +29,9 @@ export async function startSession(
   return { sessionId, csrfToken, expiresAt };
 }
 
-export async function resolveSession(
-  db: Kysely<Database>,
-  sessionId: string,
-): Promise<{ userId: string; csrfToken: string; idHash: string } | undefined> {
+export async function resolveSession(db: Kysely<Database>, sessionId: string): Promise<{ userId: string; csrfToken: string; idHash: string } | undefined> {
   const idHash = sha256(sessionId);
-  const row = await db
-    .selectFrom('sessions')
-    .select(['user_id', 'csrf_token', 'expires_at'])
-    .where('id_hash', '=', idHash)
-    .executeTakeFirst();
+  const row = await db.selectFrom('sessions').select(['user_id', 'csrf_token', 'expires_at']).where('id_hash', '=', idHash).executeTakeFirst();
   if (!row || row.expires_at <= nowTimestamp()) return undefined;
   return { userId: row.user_id, csrfToken: row.csrf_token, idHash };
 }

@@ -22,24 +22,21 @@ export interface TokenView {
  * Issues a token; the secret is returned once and only its hash is stored. Token issue is allowed
  * in read-only mode (docs/decisions/maintenance-gate.md), so it runs outside the data gate.
  */
-export async function issueToken(
-  store: Store,
-  userId: string,
-  name: string,
-  expiresInDays: number | undefined,
-): Promise<TokenView & { token: string }> {
+export async function issueToken(store: Store, userId: string, name: string, expiresInDays: number | undefined): Promise<TokenView & { token: string }> {
   const token = TOKEN_PREFIX + randomSecret(30);
   const now = nowTimestamp();
   const view: TokenView = {
     id: randomUUID(),
     name,
     created_at: now,
-    expires_at:
-      expiresInDays === undefined ? null : formatMicros(BigInt(Date.now() + expiresInDays * 86_400_000) * 1000n),
+    expires_at: expiresInDays === undefined ? null : formatMicros(BigInt(Date.now() + expiresInDays * 86_400_000) * 1000n),
     revoked_at: null,
   };
   await store.transaction('shared', (trx) =>
-    trx.insertInto('access_tokens').values({ ...view, user_id: userId, token_hash: sha256(token) }).execute(),
+    trx
+      .insertInto('access_tokens')
+      .values({ ...view, user_id: userId, token_hash: sha256(token) })
+      .execute(),
   );
   return { ...view, token };
 }

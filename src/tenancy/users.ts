@@ -39,10 +39,7 @@ export interface NewUser {
 /** Inserts a user; a duplicate name in the same organization (or among administrators) is a 409. */
 export async function insertUser(trx: Transaction<Database>, user: NewUser): Promise<string> {
   let existing = trx.selectFrom('users').select('id').where('username', '=', user.username);
-  existing =
-    user.organizationId === null
-      ? existing.where('organization_id', 'is', null)
-      : existing.where('organization_id', '=', user.organizationId);
+  existing = user.organizationId === null ? existing.where('organization_id', 'is', null) : existing.where('organization_id', '=', user.organizationId);
   if (await existing.executeTakeFirst()) {
     throw conflict(`User "${user.username}" already exists${user.organizationId ? ` in organization ${user.organizationId}` : ''}.`);
   }
@@ -68,11 +65,7 @@ export async function insertUser(trx: Transaction<Database>, user: NewUser): Pro
 }
 
 /** Finds an enabled user by name: in an organization, or among system administrators when `organizationId` is null. */
-export async function findUserForLogin(
-  db: Kysely<Database>,
-  organizationId: string | null,
-  username: string,
-): Promise<UsersTable | undefined> {
+export async function findUserForLogin(db: Kysely<Database>, organizationId: string | null, username: string): Promise<UsersTable | undefined> {
   let q = db.selectFrom('users').selectAll().where('username', '=', username).where('enabled', '=', 1);
   q = organizationId === null ? q.where('organization_id', 'is', null) : q.where('organization_id', '=', organizationId);
   return q.executeTakeFirst();
@@ -84,30 +77,24 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<Us
 
 /** The users of an organization with their workspaces. */
 export async function listOrganizationUsers(db: Kysely<Database>, organizationId: string): Promise<UserView[]> {
-  const users = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .orderBy('username')
-    .execute();
-  const members = await db
-    .selectFrom('workspace_members')
-    .select(['user_id', 'workspace_id'])
-    .where('organization_id', '=', organizationId)
-    .execute();
-  return users.map((u) => toView(u, members.filter((m) => m.user_id === u.id).map((m) => m.workspace_id)));
+  const users = await db.selectFrom('users').selectAll().where('organization_id', '=', organizationId).orderBy('username').execute();
+  const members = await db.selectFrom('workspace_members').select(['user_id', 'workspace_id']).where('organization_id', '=', organizationId).execute();
+  return users.map((u) =>
+    toView(
+      u,
+      members.filter((m) => m.user_id === u.id).map((m) => m.workspace_id),
+    ),
+  );
 }
 
 export async function getOrganizationUser(db: Kysely<Database>, organizationId: string, userId: string): Promise<UserView> {
-  const user = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', userId)
-    .executeTakeFirst();
+  const user = await db.selectFrom('users').selectAll().where('organization_id', '=', organizationId).where('id', '=', userId).executeTakeFirst();
   if (!user) throw notFound(`User ${userId} does not exist in organization ${organizationId}.`);
   const members = await db.selectFrom('workspace_members').select('workspace_id').where('user_id', '=', userId).execute();
-  return toView(user, members.map((m) => m.workspace_id));
+  return toView(
+    user,
+    members.map((m) => m.workspace_id),
+  );
 }
 
 /**
@@ -138,7 +125,11 @@ export async function updateOrganizationUser(
   await getOrganizationUser(trx, organizationId, userId);
   if (change.enabled !== undefined) {
     if (userId === actorId && !change.enabled) throw forbidden('You cannot disable yourself.');
-    await trx.updateTable('users').set({ enabled: change.enabled ? 1 : 0 }).where('id', '=', userId).execute();
+    await trx
+      .updateTable('users')
+      .set({ enabled: change.enabled ? 1 : 0 })
+      .where('id', '=', userId)
+      .execute();
   }
   if (change.workspaces !== undefined) await setMemberships(trx, organizationId, userId, change.workspaces);
   return getOrganizationUser(trx, organizationId, userId);
@@ -151,12 +142,7 @@ export async function deleteOrganizationUser(trx: Transaction<Database>, organiz
 }
 
 /** Replaces a user's workspace memberships; every workspace must exist in the user's organization. */
-export async function setMemberships(
-  trx: Transaction<Database>,
-  organizationId: string,
-  userId: string,
-  workspaceIds: readonly string[],
-): Promise<void> {
+export async function setMemberships(trx: Transaction<Database>, organizationId: string, userId: string, workspaceIds: readonly string[]): Promise<void> {
   if (workspaceIds.length > 0) {
     const found = await trx
       .selectFrom('workspaces')
@@ -178,13 +164,8 @@ export async function setMemberships(
  * the operator gave none (to be printed once), else undefined. Runs outside the maintenance gate:
  * it only ever runs on a store with no administrator.
  */
-export async function bootstrapAdmin(
-  store: Store,
-  username: string,
-  password: string | undefined,
-): Promise<{ created: boolean; generatedPassword?: string }> {
-  const hasAdmin = async () =>
-    (await store.db.selectFrom('users').select('id').where('role', '=', 'system_admin').executeTakeFirst()) !== undefined;
+export async function bootstrapAdmin(store: Store, username: string, password: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+  const hasAdmin = async () => (await store.db.selectFrom('users').select('id').where('role', '=', 'system_admin').executeTakeFirst()) !== undefined;
   if (await hasAdmin()) return { created: false };
   const chosen = password ?? randomSecret(12);
   const passwordHash = await hashPassword(chosen);

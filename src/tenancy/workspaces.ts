@@ -17,14 +17,10 @@ const informationsSchema = z
   .strict();
 
 /** The body of `POST /api/{org}/platform/workspaces`, as Exastro clients send it. */
-export const workspaceCreateSchema = z
-  .object({ id: tenantIdSchema, name: z.string().min(1).max(255), informations: informationsSchema.optional() })
-  .strict();
+export const workspaceCreateSchema = z.object({ id: tenantIdSchema, name: z.string().min(1).max(255), informations: informationsSchema.optional() }).strict();
 
 /** The body of `PUT /api/{org}/platform/workspaces/{ws}`. */
-export const workspaceUpdateSchema = z
-  .object({ name: z.string().min(1).max(255).optional(), informations: informationsSchema.optional() })
-  .strict();
+export const workspaceUpdateSchema = z.object({ name: z.string().min(1).max(255).optional(), informations: informationsSchema.optional() }).strict();
 
 /** A workspace as the API shows it: `informations` as it was sent. */
 export interface WorkspaceView {
@@ -41,39 +37,23 @@ export async function listWorkspaces(db: Kysely<Database>, organizationId: strin
   let q = db.selectFrom('workspaces').selectAll('workspaces').where('workspaces.organization_id', '=', organizationId);
   if (principal.role === 'workspace_member') {
     q = q
-      .innerJoin('workspace_members as m', (j) =>
-        j.onRef('m.organization_id', '=', 'workspaces.organization_id').onRef('m.workspace_id', '=', 'workspaces.id'),
-      )
+      .innerJoin('workspace_members as m', (j) => j.onRef('m.organization_id', '=', 'workspaces.organization_id').onRef('m.workspace_id', '=', 'workspaces.id'))
       .where('m.user_id', '=', principal.userId);
   }
   return (await q.orderBy('workspaces.id').execute()).map(toView);
 }
 
 export async function getWorkspace(db: Kysely<Database>, organizationId: string, id: string): Promise<WorkspaceView> {
-  const row = await db
-    .selectFrom('workspaces')
-    .selectAll()
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('workspaces').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
   if (!row) throw notFound(`Workspace ${id} does not exist in organization ${organizationId}.`);
   return toView(row);
 }
 
-export async function createWorkspace(
-  trx: Transaction<Database>,
-  organizationId: string,
-  body: z.infer<typeof workspaceCreateSchema>,
-): Promise<WorkspaceView> {
+export async function createWorkspace(trx: Transaction<Database>, organizationId: string, body: z.infer<typeof workspaceCreateSchema>): Promise<WorkspaceView> {
   if (!(await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst())) {
     throw notFound(`Organization ${organizationId} does not exist.`);
   }
-  const exists = await trx
-    .selectFrom('workspaces')
-    .select('id')
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', body.id)
-    .executeTakeFirst();
+  const exists = await trx.selectFrom('workspaces').select('id').where('organization_id', '=', organizationId).where('id', '=', body.id).executeTakeFirst();
   if (exists) throw conflict(`Workspace ${body.id} already exists in organization ${organizationId}.`);
   const now = nowTimestamp();
   const row: WorkspacesTable = {
@@ -111,11 +91,7 @@ export async function updateWorkspace(
 }
 
 export async function deleteWorkspace(trx: Transaction<Database>, organizationId: string, id: string): Promise<void> {
-  const r = await trx
-    .deleteFrom('workspaces')
-    .where('organization_id', '=', organizationId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const r = await trx.deleteFrom('workspaces').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
   if (Number(r.numDeletedRows) === 0) throw notFound(`Workspace ${id} does not exist in organization ${organizationId}.`);
 }
 

@@ -11,10 +11,7 @@ import { createTestDatabase, type BackendName, type TestDatabase } from './backe
 export const ADMIN = { user: 'admin', password: 'admin-password-1' } as const;
 
 /** How a test call proves who it is. */
-export type Auth =
-  | { readonly basic: readonly [string, string] }
-  | { readonly bearer: string }
-  | { readonly session: string; readonly csrf?: string };
+export type Auth = { readonly basic: readonly [string, string] } | { readonly bearer: string } | { readonly session: string; readonly csrf?: string };
 
 export interface CallOptions {
   readonly method?: InjectOptions['method'];
@@ -31,7 +28,7 @@ export interface CallOptions {
 export interface CallResult {
   readonly status: number;
   // Tests read arbitrary fields of responses.
-   
+
   readonly body: any;
   readonly headers: Record<string, string | string[] | number | undefined>;
   readonly text: string;
@@ -62,11 +59,7 @@ export function authHeaders(auth: Auth | undefined): Record<string, string> {
 }
 
 /** Starts an app on a new database; `database` lets two apps share one (multi-replica tests). */
-export async function startTestApp(
-  backend: BackendName,
-  overrides: Options = {},
-  database?: TestDatabase,
-): Promise<TestApp> {
+export async function startTestApp(backend: BackendName, overrides: Options = {}, database?: TestDatabase): Promise<TestApp> {
   const db = database ?? (await createTestDatabase(backend));
   const options = compileOptions({
     adminUser: ADMIN.user,

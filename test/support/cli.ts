@@ -115,9 +115,7 @@ export function spawnCli(args: readonly string[], env: Record<string, string> = 
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const result = new Promise<CliResult>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, endedAt: Date.now() })),
-  );
+  const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, endedAt: Date.now() })));
   return { child, argv: [...args], stdout: () => stdout, stderr: () => stderr, result };
 }
 

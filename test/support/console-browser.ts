@@ -33,8 +33,7 @@ const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
 /** A text of the console, as a user of that language sees it. */
 export const msg = (language: Language, key: MessageKey): string => CATALOGS[language][key];
 /** A switch's text in the console (its words live with the switch: src/maintenance/switches.ts). */
-export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDefinition['console']): string =>
-  SWITCHES[id].console[key][language];
+export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDefinition['console']): string => SWITCHES[id].console[key][language];
 
 /**
  * What the console is built from: web/, and the modules of src/ it imports (the answers' types,

@@ -105,8 +105,7 @@ export async function seedDriverJobs(t: TestApp): Promise<void> {
  */
 export async function firstEvent(t: TestApp, url: string, auth = adminAuth): Promise<CallResult> {
   const address = t.app.server.address();
-  const base =
-    address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const base = address && typeof address === 'object' ? `http://127.0.0.1:${address.port}` : await t.app.listen({ host: '127.0.0.1', port: 0 });
   const controller = new AbortController();
   try {
     const res = await fetch(base + url, { headers: authHeaders(auth), signal: controller.signal });

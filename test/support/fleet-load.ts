@@ -104,16 +104,14 @@ export function startLoad(targets: readonly LoadTarget[], options: LoadOptions =
   const t0 = performance.now();
   const startedWall = Date.now();
   let running = true;
-  const pairs = targets.map(
-    (target): PairState => ({
-      target,
-      requests: 0,
-      failures: [],
-      versions: new ChangeSequence(),
-      nodes: new ChangeSequence(),
-      maxLatencyMs: 0,
-    }),
-  );
+  const pairs = targets.map((target): PairState => ({
+    target,
+    requests: 0,
+    failures: [],
+    versions: new ChangeSequence(),
+    nodes: new ChangeSequence(),
+    maxLatencyMs: 0,
+  }));
 
   async function loop(state: PairState, loopIndex: number): Promise<void> {
     while (running) {

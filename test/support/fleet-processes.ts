@@ -7,12 +7,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { DriverDeps } from '../../src/fleet/drivers/driver-config.js';
 import type { NodeDriver, NodeTarget, PairTarget } from '../../src/fleet/drivers/node-driver.js';
-import {
-  createProcessDriver,
-  stopProcessNodes,
-  type ProcessDriverConfig,
-  type ProcessNodeStopResult,
-} from '../../src/fleet/drivers/process-driver.js';
+import { createProcessDriver, stopProcessNodes, type ProcessDriverConfig, type ProcessNodeStopResult } from '../../src/fleet/drivers/process-driver.js';
 import { nodeName, pairId } from '../../src/fleet/node-names.js';
 import type { LoadTarget } from './fleet-load.js';
 
@@ -104,7 +99,11 @@ function installExitHook(): void {
   process.on('exit', killAll);
   // 'exit' does not run when a signal ends the process (a runner's timeout, Ctrl-C); the nodes are
   // detached, so nothing else would stop them.
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.once(signal, () => {
       killAll();
       process.exit(code);

@@ -43,10 +43,14 @@ export class SimulatedPlatform {
     if (this.delayMs > 0) {
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(resolve, this.delayMs);
-        ctx.signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          reject(new Error('aborted'));
-        }, { once: true });
+        ctx.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            reject(new Error('aborted'));
+          },
+          { once: true },
+        );
       });
     }
   }

@@ -33,7 +33,9 @@ export const WORKER_REPLICAS = 1;
 export function renderOverlay(): Array<Record<string, any>> {
   const r = spawnSync('kubectl', ['kustomize', path.join(ROOT, 'deploy/kubernetes/overlays/postgres')], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error(`kubectl kustomize failed (${r.error?.message ?? r.stderr}). Install kubectl: sudo apt-get install -y kubectl, or see https://kubernetes.io/docs/tasks/tools/`);
+    throw new Error(
+      `kubectl kustomize failed (${r.error?.message ?? r.stderr}). Install kubectl: sudo apt-get install -y kubectl, or see https://kubernetes.io/docs/tasks/tools/`,
+    );
   }
   return parseAllDocuments(r.stdout).map((d) => d.toJS() as Record<string, any>);
 }
@@ -126,4 +128,3 @@ export async function install(): Promise<Install> {
     },
   };
 }
-

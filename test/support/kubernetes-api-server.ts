@@ -116,7 +116,15 @@ export interface KubernetesApiServer {
   readonly url: string;
   readonly requests: RecordedRequest[];
   /** Creates a Deployment whose rollout is complete, its pod template labelled `{label: name}`. */
-  addDeployment(d: { namespace: string; name: string; image: string; replicas?: number; container?: string; label?: string; extraContainers?: Array<{ name: string; image: string }> }): StoredDeployment;
+  addDeployment(d: {
+    namespace: string;
+    name: string;
+    image: string;
+    replicas?: number;
+    container?: string;
+    label?: string;
+    extraContainers?: Array<{ name: string; image: string }>;
+  }): StoredDeployment;
   /** Creates a Service with the given selector. */
   addService(s: { namespace: string; name: string; selector: Record<string, string> }): StoredService;
   deployment(namespace: string, name: string): StoredDeployment | undefined;
@@ -131,7 +139,8 @@ export interface KubernetesApiServer {
  * reachable directly on the server (`server.apply(…)` is `server.cluster.apply(…)`).
  */
 export interface ClusterApiServer
-  extends Omit<KubernetesApiServer, 'addDeployment' | 'addService' | 'deployment' | 'service' | 'failImage'>,
+  extends
+    Omit<KubernetesApiServer, 'addDeployment' | 'addService' | 'deployment' | 'service' | 'failImage'>,
     Pick<SimulatedCluster, 'apply' | 'pods' | 'podLog' | 'servicePort' | 'waitRolledOut' | 'waitJobFinished' | 'describe' | 'job' | 'addRelease'> {
   readonly cluster: SimulatedCluster;
   /** Every termination the kubelet carried out (`cluster.terminations`). */
@@ -202,7 +211,12 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
       availableReplicas: n,
       conditions: [
         { type: 'Available', status: n > 0 ? 'True' : 'False', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${d.metadata.name}-${d.metadata.generation}" has successfully progressed.` },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${d.metadata.name}-${d.metadata.generation}" has successfully progressed.`,
+        },
       ],
     };
   };
@@ -233,7 +247,12 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
             unavailableReplicas: n,
             conditions: [
               { type: 'Available', status: old > 0 ? 'True' : 'False', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-              { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${d.metadata.name}-${d.metadata.generation}" is progressing.` },
+              {
+                type: 'Progressing',
+                status: 'True',
+                reason: 'ReplicaSetUpdated',
+                message: `ReplicaSet "${d.metadata.name}-${d.metadata.generation}" is progressing.`,
+              },
             ],
           };
         }
@@ -288,27 +307,38 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
       const role = token === undefined || cluster === undefined ? undefined : options.roleTokens?.[token];
       if (token === undefined || (!options.tokens.includes(token) && !readOnly && !role)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
       if (cluster) {
-        const access: Access = readOnly ? { kind: 'read-only' } : role ? { kind: 'role', user: role.user ?? 'role-token', rules: role.rules } : { kind: 'full' };
+        const access: Access = readOnly
+          ? { kind: 'read-only' }
+          : role
+            ? { kind: 'role', user: role.user ?? 'role-token', rules: role.rules }
+            : { kind: 'full' };
         return routeCluster(cluster, access, method, url, contentType, body, res);
       }
 
       const m =
-        /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments)\/([^/]+)$/.exec(url.pathname) ?? /^\/api\/v1\/namespaces\/([^/]+)\/(services)\/([^/]+)$/.exec(url.pathname);
+        /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/(deployments)\/([^/]+)$/.exec(url.pathname) ??
+        /^\/api\/v1\/namespaces\/([^/]+)\/(services)\/([^/]+)$/.exec(url.pathname);
       if (!m) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
       const [, namespace, resource, name] = m as unknown as [string, string, 'deployments' | 'services', string];
       const key = `${namespace}/${name}`;
       const group = resource === 'deployments' ? 'apps' : '';
       const qualified = resource === 'deployments' ? 'deployments.apps' : 'services';
       const store: Map<string, StoredDeployment | StoredService> = resource === 'deployments' ? deployments : services;
-      if (method !== 'GET' && method !== 'PATCH') return send(405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+      if (method !== 'GET' && method !== 'PATCH')
+        return send(405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
       if (method === 'PATCH' && readOnly) {
         return send(
           403,
-          status(403, 'Forbidden', `${qualified} "${name}" is forbidden: User "system:serviceaccount:${namespace}:read-only" cannot patch resource "${resource}" in API group "${group}" in the namespace "${namespace}"`, {
-            name,
-            group,
-            kind: resource,
-          }),
+          status(
+            403,
+            'Forbidden',
+            `${qualified} "${name}" is forbidden: User "system:serviceaccount:${namespace}:read-only" cannot patch resource "${resource}" in API group "${group}" in the namespace "${namespace}"`,
+            {
+              name,
+              group,
+              kind: resource,
+            },
+          ),
         );
       }
       const object = store.get(key);
@@ -316,12 +346,26 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
       if (method === 'GET') return send(200, object);
 
       if (contentType !== 'application/merge-patch+json' && contentType !== 'application/strategic-merge-patch+json') {
-        return send(415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (stand-in subset); got ${contentType ?? 'none'}`));
+        return send(
+          415,
+          status(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/merge-patch+json, application/strategic-merge-patch+json (stand-in subset); got ${contentType ?? 'none'}`,
+          ),
+        );
       }
       if (!isObject(body)) return send(400, status(400, 'BadRequest', 'the patch is not a JSON object'));
-      const patched = mergePatch(object as unknown as Json, body, contentType === 'application/strategic-merge-patch+json') as unknown as StoredDeployment | StoredService;
+      const patched = mergePatch(object as unknown as Json, body, contentType === 'application/strategic-merge-patch+json') as unknown as
+        StoredDeployment | StoredService;
       // Status and identity are not patchable through the main resource.
-      patched.metadata = { ...patched.metadata, name: object.metadata.name, namespace: object.metadata.namespace, uid: object.metadata.uid, resourceVersion: nextVersion() };
+      patched.metadata = {
+        ...patched.metadata,
+        name: object.metadata.name,
+        namespace: object.metadata.namespace,
+        uid: object.metadata.uid,
+        resourceVersion: nextVersion(),
+      };
       if (patched.kind === 'Deployment') {
         const before = object as StoredDeployment;
         patched.status = before.status;
@@ -367,7 +411,10 @@ export async function startKubernetesApiServer(options: KubernetesApiServerOptio
         const label = spec.label ?? 'drydock.io/node';
         const labels = { app: 'demo', [label]: spec.name };
         const containers = [{ name: spec.container ?? 'app', image: spec.image }, ...(spec.extraContainers ?? [])];
-        const body = { metadata: { name: spec.name }, spec: { replicas: spec.replicas ?? 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } } };
+        const body = {
+          metadata: { name: spec.name },
+          spec: { replicas: spec.replicas ?? 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers } } },
+        };
         return cluster.createDeployment(spec.namespace, body);
       },
       addService(spec) {
@@ -478,7 +525,15 @@ function allowed(access: Access, verb: string, group: string, resource: string, 
 }
 
 /** Serves one request in cluster mode (auth done, request recorded). */
-function routeCluster(cluster: SimulatedCluster, access: Access, method: string, url: URL, contentType: string | undefined, body: unknown, res: http.ServerResponse): void {
+function routeCluster(
+  cluster: SimulatedCluster,
+  access: Access,
+  method: string,
+  url: URL,
+  contentType: string | undefined,
+  body: unknown,
+  res: http.ServerResponse,
+): void {
   const send = (code: number, payload: unknown) => {
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(JSON.stringify(payload));
@@ -495,11 +550,16 @@ function routeCluster(cluster: SimulatedCluster, access: Access, method: string,
     const user = access.kind === 'role' ? access.user : `system:serviceaccount:${namespace}:read-only`;
     const subject = name === undefined ? qualified : `${qualified} "${name}"`;
     return fail(
-      new ApiError(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${route.resource}" in API group "${route.group}" in the namespace "${namespace}"`, {
-        ...(name !== undefined && { name }),
-        group: route.group,
-        kind: route.resource,
-      }),
+      new ApiError(
+        403,
+        'Forbidden',
+        `${subject} is forbidden: User "${user}" cannot ${verb} resource "${route.resource}" in API group "${route.group}" in the namespace "${namespace}"`,
+        {
+          ...(name !== undefined && { name }),
+          group: route.group,
+          kind: route.resource,
+        },
+      ),
     );
   }
   if (verb === 'watch') return fail(new ApiError(400, 'BadRequest', 'watch is not supported by the simulated API server: poll with GET'));
@@ -588,7 +648,14 @@ function routeCluster(cluster: SimulatedCluster, access: Access, method: string,
       }
       case 'jobs item DELETE': {
         const options = isObject(body) ? (body as { propagationPolicy?: unknown; orphanDependents?: unknown }) : {};
-        const fromBody = typeof options.propagationPolicy === 'string' ? options.propagationPolicy : options.orphanDependents === false ? 'Background' : options.orphanDependents === true ? 'Orphan' : undefined;
+        const fromBody =
+          typeof options.propagationPolicy === 'string'
+            ? options.propagationPolicy
+            : options.orphanDependents === false
+              ? 'Background'
+              : options.orphanDependents === true
+                ? 'Orphan'
+                : undefined;
         const result = cluster.deleteJob(namespace, name!, url.searchParams.get('propagationPolicy') ?? fromBody);
         return send(result.code, result.body);
       }

@@ -358,7 +358,10 @@ export function parseLabelSelector(selector: string): Requirement[] {
     if (part === '') continue;
     let m: RegExpExecArray | null;
     if ((m = /^([^\s!=(),]+)\s+(in|notin)\s+\(([^()]*)\)$/.exec(part))) {
-      const values = m[3]!.split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const values = m[3]!
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       requirements.push({ key: m[1]!, op: m[2] as 'in' | 'notin', values });
     } else if ((m = /^([^\s!=(),]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/.exec(part))) {
       requirements.push({ key: m[1]!, op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]!] });
@@ -415,10 +418,20 @@ function parseFieldSelector(selector: string | null): ((o: { metadata: ObjectMet
   if (selector === null || selector.trim() === '') return undefined;
   const tests = selector.split(',').map((part) => {
     const m = /^\s*(metadata\.name|metadata\.namespace|status\.phase)\s*(==|=|!=)\s*([^\s]*)\s*$/.exec(part);
-    if (!m) throw new ApiError(400, 'BadRequest', `field selector ${JSON.stringify(part)} is not supported by the simulator (only metadata.name, metadata.namespace, status.phase)`);
+    if (!m)
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `field selector ${JSON.stringify(part)} is not supported by the simulator (only metadata.name, metadata.namespace, status.phase)`,
+      );
     const [, field, op, value] = m as unknown as [string, string, string, string];
     return (o: { metadata: ObjectMeta; status?: unknown }) => {
-      const actual = field === 'metadata.name' ? o.metadata.name : field === 'metadata.namespace' ? o.metadata.namespace : (o.status as { phase?: string } | undefined)?.phase;
+      const actual =
+        field === 'metadata.name'
+          ? o.metadata.name
+          : field === 'metadata.namespace'
+            ? o.metadata.namespace
+            : (o.status as { phase?: string } | undefined)?.phase;
       return op === '!=' ? actual !== value : actual === value;
     };
   });
@@ -681,7 +694,14 @@ export class SimPod {
   }
 
   /** A container's process ended: restart it, finish the pod, or (when deleted) let termination go on. */
-  private onExit(c: SimContainer, child: ChildProcess | undefined, code: number | null, signal: NodeJS.Signals | null, startedAt: number, error?: string): void {
+  private onExit(
+    c: SimContainer,
+    child: ChildProcess | undefined,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    startedAt: number,
+    error?: string,
+  ): void {
     if (child !== undefined && c.child !== child) return;
     c.child = undefined;
     // Whatever the process left behind in its group dies with the container.
@@ -709,7 +729,9 @@ export class SimPod {
       c.lastState = c.state;
       if (Date.now() - c.runningSince > 10_000) c.backoffMs = 0;
       c.backoffMs = c.backoffMs === 0 ? 1000 : Math.min(c.backoffMs * 2, 5000);
-      c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${c.backoffMs / 1000}s restarting failed container=${c.spec.name} pod=${this.name}` } };
+      c.state = {
+        waiting: { reason: 'CrashLoopBackOff', message: `back-off ${c.backoffMs / 1000}s restarting failed container=${c.spec.name} pod=${this.name}` },
+      };
       c.timer = setTimeout(() => {
         c.restartCount++;
         void this.startContainer(c);
@@ -773,11 +795,14 @@ export class SimPod {
     if (port === undefined) return Promise.resolve(false);
     return new Promise((resolve) => {
       if (probe.httpGet) {
-        const req = http.get({ host: '127.0.0.1', port, path: probe.httpGet.path ?? '/', agent: false, timeout: 1000, headers: { 'user-agent': 'kube-probe/sim' } }, (res) => {
-          res.resume();
-          const code = res.statusCode ?? 0;
-          resolve(code >= 200 && code < 400);
-        });
+        const req = http.get(
+          { host: '127.0.0.1', port, path: probe.httpGet.path ?? '/', agent: false, timeout: 1000, headers: { 'user-agent': 'kube-probe/sim' } },
+          (res) => {
+            res.resume();
+            const code = res.statusCode ?? 0;
+            resolve(code >= 200 && code < 400);
+          },
+        );
         req.on('timeout', () => req.destroy(new Error('probe timeout')));
         req.on('error', () => resolve(false));
       } else {
@@ -885,7 +910,10 @@ export class SimPod {
         uid: this.uid,
         resourceVersion: this.resourceVersion,
         creationTimestamp: iso(this.createdAt),
-        ...(this.deletion && { deletionTimestamp: iso(this.deletion.at + this.deletion.graceSeconds * 1000), deletionGracePeriodSeconds: this.deletion.graceSeconds }),
+        ...(this.deletion && {
+          deletionTimestamp: iso(this.deletion.at + this.deletion.graceSeconds * 1000),
+          deletionGracePeriodSeconds: this.deletion.graceSeconds,
+        }),
         labels: { ...this.labels },
         ownerReferences: clone(this.ownerReferences),
       },
@@ -1051,7 +1079,14 @@ export class SimulatedCluster {
   }
 
   /** A list as the API returns it: `{kind: <Kind>List, apiVersion, metadata: {resourceVersion}, items}`, items without kind/apiVersion. */
-  list<T extends { metadata: ObjectMeta }>(kind: string, apiVersion: string, objects: Iterable<T>, namespace: string, labelSelector: string | null, fieldSelector: string | null = null) {
+  list<T extends { metadata: ObjectMeta }>(
+    kind: string,
+    apiVersion: string,
+    objects: Iterable<T>,
+    namespace: string,
+    labelSelector: string | null,
+    fieldSelector: string | null = null,
+  ) {
     const requirements = parseLabelSelector(labelSelector ?? '');
     const fields = parseFieldSelector(fieldSelector);
     const items = [...objects]
@@ -1077,7 +1112,14 @@ export class SimulatedCluster {
   }
 
   listPods(namespace: string, labelSelector: string | null, fieldSelector: string | null = null) {
-    return this.list('Pod', 'v1', [...this.#pods.values()].map((p) => p.toObject()), namespace, labelSelector, fieldSelector);
+    return this.list(
+      'Pod',
+      'v1',
+      [...this.#pods.values()].map((p) => p.toObject()),
+      namespace,
+      labelSelector,
+      fieldSelector,
+    );
   }
 
   pod(namespace: string, name: string): PodObject | undefined {
@@ -1101,7 +1143,11 @@ export class SimulatedCluster {
     if (!pod) throw new ApiError(404, 'NotFound', `pods "${name}" not found`, { name, kind: 'pods' });
     const container = options.container ?? undefined;
     if (container === undefined && pod.containers.length > 1) {
-      throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${pod.containers.map((c) => c.spec.name).join(' ')}]`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `a container name must be specified for pod ${name}, choose one of: [${pod.containers.map((c) => c.spec.name).join(' ')}]`,
+      );
     }
     const c = container === undefined ? pod.containers[0]! : pod.containers.find((x) => x.spec.name === container);
     if (!c) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
@@ -1109,7 +1155,11 @@ export class SimulatedCluster {
     if (text === undefined) {
       if (options.previous) throw new ApiError(400, 'BadRequest', `previous terminated container "${c.spec.name}" in pod "${name}" not found`);
       const reason = 'waiting' in c.state ? c.state.waiting.reason : 'ContainerCreating';
-      throw new ApiError(400, 'BadRequest', `container "${c.spec.name}" in pod "${name}" is waiting to start: ${reason === 'ErrImagePull' || reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason}`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `container "${c.spec.name}" in pod "${name}" is waiting to start: ${reason === 'ErrImagePull' || reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : reason}`,
+      );
     }
     if (options.tailLines === undefined) return text;
     const lines = text.split('\n');
@@ -1127,7 +1177,15 @@ export class SimulatedCluster {
     const d: DeploymentObject = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { ...(input['metadata'] as ObjectMeta), name, namespace, uid: randomUUID(), resourceVersion: this.nextVersion(), creationTimestamp: iso(), generation: 1 },
+      metadata: {
+        ...(input['metadata'] as ObjectMeta),
+        name,
+        namespace,
+        uid: randomUUID(),
+        resourceVersion: this.nextVersion(),
+        creationTimestamp: iso(),
+        generation: 1,
+      },
       spec: {
         ...spec,
         replicas: spec.replicas ?? 1,
@@ -1220,7 +1278,14 @@ export class SimulatedCluster {
       ...next,
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { ...next.metadata, name, namespace, uid: before.metadata.uid, creationTimestamp: before.metadata.creationTimestamp, resourceVersion: this.nextVersion() },
+      metadata: {
+        ...next.metadata,
+        name,
+        namespace,
+        uid: before.metadata.uid,
+        creationTimestamp: before.metadata.creationTimestamp,
+        resourceVersion: this.nextVersion(),
+      },
     };
     if (before.status !== undefined) s.status = before.status;
     this.#services.set(key, s);
@@ -1241,7 +1306,16 @@ export class SimulatedCluster {
     const job: JobObject = {
       apiVersion: 'batch/v1',
       kind: 'Job',
-      metadata: { ...(input['metadata'] as ObjectMeta), name, namespace, uid, resourceVersion: this.nextVersion(), creationTimestamp: iso(), generation: 1, labels: { ...ids, ...(input['metadata'] as ObjectMeta).labels } },
+      metadata: {
+        ...(input['metadata'] as ObjectMeta),
+        name,
+        namespace,
+        uid,
+        resourceVersion: this.nextVersion(),
+        creationTimestamp: iso(),
+        generation: 1,
+        labels: { ...ids, ...(input['metadata'] as ObjectMeta).labels },
+      },
       spec: {
         ...spec,
         backoffLimit: spec.backoffLimit ?? 6,
@@ -1256,11 +1330,18 @@ export class SimulatedCluster {
     };
     delete job.metadata.deletionTimestamp;
     const invalid = (field: string, message: string) =>
-      new ApiError(422, 'Invalid', `Job.batch "${name}" is invalid: ${field}: ${message}`, { name, group: 'batch', kind: 'Job', causes: [{ reason: 'FieldValueInvalid', message, field }] });
+      new ApiError(422, 'Invalid', `Job.batch "${name}" is invalid: ${field}: ${message}`, {
+        name,
+        group: 'batch',
+        kind: 'Job',
+        causes: [{ reason: 'FieldValueInvalid', message, field }],
+      });
     const policy = job.spec.template.spec.restartPolicy;
-    if (policy !== 'Never' && policy !== 'OnFailure') throw invalid('spec.template.spec.restartPolicy', `Unsupported value: "${policy ?? ''}": supported values: "OnFailure", "Never"`);
+    if (policy !== 'Never' && policy !== 'OnFailure')
+      throw invalid('spec.template.spec.restartPolicy', `Unsupported value: "${policy ?? ''}": supported values: "OnFailure", "Never"`);
     validatePodSpec(job.spec.template.spec, invalid);
-    if (job.spec.completions !== 1 || job.spec.parallelism !== 1) throw invalid('spec.completions', 'the simulator runs only Jobs with completions and parallelism 1');
+    if (job.spec.completions !== 1 || job.spec.parallelism !== 1)
+      throw invalid('spec.completions', 'the simulator runs only Jobs with completions and parallelism 1');
     this.#jobs.set(key, job);
     this.#jobTrackers.set(key, { failedAt: undefined, ttl: undefined });
     this.schedule();
@@ -1279,7 +1360,11 @@ export class SimulatedCluster {
     if (!job) throw notFound('jobs', 'batch', name);
     const policy = propagationPolicy ?? 'Orphan';
     if (!['Orphan', 'Background', 'Foreground'].includes(policy)) {
-      throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+      );
     }
     const pods = this.podsOwnedBy(job.metadata.uid);
     const tracker = this.#jobTrackers.get(key);
@@ -1299,7 +1384,10 @@ export class SimulatedCluster {
       else p.ownerReferences = [];
     }
     this.schedule();
-    return { code: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: 'batch', kind: 'jobs', uid: job.metadata.uid } } };
+    return {
+      code: 200,
+      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: 'batch', kind: 'jobs', uid: job.metadata.uid } },
+    };
   }
 
   // --- seeding and helpers for tests ----------------------------------------------------------
@@ -1315,7 +1403,9 @@ export class SimulatedCluster {
     const objects =
       typeof docs === 'string'
         ? parseAllDocuments(docs).map((d) => d.toJS() as unknown)
-        : docs.map((d) => (d !== null && typeof d === 'object' && typeof (d as { toJS?: unknown }).toJS === 'function' ? (d as { toJS(): unknown }).toJS() : d));
+        : docs.map((d) =>
+            d !== null && typeof d === 'object' && typeof (d as { toJS?: unknown }).toJS === 'function' ? (d as { toJS(): unknown }).toJS() : d,
+          );
     const applied: string[] = [];
     const ignored: string[] = [];
     for (const raw of objects) {
@@ -1329,7 +1419,12 @@ export class SimulatedCluster {
       }
       if (kind === 'Deployment') {
         const existing = this.deployment(namespace, name);
-        if (existing) this.updateDeployment(namespace, name, { ...clone(existing), ...(o as Partial<DeploymentObject>), metadata: { ...existing.metadata, ...(o.metadata as ObjectMeta) } });
+        if (existing)
+          this.updateDeployment(namespace, name, {
+            ...clone(existing),
+            ...(o as Partial<DeploymentObject>),
+            metadata: { ...existing.metadata, ...(o.metadata as ObjectMeta) },
+          });
         else this.createDeployment(namespace, o);
       } else if (kind === 'Service') {
         const existing = this.service(namespace, name);
@@ -1348,7 +1443,12 @@ export class SimulatedCluster {
 
   /** The pods of a namespace as the API lists them (selector: a labelSelector string or a label map). */
   pods(namespace: string, selector?: string | Labels): PodObject[] {
-    const s = typeof selector === 'object' ? Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',') : (selector ?? null);
+    const s =
+      typeof selector === 'object'
+        ? Object.entries(selector)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')
+        : (selector ?? null);
     return this.listPods(namespace, s).items as PodObject[];
   }
 
@@ -1446,10 +1546,13 @@ export class SimulatedCluster {
     }
     for (const p of this.#pods.values()) {
       const containers = p.containers.map((c) => {
-        const state = 'running' in c.state ? 'running' : 'waiting' in c.state ? `waiting ${c.state.waiting.reason}` : `terminated ${c.state.terminated.exitCode}`;
+        const state =
+          'running' in c.state ? 'running' : 'waiting' in c.state ? `waiting ${c.state.waiting.reason}` : `terminated ${c.state.terminated.exitCode}`;
         return `${c.spec.name} ${c.spec.image} ${state}${c.ready ? ' ready' : ''} restarts ${c.restartCount}${c.port !== undefined ? ` port ${c.port}` : ''}`;
       });
-      lines.push(`  pod ${p.namespace}/${p.name} (${p.owner.kind} ${p.owner.name}) ${p.phase}${p.ready ? ' Ready' : ''}${p.deletion ? ' Terminating' : ''}: ${containers.join('; ')}`);
+      lines.push(
+        `  pod ${p.namespace}/${p.name} (${p.owner.kind} ${p.owner.name}) ${p.phase}${p.ready ? ' Ready' : ''}${p.deletion ? ' Terminating' : ''}: ${containers.join('; ')}`,
+      );
       if (options.logs) {
         for (const c of p.containers) {
           const tail = (c.logs[c.logs.length - 1] ?? '').split('\n').slice(-20).join('\n    ');
@@ -1517,7 +1620,12 @@ export class SimulatedCluster {
     const base: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && (!k.startsWith('DRYDOCK_') || k.startsWith('DRYDOCK_TEST_'))) base[k] = v;
     const own: Record<string, string> = {};
-    const fields: Record<string, string> = { 'metadata.name': pod.name, 'metadata.namespace': pod.namespace, 'metadata.uid': pod.uid, 'status.podIP': '127.0.0.1' };
+    const fields: Record<string, string> = {
+      'metadata.name': pod.name,
+      'metadata.namespace': pod.namespace,
+      'metadata.uid': pod.uid,
+      'status.podIP': '127.0.0.1',
+    };
     for (const e of container.env ?? []) {
       if (e.value !== undefined) own[e.name] = e.value;
       else if (e.valueFrom?.fieldRef && fields[e.valueFrom.fieldRef.fieldPath] !== undefined) own[e.name] = fields[e.valueFrom.fieldRef.fieldPath]!;
@@ -1552,7 +1660,15 @@ export class SimulatedCluster {
     for (const [key, j] of this.#jobs) this.reconcileJob(key, j);
   }
 
-  private newPod(namespace: string, name: string, owner: PodOwner, ownerReference: OwnerReference, template: PodTemplate, extraLabels: Labels, hash?: string): SimPod {
+  private newPod(
+    namespace: string,
+    name: string,
+    owner: PodOwner,
+    ownerReference: OwnerReference,
+    template: PodTemplate,
+    extraLabels: Labels,
+    hash?: string,
+  ): SimPod {
     const pod = new SimPod(this.#host, namespace, name, { ...template.metadata?.labels, ...extraLabels }, owner, ownerReference, clone(template.spec), hash);
     this.#pods.set(`${namespace}/${name}`, pod);
     this.#history.set(name, pod);
@@ -1606,7 +1722,10 @@ export class SimulatedCluster {
     const fresh = () => active().filter(isNew);
     const old = () => active().filter((p) => !isNew(p));
     // Surplus new pods (scaled down) go first, whatever the strategy.
-    for (const p of fresh().sort(deletionOrder).slice(0, Math.max(0, fresh().length - replicas))) p.terminate();
+    for (const p of fresh()
+      .sort(deletionOrder)
+      .slice(0, Math.max(0, fresh().length - replicas)))
+      p.terminate();
     if (recreate) {
       for (const p of old()) p.terminate();
       if (!owned.some((p) => !isNew(p))) create(Math.max(0, replicas - fresh().length));
@@ -1617,7 +1736,9 @@ export class SimulatedCluster {
       // Old pods that are not available go first, as far as that keeps within the budget…
       const newUnavailable = fresh().filter((p) => !isAvailable(p)).length;
       let budget = active().length - minAvailable - newUnavailable;
-      for (const p of old().filter((x) => !isAvailable(x)).sort(deletionOrder)) {
+      for (const p of old()
+        .filter((x) => !isAvailable(x))
+        .sort(deletionOrder)) {
         if (budget <= 0) break;
         p.terminate();
         budget--;
@@ -1678,11 +1799,18 @@ export class SimulatedCluster {
     let progressing: Condition;
     if (complete) progressing = condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, false);
     else if (newRollout) progressing = condition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${rsName}"`, true);
-    else if (now - tracker.progressAt > deadlineMs) progressing = condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, false);
+    else if (now - tracker.progressAt > deadlineMs)
+      progressing = condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, false);
     else progressing = condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, progressed);
     const status: DeploymentStatus = {
       observedGeneration: d.metadata.generation,
-      ...omitZero({ replicas: total, updatedReplicas: counts.updated, readyReplicas: counts.ready, availableReplicas: counts.available, unavailableReplicas: Math.max(0, total - counts.available) }),
+      ...omitZero({
+        replicas: total,
+        updatedReplicas: counts.updated,
+        readyReplicas: counts.ready,
+        availableReplicas: counts.available,
+        unavailableReplicas: Math.max(0, total - counts.available),
+      }),
       conditions: [availability, progressing],
     };
     if (canonical(status) !== canonical(d.status)) {
@@ -1709,7 +1837,8 @@ export class SimulatedCluster {
     const before = canonical(s);
     const conditions = s.conditions ?? [];
     const has = (type: string) => conditions.some((c) => c.type === type && c.status === 'True');
-    const add = (type: string, reason: string, message: string) => conditions.push({ type, status: 'True', reason, message, lastProbeTime: iso(now), lastTransitionTime: iso(now) });
+    const add = (type: string, reason: string, message: string) =>
+      conditions.push({ type, status: 'True', reason, message, lastProbeTime: iso(now), lastTransitionTime: iso(now) });
     s.startTime ??= iso(now);
     for (const p of pods) {
       if (p.terminalPhase !== undefined && !p.counted) {
@@ -1836,10 +1965,13 @@ export class SimulatedCluster {
 // ---------------------------------------------------------------------------------------------
 
 function objectBody(body: unknown, kind: string, apiVersion: string, namespace: string, qualified: string): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'BadRequest', `the body of the request is not a ${kind} object`);
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new ApiError(400, 'BadRequest', `the body of the request is not a ${kind} object`);
   const o = clone(body) as Record<string, unknown>;
-  if (o['kind'] !== undefined && o['kind'] !== kind) throw new ApiError(400, 'BadRequest', `the body is a ${JSON.stringify(o['kind'])}, not a ${kind} (${qualified})`);
-  if (o['apiVersion'] !== undefined && o['apiVersion'] !== apiVersion) throw new ApiError(400, 'BadRequest', `the body's apiVersion ${JSON.stringify(o['apiVersion'])} is not ${apiVersion}`);
+  if (o['kind'] !== undefined && o['kind'] !== kind)
+    throw new ApiError(400, 'BadRequest', `the body is a ${JSON.stringify(o['kind'])}, not a ${kind} (${qualified})`);
+  if (o['apiVersion'] !== undefined && o['apiVersion'] !== apiVersion)
+    throw new ApiError(400, 'BadRequest', `the body's apiVersion ${JSON.stringify(o['apiVersion'])} is not ${apiVersion}`);
   const meta = (o['metadata'] ?? {}) as Partial<ObjectMeta>;
   if (meta.namespace !== undefined && meta.namespace !== namespace) {
     throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
@@ -1852,9 +1984,14 @@ function objectBody(body: unknown, kind: string, apiVersion: string, namespace: 
 function nameOf(o: Record<string, unknown>, qualified: string): string {
   const meta = o['metadata'] as Partial<ObjectMeta> & { generateName?: string };
   const name = meta.name ?? (meta.generateName !== undefined ? `${meta.generateName}${suffix()}` : undefined);
-  if (name === undefined || name === '') throw new ApiError(422, 'Invalid', `${qualified} "" is invalid: metadata.name: Required value: name or generateName is required`);
+  if (name === undefined || name === '')
+    throw new ApiError(422, 'Invalid', `${qualified} "" is invalid: metadata.name: Required value: name or generateName is required`);
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) || name.length > 253) {
-    throw new ApiError(422, 'Invalid', `${qualified} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`);
+    throw new ApiError(
+      422,
+      'Invalid',
+      `${qualified} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+    );
   }
   meta.name = name;
   return name;
@@ -1870,7 +2007,7 @@ function notFound(resource: string, group: string, name: string): ApiError {
 
 /** The pod template with the defaults the API server fills (restartPolicy, terminationGracePeriodSeconds). */
 function withPodDefaults(template: PodTemplate | undefined, restartPolicy: 'Always' | undefined): PodTemplate {
-  const t = clone(template ?? ({ spec: { containers: [] } }));
+  const t = clone(template ?? { spec: { containers: [] } });
   t.spec ??= { containers: [] };
   t.spec.containers ??= [];
   if (restartPolicy !== undefined) t.spec.restartPolicy ??= restartPolicy;
@@ -1889,13 +2026,25 @@ function validatePodSpec(spec: PodSpec, invalid: (field: string, message: string
 function validateDeployment(d: DeploymentObject, before: DeploymentObject | undefined): void {
   const name = d.metadata.name;
   const invalid = (field: string, message: string) =>
-    new ApiError(422, 'Invalid', `Deployment.apps "${name}" is invalid: ${field}: ${message}`, { name, group: 'apps', kind: 'Deployment', causes: [{ reason: 'FieldValueInvalid', message, field }] });
-  if (!Number.isInteger(d.spec.replicas) || d.spec.replicas < 0) throw invalid('spec.replicas', `Invalid value: ${JSON.stringify(d.spec.replicas)}: must be greater than or equal to 0`);
+    new ApiError(422, 'Invalid', `Deployment.apps "${name}" is invalid: ${field}: ${message}`, {
+      name,
+      group: 'apps',
+      kind: 'Deployment',
+      causes: [{ reason: 'FieldValueInvalid', message, field }],
+    });
+  if (!Number.isInteger(d.spec.replicas) || d.spec.replicas < 0)
+    throw invalid('spec.replicas', `Invalid value: ${JSON.stringify(d.spec.replicas)}: must be greater than or equal to 0`);
   const requirements = requirementsOf(d.spec.selector);
   if (requirements.length === 0) throw invalid('spec.selector', 'Required value');
-  if (!matches(d.spec.template.metadata?.labels, requirements)) throw invalid('spec.template.metadata.labels', `Invalid value: ${JSON.stringify(d.spec.template.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``);
-  if (before && canonical(before.spec.selector) !== canonical(d.spec.selector)) throw invalid('spec.selector', `Invalid value: ${JSON.stringify(d.spec.selector)}: field is immutable`);
-  if (d.spec.template.spec.restartPolicy !== 'Always') throw invalid('spec.template.spec.restartPolicy', `Unsupported value: "${d.spec.template.spec.restartPolicy}": supported values: "Always"`);
+  if (!matches(d.spec.template.metadata?.labels, requirements))
+    throw invalid(
+      'spec.template.metadata.labels',
+      `Invalid value: ${JSON.stringify(d.spec.template.metadata?.labels ?? {})}: \`selector\` does not match template \`labels\``,
+    );
+  if (before && canonical(before.spec.selector) !== canonical(d.spec.selector))
+    throw invalid('spec.selector', `Invalid value: ${JSON.stringify(d.spec.selector)}: field is immutable`);
+  if (d.spec.template.spec.restartPolicy !== 'Always')
+    throw invalid('spec.template.spec.restartPolicy', `Unsupported value: "${d.spec.template.spec.restartPolicy}": supported values: "Always"`);
   validatePodSpec(d.spec.template.spec, invalid);
   const strategy = d.spec.strategy;
   if (strategy?.type === 'RollingUpdate' || strategy?.type === undefined) {

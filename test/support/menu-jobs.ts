@@ -33,10 +33,15 @@ export function sampleExport(menu: string): ExportDocument {
     source: { organization_id: SEED.org1, workspace_id: 'elsewhere' },
     menus: [
       {
-        definition: { menu, title: menu, columns: [{ name: 'key', type: 'string', required: true }, { name: 'size', type: 'integer' }] },
-        records: [
-          { uuid: '6f1c1a52-1111-4c3e-9a51-000000000001', discard: '0', key: 'k', size: 1, last_update_date_time: '', last_updated_user: 'x' },
-        ],
+        definition: {
+          menu,
+          title: menu,
+          columns: [
+            { name: 'key', type: 'string', required: true },
+            { name: 'size', type: 'integer' },
+          ],
+        },
+        records: [{ uuid: '6f1c1a52-1111-4c3e-9a51-000000000001', discard: '0', key: 'k', size: 1, last_update_date_time: '', last_updated_user: 'x' }],
       },
     ],
   };
@@ -70,18 +75,13 @@ export async function seedMenuJobs(t: TestApp): Promise<void> {
     await post(`${MENU_JOBS.ita}/excel/bulk/upload/`, { name: 'menus.xlsx', content_base64: xlsx.toString('base64') }),
     'Excel upload',
   ).body.data.upload_id;
-  MENU_JOBS.menuExport = ok(await post(`${MENU_JOBS.ita}/menu/bulk/export/execute/`, { menus: ['movement_list'] }), 'menu export').body.data
-    .execution_no;
-  MENU_JOBS.excelExport = ok(await post(`${MENU_JOBS.ita}/excel/bulk/export/execute/`, { menus: ['operation_list'] }), 'Excel export').body
-    .data.execution_no;
+  MENU_JOBS.menuExport = ok(await post(`${MENU_JOBS.ita}/menu/bulk/export/execute/`, { menus: ['movement_list'] }), 'menu export').body.data.execution_no;
+  MENU_JOBS.excelExport = ok(await post(`${MENU_JOBS.ita}/excel/bulk/export/execute/`, { menus: ['operation_list'] }), 'Excel export').body.data.execution_no;
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'drydock-seed-menu-jobs-'));
-  const worker = createWorker(
-    t.deps.store,
-    pino({ level: 'silent' }),
-    compileOptions({ dataDir, leaseSeconds: 5, workerPollMs: 50 }),
-    { backyards: ['ita-by-menu-export-import', 'ita-by-excel-export-import'] },
-  );
+  const worker = createWorker(t.deps.store, pino({ level: 'silent' }), compileOptions({ dataDir, leaseSeconds: 5, workerPollMs: 50 }), {
+    backyards: ['ita-by-menu-export-import', 'ita-by-excel-export-import'],
+  });
   worker.start();
   try {
     const deadline = Date.now() + 20_000;

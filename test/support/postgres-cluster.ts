@@ -11,8 +11,7 @@ export interface PostgresCluster {
   stop(): void;
 }
 
-const INSTALL_HINT =
-  'PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them with: apt-get install -y postgresql';
+const INSTALL_HINT = 'PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them with: apt-get install -y postgresql';
 
 /** Finds initdb/pg_ctl: $DRYDOCK_PG_BINDIR, then the newest /usr/lib/postgresql/<v>/bin, then PATH. */
 export function postgresBinDir(): string {

@@ -114,7 +114,13 @@ export function startReadWriteLoad(
   let writeCounter = 0;
 
   const reads: Request[] = [
-    { kind: 'read', what: 'menu filter', method: 'GET', path: `${ITA1}/menu/${SEED.menu}/filter/${options.filterQuery ?? ''}`, headers: { authorization: MEMBER } },
+    {
+      kind: 'read',
+      what: 'menu filter',
+      method: 'GET',
+      path: `${ITA1}/menu/${SEED.menu}/filter/${options.filterQuery ?? ''}`,
+      headers: { authorization: MEMBER },
+    },
     { kind: 'read', what: 'execute-check', method: 'GET', path: '/api/ita/backyard-execute-check/', headers: { authorization: ADMIN_AUTH } },
     { kind: 'read', what: 'console HTML', method: 'GET', path: '/', headers: {} },
     ...(options.consoleAsset ? [{ kind: 'read' as const, what: 'console script', method: 'GET' as const, path: options.consoleAsset, headers: {} }] : []),

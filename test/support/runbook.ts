@@ -100,7 +100,9 @@ export async function startWorker(env: Record<string, string>, args: string[] = 
   const { child, output } = spawnDrydock(['worker', ...args], { DRYDOCK_LOG_LEVEL: 'info', DRYDOCK_TEST_PROCESS_MARK: mark, ...env });
   // What the worker started (ansible-playbook and its commands) goes too, if this test process ends first.
   onTestProcessExit(() => killMarked(mark));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   await waitStarted(`drydock worker ${args.join(' ')}`, child, output, async () => output().includes('"msg":"worker started"'));
   return {
     child,
@@ -154,10 +156,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(
-  backend: BackendName,
-  options: { worker?: 'ansible' | 'all'; serveArgs?: string[] } = {},
-): Promise<Stack> {
+export async function startStack(backend: BackendName, options: { worker?: 'ansible' | 'all'; serveArgs?: string[] } = {}): Promise<Stack> {
   const db = await createTestDatabase(backend);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'drydock-runbook-'));
   const processEnv = { DRYDOCK_DATABASE_URL: db.url, DRYDOCK_DATA_DIR: dataDir, ...FAST_BACKYARD_ENV };
@@ -180,10 +179,7 @@ export async function startStack(
       worker: undefined,
       cliEnv: () => adminEnv(stack.serve.url, ADMIN),
       startWorker: async (backyards = 'ansible') => {
-        worker = await startWorker(
-          { ...processEnv, DRYDOCK_WORKER_CONCURRENCY: '4' },
-          backyards === 'all' ? [] : ['--backyard', 'ita-by-ansible-execute'],
-        );
+        worker = await startWorker({ ...processEnv, DRYDOCK_WORKER_CONCURRENCY: '4' }, backyards === 'all' ? [] : ['--backyard', 'ita-by-ansible-execute']);
         stack.worker = worker;
         return worker;
       },

@@ -18,27 +18,27 @@ export interface StoreDump {
   readonly objects: string[];
 }
 
-const rowText = (row: Record<string, unknown>) =>
-  JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+const rowText = (row: Record<string, unknown>) => JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 
 export async function dumpStore(location: DatabaseLocation): Promise<StoreDump> {
   if (location.kind === 'sqlite') {
     const db = new BetterSqlite3(location.path, { readonly: true, fileMustExist: true });
     try {
-      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map(
-        (t) => t.name,
-      );
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((t) => t.name);
       const columns: Record<string, string[]> = {};
       const rows: Record<string, string[]> = {};
       for (const t of tables) {
         columns[t] = (db.prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`).all(t) as Array<Record<string, unknown>>).map(
-          (c) => `${String(c.name)} ${String(c.type)}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${String(c.dflt_value as string | number)}` : ''}${c.pk ? ' PK' : ''}`,
+          (c) =>
+            `${String(c.name)} ${String(c.type)}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${String(c.dflt_value as string | number)}` : ''}${c.pk ? ' PK' : ''}`,
         );
         rows[t] = (db.prepare(`SELECT * FROM "${t.replaceAll('"', '""')}"`).all() as Array<Record<string, unknown>>).map(rowText).sort();
       }
-      const objects = (db.prepare(`SELECT type || ' ' || name || ': ' || COALESCE(sql, '') AS o FROM sqlite_master WHERE type <> 'table' ORDER BY 1`).all() as Array<{ o: string }>).map(
-        (r) => r.o,
-      );
+      const objects = (
+        db.prepare(`SELECT type || ' ' || name || ': ' || COALESCE(sql, '') AS o FROM sqlite_master WHERE type <> 'table' ORDER BY 1`).all() as Array<{
+          o: string;
+        }>
+      ).map((r) => r.o);
       return { columns, rows, sequences: {}, objects };
     } finally {
       db.close();
@@ -76,7 +76,9 @@ export async function dumpStore(location: DatabaseLocation): Promise<StoreDump> 
     );
     const objects = [
       ...(
-        await client.query<{ o: string }>(`SELECT 'index ' || indexname || ': ' || indexdef AS o FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1`)
+        await client.query<{ o: string }>(
+          `SELECT 'index ' || indexname || ': ' || indexdef AS o FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1`,
+        )
       ).rows.map((r) => r.o),
       ...(
         await client.query<{ o: string }>(

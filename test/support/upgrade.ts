@@ -129,16 +129,22 @@ export function assertStoreAfterLoad(
   before: StoreDump,
   after: StoreDump,
   load: LoadResult,
-  options: { migrated: boolean; /** Tables the test itself changed on purpose (and checks otherwise), e.g. a job that ran to its end. */ alsoChanged?: readonly string[] },
+  options: {
+    migrated: boolean;
+    /** Tables the test itself changed on purpose (and checks otherwise), e.g. a job that ran to its end. */ alsoChanged?: readonly string[];
+  },
 ): void {
   const added = Object.keys(after.rows).filter((t) => !(t in before.rows));
   for (const t of added) assert.deepEqual(after.rows[t], [], `${t}, added by the upgrade, is empty`);
-  assert.deepEqual(Object.keys(before.rows).filter((t) => !(t in after.rows)), [], 'no table was dropped');
+  assert.deepEqual(
+    Object.keys(before.rows).filter((t) => !(t in after.rows)),
+    [],
+    'no table was dropped',
+  );
   const except = [...MAINTENANCE_TABLES, ...LOAD_TABLES, ...added, ...(options.migrated ? ['schema_migrations'] : []), ...(options.alsoChanged ?? [])];
   assert.deepEqual(differingTables(before, after, except), [], 'every table but the maintenance and load tables identical');
 
-  const hostsOf = (dump: StoreDump) =>
-    dump.rows.menu_records!.map((row) => (JSON.parse(JSON.parse(row).parameter as string) as { host: string }).host).sort();
+  const hostsOf = (dump: StoreDump) => dump.rows.menu_records!.map((row) => (JSON.parse(JSON.parse(row).parameter as string) as { host: string }).host).sort();
   assert.deepEqual(hostsOf(after), [...hostsOf(before), ...load.acceptedHosts].sort(), 'the records: those from before and every accepted write, nothing else');
   const afterRows = new Set(after.rows.menu_records);
   for (const row of before.rows.menu_records!) assert.ok(afterRows.has(row), `a record from before is unchanged: ${row}`);
@@ -174,5 +180,9 @@ export function assertLoadClean(load: LoadResult, window: { on: number; off: num
     return;
   }
   const outside = load.refusedWrites.filter((s) => s.doneAt < window.on - 5 || s.sentAt > window.off + 5);
-  assert.deepEqual(outside.length, 0, `503 only while read-only was on (${new Date(window.on).toISOString()} – ${new Date(window.off).toISOString()}):\n${describeSamples(outside)}`);
+  assert.deepEqual(
+    outside.length,
+    0,
+    `503 only while read-only was on (${new Date(window.on).toISOString()} – ${new Date(window.off).toISOString()}):\n${describeSamples(outside)}`,
+  );
 }

@@ -54,9 +54,13 @@ export const ansibleExecutor: Executor = {
 export function inventoryText(inventory: string, localTmp?: string): string {
   const tmpVar = localTmp === undefined ? '' : ` ansible_remote_tmp=${JSON.stringify(localTmp)}`;
   const trimmed = inventory.trim();
-  const lines = !trimmed.includes('\n') && trimmed.includes(',')
-    ? trimmed.split(',').map((h) => h.trim()).filter(Boolean)
-    : trimmed.split('\n');
+  const lines =
+    !trimmed.includes('\n') && trimmed.includes(',')
+      ? trimmed
+          .split(',')
+          .map((h) => h.trim())
+          .filter(Boolean)
+      : trimmed.split('\n');
   return (
     lines
       .map((line) =>

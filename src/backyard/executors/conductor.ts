@@ -153,13 +153,18 @@ export const conductorExecutor: Executor = {
           }
           const pausedNow = progress.nodes.some((p) => p.state === 'paused') || self.status_id === CONDUCTOR_STATUS.paused;
           if (!pausedNow) {
-            const ready = progress.nodes.filter(
-              (p) => p.state === 'waiting' && nodes.get(p.id)!.depends_on.every((d) => ended(byId.get(d)!)),
-            );
+            const ready = progress.nodes.filter((p) => p.state === 'waiting' && nodes.get(p.id)!.depends_on.every((d) => ended(byId.get(d)!)));
             // Movements up to the first pause node start now; the pause then holds the rest.
             const firstPause = ready.findIndex((p) => p.type === 'pause');
             const toStart = firstPause === -1 ? ready : ready.slice(0, firstPause);
-            if (toStart.length > 0 && !(await startNodes(ctx, toStart.map((p) => nodes.get(p.id)!), progress))) {
+            if (
+              toStart.length > 0 &&
+              !(await startNodes(
+                ctx,
+                toStart.map((p) => nodes.get(p.id)!),
+                progress,
+              ))
+            ) {
               return await stopped(ctx, progress);
             }
             const pause = firstPause === -1 ? undefined : ready[firstPause];

@@ -3,15 +3,7 @@ import { collectExport, importPlan, selectMenus } from '../../menus/transfer.js'
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { MENU_STATUS } from '../kinds/status-families.js';
 import { putJobFile } from '../jobs.js';
-import {
-  EXCEL_FORMAT,
-  EXPORT_FILE_ROLE,
-  MENU_FORMAT,
-  exportFileName,
-  loadUpload,
-  type MenuTransferSpec,
-  type TransferFormat,
-} from '../menu-jobs.js';
+import { EXCEL_FORMAT, EXPORT_FILE_ROLE, MENU_FORMAT, exportFileName, loadUpload, type MenuTransferSpec, type TransferFormat } from '../menu-jobs.js';
 import { endRefused } from './menu-job-failure.js';
 
 /**
@@ -55,26 +47,18 @@ async function runExport(ctx: ExecutionContext, format: TransferFormat, menus: s
   };
 }
 
-async function runImport(
-  ctx: ExecutionContext,
-  format: TransferFormat,
-  spec: Extract<MenuTransferSpec, { action: 'import' }>,
-): Promise<Outcome> {
+async function runImport(ctx: ExecutionContext, format: TransferFormat, spec: Extract<MenuTransferSpec, { action: 'import' }>): Promise<Outcome> {
   const { job, store } = ctx;
   await ctx.log('system', `Importing ${spec.file_name} (upload ${spec.upload_id}) into workspace ${job.workspace_id}.\n`);
   const upload = await loadUpload(store.db, job.organization_id, job.workspace_id, spec.upload_id, format.uploadKind);
   const plan = selectMenus(await format.decode(upload.content), spec.menus);
   if (ctx.signal.aborted) throw new Error(`stopped before writing (${String(ctx.signal.reason)})`);
-  const imported = await gatedWrite(store, format.writes, (trx) =>
-    importPlan(trx, job.organization_id, job.workspace_id, plan, job.created_by),
-  );
+  const imported = await gatedWrite(store, format.writes, (trx) => importPlan(trx, job.organization_id, job.workspace_id, plan, job.created_by));
   for (const m of imported) {
     await ctx.log(
       'system',
       `Menu ${m.menu}: ${m.created ? 'created' : 'existed'}; its records replaced by ${m.records} record(s).` +
-        (m.renumbered
-          ? ` ${m.renumbered} of them got a new uuid: their uuid is held by another menu's record (record ids are unique across drydock).`
-          : '') +
+        (m.renumbered ? ` ${m.renumbered} of them got a new uuid: their uuid is held by another menu's record (record ids are unique across drydock).` : '') +
         '\n',
     );
   }

@@ -52,12 +52,7 @@ export interface RunProcessOptions {
  * Rejects with `ProcessStartError` when the binary cannot be started (the worker records
  * Unexpected error, with the install command in the log).
  */
-export async function runProcess(
-  ctx: ProcessContext,
-  command: string,
-  args: readonly string[],
-  options: RunProcessOptions = {},
-): Promise<ProcessResult> {
+export async function runProcess(ctx: ProcessContext, command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
   if (ctx.signal.aborted) return { exitCode: null, signal: null, aborted: true };
   await ctx.log('system', `$ ${[command, ...args].join(' ')}\n`);
   const env: Record<string, string | undefined> = { ...process.env };

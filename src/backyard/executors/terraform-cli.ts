@@ -89,9 +89,7 @@ async function readOutputs(dir: string): Promise<Record<string, unknown>> {
     const state = JSON.parse(await readFile(path.join(dir, 'terraform.tfstate'), 'utf8')) as {
       outputs?: Record<string, { value: unknown; sensitive?: boolean }>;
     };
-    return Object.fromEntries(
-      Object.entries(state.outputs ?? {}).map(([k, o]) => [k, o.sensitive ? '(sensitive)' : o.value]),
-    );
+    return Object.fromEntries(Object.entries(state.outputs ?? {}).map(([k, o]) => [k, o.sensitive ? '(sensitive)' : o.value]));
   } catch {
     return {};
   }

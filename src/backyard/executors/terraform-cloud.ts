@@ -179,9 +179,7 @@ class TfcApi {
 function apiErrors(body: unknown): string | undefined {
   const errors = (body as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return undefined;
-  return errors
-    .map((e: { title?: unknown; detail?: unknown }) => [e.title, e.detail].filter((x) => typeof x === 'string').join(': '))
-    .join('; ');
+  return errors.map((e: { title?: unknown; detail?: unknown }) => [e.title, e.detail].filter((x) => typeof x === 'string').join(': ')).join('; ');
 }
 
 function stringAt(value: unknown, ...path: string[]): string | undefined {
@@ -197,7 +195,10 @@ function stringAt(value: unknown, ...path: string[]): string | undefined {
  */
 export function toHcl(value: unknown): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  if (typeof value === 'string')
+    return JSON.stringify(value)
+      .replace(/\$\{/g, () => '$${')
+      .replace(/%\{/g, () => '%%{');
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(toHcl).join(', ')}]`;
   if (typeof value === 'object') {

@@ -227,11 +227,7 @@ export type AllowedFrom<F extends FamilyName, To extends string> = {
  * literal (a move the table lacks does not compile), any string when it is only known at run time
  * (the run-time check refuses it then).
  */
-export type MoveFrom<F extends FamilyName, To extends string> = string extends To
-  ? string
-  : F extends FamilyName
-    ? AllowedFrom<F, To>
-    : never;
+export type MoveFrom<F extends FamilyName, To extends string> = string extends To ? string : F extends FamilyName ? AllowedFrom<F, To> : never;
 
 /** A family as code that only knows its name at run time sees it: ids as strings. */
 export function statusFamily(name: FamilyName): StatusFamily & { readonly name: FamilyName } {

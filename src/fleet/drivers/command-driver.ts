@@ -13,7 +13,9 @@ import { fillTemplate, templateVariables, type ActionContext, type ActionOutcome
 export const commandDriverConfigSchema = z
   .object({
     type: z.literal('command'),
-    upgrade: z.string({ error: 'driver.upgrade must be a shell command template, e.g. "deploy.sh {node} {version}"' }).min(1, 'driver.upgrade must not be empty'),
+    upgrade: z
+      .string({ error: 'driver.upgrade must be a shell command template, e.g. "deploy.sh {node} {version}"' })
+      .min(1, 'driver.upgrade must not be empty'),
     switch: z.string({ error: 'driver.switch must be a shell command template, e.g. "lb-switch {pair} {to}"' }).min(1, 'driver.switch must not be empty'),
     health: z.string({ error: 'driver.health must be a shell command template, e.g. "check.sh {node}"' }).min(1, 'driver.health must not be empty'),
     shell: z.string({ error: 'driver.shell must be the path of a shell, e.g. /bin/bash' }).min(1).default('/bin/sh'),

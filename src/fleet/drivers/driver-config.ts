@@ -10,9 +10,13 @@ import { createProcessDriver, processDriverConfigSchema } from './process-driver
  * The `driver:` block of a fleet environment, one schema per driver type. Adding a driver: export
  * its config schema and factory from `<type>-driver.ts` and add one entry here and in `createDriver`.
  */
-export const driverConfigSchema = z.discriminatedUnion('type', [noopDriverConfigSchema, processDriverConfigSchema, commandDriverConfigSchema, kubernetesDriverConfigSchema], {
-  error: 'driver.type must be one of: noop, command, process, kubernetes',
-});
+export const driverConfigSchema = z.discriminatedUnion(
+  'type',
+  [noopDriverConfigSchema, processDriverConfigSchema, commandDriverConfigSchema, kubernetesDriverConfigSchema],
+  {
+    error: 'driver.type must be one of: noop, command, process, kubernetes',
+  },
+);
 
 export type DriverConfig = z.infer<typeof driverConfigSchema>;
 

@@ -68,7 +68,8 @@ export const kubernetesDriverConfigSchema = z
     if (c.server !== undefined && c.kubeconfig !== undefined) issue('set either driver.server (with driver.token) or driver.kubeconfig, not both', 'server');
     if (c.server !== undefined && c.context !== undefined) issue('driver.context selects a kubeconfig context: it does not go with driver.server', 'context');
     if (c.token !== undefined && c.server === undefined) issue('driver.token needs driver.server (a kubeconfig carries its own credentials)', 'token');
-    if (c.skipTLSVerify !== undefined && c.server === undefined) issue('driver.skipTLSVerify goes with driver.server (a kubeconfig sets insecure-skip-tls-verify itself)', 'skipTLSVerify');
+    if (c.skipTLSVerify !== undefined && c.server === undefined)
+      issue('driver.skipTLSVerify goes with driver.server (a kubeconfig sets insecure-skip-tls-verify itself)', 'skipTLSVerify');
     // client-node refuses plain HTTP unless TLS verification is explicitly off: say so at load time.
     if (c.server?.startsWith('http:') && c.skipTLSVerify !== true) {
       issue('driver.server uses plain http://: set skipTLSVerify: true to allow an unencrypted connection (tests, a local kubectl proxy)', 'skipTLSVerify');
@@ -258,7 +259,9 @@ export function createKubernetesDriver(config: KubernetesDriverConfig, deps: Kub
           ctx.logger.info({ deployment: `${ns}/${deployment}`, container: container.name, image }, 'fleet kubernetes driver: image set');
         }
         const state = await waitForRollout(scope, deployment, d);
-        const what = patched ? `set ${ns}/${deployment} container ${container.name} to ${image}` : `${ns}/${deployment} container ${container.name} already runs ${image}`;
+        const what = patched
+          ? `set ${ns}/${deployment} container ${container.name} to ${image}`
+          : `${ns}/${deployment} container ${container.name} already runs ${image}`;
         return { ok: true, output: `${what}; rollout ${state.summary}` };
       });
     },
@@ -285,7 +288,10 @@ export function createKubernetesDriver(config: KubernetesDriverConfig, deps: Kub
         if (before === deployment) return { ok: true, output: `${ns}/${service} already selects ${config.selectorLabel}=${deployment}` };
         // JSON merge patch of one map key: the Service's other selector labels stay as they are.
         const patch = { spec: { selector: { [config.selectorLabel]: deployment } } };
-        await withNotFound(notFound, core.patchNamespacedService({ name: service, namespace: ns, body: patch }, requestOptions(scope.signal, PatchStrategy.MergePatch)));
+        await withNotFound(
+          notFound,
+          core.patchNamespacedService({ name: service, namespace: ns, body: patch }, requestOptions(scope.signal, PatchStrategy.MergePatch)),
+        );
         ctx.logger.info({ service: `${ns}/${service}`, from: before, to: deployment }, 'fleet kubernetes driver: service switched');
         return { ok: true, output: `${ns}/${service} selector ${config.selectorLabel}: ${before ?? '(none)'} → ${deployment}` };
       });

@@ -3,15 +3,7 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import {
-  fillTemplate,
-  templateVariables,
-  type ActionContext,
-  type ActionOutcome,
-  type NodeDriver,
-  type NodeTarget,
-  type PairTarget,
-} from './node-driver.js';
+import { fillTemplate, templateVariables, type ActionContext, type ActionOutcome, type NodeDriver, type NodeTarget, type PairTarget } from './node-driver.js';
 import { procStat, stopProcessGroup } from './process-groups.js';
 import { clip, httpCall, versionOf, type HttpAnswer } from './process-http.js';
 import { adoptOrphan, logFile, NODE_ENV, readRecord, recordPath, STATE_DIR_ENV, writeRecord, type ProcessNodeRecord } from './process-pid-files.js';
@@ -33,7 +25,9 @@ export const processDriverConfigSchema = z
   .object({
     type: z.literal('process'),
     start: z
-      .string({ error: 'driver.start is required: the shell command that starts a node, e.g. "exec node server.js --name {node} --port {port} --version {version}"' })
+      .string({
+        error: 'driver.start is required: the shell command that starts a node, e.g. "exec node server.js --name {node} --port {port} --version {version}"',
+      })
       .trim()
       .min(1, { error: 'driver.start must not be empty: give the shell command that starts a node' }),
     healthUrl: z
@@ -41,7 +35,10 @@ export const processDriverConfigSchema = z
       .trim()
       .min(1, { error: 'driver.healthUrl must not be empty' }),
     switchUrl: z
-      .string({ error: 'driver.switchUrl is required: the URL a PUT {"node": "<name>"} makes a node active, e.g. "http://127.0.0.1:{switchAdminPort}/pairs/{pair}/active"' })
+      .string({
+        error:
+          'driver.switchUrl is required: the URL a PUT {"node": "<name>"} makes a node active, e.g. "http://127.0.0.1:{switchAdminPort}/pairs/{pair}/active"',
+      })
       .trim()
       .min(1, { error: 'driver.switchUrl must not be empty' }),
     stateDir: z
@@ -210,7 +207,11 @@ export function createProcessDriver(config: ProcessDriverConfig, deps: ProcessDr
         return { ok: true, output: `${node.name}: started ${version} in ${Date.now() - startedAt} ms; ${h.output}` };
       }
       last = h.ok ? `it reports version ${h.version ?? 'unknown'}` : h.output;
-      if (ctx.signal.aborted) return { ok: false, output: `${node.name}: aborted while waiting for ${version} to report healthy (${last}); the process is left running, the next upgrade or stop replaces it` };
+      if (ctx.signal.aborted)
+        return {
+          ok: false,
+          output: `${node.name}: aborted while waiting for ${version} to report healthy (${last}); the process is left running, the next upgrade or stop replaces it`,
+        };
       if (Date.now() >= deadline) {
         return {
           ok: false,

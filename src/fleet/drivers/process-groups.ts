@@ -107,5 +107,8 @@ export async function stopProcessGroup(group: ProcessGroup, who: string, stopTim
   if (await waitGroupGone(group.pid, KILL_WAIT_MS)) {
     return { stopped: true, output: `${who} did not stop within ${stopTimeoutMs / 1000} s of SIGTERM: killed (SIGKILL)` };
   }
-  return { stopped: false, output: `${who} is still running ${Math.round(KILL_WAIT_MS / 1000)} s after SIGKILL: look at the process (uninterruptible I/O?) and stop it by hand` };
+  return {
+    stopped: false,
+    output: `${who} is still running ${Math.round(KILL_WAIT_MS / 1000)} s after SIGKILL: look at the process (uninterruptible I/O?) and stop it by hand`,
+  };
 }

@@ -25,7 +25,10 @@ interface EnvironmentSpec {
  * node) is kept for nodes it already knows: the file's `version` and `active` only seed new ones.
  * Refused while an environment has an unfinished run, whose pairs must not change under it.
  */
-export async function declareFleet(store: Store, fleet: FleetDeclaration): Promise<{ environments: number; pairs: number; added: string[]; removed: string[] }> {
+export async function declareFleet(
+  store: Store,
+  fleet: FleetDeclaration,
+): Promise<{ environments: number; pairs: number; added: string[]; removed: string[] }> {
   return store.transaction('shared', async (trx) => {
     const now = nowTimestamp();
     const open = await trx.selectFrom('fleet_runs').select(['id', 'environment', 'state']).where('state', 'in', OPEN_RUN_STATES).execute();
@@ -60,7 +63,11 @@ export async function declareFleet(store: Store, fleet: FleetDeclaration): Promi
     const added: string[] = [];
     for (const p of fleet.pairs) {
       if (known.has(p.id)) {
-        await trx.updateTable('fleet_pairs').set({ properties: JSON.stringify(p.properties), updated_at: now }).where('id', '=', p.id).execute();
+        await trx
+          .updateTable('fleet_pairs')
+          .set({ properties: JSON.stringify(p.properties), updated_at: now })
+          .where('id', '=', p.id)
+          .execute();
       } else {
         added.push(p.id);
         await trx
@@ -103,7 +110,8 @@ export async function readEnvironments(db: Db): Promise<Map<string, EnvironmentR
 export async function readEnvironment(db: Db, name: string): Promise<EnvironmentRecord> {
   const all = await readEnvironments(db);
   const env = all.get(name);
-  if (!env) throw notFound(`no fleet environment ${name} (known: ${[...all.keys()].join(', ') || 'none; declare a fleet first with `drydock fleet apply FILE`'})`);
+  if (!env)
+    throw notFound(`no fleet environment ${name} (known: ${[...all.keys()].join(', ') || 'none; declare a fleet first with `drydock fleet apply FILE`'})`);
   return env;
 }
 
@@ -131,6 +139,8 @@ export async function readPairs(db: Db, environment?: string): Promise<PairRecor
   return pairs.flatMap((p) => {
     const n = byPair.get(p.id);
     if (!n?.P || !n.S) return [];
-    return [{ id: p.id, environment: p.environment, envId: p.env_id, active: p.active_role, properties: parseJson(p.properties), primary: n.P, secondary: n.S }];
+    return [
+      { id: p.id, environment: p.environment, envId: p.env_id, active: p.active_role, properties: parseJson(p.properties), primary: n.P, secondary: n.S },
+    ];
   });
 }

@@ -72,6 +72,11 @@ export async function takeLease(store: Store, owner: string, leaseMs: number, on
 /** Gives the run up (an orchestrator shutting down), so another one can take it at once. */
 export async function releaseLease(store: Store, lease: RunLease): Promise<void> {
   await store.transaction('shared', (trx) =>
-    trx.updateTable('fleet_runs').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', lease.runId).where('lease_owner', '=', lease.owner).execute(),
+    trx
+      .updateTable('fleet_runs')
+      .set({ lease_owner: null, lease_expires_at: null })
+      .where('id', '=', lease.runId)
+      .where('lease_owner', '=', lease.owner)
+      .execute(),
   );
 }

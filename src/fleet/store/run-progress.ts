@@ -19,7 +19,13 @@ import { writeStepEnd } from './steps.js';
  * completed this phase before — the version's status change, with the end of its last step.
  * Returns whether this pair applied the status change.
  */
-export async function writePhaseCompleted(trx: Transaction<Database>, run: RunRecord, pair: PairRecord, phase: Phase, lastEnd?: StepEnd): Promise<{ appliedStatus: boolean }> {
+export async function writePhaseCompleted(
+  trx: Transaction<Database>,
+  run: RunRecord,
+  pair: PairRecord,
+  phase: Phase,
+  lastEnd?: StepEnd,
+): Promise<{ appliedStatus: boolean }> {
   await writeStepEnd(trx, lastEnd);
   const now = nowTimestamp();
   const v = run.version;
@@ -78,7 +84,14 @@ export async function writePhaseCompleted(trx: Transaction<Database>, run: RunRe
  * Records that a pair failed in a phase, with what the store must now believe about it: a
  * failed switch whose rollback did not succeed leaves `active` where the switch put it.
  */
-export async function writePairFailed(trx: Transaction<Database>, runId: string, pairId: string, error: string, active?: NodeRole, lastEnd?: StepEnd): Promise<void> {
+export async function writePairFailed(
+  trx: Transaction<Database>,
+  runId: string,
+  pairId: string,
+  error: string,
+  active?: NodeRole,
+  lastEnd?: StepEnd,
+): Promise<void> {
   await writeStepEnd(trx, lastEnd);
   const now = nowTimestamp();
   if (active) await trx.updateTable('fleet_pairs').set({ active_role: active, updated_at: now }).where('id', '=', pairId).execute();

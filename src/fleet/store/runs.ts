@@ -30,7 +30,12 @@ export interface NewRun {
 export async function createRun(store: Store, input: NewRun): Promise<RunRecord> {
   return store.transaction('shared', async (trx) => {
     const env = await readEnvironment(trx, input.environment);
-    const open = await trx.selectFrom('fleet_runs').select(['id', 'state']).where('environment', '=', env.name).where('state', 'in', OPEN_RUN_STATES).executeTakeFirst();
+    const open = await trx
+      .selectFrom('fleet_runs')
+      .select(['id', 'state'])
+      .where('environment', '=', env.name)
+      .where('state', 'in', OPEN_RUN_STATES)
+      .executeTakeFirst();
     if (open) throw conflict(`environment ${env.name} already has an open run: ${open.id} (${open.state}); resume or finish it first`);
     const statuses = await readStatuses(trx, input.version);
     const closed = phaseGate(env.name, 1, env.gate, statuses);

@@ -19,10 +19,20 @@ export async function listVersionStatuses(db: Db): Promise<Array<{ version: stri
 }
 
 /** Adds and removes statuses of a version (e.g. `Staging_OK` after a staging sign-off). */
-export async function changeStatuses(store: Store, version: string, change: { add?: readonly string[]; remove?: readonly string[] }, user: string): Promise<Set<string>> {
+export async function changeStatuses(
+  store: Store,
+  version: string,
+  change: { add?: readonly string[]; remove?: readonly string[] },
+  user: string,
+): Promise<Set<string>> {
   return store.transaction('shared', async (trx) => {
     const now = nowTimestamp();
-    if (change.remove?.length) await trx.deleteFrom('fleet_version_statuses').where('version', '=', version).where('status', 'in', [...change.remove]).execute();
+    if (change.remove?.length)
+      await trx
+        .deleteFrom('fleet_version_statuses')
+        .where('version', '=', version)
+        .where('status', 'in', [...change.remove])
+        .execute();
     for (const status of change.add ?? []) {
       await trx
         .insertInto('fleet_version_statuses')

@@ -101,9 +101,7 @@ export const authRoutes: AnyRoute[] = [
     tag: 'auth',
     access: 'authenticated',
     writes: { exempt: SIGN_IN_IS_ALLOWED },
-    body: z
-      .object({ name: z.string().min(1).max(255), expires_in_days: z.number().int().min(1).max(3650).optional() })
-      .strict(),
+    body: z.object({ name: z.string().min(1).max(255), expires_in_days: z.number().int().min(1).max(3650).optional() }).strict(),
     response: issuedTokenSchema,
     handler: async ({ principal, deps, body }) => issueToken(deps.store, principal.userId, body.name, body.expires_in_days),
   }),

@@ -157,9 +157,7 @@ export const backyardRoutes: AnyRoute[] = [
     params: conductorParams,
     response: conductorExecutionSchema,
     handler: async ({ params, db, language }) => {
-      const job = await getJob(db, params.organization_id, params.workspace_id, params.conductor_instance_id, [
-        'ita-by-conductor-synchronize',
-      ]);
+      const job = await getJob(db, params.organization_id, params.workspace_id, params.conductor_instance_id, ['ita-by-conductor-synchronize']);
       return conductorView(db, job, language);
     },
   }),
@@ -244,4 +242,3 @@ export const backyardRoutes: AnyRoute[] = [
       executionView(db, await getJob(db, params.organization_id, params.workspace_id, params.execution_no), language),
   }),
 ];
-

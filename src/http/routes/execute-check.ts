@@ -21,7 +21,10 @@ export const executeCheckRoutes: AnyRoute[] = [
     tag: 'backyard',
     access: 'system_admin',
     writes: 'read',
-    response: { contentTypes: ['text/event-stream'], description: 'Server-sent events: "execute-check", each event\'s data the execute-check as GET …/backyard-execute-check/ answers it' },
+    response: {
+      contentTypes: ['text/event-stream'],
+      description: 'Server-sent events: "execute-check", each event\'s data the execute-check as GET …/backyard-execute-check/ answers it',
+    },
     handler: async ({ deps, language, request, reply }) => {
       reply.hijack();
       const res = reply.raw;

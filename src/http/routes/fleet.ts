@@ -9,7 +9,17 @@ import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
 import { readRunView } from '../../fleet/run-view.js';
 import { defineRoute, type AnyRoute } from '../route.js';
-import { fleetDeclaredSchema, fleetSchema, runPairSchema, runSchema, runViewSchema, stepSchema, upgradePlanSchema, versionChangedSchema, versionStatusesSchema } from '../wire/fleet.js';
+import {
+  fleetDeclaredSchema,
+  fleetSchema,
+  runPairSchema,
+  runSchema,
+  runViewSchema,
+  stepSchema,
+  upgradePlanSchema,
+  versionChangedSchema,
+  versionStatusesSchema,
+} from '../wire/fleet.js';
 
 /**
  * The fleet's phased upgrades (docs/decisions/fleet-upgrades.md), for system administrators. Writes here are exempt
@@ -164,7 +174,14 @@ export const fleetRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'read',
     params: runParams,
-    query: z.object({ pair: z.string().regex(/^[A-Z][A-Z0-9-]*_[A-Za-z0-9-]+$/, 'must be a pair id such as PROD_001').optional() }).strict(),
+    query: z
+      .object({
+        pair: z
+          .string()
+          .regex(/^[A-Z][A-Z0-9-]*_[A-Za-z0-9-]+$/, 'must be a pair id such as PROD_001')
+          .optional(),
+      })
+      .strict(),
     response: z.array(stepSchema),
     handler: async ({ params, query, db }) => readSteps(db, params.run_id, query.pair),
   }),

@@ -103,9 +103,7 @@ async function upload(ctx: Ctx<z.infer<typeof uploadSchema>>, format: TransferFo
   const { organization_id: org, workspace_id: ws } = ctx.params;
   const content = decodeBase64(ctx.body.content_base64);
   const plan = await readUpload(format, content);
-  const id = await ctx.write((trx) =>
-    storeUpload(trx, { org, ws, kind: format.uploadKind, name: ctx.body.name, content, createdBy: ctx.principal.username }),
-  );
+  const id = await ctx.write((trx) => storeUpload(trx, { org, ws, kind: format.uploadKind, name: ctx.body.name, content, createdBy: ctx.principal.username }));
   return { upload_id: id, name: ctx.body.name, bytes: content.length, exported_at: plan.exportedAt ?? null, menus: summary(plan) };
 }
 
@@ -224,7 +222,10 @@ export const menuJobRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: executionParams,
-    response: { contentTypes: [EXCEL_FORMAT.contentType], description: 'The export workbook (a sheet per menu, as an Excel import reads it), as an attachment' },
+    response: {
+      contentTypes: [EXCEL_FORMAT.contentType],
+      description: 'The export workbook (a sheet per menu, as an Excel import reads it), as an attachment',
+    },
     handler: (ctx) => downloadExport(ctx, EXCEL_FORMAT),
   }),
   defineRoute({

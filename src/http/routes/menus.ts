@@ -34,8 +34,7 @@ export const menuRoutes: AnyRoute[] = [
     params: workspaceParams,
     body: menuDefinitionSchema,
     response: menuSchema,
-    handler: async (ctx) =>
-      ctx.write((trx) => createMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
+    handler: async (ctx) => ctx.write((trx) => createMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
   }),
   defineRoute({
     method: 'DELETE',
@@ -46,10 +45,7 @@ export const menuRoutes: AnyRoute[] = [
     writes: 'menu_definition',
     params: menuParams,
     response: nothingSchema,
-    handler: async (ctx) =>
-      ctx
-        .write((trx) => deleteMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.params.menu))
-        .then(() => null),
+    handler: async (ctx) => ctx.write((trx) => deleteMenu(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.params.menu)).then(() => null),
   }),
   defineRoute({
     method: 'GET',

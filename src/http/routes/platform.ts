@@ -43,9 +43,7 @@ const userCreateSchema = z
   })
   .strict();
 
-const userUpdateSchema = z
-  .object({ enabled: z.boolean().optional(), workspaces: z.array(tenantIdSchema).optional() })
-  .strict();
+const userUpdateSchema = z.object({ enabled: z.boolean().optional(), workspaces: z.array(tenantIdSchema).optional() }).strict();
 
 /** Organizations (system administrators) and workspaces and users (inside an organization). */
 export const platformRoutes: AnyRoute[] = [
@@ -157,8 +155,7 @@ export const platformRoutes: AnyRoute[] = [
     params: workspaceParams,
     body: workspaceUpdateSchema,
     response: workspaceSchema,
-    handler: async (ctx) =>
-      ctx.write((trx) => updateWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
+    handler: async (ctx) => ctx.write((trx) => updateWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
   }),
   defineRoute({
     method: 'DELETE',
@@ -169,8 +166,7 @@ export const platformRoutes: AnyRoute[] = [
     writes: 'workspace_delete',
     params: workspaceParams,
     response: nothingSchema,
-    handler: async (ctx) =>
-      ctx.write((trx) => deleteWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id)).then(() => null),
+    handler: async (ctx) => ctx.write((trx) => deleteWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id)).then(() => null),
   }),
 
   defineRoute({

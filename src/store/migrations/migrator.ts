@@ -38,11 +38,7 @@ export function checkAhead(latest: number, ahead: readonly AppliedStep[]): Error
  * refused, naming the step, when one is a contract step: old code on a contracted schema is how
  * data gets lost.
  */
-export async function migrate(
-  runner: MigrationRunner,
-  migrations: readonly Migration[],
-  targetVersion?: number,
-): Promise<MigrationReport> {
+export async function migrate(runner: MigrationRunner, migrations: readonly Migration[], targetVersion?: number): Promise<MigrationReport> {
   return runner.withLock(async () => {
     const applied = await runner.appliedVersion();
     const latest = migrations.at(-1)?.version ?? 0;

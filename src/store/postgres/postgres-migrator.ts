@@ -47,11 +47,7 @@ export function postgresMigrationRunner(pool: pg.Pool): MigrationRunner {
       await c.query('BEGIN');
       try {
         for (const statement of migration.postgres) await c.query(statement);
-        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-          migration.version,
-          migration.name,
-          nowTimestamp(),
-        ]);
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, nowTimestamp()]);
         // The column's default is 'expand' (migration 7); a contract step says so.
         if (migration.compatibility === 'contract') {
           await c.query(`UPDATE schema_migrations SET compatibility = 'contract' WHERE version = $1`, [migration.version]);

@@ -35,9 +35,7 @@ export async function restorePostgres(snapshot: string, url: string, force: bool
   await client.connect();
   let tables: number;
   try {
-    tables = Number(
-      (await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = current_schema()`)).rows[0]?.n ?? 0,
-    );
+    tables = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_tables WHERE schemaname = current_schema()`)).rows[0]?.n ?? 0);
   } finally {
     await client.end();
   }
@@ -75,9 +73,13 @@ function restoreReplacing(snapshot: string, url: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const missing = (name: string) => new ConfigError(`${name} is not installed: apt-get install -y postgresql-client`);
     const dump = spawn('pg_restore', ['--no-owner', '--no-privileges', '--file=-', snapshot], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const psql = spawn('psql', ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', `--dbname=${url}`, '--command', DROP_SCHEMA_OBJECTS, '--file=-'], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const psql = spawn(
+      'psql',
+      ['--no-psqlrc', '--quiet', '--single-transaction', '--set=ON_ERROR_STOP=1', `--dbname=${url}`, '--command', DROP_SCHEMA_OBJECTS, '--file=-'],
+      {
+        stdio: ['pipe', 'ignore', 'pipe'],
+      },
+    );
     let errors = '';
     dump.stderr.on('data', (d: Buffer) => (errors += d.toString()));
     psql.stderr.on('data', (d: Buffer) => (errors += d.toString()));

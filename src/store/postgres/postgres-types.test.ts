@@ -18,7 +18,13 @@ describe('parsePostgresTimestamp', () => {
   it('gives what normalizeTimestamp gives for what PostgreSQL prints', () => {
     // A deterministic spread over 1970–9999 with every fraction length, and the edges.
     const maxSeconds = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000;
-    const samples: Array<[number, number]> = [[0, 0], [0, 1], [0, 999_999], [maxSeconds, 999_999], [Date.UTC(2000, 1, 29) / 1000, 500_000]];
+    const samples: Array<[number, number]> = [
+      [0, 0],
+      [0, 1],
+      [0, 999_999],
+      [maxSeconds, 999_999],
+      [Date.UTC(2000, 1, 29) / 1000, 500_000],
+    ];
     let seed = 7;
     const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     for (let i = 0; i < 20_000; i++) {

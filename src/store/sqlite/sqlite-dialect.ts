@@ -1,11 +1,4 @@
-import {
-  CompiledQuery,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Dialect,
-  type SqliteDialectConfig,
-} from 'kysely';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Dialect, type SqliteDialectConfig } from 'kysely';
 
 /**
  * Kysely's SQLite dialect with every transaction started as BEGIN IMMEDIATE.

@@ -12,8 +12,7 @@ export function sqliteMigrationRunner(db: BetterSqlite3.Database): MigrationRunn
   const ensureTable = () =>
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const readVersion = (): number =>
-    (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  const readVersion = (): number => (db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
 
   return {
     withLock: (fn) => fn(),
@@ -28,11 +27,7 @@ export function sqliteMigrationRunner(db: BetterSqlite3.Database): MigrationRunn
         ensureTable();
         if (readVersion() < migration.version) {
           for (const statement of migration.sqlite) db.exec(statement);
-          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-            migration.version,
-            migration.name,
-            nowTimestamp(),
-          );
+          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(migration.version, migration.name, nowTimestamp());
           // The column's default is 'expand' (migration 7); a contract step says so.
           if (migration.compatibility === 'contract') {
             db.prepare(`UPDATE schema_migrations SET compatibility = 'contract' WHERE version = ?`).run(migration.version);
@@ -52,7 +47,5 @@ export function sqliteAppliedSteps(db: BetterSqlite3.Database, aboveVersion: num
   const columns = db.prepare(`SELECT name FROM pragma_table_info('schema_migrations')`).all() as Array<{ name: string }>;
   if (columns.length === 0) return [];
   const compatibility = columns.some((c) => c.name === 'compatibility') ? 'compatibility' : `'expand' AS compatibility`;
-  return db
-    .prepare(`SELECT version, name, ${compatibility} FROM schema_migrations WHERE version > ? ORDER BY version`)
-    .all(aboveVersion) as AppliedStep[];
+  return db.prepare(`SELECT version, name, ${compatibility} FROM schema_migrations WHERE version > ? ORDER BY version`).all(aboveVersion) as AppliedStep[];
 }

@@ -94,9 +94,7 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
     envelope = undefined;
   }
   if (!response.ok || !envelope || envelope.result !== '000-00000') {
-    throw report(
-      new ApiFailure(response.status, envelope?.result ?? String(response.status), envelope?.message ?? response.statusText),
-    );
+    throw report(new ApiFailure(response.status, envelope?.result ?? String(response.status), envelope?.message ?? response.statusText));
   }
   return envelope.data;
 }

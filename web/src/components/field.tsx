@@ -13,7 +13,12 @@ export function Field({ label, hint, required, ...input }: FieldProps) {
     <div className="field">
       <label htmlFor={id}>
         {label}
-        {required && <span className="required" aria-hidden="true"> *</span>}
+        {required && (
+          <span className="required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
       </label>
       <input id={id} required={required} aria-describedby={hint ? hintId : undefined} {...input} />
       {hint && (

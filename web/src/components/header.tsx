@@ -52,9 +52,7 @@ export function Header({ user }: { readonly user: User }) {
       <div className="header__end">
         <LanguageSwitch />
         <p className="whoami">
-          <span className="whoami__name">
-            {user.organization_id ? `${user.organization_id} / ${user.username}` : user.username}
-          </span>{' '}
+          <span className="whoami__name">{user.organization_id ? `${user.organization_id} / ${user.username}` : user.username}</span>{' '}
           <span className="whoami__role">{t(roleKey)}</span>
         </p>
         <button type="button" className="button" onClick={() => void signOut().finally(() => navigate('/', true))}>

@@ -115,7 +115,8 @@ export const en = {
   'duration.hours': '{h} h {m} min',
 
   'fleet.title': 'Fleet upgrades',
-  'fleet.lead': 'Phased upgrades of the primary/secondary node pairs, newest first. Open a run to follow its pairs phase by phase; this page updates by itself.',
+  'fleet.lead':
+    'Phased upgrades of the primary/secondary node pairs, newest first. Open a run to follow its pairs phase by phase; this page updates by itself.',
   'fleet.runs': 'Upgrade runs',
   'fleet.noRuns': 'No upgrade run yet. Declare the fleet and start a run with the CLI, for example:',
   'fleet.run': 'Run',
@@ -166,7 +167,7 @@ export const en = {
   'fleet.errorOf': 'Error of {pair}',
   'fleet.primary': 'Primary',
   'fleet.secondary': 'Secondary',
-  'fleet.onTarget': 'on the run\'s version',
+  'fleet.onTarget': "on the run's version",
   'fleet.versionsNote': '✓ beside a version: the node runs {version}, the version of this run.',
   'fleet.attempt': 'attempt {attempt}',
   'fleet.pause': 'Pause',

@@ -114,7 +114,8 @@ export const ja: Record<MessageKey, string> = {
   'duration.hours': '{h}時間{m}分',
 
   'fleet.title': 'フリートのアップグレード',
-  'fleet.lead': 'プライマリ／セカンダリのノードペアの段階的アップグレードです（新しい順）。実行を開くと、ペアごとの各フェーズの進み具合を確認できます。この画面は自動で更新されます。',
+  'fleet.lead':
+    'プライマリ／セカンダリのノードペアの段階的アップグレードです（新しい順）。実行を開くと、ペアごとの各フェーズの進み具合を確認できます。この画面は自動で更新されます。',
   'fleet.runs': 'アップグレードの実行',
   'fleet.noRuns': 'アップグレードの実行はまだありません。CLI でフリートを宣言し、実行を開始してください。例：',
   'fleet.run': '実行',
@@ -150,7 +151,8 @@ export const ja: Record<MessageKey, string> = {
   'fleet.total': '合計',
   'fleet.statuses': 'バージョン {version} のステータス',
   'fleet.noStatuses': 'このバージョンにはまだステータスがありません。',
-  'fleet.statusesHint': 'フェーズが完了するたびにバージョンにステータス（{env}_Phase1_OK … {env}_OK）が付きます。次のフェーズはそのステータスがあるときだけ始まります。',
+  'fleet.statusesHint':
+    'フェーズが完了するたびにバージョンにステータス（{env}_Phase1_OK … {env}_OK）が付きます。次のフェーズはそのステータスがあるときだけ始まります。',
   'fleet.matrix': 'ペア × フェーズ',
   'fleet.pair': 'ペア',
   'fleet.phaseNo': 'フェーズ {phase}',

@@ -4,9 +4,7 @@ import type { LoginAnswer, User, WhoAmI } from '../../../src/http/wire-types';
 
 /** Where the console stands with the server: still asking, signed out, or signed in as `user`. */
 export type SessionState =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'signed-out'; readonly expired: boolean }
-  | { readonly kind: 'signed-in'; readonly user: User };
+  { readonly kind: 'loading' } | { readonly kind: 'signed-out'; readonly expired: boolean } | { readonly kind: 'signed-in'; readonly user: User };
 
 interface Session {
   readonly state: SessionState;

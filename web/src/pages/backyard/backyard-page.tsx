@@ -18,9 +18,7 @@ interface FlatJob extends InFlightJob {
 function flatten(check: ExecuteCheck): FlatJob[] {
   return check.organizations.flatMap((o) =>
     o.workspaces.flatMap((w) =>
-      Object.entries(w.backyards).flatMap(([backyard, jobs]) =>
-        jobs.map((j) => ({ ...j, organization: o.id, workspace: w.id, backyard })),
-      ),
+      Object.entries(w.backyards).flatMap(([backyard, jobs]) => jobs.map((j) => ({ ...j, organization: o.id, workspace: w.id, backyard }))),
     ),
   );
 }
@@ -53,9 +51,7 @@ export function BackyardPage() {
           <span className="count__number">{check.execute_count}</span> {t('backyard.inFlight')}
         </p>
       )}
-      {check && check.execute_count === 0 && (
-        <p className="notice notice--success">{jobsStopped ? t('backyard.drained') : t('backyard.nothing')}</p>
-      )}
+      {check && check.execute_count === 0 && <p className="notice notice--success">{jobsStopped ? t('backyard.drained') : t('backyard.nothing')}</p>}
 
       <section className="panel" aria-labelledby="jobs-in-flight">
         <h2 id="jobs-in-flight">{t('backyard.jobs')}</h2>
@@ -114,7 +110,9 @@ export function BackyardPage() {
               <tr>
                 <th scope="col">{t('backyard.organization')}</th>
                 <th scope="col">{t('backyard.workspace')}</th>
-                <th scope="col" className="numeric">{t('backyard.count')}</th>
+                <th scope="col" className="numeric">
+                  {t('backyard.count')}
+                </th>
                 <th scope="col">{t('backyard.byBackyard')}</th>
               </tr>
             </thead>

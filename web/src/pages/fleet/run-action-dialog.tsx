@@ -85,14 +85,7 @@ export function RunActionDialog({ run, action, onDone, onCancel }: RunActionDial
   }
 
   return (
-    <ConfirmDialog
-      open={action !== undefined}
-      title={title}
-      confirmLabel={confirmLabel}
-      busy={busy}
-      onConfirm={() => void confirm()}
-      onCancel={cancel}
-    >
+    <ConfirmDialog open={action !== undefined} title={title} confirmLabel={confirmLabel} busy={busy} onConfirm={() => void confirm()} onCancel={cancel}>
       {body.map((line, i) => (
         <p key={i} className={i > 0 ? 'dialog__detail' : undefined}>
           {line}

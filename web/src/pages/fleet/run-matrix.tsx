@@ -79,12 +79,7 @@ export function RunMatrix({ pairs, version, currentPhase, onRetry }: RunMatrixPr
                     </div>
                   )}
                   {p.state === 'failed' && (
-                    <button
-                      type="button"
-                      className="button"
-                      onClick={() => onRetry(p)}
-                      aria-label={t('fleet.retryNamed', { pair: p.pair })}
-                    >
+                    <button type="button" className="button" onClick={() => onRetry(p)} aria-label={t('fleet.retryNamed', { pair: p.pair })}>
                       {t('fleet.retry')}
                     </button>
                   )}

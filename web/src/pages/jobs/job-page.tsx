@@ -92,9 +92,7 @@ export function JobPage({ organization, workspace, id }: JobPageProps) {
           </dl>
           {control && (
             <div className="actions">
-              {isScheduled(e.backyard, e.status_id) && (
-                <WriteButton onClick={() => void act('cancel')}>{t('job.cancel')}</WriteButton>
-              )}
+              {isScheduled(e.backyard, e.status_id) && <WriteButton onClick={() => void act('cancel')}>{t('job.cancel')}</WriteButton>}
               {isUnfinished(e.backyard, e.status_id, e.time_end) && (
                 <button type="button" className="button button--danger" onClick={() => setStopping(true)}>
                   {t('job.scram')}

@@ -24,9 +24,7 @@ export function OrganizationCreateForm({ onCreated, onCancel }: { readonly onCre
         id: id.trim(),
         name: name.trim(),
         ...(manager.trim() !== '' && {
-          organization_managers: [
-            { username: manager.trim(), credentials: [{ type: 'password', value: password, temporary: false }], enabled: true },
-          ],
+          organization_managers: [{ username: manager.trim(), credentials: [{ type: 'password', value: password, temporary: false }], enabled: true }],
         }),
       });
       onCreated(id.trim());

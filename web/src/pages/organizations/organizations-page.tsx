@@ -71,10 +71,15 @@ export function OrganizationsPage() {
           </thead>
           <tbody>
             {list.data.map((o) => (
-              <OrganizationRow key={o.id} organization={o} onChanged={changed} onDelete={(org) => {
-                setDeleteError(undefined);
-                setDeleting(org);
-              }} />
+              <OrganizationRow
+                key={o.id}
+                organization={o}
+                onChanged={changed}
+                onDelete={(org) => {
+                  setDeleteError(undefined);
+                  setDeleting(org);
+                }}
+              />
             ))}
           </tbody>
         </table>

@@ -79,7 +79,12 @@ function ColumnInput({ column, value, onChange }: { readonly column: Column; rea
   const label = (
     <label htmlFor={id}>
       {column.title ?? column.name}
-      {column.required && <span className="required" aria-hidden="true"> *</span>}
+      {column.required && (
+        <span className="required" aria-hidden="true">
+          {' '}
+          *
+        </span>
+      )}
     </label>
   );
   if (column.type === 'boolean') {
@@ -100,13 +105,7 @@ function ColumnInput({ column, value, onChange }: { readonly column: Column; rea
     return (
       <div className="field">
         {label}
-        <textarea
-          id={id}
-          value={value}
-          required={column.required}
-          rows={Math.min(12, Math.max(1, lines))}
-          onChange={(e) => onChange(e.target.value)}
-        />
+        <textarea id={id} value={value} required={column.required} rows={Math.min(12, Math.max(1, lines))} onChange={(e) => onChange(e.target.value)} />
       </div>
     );
   }

@@ -154,14 +154,7 @@ export function SettingsPage() {
         onConfirm={() => void save()}
         onCancel={() => setConfirming(undefined)}
       >
-        {confirming && (
-          <SaveConfirmation
-            changes={confirming.changes}
-            check={confirming.check}
-            checkError={confirming.checkError}
-            saveError={saveError}
-          />
-        )}
+        {confirming && <SaveConfirmation changes={confirming.changes} check={confirming.check} checkError={confirming.checkError} saveError={saveError} />}
       </ConfirmDialog>
     </>
   );

@@ -39,9 +39,7 @@ export function SwitchField({ label, description, current, checked, changed, onC
       </p>
       <p id={`${id}-current`} className="switch-field__current">
         <span className={`pill ${current ? 'pill--on' : 'pill--off'}`}>{current ? t('settings.on') : t('settings.off')}</span>{' '}
-        {changed
-          ? t('settings.changedBy', { user: changed.changed_by, time: formatTime(changed.changed_at) })
-          : t('settings.neverChanged')}
+        {changed ? t('settings.changedBy', { user: changed.changed_by, time: formatTime(changed.changed_at) }) : t('settings.neverChanged')}
         {checked !== current && <strong className="switch-field__pending"> {t('settings.pending')}</strong>}
       </p>
     </div>

@@ -49,14 +49,7 @@ export function SignInPage({ expired }: { readonly expired: boolean }) {
             value={organization}
             onChange={(e) => setOrganization(e.target.value)}
           />
-          <Field
-            label={t('auth.username')}
-            name="username"
-            autoComplete="username"
-            required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
+          <Field label={t('auth.username')} name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
           <Field
             label={t('auth.password')}
             name="password"
