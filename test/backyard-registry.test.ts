@@ -22,6 +22,7 @@ import type { Executor } from '../src/backyard/executor.js';
 import { backyardNames, registerBackyardKind, statusName, type Backyard, type BackyardKind } from '../src/backyard/kinds/registry.js';
 import { DRIVER_STATUS, FAMILY_NAMES, isMoveAllowed, notStartedStatuses, statusFamily, terminalStatuses } from '../src/backyard/kinds/status-families.js';
 import type { TestApp } from './support/app.js';
+import { waitFor } from './support/wait-for.js';
 
 /** The test's kind: a driver-family job with an execution menu, as a new driver would be. */
 const FAKE_KIND: BackyardKind = {
@@ -190,11 +191,7 @@ for (const backend of BACKENDS) {
       );
       worker.start();
       try {
-        const deadline = Date.now() + 20_000;
-        while ((await getJobById(t.deps.store.db, id))?.status_id !== DRIVER_STATUS.completed) {
-          assert.ok(Date.now() < deadline, `job ${id} did not complete`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await waitFor(`job ${id} completed`, async () => (await getJobById(t.deps.store.db, id))?.status_id === DRIVER_STATUS.completed, { timeoutMs: 20_000 });
       } finally {
         await worker.stop();
       }

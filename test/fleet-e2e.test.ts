@@ -27,6 +27,7 @@ import { BACKENDS, type BackendName } from './support/backends.js';
 import { spawnCli, type CliProcess } from './support/cli.js';
 import { startLoad, type LoadGenerator, type LoadReport } from './support/fleet-load.js';
 import { fleetProcessPids, pidAlive, startFleet, type Fleet } from './support/fleet-processes.js';
+import { waitFor, waitUntilStarted } from './support/wait-for.js';
 
 const V1 = '1.0.0';
 const V2 = '2.0.0';
@@ -94,12 +95,10 @@ async function startOrchestrator(stage: Stage): Promise<OrchestratorProcess> {
   };
   stage.orchestrators.push(o);
   everyOrchestrator.push(o);
-  const deadline = Date.now() + 60_000;
-  while (!cli.stdout().includes('"msg":"fleet orchestrator started"')) {
-    if (o.exited()) throw new Error(`drydock fleet orchestrator exited early (${cli.child.exitCode ?? cli.child.signalCode}):\n${output()}`);
-    if (Date.now() > deadline) throw new Error(`drydock fleet orchestrator did not start in 60 s:\n${output()}`);
-    await sleep(50);
-  }
+  await waitUntilStarted('drydock fleet orchestrator', cli.child, output, () => cli.stdout().includes('"msg":"fleet orchestrator started"'), {
+    timeoutMs: 60_000,
+    everyMs: 50,
+  });
   return o;
 }
 
@@ -210,19 +209,22 @@ async function steps(stage: Stage, runId: string): Promise<StepRecord[]> {
 
 /** Polls the run view until the run ended; fails with the matrix and the orchestrators' output when it takes too long or no orchestrator is left. */
 async function waitForEnd(stage: Stage, runId: string): Promise<RunView> {
-  const deadline = Date.now() + RUN_TIMEOUT_MS;
-  for (;;) {
-    const v = await view(stage, runId);
-    if (v.run.state === 'completed' || v.run.state === 'failed') return v;
-    const alive = stage.orchestrators.some((o) => !o.exited());
-    if (!alive || Date.now() > deadline) {
-      throw new Error(
-        `run ${runId} is ${v.run.state} in phase ${v.run.phase} ${alive ? `after ${RUN_TIMEOUT_MS / 1000} s` : 'and no orchestrator runs'}:\n` +
-          `${JSON.stringify(v.pairs, null, 1)}\norchestrator output:\n${stage.orchestrators.map((o) => o.output()).join('\n---\n')}`,
-      );
-    }
-    await sleep(250);
-  }
+  let last: RunView | undefined;
+  const state = () =>
+    last === undefined
+      ? 'no view yet'
+      : `run ${runId} is ${last.run.state} in phase ${last.run.phase}:\n${JSON.stringify(last.pairs, null, 1)}\n` +
+        `orchestrator output:\n${stage.orchestrators.map((o) => o.output()).join('\n---\n')}`;
+  return waitFor(
+    `run ${runId} ended`,
+    async () => {
+      last = await view(stage, runId);
+      if (last.run.state === 'completed' || last.run.state === 'failed') return last;
+      if (!stage.orchestrators.some((o) => !o.exited())) throw new Error(`no orchestrator runs: ${state()}`);
+      return undefined;
+    },
+    { timeoutMs: RUN_TIMEOUT_MS, everyMs: 250, explain: state },
+  );
 }
 
 /** Stops the load after some more requests on every pair (after the last switch), and keeps its report. */
@@ -379,9 +381,13 @@ for (const backend of BACKENDS) {
         let o = await startOrchestrator(stage);
         for (let i = 0; i < 4; i++) {
           // Once it drives the run (a new one first waits out its predecessor's lease), at a random moment.
-          const deadline = Date.now() + 60_000;
-          while (!o.driving() && !o.exited() && Date.now() < deadline) await sleep(20);
-          assert.ok(o.driving(), `orchestrator ${i + 1} took the run over:\n${o.output()}`);
+          await waitUntilStarted(
+            `orchestrator ${i + 1} taking the run over`,
+            o.cli.child,
+            () => o.output(),
+            () => o.driving(),
+            { timeoutMs: 60_000, everyMs: 20 },
+          );
           const recorded = (await steps(stage, runId)).length;
           const more = 2 + Math.floor(Math.random() * 19);
           const progressDeadline = Date.now() + 60_000;

@@ -13,6 +13,7 @@ import type { ActionContext, NodeDriver } from '../src/fleet/drivers/node-driver
 import { processDriverConfigSchema, readProcessNode } from '../src/fleet/drivers/process-driver.js';
 import { startLoad, type LoadGenerator } from './support/fleet-load.js';
 import { pidAlive, startFleet, type Fleet } from './support/fleet-processes.js';
+import { waitUntilStarted } from './support/wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const V1 = '1.0.0';
@@ -162,11 +163,13 @@ test('a node started by an orchestrator that was SIGKILLed survives it and is ma
   orchestrator.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise((r) => orchestrator.once('exit', r));
   try {
-    const deadline = Date.now() + 30_000;
-    while (!/^outcome /m.test(out)) {
-      assert.ok(Date.now() < deadline && orchestrator.exitCode === null, `the first orchestrator reports:\n${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntilStarted(
+      'the first orchestrator reports its outcome',
+      orchestrator,
+      () => out,
+      () => /^outcome /m.test(out),
+      { everyMs: 50 },
+    );
   } finally {
     orchestrator.kill('SIGKILL');
     await exited;

@@ -11,6 +11,7 @@ import { openStore } from '../src/store/open-store.js';
 import type { ChangeTopic, JobClaim, Store } from '../src/store/store.js';
 import { formatMicros, nowTimestamp } from '../src/store/clock.js';
 import { BACKENDS, createTestDatabase, type TestDatabase } from './support/backends.js';
+import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -204,9 +205,7 @@ for (const backend of BACKENDS) {
         await new Promise((r) => setTimeout(r, 100));
         assert.ok(!seen.includes('settings'), 'no announcement from a rolled-back transaction');
         await store.transaction('exclusive', (trx) => store.notifyOnCommit(trx, 'settings'));
-        const deadline = Date.now() + 5000;
-        while (!seen.includes('settings') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-        assert.ok(seen.includes('settings'));
+        await waitFor('the committed announcement arrived', () => seen.includes('settings'), { timeoutMs: 5000, everyMs: 10 });
       } finally {
         off();
       }

@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { RunRecord } from '../fleet/store/records.js';
-import type { UpgradePlan } from '../fleet/plan.js';
-import type { RunView } from '../fleet/run-view.js';
+import type {
+  FleetDeclared,
+  FleetRun,
+  FleetRunPairProgress,
+  FleetRunView as RunView,
+  UpgradePlan,
+  VersionChanged,
+  VersionStatuses,
+} from '../http/wire-types.js';
 import { ApiCallError } from '../api-client/api-errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
@@ -76,7 +82,7 @@ const positive = (v: string | undefined, flag: string): number | undefined => {
 };
 
 /** Exit code of a finished run: 0 only when every pair reached the version. */
-function runExit(run: RunRecord): number {
+function runExit(run: FleetRun): number {
   return run.state === 'completed' && run.reason === null ? EXIT.ok : EXIT.failed;
 }
 
@@ -160,7 +166,7 @@ export function registerFleet(program: Command): void {
       } catch (err) {
         throw new CliError(`${file} is not valid YAML: ${(err as Error).message}`, EXIT.failed);
       }
-      const r = await clientFrom(flags).call<{ environments: number; pairs: number; added: string[]; removed: string[] }>('PUT', '/api/platform/fleet', body);
+      const r = await clientFrom(flags).call<FleetDeclared>('PUT', '/api/platform/fleet', body);
       output(
         flags,
         r,
@@ -178,17 +184,14 @@ export function registerFleet(program: Command): void {
       const client = clientFrom(flags);
       if (flags.add || flags.remove) {
         if (!version) throw new CliError('name the version whose statuses change, e.g. drydock fleet versions 2.5.1 --add QA_OK', EXIT.usage);
-        const r = await client.call<{ version: string; statuses: string[] }>('PATCH', `/api/platform/fleet/versions/${encodeURIComponent(version)}`, {
+        const r = await client.call<VersionChanged>('PATCH', `/api/platform/fleet/versions/${encodeURIComponent(version)}`, {
           ...(flags.add && { add: flags.add }),
           ...(flags.remove && { remove: flags.remove }),
         });
         output(flags, r, () => `${r.version}: ${r.statuses.join(', ') || 'no status'}`);
         return;
       }
-      const all = await client.call<Array<{ version: string; statuses: Array<{ status: string; addedAt: string; addedBy: string }> }>>(
-        'GET',
-        '/api/platform/fleet/versions',
-      );
+      const all = await client.call<VersionStatuses[]>('GET', '/api/platform/fleet/versions');
       const shown = version ? all.filter((v) => v.version === version) : all;
       output(flags, shown, () =>
         table(
@@ -252,9 +255,9 @@ export function registerFleet(program: Command): void {
         const concurrency = positive(flags.concurrency, '--concurrency');
         const count = positive(flags.maxFailures, '--max-failures');
         const percent = positive(flags.maxFailuresPercent, '--max-failures-percent');
-        let run: RunRecord;
+        let run: FleetRun;
         try {
-          run = await client.call<RunRecord>('POST', '/api/platform/fleet/runs', {
+          run = await client.call<FleetRun>('POST', '/api/platform/fleet/runs', {
             environment: flags.env,
             version: flags.version,
             ...(concurrency !== undefined && { concurrency }),
@@ -288,7 +291,7 @@ export function registerFleet(program: Command): void {
     .action(async (runId: string | undefined, flags: ConnectionFlags & { watch?: boolean; all?: boolean; interval: string }) => {
       const client = clientFrom(flags);
       if (!runId) {
-        const runs = await client.call<RunRecord[]>('GET', '/api/platform/fleet/runs');
+        const runs = await client.call<FleetRun[]>('GET', '/api/platform/fleet/runs');
         output(flags, runs, () =>
           runs.length === 0
             ? 'no runs yet: start one with drydock fleet run --env ENV --version V'
@@ -314,7 +317,7 @@ export function registerFleet(program: Command): void {
       .description(description)
       .addHelpText('after', `\nExample:\n  drydock fleet ${verb} run-20261201-1a2b3c4d`)
       .action(async (runId: string, flags: ConnectionFlags) => {
-        const run = await clientFrom(flags).call<RunRecord>('POST', `/api/platform/fleet/runs/${encodeURIComponent(runId)}/${verb}`);
+        const run = await clientFrom(flags).call<FleetRun>('POST', `/api/platform/fleet/runs/${encodeURIComponent(runId)}/${verb}`);
         output(flags, run, () => `${run.id}: ${run.state}`);
       });
   }
@@ -323,7 +326,7 @@ export function registerFleet(program: Command): void {
     .description('Retry a failed pair: it starts again at the phase it failed in and catches up with the run')
     .addHelpText('after', '\nExample:\n  drydock fleet retry run-20261201-1a2b3c4d PROD_007')
     .action(async (runId: string, pair: string, flags: ConnectionFlags) => {
-      const r = await clientFrom(flags).call<{ pairId: string; state: string; attempt: number }>(
+      const r = await clientFrom(flags).call<FleetRunPairProgress>(
         'POST',
         `/api/platform/fleet/runs/${encodeURIComponent(runId)}/pairs/${encodeURIComponent(pair)}/retry`,
       );

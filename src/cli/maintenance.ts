@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import type { AuditEntry } from '../maintenance/audit.js';
-import type { SettingView } from '../http/wire-types.js';
+import type { AuditEntry, SettingView } from '../http/wire-types.js';
 import { SWITCHES, SWITCH_IDS, listOf, type SwitchFlags, type SwitchId, type WireFlag } from '../maintenance/switches.js';
 import { ownValue } from '../util/own-value.js';
 import { CliError, EXIT } from './exit-codes.js';

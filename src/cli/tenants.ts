@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { table } from './progress.js';
-
-type Org = { id: string; name: string; last_update_timestamp: string };
-type Ws = { id: string; name: string; last_update_timestamp: string };
+import type { Organization, Workspace } from '../http/wire-types.js';
 
 /** `drydock org …` and `drydock workspace …`. */
 export function registerTenants(program: Command): void {
@@ -15,7 +13,7 @@ export function registerTenants(program: Command): void {
     .description('List organizations')
     .addHelpText('after', '\nExample:\n  drydock org list')
     .action(async (flags: ConnectionFlags) => {
-      const orgs = await clientFrom(flags).call<Org[]>('GET', '/api/platform/organizations');
+      const orgs = await clientFrom(flags).call<Organization[]>('GET', '/api/platform/organizations');
       output(flags, orgs, () =>
         table(
           ['id', 'name', 'last update'],
@@ -39,7 +37,7 @@ export function registerTenants(program: Command): void {
           ],
         }),
       };
-      const created = await clientFrom(flags).call<Org>('POST', '/api/platform/organizations', body);
+      const created = await clientFrom(flags).call<Organization>('POST', '/api/platform/organizations', body);
       output(flags, created, () => `created organization ${created.id}`);
     });
   withConnection(org.command('delete <id>'))
@@ -58,7 +56,7 @@ export function registerTenants(program: Command): void {
     .description('List the workspaces you may see')
     .addHelpText('after', '\nExample:\n  drydock workspace list org001')
     .action(async (orgId: string, flags: ConnectionFlags) => {
-      const list = await clientFrom(flags).call<Ws[]>('GET', `/api/${encodeURIComponent(orgId)}/platform/workspaces`);
+      const list = await clientFrom(flags).call<Workspace[]>('GET', `/api/${encodeURIComponent(orgId)}/platform/workspaces`);
       output(flags, list, () =>
         table(
           ['id', 'name', 'last update'],
@@ -72,7 +70,7 @@ export function registerTenants(program: Command): void {
     .option('--description <text>', 'description')
     .addHelpText('after', '\nExample:\n  drydock workspace create org001 ws01 --name "Workspace 01"')
     .action(async (orgId: string, id: string, flags: ConnectionFlags & { name: string; description?: string }) => {
-      const created = await clientFrom(flags).call<Ws>('POST', `/api/${encodeURIComponent(orgId)}/platform/workspaces`, {
+      const created = await clientFrom(flags).call<Workspace>('POST', `/api/${encodeURIComponent(orgId)}/platform/workspaces`, {
         id,
         name: flags.name,
         informations: { description: flags.description ?? '', environments: [], workspace_administrators: [] },

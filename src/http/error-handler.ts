@@ -2,11 +2,10 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, MaintenanceRefusal, RESULT, RateLimited, type DomainErrorKind } from '../errors.js';
-import { pickLanguage } from '../i18n/language.js';
 import { refusalMessage } from '../maintenance/write-functions.js';
 import type { AppDeps } from './deps.js';
+import { requestLanguage } from './request-language.js';
 import { failure } from './envelope.js';
-import { ownValue } from '../util/own-value.js';
 
 /** Header naming which layer refused a write: `guard` (cached switches) or `transaction` (the gate). */
 export const REFUSED_BY_HEADER = 'drydock-refused-by';
@@ -39,7 +38,7 @@ export function installErrorHandler(app: FastifyInstance, deps: AppDeps): void {
 
 function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, deps: AppDeps): FastifyReply {
   if (err instanceof MaintenanceRefusal) {
-    const language = pickLanguage(header(request, 'language'), header(request, 'accept-language'));
+    const language = requestLanguage(request);
     return reply
       .code(STATUS_OF_KIND[err.kind])
       .header('retry-after', String(retryAfterSeconds(deps)))
@@ -155,9 +154,4 @@ function retryAfterSeconds(deps: AppDeps): number {
     if (seconds > 0) return seconds;
   }
   return deps.options.retryAfterSeconds;
-}
-
-function header(request: FastifyRequest, name: string): string | undefined {
-  const v = ownValue(request.headers, name);
-  return Array.isArray(v) ? v[0] : v;
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { IllegalStateError, RESULT } from '../errors.js';
 import { gatedWrite } from '../maintenance/gate.js';
-import { pickLanguage } from '../i18n/language.js';
 import type { Principal } from '../tenancy/roles.js';
 import type { AppDeps } from './deps.js';
+import { requestLanguage } from './request-language.js';
 import { failure, success } from './envelope.js';
 import { isRawAnswer, type AnyRoute, type RouteContext } from './route.js';
 import { parseOrThrow } from './validation.js';
@@ -36,7 +36,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: read
             if (!principal) throw new IllegalStateError(`${spec.method} ${spec.url} read the caller of a public route`);
             return principal;
           },
-          language: pickLanguage(request.headers['language'] as string | undefined, request.headers['accept-language']),
+          language: requestLanguage(request),
           deps,
           db: deps.store.db,
           request,

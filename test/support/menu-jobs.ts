@@ -7,6 +7,7 @@ import { compileOptions } from '../../src/config/compile.js';
 import { writeWorkbook } from '../../src/menus/excel.js';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ExportDocument } from '../../src/menus/transfer.js';
 import { SEED, type CallResult, type TestApp } from './app.js';
+import { waitFor } from './wait-for.js';
 
 /**
  * What the read-only route table needs to exercise the menu-job routes for real: a workspace of
@@ -84,14 +85,16 @@ export async function seedMenuJobs(t: TestApp): Promise<void> {
   });
   worker.start();
   try {
-    const deadline = Date.now() + 20_000;
     for (const id of [MENU_JOBS.menuExport, MENU_JOBS.excelExport]) {
-      for (;;) {
-        const status = ok(await t.call({ url: `${MENU_JOBS.ita}/executions/${id}/`, auth }), 'execution').body.data.status_id;
-        if (status === '3') break;
-        if (status === '4' || Date.now() > deadline) throw new Error(`seedMenuJobs: export ${id} ended in status ${status}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(
+        `seedMenuJobs: export ${id} completed`,
+        async () => {
+          const status = ok(await t.call({ url: `${MENU_JOBS.ita}/executions/${id}/`, auth }), 'execution').body.data.status_id;
+          if (status === '4') throw new Error(`seedMenuJobs: export ${id} ended in status ${status}`);
+          return status === '3';
+        },
+        { timeoutMs: 20_000 },
+      );
     }
   } finally {
     await worker.stop();

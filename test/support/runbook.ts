@@ -4,20 +4,15 @@
  * operator or a user checks through the API.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ADMIN, adminAuth, ITA1, SEED, type CallResult } from './app.js';
+import { ADMIN, ITA1, SEED, type CallResult } from './app.js';
 import { commandPlaybook } from './ansible-jobs.js';
 import { createTestDatabase, type BackendName, type TestDatabase } from './backends.js';
-import { adminEnv, killOnTestExit, onTestProcessExit } from './cli.js';
-import { httpCall } from './http.js';
-import { freePort, type ServeProcess } from './serve-process.js';
-import { markedProcesses, type WorkerProcess } from './worker-process.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { adminEnv } from './cli.js';
+import { startServe, type ServeProcess } from './serve-process.js';
+import { killWorker, startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 /**
  * How long a `drydock serve` / `drydock worker` may take to start. The runbook tests start several
@@ -26,111 +21,14 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  */
 const START_DEADLINE_MS = 120_000;
 
-/** Spawns src/main.ts through tsx (the real binary's code) with `args`, output kept. */
-function spawnDrydock(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  killOnTestExit(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out };
+/** `drydock serve ARGS` on a free port (test/support/serve-process.ts) with the runbook tests' start deadline. */
+export function startServer(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
+  return startServe(env, args, { startTimeoutMs: START_DEADLINE_MS });
 }
 
-/** Waits until `ready()` or fails (killing the child) once it exited or the deadline passed. */
-async function waitStarted(what: string, child: ChildProcess, output: () => string, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + START_DEADLINE_MS;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited early (${child.exitCode ?? child.signalCode}):\n${output()}`);
-    if (await ready()) return;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${what} did not start in ${START_DEADLINE_MS / 1000} s:\n${output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/**
- * Starts `drydock serve ARGS` on a free port (as test/support/serve-process.ts does, with a longer
- * start deadline) and resolves once it answers /api/healthz.
- */
-export async function startServer(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
-  const port = await freePort();
-  const { child, output } = spawnDrydock(['serve', ...args], {
-    DRYDOCK_PORT: String(port),
-    DRYDOCK_HOST: '127.0.0.1',
-    DRYDOCK_ADMIN_USER: ADMIN.user,
-    DRYDOCK_ADMIN_PASSWORD: ADMIN.password,
-    DRYDOCK_LOG_LEVEL: 'warn',
-    ...env,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await waitStarted(`drydock serve ${args.join(' ')}`, child, output, async () => {
-    try {
-      return (await fetch(`${url}/api/healthz`)).status === 200;
-    } catch {
-      return false;
-    }
-  });
-  const call = (o: Parameters<ServeProcess['call']>[0]) => httpCall(url, o);
-  return {
-    child,
-    url,
-    output,
-    call,
-    admin: (o) => call({ ...o, auth: adminAuth }),
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
-
-/**
- * Starts `drydock worker ARGS` (as test/support/worker-process.ts does, with a longer start
- * deadline) and resolves once it logged "worker started". Everything it starts carries its mark.
- */
-export async function startWorker(env: Record<string, string>, args: string[] = []): Promise<WorkerProcess> {
-  const mark = randomUUID();
-  const { child, output } = spawnDrydock(['worker', ...args], { DRYDOCK_LOG_LEVEL: 'info', DRYDOCK_TEST_PROCESS_MARK: mark, ...env });
-  // What the worker started (ansible-playbook and its commands) goes too, if this test process ends first.
-  onTestProcessExit(() => killMarked(mark));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  await waitStarted(`drydock worker ${args.join(' ')}`, child, output, async () => output().includes('"msg":"worker started"'));
-  return {
-    child,
-    mark,
-    output,
-    exited,
-    signal: (signal) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    },
-  };
-}
-
-/** Kills every live process carrying a worker's mark. */
-function killMarked(mark: string): void {
-  for (const p of markedProcesses(mark)) {
-    try {
-      process.kill(p.pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
-}
-
-/** Kills a worker and whatever it started (ansible-playbook and its commands). */
-export async function killWorker(w: WorkerProcess): Promise<void> {
-  w.signal('SIGKILL');
-  await w.exited;
-  killMarked(w.mark);
+/** `drydock worker ARGS` (test/support/worker-process.ts) with the runbook tests' start deadline. */
+export function startWorker(env: Record<string, string>, args: string[] = []): Promise<WorkerProcess> {
+  return startWorkerProcess(env, args, { startTimeoutMs: START_DEADLINE_MS });
 }
 
 /** Settings that keep worker and reaper waits short in tests. */

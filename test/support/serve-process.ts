@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { ADMIN, adminAuth, type CallOptions, type CallResult } from './app.js';
+import { killOnTestExit } from './cli.js';
 import { httpCall } from './http.js';
+import { waitUntilStarted } from './wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -27,52 +29,61 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `drydock serve` and resolves once it answers /api/healthz. */
-export async function startServe(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve', ...args], {
+/** How long a start may take before it is an error. */
+export interface StartOptions {
+  /** Default 30 s; the runbook tests, which start several at once, allow more (test/support/runbook.ts). */
+  readonly startTimeoutMs?: number;
+}
+
+/**
+ * Spawns src/main.ts through tsx (the real binary's code) with `args`, its output kept; it is
+ * killed if this test process ends first.
+ */
+export function spawnDrydock(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), ...args], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      DRYDOCK_PORT: String(port),
-      DRYDOCK_HOST: '127.0.0.1',
-      DRYDOCK_ADMIN_USER: ADMIN.user,
-      DRYDOCK_ADMIN_PASSWORD: ADMIN.password,
-      DRYDOCK_LOG_LEVEL: 'warn',
-      ...env,
-    },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  killOnTestExit(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+/** Starts `drydock serve ARGS` on a free port and resolves once it answers /api/healthz. */
+export async function startServe(env: Record<string, string>, args: string[] = [], { startTimeoutMs }: StartOptions = {}): Promise<ServeProcess> {
+  const port = await freePort();
+  const { child, output } = spawnDrydock(['serve', ...args], {
+    DRYDOCK_PORT: String(port),
+    DRYDOCK_HOST: '127.0.0.1',
+    DRYDOCK_ADMIN_USER: ADMIN.user,
+    DRYDOCK_ADMIN_PASSWORD: ADMIN.password,
+    DRYDOCK_LOG_LEVEL: 'warn',
+    ...env,
+  });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`drydock serve exited early (${child.exitCode}):\n${out}`);
-    try {
-      const r = await fetch(`${url}/api/healthz`);
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`drydock serve did not become healthy in 30 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilStarted(`drydock serve ${args.join(' ')}`.trim(), child, output, () => answersHealthz(url), { timeoutMs: startTimeoutMs });
   const call = (o: CallOptions) => httpCall(url, o);
   return {
     child,
     url,
-    output: () => out,
+    output,
     call,
     admin: (o) => call({ ...o, auth: adminAuth }),
     stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },
   };
+}
+
+async function answersHealthz(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/api/healthz`)).status === 200;
+  } catch {
+    return false; // not listening yet
+  }
 }

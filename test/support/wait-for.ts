@@ -45,3 +45,38 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** A child process as far as waiting for it to start needs: whether it ended, and how to kill it. */
+interface StartingProcess {
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  kill(signal: NodeJS.Signals): boolean;
+}
+
+/**
+ * Waits until a child process is `ready()` — it answers, or wrote its start line. Fails at once,
+ * with its output, if it exits first; kills it (SIGKILL) and fails with its output if it is not
+ * ready within `timeoutMs` (default 30 s). `ready` answers false while the child is not ready yet.
+ */
+export async function waitUntilStarted(
+  what: string,
+  child: StartingProcess,
+  output: () => string,
+  ready: () => boolean | Promise<boolean>,
+  { timeoutMs = 30_000, everyMs = 100 }: Pick<WaitOptions, 'timeoutMs' | 'everyMs'> = {},
+): Promise<void> {
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
+  try {
+    await waitFor(
+      `${what} started`,
+      async () => {
+        if (ended()) throw new Error(`${what} exited early (${child.exitCode ?? child.signalCode})`);
+        return ready();
+      },
+      { timeoutMs, everyMs },
+    );
+  } catch (err) {
+    if (!ended()) child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}:\n${output()}`, { cause: err });
+  }
+}

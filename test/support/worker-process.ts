@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
+import { onTestProcessExit } from './cli.js';
+import { spawnDrydock, type StartOptions } from './serve-process.js';
+import { waitUntilStarted } from './wait-for.js';
 
 /** A `drydock worker` subprocess: the real binary path (src/main.ts through tsx) and its output. */
 export interface WorkerProcess {
@@ -21,40 +21,48 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `drydock worker` with `env` (DRYDOCK_DATABASE_URL at least) and resolves once it logged
- * "worker started", i.e. once it is claiming.
+ * Starts `drydock worker ARGS` with `env` (DRYDOCK_DATABASE_URL at least) and resolves once it
+ * logged "worker started", i.e. once it is claiming. Everything it starts carries its mark and is
+ * killed, with it, if this test process ends first.
  */
-export async function startWorkerProcess(env: Record<string, string>, args: string[] = []): Promise<WorkerProcess> {
+export async function startWorkerProcess(env: Record<string, string>, args: string[] = [], { startTimeoutMs }: StartOptions = {}): Promise<WorkerProcess> {
   const mark = randomUUID();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'worker', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DRYDOCK_LOG_LEVEL: 'info', DRYDOCK_TEST_PROCESS_MARK: mark, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const { child, output } = spawnDrydock(['worker', ...args], { DRYDOCK_LOG_LEVEL: 'info', DRYDOCK_TEST_PROCESS_MARK: mark, ...env });
+  onTestProcessExit(() => killMarked(mark));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const deadline = Date.now() + 30_000;
-  while (!out.includes('"msg":"worker started"')) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`drydock worker exited early (${child.exitCode}):\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`drydock worker did not start in 30 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntilStarted(`drydock worker ${args.join(' ')}`.trim(), child, output, () => output().includes('"msg":"worker started"'), {
+    timeoutMs: startTimeoutMs,
+    everyMs: 50,
+  });
   return {
     child,
     mark,
-    output: () => out,
+    output,
     exited,
     signal: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
+}
+
+/** Kills a worker and whatever it started (ansible-playbook and its commands). */
+export async function killWorker(w: WorkerProcess): Promise<void> {
+  w.signal('SIGKILL');
+  await w.exited;
+  killMarked(w.mark);
+}
+
+/** Kills every live process carrying a worker's mark. */
+function killMarked(mark: string): void {
+  for (const p of markedProcesses(mark)) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
 
 /** Live processes (pid and command line) whose environment carries `DRYDOCK_TEST_PROCESS_MARK=mark`. */
