@@ -1,10 +1,12 @@
-import { WRITE_FUNCTIONS, type WriteFunction } from './maintenance/write-functions.js';
+import { textIn, type Language, type Texts } from './i18n/language.js';
+import { WRITE_FUNCTIONS, refusalMessage, type WriteFunction } from './maintenance/write-functions.js';
 
 /**
- * The errors drydock's domain throws, as one family: a `DomainError` says what kind of refusal it
- * is and carries the Exastro result code and a message that tells the caller what to fix.
- * `http/error-handler.ts` is the one place that turns a kind into an HTTP status; everything else
- * just throws. The HTTP layer's own refusals (a body that is not JSON, a method override) are
+ * The errors drydock's domain throws, as one family: a `DomainError` carries the Exastro result code
+ * — whose first three digits are the HTTP status, as in Exastro — and a message that tells the
+ * caller what to fix, worded in Japanese and English where a client shows it to a person.
+ * `http/error-handler.ts` is the one place that turns one into an answer; everything else just
+ * throws. The HTTP layer's own refusals (a body that is not JSON, a method override) are
  * DomainErrors too, so every answer drydock words itself leaves through the same door.
  *
  * Outside the family, on purpose:
@@ -19,7 +21,12 @@ import { WRITE_FUNCTIONS, type WriteFunction } from './maintenance/write-functio
  *   caught by the module that defines it, or ends a command.
  */
 
-/** Result codes that appear in more than one place. Exastro's shape: `<status>-<5 digits>`. */
+/**
+ * Result codes, in Exastro's shape `<HTTP status>-<5 digits>`. As in Exastro, an answer's HTTP
+ * status is its result code's first three digits (500 for anything from 500 up): `statusOfResult`.
+ * The ITA API's refusals use Exastro IT Automation's own codes (499 for a request the function
+ * cannot carry out, 498 for maintenance mode); the platform API's use the standard statuses.
+ */
 export const RESULT = {
   success: '000-00000',
   invalidRequest: '400-00001',
@@ -37,37 +44,79 @@ export const RESULT = {
   uriTooLong: '414-00001',
   unsupportedMediaType: '415-00001',
   tooManyRequests: '429-00001',
-  internal: '500-00001',
   unavailable: '503-00001',
+  /** Exastro IT Automation's "system error": every unexpected failure (HTTP 500). */
+  internal: '999-99999',
+  // Exastro IT Automation's codes for what the ITA API cannot carry out (HTTP 499).
+  /** The menu named in the path is not one this function works on (a driver call on a menu that runs no driver). */
+  menuNotForThis: '499-00001',
+  /** The menu named in the path does not exist in the workspace. */
+  menuNotFound: '499-00002',
+  /** The records or values of a request have problems, listed per row and column (`RecordProblems`). */
+  recordProblems: '499-00201',
+  /** The named target (an export's menu, a filter target) does not exist. */
+  invalidTarget: '499-00008',
+  /** More records in one request than the limit. */
+  tooManyRecords: '499-00223',
+  /** A driver execution: the movement / operation named does not exist. */
+  movementNotFound: '499-00901',
+  operationNotFound: '499-00902',
+  /** A driver execution number that does not exist (or is not this driver's). */
+  executionNotFound: '499-00903',
+  /** A driver execution in a status that does not allow an emergency stop / a cancel. */
+  cannotScram: '499-00904',
+  cannotCancel: '499-00910',
+  invalidScheduleDate: '499-00906',
+  /** A driver execution request without a parameter it needs. */
+  missingParameter: '499-00908',
+  /** A conductor: its instance cannot be read / cancelled / stopped / released, or cannot run as asked. */
+  conductorNotFound: '499-00806',
+  conductorCannotCancel: '499-00808',
+  conductorCannotScram: '499-00809',
+  conductorCannotRun: '499-00814',
+  /** Log levels: a service name or a level that cannot be set. */
+  invalidLogLevel: '499-01401',
 } as const;
 
-/**
- * What a refusal says about the request. Each kind has one HTTP status (`http/error-handler.ts`,
- * `STATUS_OF_KIND`): `invalid` 400 (bad input), `unauthenticated` 401, `forbidden` 403 (the role
- * or the rule does not allow it), `not-found` 404, `method-not-allowed` 405, `conflict` 409 (the
- * state does not allow it now), `rate-limited` 429, `read-only` 503 (maintenance mode).
- */
-export type DomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'method-not-allowed' | 'conflict' | 'rate-limited' | 'read-only';
+/** The HTTP status of an answer with `result`: its first three digits, 500 for anything from 500 up (Exastro's rule). */
+export function statusOfResult(result: string): number {
+  const status = Number(result.slice(0, 3));
+  if (!Number.isInteger(status) || status < 100) return 500;
+  return status >= 500 ? 500 : status;
+}
 
-/** A refusal: its kind, the Exastro result code, and a message that tells the caller what to fix. */
+/**
+ * A refusal: the Exastro result code (which decides the HTTP status) and a message that tells the
+ * caller what to fix, in English; `texts`, when given, words it in every language drydock speaks,
+ * and the answer carries the one the request asked for.
+ */
 export class DomainError extends Error {
+  readonly #texts: Texts | undefined;
+
   constructor(
-    readonly kind: DomainErrorKind,
     readonly result: string,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { texts?: Texts },
   ) {
     super(message, options);
     this.name = 'DomainError';
+    this.#texts = options?.texts;
+  }
+
+  /** The message in `language`. */
+  messageIn(language: Language): string {
+    return this.#texts ? textIn(this.#texts, language) : this.message;
   }
 }
 
-export const badRequest = (message: string, result: string = RESULT.invalidRequest) => new DomainError('invalid', result, message);
+export const badRequest = (message: string, result: string = RESULT.invalidRequest) => new DomainError(result, message);
 export const unauthorized = (message = 'Authentication failed: check the user name and password, or the token.') =>
-  new DomainError('unauthenticated', RESULT.unauthorized, message);
-export const forbidden = (message = 'Your role does not allow this call.') => new DomainError('forbidden', RESULT.forbidden, message);
-export const notFound = (message: string) => new DomainError('not-found', RESULT.notFound, message);
-export const conflict = (message: string, result: string = RESULT.conflict) => new DomainError('conflict', result, message);
+  new DomainError(RESULT.unauthorized, message);
+export const forbidden = (message = 'Your role does not allow this call.') => new DomainError(RESULT.forbidden, message);
+export const notFound = (message: string, result: string = RESULT.notFound) => new DomainError(result, message);
+export const conflict = (message: string, result: string = RESULT.conflict) => new DomainError(result, message);
+/** A request the ITA API cannot carry out (HTTP 499), with Exastro's code for why. */
+export const refused = (result: string, texts: Texts) => new DomainError(result, texts.en, { texts });
 
 /** Too many failed attempts from one place: try again after `retryAfterSeconds` (sent as Retry-After). */
 export class RateLimited extends DomainError {
@@ -75,14 +124,15 @@ export class RateLimited extends DomainError {
     message: string,
     readonly retryAfterSeconds: number,
   ) {
-    super('rate-limited', RESULT.tooManyRequests, message);
+    super(RESULT.tooManyRequests, message);
     this.name = 'RateLimited';
   }
 }
 
 /**
  * A write refused because maintenance mode is on. Thrown by the in-transaction gate and by the
- * route guard; the HTTP layer localises the message and adds `Retry-After`.
+ * route guard; its code is the write function's (498-xxxxx, as Exastro's), and the HTTP layer adds
+ * `Retry-After` (and answers 503 instead of 498 where the configuration asks for it).
  */
 export class MaintenanceRefusal extends DomainError {
   /**
@@ -93,9 +143,50 @@ export class MaintenanceRefusal extends DomainError {
     readonly fn: WriteFunction,
     readonly stage: 'guard' | 'transaction' = 'transaction',
   ) {
-    super('read-only', WRITE_FUNCTIONS[fn].result, `refused by maintenance mode: ${fn}`);
+    super(WRITE_FUNCTIONS[fn].result, `refused by maintenance mode: ${fn}`);
     this.name = 'MaintenanceRefusal';
   }
+
+  override messageIn(language: Language): string {
+    return refusalMessage(this.fn, language);
+  }
+}
+
+/** The key under which a row's problem that is not about one column is listed (Exastro's "individual check"). */
+export const ROW_PROBLEM_KEY: Texts = { ja: '(個別チェック)', en: 'Individual check' };
+
+/** One problem of a request's records: its row (0-based, the item's index), its column if it is about one, and what is wrong. */
+export interface RecordProblem {
+  readonly row: number;
+  readonly column?: string;
+  readonly texts: Texts;
+}
+
+/**
+ * The problems of a request's records (499-00201): the message is, as in Exastro, a JSON object
+ * `{"<row>": {"<column or ROW_PROBLEM_KEY>": ["what is wrong", …]}}`, so a client can show each
+ * problem beside its row and column. Nothing of the request was saved.
+ */
+export class RecordProblems extends DomainError {
+  constructor(readonly problems: readonly RecordProblem[]) {
+    super(RESULT.recordProblems, renderProblems(problems, 'en'));
+    this.name = 'RecordProblems';
+  }
+
+  override messageIn(language: Language): string {
+    return renderProblems(this.problems, language);
+  }
+}
+
+function renderProblems(problems: readonly RecordProblem[], language: Language): string {
+  const rows = new Map<number, Map<string, string[]>>();
+  for (const p of [...problems].sort((a, b) => a.row - b.row)) {
+    const columns = rows.get(p.row) ?? new Map<string, string[]>();
+    rows.set(p.row, columns);
+    const key = p.column ?? textIn(ROW_PROBLEM_KEY, language);
+    columns.set(key, [...(columns.get(key) ?? []), textIn(p.texts, language)]);
+  }
+  return JSON.stringify(Object.fromEntries([...rows].map(([row, columns]) => [String(row), Object.fromEntries(columns)])));
 }
 
 /** Problems beyond this many are counted, not listed. */
@@ -106,7 +197,7 @@ export class DocumentError extends DomainError {
   constructor(readonly problems: readonly string[]) {
     const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('; ');
     const more = problems.length - MAX_LISTED_PROBLEMS;
-    super('invalid', RESULT.invalidValue, `The document cannot be imported: ${listed}${more > 0 ? `; and ${more} more problem(s)` : ''}.`);
+    super(RESULT.invalidValue, `The document cannot be imported: ${listed}${more > 0 ? `; and ${more} more problem(s)` : ''}.`);
     this.name = 'DocumentError';
   }
 }
@@ -114,7 +205,7 @@ export class DocumentError extends DomainError {
 /** A problem found while writing a workbook: a value Excel cannot hold. */
 export class WorkbookLimitError extends DomainError {
   constructor(message: string) {
-    super('invalid', RESULT.invalidValue, message);
+    super(RESULT.invalidValue, message);
     this.name = 'WorkbookLimitError';
   }
 }
@@ -122,7 +213,7 @@ export class WorkbookLimitError extends DomainError {
 /** A fleet gate expression that does not parse (`fleet/gate-expression.ts`); the message points at the problem. */
 export class GateSyntaxError extends DomainError {
   constructor(message: string) {
-    super('invalid', RESULT.invalidValue, message);
+    super(RESULT.invalidValue, message);
     this.name = 'GateSyntaxError';
   }
 }
@@ -130,7 +221,7 @@ export class GateSyntaxError extends DomainError {
 /** The fleet orchestrator no longer holds a run's lease: another one took the run over. */
 export class LeaseLostError extends DomainError {
   constructor(runId: string, owner: string) {
-    super('conflict', RESULT.conflict, `orchestrator ${owner} no longer holds the lease of run ${runId}`);
+    super(RESULT.conflict, `orchestrator ${owner} no longer holds the lease of run ${runId}`);
     this.name = 'LeaseLostError';
   }
 }
@@ -138,7 +229,7 @@ export class LeaseLostError extends DomainError {
 /** An upgrade action refused because it would break an invariant of the upgrade (`fleet/invariants.ts`). */
 export class InvariantViolation extends DomainError {
   constructor(message: string) {
-    super('conflict', RESULT.conflict, `refused, an invariant would break: ${message}`);
+    super(RESULT.conflict, `refused, an invariant would break: ${message}`);
     this.name = 'InvariantViolation';
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Ways a client might try to slip a write past read-only mode: method overrides, HEAD/OPTIONS,
  * lower-case methods on a real socket, path spellings (slashes, dot segments, percent-encoding),
- * unknown routes, query strings, and GETs that carry a write's body. Each must be refused (503 with
+ * unknown routes, query strings, and GETs that carry a write's body. Each must be refused (498 with
  * the route's 498 code) or rejected (4xx), and nothing may be written. The last block checks the
  * route declarations the guard keys on.
  */
@@ -88,10 +88,10 @@ for (const backend of BACKENDS) {
     let baseline: Record<string, unknown>;
     let port: number;
 
-    /** Asserts a read-only refusal of `fn`: 503, Retry-After, the function's code. */
+    /** Asserts a read-only refusal of `fn`: 498, Retry-After, the function's code. */
     const assertRefused = (r: { status: number; headers: Record<string, unknown>; body: unknown }, fn: WriteFunction, label: string) => {
       const body = (typeof r.body === 'string' ? JSON.parse(r.body) : r.body) as { result: string } | undefined;
-      assert.equal(r.status, 503, `${label}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.status, 498, `${label}: ${JSON.stringify(r.body)}`);
       assert.match(String(r.headers['retry-after']), /^\d+$/, `${label}: Retry-After`);
       assert.equal(body?.result, WRITE_FUNCTIONS[fn].result, label);
     };
@@ -267,7 +267,7 @@ for (const backend of BACKENDS) {
         ] as const) {
           const status = r.status;
           // Either the path is normalised to the write route (and refused like it) or it matches nothing.
-          if (status === 503) assertRefused(r, 'organization_create', `POST ${path} (${label})`);
+          if (status === 498) assertRefused(r, 'organization_create', `POST ${path} (${label})`);
           else assertRejected(r, `POST ${path} (${label})`);
         }
       }

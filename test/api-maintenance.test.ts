@@ -13,7 +13,7 @@ const AUDIT = `${SETTING}/audit`;
 const ORG_SETTING = `/api/${SEED.org1}/platform/maintenance-mode-setting`;
 const RETRY_AFTER_DEFAULT = 123;
 
-/** A write every backend refuses in read-only mode (loglevel_change, 498-00007). */
+/** A write every backend refuses in read-only mode (loglevel_change, 498-00001). */
 const LOGLEVEL_WRITE = { method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } } as const;
 
 const ALL_OFF = { backyard_execute_stop: '0', data_update_stop: '0', message: null, announced_end: null } as const;
@@ -202,8 +202,8 @@ for (const backend of BACKENDS) {
     it('Retry-After on refusals counts down to announced_end, else is the configured default', async () => {
       const refuse = async () => {
         const r = await t.admin(LOGLEVEL_WRITE);
-        assert.equal(r.status, 503, r.text);
-        assert.equal(r.body.result, '498-00007');
+        assert.equal(r.status, 498, r.text);
+        assert.equal(r.body.result, '498-00001');
         const value = String(r.headers['retry-after']);
         assert.match(value, /^\d+$/, `Retry-After ${value}`);
         return Number(value);
@@ -421,7 +421,7 @@ for (const backend of BACKENDS) {
       assert.equal(metric(ro, 'drydock_maintenance_backyard_execute_stop'), 1);
 
       const refused = await t.admin(LOGLEVEL_WRITE);
-      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.status, 498, refused.text);
       const counted = await scrape();
       assert.equal(
         metric(counted, 'drydock_http_requests_total', { outcome: 'maintenance_refused' }),

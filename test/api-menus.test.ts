@@ -11,6 +11,7 @@ import { ITA1, SEED, seedTenants, startTestApp, type CallResult, type TestApp } 
 interface RecordParameter {
   uuid: string;
   discard: '0' | '1';
+  remarks: string | null;
   last_update_date_time: string;
   last_updated_user: string;
   [column: string]: unknown;
@@ -31,6 +32,28 @@ function assertError(r: CallResult, status: number, result: string, what: string
   assert.equal(r.body.result, result, `${what}: ${r.text}`);
   assert.equal(r.body.data, null, what);
 }
+
+/**
+ * A refusal of records as Exastro words it: HTTP 499, 499-00201, and a message that is a JSON object
+ * `{"<row>": {"<column or "Individual check">": ["…"]}}`; each expected problem is matched by a pattern,
+ * and no other row or column has one.
+ */
+function assertProblems(r: CallResult, expected: Record<number, Record<string, RegExp>>, what: string): void {
+  assertError(r, 499, '499-00201', what);
+  const problems = JSON.parse(r.body.message) as Record<string, Record<string, string[]>>;
+  assert.deepEqual(Object.keys(problems).sort(), Object.keys(expected).sort(), `${what}: the rows with problems: ${r.body.message}`);
+  for (const [row, columns] of Object.entries(expected)) {
+    assert.deepEqual(Object.keys(problems[row]!).sort(), Object.keys(columns).sort(), `${what}: row ${row}'s keys: ${r.body.message}`);
+    for (const [column, pattern] of Object.entries(columns)) {
+      assert.ok(
+        problems[row]![column]!.some((m) => pattern.test(m)),
+        `${what}: row ${row}, ${column} ${pattern}: ${r.body.message}`,
+      );
+    }
+  }
+}
+
+const ROW = 'Individual check';
 
 for (const backend of BACKENDS) {
   describe(`menus API (${backend})`, () => {
@@ -135,7 +158,7 @@ for (const backend of BACKENDS) {
       assert.match(dup.body.message, /inventory/);
 
       const missing = await t.call({ url: `${ITA1}/menu/nosuchmenu/info/`, auth: SEED.member1 });
-      assertError(missing, 404, '404-00001', 'unknown menu');
+      assertError(missing, 499, '499-00002', 'unknown menu');
       assert.match(missing.body.message, /nosuchmenu/);
     });
 
@@ -183,7 +206,7 @@ for (const backend of BACKENDS) {
       assert.match(badMenuName.body.message, /menu/);
 
       const nothing = await t.call({ url: `${ITA1}/menu/bad_menu/info/`, auth: SEED.member1 });
-      assert.equal(nothing.status, 404, 'no refused definition was stored');
+      assert.equal(nothing.status, 499, 'no refused definition was stored');
     });
 
     it('registers, updates, discards, restores and deletes records with the optimistic lock', async () => {
@@ -193,12 +216,12 @@ for (const backend of BACKENDS) {
         { type: 'Register', parameter: { host: 'web2', port: 8080, enabled: false } },
       ]);
       assertOk(registered, 'register');
-      assert.equal(registered.body.data.Register, '2');
-      assert.equal(registered.body.data.Update, '0');
-      assert.equal(registered.body.data.uuids.length, 2);
+      assert.deepEqual(registered.body.data, { Register: 2, Update: 0, Restore: 0, Discard: 0, Delete: 0, IdList: registered.body.data.IdList });
+      assert.equal(registered.body.data.IdList.length, 2);
 
       const web1 = await one(menu, 'web1');
-      assert.equal(web1.uuid, registered.body.data.uuids[0]);
+      assert.equal(web1.uuid, registered.body.data.IdList[0]);
+      assert.equal(web1.remarks, null);
       assert.equal(web1.port, 80);
       assert.equal(web1.enabled, true);
       assert.equal(web1.discard, '0');
@@ -210,7 +233,7 @@ for (const backend of BACKENDS) {
         { type: 'Update', parameter: { uuid: web1.uuid, last_update_date_time: web1.last_update_date_time, port: '443' } },
       ]);
       assertOk(updated, 'update');
-      assert.equal(updated.body.data.Update, '1');
+      assert.equal(updated.body.data.Update, 1);
       const web1b = await one(menu, 'web1');
       assert.equal(web1b.port, 443);
       assert.equal(web1b.enabled, true, 'columns the update does not name are kept');
@@ -218,48 +241,43 @@ for (const backend of BACKENDS) {
 
       // Reusing the old timestamp is a stale update.
       const stale = await maintain(menu, [{ type: 'Update', parameter: { uuid: web1.uuid, last_update_date_time: web1.last_update_date_time, port: '8443' } }]);
-      assertError(stale, 409, '409-00002', 'stale update');
-      assert.match(stale.body.message, /reload/i);
-      assert.match(stale.body.message, /member1/, 'the message names who changed it');
+      assertProblems(stale, { 0: { [ROW]: /updated by member1 at .* after you read it/ } }, 'stale update');
       assert.equal((await one(menu, 'web1')).port, 443, 'the stale update changed nothing');
       const staleDiscard = await maintain(menu, [{ type: 'Discard', parameter: { uuid: web1.uuid, last_update_date_time: web1.last_update_date_time } }]);
-      assertError(staleDiscard, 409, '409-00002', 'stale discard');
+      assertProblems(staleDiscard, { 0: { [ROW]: /after you read it/ } }, 'stale discard');
 
       // The ISO form of the same timestamp is accepted too.
       const iso = web1b.last_update_date_time.replace(' ', 'T').replaceAll('/', '-') + 'Z';
       const discarded = await maintain(menu, [{ type: 'Discard', parameter: { uuid: web1.uuid, last_update_date_time: iso } }]);
       assertOk(discarded, 'discard');
-      assert.equal(discarded.body.data.Discard, '1');
+      assert.equal(discarded.body.data.Discard, 1);
       const web1c = await one(menu, 'web1');
       assert.equal(web1c.discard, '1');
       assert.equal(web1c.port, 443, 'a discarded record keeps its values');
 
       const twice = await maintain(menu, [{ type: 'Discard', parameter: { uuid: web1.uuid, last_update_date_time: web1c.last_update_date_time } }]);
-      assertError(twice, 409, '409-00001', 'discarding a discarded record');
-      assert.match(twice.body.message, /already discarded/);
+      assertProblems(twice, { 0: { [ROW]: /already discarded/ } }, 'discarding a discarded record');
 
       const restored = await maintain(menu, [{ type: 'Restore', parameter: { uuid: web1.uuid, last_update_date_time: web1c.last_update_date_time } }]);
       assertOk(restored, 'restore');
-      assert.equal(restored.body.data.Restore, '1');
+      assert.equal(restored.body.data.Restore, 1);
       const web1d = await one(menu, 'web1');
       assert.equal(web1d.discard, '0');
 
       const noTimestamp = await maintain(menu, [{ type: 'Delete', parameter: { uuid: web1.uuid } }]);
-      assertError(noTimestamp, 400, '400-00001', 'delete without timestamp');
-      assert.match(noTimestamp.body.message, /last_update_date_time/);
+      assertProblems(noTimestamp, { 0: { [ROW]: /last_update_date_time/ } }, 'delete without timestamp');
       const notATimestamp = await maintain(menu, [{ type: 'Delete', parameter: { uuid: web1.uuid, last_update_date_time: 'yesterday' } }]);
-      assertError(notATimestamp, 400, '400-00001', 'delete with garbage timestamp');
+      assertProblems(notATimestamp, { 0: { [ROW]: /last_update_date_time/ } }, 'delete with garbage timestamp');
       const noUuid = await maintain(menu, [{ type: 'Update', parameter: { port: 1 } }]);
-      assertError(noUuid, 400, '400-00001', 'update without uuid');
-      assert.match(noUuid.body.message, /uuid/);
+      assertProblems(noUuid, { 0: { [ROW]: /parameter\.uuid/ } }, 'update without uuid');
       const unknownRecord = await maintain(menu, [
         { type: 'Update', parameter: { uuid: '00000000-0000-4000-8000-000000000000', last_update_date_time: web1d.last_update_date_time } },
       ]);
-      assertError(unknownRecord, 404, '404-00001', 'unknown record');
+      assertProblems(unknownRecord, { 0: { [ROW]: /does not exist/ } }, 'unknown record');
 
       const deleted = await maintain(menu, [{ type: 'Delete', parameter: { uuid: web1.uuid, last_update_date_time: web1d.last_update_date_time } }]);
       assertOk(deleted, 'delete');
-      assert.equal(deleted.body.data.Delete, '1');
+      assert.equal(deleted.body.data.Delete, 1);
       assert.deepEqual(
         (await records(menu)).map((p) => p.host),
         ['web2'],
@@ -268,30 +286,23 @@ for (const backend of BACKENDS) {
       assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'web1' } }]), 're-register web1');
     });
 
-    it('refuses missing required values, bad values and unknown columns with 400 naming them', async () => {
+    it('refuses missing required values, bad values and unknown columns with 499-00201, each by its row and column', async () => {
       const menu = await hostsMenu();
       const missing = await maintain(menu, [{ type: 'Register', parameter: { port: '22' } }]);
-      assertError(missing, 400, '400-00027', 'required missing');
-      assert.match(missing.body.message, /host is required/);
+      assertProblems(missing, { 0: { host: /^is required$/ } }, 'required missing');
       const empty = await maintain(menu, [{ type: 'Register', parameter: { host: '' } }]);
-      assertError(empty, 400, '400-00027', 'required empty');
-      assert.match(empty.body.message, /host is required/);
+      assertProblems(empty, { 0: { host: /^is required$/ } }, 'required empty');
 
       const bad = await maintain(menu, [{ type: 'Register', parameter: { host: 'h', port: 'twenty-two', enabled: 'maybe' } }]);
-      assertError(bad, 400, '400-00027', 'bad values');
-      assert.match(bad.body.message, /port must be an integer/);
-      assert.match(bad.body.message, /enabled must be true or false/);
-      assert.match(bad.body.message, /Item 0 \(Register\)/);
+      assertProblems(bad, { 0: { port: /must be an integer/, enabled: /must be true or false/ } }, 'bad values');
 
       const fraction = await maintain(menu, [{ type: 'Register', parameter: { host: 'h', port: '22.5' } }]);
-      assertError(fraction, 400, '400-00027', 'fraction for an integer');
+      assertProblems(fraction, { 0: { port: /must be an integer/ } }, 'fraction for an integer');
       const hex = await maintain(menu, [{ type: 'Register', parameter: { host: 'h', port: '0x16' } }]);
-      assertError(hex, 400, '400-00027', 'hexadecimal for an integer');
-      assert.match(hex.body.message, /port must be an integer/);
+      assertProblems(hex, { 0: { port: /must be an integer/ } }, 'hexadecimal for an integer');
 
       const unknown = await maintain(menu, [{ type: 'Register', parameter: { host: 'h', colour: 'red' } }]);
-      assertError(unknown, 400, '400-00026', 'unknown column');
-      assert.match(unknown.body.message, /colour/);
+      assertProblems(unknown, { 0: { [ROW]: /not columns of the menu: colour/ } }, 'unknown column');
 
       const badType = await maintain(menu, [{ type: 'Upsert', parameter: { host: 'h' } }]);
       assertError(badType, 400, '400-00027', 'unknown item type');
@@ -332,23 +343,20 @@ for (const backend of BACKENDS) {
       assert.equal(h2.seen, null);
 
       const badDate = await maintain(menu, [{ type: 'Register', parameter: { host: 'h3', bought: '2023/02/29' } }]);
-      assertError(badDate, 400, '400-00027', 'not a date');
-      assert.match(badDate.body.message, /bought must be a date/);
+      assertProblems(badDate, { 0: { bought: /must be a date/ } }, 'not a date');
     });
 
-    it('refuses a duplicate unique value with 409-00003', async () => {
+    it('refuses a duplicate unique value by its row and column', async () => {
       const menu = await hostsMenu();
       assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'db1' } }]), 'db1');
       const dup = await maintain(menu, [{ type: 'Register', parameter: { host: 'db1', port: 5432 } }]);
-      assertError(dup, 409, '409-00003', 'duplicate');
-      assert.match(dup.body.message, /host must be unique/);
-      assert.match(dup.body.message, /db1/);
+      assertProblems(dup, { 0: { host: /must be unique: record .* already has "db1"/ } }, 'duplicate');
 
       // An update onto another record's value is refused the same way.
       assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'db2' } }]), 'db2');
       const db2 = await one(menu, 'db2');
       const onto = await maintain(menu, [{ type: 'Update', parameter: { uuid: db2.uuid, last_update_date_time: db2.last_update_date_time, host: 'db1' } }]);
-      assertError(onto, 409, '409-00003', 'update onto a taken value');
+      assertProblems(onto, { 0: { host: /must be unique/ } }, 'update onto a taken value');
       // Renaming frees the old value.
       assertOk(
         await maintain(menu, [{ type: 'Update', parameter: { uuid: db2.uuid, last_update_date_time: db2.last_update_date_time, host: 'db3' } }]),
@@ -362,8 +370,116 @@ for (const backend of BACKENDS) {
         { type: 'Register', parameter: { host: 'db9' } },
         { type: 'Register', parameter: { host: 'db9' } },
       ]);
-      assertError(inBatch, 409, '409-00003', 'duplicate within a batch');
-      assert.match(inBatch.body.message, /Item 1/);
+      assertProblems(inBatch, { 1: { host: /must be unique/ } }, 'duplicate within a batch');
+    });
+
+    it("follows Exastro's record rules: discard in an Update discards or restores, remarks, one-record calls, the journal", async () => {
+      const menu = await hostsMenu();
+      const at = async (host: string) => (await one(menu, host)).last_update_date_time;
+      const registered = await maintain(menu, [{ type: 'Register', parameter: { host: 'h1', port: '22', remarks: 'first' } }]);
+      assertOk(registered, 'register');
+      const uuid = registered.body.data.IdList[0] as string;
+      assert.equal((await one(menu, 'h1')).remarks, 'first');
+
+      // An Update carrying discard "1" is a Discard (counted as one), and only the remarks change with it.
+      const discarded = await maintain(menu, [
+        { type: 'Update', parameter: { uuid, discard: '1', port: '9999', remarks: 'retired', last_update_date_time: await at('h1') } },
+      ]);
+      assertOk(discarded, 'update with discard "1"');
+      assert.deepEqual(discarded.body.data, { Register: 0, Update: 0, Restore: 0, Discard: 1, Delete: 0, IdList: [uuid] });
+      let h1 = await one(menu, 'h1');
+      assert.equal(h1.discard, '1');
+      assert.equal(h1.remarks, 'retired');
+      assert.equal(h1.port, 22, 'a discard changes no column value');
+
+      // discard "0" on a discarded record restores it; on an active one it is a plain Update.
+      const restored = await maintain(menu, [{ type: 'Update', parameter: { uuid, discard: '0', last_update_date_time: h1.last_update_date_time } }]);
+      assert.equal(restored.body.data.Restore, 1, restored.text);
+      assert.equal((await one(menu, 'h1')).discard, '0');
+      const updated = await maintain(menu, [{ type: 'Update', parameter: { uuid, discard: 0, port: 2222, last_update_date_time: await at('h1') } }]);
+      assert.equal(updated.body.data.Update, 1, updated.text);
+      assert.equal((await one(menu, 'h1')).port, 2222);
+
+      // The one-record calls answer the counts alone; PATCH names the record in the path.
+      const posted = await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/maintenance/`, auth: SEED.member1, body: { parameter: { host: 'h2' } } });
+      assertOk(posted, 'POST maintenance/');
+      assert.deepEqual(posted.body.data, { Register: 1, Update: 0, Restore: 0, Discard: 0, Delete: 0 });
+      const patched = await t.call({
+        method: 'PATCH',
+        url: `${ITA1}/menu/${menu}/maintenance/${uuid}/`,
+        auth: SEED.member1,
+        body: { parameter: { port: '8022', remarks: null, last_update_date_time: await at('h1') } },
+      });
+      assertOk(patched, 'PATCH maintenance/{uuid}/');
+      assert.deepEqual(patched.body.data, { Register: 0, Update: 1, Restore: 0, Discard: 0, Delete: 0 });
+      h1 = await one(menu, 'h1');
+      assert.equal(h1.port, 8022);
+      assert.equal(h1.remarks, null, 'remarks: null clears them');
+      const stalePatch = await t.call({
+        method: 'PATCH',
+        url: `${ITA1}/menu/${menu}/maintenance/${uuid}/`,
+        auth: SEED.member1,
+        body: { parameter: { port: '1', last_update_date_time: '2000/01/01 00:00:00.000000' } },
+      });
+      assertProblems(stalePatch, { 0: { [ROW]: /after you read it/ } }, 'stale PATCH');
+
+      // The journal: every registration and change, newest first, each the record after it.
+      const journal = await t.call({ url: `${ITA1}/menu/${menu}/filter/journal/${uuid}/`, auth: SEED.member1 });
+      assertOk(journal, 'journal');
+      const entries = journal.body.data.map((e: { parameter: RecordParameter }) => e.parameter);
+      assert.deepEqual(
+        entries.map((e: RecordParameter) => [e.journal_action, e.discard, e.port, e.remarks]),
+        [
+          ['UPDATE', '0', 8022, null],
+          ['UPDATE', '0', 2222, 'retired'],
+          ['UPDATE', '0', 22, 'retired'],
+          ['UPDATE', '1', 22, 'retired'],
+          ['INSERT', '0', 22, 'first'],
+        ],
+      );
+      assert.equal(entries[0].last_update_date_time, h1.last_update_date_time, 'the newest entry is the record as it is');
+      assert.equal(entries[0].journal_datetime, h1.last_update_date_time);
+      assert.equal(new Set(entries.map((e: RecordParameter) => e.journal_id)).size, 5);
+      assert.ok(entries.every((e: RecordParameter) => e.uuid === uuid));
+      const none = await t.call({ url: `${ITA1}/menu/${menu}/filter/journal/00000000-0000-4000-8000-000000000000/?file=no`, auth: SEED.member1 });
+      assertOk(none, 'journal of a uuid the menu never had');
+      assert.deepEqual(none.body.data, []);
+
+      // A physical delete adds nothing to the history, and what was there stays readable.
+      assertOk(await maintain(menu, [{ type: 'Delete', parameter: { uuid, last_update_date_time: h1.last_update_date_time } }]), 'delete');
+      const afterDelete = await t.call({ url: `${ITA1}/menu/${menu}/filter/journal/${uuid}/`, auth: SEED.member1 });
+      assert.equal(afterDelete.body.data.length, 5);
+
+      // GET count and ?file=no, as Exastro's clients send them.
+      const count = await t.call({ url: `${ITA1}/menu/${menu}/filter/count/`, auth: SEED.member1 });
+      assertOk(count, 'GET count');
+      assert.equal(count.body.data, 1);
+      assert.equal((await t.call({ url: `${ITA1}/menu/${menu}/filter/count/?host=nope`, auth: SEED.member1 })).body.data, 0);
+      assert.deepEqual(
+        (await records(menu, '?file=no')).map((p) => p.host),
+        ['h2'],
+      );
+      const noFiles = await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/filter/?file=no`, auth: SEED.member1, body: { discard: { NORMAL: '0' } } });
+      assertOk(noFiles, 'POST filter ?file=no');
+    });
+
+    it('words the problems of records in the language the request asks for', async () => {
+      const menu = await hostsMenu();
+      const r = await t.call({
+        method: 'POST',
+        url: `${ITA1}/menu/${menu}/maintenance/all/`,
+        auth: SEED.member1,
+        headers: { language: 'ja' },
+        body: [
+          { type: 'Register', parameter: { port: 'x' } },
+          { type: 'Update', parameter: { host: 'y' } },
+        ],
+      });
+      assertError(r, 499, '499-00201', 'ja problems');
+      assert.deepEqual(JSON.parse(r.body.message), {
+        '0': { host: ['必須項目です'], port: ['整数で入力してください'] },
+        '1': { '(個別チェック)': ['変更するレコードを parameter.uuid で指定してください。'] },
+      });
     });
 
     it('is all-or-nothing: a batch whose third item fails keeps nothing of the first two', async () => {
@@ -376,24 +492,21 @@ for (const backend of BACKENDS) {
         { type: 'Update', parameter: { uuid: keep.uuid, last_update_date_time: keep.last_update_date_time, port: 2 } },
         { type: 'Register', parameter: { port: 'not a number' } },
       ]);
-      assertError(invalid, 400, '400-00027', 'third item invalid');
-      assert.match(invalid.body.message, /Item 2 \(Register\)/);
-      assert.match(invalid.body.message, /Nothing was saved/);
+      assertProblems(invalid, { 2: { host: /is required/, port: /must be an integer/ } }, 'third item invalid');
 
       const conflicting = await maintain(menu, [
         { type: 'Register', parameter: { host: 'a2' } },
         { type: 'Update', parameter: { uuid: keep.uuid, last_update_date_time: keep.last_update_date_time, port: 3 } },
         { type: 'Register', parameter: { host: 'keep' } },
       ]);
-      assertError(conflicting, 409, '409-00003', 'third item duplicate');
-      assert.match(conflicting.body.message, /Item 2/);
+      assertProblems(conflicting, { 2: { host: /must be unique/ } }, 'third item duplicate');
 
       const stale = await maintain(menu, [
         { type: 'Register', parameter: { host: 'a3' } },
         { type: 'Discard', parameter: { uuid: keep.uuid, last_update_date_time: keep.last_update_date_time } },
         { type: 'Discard', parameter: { uuid: keep.uuid, last_update_date_time: keep.last_update_date_time } },
       ]);
-      assertError(stale, 409, '409-00002', 'third item stale (the second changed the record)');
+      assertProblems(stale, { 2: { [ROW]: /after you read it/ } }, 'third item stale (the second changed the record)');
 
       const all = await records(menu);
       assert.deepEqual(
@@ -521,7 +634,7 @@ for (const backend of BACKENDS) {
         const statuses = results.map((r) => r.status);
         const winners = results.flatMap((r, i) => (r.status === 200 ? [ports[i]] : []));
         assert.equal(winners.length, 1, `round ${round}: exactly one update succeeds, got ${statuses.join(', ')}`);
-        for (const r of results.filter((x) => x.status !== 200)) assertError(r, 409, '409-00002', `round ${round}: loser`);
+        for (const r of results.filter((x) => x.status !== 200)) assertProblems(r, { 0: { [ROW]: /after you read it/ } }, `round ${round}: loser`);
         const after = await one(menu, 'contended');
         assert.equal(after.port, winners[0], 'the stored value is the winner’s');
         assert.notEqual(after.last_update_date_time, before.last_update_date_time);
@@ -532,7 +645,7 @@ for (const backend of BACKENDS) {
       const menu = await hostsMenu();
       const results = await Promise.all([1, 2, 3, 4, 5].map((port) => maintain(menu, [{ type: 'Register', parameter: { host: 'same', port } }])));
       assert.equal(results.filter((r) => r.status === 200).length, 1, String(results.map((r) => r.status)));
-      for (const r of results.filter((x) => x.status !== 200)) assertError(r, 409, '409-00003', 'loser');
+      for (const r of results.filter((x) => x.status !== 200)) assertProblems(r, { 0: { host: /must be unique/ } }, 'loser');
       assert.equal((await records(menu)).length, 1);
     });
 
@@ -540,7 +653,7 @@ for (const backend of BACKENDS) {
       const menu = await hostsMenu();
       assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'x' } }]), 'register');
       assertOk(await t.call({ method: 'DELETE', url: `${ITA1}/menu/${menu}/`, auth: SEED.manager1 }), 'delete menu');
-      assertError(await t.call({ url: `${ITA1}/menu/${menu}/filter/`, auth: SEED.member1 }), 404, '404-00001', 'records of a deleted menu');
+      assertError(await t.call({ url: `${ITA1}/menu/${menu}/filter/`, auth: SEED.member1 }), 499, '499-00002', 'records of a deleted menu');
       assertOk(
         await t.call({
           method: 'POST',

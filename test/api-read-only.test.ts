@@ -1,5 +1,5 @@
 /**
- * Read-only mode (`data_update_stop`, docs/decisions/maintenance-gate.md): every write route is refused with 503, Retry-After,
+ * Read-only mode (`data_update_stop`, docs/decisions/maintenance-gate.md): every write route is refused with 498, Retry-After,
  * its own 498 code and a message in the caller's language, and nothing is written; every read and
  * the exempt writes (sign-in, tokens, the setting itself) keep working. The route tables below are
  * checked against API_ROUTES, so a new route without a row here fails the suite.
@@ -69,7 +69,12 @@ interface WriteCase {
  * One request per write route (some routes more than one), with bodies that really write: the last
  * test of each backend sends them all again with read-only mode off and expects 200, in this order.
  */
-function writeCases(ids: { member1: string; recordA: { uuid: string; at: string }; recordC: { uuid: string; at: string } }): WriteCase[] {
+function writeCases(ids: {
+  member1: string;
+  recordA: { uuid: string; at: string };
+  recordC: { uuid: string; at: string };
+  recordD: { uuid: string; at: string };
+}): WriteCase[] {
   const menuAll = `POST ${ITA}/menu/:menu/maintenance/all/`;
   return [
     {
@@ -98,6 +103,23 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
         url: `${RECORDS}/maintenance/all/`,
         auth: SEED.member1,
         body: [{ type: 'Discard', parameter: { uuid: ids.recordC.uuid, last_update_date_time: ids.recordC.at } }],
+      },
+    },
+    {
+      route: `POST ${ITA}/menu/:menu/maintenance/`,
+      fn: 'menu_record_maintenance',
+      what: 'register one record',
+      call: { method: 'POST', url: `${RECORDS}/maintenance/`, auth: SEED.member1, body: { parameter: { host: 'one', port: '22' } } },
+    },
+    {
+      route: `PATCH ${ITA}/menu/:menu/maintenance/:uuid/`,
+      fn: 'menu_record_maintenance',
+      what: 'update one record',
+      call: {
+        method: 'PATCH',
+        url: `${RECORDS}/maintenance/${ids.recordD.uuid}/`,
+        auth: SEED.member1,
+        body: { parameter: { port: '2200', last_update_date_time: ids.recordD.at } },
       },
     },
     {
@@ -170,7 +192,7 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: 'POST /api/:organization_id/platform/users',
-      fn: 'user_maintenance',
+      fn: 'user_create',
       what: 'create a user',
       call: {
         method: 'POST',
@@ -181,7 +203,7 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: 'PATCH /api/:organization_id/platform/users/:user_id',
-      fn: 'user_maintenance',
+      fn: 'user_update',
       what: 'disable a user',
       call: { method: 'PATCH', url: `/api/${SEED.org1}/platform/users/${ids.member1}`, auth: SEED.manager1, body: { enabled: false } },
     },
@@ -199,7 +221,7 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: 'DELETE /api/:organization_id/platform/users/:user_id',
-      fn: 'user_maintenance',
+      fn: 'user_delete',
       what: 'delete a user',
       call: { method: 'DELETE', url: `/api/${SEED.org1}/platform/users/${ids.member1}`, auth: SEED.manager1 },
     },
@@ -223,13 +245,13 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: `POST ${ITA}/menu/bulk/export/execute/`,
-      fn: 'menu_export_import',
+      fn: 'menu_export',
       what: 'register a menu export',
       call: { method: 'POST', url: `${MENU_JOBS.ita}/menu/bulk/export/execute/`, auth: SEED.manager1, body: { menus: ['movement_list'] } },
     },
     {
       route: `POST ${ITA}/menu/import/upload/`,
-      fn: 'menu_export_import',
+      fn: 'menu_import',
       what: 'upload a menu export document',
       call: {
         method: 'POST',
@@ -240,19 +262,19 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: `POST ${ITA}/menu/import/execute/`,
-      fn: 'menu_export_import',
+      fn: 'menu_import',
       what: 'register a menu import',
       call: { method: 'POST', url: `${MENU_JOBS.ita}/menu/import/execute/`, auth: SEED.manager1, body: { upload_id: MENU_JOBS.menuUpload } },
     },
     {
       route: `POST ${ITA}/excel/bulk/export/execute/`,
-      fn: 'excel_export_import',
+      fn: 'excel_export',
       what: 'register an Excel export',
       call: { method: 'POST', url: `${MENU_JOBS.ita}/excel/bulk/export/execute/`, auth: SEED.manager1, body: { menus: ['operation_list'] } },
     },
     {
       route: `POST ${ITA}/excel/bulk/upload/`,
-      fn: 'excel_export_import',
+      fn: 'excel_import',
       what: 'upload an Excel workbook',
       call: {
         method: 'POST',
@@ -263,7 +285,7 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: `POST ${ITA}/excel/bulk/import/execute/`,
-      fn: 'excel_export_import',
+      fn: 'excel_import',
       what: 'register an Excel import',
       call: { method: 'POST', url: `${MENU_JOBS.ita}/excel/bulk/import/execute/`, auth: SEED.manager1, body: { upload_id: MENU_JOBS.excelUpload } },
     },
@@ -282,7 +304,7 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: `POST ${ITA}/menu/:menu/driver/:execution_no/cancel/`,
-      fn: 'job_control',
+      fn: 'job_cancel',
       what: 'cancel a scheduled execution',
       call: {
         method: 'POST',
@@ -303,7 +325,7 @@ function writeCases(ids: { member1: string; recordA: { uuid: string; at: string 
     },
     {
       route: `POST ${ITA}/menu/:menu/conductor/:conductor_instance_id/cancel/`,
-      fn: 'job_control',
+      fn: 'job_cancel',
       what: 'cancel a scheduled conductor',
       call: {
         method: 'POST',
@@ -406,6 +428,16 @@ const READ_CASES: readonly ReadCase[] = [
     check: (r) => assert.equal(r.body.data.length, 2),
   },
   {
+    route: `GET ${ITA}/menu/:menu/filter/count/`,
+    call: { url: `${RECORDS}/filter/count/?host=a`, auth: SEED.member1 },
+    check: (r) => assert.equal(r.body.data, 1),
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/filter/journal/:uuid/`,
+    call: { url: `${RECORDS}/filter/journal/00000000-0000-4000-8000-000000000000/`, auth: SEED.member1 },
+    check: (r) => assert.deepEqual(r.body.data, []),
+  },
+  {
     route: `POST ${ITA}/menu/:menu/filter/count/`,
     call: { method: 'POST', url: `${RECORDS}/filter/count/`, auth: SEED.member1, body: { host: { NORMAL: 'a' } } },
     check: (r) => assert.equal(r.body.data, 1),
@@ -501,7 +533,8 @@ const EXEMPT_ROUTES_TESTED = [
 ];
 
 describe('read-only route tables cover every declared route', () => {
-  const sample = writeCases({ member1: '00000000-0000-4000-8000-000000000000', recordA: { uuid: 'u', at: 't' }, recordC: { uuid: 'u', at: 't' } });
+  const record = { uuid: 'u', at: 't' };
+  const sample = writeCases({ member1: '00000000-0000-4000-8000-000000000000', recordA: record, recordC: record, recordD: record });
 
   it('every route declaring a write function has a refusal case, with a URL the route matches', () => {
     const covered = new Set(sample.map((c) => c.route));
@@ -533,16 +566,40 @@ describe('read-only route tables cover every declared route', () => {
     }
   });
 
-  it('each write function has its own 498 code and its own message in both languages', () => {
+  it('each write function has Exastro’s 498 code for it and its own message in both languages', () => {
     const entries = Object.entries(WRITE_FUNCTIONS);
     for (const [fn, e] of entries) {
       assert.match(e.result, /^498-\d{5}$/, fn);
       assert.match(e.ja, JAPANESE, `${fn}: the ja message is Japanese`);
       assert.doesNotMatch(e.en, JAPANESE, `${fn}: the en message is not`);
     }
-    for (const field of ['result', 'ja', 'en'] as const) {
+    for (const field of ['ja', 'en'] as const) {
       assert.equal(new Set(entries.map(([, e]) => e[field])).size, entries.length, `${field} differs across functions`);
     }
+    // The codes are Exastro's for the same function (IT Automation's catalogue, the platform's
+    // 498-<function>00x); the only code two functions share is Exastro's too (it refuses every
+    // change to IT Automation's system-management API, log levels included, with 498-00001).
+    assert.deepEqual(Object.fromEntries(entries.map(([fn, e]) => [fn, e.result])), {
+      menu_record_maintenance: '498-00001',
+      loglevel_change: '498-00001',
+      menu_definition: '498-00004',
+      conductor_execution: '498-00006',
+      job_cancel: '498-00007',
+      driver_execution: '498-00010',
+      menu_export: '498-00014',
+      menu_import: '498-00015',
+      excel_export: '498-00016',
+      excel_import: '498-00017',
+      workspace_create: '498-22001',
+      workspace_delete: '498-22002',
+      workspace_update: '498-22003',
+      organization_create: '498-23001',
+      organization_delete: '498-23002',
+      organization_update: '498-23003',
+      user_create: '498-25001',
+      user_delete: '498-25002',
+      user_update: '498-25003',
+    });
   });
 });
 
@@ -562,6 +619,7 @@ for (const backend of BACKENDS) {
         body: [
           { type: 'Register', parameter: { host: 'a', port: '22', enabled: 'true' } },
           { type: 'Register', parameter: { host: 'c', port: '23' } },
+          { type: 'Register', parameter: { host: 'd', port: '24' } },
         ],
       });
       assert.equal(reg.status, 200, reg.text);
@@ -578,13 +636,13 @@ for (const backend of BACKENDS) {
       }>;
       await seedMenuJobs(t);
       await seedDriverJobs(t);
-      cases = writeCases({ member1: users.find((u) => u.username === 'member1')!.id, recordA: rec('a'), recordC: rec('c') });
+      cases = writeCases({ member1: users.find((u) => u.username === 'member1')!.id, recordA: rec('a'), recordC: rec('c'), recordD: rec('d') });
       baseline = await snapshotData(t);
       await setMaintenance(t, { data_update_stop: '1' });
     });
     after(async () => t?.close());
 
-    it('refuses every write route with 503, Retry-After, its own 498 code and a message in the caller’s language', async () => {
+    it('refuses every write route with 498, Retry-After, its own 498 code and a message in the caller’s language', async () => {
       const codes = new Map<WriteFunction, Set<string>>();
       const messages = { ja: new Set<string>(), en: new Set<string>() };
       for (const c of cases) {
@@ -592,7 +650,7 @@ for (const backend of BACKENDS) {
         for (const { headers, language } of LANGUAGES) {
           const label = `${c.what} (${c.route}) with ${JSON.stringify(headers)}`;
           const r = await t.call({ ...c.call, headers: { ...c.call.headers, ...headers } });
-          assert.equal(r.status, 503, `${label}: ${r.text}`);
+          assert.equal(r.status, 498, `${label}: ${r.text}`);
           assert.equal(r.headers['retry-after'], String(t.deps.options.retryAfterSeconds), `${label}: Retry-After`);
           assert.equal(r.headers['drydock-refused-by'], 'guard', label);
           assert.deepEqual(Object.keys(r.body).sort(), ['data', 'message', 'result', 'ts'], label);
@@ -643,7 +701,7 @@ for (const backend of BACKENDS) {
       assert.equal(pause.status, 200, pause.text);
       const resume = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${FLEET.runId}/resume` });
       assert.equal(resume.status, 200, resume.text);
-      // Not refused by the maintenance gate (that would be 503): the pair has not failed.
+      // Not refused by the maintenance gate (that would be 498): the pair has not failed.
       const retry = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${FLEET.runId}/pairs/PROD_001/retry` });
       assert.equal(retry.status, 409, retry.text);
       assert.match(retry.body.message, /only a failed pair can be retried/);
@@ -689,7 +747,7 @@ for (const backend of BACKENDS) {
       assert.equal((await t.call({ url: '/api/auth/whoami', auth: session })).status, 401, 'the session ended');
 
       // Still read-only, still nothing written.
-      assert.equal((await t.call(cases[0]!.call)).status, 503);
+      assert.equal((await t.call(cases[0]!.call)).status, 498);
       assert.deepEqual(await snapshotData(t), baseline);
 
       const off = await t.admin({ method: 'PATCH', url: '/api/platform/maintenance-mode-setting', body: { data_update_stop: '0' } });
@@ -745,7 +803,7 @@ for (const backend of BACKENDS) {
           t.admin({ method: 'POST', url: '/api/platform/organizations', body: orgBody('orgtx'), headers: { 'accept-language': 'ja' } }),
         );
       }
-      assert.equal(response.status, 503, response.text);
+      assert.equal(response.status, 498, response.text);
       assert.equal(response.headers['drydock-refused-by'], 'transaction');
       assert.equal(response.body.result, WRITE_FUNCTIONS.organization_create.result);
       assert.ok(String(response.body.message).includes(WRITE_FUNCTIONS.organization_create.ja), response.body.message);
@@ -756,7 +814,7 @@ for (const backend of BACKENDS) {
       // Once the cache has caught up, the guard refuses first.
       await t.deps.maintenance.reload();
       const again = await t.admin({ method: 'POST', url: '/api/platform/organizations', body: orgBody('orgtx') });
-      assert.equal(again.status, 503, again.text);
+      assert.equal(again.status, 498, again.text);
       assert.equal(again.headers['drydock-refused-by'], 'guard');
     });
 
@@ -766,7 +824,7 @@ for (const backend of BACKENDS) {
       const store2 = await second(t);
       await changeMaintenance(store2, { data_update_stop: true }, 'other-process');
       const r = await t.admin({ method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'DEBUG' } });
-      assert.equal(r.status, 503, r.text);
+      assert.equal(r.status, 498, r.text);
       assert.ok(['guard', 'transaction'].includes(String(r.headers['drydock-refused-by'])), String(r.headers['drydock-refused-by']));
       assert.equal(r.body.result, WRITE_FUNCTIONS.loglevel_change.result);
       assert.equal((await t.admin({ url: '/api/ita/loglevel-settings/' })).body.data['ita-api-admin'], 'INFO');

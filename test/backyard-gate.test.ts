@@ -290,8 +290,8 @@ for (const backend of BACKENDS) {
       const before = (await t.call({ url: `${ITA1}/executions/`, auth: SEED.member1 })).body.data.length as number;
       for (const headers of [{}, { 'accept-language': 'ja' }] as Array<Record<string, string>>) {
         const refused = await executeAnsible({ call: (o) => t.call({ ...o, headers }) }, names);
-        assert.equal(refused.status, 503, refused.text);
-        assert.equal(refused.body.result, '498-00004');
+        assert.equal(refused.status, 498, refused.text);
+        assert.equal(refused.body.result, '498-00010');
         assert.ok(refused.headers['retry-after'], 'Retry-After');
       }
       assert.equal((await t.call({ url: `${ITA1}/executions/`, auth: SEED.member1 })).body.data.length, before, 'nothing was registered');

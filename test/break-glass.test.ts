@@ -38,7 +38,7 @@ for (const backend of BACKENDS) {
         body: { backyard_execute_stop: '1', data_update_stop: '1', drain: 'start' },
       });
       assert.equal(on.status, 200, on.text);
-      assert.equal((await registerRecord(serve, 'refused')).status, 503, 'read-only');
+      assert.equal((await registerRecord(serve, 'refused')).status, 498, 'read-only');
 
       // The operator does not have the administrator's password: the API refuses them.
       const api = { DRYDOCK_URL: serve.url, DRYDOCK_USER: ADMIN.user, DRYDOCK_PASSWORD: 'not-the-password' };

@@ -239,7 +239,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
       });
       return { status: r.status, body: await r.json() };
     }, `${ITA1}/menu/${SEED.menu}/maintenance/all/`);
-    assert.equal(forced.status, 503);
+    assert.equal(forced.status, 498);
     assert.match(forced.body.result, /^498-\d{5}$/);
     assert.match(forced.body.message, /メンテナンス中/);
 

@@ -9,7 +9,7 @@
  * integer / number / boolean / date / date-time columns, discarded records); an import back into the
  * source workspace restores the exported records with their uuids; corrupt documents are refused at
  * upload with the problems named; registration while `backyard_execute_stop` is on waits in
- * Unexecuted; read-only mode refuses every registration and upload with 503.
+ * Unexecuted; read-only mode refuses every registration and upload with 498.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -614,7 +614,7 @@ for (const backend of BACKENDS) {
       assert.match(again.body.message, /menu clash exists in workspace ws1 with other columns/);
     });
 
-    it('read-only mode refuses every registration and upload with 503 and its own code; downloads still work', async () => {
+    it('read-only mode refuses every registration and upload with 498 and its own code; downloads still work', async () => {
       const id = await u.register(`${ITA1}/menu/bulk/export/execute/`, { menus: [SEED.menu] }, 'export');
       assert.equal((await u.finished(id)).status_id, '3');
       const good = Buffer.from(JSON.stringify({ format: 'drydock-menu-export', format_version: 1, menus: [{ definition: INVENTORY, records: [] }] }));
@@ -625,16 +625,16 @@ for (const backend of BACKENDS) {
       try {
         const refused: Array<[string, unknown, keyof typeof WRITE_FUNCTIONS]> = [
           [`${ITA1}/create/define/execute/`, { menu: 'ro_menu', title: 'x', columns: [{ name: 'a', type: 'string' }] }, 'menu_definition'],
-          [`${ITA1}/menu/bulk/export/execute/`, { menus: [SEED.menu] }, 'menu_export_import'],
-          [`${ITA1}/menu/import/upload/`, { name: 'g.json', content_base64: good.toString('base64') }, 'menu_export_import'],
-          [`${ITA1}/menu/import/execute/`, { upload_id: menuUpload }, 'menu_export_import'],
-          [`${ITA1}/excel/bulk/export/execute/`, { menus: [SEED.menu] }, 'excel_export_import'],
-          [`${ITA1}/excel/bulk/upload/`, { name: 'g.xlsx', content_base64: good.toString('base64') }, 'excel_export_import'],
-          [`${ITA1}/excel/bulk/import/execute/`, { upload_id: menuUpload }, 'excel_export_import'],
+          [`${ITA1}/menu/bulk/export/execute/`, { menus: [SEED.menu] }, 'menu_export'],
+          [`${ITA1}/menu/import/upload/`, { name: 'g.json', content_base64: good.toString('base64') }, 'menu_import'],
+          [`${ITA1}/menu/import/execute/`, { upload_id: menuUpload }, 'menu_import'],
+          [`${ITA1}/excel/bulk/export/execute/`, { menus: [SEED.menu] }, 'excel_export'],
+          [`${ITA1}/excel/bulk/upload/`, { name: 'g.xlsx', content_base64: good.toString('base64') }, 'excel_import'],
+          [`${ITA1}/excel/bulk/import/execute/`, { upload_id: menuUpload }, 'excel_import'],
         ];
         for (const [url, body, fn] of refused) {
           const r = await t.call({ method: 'POST', url, auth: SEED.manager1, body, headers: { 'accept-language': 'ja' } });
-          assert.equal(r.status, 503, `${url}: ${r.text}`);
+          assert.equal(r.status, 498, `${url}: ${r.text}`);
           assert.equal(r.body.result, WRITE_FUNCTIONS[fn].result, url);
           assert.ok(String(r.body.message).includes(WRITE_FUNCTIONS[fn].ja), r.body.message);
           assert.match(String(r.headers['retry-after']), /^\d+$/);

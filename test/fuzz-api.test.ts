@@ -17,7 +17,7 @@
  * CSRF), or with wrong credentials (the sign-in throttle is raised so it does not hide the routes;
  * a 429 would be a fine answer).
  *
- * Every answer must: be < 500 (but for read-only mode's documented refusal of a write: 503, a
+ * Every answer must: be < 500 (a 498 only as read-only mode's documented refusal of a write: a
  * 498-xxxxx result, Retry-After); come within 5 s; hold no stack trace and no file path of this
  * machine (unless the request itself carried the text); be Exastro's envelope when it is JSON from
  * /api/ (except the document, its browser, and downloads); and, in read-only mode, never be a
@@ -994,19 +994,18 @@ function isApiJson(r: FuzzRequest, a: Answer): boolean {
 function checkAnswer(r: FuzzRequest, a: Answer, readOnly: boolean): void {
   const what = () => `${describeRequest(r)}\n  → ${a.status} ${clip(a.text, 600)}`;
   const parsed = tryJson(a.text);
-  if (a.status >= 500) {
-    // The one 5xx by design: read-only mode refusing a write the document says it refuses (503,
-    // a 498-xxxxx result, Retry-After).
+  assert.ok(a.status < 500, `a ${a.status} answer: ${what()}`);
+  if (a.status === 498) {
+    // Read-only mode refusing a write the document says it refuses: a 498-xxxxx result, Retry-After.
     const result = parsed.ok ? (parsed.value as { result?: unknown } | null)?.result : undefined;
     const refusal =
       readOnly &&
-      a.status === 503 &&
       r.method === r.op.method &&
-      r.op.responses.includes('503') &&
+      r.op.responses.includes('498') &&
       typeof result === 'string' &&
       /^498-\d{5}$/.test(result) &&
       a.headers['retry-after'] !== undefined;
-    assert.ok(refusal, `a ${a.status} answer: ${what()}`);
+    assert.ok(refusal, `a 498 answer that is not a documented refusal: ${what()}`);
   }
   const texts = [a.text, ...(parsed.ok ? stringsOf(parsed.value) : [])];
   const sent = requestTexts(r);

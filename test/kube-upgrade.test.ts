@@ -18,7 +18,7 @@
  * Deployment); the README upgrades it with `kubectl set image`.
  *
  * Under a read + write load (test/support/read-write-load.ts):
- * - an upgrade: 0 failed reads; writes 200, or 503 with Retry-After only while read-only; the job
+ * - an upgrade: 0 failed reads; writes 200, or 498 with Retry-After only while read-only; the job
  *   in flight when it started finished normally and no pod was SIGKILLed; replicas as recorded;
  *   the store as before plus exactly the accepted writes;
  * - the command SIGKILLed at random steps, twice, then `--resume`: the same, the counts intact;
@@ -113,7 +113,7 @@ describe('drydock kube upgrade on a simulated cluster of real drydock processes 
     for (const i of installs) await i.close();
   });
 
-  it('an upgrade under load: 0 failed reads, 503 only while read-only, the job in flight finishes, no pod killed, replicas as recorded, the store as before plus the accepted writes', async () => {
+  it('an upgrade under load: 0 failed reads, 498 only while read-only, the job in flight finishes, no pod killed, replicas as recorded, the store as before plus the accepted writes', async () => {
     const i = await install();
     installs.push(i);
     const beforeDry = deployments(i);

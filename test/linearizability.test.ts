@@ -94,10 +94,10 @@ for (const backend of BACKENDS) {
       await Promise.all(writers);
 
       // Every client saw either success (committed) or the maintenance refusal (not committed).
-      const unexpected = outcomes.filter((o) => !(o.status === 200 || (o.status === 503 && o.result === '498-00001')));
+      const unexpected = outcomes.filter((o) => !(o.status === 200 || (o.status === 498 && o.result === '498-00001')));
       assert.deepEqual(unexpected, [], 'every answer is a success or the read-only refusal');
       const ok = outcomes.filter((o) => o.status === 200);
-      const refused = outcomes.filter((o) => o.status === 503);
+      const refused = outcomes.filter((o) => o.status === 498);
       assert.ok(ok.length > WRITERS, `writes succeeded before the toggle (${ok.length})`);
       assert.ok(refused.length > WRITERS, `writes were refused after the toggle (${refused.length})`);
 

@@ -17,7 +17,7 @@ import { BACKENDS } from './support/backends.js';
 
 const SETTING = '/api/platform/maintenance-mode-setting';
 const BACKYARD = 'ita-by-ansible-execute';
-/** A declared write (loglevel_change, 498-00007). */
+/** A declared write (loglevel_change, 498-00001). */
 const WRITE = { method: 'PATCH', url: '/api/ita/loglevel-settings/', body: { 'ita-api-admin': 'INFO' } } as const;
 
 const allOff = () => Object.fromEntries(SWITCH_IDS.map((id) => [id, '0']));
@@ -78,8 +78,8 @@ for (const backend of BACKENDS) {
       it(`${id}: while it is on, writes are ${effects.refusesWrites ? 'refused' : 'accepted'}`, async () => {
         await patch({ [id]: '1' });
         const r = await t.admin(WRITE);
-        assert.equal(r.status, effects.refusesWrites ? 503 : 200, r.text);
-        if (effects.refusesWrites) assert.equal(r.body.result, '498-00007');
+        assert.equal(r.status, effects.refusesWrites ? 498 : 200, r.text);
+        if (effects.refusesWrites) assert.equal(r.body.result, '498-00001');
         await patch({ [id]: '0' });
         assert.equal((await t.admin(WRITE)).status, 200);
       });

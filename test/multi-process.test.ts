@@ -48,7 +48,7 @@ describe('two drydock serve processes on one PostgreSQL database', () => {
     assert.equal((await write(b, 'before')).status, 200);
     await setMaintenance(a, { data_update_stop: '1' });
     const refused = await write(b, 'during');
-    assert.equal(refused.status, 503, refused.text);
+    assert.equal(refused.status, 498, refused.text);
     assert.equal(refused.body.result, '498-00001');
     await setMaintenance(a, { data_update_stop: '0' });
     const accepted = await write(b, 'after');
@@ -69,7 +69,7 @@ describe('two drydock serve processes on one PostgreSQL database', () => {
     // B reconnects, re-reads the state before trusting its cache, and refuses from the cache.
     await waitFor('B has re-read the switches after reconnecting', async () => (await cachedReadOnly(b)) === '1', { timeoutMs: 15_000 });
     const refused = await write(b, 'after-cut');
-    assert.equal(refused.status, 503, refused.text);
+    assert.equal(refused.status, 498, refused.text);
     assert.equal(refused.headers['drydock-refused-by'], 'guard');
     const health = await b.call({ url: '/api/healthz' });
     assert.equal(health.body.data.maintenance_cache_trusted, true);
@@ -99,7 +99,7 @@ describe('two drydock serve processes on one SQLite file', () => {
     assert.equal((await write(b, 'before')).status, 200);
     await setMaintenance(a, { data_update_stop: '1' });
     const refused = await write(b, 'during');
-    assert.equal(refused.status, 503, refused.text);
+    assert.equal(refused.status, 498, refused.text);
     await waitFor('B has noticed through its poll', async () => (await cachedReadOnly(b)) === '1', { timeoutMs: 5_000 });
     const fromCache = await write(b, 'during-2');
     assert.equal(fromCache.headers['drydock-refused-by'], 'guard');

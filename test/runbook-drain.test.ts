@@ -3,7 +3,7 @@
  * `drydock worker` running Ansible playbooks, and the real CLI, on both backends.
  * - `drain --read-only` returns only once the jobs in flight have finished — with their real status,
  *   Completed — and turns read-only on only then: writes sent while it waits are accepted, writes
- *   after it are refused with 503 / 498-00001.
+ *   after it are refused with 498 / 498-00001.
  * - A job that never finishes makes `drain --timeout 3s` exit 3 naming that job; the switches are
  *   left as they are (jobs stopped, read-only still off); a retried drain keeps the first record.
  * - `resume` restores what the drain found, also when read-only or jobs-stop was on before it.
@@ -109,20 +109,20 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
         assert.equal(setting.data_update_stop, '1');
         assert.deepEqual(setting.drain_prior, { backyard_execute_stop: '0', data_update_stop: '0' }, 'the drain recorded what it found');
 
-        // Accepted while the drain waited, refused (503, 498-00001) once read-only was on, never both ways.
+        // Accepted while the drain waited, refused (498, 498-00001) once read-only was on, never both ways.
         const firstRefused = writes.findIndex((w) => w.status !== 200);
         assert.ok(firstRefused > 0, `some writes were accepted during the drain, then refused: ${JSON.stringify(writes.map((w) => w.status))}`);
         for (const w of writes.slice(firstRefused)) {
-          assert.equal(w.status, 503, `after the first refusal every write is refused: ${JSON.stringify(w)}`);
+          assert.equal(w.status, 498, `after the first refusal every write is refused: ${JSON.stringify(w)}`);
           assert.equal(w.result, '498-00001');
         }
         for (const w of writes)
           if (w.answeredAt < lastEnd) assert.equal(w.status, 200, `a write answered while jobs were still running is accepted: ${JSON.stringify(w)}`);
-        assert.ok(writes.at(-1)!.answeredAt > result.endedAt && writes.at(-1)!.status === 503, 'writes after the drain returned are refused');
+        assert.ok(writes.at(-1)!.answeredAt > result.endedAt && writes.at(-1)!.status === 498, 'writes after the drain returned are refused');
         const stored = await hosts(s.serve);
         for (const w of writes) assert.equal(stored.includes(w.host), w.status === 200, `${w.host} (${w.status}) stored exactly when accepted`);
         const late = await registerRecord(s.serve, 'after-drain');
-        assert.equal(late.status, 503, late.text);
+        assert.equal(late.status, 498, late.text);
         assert.equal(late.body.result, '498-00001');
 
         const resumed = await runCli(['resume', '--json'], env);
@@ -195,7 +195,7 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
         assert.equal(setting.data_update_stop, '1', 'the read-only window the administrator opened is still open');
         assert.equal(setting.backyard_execute_stop, '0', 'jobs run again');
         assert.equal(setting.drain_prior, null);
-        assert.equal((await registerRecord(s.serve, 'still-read-only')).status, 503);
+        assert.equal((await registerRecord(s.serve, 'still-read-only')).status, 498);
 
         const off = await runCli(['maintenance', 'set', '--read-only', 'off'], env);
         assert.equal(off.code, 0, describeRun(off));

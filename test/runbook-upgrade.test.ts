@@ -106,7 +106,7 @@ describe('upgrade local on every backend', { concurrency: 2 }, () => {
         // A drain works too; the drain record needs schema 4, so on this schema it is not kept.
         const drained = await runCli(['drain', '--read-only'], old.env);
         assert.equal(drained.code, 0, describeRun(drained));
-        assert.equal((await registerRecord(old.serve, 'refused')).status, 503);
+        assert.equal((await registerRecord(old.serve, 'refused')).status, 498);
         const resumed = await runCli(['resume'], old.env);
         assert.equal(resumed.code, 0, describeRun(resumed));
         const setting = await readSetting(old.serve);

@@ -27,7 +27,7 @@ for (const backend of BACKENDS) {
         auth: SEED.member1,
         body: [{ type: 'Register', parameter: { host: 'b' } }],
       });
-      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.status, 498, refused.text);
       assert.equal(refused.body.result, '498-00001');
       const list = await t.call({ url: `${ITA1}/menu/${SEED.menu}/filter/`, auth: SEED.member1 });
       assert.equal(list.status, 200);

@@ -4,7 +4,7 @@
  * (test/support/upgrade.ts); a read + write load (test/support/read-write-load.ts: a menu's
  * records, the execute-check, the console's HTML and a script; pooled and fresh connections) runs
  * across each of:
- * - `drydock upgrade local` (hand-over): 0 failed reads; writes answered 200, or 503 with
+ * - `drydock upgrade local` (hand-over): 0 failed reads; writes answered 200, or 498 with
  *   Retry-After and a 498 code only while read-only mode was on; the store afterwards is the store
  *   before plus exactly the accepted writes, table by table;
  * - the rollback path — a new release that cannot open its store, so it reports not ready: 0 failed
@@ -123,7 +123,7 @@ describe('upgrades and restarts under load on every backend', { concurrency: 2 }
         for (const i of installs) await i.close();
       });
 
-      it(`drydock upgrade local from schema ${PREVIOUS_SCHEMA}: 0 failed reads, 503 only while read-only, the store as before plus every accepted write`, async () => {
+      it(`drydock upgrade local from schema ${PREVIOUS_SCHEMA}: 0 failed reads, 498 only while read-only, the store as before plus every accepted write`, async () => {
         const { old, before, stopLoad } = await underLoad(backend, 'upgrade');
         installs.push(old);
         const oldPid = old.serve.child.pid;

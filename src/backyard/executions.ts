@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { RESULT } from '../errors.js';
 import type { Language } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -67,7 +68,12 @@ export async function listExecutions(
  */
 export async function emergencyStop(store: Store, job: Job): Promise<void> {
   const family = familyOf(job.backyard);
-  requireStatus(job, [...notStartedStatuses(family.name), ...family.inFlight], 'an emergency stop');
+  requireStatus(
+    job,
+    [...notStartedStatuses(family.name), ...family.inFlight],
+    { en: 'an emergency stop', ja: '緊急停止' },
+    family.name === 'conductor' ? RESULT.conductorCannotScram : RESULT.cannotScram,
+  );
   await store.transaction('shared', async (trx) => {
     const stop = async (j: Job) => {
       const f = familyOf(j.backyard);

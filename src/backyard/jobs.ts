@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { IllegalTransitionError, conflict, notFound } from '../errors.js';
+import { IllegalTransitionError, RESULT, refused } from '../errors.js';
+import type { Texts } from '../i18n/language.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { BackyardJobsTable, Database } from '../store/schema.js';
 import { parseJson, type Store } from '../store/store.js';
@@ -93,12 +94,21 @@ export async function registerJob(store: Store, trx: Transaction<Database>, job:
   return toJob(row);
 }
 
-/** A job of a workspace, optionally of given backyards; 404 otherwise. */
+/**
+ * A job of a workspace, optionally of given backyards; otherwise Exastro's "no such execution"
+ * (499-00903, or the conductor's 499-00806 when only conductors are asked for).
+ */
 export async function getJob(db: Kysely<Database>, org: string, ws: string, id: string, backyards?: readonly Backyard[]): Promise<Job> {
   let q = db.selectFrom('backyard_jobs').selectAll().where('id', '=', id).where('organization_id', '=', org).where('workspace_id', '=', ws);
   if (backyards) q = q.where('backyard', 'in', [...backyards]);
   const row = await q.executeTakeFirst();
-  if (!row) throw notFound(`Execution ${id} does not exist in workspace ${ws}.`);
+  if (!row) {
+    const conductor = backyards?.every((b) => familyOf(b).name === 'conductor') ?? false;
+    throw refused(conductor ? RESULT.conductorNotFound : RESULT.executionNotFound, {
+      en: `The ${conductor ? 'conductor instance' : 'execution'} does not exist in workspace ${ws} (${conductor ? 'conductor instance ID' : 'execution No.'}: ${id}).`,
+      ja: `ワークスペース ${ws} に対象の${conductor ? 'Conductorインスタンス' : '作業'}が存在しません。(${conductor ? 'Conductorインスタンス ID' : '作業No.'}: ${id})`,
+    });
+  }
   return toJob(row);
 }
 
@@ -239,9 +249,15 @@ export async function getJobFile(db: Kysely<Database>, jobId: string, role: stri
   return row ? { name: row.name, content: Buffer.from(row.content) } : undefined;
 }
 
-/** Refuses an action on a job that is not in one of the statuses it applies to. */
-export function requireStatus(job: Job, allowed: readonly string[], action: string): void {
+/**
+ * Refuses an action on a job that is not in one of the statuses it applies to, with Exastro's code
+ * for that action (`result`: 499-00910 cancel, 499-00904 emergency stop …).
+ */
+export function requireStatus(job: Job, allowed: readonly string[], action: Texts, result: string): void {
   if (!allowed.includes(job.status_id)) {
-    throw conflict(`Execution ${job.id} is in status ${job.status_id}; ${action} applies only to status ${allowed.join(', ')}.`);
+    throw refused(result, {
+      en: `The status does not allow ${action.en} (status: ${job.status_id}; allowed: ${allowed.join(', ')}; execution: ${job.id}).`,
+      ja: `ステータスが${action.ja}できる状態ではありません。(ステータス: ${job.status_id}、可能なステータス: ${allowed.join(', ')}、作業: ${job.id})`,
+    });
   }
 }

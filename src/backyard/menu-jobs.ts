@@ -30,7 +30,8 @@ export const EXPORT_FILE_ROLE = 'export';
  */
 export interface TransferFormat {
   readonly backyard: Extract<Backyard, 'ita-by-menu-export-import' | 'ita-by-excel-export-import'>;
-  readonly writes: Extract<WriteFunction, 'menu_export_import' | 'excel_export_import'>;
+  /** The write function an import of this format writes under (its export only reads). */
+  readonly importWrites: Extract<WriteFunction, 'menu_import' | 'excel_import'>;
   readonly uploadKind: string;
   readonly extension: string;
   readonly contentType: string;
@@ -40,7 +41,7 @@ export interface TransferFormat {
 
 export const MENU_FORMAT: TransferFormat = {
   backyard: 'ita-by-menu-export-import',
-  writes: 'menu_export_import',
+  importWrites: 'menu_import',
   uploadKind: 'menu-import',
   extension: 'json',
   contentType: 'application/json; charset=utf-8',
@@ -50,7 +51,7 @@ export const MENU_FORMAT: TransferFormat = {
 
 export const EXCEL_FORMAT: TransferFormat = {
   backyard: 'ita-by-excel-export-import',
-  writes: 'excel_export_import',
+  importWrites: 'excel_import',
   uploadKind: 'excel-import',
   extension: 'xlsx',
   contentType: XLSX_CONTENT_TYPE,

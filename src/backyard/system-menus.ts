@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { badRequest } from '../errors.js';
+import { RESULT, refused } from '../errors.js';
 import { createMenu, getMenu, type MenuDefinition } from '../menus/definitions.js';
 import { loadRecords } from '../menus/records.js';
 import type { Database } from '../store/schema.js';
@@ -55,7 +55,14 @@ export async function createSystemMenus(trx: Transaction<Database>, org: string,
   for (const def of SYSTEM_MENUS) await createMenu(trx, org, ws, def);
 }
 
-/** The active (not discarded) record of a system menu whose `key` column equals `name`, or a 400 naming it. */
+/** Exastro's code for a name a request gives that its system menu lacks. */
+const NOT_FOUND_CODE: Partial<Record<string, string>> = {
+  movement_list: RESULT.movementNotFound,
+  operation_list: RESULT.operationNotFound,
+  conductor_class_list: RESULT.conductorCannotRun,
+};
+
+/** The active (not discarded) record of a system menu whose `key` column equals `name`, or Exastro's refusal naming it. */
 export async function findSystemRecord(
   db: Kysely<Database>,
   org: string,
@@ -66,6 +73,11 @@ export async function findSystemRecord(
 ): Promise<Record<string, unknown>> {
   const m = await getMenu(db, org, ws, menu);
   const record = (await loadRecords(db, m)).find((r) => r.parameter.discard === '0' && ownValue(r.parameter, key) === name);
-  if (!record) throw badRequest(`No ${key} "${name}" in menu ${menu} of workspace ${ws}: register it there first.`);
+  if (!record) {
+    throw refused(ownValue(NOT_FOUND_CODE, menu) ?? RESULT.invalidTarget, {
+      en: `No active record with ${key} "${name}" in menu ${menu} of workspace ${ws}: register it there first.`,
+      ja: `ワークスペース ${ws} のメニュー ${menu} に ${key} が「${name}」の有効なレコードがありません。先に登録してください。`,
+    });
+  }
   return record.parameter;
 }

@@ -50,6 +50,7 @@ export function compileOptions(options: Options): CompiledOptions {
     adminPassword: o.adminPassword,
     logLevel: o.logLevel,
     retryAfterSeconds: o.retryAfterSeconds,
+    refusalHttpStatus: o.refusalHttpStatus,
     bodyLimitBytes: o.bodyLimitBytes,
     sqlitePollMs: o.sqlitePollMs,
     trustProxy: o.trustProxy === 'true' ? true : o.trustProxy === 'false' ? false : /^\d+$/.test(o.trustProxy) ? Number(o.trustProxy) : o.trustProxy,

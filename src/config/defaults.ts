@@ -8,6 +8,7 @@ export const defaults = {
   adminUser: 'admin',
   logLevel: 'info',
   retryAfterSeconds: 300,
+  refusalHttpStatus: 498,
   bodyLimitBytes: 1024 * 1024,
   // A `PRAGMA data_version` read costs microseconds; 100 ms keeps a drain's end within the
   // runbook's 200 ms goal when the job ends in another process (`npm run bench -- drain`).

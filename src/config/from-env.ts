@@ -11,6 +11,7 @@ export const ENVIRONMENT_VARIABLES = {
   DRYDOCK_ADMIN_PASSWORD: 'adminPassword',
   DRYDOCK_LOG_LEVEL: 'logLevel',
   DRYDOCK_RETRY_AFTER_SECONDS: 'retryAfterSeconds',
+  DRYDOCK_REFUSAL_HTTP_STATUS: 'refusalHttpStatus',
   DRYDOCK_BODY_LIMIT_BYTES: 'bodyLimitBytes',
   DRYDOCK_SQLITE_POLL_MS: 'sqlitePollMs',
   DRYDOCK_LOGIN_FAILURES_BEFORE_DELAY: 'loginFailuresBeforeDelay',

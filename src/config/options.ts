@@ -16,6 +16,12 @@ export const optionsSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** Retry-After sent with maintenance refusals when no end time is announced. */
     retryAfterSeconds: z.coerce.number().int().min(1),
+    /**
+     * The HTTP status of a maintenance refusal: 498, Exastro's (its clients and its web UI know it),
+     * or 503 for proxies and tools that only understand the standard status. The result code is
+     * 498-xxxxx either way.
+     */
+    refusalHttpStatus: z.coerce.number().pipe(z.union([z.literal(498), z.literal(503)], "must be 498 (Exastro's) or 503")),
     bodyLimitBytes: z.coerce.number().int().min(1024),
     /** How often a SQLite process looks for commits made by other processes. */
     sqlitePollMs: z.coerce.number().int().min(10),
@@ -64,6 +70,7 @@ export interface CompiledOptions {
   readonly adminPassword: string | undefined;
   readonly logLevel: NonNullable<Options['logLevel']>;
   readonly retryAfterSeconds: number;
+  readonly refusalHttpStatus: 498 | 503;
   readonly bodyLimitBytes: number;
   readonly sqlitePollMs: number;
   /** Fastify's trustProxy. */

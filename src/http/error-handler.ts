@@ -1,29 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, MaintenanceRefusal, RESULT, RateLimited, type DomainErrorKind } from '../errors.js';
-import { refusalMessage } from '../maintenance/write-functions.js';
+import { DomainError, MaintenanceRefusal, RESULT, RateLimited, statusOfResult } from '../errors.js';
 import type { AppDeps } from './deps.js';
 import { requestLanguage } from './request-language.js';
 import { failure } from './envelope.js';
 
 /** Header naming which layer refused a write: `guard` (cached switches) or `transaction` (the gate). */
 export const REFUSED_BY_HEADER = 'drydock-refused-by';
-
-/**
- * The HTTP status of each kind of DomainError (src/errors.ts): the one place a refusal becomes a
- * status. A DomainError answers with its own result code and message.
- */
-export const STATUS_OF_KIND: Readonly<Record<DomainErrorKind, number>> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  'not-found': 404,
-  'method-not-allowed': 405,
-  conflict: 409,
-  'rate-limited': 429,
-  'read-only': 503,
-};
 
 /** What a 401 asks for: Basic credentials (a token or a session works too, see /api/docs). */
 const WWW_AUTHENTICATE = 'Basic realm="drydock", charset="UTF-8"';
@@ -37,18 +21,16 @@ export function installErrorHandler(app: FastifyInstance, deps: AppDeps): void {
 }
 
 function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, deps: AppDeps): FastifyReply {
-  if (err instanceof MaintenanceRefusal) {
-    const language = requestLanguage(request);
-    return reply
-      .code(STATUS_OF_KIND[err.kind])
-      .header('retry-after', String(retryAfterSeconds(deps)))
-      .header(REFUSED_BY_HEADER, err.stage)
-      .send(failure(err.result, refusalMessage(err.fn, language)));
-  }
   if (err instanceof DomainError) {
-    if (err.kind === 'unauthenticated') reply.header('www-authenticate', WWW_AUTHENTICATE);
+    const language = requestLanguage(request);
+    let status = statusOfResult(err.result);
+    if (err instanceof MaintenanceRefusal) {
+      status = deps.options.refusalHttpStatus;
+      reply.header('retry-after', String(retryAfterSeconds(deps))).header(REFUSED_BY_HEADER, err.stage);
+    }
+    if (status === 401) reply.header('www-authenticate', WWW_AUTHENTICATE);
     if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
-    return reply.code(STATUS_OF_KIND[err.kind]).send(failure(err.result, err.message));
+    return reply.code(status).send(failure(err.result, err.messageIn(language)));
   }
   const fe = err as Partial<FastifyError>;
   switch (fe.code) {

@@ -49,7 +49,7 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
     const declaration = request.routeOptions.config.drydock;
     if (!declaration) {
       // Routes added by plugins (the API browser's static files) are GET-only.
-      if (!SAFE_METHODS.has(request.method)) throw new DomainError('method-not-allowed', RESULT.methodNotAllowed, 'Method not allowed.');
+      if (!SAFE_METHODS.has(request.method)) throw new DomainError(RESULT.methodNotAllowed, 'Method not allowed.');
       return;
     }
     const params = (request.params ?? {}) as Record<string, string | undefined>;

@@ -42,14 +42,21 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       '200': successResponse(r),
       '400': { description: 'Invalid input; the message says what to fix', content: { 'application/json': { schema: envelope() } } },
     };
+    if (r.url.includes('/ita/')) {
+      responses['499'] = {
+        description:
+          "Exastro IT Automation's refusal of what the function cannot carry out (499-xxxxx): no such menu (499-00002), problems of the records listed per row and column (499-00201) …",
+        content: { 'application/json': { schema: envelope() } },
+      };
+    }
     if (r.access !== 'public') {
       responses['401'] = { description: 'No or bad credentials (401-00002)' };
       responses['403'] = { description: 'Role does not allow the call (403-00001)' };
     }
     if (writes in WRITE_FUNCTIONS) {
       const code = WRITE_FUNCTIONS[writes as keyof typeof WRITE_FUNCTIONS].result;
-      responses['503'] = {
-        description: `Refused in read-only mode (${code}), with Retry-After`,
+      responses['498'] = {
+        description: `Refused in read-only mode (${code}), with Retry-After (503 where DRYDOCK_REFUSAL_HTTP_STATUS=503)`,
         content: { 'application/json': { schema: envelope() } },
       };
     }
@@ -76,7 +83,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       version,
       description:
         'Exastro-compatible platform API with maintenance mode. Every response is the envelope ' +
-        '{data, message, result, ts}. Writes refused by read-only mode answer 503 with a 498-xxxxx result.',
+        '{data, message, result, ts}; its HTTP status is the first three digits of `result`, as in Exastro. ' +
+        'Writes refused by read-only mode answer 498 with a 498-xxxxx result and Retry-After.',
     },
     components: {
       securitySchemes: {

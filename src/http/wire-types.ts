@@ -47,6 +47,8 @@ export type Menu = z.infer<typeof menus.menuSchema>;
 export type Value = z.infer<typeof menus.valueSchema>;
 export type MenuRecord = z.infer<typeof menus.menuRecordSchema>;
 export type BatchResult = z.infer<typeof menus.batchResultSchema>;
+export type RecordCounts = z.infer<typeof menus.recordCountsSchema>;
+export type JournalEntry = z.infer<typeof menus.journalEntrySchema>;
 
 // Executions, conductors, menu jobs and the execute-check.
 export type Backyard = z.infer<typeof backyard.backyardSchema>;

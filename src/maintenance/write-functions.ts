@@ -3,84 +3,107 @@ import { textIn, type Language, type Texts } from '../i18n/language.js';
 /**
  * Every function that registers or updates data, with the code and the message a caller gets when
  * read-only mode (`data_update_stop`) refuses it. Routes name one of these in their declaration;
- * the guard and the in-transaction gate refuse by it. One code per function, so a script can tell
- * which of its calls was refused.
+ * the guard and the in-transaction gate refuse by it. The codes are Exastro's for the same
+ * function — IT Automation's 498-000xx for the ITA API, the platform's 498-<function>00x for
+ * organizations and workspaces — so a script written for Exastro reads the refusal it expects.
+ * Exastro does not refuse user changes; drydock does, under the platform's users function (25).
  */
 export const WRITE_FUNCTIONS = {
   menu_record_maintenance: {
     result: '498-00001',
     en: 'Menu records cannot be registered, updated, discarded or restored',
-    ja: 'メニューのレコードを登録・更新・廃止・復活できません',
+    ja: 'データの登録・更新・廃止・復活はできません',
+  },
+  loglevel_change: {
+    // Exastro refuses every change to the IT Automation system-management API with 498-00001.
+    result: '498-00001',
+    en: 'Log levels cannot be changed',
+    ja: 'ログレベルの変更はできません',
   },
   menu_definition: {
-    result: '498-00002',
-    en: 'Menus cannot be defined or created',
-    ja: 'メニューの定義・作成はできません',
+    result: '498-00004',
+    en: 'Parameter sheets (menus) cannot be created, edited or deleted',
+    ja: 'パラメータシート（メニュー）の作成・編集・削除はできません',
   },
   conductor_execution: {
-    result: '498-00003',
-    en: 'Conductors cannot be registered or executed',
-    ja: 'Conductorの登録・実行はできません',
+    result: '498-00006',
+    en: 'Conductors cannot be executed or resumed',
+    ja: 'Conductorの作業実行・再開はできません',
+  },
+  job_cancel: {
+    result: '498-00007',
+    en: 'Scheduled executions cannot be cancelled',
+    ja: '予約取消はできません',
   },
   driver_execution: {
-    result: '498-00004',
+    result: '498-00010',
     en: 'Drivers (Ansible, Terraform) cannot be executed',
     ja: '作業実行（Ansible・Terraform）はできません',
   },
-  menu_export_import: {
-    result: '498-00005',
-    en: 'Menus cannot be exported or imported',
-    ja: 'メニューのエクスポート・インポートはできません',
+  menu_export: {
+    result: '498-00014',
+    en: 'Menus cannot be exported',
+    ja: 'メニューエクスポートはできません',
   },
-  excel_export_import: {
-    result: '498-00006',
-    en: 'Excel workbooks cannot be exported or imported',
-    ja: 'Excel一括エクスポート・インポートはできません',
+  menu_import: {
+    result: '498-00015',
+    en: 'Menus cannot be imported',
+    ja: 'メニューインポートはできません',
   },
-  loglevel_change: {
-    result: '498-00007',
-    en: 'Log levels cannot be changed',
-    ja: 'ログレベルを変更できません',
+  excel_export: {
+    result: '498-00016',
+    en: 'Menus cannot be exported to Excel in bulk',
+    ja: 'Excel一括エクスポートはできません',
   },
-  organization_create: {
-    result: '498-00008',
-    en: 'Organizations cannot be created',
-    ja: 'オーガナイゼーションを作成できません',
-  },
-  organization_update: {
-    result: '498-00009',
-    en: 'Organizations cannot be updated',
-    ja: 'オーガナイゼーションを更新できません',
-  },
-  organization_delete: {
-    result: '498-00010',
-    en: 'Organizations cannot be deleted',
-    ja: 'オーガナイゼーションを削除できません',
+  excel_import: {
+    result: '498-00017',
+    en: 'Excel workbooks cannot be imported in bulk',
+    ja: 'Excel一括インポートはできません',
   },
   workspace_create: {
-    result: '498-00011',
+    result: '498-22001',
     en: 'Workspaces cannot be created',
-    ja: 'ワークスペースを作成できません',
-  },
-  workspace_update: {
-    result: '498-00012',
-    en: 'Workspaces cannot be updated',
-    ja: 'ワークスペースを更新できません',
+    ja: 'ワークスペースの作成はできません',
   },
   workspace_delete: {
-    result: '498-00013',
+    result: '498-22002',
     en: 'Workspaces cannot be deleted',
-    ja: 'ワークスペースを削除できません',
+    ja: 'ワークスペースの削除はできません',
   },
-  user_maintenance: {
-    result: '498-00014',
-    en: 'Users cannot be created, updated or deleted',
-    ja: 'ユーザーを作成・更新・削除できません',
+  workspace_update: {
+    result: '498-22003',
+    en: 'Workspaces cannot be updated',
+    ja: 'ワークスペースの更新はできません',
   },
-  job_control: {
-    result: '498-00015',
-    en: 'Jobs cannot be cancelled or stopped',
-    ja: '作業の取消・緊急停止はできません',
+  organization_create: {
+    result: '498-23001',
+    en: 'Organizations cannot be created',
+    ja: 'オーガナイゼーションの作成はできません',
+  },
+  organization_delete: {
+    result: '498-23002',
+    en: 'Organizations cannot be deleted',
+    ja: 'オーガナイゼーションの削除はできません',
+  },
+  organization_update: {
+    result: '498-23003',
+    en: 'Organizations cannot be updated',
+    ja: 'オーガナイゼーションの更新はできません',
+  },
+  user_create: {
+    result: '498-25001',
+    en: 'Users cannot be created',
+    ja: 'ユーザーの作成はできません',
+  },
+  user_delete: {
+    result: '498-25002',
+    en: 'Users cannot be deleted',
+    ja: 'ユーザーの削除はできません',
+  },
+  user_update: {
+    result: '498-25003',
+    en: 'Users cannot be updated',
+    ja: 'ユーザーの更新はできません',
   },
 } as const satisfies Record<string, Texts & { result: string }>;
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import type { Texts } from '../i18n/language.js';
 
 /** Column types a menu can declare, and what a value of each looks like on the wire. */
 export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /** Names every record has; a menu cannot declare a column with one of them. */
-export const RESERVED_COLUMNS = ['uuid', 'discard', 'last_update_date_time', 'last_updated_user'] as const;
+export const RESERVED_COLUMNS = ['uuid', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user'] as const;
 
 export const columnSchema = z
   .object({
@@ -29,44 +30,46 @@ export type Value = string | number | boolean | null;
 
 /**
  * Checks and normalises one value for its column. Exastro clients send most values as strings,
- * so `"10"` is accepted for an integer and `"true"` for a boolean. Returns an error text naming
- * what to send, or the normalised value.
+ * so `"10"` is accepted for an integer and `"true"` for a boolean. Returns the normalised value, or
+ * what is wrong (in English, to follow the column's name, and in Japanese), naming what to send.
  */
-export function coerceValue(column: Column, raw: unknown): { ok: true; value: Value } | { ok: false; error: string } {
+export function coerceValue(column: Column, raw: unknown): { ok: true; value: Value } | { ok: false; error: Texts } {
   if (raw === null || raw === undefined || raw === '') {
-    return column.required ? { ok: false, error: 'is required' } : { ok: true, value: null };
+    return column.required ? { ok: false, error: PROBLEM.required } : { ok: true, value: null };
   }
   switch (column.type) {
     case 'string': {
-      if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, error: 'must be a string' };
+      if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, error: PROBLEM.string };
       const s = String(raw);
       const max = column.max_length ?? 4000;
-      return s.length > max ? { ok: false, error: `must be at most ${max} characters` } : { ok: true, value: s };
+      return s.length > max
+        ? { ok: false, error: { en: `must be at most ${max} characters`, ja: `${max}文字以内で入力してください` } }
+        : { ok: true, value: s };
     }
     case 'integer':
     case 'number': {
       // Strings must be written in decimal: Number() alone would also take "0x10", "0b11" or "0o7".
       const decimal = column.type === 'integer' ? INTEGER_TEXT : NUMBER_TEXT;
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && decimal.test(raw.trim()) ? Number(raw) : NaN;
-      if (!Number.isFinite(n)) return { ok: false, error: `must be a${column.type === 'integer' ? 'n integer' : ' number'}` };
-      if (column.type === 'integer' && !Number.isSafeInteger(n)) return { ok: false, error: 'must be an integer' };
+      if (!Number.isFinite(n)) return { ok: false, error: column.type === 'integer' ? PROBLEM.integer : PROBLEM.number };
+      if (column.type === 'integer' && !Number.isSafeInteger(n)) return { ok: false, error: PROBLEM.integer };
       return { ok: true, value: n };
     }
     case 'boolean': {
       if (typeof raw === 'boolean') return { ok: true, value: raw };
       if (raw === 'true' || raw === '1' || raw === 1) return { ok: true, value: true };
       if (raw === 'false' || raw === '0' || raw === 0) return { ok: true, value: false };
-      return { ok: false, error: 'must be true or false' };
+      return { ok: false, error: PROBLEM.boolean };
     }
     case 'date': {
       const m = typeof raw === 'string' ? /^(\d{4})[-/](\d{2})[-/](\d{2})$/.exec(raw.trim()) : null;
-      if (!m || !validDate(m[1]!, m[2]!, m[3]!)) return { ok: false, error: 'must be a date YYYY/MM/DD' };
+      if (!m || !validDate(m[1]!, m[2]!, m[3]!)) return { ok: false, error: PROBLEM.date };
       return { ok: true, value: `${m[1]}/${m[2]}/${m[3]}` };
     }
     case 'datetime': {
       const m = typeof raw === 'string' ? /^(\d{4})[-/](\d{2})[-/](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(raw.trim()) : null;
       if (!m || !validDate(m[1]!, m[2]!, m[3]!) || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) {
-        return { ok: false, error: 'must be a date and time YYYY/MM/DD hh:mm[:ss]' };
+        return { ok: false, error: PROBLEM.datetime };
       }
       return { ok: true, value: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}` };
     }
@@ -76,6 +79,17 @@ export function coerceValue(column: Column, raw: unknown): { ok: true; value: Va
     }
   }
 }
+
+/** What is wrong with a value, worded to follow its column's name. */
+const PROBLEM = {
+  required: { en: 'is required', ja: '必須項目です' },
+  string: { en: 'must be a string', ja: '文字列で入力してください' },
+  integer: { en: 'must be an integer', ja: '整数で入力してください' },
+  number: { en: 'must be a number', ja: '数値で入力してください' },
+  boolean: { en: 'must be true or false', ja: 'true か false で入力してください' },
+  date: { en: 'must be a date YYYY/MM/DD', ja: '日付 YYYY/MM/DD で入力してください' },
+  datetime: { en: 'must be a date and time YYYY/MM/DD hh:mm[:ss]', ja: '日時 YYYY/MM/DD hh:mm[:ss] で入力してください' },
+} as const satisfies Record<string, Texts>;
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;

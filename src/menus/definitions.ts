@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { conflict, notFound } from '../errors.js';
+import { RESULT, conflict, refused } from '../errors.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database, MenusTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
@@ -57,10 +57,10 @@ export async function findMenus(db: Kysely<Database>, org: string, ws: string, n
   return new Map(rows.map((r) => [r.name, toMenu(r)]));
 }
 
-/** A menu of a workspace; 404 otherwise. */
+/** A menu of a workspace; otherwise Exastro's "no such menu" (499-00002). */
 export async function getMenu(db: Kysely<Database>, org: string, ws: string, name: string): Promise<Menu> {
   const menu = (await findMenus(db, org, ws, [name])).get(name);
-  if (!menu) throw notFound(`Menu ${name} does not exist in workspace ${ws}.`);
+  if (!menu) throw menuNotFound(ws, name);
   return menu;
 }
 
@@ -84,8 +84,14 @@ export async function createMenu(trx: Transaction<Database>, org: string, ws: st
 
 export async function deleteMenu(trx: Transaction<Database>, org: string, ws: string, name: string): Promise<void> {
   const r = await trx.deleteFrom('menus').where('organization_id', '=', org).where('workspace_id', '=', ws).where('name', '=', name).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound(`Menu ${name} does not exist in workspace ${ws}.`);
+  if (Number(r.numDeletedRows) === 0) throw menuNotFound(ws, name);
 }
+
+const menuNotFound = (ws: string, name: string) =>
+  refused(RESULT.menuNotFound, {
+    en: `The menu does not exist in workspace ${ws} (menu: ${name}).`,
+    ja: `ワークスペース ${ws} に対象のメニューが存在しません。(menu: ${name})`,
+  });
 
 function toMenu(r: MenusTable): Menu {
   return {

@@ -1,77 +1,159 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { DomainError, RESULT, badRequest, conflict, notFound } from '../errors.js';
+import { RecordProblems, type RecordProblem } from '../errors.js';
+import type { Texts } from '../i18n/language.js';
 import { normalizeTimestamp, nowTimestamp, toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
+import { ownValue } from '../util/own-value.js';
 import { coerceValue, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
-import { ownValue } from '../util/own-value.js';
+
+/**
+ * A menu's records as Exastro's API handles them: every record has its columns' values and the
+ * system columns `uuid`, `discard` ("0"/"1"), `remarks`, `last_update_date_time` (the optimistic
+ * lock, `YYYY/MM/DD hh:mm:ss.ffffff`) and `last_updated_user`; `POST …/maintenance/all/` applies a
+ * list of Register / Update / Discard / Restore / Delete items all or nothing, and refuses the
+ * whole list with every problem listed per row and column (499-00201) when any item has one.
+ */
 
 /** A record as Exastro returns it: the parameter sheet row, and its files (none here yet). */
 export interface RecordView {
   readonly parameter: Record<string, Value> & {
     uuid: string;
     discard: '0' | '1';
+    remarks: string | null;
     last_update_date_time: string;
     last_updated_user: string;
   };
   readonly file: Record<string, never>;
 }
 
+export const MAINTENANCE_TYPES = ['Register', 'Update', 'Discard', 'Restore', 'Delete'] as const;
+export type MaintenanceType = (typeof MAINTENANCE_TYPES)[number];
+
 /** One entry of `POST …/maintenance/all/`. */
 export const maintenanceItemSchema = z
   .object({
-    type: z.enum(['Register', 'Update', 'Discard', 'Restore', 'Delete']),
+    type: z.enum(MAINTENANCE_TYPES),
     parameter: z.record(z.string(), z.unknown()),
     file: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
-export const maintenanceBatchSchema = z.array(maintenanceItemSchema).min(1, 'send at least one item').max(10_000);
+
+/** The most items one request may carry; more is refused before any is looked at. */
+export const MAX_BATCH_ITEMS = 10_000;
+export const maintenanceBatchSchema = z.array(maintenanceItemSchema).min(1, 'send at least one item').max(MAX_BATCH_ITEMS);
 export type MaintenanceItem = z.infer<typeof maintenanceItemSchema>;
 
-/** Counts per type (strings, as Exastro returns them) and the uuid each item touched, in order. */
-export interface BatchResult {
-  readonly Register: string;
-  readonly Update: string;
-  readonly Discard: string;
-  readonly Restore: string;
-  readonly Delete: string;
-  readonly uuids: string[];
-}
+/** The body of the one-record `POST …/maintenance/` (a Register unless `type` says otherwise) and `PATCH …/maintenance/{uuid}/` (an Update). */
+export const singleItemSchema = z
+  .object({
+    type: z.enum(MAINTENANCE_TYPES).optional(),
+    parameter: z.record(z.string(), z.unknown()),
+    file: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type SingleItem = z.infer<typeof singleItemSchema>;
+
+/** What the one-record calls did: the counts of `maintenance/all`, without the id list (as Exastro answers them). */
+export type RecordCounts = Omit<BatchResult, 'IdList'>;
 
 /**
- * Applies a batch all-or-nothing inside the caller's gated transaction. An error names the item
- * (by index) and what to fix; nothing of the batch is kept.
+ * Applies one item, as `maintenance/all` would apply a list of it (its problems are row 0's). The
+ * PATCH form names the record in the path: that uuid wins over one in the parameter.
  */
-export async function applyBatch(trx: Transaction<Database>, menu: Menu, items: readonly MaintenanceItem[], actor: string): Promise<BatchResult> {
-  const counts = { Register: 0, Update: 0, Discard: 0, Restore: 0, Delete: 0 };
-  const uuids: string[] = [];
-  for (const [index, item] of items.entries()) {
-    try {
-      uuids.push(await applyItem(trx, menu, item, actor));
-      counts[item.type] += 1;
-    } catch (err) {
-      // A refusal of the item, worded for the batch; a maintenance refusal is the gate's, not the item's.
-      if (err instanceof DomainError && err.kind !== 'read-only') {
-        throw new DomainError(err.kind, err.result, `Item ${index} (${item.type}): ${err.message} Nothing was saved.`);
-      }
-      throw err;
-    }
-  }
-  return {
-    Register: String(counts.Register),
-    Update: String(counts.Update),
-    Discard: String(counts.Discard),
-    Restore: String(counts.Restore),
-    Delete: String(counts.Delete),
-    uuids,
-  };
+export async function applyOne(trx: Transaction<Database>, menu: Menu, item: SingleItem, actor: string, recordId?: string): Promise<RecordCounts> {
+  const type = item.type ?? (recordId === undefined ? 'Register' : 'Update');
+  const parameter = recordId === undefined ? item.parameter : { ...item.parameter, uuid: recordId };
+  const { IdList: _ids, ...counts } = await applyBatch(trx, menu, [{ type, parameter, ...(item.file && { file: item.file }) }], actor);
+  return counts;
 }
 
-async function applyItem(trx: Transaction<Database>, menu: Menu, item: MaintenanceItem, actor: string): Promise<string> {
+/** What `maintenance/all` did: how many items of each type (after `discard` turned an Update into a Discard or Restore), and the uuid of each item, in order. */
+export interface BatchResult {
+  readonly Register: number;
+  readonly Update: number;
+  readonly Restore: number;
+  readonly Discard: number;
+  readonly Delete: number;
+  readonly IdList: string[];
+}
+
+/** System columns a request may send but never sets directly (`remarks` is set, `discard` only through the type). */
+const SYSTEM_KEYS = new Set(['uuid', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user']);
+
+/** Why an item cannot be applied; each names the row's column or, without one, the row. */
+const PROBLEM = {
+  unknownKeys: (keys: string[]): Texts => ({
+    en: `These keys are not columns of the menu: ${keys.join(', ')}.`,
+    ja: `メニューの項目ではないキーがあります: ${keys.join(', ')}`,
+  }),
+  uuidMissing: { en: 'Name the record to change in parameter.uuid.', ja: '変更するレコードを parameter.uuid で指定してください。' },
+  notFound: (uuid: string): Texts => ({ en: `The record does not exist (uuid: ${uuid}).`, ja: `対象のレコードが存在しません。(uuid: ${uuid})` }),
+  lockMissing: {
+    en: 'Send parameter.last_update_date_time as you read it (YYYY/MM/DD hh:mm:ss.ffffff), for the optimistic lock.',
+    ja: '読み取った parameter.last_update_date_time (YYYY/MM/DD hh:mm:ss.ffffff) を送ってください（楽観ロック）。',
+  },
+  stale: (current: MenuRecordsTable): Texts => {
+    const at = toExastroDateTime(current.last_update_timestamp);
+    return {
+      en: `The record was updated by ${current.last_update_user} at ${at} after you read it (uuid: ${current.id}): read it again and apply your change to it.`,
+      ja: `読み取った後に ${current.last_update_user} が ${at} にレコードを更新しました。(uuid: ${current.id}) 読み直してから変更してください。`,
+    };
+  },
+  alreadyDiscarded: (uuid: string): Texts => ({ en: `The record is already discarded (uuid: ${uuid}).`, ja: `対象のレコードは廃止済みです。(uuid: ${uuid})` }),
+  notDiscarded: (uuid: string): Texts => ({
+    en: `The record is not discarded, so it cannot be restored (uuid: ${uuid}).`,
+    ja: `対象のレコードは廃止されていないため復活できません。(uuid: ${uuid})`,
+  }),
+  duplicate: (holder: string, value: string): Texts => ({
+    en: `must be unique: record ${holder} already has ${value}.`,
+    ja: `他のレコードと重複しています。(uuid: ${holder}, 値: ${value})`,
+  }),
+  remarks: { en: 'must be a string or null', ja: '文字列か null で入力してください' },
+} as const;
+
+/** An item that cannot be applied: its problems, without a row (the batch adds it). */
+class ItemRefused extends Error {
+  constructor(readonly problems: ReadonlyArray<Omit<RecordProblem, 'row'>>) {
+    super('item refused');
+  }
+}
+
+const refuse = (texts: Texts, column?: string): never => {
+  throw new ItemRefused([{ texts, ...(column !== undefined && { column }) }]);
+};
+
+/**
+ * Applies a batch all or nothing inside the caller's gated transaction. Every item is tried, so
+ * the refusal lists every problem of every row (`RecordProblems`); nothing of the batch is kept
+ * then, as the caller's transaction rolls back.
+ */
+export async function applyBatch(trx: Transaction<Database>, menu: Menu, items: readonly MaintenanceItem[], actor: string): Promise<BatchResult> {
+  const counts = { Register: 0, Update: 0, Restore: 0, Discard: 0, Delete: 0 };
+  const ids: string[] = [];
+  const problems: RecordProblem[] = [];
+  for (const [row, item] of items.entries()) {
+    try {
+      const done = await applyItem(trx, menu, item, actor);
+      counts[done.type] += 1;
+      ids.push(done.id);
+    } catch (err) {
+      if (!(err instanceof ItemRefused)) throw err;
+      problems.push(...err.problems.map((p) => ({ row, ...p })));
+    }
+  }
+  if (problems.length > 0) throw new RecordProblems(problems);
+  return { ...counts, IdList: ids };
+}
+
+async function applyItem(trx: Transaction<Database>, menu: Menu, item: MaintenanceItem, actor: string): Promise<{ type: MaintenanceType; id: string }> {
   const now = nowTimestamp();
+  const unknown = Object.keys(item.parameter).filter((k) => !SYSTEM_KEYS.has(k) && !menu.columns.some((c) => c.name === k));
+  if (unknown.length > 0) refuse(PROBLEM.unknownKeys(unknown));
+  const remarks = remarksOf(item.parameter);
   if (item.type === 'Register') {
     const values = validateValues(menu, item.parameter, undefined);
     const id = randomUUID();
@@ -80,7 +162,7 @@ async function applyItem(trx: Transaction<Database>, menu: Menu, item: Maintenan
       .values({
         id,
         menu_id: menu.id,
-        parameter: JSON.stringify(values),
+        parameter: JSON.stringify(withRemarks(values, remarks ?? null)),
         discard: 0,
         created_at: now,
         last_update_timestamp: now,
@@ -88,21 +170,28 @@ async function applyItem(trx: Transaction<Database>, menu: Menu, item: Maintenan
       })
       .execute();
     await claimUniqueValues(trx, menu, id, values);
-    return id;
+    await journal(trx, menu, id, 'INSERT');
+    return { type: 'Register', id };
   }
   const current = await currentRecord(trx, menu, item.parameter);
+  const type = effectiveType(item.type, item.parameter, current);
+  const stored = parseJson<Record<string, Value>>(current.parameter);
   // Every change below is conditional on the timestamp the caller read. On PostgreSQL a concurrent
   // writer of the same row makes this UPDATE wait, then re-check its WHERE on the new version and
-  // match nothing: the loser gets the stale-update conflict, never a lost update.
+  // match nothing: the loser gets the stale-update problem, never a lost update.
   const unchanged = (affected: bigint | undefined) => {
-    if (Number(affected ?? 0n) !== 1) throw staleUpdate(current, String(item.parameter.last_update_date_time));
+    if (Number(affected ?? 0n) !== 1) refuse(PROBLEM.stale(current));
   };
-  switch (item.type) {
+  switch (type) {
     case 'Update': {
-      const values = validateValues(menu, item.parameter, parseJson<Record<string, Value>>(current.parameter));
+      const values = validateValues(menu, item.parameter, stored);
       const r = await trx
         .updateTable('menu_records')
-        .set({ parameter: JSON.stringify(values), last_update_timestamp: now, last_update_user: actor })
+        .set({
+          parameter: JSON.stringify(withRemarks(values, remarks === undefined ? remarksIn(stored) : remarks)),
+          last_update_timestamp: now,
+          last_update_user: actor,
+        })
         .where('id', '=', current.id)
         .where('last_update_timestamp', '=', current.last_update_timestamp)
         .executeTakeFirst();
@@ -113,13 +202,13 @@ async function applyItem(trx: Transaction<Database>, menu: Menu, item: Maintenan
     }
     case 'Discard':
     case 'Restore': {
-      const discard = item.type === 'Discard' ? 1 : 0;
-      if (current.discard === discard) {
-        throw conflict(`Record ${current.id} is already ${discard ? 'discarded' : 'active'}.`);
-      }
+      // As in Exastro, discarding or restoring changes nothing but the flag and the remarks.
+      const discard = type === 'Discard' ? 1 : 0;
+      if (current.discard === discard) refuse(discard ? PROBLEM.alreadyDiscarded(current.id) : PROBLEM.notDiscarded(current.id));
+      const parameter = remarks === undefined ? current.parameter : JSON.stringify(withRemarks(stored, remarks));
       const r = await trx
         .updateTable('menu_records')
-        .set({ discard, last_update_timestamp: now, last_update_user: actor })
+        .set({ discard, parameter, last_update_timestamp: now, last_update_user: actor })
         .where('id', '=', current.id)
         .where('last_update_timestamp', '=', current.last_update_timestamp)
         .executeTakeFirst();
@@ -133,71 +222,93 @@ async function applyItem(trx: Transaction<Database>, menu: Menu, item: Maintenan
         .where('last_update_timestamp', '=', current.last_update_timestamp)
         .executeTakeFirst();
       unchanged(r.numDeletedRows);
-      break;
+      // As in Exastro, a physical delete adds nothing to the history; what was there stays.
+      return { type, id: current.id };
     }
     default: {
-      const never: never = item.type;
+      const never: never = type;
       throw new Error(`unknown item type ${String(never)}`);
     }
   }
-  return current.id;
+  await journal(trx, menu, current.id, 'UPDATE');
+  return { type, id: current.id };
+}
+
+/**
+ * The type an item really has, as Exastro decides it: a `discard` in the parameter wins over the
+ * type (other than Delete) — "1" discards, "0" restores a discarded record and otherwise updates —
+ * so a client that edits the discard column of a row sends an Update and gets what it meant.
+ */
+function effectiveType(
+  sent: Exclude<MaintenanceType, 'Register'>,
+  parameter: Record<string, unknown>,
+  current: MenuRecordsTable,
+): Exclude<MaintenanceType, 'Register'> {
+  if (sent === 'Delete' || !Object.hasOwn(parameter, 'discard')) return sent;
+  const discard = parameter.discard;
+  if (discard === '1' || discard === 1) return 'Discard';
+  if ((discard === '0' || discard === 0) && current.discard === 1) return 'Restore';
+  return 'Update';
 }
 
 /**
  * The record an Update/Discard/Restore/Delete names, checked against the `last_update_date_time`
- * the caller read (optimistic lock), so a stale change gets a message naming who changed it.
+ * the caller read (optimistic lock), so a stale change gets a problem naming who changed it.
  */
 async function currentRecord(trx: Transaction<Database>, menu: Menu, parameter: Record<string, unknown>): Promise<MenuRecordsTable> {
   const uuid = parameter.uuid;
-  if (typeof uuid !== 'string' || uuid === '') throw badRequest('parameter.uuid: the record to change is required.');
-  const sent = parameter.last_update_date_time;
-  if (typeof sent !== 'string' || sent === '') {
-    throw badRequest('parameter.last_update_date_time: send the value you read, for the optimistic lock.');
-  }
-  const sentTimestamp = normalizeTimestamp(sent);
-  if (!sentTimestamp) throw badRequest(`parameter.last_update_date_time: "${sent}" is not a timestamp.`);
+  if (typeof uuid !== 'string' || uuid === '') return refuse(PROBLEM.uuidMissing);
   const current = await trx.selectFrom('menu_records').selectAll().where('id', '=', uuid).where('menu_id', '=', menu.id).executeTakeFirst();
-  if (!current) throw notFound(`Record ${uuid} does not exist in menu ${menu.menu}.`);
-  if (current.last_update_timestamp !== sentTimestamp) throw staleUpdate(current, sent);
+  if (!current) return refuse(PROBLEM.notFound(uuid));
+  const sent = parameter.last_update_date_time;
+  const sentTimestamp = typeof sent === 'string' ? normalizeTimestamp(sent) : undefined;
+  if (!sentTimestamp) return refuse(PROBLEM.lockMissing);
+  if (current.last_update_timestamp !== sentTimestamp) refuse(PROBLEM.stale(current));
   return current;
 }
 
-function staleUpdate(current: MenuRecordsTable, sent: string): DomainError {
-  return conflict(
-    `Record ${current.id} was changed by ${current.last_update_user} at ${toExastroDateTime(current.last_update_timestamp)} ` +
-      `after you read it (you sent ${sent}). Reload it and apply your change again.`,
-    RESULT.staleUpdate,
-  );
+/** The remarks an item sets: a string, null to clear them, or undefined when it does not send them. */
+function remarksOf(parameter: Record<string, unknown>): string | null | undefined {
+  if (!Object.hasOwn(parameter, 'remarks')) return undefined;
+  const remarks = parameter.remarks;
+  if (remarks === null || remarks === '') return null;
+  if (typeof remarks === 'string') return remarks;
+  return refuse(PROBLEM.remarks, 'remarks');
 }
 
-/** Checks every column (unknown keys refused, types coerced, required present); merges into `base` for updates. */
+function remarksIn(stored: Record<string, Value>): string | null {
+  const remarks = ownValue(stored, 'remarks');
+  return typeof remarks === 'string' ? remarks : null;
+}
+
+function withRemarks(values: Record<string, Value>, remarks: string | null): Record<string, Value> {
+  return { ...values, remarks };
+}
+
+/** Checks every column (types coerced, required present); merges into `base` for updates. Every problem is listed by its column. */
 function validateValues(menu: Menu, parameter: Record<string, unknown>, base: Record<string, Value> | undefined): Record<string, Value> {
-  const known = new Set(menu.columns.map((c) => c.name));
-  const ignored = new Set(['uuid', 'discard', 'last_update_date_time', 'last_updated_user']);
-  const unknown = Object.keys(parameter).filter((k) => !known.has(k) && !ignored.has(k));
-  if (unknown.length) {
-    throw badRequest(`Unknown column(s) ${unknown.join(', ')} in menu ${menu.menu}; its columns are ${[...known].join(', ')}.`, RESULT.unknownKey);
-  }
   const out: Record<string, Value> = {};
-  const problems: string[] = [];
+  const problems: Array<Omit<RecordProblem, 'row'>> = [];
   for (const column of menu.columns) {
     const raw = Object.hasOwn(parameter, column.name) ? ownValue(parameter, column.name) : base && ownValue(base, column.name);
     const r = coerceValue(column, raw);
     if (r.ok) out[column.name] = r.value;
-    else problems.push(`${column.name} ${r.error}`);
+    else problems.push({ column: column.name, texts: r.error });
   }
-  if (problems.length) throw badRequest(`Invalid values: ${problems.join('; ')}.`, RESULT.invalidValue);
+  if (problems.length > 0) throw new ItemRefused(problems);
   return out;
 }
 
 /** Unique columns are enforced by a table with a primary key, so concurrent writers cannot both win. */
 async function claimUniqueValues(trx: Transaction<Database>, menu: Menu, recordId: string, values: Record<string, Value>): Promise<void> {
+  const problems: Array<Omit<RecordProblem, 'row'>> = [];
   for (const column of menu.columns.filter((c) => c.unique)) {
     const value = ownValue(values, column.name);
     if (value === null || value === undefined) continue;
     const key = JSON.stringify(value);
     // ON CONFLICT DO NOTHING: on PostgreSQL a concurrent transaction claiming the same value makes
-    // this wait for it and then insert nothing, instead of failing with a constraint error.
+    // this wait for it and then insert nothing, instead of failing with a constraint error (which
+    // would abort the transaction, and with it the other items' checks).
     const r = await trx
       .insertInto('menu_record_unique_values')
       .values({ menu_id: menu.id, column_name: column.name, value: key, record_id: recordId })
@@ -211,9 +322,66 @@ async function claimUniqueValues(trx: Transaction<Database>, menu: Menu, recordI
         .where('column_name', '=', column.name)
         .where('value', '=', key)
         .executeTakeFirst();
-      throw conflict(`${column.name} must be unique: record ${taken?.record_id ?? '(another)'} already has ${key}.`, RESULT.duplicate);
+      problems.push({ column: column.name, texts: PROBLEM.duplicate(taken?.record_id ?? '(another)', key) });
     }
   }
+  if (problems.length > 0) throw new ItemRefused(problems);
+}
+
+/** Adds a record's state after a change to its history: what the record row holds now, in the change's transaction. */
+export async function journal(trx: Transaction<Database>, menu: Menu, recordId: string, action: 'INSERT' | 'UPDATE'): Promise<void> {
+  await trx
+    .insertInto('menu_record_journal')
+    .columns(['journal_id', 'menu_id', 'record_id', 'action', 'parameter', 'discard', 'journal_timestamp', 'last_update_user'])
+    .expression((eb) =>
+      eb
+        .selectFrom('menu_records')
+        .select([
+          eb.val(randomUUID()).as('journal_id'),
+          eb.val(menu.id).as('menu_id'),
+          'id',
+          eb.val(action).as('action'),
+          'parameter',
+          'discard',
+          'last_update_timestamp',
+          'last_update_user',
+        ])
+        .where('id', '=', recordId),
+    )
+    .execute();
+}
+
+/** A record's history as Exastro shows it: newest first, each entry the record after that change with its journal id, time and action. */
+export interface JournalView {
+  readonly parameter: RecordView['parameter'] & { journal_id: string; journal_datetime: string; journal_action: 'INSERT' | 'UPDATE' };
+  readonly file: Record<string, never>;
+}
+
+/** The history of one record of a menu, newest first; empty for a uuid the menu never had. */
+export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string): Promise<JournalView[]> {
+  const rows = await db
+    .selectFrom('menu_record_journal')
+    .selectAll()
+    .where('menu_id', '=', menu.id)
+    .where('record_id', '=', recordId)
+    .orderBy('journal_timestamp', 'desc')
+    .orderBy('journal_id')
+    .execute();
+  return rows.map((r) => {
+    const view = toView({
+      id: r.record_id,
+      menu_id: r.menu_id,
+      parameter: r.parameter,
+      discard: r.discard,
+      created_at: r.journal_timestamp,
+      last_update_timestamp: r.journal_timestamp,
+      last_update_user: r.last_update_user,
+    });
+    return {
+      parameter: { ...view.parameter, journal_id: r.journal_id, journal_datetime: toExastroDateTime(r.journal_timestamp), journal_action: r.action },
+      file: {},
+    };
+  });
 }
 
 /** Every record of a menu, oldest first. */
@@ -223,11 +391,13 @@ export async function loadRecords(db: Kysely<Database>, menu: Menu): Promise<Rec
 }
 
 function toView(r: MenuRecordsTable): RecordView {
+  const stored = parseJson<Record<string, Value>>(r.parameter);
   return {
     parameter: {
       uuid: r.id,
+      ...stored,
+      remarks: remarksIn(stored),
       discard: r.discard === 1 ? '1' : '0',
-      ...parseJson<Record<string, Value>>(r.parameter),
       last_update_date_time: toExastroDateTime(r.last_update_timestamp),
       last_updated_user: r.last_update_user,
     },

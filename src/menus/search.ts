@@ -24,15 +24,19 @@ export const filterSchema = z.record(
 );
 export type Filter = z.infer<typeof filterSchema>;
 
-/** Paging of list and search results. */
-export const pagingSchema = z
+/** The query of a record list or search: paging, and Exastro's `?file=no` (leave the files' contents out). */
+export const recordQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(10_000).optional(),
     offset: z.coerce.number().int().min(0).optional(),
+    file: z.enum(['yes', 'no']).optional(),
   })
   .strict();
 
-const SYSTEM_COLUMNS = ['uuid', 'discard', 'last_update_date_time', 'last_updated_user'];
+/** The query parameters of a record list that are not filters. */
+const QUERY_OPTIONS = new Set(Object.keys(recordQuerySchema.shape));
+
+const SYSTEM_COLUMNS = ['uuid', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user'];
 
 /**
  * Applies a filter to a menu's records. Filtering happens in the process, over the records of one
@@ -68,7 +72,7 @@ export function applyFilter(menu: Menu, records: readonly RecordView[], filter: 
 export function queryFilter(query: Record<string, unknown>): Filter {
   const filter: Filter = {};
   for (const [k, v] of Object.entries(query)) {
-    if (k === 'limit' || k === 'offset') continue;
+    if (QUERY_OPTIONS.has(k)) continue;
     if (typeof v === 'string') filter[k] = { LIST: [v] };
     else if (Array.isArray(v)) filter[k] = { LIST: v.map(String) };
   }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { DocumentError, notFound } from '../errors.js';
 import { batches } from '../util/batches.js';
 import { formatMicros, nowTimestamp, toExastroDateTime } from '../store/clock.js';
-import type { Database, MenuRecordsTable } from '../store/schema.js';
+import type { Database, MenuRecordJournalTable, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { RESERVED_COLUMNS, coerceValue, type Column, type Value } from './columns.js';
 import { createMenu, findMenus, menuDefinitionSchema, type MenuDefinition } from './definitions.js';
@@ -184,7 +184,7 @@ export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
       for (const column of definition.columns) {
         const r = coerceValue(column, ownValue(p, column.name));
         if (!r.ok) {
-          problems.push(`${where}: ${column.name} ${r.error}`);
+          problems.push(`${where}: ${column.name} ${r.error.en}`);
           continue;
         }
         values[column.name] = r.value;
@@ -196,6 +196,8 @@ export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
           else seen.set(key, ri);
         }
       }
+      if (p.remarks !== undefined && p.remarks !== null && typeof p.remarks !== 'string') problems.push(`${where}: remarks must be a string or null`);
+      else if (typeof p.remarks === 'string' && p.remarks !== '') values.remarks = p.remarks;
       records.push({ uuid, discard: discard ?? false, values });
     }
     menus.push({ definition, records });
@@ -328,6 +330,17 @@ export async function importPlan(trx: Transaction<Database>, org: string, ws: st
       };
     });
     for (const part of batches(rows)) await trx.insertInto('menu_records').values(part).execute();
+    const history: MenuRecordJournalTable[] = rows.map((r) => ({
+      journal_id: randomUUID(),
+      menu_id: r.menu_id,
+      record_id: r.id,
+      action: 'INSERT',
+      parameter: r.parameter,
+      discard: r.discard,
+      journal_timestamp: r.last_update_timestamp,
+      last_update_user: r.last_update_user,
+    }));
+    for (const part of batches(history)) await trx.insertInto('menu_record_journal').values(part).execute();
     const uniqueColumns = def.columns.filter((c) => c.unique);
     const uniqueRows = rows.flatMap((row, i) =>
       uniqueColumns.flatMap((c) => {

@@ -20,6 +20,7 @@ export interface Database {
   sessions: SessionsTable;
   menus: MenusTable;
   menu_records: MenuRecordsTable;
+  menu_record_journal: MenuRecordJournalTable;
   menu_record_unique_values: { menu_id: string; column_name: string; value: string; record_id: string };
   backyard_jobs: BackyardJobsTable;
   backyard_job_logs: { id: Generated<number>; job_id: string; at: string; stream: string; text: string };
@@ -212,6 +213,18 @@ export interface MenusTable {
   columns: string;
   created_at: string;
   last_update_timestamp: string;
+}
+
+/** One change of a menu record, and the record as it was after it (migration 008). */
+export interface MenuRecordJournalTable {
+  journal_id: string;
+  menu_id: string;
+  record_id: string;
+  action: 'INSERT' | 'UPDATE';
+  parameter: string;
+  discard: number;
+  journal_timestamp: string;
+  last_update_user: string;
 }
 
 export interface MenuRecordsTable {

@@ -34,9 +34,9 @@ export interface LoadResult {
   readonly writes: number;
   /** Reads that did not end in 200: connection errors, resets, any other status. */
   readonly failedReads: readonly LoadSample[];
-  /** Writes that ended in anything but 200, or 503 with Retry-After and a 498 code. */
+  /** Writes that ended in anything but 200, or 498 with Retry-After and a 498 code. */
   readonly badWrites: readonly LoadSample[];
-  /** Writes refused by read-only mode (503, Retry-After, 498-xxxxx). */
+  /** Writes refused by read-only mode (498, Retry-After, 498-xxxxx). */
   readonly refusedWrites: readonly LoadSample[];
   /** Hosts whose registration was answered 200: they must be in the store afterwards. */
   readonly acceptedHosts: readonly string[];
@@ -192,7 +192,7 @@ export function startReadWriteLoad(
       await Promise.all(loops);
       const readSamples = samples.filter((s) => s.kind === 'read');
       const writeSamples = samples.filter((s) => s.kind === 'write');
-      const refused = (s: LoadSample) => s.status === 503 && s.retryAfter !== undefined && /^498-\d{5}$/.test(s.result ?? '');
+      const refused = (s: LoadSample) => s.status === 498 && s.retryAfter !== undefined && /^498-\d{5}$/.test(s.result ?? '');
       return {
         samples,
         reads: readSamples.length,

@@ -167,8 +167,8 @@ export async function readOnlyWindow(url: string): Promise<{ on: number; off: nu
 }
 
 /**
- * What the load saw is what the issue promises: no read failed; every write got 200, or 503 with
- * Retry-After and a 498 code; and a 503 only while read-only mode was on (answered after it went
+ * What the load saw is what the issue promises: no read failed; every write got 200, or 498 with
+ * Retry-After and a 498 code; and a 498 only while read-only mode was on (answered after it went
  * on, sent before it went off; 5 ms for the clocks of two processes).
  */
 export function assertLoadClean(load: LoadResult, window: { on: number; off: number } | undefined): void {
@@ -183,6 +183,6 @@ export function assertLoadClean(load: LoadResult, window: { on: number; off: num
   assert.deepEqual(
     outside.length,
     0,
-    `503 only while read-only was on (${new Date(window.on).toISOString()} – ${new Date(window.off).toISOString()}):\n${describeSamples(outside)}`,
+    `498 only while read-only was on (${new Date(window.on).toISOString()} – ${new Date(window.off).toISOString()}):\n${describeSamples(outside)}`,
   );
 }

@@ -53,7 +53,7 @@ async function runImport(ctx: ExecutionContext, format: TransferFormat, spec: Ex
   const upload = await loadUpload(store.db, job.organization_id, job.workspace_id, spec.upload_id, format.uploadKind);
   const plan = selectMenus(await format.decode(upload.content), spec.menus);
   if (ctx.signal.aborted) throw new Error(`stopped before writing (${String(ctx.signal.reason)})`);
-  const imported = await gatedWrite(store, format.writes, (trx) => importPlan(trx, job.organization_id, job.workspace_id, plan, job.created_by));
+  const imported = await gatedWrite(store, format.importWrites, (trx) => importPlan(trx, job.organization_id, job.workspace_id, plan, job.created_by));
   for (const m of imported) {
     await ctx.log(
       'system',

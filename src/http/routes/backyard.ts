@@ -5,7 +5,7 @@ import { conductorView, emergencyStop, executionView, listExecutions, resumeCond
 import { backyardNames, type Backyard } from '../../backyard/kinds/registry.js';
 import { CONDUCTOR_STATUS, DRIVER_STATUS } from '../../backyard/kinds/status-families.js';
 import { getJob, registerJob, requireStatus, transition } from '../../backyard/jobs.js';
-import { badRequest } from '../../errors.js';
+import { RESULT, refused } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
 import { ownValue } from '../../util/own-value.js';
@@ -32,12 +32,19 @@ const conductorExecuteSchema = z
   })
   .strict();
 
+const CANCEL = { en: 'a schedule cancellation', ja: '予約取消' };
 const EMERGENCY_STOP_ALWAYS = 'an emergency stop must work in every mode: it stops work, it registers nothing';
 
 /** The driver a `…/menu/{menu}/driver/…` path names, or a 404-like 400 listing the known ones. */
 function driverOf(menu: string): Backyard {
   const backyard = ownValue(DRIVER_MENUS, menu);
-  if (!backyard) throw badRequest(`Menu ${menu} runs no driver; use one of ${Object.keys(DRIVER_MENUS).join(', ')}.`);
+  if (!backyard) {
+    const menus = Object.keys(DRIVER_MENUS).join(', ');
+    throw refused(RESULT.menuNotForThis, {
+      en: `The menu runs no driver (menu: ${menu}); use one of ${menus}.`,
+      ja: `対象のメニューは作業実行できません。(menu: ${menu}) 次のいずれかを使ってください: ${menus}`,
+    });
+  }
   return backyard;
 }
 
@@ -92,15 +99,15 @@ export const backyardRoutes: AnyRoute[] = [
     summary: 'Cancel a scheduled driver execution that has not started',
     tag: 'executions',
     access: 'workspace',
-    writes: 'job_control',
+    writes: 'job_cancel',
     params: executionParams,
     response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, [driverOf(menu)]);
-      requireStatus(job, [DRIVER_STATUS.scheduled], 'cancel');
+      requireStatus(job, [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
       const done = await ctx.write((trx) => transition(trx, job, 'driver', [DRIVER_STATUS.scheduled], DRIVER_STATUS.scheduleCancelled));
-      if (!done) requireStatus(await getJob(ctx.db, org, ws, id), [DRIVER_STATUS.scheduled], 'cancel');
+      if (!done) requireStatus(await getJob(ctx.db, org, ws, id), [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
       return null;
     },
   }),
@@ -167,13 +174,13 @@ export const backyardRoutes: AnyRoute[] = [
     summary: 'Cancel a scheduled conductor execution that has not started',
     tag: 'conductors',
     access: 'workspace',
-    writes: 'job_control',
+    writes: 'job_cancel',
     params: conductorParams,
     response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
-      requireStatus(job, [CONDUCTOR_STATUS.scheduled], 'cancel');
+      requireStatus(job, [CONDUCTOR_STATUS.scheduled], CANCEL, RESULT.conductorCannotCancel);
       await ctx.write((trx) => transition(trx, job, 'conductor', [CONDUCTOR_STATUS.scheduled], CONDUCTOR_STATUS.scheduleCancelled));
       return null;
     },
@@ -205,7 +212,7 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
-      requireStatus(job, [CONDUCTOR_STATUS.paused], 'resume');
+      requireStatus(job, [CONDUCTOR_STATUS.paused], { en: 'resuming', ja: '再開' }, RESULT.conductorCannotRun);
       await ctx.write((trx) => resumeConductor(ctx.deps.store, trx, job));
       return null;
     },

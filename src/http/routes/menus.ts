@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { createMenu, deleteMenu, getMenu, listMenus, menuDefinitionSchema } from '../../menus/definitions.js';
-import { applyBatch, loadRecords, maintenanceBatchSchema } from '../../menus/records.js';
-import { applyFilter, filterSchema, page, pagingSchema, queryFilter } from '../../menus/search.js';
+import { applyBatch, applyOne, loadJournal, loadRecords, maintenanceBatchSchema, singleItemSchema } from '../../menus/records.js';
+import { applyFilter, filterSchema, page, recordQuerySchema, queryFilter } from '../../menus/search.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { parseOrThrow } from '../validation.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
 import { nothingSchema } from '../wire/common.js';
-import { batchResultSchema, menuRecordSchema, menuSchema } from '../wire/menus.js';
+import { batchResultSchema, journalEntrySchema, menuRecordSchema, menuSchema, recordCountsSchema } from '../wire/menus.js';
 
+/** A record named in the path. */
+const recordParams = menuParams.extend({ uuid: z.string().min(1).max(64) });
 /** GET filter: paging plus `?column=value` exact matches (any other key is a column name). */
 const getFilterQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
@@ -70,7 +72,7 @@ export const menuRoutes: AnyRoute[] = [
     response: z.array(menuRecordSchema),
     handler: async ({ params, query, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      const paging = parseOrThrow(pagingSchema, { limit: query.limit, offset: query.offset }, 'query');
+      const paging = parseOrThrow(recordQuerySchema, { limit: query.limit, offset: query.offset, file: query.file }, 'query');
       return page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging);
     },
   }),
@@ -82,12 +84,27 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'read',
     params: menuParams,
-    query: pagingSchema,
+    query: recordQuerySchema,
     body: filterSchema,
     response: z.array(menuRecordSchema),
     handler: async ({ params, query, body, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
       return page(applyFilter(menu, await loadRecords(db, menu), body), query);
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/filter/count/`,
+    summary: 'Count the records; ?column=value counts those with that exact value',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    query: getFilterQuery,
+    response: z.number().int(),
+    handler: async ({ params, query, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return applyFilter(menu, await loadRecords(db, menu), queryFilter(query)).length;
     },
   }),
   defineRoute({
@@ -118,6 +135,51 @@ export const menuRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, menu: name } = ctx.params;
       return ctx.write(async (trx) => applyBatch(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username));
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: `${ITA}/menu/:menu/maintenance/`,
+    summary: 'Register one record (or apply one item of another type): {"parameter": {…}, "type"?}',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'menu_record_maintenance',
+    params: menuParams,
+    body: singleItemSchema,
+    response: recordCountsSchema,
+    handler: async (ctx) => {
+      const { organization_id: org, workspace_id: ws, menu: name } = ctx.params;
+      return ctx.write(async (trx) => applyOne(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username));
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    url: `${ITA}/menu/:menu/maintenance/:uuid/`,
+    summary: 'Update one record (discard "1" discards it, "0" restores it) with the last_update_date_time you read',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'menu_record_maintenance',
+    params: recordParams,
+    body: singleItemSchema,
+    response: recordCountsSchema,
+    handler: async (ctx) => {
+      const { organization_id: org, workspace_id: ws, menu: name, uuid } = ctx.params;
+      return ctx.write(async (trx) => applyOne(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username, uuid));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/filter/journal/:uuid/`,
+    summary: "A record's history: the record after each registration and change, newest first (empty for a uuid the menu never had)",
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: recordParams,
+    query: recordQuerySchema.pick({ file: true }),
+    response: z.array(journalEntrySchema),
+    handler: async ({ params, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return loadJournal(db, menu, params.uuid);
     },
   }),
 ];

@@ -22,6 +22,7 @@ export const menuRecordSchema = z.strictObject({
     .object({
       uuid: z.string(),
       discard: z.enum(['0', '1']),
+      remarks: z.string().nullable(),
       /** Exastro's form: `YYYY/MM/DD hh:mm:ss.ffffff`. */
       last_update_date_time: z.string(),
       last_updated_user: z.string(),
@@ -30,12 +31,26 @@ export const menuRecordSchema = z.strictObject({
   file: z.strictObject({}),
 });
 
-/** `POST …/maintenance/all/`: counts per type (strings, as Exastro returns them) and the uuid each item touched, in order. */
+/** `POST …/maintenance/all/`: counts per type (after `discard` decided Discard or Restore) and the uuid each item touched, in order. */
 export const batchResultSchema = z.strictObject({
-  Register: z.string(),
-  Update: z.string(),
-  Discard: z.string(),
-  Restore: z.string(),
-  Delete: z.string(),
-  uuids: z.array(z.string()),
+  Register: z.number().int(),
+  Update: z.number().int(),
+  Restore: z.number().int(),
+  Discard: z.number().int(),
+  Delete: z.number().int(),
+  IdList: z.array(z.string()),
+});
+
+/** `POST …/maintenance/` and `PATCH …/maintenance/{uuid}/`: the counts alone, as Exastro answers the one-record calls. */
+export const recordCountsSchema = batchResultSchema.omit({ IdList: true });
+
+/** `GET …/filter/journal/{uuid}/`: the record after each of its changes, newest first. */
+export const journalEntrySchema = z.strictObject({
+  parameter: menuRecordSchema.shape.parameter.extend({
+    journal_id: z.string(),
+    /** When the change was made, in Exastro's form `YYYY/MM/DD hh:mm:ss.ffffff`. */
+    journal_datetime: z.string(),
+    journal_action: z.enum(['INSERT', 'UPDATE']),
+  }),
+  file: z.strictObject({}),
 });

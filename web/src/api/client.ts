@@ -25,7 +25,7 @@ export class ApiFailure extends Error {
     this.name = 'ApiFailure';
   }
 
-  /** Refused because the system is read-only (HTTP 503, a 498-xxxxx result). */
+  /** Refused because the system is read-only (HTTP 498, or 503 where so configured; a 498-xxxxx result). */
   get isMaintenanceRefusal(): boolean {
     return this.result.startsWith('498-');
   }
@@ -94,9 +94,34 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
     envelope = undefined;
   }
   if (!response.ok || !envelope || envelope.result !== '000-00000') {
-    throw report(new ApiFailure(response.status, envelope?.result ?? String(response.status), envelope?.message ?? response.statusText));
+    const result = envelope?.result ?? String(response.status);
+    throw report(new ApiFailure(response.status, result, readableMessage(result, envelope?.message ?? response.statusText)));
   }
   return envelope.data;
+}
+
+/**
+ * The message to show for a refusal. Problems of records (499-00201) come, as in Exastro, as a JSON
+ * object `{"<row>": {"<column>": ["…"]}}`; they are shown one per line as "row N, column: problem"
+ * (rows counted from 1, as on screen).
+ */
+export function readableMessage(result: string, message: string): string {
+  if (result !== '499-00201') return message;
+  let rows: unknown;
+  try {
+    rows = JSON.parse(message);
+  } catch {
+    return message;
+  }
+  if (typeof rows !== 'object' || rows === null) return message;
+  const lines: string[] = [];
+  for (const [row, columns] of Object.entries(rows as Record<string, unknown>)) {
+    if (typeof columns !== 'object' || columns === null) continue;
+    for (const [column, problems] of Object.entries(columns as Record<string, unknown>)) {
+      for (const problem of Array.isArray(problems) ? problems : [problems]) lines.push(`#${Number(row) + 1} ${column}: ${String(problem)}`);
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') : message;
 }
 
 function report(failure: ApiFailure): ApiFailure {
