@@ -52,6 +52,8 @@ export const RESULT = {
   menuNotForThis: '499-00001',
   /** The menu named in the path does not exist in the workspace. */
   menuNotFound: '499-00002',
+  /** The column named in the path does not exist in the menu. */
+  columnNotFound: '499-00006',
   /** The records or values of a request have problems, listed per row and column (`RecordProblems`). */
   recordProblems: '499-00201',
   /** The named target (an export's menu, a filter target) does not exist. */

@@ -305,7 +305,7 @@ for (const backend of BACKENDS) {
         ['PUT', '/api/platform/organizations'],
         ['PATCH', `/api/platform/organizations/${SEED.org1}`],
         ['POST', '/api/platform/maintenance-mode-setting'],
-        ['POST', `${RECORDS}/maintenance/`],
+        ['PUT', `${RECORDS}/maintenance/`],
         ['POST', `${RECORDS}/maintenance/all/extra/`],
         ['POST', '/api/docs/json'],
         ['POST', '/metrics'],

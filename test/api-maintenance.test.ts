@@ -237,6 +237,20 @@ for (const backend of BACKENDS) {
       assertEnvelope(bad, '400-00027');
     });
 
+    it('DRYDOCK_REFUSAL_HTTP_STATUS=503 answers refusals with 503, the same 498 code and Retry-After; reads still work', async () => {
+      const proxied = await startTestApp(backend, { refusalHttpStatus: 503 });
+      try {
+        await setMaintenance(proxied, { data_update_stop: '1' });
+        const r = await proxied.admin(LOGLEVEL_WRITE);
+        assert.equal(r.status, 503, r.text);
+        assert.equal(r.body.result, '498-00001');
+        assert.match(String(r.headers['retry-after']), /^\d+$/);
+        assert.equal((await proxied.admin({ url: '/api/ita/loglevel-settings/' })).status, 200);
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('the audit lists every change, newest first, with changed_by, changed_at, before and after', async () => {
       const startCount = (await audit('?limit=1000')).length;
       const changes = [

@@ -126,8 +126,8 @@ for (const backend of BACKENDS) {
       assertOk(defined, 'define');
       assert.equal(defined.body.data.menu, 'inventory');
 
-      const info = await t.call({ url: `${ITA1}/menu/inventory/info/`, auth: SEED.member1 });
-      assertOk(info, 'info');
+      const info = await t.call({ url: `${ITA1}/menu/inventory/`, auth: SEED.member1 });
+      assertOk(info, 'definition');
       assert.equal(info.body.data.menu, 'inventory');
       assert.equal(info.body.data.title, 'Inventory');
       assert.equal(info.body.data.workspace_id, SEED.ws1);
@@ -160,6 +160,44 @@ for (const backend of BACKENDS) {
       const missing = await t.call({ url: `${ITA1}/menu/nosuchmenu/info/`, auth: SEED.member1 });
       assertError(missing, 499, '499-00002', 'unknown menu');
       assert.match(missing.body.message, /nosuchmenu/);
+    });
+
+    it("describes a menu as Exastro's info does: menu_info, column_info keyed c1…, names in the request's language", async () => {
+      const menu = await hostsMenu([{ name: 'os', type: 'string', title: 'OS', max_length: 32 }]);
+      assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'b', os: 'linux' } }, { type: 'Register', parameter: { host: 'a', os: 'linux' } }]), 'register');
+      const info = await t.call({ url: `${ITA1}/menu/${menu}/info/`, auth: SEED.member1, headers: { language: 'ja' } });
+      assertOk(info, 'info');
+      const { menu_info, column_info, column_group_info } = info.body.data;
+      assert.equal(menu_info.menu_name_rest, menu);
+      assert.equal(menu_info.pk_column_name_rest, 'uuid');
+      assert.deepEqual(menu_info.columns, ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8', 'c9']);
+      assert.deepEqual(column_group_info, {});
+      const byRest = Object.fromEntries(Object.values(column_info).map((c: any) => [c.column_name_rest, c]));
+      assert.deepEqual(
+        Object.values(column_info).map((c: any) => c.column_name_rest),
+        ['uuid', 'host', 'port', 'enabled', 'os', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user'],
+      );
+      assert.deepEqual([byRest.host.column_type, byRest.host.required_item, byRest.host.unique_item, byRest.host.input_item], ['SingleTextColumn', '1', '1', '1']);
+      assert.deepEqual([byRest.port.column_type, byRest.port.required_item], ['NumColumn', '0']);
+      assert.equal(byRest.enabled.column_type, 'IDColumn');
+      assert.deepEqual(JSON.parse(byRest.os.validate_option), { min_length: 0, max_length: 32 });
+      assert.equal(byRest.os.column_name, 'OS');
+      assert.deepEqual([byRest.uuid.auto_input, byRest.uuid.input_item], ['1', '0']);
+      assert.equal(byRest.remarks.input_item, '1');
+      assert.equal(byRest.last_update_date_time.column_type, 'LastUpdateDateColumn');
+      assert.equal(byRest.remarks.column_name, '備考', 'system columns are named in the language asked for');
+
+      const names = await t.call({ url: `${ITA1}/menu/${menu}/info/column/`, auth: SEED.member1 });
+      assertOk(names, 'info/column');
+      assert.equal(names.body.data.remarks, 'Remarks');
+      assert.equal(names.body.data.os, 'OS');
+      const pulldown = await t.call({ url: `${ITA1}/menu/${menu}/info/pulldown/`, auth: SEED.member1 });
+      assert.deepEqual(pulldown.body.data, { enabled: { True: 'True', False: 'False' } });
+      const candidates = await t.call({ url: `${ITA1}/menu/${menu}/info/search/candidates/host/`, auth: SEED.member1 });
+      assert.deepEqual(candidates.body.data, ['b', 'a'], 'distinct values, in the order the records show them');
+      assert.deepEqual((await t.call({ url: `${ITA1}/menu/${menu}/info/search/candidates/os/`, auth: SEED.member1 })).body.data, ['linux']);
+      const noColumn = await t.call({ url: `${ITA1}/menu/${menu}/info/search/candidates/colour/`, auth: SEED.member1 });
+      assertError(noColumn, 499, '499-00006', 'a column the menu lacks');
     });
 
     it('refuses bad definitions with 400 naming the problem', async () => {

@@ -115,8 +115,8 @@ function userOf(t: TestApp) {
       return (r.body.data as Array<{ parameter: Parameter }>).map((x) => x.parameter);
     },
     info: async (menu: string, ws: string = SEED.ws1) => {
-      const r = await call('GET', `${ita(ws)}/menu/${menu}/info/`);
-      assertOk(r, `info of ${menu} in ${ws}`);
+      const r = await call('GET', `${ita(ws)}/menu/${menu}/`);
+      assertOk(r, `definition of ${menu} in ${ws}`);
       const { menu: name, title, columns } = r.body.data;
       return { menu: name, title, columns };
     },
@@ -262,7 +262,7 @@ for (const backend of BACKENDS) {
         const early = await u.download(`${ITA1}/menu/bulk/export/${id}/file/`);
         assert.equal(early.status, 404, early.text);
         assert.match(JSON.parse(early.text).message, /has not finished \(status 1 Unexecuted\)/);
-        assert.equal((await u.call('GET', `${ITA1}/menu/while_stopped/info/`)).status, 404, 'not created while stopped');
+        assert.equal((await u.call('GET', `${ITA1}/menu/while_stopped/`)).status, 499, 'not created while stopped');
       } finally {
         await setMaintenance(t, { backyard_execute_stop: '0' });
       }
@@ -606,7 +606,7 @@ for (const backend of BACKENDS) {
       assert.equal(done.status_id, '4');
       assert.match(done.log, /menu clash exists in workspace ws1 with other columns \(a:integer\) than the document's \(a:string\)/);
       assert.match(done.log, /Nothing was written/);
-      assert.equal((await u.call('GET', `${ITA1}/menu/fresh/info/`)).status, 404, 'all or nothing: fresh was not created either');
+      assert.equal((await u.call('GET', `${ITA1}/menu/fresh/`)).status, 499, 'all or nothing: fresh was not created either');
       assert.deepEqual(await u.records('clash'), []);
       // Registering it now is refused at once.
       const again = await u.call('POST', `${ITA1}/menu/import/execute/`, { upload_id: up.body.data.upload_id });
@@ -646,7 +646,7 @@ for (const backend of BACKENDS) {
         await setMaintenance(t, { data_update_stop: '0' });
       }
       assert.equal((await u.call('GET', `${ITA1}/executions/?limit=1000`)).body.data.length, jobsBefore, 'no job was registered');
-      assert.equal((await u.call('GET', `${ITA1}/menu/ro_menu/info/`)).status, 404);
+      assert.equal((await u.call('GET', `${ITA1}/menu/ro_menu/`)).status, 499);
     });
   });
 
@@ -697,14 +697,14 @@ for (const backend of BACKENDS) {
         'register menu create',
       );
       await runAfterClaimReadOnly(menuCreateExecutor, createId);
-      assert.equal((await u.call('GET', `${ITA1}/menu/late/info/`)).status, 404);
+      assert.equal((await u.call('GET', `${ITA1}/menu/late/`)).status, 499);
 
       const doc = { format: 'drydock-menu-export', format_version: 1, menus: [{ definition: INVENTORY, records: [{ name: 'a' }] }] };
       const up = await u.upload(`${ITA1}/menu/import/upload/`, 'i.json', Buffer.from(JSON.stringify(doc)));
       assertOk(up, 'upload');
       const importId = await u.register(`${ITA1}/menu/import/execute/`, { upload_id: up.body.data.upload_id }, 'register import');
       await runAfterClaimReadOnly(menuExportImportExecutor, importId);
-      assert.equal((await u.call('GET', `${ITA1}/menu/inventory/info/`)).status, 404);
+      assert.equal((await u.call('GET', `${ITA1}/menu/inventory/`)).status, 499);
     });
   });
 }

@@ -75,6 +75,15 @@ describe('loadOptions', () => {
     assert.deepEqual(o.database, { kind: 'sqlite', path: path.resolve('data', 'drydock.sqlite') });
     assert.deepEqual(o.loginRateLimit, { failuresBeforeDelay: 5, maxFailuresPerAddress: 20, windowMs: 900_000 });
     assert.equal(o.trustProxy, false);
+    assert.equal(o.refusalHttpStatus, 498, "maintenance refusals answer Exastro's 498 unless told otherwise");
+  });
+
+  it('DRYDOCK_REFUSAL_HTTP_STATUS takes 498 or 503 and nothing else', () => {
+    assert.equal(loadOptions({ env: { DRYDOCK_REFUSAL_HTTP_STATUS: '503' } }).refusalHttpStatus, 503);
+    assert.equal(loadOptions({ env: { DRYDOCK_REFUSAL_HTTP_STATUS: '498' } }).refusalHttpStatus, 498);
+    for (const bad of ['500', '200', 'soon']) {
+      assert.throws(() => loadOptions({ env: { DRYDOCK_REFUSAL_HTTP_STATUS: bad } }), /DRYDOCK_REFUSAL_HTTP_STATUS: must be 498 .* or 503/, bad);
+    }
   });
 
   it('layers file < environment < flags', () => {

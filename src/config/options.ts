@@ -21,7 +21,10 @@ export const optionsSchema = z
      * or 503 for proxies and tools that only understand the standard status. The result code is
      * 498-xxxxx either way.
      */
-    refusalHttpStatus: z.coerce.number().pipe(z.union([z.literal(498), z.literal(503)], "must be 498 (Exastro's) or 503")),
+    refusalHttpStatus: z.coerce
+      .string()
+      .pipe(z.enum(['498', '503'], "must be 498 (Exastro's) or 503"))
+      .transform((v) => (v === '503' ? 503 : 498)),
     bodyLimitBytes: z.coerce.number().int().min(1024),
     /** How often a SQLite process looks for commits made by other processes. */
     sqlitePollMs: z.coerce.number().int().min(10),

@@ -29,7 +29,7 @@ export interface SwitchDefinition {
      */
     readonly stopsClaims: boolean;
     /**
-     * Every declared write is refused with 503 and its 498 code: by the guard from the cache, and
+     * Every declared write is refused with HTTP 498 and its 498 code: by the guard from the cache, and
      * by the gate inside the write's transaction (`maintenance/gate.ts`).
      */
     readonly refusesWrites: boolean;

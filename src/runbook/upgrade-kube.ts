@@ -16,7 +16,7 @@ import { kubeUpgradeSteps, StepFailed, type KubeRun, type KubeStepOptions } from
  * serve on them) → roll the API Deployment (maxUnavailable 0: a new pod is ready before an old one
  * goes) → the contract steps, once no old pod is left → workers back at the recorded count on the
  * new image → resume → the record removed. Maintenance mode takes the place of scaling the proxy
- * to 0: reads are served throughout, writes are refused with 503 and Retry-After only while
+ * to 0: reads are served throughout, writes are refused with 498 and Retry-After only while
  * read-only is on.
  *
  * Every step first looks at the cluster and does only what is not done yet, so `--resume` (after a

@@ -6,7 +6,18 @@ import { defineRoute, type AnyRoute } from '../route.js';
 import { parseOrThrow } from '../validation.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
 import { nothingSchema } from '../wire/common.js';
-import { batchResultSchema, journalEntrySchema, menuRecordSchema, menuSchema, recordCountsSchema } from '../wire/menus.js';
+import {
+  batchResultSchema,
+  columnNamesSchema,
+  journalEntrySchema,
+  menuInfoSchema,
+  menuRecordSchema,
+  menuSchema,
+  pulldownsSchema,
+  recordCountsSchema,
+  searchCandidatesSchema,
+} from '../wire/menus.js';
+import { columnNames, menuInfo, pulldowns, searchCandidates } from '../../menus/menu-info.js';
 
 /** A record named in the path. */
 const recordParams = menuParams.extend({ uuid: z.string().min(1).max(64) });
@@ -51,14 +62,61 @@ export const menuRoutes: AnyRoute[] = [
   }),
   defineRoute({
     method: 'GET',
-    url: `${ITA}/menu/:menu/info/`,
-    summary: "A menu's definition",
+    url: `${ITA}/menu/:menu/`,
+    summary: "A menu's definition: its typed columns (drydock's; Exastro's description of it is …/info/)",
     tag: 'menus',
     access: 'workspace',
     writes: 'read',
     params: menuParams,
     response: menuSchema,
     handler: async ({ params, db }) => getMenu(db, params.organization_id, params.workspace_id, params.menu),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/info/`,
+    summary: 'The menu as Exastro IT Automation describes one: menu_info, column_info (c1…), column_group_info',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    response: menuInfoSchema,
+    handler: async ({ params, db, language }) => menuInfo(await getMenu(db, params.organization_id, params.workspace_id, params.menu), language),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/info/column/`,
+    summary: "Each column's REST name and its name in the request's language",
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    response: columnNamesSchema,
+    handler: async ({ params, db, language }) => columnNames(await getMenu(db, params.organization_id, params.workspace_id, params.menu), language),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/info/pulldown/`,
+    summary: 'The choices of each pulldown column (a boolean column offers True and False)',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams,
+    response: pulldownsSchema,
+    handler: async ({ params, db }) => pulldowns(await getMenu(db, params.organization_id, params.workspace_id, params.menu)),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/info/search/candidates/:column/`,
+    summary: 'The distinct values a column holds (what a search field offers)',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: menuParams.extend({ column: z.string().min(1).max(64) }),
+    response: searchCandidatesSchema,
+    handler: async ({ params, db }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return searchCandidates(menu, await loadRecords(db, menu), params.column);
+    },
   }),
   defineRoute({
     method: 'GET',

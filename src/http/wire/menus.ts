@@ -54,3 +54,50 @@ export const journalEntrySchema = z.strictObject({
   }),
   file: z.strictObject({}),
 });
+
+const flagSchema = z.enum(['0', '1']);
+
+/** One column of Exastro's menu info (`column_info.cN`). */
+export const columnInfoSchema = z.strictObject({
+  column_id: z.string(),
+  column_name: z.string(),
+  column_name_rest: z.string(),
+  column_group_id: z.null(),
+  column_group_name: z.null(),
+  column_type: z.string(),
+  column_disp_seq: z.number().int(),
+  description: z.string(),
+  ref_table_name: z.null(),
+  ref_pkey_name: z.null(),
+  ref_col_name: z.null(),
+  ref_sort_conditions: z.null(),
+  ref_multi_lang: z.null(),
+  sensitive_coloumn_name: z.null(),
+  col_name: z.string(),
+  button_action: z.null(),
+  save_type: z.enum(['JSON']).nullable(),
+  auto_input: flagSchema,
+  input_item: flagSchema,
+  view_item: flagSchema,
+  unique_item: flagSchema,
+  required_item: flagSchema,
+  initial_value: z.null(),
+  validate_option: z.string().nullable(),
+  before_validate_register: z.null(),
+  after_validate_register: z.null(),
+});
+
+/** `GET …/menu/{menu}/info/`: the menu as Exastro IT Automation describes one. */
+export const menuInfoSchema = z.strictObject({
+  menu_info: z.record(z.string(), z.union([z.string(), z.number(), z.null(), z.array(z.string())])),
+  column_info: z.record(z.string(), columnInfoSchema),
+  column_group_info: z.strictObject({}),
+  custom_menu: z.strictObject({}),
+});
+
+/** `GET …/info/column/`: REST name → the column's name. */
+export const columnNamesSchema = z.record(z.string(), z.string());
+/** `GET …/info/pulldown/`: REST name → {id: label} of each pulldown column. */
+export const pulldownsSchema = z.record(z.string(), z.record(z.string(), z.string()));
+/** `GET …/info/search/candidates/{column}/`: the distinct values the column holds. */
+export const searchCandidatesSchema = z.array(valueSchema);

@@ -27,7 +27,7 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
   const { t } = useI18n();
   const menuPath = `${itaPath(organization, workspace)}/menu/${seg(menuName)}`;
   const [search, setSearch] = useState<Search>(NO_SEARCH);
-  const menu = useLoad(() => api<Menu>('GET', `${menuPath}/info/`), [menuPath]);
+  const menu = useLoad(() => api<Menu>('GET', `${menuPath}/`), [menuPath]);
   const records = useLoad(() => api<MenuRecord[]>('POST', `${menuPath}/filter/`, filterBody(search)), [menuPath, search]);
   const [form, setForm] = useState<{ record?: MenuRecord } | undefined>(undefined);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
