@@ -80,6 +80,13 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { onTestProcessExit } from './cli.js';
 
+/**
+ * When a cluster event happened, in epoch milliseconds with the fraction: a connection routed and a
+ * pod deleted within the same millisecond must still be ordered as they happened (Date.now() made
+ * them equal, and the rollout test's "no connection to a terminating pod" check failed on a tie).
+ */
+const eventTime = (): number => performance.timeOrigin + performance.now();
+
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 // ---------------------------------------------------------------------------------------------
@@ -820,7 +827,7 @@ export class SimPod {
   /** Deletes the pod the kubelet's way: leave endpoints, preStop, SIGTERM, SIGKILL after the grace period. */
   terminate(graceSeconds?: number): void {
     if (this.deletion || this.gone) return;
-    this.deletion = { at: Date.now(), graceSeconds: graceSeconds ?? this.spec.terminationGracePeriodSeconds ?? 30 };
+    this.deletion = { at: eventTime(), graceSeconds: graceSeconds ?? this.spec.terminationGracePeriodSeconds ?? 30 };
     for (const c of this.containers) clearTimeout(c.timer);
     this.changed();
     for (const c of this.containers) if (c.child) void this.stopContainer(c, c.child);
@@ -1934,14 +1941,14 @@ export class SimulatedCluster {
     }
     const id = `${namespace}/${name}:${servicePort}`;
     if (endpoints.length === 0) {
-      this.connections.push({ namespace, service: name, port: servicePort, pod: null, at: Date.now() });
+      this.connections.push({ namespace, service: name, port: servicePort, pod: null, at: eventTime() });
       client.resetAndDestroy();
       return;
     }
     const turn = this.#roundRobin.get(id) ?? 0;
     this.#roundRobin.set(id, turn + 1);
     const endpoint = endpoints[turn % endpoints.length]!;
-    this.connections.push({ namespace, service: name, port: servicePort, pod: endpoint.pod.name, at: Date.now() });
+    this.connections.push({ namespace, service: name, port: servicePort, pod: endpoint.pod.name, at: eventTime() });
     const upstream = net.connect({ host: '127.0.0.1', port: endpoint.port, allowHalfOpen: true });
     this.#sockets.add(upstream);
     upstream.on('close', () => this.#sockets.delete(upstream));
