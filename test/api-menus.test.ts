@@ -164,7 +164,13 @@ for (const backend of BACKENDS) {
 
     it("describes a menu as Exastro's info does: menu_info, column_info keyed c1…, names in the request's language", async () => {
       const menu = await hostsMenu([{ name: 'os', type: 'string', title: 'OS', max_length: 32 }]);
-      assertOk(await maintain(menu, [{ type: 'Register', parameter: { host: 'b', os: 'linux' } }, { type: 'Register', parameter: { host: 'a', os: 'linux' } }]), 'register');
+      assertOk(
+        await maintain(menu, [
+          { type: 'Register', parameter: { host: 'b', os: 'linux' } },
+          { type: 'Register', parameter: { host: 'a', os: 'linux' } },
+        ]),
+        'register',
+      );
       const info = await t.call({ url: `${ITA1}/menu/${menu}/info/`, auth: SEED.member1, headers: { language: 'ja' } });
       assertOk(info, 'info');
       const { menu_info, column_info, column_group_info } = info.body.data;
@@ -177,7 +183,10 @@ for (const backend of BACKENDS) {
         Object.values(column_info).map((c: any) => c.column_name_rest),
         ['uuid', 'host', 'port', 'enabled', 'os', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user'],
       );
-      assert.deepEqual([byRest.host.column_type, byRest.host.required_item, byRest.host.unique_item, byRest.host.input_item], ['SingleTextColumn', '1', '1', '1']);
+      assert.deepEqual(
+        [byRest.host.column_type, byRest.host.required_item, byRest.host.unique_item, byRest.host.input_item],
+        ['SingleTextColumn', '1', '1', '1'],
+      );
       assert.deepEqual([byRest.port.column_type, byRest.port.required_item], ['NumColumn', '0']);
       assert.equal(byRest.enabled.column_type, 'IDColumn');
       assert.deepEqual(JSON.parse(byRest.os.validate_option), { min_length: 0, max_length: 32 });

@@ -281,7 +281,7 @@ for (const backend of BACKENDS) {
       assert.ok(b.time_start > resumedAt, 'B started after the resume');
 
       const again = await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/resume/`, auth: SEED.member1 });
-      assert.equal(again.status, 409, 'only a paused conductor can be resumed');
+      assert.equal(again.status, 499, 'only a paused conductor can be resumed');
     });
 
     it('lists a running conductor in the execute-check without counting it, counts its child; an emergency stop ends both', async () => {
@@ -352,7 +352,8 @@ for (const backend of BACKENDS) {
       assert.match(unknown.body.message, /node A depends on unknown node\(s\) Z/);
 
       const noMovement = await executeRaw(await defineClass([{ id: 'A', movement_name: 'no-such-movement' }]));
-      assert.equal(noMovement.status, 400, noMovement.text);
+      assert.equal(noMovement.status, 499, noMovement.text);
+      assert.equal(noMovement.body.result, '499-00901', "Exastro's code for a movement that does not exist");
       assert.match(noMovement.body.message, /no-such-movement/);
 
       const jobsAfter = ok(await t.call({ url: `${ITA1}/executions/?limit=1000`, auth: SEED.member1 }), 'executions').body.data.length;

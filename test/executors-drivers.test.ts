@@ -94,7 +94,7 @@ for (const [index, backend] of BACKENDS.entries()) {
         'define app_params',
       );
       const r = await maintain('app_params', [{ type: 'Register', parameter: { app_greeting: 'こんにちは-from-record', app_port: '8081' } }]);
-      recordUuid = r.body.data.uuids[0];
+      recordUuid = r.body.data.IdList[0];
       workRoot = mkdtempSync(path.join(os.tmpdir(), 'drydock-drivers-'));
       worker = createWorker(
         t.deps.store,
@@ -326,7 +326,8 @@ for (const [index, backend] of BACKENDS.entries()) {
         assert.equal((await get(ANSIBLE_MENU, id, 'en')).status_name, 'Schedule cancelled');
         // A cancelled execution cannot be cancelled again.
         const again = await t.call({ method: 'POST', url: `${ITA1}/menu/${ANSIBLE_MENU}/driver/${id}/cancel/`, auth: SEED.member1 });
-        assert.equal(again.status, 409, again.text);
+        assert.equal(again.status, 499, again.text);
+        assert.equal(again.body.result, '499-00910', 'Exastro: the status does not allow a schedule cancellation');
       });
 
       it('a missing ansible-playbook ends the execution as Unexpected error naming the install command', async () => {

@@ -123,7 +123,7 @@ function userOf(t: TestApp) {
     maintain: async (menu: string, items: unknown, ws: string = SEED.ws1) => {
       const r = await call('POST', `${ita(ws)}/menu/${menu}/maintenance/all/`, items);
       assertOk(r, `maintain ${menu}`);
-      return r.body.data as { uuids: string[] };
+      return r.body.data as { IdList: string[] };
     },
     createWorkspace: async (id: string) => {
       const r = await call('POST', `/api/${SEED.org1}/platform/workspaces`, {
@@ -145,10 +145,19 @@ function userOf(t: TestApp) {
 /** Seeds ws1's `inventory` menu: two active records and one discarded; servers gets two records. */
 async function seedInventory(u: ReturnType<typeof userOf>): Promise<void> {
   assertOk(await u.call('POST', `${ITA1}/menu/`, INVENTORY), 'define inventory');
-  const { uuids } = await u.maintain('inventory', [
+  const { IdList: uuids } = await u.maintain('inventory', [
     {
       type: 'Register',
-      parameter: { name: 'alpha', count: '3', ratio: '0.25', active: 'true', since: '2024/02/29', checked_at: '2024/03/01 12:34:56', code: '007' },
+      parameter: {
+        name: 'alpha',
+        count: '3',
+        ratio: '0.25',
+        active: 'true',
+        since: '2024/02/29',
+        checked_at: '2024/03/01 12:34:56',
+        code: '007',
+        remarks: 'kept through export and import',
+      },
     },
     { type: 'Register', parameter: { name: 'beta', count: -12, ratio: 1000.5, active: false, since: '1999-12-31', code: '日本語' } },
     { type: 'Register', parameter: { name: 'gamma', count: '9007199254740991' } },
@@ -202,7 +211,7 @@ for (const backend of BACKENDS) {
       assert.equal(ja.body.data.status_name, '完了');
 
       assert.deepEqual(await u.info('new_params'), definition);
-      const { uuids } = await u.maintain('new_params', [{ type: 'Register', parameter: { key: 'k1', size: '42' } }]);
+      const { IdList: uuids } = await u.maintain('new_params', [{ type: 'Register', parameter: { key: 'k1', size: '42' } }]);
       const records = await u.records('new_params');
       assert.deepEqual(
         records.map((p) => [p.uuid, p.key, p.size, p.discard]),
@@ -345,7 +354,8 @@ for (const backend of BACKENDS) {
       );
       // The imported menus are ordinary menus: unique columns still hold, records can be changed.
       const dup = await u.call('POST', `${ita('ws_json')}/menu/inventory/maintenance/all/`, [{ type: 'Register', parameter: { name: 'alpha' } }]);
-      assert.equal(dup.status, 409, dup.text);
+      assert.equal(dup.status, 499, dup.text);
+      assert.match(JSON.parse(dup.body.message)['0'].name[0], /must be unique/);
       const alpha = copy[0]!;
       await u.maintain(
         'inventory',
@@ -395,8 +405,9 @@ for (const backend of BACKENDS) {
       const r = await u.call('POST', `${ITA1}/menu/inventory/maintenance/all/`, [
         { type: 'Update', parameter: { uuid: stale.uuid, count: 5, last_update_date_time: stale.last_update_date_time } },
       ]);
-      assert.equal(r.status, 409, r.text);
-      assert.equal(r.body.result, '409-00002');
+      assert.equal(r.status, 499, r.text);
+      assert.equal(r.body.result, '499-00201');
+      assert.match(r.body.message, /after you read it/);
     });
 
     it('Excel export → import into another workspace: typed cells, and definitions and records are equal', async () => {
@@ -428,6 +439,7 @@ for (const backend of BACKENDS) {
         'since',
         'checked_at',
         'code',
+        'remarks',
         'last_update_date_time',
         'last_updated_user',
       ]);
@@ -481,6 +493,7 @@ for (const backend of BACKENDS) {
       assert.equal(after.find((p) => p.name === 'alpha')!.count, 77);
       assert.deepEqual(content(after.find((p) => p.name === 'epsilon')!), {
         discard: '0',
+        remarks: null,
         name: 'epsilon',
         count: 5,
         ratio: null,

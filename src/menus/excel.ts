@@ -6,8 +6,8 @@ import { ownValue } from '../util/own-value.js';
 
 /**
  * Menu export documents as .xlsx workbooks (exceljs), for people who edit parameter sheets in Excel:
- * - one sheet per menu: a header row (`uuid`, `discard`, the menu's columns, `last_update_date_time`,
- *   `last_updated_user`), then one row per record, discarded ones included. Cells are typed: integer
+ * - one sheet per menu: a header row (`uuid`, `discard`, the menu's columns, `remarks`,
+ *   `last_update_date_time`, `last_updated_user`), then one row per record, discarded ones included. Cells are typed: integer
  *   and number columns are numbers, booleans are booleans, dates and date-times are date cells
  *   (UTC, no time zone shift), strings are text even when they look like numbers;
  * - `_definitions`: one row per column of every menu (menu, sheet, title, column, type, …), so an
@@ -23,6 +23,8 @@ const DEFINITIONS_SHEET = '_definitions';
 const EXPORT_SHEET = '_export';
 const DEFINITION_HEADER = ['menu', 'sheet', 'menu_title', 'column', 'type', 'column_title', 'required', 'unique', 'max_length'] as const;
 const LEADING = ['uuid', 'discard'] as const;
+/** Written and read back, but optional in a workbook (older exports lack it). */
+const REMARKS = 'remarks';
 const TRAILING = ['last_update_date_time', 'last_updated_user'] as const;
 /** Excel refuses longer text in a cell. */
 export const EXCEL_MAX_TEXT = 32_767;
@@ -65,7 +67,7 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
   for (const m of doc.menus) {
     const def = m.definition;
     const ws = wb.addWorksheet(sheets.get(def.menu), { views: [{ state: 'frozen', ySplit: 1 }] });
-    const header = [...LEADING, ...def.columns.map((c) => c.name), ...TRAILING];
+    const header = [...LEADING, ...def.columns.map((c) => c.name), REMARKS, ...TRAILING];
     ws.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(12, h.length + 2)) }));
     ws.getRow(1).font = { bold: true };
     for (const [ri, rec] of m.records.entries()) {
@@ -92,6 +94,8 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
         }
         cell.value = v;
       }
+      const remarks = ownValue<Value>(rec, REMARKS);
+      if (typeof remarks === 'string') row.getCell(REMARKS).value = remarks;
       row.getCell('last_update_date_time').value = rec.last_update_date_time;
       row.getCell('last_updated_user').value = rec.last_updated_user;
     }
@@ -281,7 +285,7 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     const names = new Set(header.values());
     const missing = [...LEADING, ...types.keys()].filter((h) => !names.has(h));
     if (missing.length) problems.push(`sheet ${acc.sheet} row 1: missing header(s) ${missing.join(', ')}`);
-    const allowed = new Set<string>([...LEADING, ...types.keys(), ...TRAILING]);
+    const allowed = new Set<string>([...LEADING, ...types.keys(), REMARKS, ...TRAILING]);
     const unknown = [...names].filter((h) => !allowed.has(h));
     if (unknown.length)
       problems.push(`sheet ${acc.sheet} row 1: unknown header(s) ${unknown.join(', ')}; menu ${acc.menu} has ${[...types.keys()].join(', ')}`);

@@ -2,7 +2,7 @@ import { RESULT, refused } from '../errors.js';
 import { textIn, type Language } from '../i18n/language.js';
 import type { Column, ColumnType, Value } from './columns.js';
 import type { Menu } from './definitions.js';
-import type { RecordView } from './records.js';
+import type { RecordView } from './record-view.js';
 import { ownValue } from '../util/own-value.js';
 
 /**
@@ -91,19 +91,17 @@ function infoColumns(menu: Menu): InfoColumn[] {
   });
   return [
     system('uuid', 'UUID', 'UUID', 'SingleTextColumn'),
-    ...menu.columns.map(
-      (c: Column): InfoColumn => ({
-        rest: c.name,
-        name: { ja: c.title ?? c.name, en: c.title ?? c.name },
-        type: COLUMN_CLASS[c.type],
-        system: false,
-        input: true,
-        unique: c.unique ?? false,
-        required: c.required ?? false,
-        ...(c.type === 'string' && { validate: { min_length: 0, max_length: c.max_length ?? 4000 } }),
-        json: true,
-      }),
-    ),
+    ...menu.columns.map((c: Column): InfoColumn => ({
+      rest: c.name,
+      name: { ja: c.title ?? c.name, en: c.title ?? c.name },
+      type: COLUMN_CLASS[c.type],
+      system: false,
+      input: true,
+      unique: c.unique ?? false,
+      required: c.required ?? false,
+      ...(c.type === 'string' && { validate: { min_length: 0, max_length: c.max_length ?? 4000 } }),
+      json: true,
+    })),
     system('discard', '廃止', 'Discard', 'SingleTextColumn'),
     system('remarks', '備考', 'Remarks', 'NoteColumn', true),
     system('last_update_date_time', '最終更新日時', 'Last update date/time', 'LastUpdateDateColumn'),

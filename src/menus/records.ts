@@ -9,6 +9,8 @@ import { parseJson } from '../store/store.js';
 import { ownValue } from '../util/own-value.js';
 import { coerceValue, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
+import { journal } from './journal.js';
+import { remarksIn, toView, type RecordView } from './record-view.js';
 
 /**
  * A menu's records as Exastro's API handles them: every record has its columns' values and the
@@ -17,18 +19,6 @@ import type { Menu } from './definitions.js';
  * list of Register / Update / Discard / Restore / Delete items all or nothing, and refuses the
  * whole list with every problem listed per row and column (499-00201) when any item has one.
  */
-
-/** A record as Exastro returns it: the parameter sheet row, and its files (none here yet). */
-export interface RecordView {
-  readonly parameter: Record<string, Value> & {
-    uuid: string;
-    discard: '0' | '1';
-    remarks: string | null;
-    last_update_date_time: string;
-    last_updated_user: string;
-  };
-  readonly file: Record<string, never>;
-}
 
 export const MAINTENANCE_TYPES = ['Register', 'Update', 'Discard', 'Restore', 'Delete'] as const;
 export type MaintenanceType = (typeof MAINTENANCE_TYPES)[number];
@@ -276,11 +266,6 @@ function remarksOf(parameter: Record<string, unknown>): string | null | undefine
   return refuse(PROBLEM.remarks, 'remarks');
 }
 
-function remarksIn(stored: Record<string, Value>): string | null {
-  const remarks = ownValue(stored, 'remarks');
-  return typeof remarks === 'string' ? remarks : null;
-}
-
 function withRemarks(values: Record<string, Value>, remarks: string | null): Record<string, Value> {
   return { ...values, remarks };
 }
@@ -328,79 +313,8 @@ async function claimUniqueValues(trx: Transaction<Database>, menu: Menu, recordI
   if (problems.length > 0) throw new ItemRefused(problems);
 }
 
-/** Adds a record's state after a change to its history: what the record row holds now, in the change's transaction. */
-export async function journal(trx: Transaction<Database>, menu: Menu, recordId: string, action: 'INSERT' | 'UPDATE'): Promise<void> {
-  await trx
-    .insertInto('menu_record_journal')
-    .columns(['journal_id', 'menu_id', 'record_id', 'action', 'parameter', 'discard', 'journal_timestamp', 'last_update_user'])
-    .expression((eb) =>
-      eb
-        .selectFrom('menu_records')
-        .select([
-          eb.val(randomUUID()).as('journal_id'),
-          eb.val(menu.id).as('menu_id'),
-          'id',
-          eb.val(action).as('action'),
-          'parameter',
-          'discard',
-          'last_update_timestamp',
-          'last_update_user',
-        ])
-        .where('id', '=', recordId),
-    )
-    .execute();
-}
-
-/** A record's history as Exastro shows it: newest first, each entry the record after that change with its journal id, time and action. */
-export interface JournalView {
-  readonly parameter: RecordView['parameter'] & { journal_id: string; journal_datetime: string; journal_action: 'INSERT' | 'UPDATE' };
-  readonly file: Record<string, never>;
-}
-
-/** The history of one record of a menu, newest first; empty for a uuid the menu never had. */
-export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string): Promise<JournalView[]> {
-  const rows = await db
-    .selectFrom('menu_record_journal')
-    .selectAll()
-    .where('menu_id', '=', menu.id)
-    .where('record_id', '=', recordId)
-    .orderBy('journal_timestamp', 'desc')
-    .orderBy('journal_id')
-    .execute();
-  return rows.map((r) => {
-    const view = toView({
-      id: r.record_id,
-      menu_id: r.menu_id,
-      parameter: r.parameter,
-      discard: r.discard,
-      created_at: r.journal_timestamp,
-      last_update_timestamp: r.journal_timestamp,
-      last_update_user: r.last_update_user,
-    });
-    return {
-      parameter: { ...view.parameter, journal_id: r.journal_id, journal_datetime: toExastroDateTime(r.journal_timestamp), journal_action: r.action },
-      file: {},
-    };
-  });
-}
-
 /** Every record of a menu, oldest first. */
 export async function loadRecords(db: Kysely<Database>, menu: Menu): Promise<RecordView[]> {
   const rows = await db.selectFrom('menu_records').selectAll().where('menu_id', '=', menu.id).orderBy('created_at').orderBy('id').execute();
   return rows.map(toView);
-}
-
-function toView(r: MenuRecordsTable): RecordView {
-  const stored = parseJson<Record<string, Value>>(r.parameter);
-  return {
-    parameter: {
-      uuid: r.id,
-      ...stored,
-      remarks: remarksIn(stored),
-      discard: r.discard === 1 ? '1' : '0',
-      last_update_date_time: toExastroDateTime(r.last_update_timestamp),
-      last_updated_user: r.last_update_user,
-    },
-    file: {},
-  };
 }

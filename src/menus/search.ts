@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RESULT, badRequest } from '../errors.js';
 import type { Value } from './columns.js';
 import type { Menu } from './definitions.js';
-import type { RecordView } from './records.js';
+import type { RecordView } from './record-view.js';
 import { ownValue } from '../util/own-value.js';
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createMenu, deleteMenu, getMenu, listMenus, menuDefinitionSchema } from '../../menus/definitions.js';
-import { applyBatch, applyOne, loadJournal, loadRecords, maintenanceBatchSchema, singleItemSchema } from '../../menus/records.js';
+import { loadJournal } from '../../menus/journal.js';
+import { applyBatch, applyOne, loadRecords, maintenanceBatchSchema, singleItemSchema } from '../../menus/records.js';
 import { applyFilter, filterSchema, page, recordQuerySchema, queryFilter } from '../../menus/search.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { parseOrThrow } from '../validation.js';

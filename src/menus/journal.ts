@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { toExastroDateTime } from '../store/clock.js';
+import type { Database } from '../store/schema.js';
+import type { Menu } from './definitions.js';
+import { toView, type RecordView } from './record-view.js';
+
+/**
+ * A record's history, as Exastro keeps it (`GET …/filter/journal/{uuid}/`): the record after each
+ * registration (`INSERT`) and each update, discard or restore (`UPDATE`), written in the change's
+ * transaction (migration 8). A physical delete adds nothing and removes nothing.
+ */
+
+/** Adds a record's state after a change to its history: what the record row holds now, in the change's transaction. */
+export async function journal(trx: Transaction<Database>, menu: Menu, recordId: string, action: 'INSERT' | 'UPDATE'): Promise<void> {
+  await trx
+    .insertInto('menu_record_journal')
+    .columns(['journal_id', 'menu_id', 'record_id', 'action', 'parameter', 'discard', 'journal_timestamp', 'last_update_user'])
+    .expression((eb) =>
+      eb
+        .selectFrom('menu_records')
+        .select([
+          eb.val(randomUUID()).as('journal_id'),
+          eb.val(menu.id).as('menu_id'),
+          'id',
+          eb.val(action).as('action'),
+          'parameter',
+          'discard',
+          'last_update_timestamp',
+          'last_update_user',
+        ])
+        .where('id', '=', recordId),
+    )
+    .execute();
+}
+
+/** A record's history as Exastro shows it: newest first, each entry the record after that change with its journal id, time and action. */
+export interface JournalView {
+  readonly parameter: RecordView['parameter'] & { journal_id: string; journal_datetime: string; journal_action: 'INSERT' | 'UPDATE' };
+  readonly file: Record<string, never>;
+}
+
+/** The history of one record of a menu, newest first; empty for a uuid the menu never had. */
+export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string): Promise<JournalView[]> {
+  const rows = await db
+    .selectFrom('menu_record_journal')
+    .selectAll()
+    .where('menu_id', '=', menu.id)
+    .where('record_id', '=', recordId)
+    .orderBy('journal_timestamp', 'desc')
+    .orderBy('journal_id')
+    .execute();
+  return rows.map((r) => {
+    const view = toView({
+      id: r.record_id,
+      menu_id: r.menu_id,
+      parameter: r.parameter,
+      discard: r.discard,
+      created_at: r.journal_timestamp,
+      last_update_timestamp: r.journal_timestamp,
+      last_update_user: r.last_update_user,
+    });
+    return {
+      parameter: { ...view.parameter, journal_id: r.journal_id, journal_datetime: toExastroDateTime(r.journal_timestamp), journal_action: r.action },
+      file: {},
+    };
+  });
+}

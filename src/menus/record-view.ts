@@ -1,0 +1,39 @@
+import { toExastroDateTime } from '../store/clock.js';
+import type { MenuRecordsTable } from '../store/schema.js';
+import { parseJson } from '../store/store.js';
+import { ownValue } from '../util/own-value.js';
+import type { Value } from './columns.js';
+
+/** A record as Exastro returns it: the parameter sheet row, and its files (none here yet). */
+export interface RecordView {
+  readonly parameter: Record<string, Value> & {
+    uuid: string;
+    discard: '0' | '1';
+    remarks: string | null;
+    last_update_date_time: string;
+    last_updated_user: string;
+  };
+  readonly file: Record<string, never>;
+}
+
+/** A stored record as Exastro returns it. */
+export function toView(r: MenuRecordsTable): RecordView {
+  const stored = parseJson<Record<string, Value>>(r.parameter);
+  return {
+    parameter: {
+      uuid: r.id,
+      ...stored,
+      remarks: remarksIn(stored),
+      discard: r.discard === 1 ? '1' : '0',
+      last_update_date_time: toExastroDateTime(r.last_update_timestamp),
+      last_updated_user: r.last_update_user,
+    },
+    file: {},
+  };
+}
+
+/** The remarks stored with a record's values (null when it has none). */
+export function remarksIn(stored: Record<string, Value>): string | null {
+  const remarks = ownValue(stored, 'remarks');
+  return typeof remarks === 'string' ? remarks : null;
+}
