@@ -48,7 +48,13 @@ async function measure(ctx: BenchContext, backend: Backend): Promise<Map<Variant
     const noLock: Store = withoutGateLock(store);
     let n = 0;
     const body = async (trx: Transaction<Database>) =>
-      applyBatch(trx, await getMenu(trx, SEED.org1, SEED.ws1, SEED.menu), [{ type: 'Register', parameter: { host: `gate-cost-${n++}`, port: 22 } }], 'bench');
+      applyBatch(
+        trx,
+        await getMenu(trx, SEED.org1, SEED.ws1, SEED.menu),
+        [{ type: 'Register', parameter: { host: `gate-cost-${n++}`, port: 22 } }],
+        'bench',
+        true,
+      );
     const ops: Record<Variant, () => Promise<unknown>> = {
       gate: () => gatedWrite(store, 'menu_record_maintenance', body),
       'no-gate': () => store.transaction('shared', body),

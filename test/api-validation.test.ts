@@ -432,7 +432,7 @@ for (const backend of BACKENDS) {
       assert.equal(nulUser.status, 401, `a user name with U+0000 names nobody: ${nulUser.text}`);
     });
 
-    it('a name every object inherits (constructor, __proto__, toString) is no menu, no driver: 400, not 500', async () => {
+    it('a name every object inherits (constructor, __proto__, toString) is no menu, no driver: 400 or 499, not 500', async () => {
       const ID = '00000000-0000-4000-8000-000000000000';
       for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
         for (const [method, tail] of [
@@ -447,7 +447,8 @@ for (const backend of BACKENDS) {
             auth: SEED.member1,
             ...(tail === 'execute/' && { body: { movement_name: 'm', operation_name: 'o' } }),
           });
-          assert.equal(r.status, 400, `${method} …/menu/${name}/driver/${tail}: ${r.text}`);
+          // A name the path's pattern refuses is a 400; one it takes is Exastro's "not a driver menu" (499-00001).
+          assert.ok(r.status === 400 || (r.status === 499 && r.body.result === '499-00001'), `${method} …/menu/${name}/driver/${tail}: ${r.text}`);
           assert.match(r.body.message, /runs no driver|Invalid path: menu/);
         }
       }
@@ -471,9 +472,9 @@ for (const backend of BACKENDS) {
 
     it('a route drydock lacks answers 404 without checking credentials: probing it never locks its user (or an administrator of that name) out', async () => {
       for (let n = 0; n < 30; n++) {
-        const probe = await call({ url: `${ITA1}/version/`, auth: SEED.member1 });
+        const probe = await call({ url: `${ITA1}/cicd_for_iac/info/`, auth: SEED.member1 });
         assertError(probe, 404, '404-00001', 'an endpoint drydock does not have');
-        const wrong = await call({ url: `${ITA1}/menu/${SEED.menu}/filter/count/`, auth: { basic: ['member1', 'not-the-password'] } });
+        const wrong = await call({ url: `${ITA1}/menu/${SEED.menu}/compare/execute/info/`, auth: { basic: ['member1', 'not-the-password'] } });
         assertError(wrong, 404, '404-00001', 'with a wrong password, still just 404');
       }
       const real = await call({ url: `${ITA1}/menu/${SEED.menu}/filter/`, auth: SEED.member1 });

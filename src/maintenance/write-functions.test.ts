@@ -5,10 +5,8 @@ import { WRITE_FUNCTIONS, refusalMessage, type WriteFunction } from './write-fun
 describe('refusal messages', () => {
   const functions = Object.keys(WRITE_FUNCTIONS) as WriteFunction[];
 
-  it('give every write function its own 498 result code', () => {
-    const codes = functions.map((fn) => WRITE_FUNCTIONS[fn].result);
-    for (const code of codes) assert.match(code, /^498-\d{5}$/);
-    assert.equal(new Set(codes).size, codes.length, 'one code per function');
+  it('give every write function a 498 result code (Exastro’s for it: test/api-read-only.test.ts checks each)', () => {
+    for (const fn of functions) assert.match(WRITE_FUNCTIONS[fn].result, /^498-\d{5}$/, fn);
   });
 
   it('are written in the language asked for and name the refused function', () => {

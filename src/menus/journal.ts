@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { toExastroDateTime } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
+import type { Store } from '../store/store.js';
 import type { Menu } from './definitions.js';
 import { toView, type RecordView } from './record-view.js';
 
@@ -10,6 +11,18 @@ import { toView, type RecordView } from './record-view.js';
  * registration (`INSERT`) and each update, discard or restore (`UPDATE`), written in the change's
  * transaction (migration 8). A physical delete adds nothing and removes nothing.
  */
+
+/** The schema step that added the history (migration 8). */
+export const RECORD_JOURNAL_SCHEMA = 8;
+
+/**
+ * Whether this store keeps records' history: not yet while this release runs on its predecessor's
+ * schema during an upgrade (the changes made then have no history, as they would not have had
+ * under the previous release). Routes ask it once per request and hand the answer to the writes.
+ */
+export async function keepsHistory(store: Store): Promise<boolean> {
+  return store.hasSchema(RECORD_JOURNAL_SCHEMA);
+}
 
 /** Adds a record's state after a change to its history: what the record row holds now, in the change's transaction. */
 export async function journal(trx: Transaction<Database>, menu: Menu, recordId: string, action: 'INSERT' | 'UPDATE'): Promise<void> {
@@ -40,8 +53,9 @@ export interface JournalView {
   readonly file: Record<string, never>;
 }
 
-/** The history of one record of a menu, newest first; empty for a uuid the menu never had. */
-export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string): Promise<JournalView[]> {
+/** The history of one record of a menu, newest first; empty for a uuid the menu never had (and on a store that keeps none yet). */
+export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string, kept: boolean): Promise<JournalView[]> {
+  if (!kept) return [];
   const rows = await db
     .selectFrom('menu_record_journal')
     .selectAll()

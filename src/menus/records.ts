@@ -54,10 +54,17 @@ export type RecordCounts = Omit<BatchResult, 'IdList'>;
  * Applies one item, as `maintenance/all` would apply a list of it (its problems are row 0's). The
  * PATCH form names the record in the path: that uuid wins over one in the parameter.
  */
-export async function applyOne(trx: Transaction<Database>, menu: Menu, item: SingleItem, actor: string, recordId?: string): Promise<RecordCounts> {
+export async function applyOne(
+  trx: Transaction<Database>,
+  menu: Menu,
+  item: SingleItem,
+  actor: string,
+  keepHistory: boolean,
+  recordId?: string,
+): Promise<RecordCounts> {
   const type = item.type ?? (recordId === undefined ? 'Register' : 'Update');
   const parameter = recordId === undefined ? item.parameter : { ...item.parameter, uuid: recordId };
-  const { IdList: _ids, ...counts } = await applyBatch(trx, menu, [{ type, parameter, ...(item.file && { file: item.file }) }], actor);
+  const { IdList: _ids, ...counts } = await applyBatch(trx, menu, [{ type, parameter, ...(item.file && { file: item.file }) }], actor, keepHistory);
   return counts;
 }
 
@@ -121,13 +128,19 @@ const refuse = (texts: Texts, column?: string): never => {
  * the refusal lists every problem of every row (`RecordProblems`); nothing of the batch is kept
  * then, as the caller's transaction rolls back.
  */
-export async function applyBatch(trx: Transaction<Database>, menu: Menu, items: readonly MaintenanceItem[], actor: string): Promise<BatchResult> {
+export async function applyBatch(
+  trx: Transaction<Database>,
+  menu: Menu,
+  items: readonly MaintenanceItem[],
+  actor: string,
+  keepHistory: boolean,
+): Promise<BatchResult> {
   const counts = { Register: 0, Update: 0, Restore: 0, Discard: 0, Delete: 0 };
   const ids: string[] = [];
   const problems: RecordProblem[] = [];
   for (const [row, item] of items.entries()) {
     try {
-      const done = await applyItem(trx, menu, item, actor);
+      const done = await applyItem(trx, menu, item, actor, keepHistory);
       counts[done.type] += 1;
       ids.push(done.id);
     } catch (err) {
@@ -139,7 +152,13 @@ export async function applyBatch(trx: Transaction<Database>, menu: Menu, items: 
   return { ...counts, IdList: ids };
 }
 
-async function applyItem(trx: Transaction<Database>, menu: Menu, item: MaintenanceItem, actor: string): Promise<{ type: MaintenanceType; id: string }> {
+async function applyItem(
+  trx: Transaction<Database>,
+  menu: Menu,
+  item: MaintenanceItem,
+  actor: string,
+  keepHistory: boolean,
+): Promise<{ type: MaintenanceType; id: string }> {
   const now = nowTimestamp();
   const unknown = Object.keys(item.parameter).filter((k) => !SYSTEM_KEYS.has(k) && !menu.columns.some((c) => c.name === k));
   if (unknown.length > 0) refuse(PROBLEM.unknownKeys(unknown));
@@ -160,7 +179,7 @@ async function applyItem(trx: Transaction<Database>, menu: Menu, item: Maintenan
       })
       .execute();
     await claimUniqueValues(trx, menu, id, values);
-    await journal(trx, menu, id, 'INSERT');
+    if (keepHistory) await journal(trx, menu, id, 'INSERT');
     return { type: 'Register', id };
   }
   const current = await currentRecord(trx, menu, item.parameter);
@@ -220,7 +239,7 @@ async function applyItem(trx: Transaction<Database>, menu: Menu, item: Maintenan
       throw new Error(`unknown item type ${String(never)}`);
     }
   }
-  await journal(trx, menu, current.id, 'UPDATE');
+  if (keepHistory) await journal(trx, menu, current.id, 'UPDATE');
   return { type, id: current.id };
 }
 

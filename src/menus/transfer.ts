@@ -288,7 +288,14 @@ export interface ImportedMenu {
  * of another menu holds (the export's source workspace, typically) cannot be kept: such a record
  * gets a new uuid and the count is reported.
  */
-export async function importPlan(trx: Transaction<Database>, org: string, ws: string, plan: ImportPlan, actor: string): Promise<ImportedMenu[]> {
+export async function importPlan(
+  trx: Transaction<Database>,
+  org: string,
+  ws: string,
+  plan: ImportPlan,
+  actor: string,
+  keepHistory: boolean,
+): Promise<ImportedMenu[]> {
   const problems = await targetProblems(trx, org, ws, plan);
   if (problems.length) throw new DocumentError(problems);
   const out: ImportedMenu[] = [];
@@ -340,7 +347,7 @@ export async function importPlan(trx: Transaction<Database>, org: string, ws: st
       journal_timestamp: r.last_update_timestamp,
       last_update_user: r.last_update_user,
     }));
-    for (const part of batches(history)) await trx.insertInto('menu_record_journal').values(part).execute();
+    if (keepHistory) for (const part of batches(history)) await trx.insertInto('menu_record_journal').values(part).execute();
     const uniqueColumns = def.columns.filter((c) => c.unique);
     const uniqueRows = rows.flatMap((row, i) =>
       uniqueColumns.flatMap((c) => {

@@ -108,6 +108,13 @@ export interface Store {
   schemaVersion(): Promise<number>;
 
   /**
+   * Whether the store's schema has reached `version`: what a release running on its predecessor's
+   * schema (during an upgrade) asks before it uses something a later step added. Once true it is
+   * remembered (a schema only moves forward), so the question costs nothing on an up-to-date store.
+   */
+  hasSchema(version: number): Promise<boolean>;
+
+  /**
    * Whether an error means the store could not be reached or was too busy (connection refused or
    * cut, server shutting down, SQLite writer lock held past the busy timeout). The HTTP layer answers
    * those with 503 and Retry-After instead of 500: nothing was written, the caller may retry.
@@ -137,4 +144,15 @@ export interface Store {
 /** Parses a JSON column (text on both backends). */
 export function parseJson<T = unknown>(text: string): T {
   return JSON.parse(text) as T;
+}
+
+/** Remembers the highest schema version a store has shown, so `hasSchema` asks the store only until it is reached. */
+export class SchemaWatermark {
+  #reached = 0;
+
+  async reached(version: number, read: () => Promise<number>): Promise<boolean> {
+    if (this.#reached >= version) return true;
+    this.#reached = Math.max(this.#reached, await read());
+    return this.#reached >= version;
+  }
 }

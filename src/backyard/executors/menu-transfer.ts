@@ -5,6 +5,7 @@ import { MENU_STATUS } from '../kinds/status-families.js';
 import { putJobFile } from '../jobs.js';
 import { EXCEL_FORMAT, EXPORT_FILE_ROLE, MENU_FORMAT, exportFileName, loadUpload, type MenuTransferSpec, type TransferFormat } from '../menu-jobs.js';
 import { endRefused } from './menu-job-failure.js';
+import { keepsHistory } from '../../menus/journal.js';
 
 /**
  * Export: reads the chosen menus (definitions and every record) and stores the file as the job's
@@ -53,7 +54,8 @@ async function runImport(ctx: ExecutionContext, format: TransferFormat, spec: Ex
   const upload = await loadUpload(store.db, job.organization_id, job.workspace_id, spec.upload_id, format.uploadKind);
   const plan = selectMenus(await format.decode(upload.content), spec.menus);
   if (ctx.signal.aborted) throw new Error(`stopped before writing (${String(ctx.signal.reason)})`);
-  const imported = await gatedWrite(store, format.importWrites, (trx) => importPlan(trx, job.organization_id, job.workspace_id, plan, job.created_by));
+  const history = await keepsHistory(store);
+  const imported = await gatedWrite(store, format.importWrites, (trx) => importPlan(trx, job.organization_id, job.workspace_id, plan, job.created_by, history));
   for (const m of imported) {
     await ctx.log(
       'system',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createMenu, deleteMenu, getMenu, listMenus, menuDefinitionSchema } from '../../menus/definitions.js';
-import { loadJournal } from '../../menus/journal.js';
+import { keepsHistory, loadJournal } from '../../menus/journal.js';
 import { applyBatch, applyOne, loadRecords, maintenanceBatchSchema, singleItemSchema } from '../../menus/records.js';
 import { applyFilter, filterSchema, page, recordQuerySchema, queryFilter } from '../../menus/search.js';
 import { defineRoute, type AnyRoute } from '../route.js';
@@ -193,7 +193,8 @@ export const menuRoutes: AnyRoute[] = [
     response: batchResultSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, menu: name } = ctx.params;
-      return ctx.write(async (trx) => applyBatch(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username));
+      const history = await keepsHistory(ctx.deps.store);
+      return ctx.write(async (trx) => applyBatch(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username, history));
     },
   }),
   defineRoute({
@@ -208,7 +209,8 @@ export const menuRoutes: AnyRoute[] = [
     response: recordCountsSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, menu: name } = ctx.params;
-      return ctx.write(async (trx) => applyOne(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username));
+      const history = await keepsHistory(ctx.deps.store);
+      return ctx.write(async (trx) => applyOne(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username, history));
     },
   }),
   defineRoute({
@@ -223,7 +225,8 @@ export const menuRoutes: AnyRoute[] = [
     response: recordCountsSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, menu: name, uuid } = ctx.params;
-      return ctx.write(async (trx) => applyOne(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username, uuid));
+      const history = await keepsHistory(ctx.deps.store);
+      return ctx.write(async (trx) => applyOne(trx, await getMenu(trx, org, ws, name), ctx.body, ctx.principal.username, history, uuid));
     },
   }),
   defineRoute({
@@ -236,9 +239,9 @@ export const menuRoutes: AnyRoute[] = [
     params: recordParams,
     query: recordQuerySchema.pick({ file: true }),
     response: z.array(journalEntrySchema),
-    handler: async ({ params, db }) => {
+    handler: async ({ params, db, deps }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      return loadJournal(db, menu, params.uuid);
+      return loadJournal(db, menu, params.uuid, await keepsHistory(deps.store));
     },
   }),
 ];

@@ -7,7 +7,16 @@ import { nowTimestamp, timestampIn } from '../clock.js';
 import { claimInGateTransaction } from '../job-claim.js';
 import { SWITCH_IDS, fromColumns, type SwitchColumns, type SwitchValues } from '../../maintenance/switches.js';
 import type { BackyardJobsTable, Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities } from '../store.js';
+import {
+  SchemaWatermark,
+  type ChangeListener,
+  type ChangeTopic,
+  type FeedState,
+  type GateLock,
+  type JobClaim,
+  type Store,
+  type StoreCapabilities,
+} from '../store.js';
 import { PostgresChangeFeed } from './postgres-change-feed.js';
 import { ADVISORY_LOCK, CHANGE_CHANNEL } from './postgres-locks.js';
 import { postgresAppliedSteps, postgresMigrationRunner, postgresSchemaVersion } from './postgres-migrator.js';
@@ -151,6 +160,12 @@ class PostgresStore implements Store {
 
   async appliedSteps(aboveVersion: number): Promise<AppliedStep[]> {
     return postgresAppliedSteps(this.#pool, aboveVersion);
+  }
+
+  readonly #schema = new SchemaWatermark();
+
+  async hasSchema(version: number): Promise<boolean> {
+    return this.#schema.reached(version, () => this.schemaVersion());
   }
 
   async schemaVersion(): Promise<number> {

@@ -8,7 +8,16 @@ import { MIGRATIONS } from '../migrations/index.js';
 import { migrate } from '../migrations/migrator.js';
 import { claimInGateTransaction } from '../job-claim.js';
 import type { BackyardJobsTable, Database } from '../schema.js';
-import type { ChangeListener, ChangeTopic, FeedState, GateLock, JobClaim, Store, StoreCapabilities } from '../store.js';
+import {
+  SchemaWatermark,
+  type ChangeListener,
+  type ChangeTopic,
+  type FeedState,
+  type GateLock,
+  type JobClaim,
+  type Store,
+  type StoreCapabilities,
+} from '../store.js';
 import { fromColumns, type SwitchColumns, type SwitchValues } from '../../maintenance/switches.js';
 import { immediateSqliteDialect } from './sqlite-dialect.js';
 import { sqliteAppliedSteps, sqliteMigrationRunner } from './sqlite-migrator.js';
@@ -130,6 +139,12 @@ class SqliteStore implements Store {
 
   async appliedSteps(aboveVersion: number): Promise<AppliedStep[]> {
     return sqliteAppliedSteps(this.#raw, aboveVersion);
+  }
+
+  readonly #schema = new SchemaWatermark();
+
+  async hasSchema(version: number): Promise<boolean> {
+    return this.#schema.reached(version, () => this.schemaVersion());
   }
 
   async schemaVersion(): Promise<number> {

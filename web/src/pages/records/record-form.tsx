@@ -18,7 +18,7 @@ interface RecordFormProps {
 
 /**
  * Registers a record, or updates one with the `last_update_date_time` it was read with, so a change
- * made meanwhile by someone else is refused (409) instead of overwritten.
+ * made meanwhile by someone else is refused (499-00201, the problem shown under its row) instead of overwritten.
  */
 export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: RecordFormProps) {
   const { t } = useI18n();
