@@ -397,8 +397,8 @@ describe('route declarations the guard keys on', () => {
     'PATCH /api/platform/maintenance-mode-setting',
     // Emergency stop must work while the system is read-only: an operator stops a runaway job
     // during maintenance; the status it writes is job bookkeeping, not user data.
-    'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/driver/:execution_no/scram/',
-    'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/conductor/:conductor_instance_id/scram/',
+    'PATCH /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/driver/:execution_no/scram/',
+    'PATCH /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/conductor/:conductor_instance_id/scram/',
     // Fleet upgrades are maintenance work: declared, started and steered while the platform is read-only.
     'PUT /api/platform/fleet',
     'PATCH /api/platform/fleet/versions/:version',

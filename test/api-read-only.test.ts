@@ -303,11 +303,11 @@ function writeCases(ids: {
       },
     },
     {
-      route: `POST ${ITA}/menu/:menu/driver/:execution_no/cancel/`,
+      route: `PATCH ${ITA}/menu/:menu/driver/:execution_no/cancel/`,
       fn: 'job_cancel',
       what: 'cancel a scheduled execution',
       call: {
-        method: 'POST',
+        method: 'PATCH',
         url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${DRIVER_JOBS.scheduledExecution}/cancel/`,
         auth: SEED.manager1,
       },
@@ -324,11 +324,11 @@ function writeCases(ids: {
       },
     },
     {
-      route: `POST ${ITA}/menu/:menu/conductor/:conductor_instance_id/cancel/`,
+      route: `PATCH ${ITA}/menu/:menu/conductor/:conductor_instance_id/cancel/`,
       fn: 'job_cancel',
       what: 'cancel a scheduled conductor',
       call: {
-        method: 'POST',
+        method: 'PATCH',
         url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.scheduledConductor}/cancel/`,
         auth: SEED.manager1,
       },
@@ -478,10 +478,10 @@ const READ_CASES: readonly ReadCase[] = [
     check: (r) => assert.equal(r.body.data.status_id, '9'),
   },
   {
-    route: `POST ${ITA}/menu/:menu/driver/:execution_no/scram/`,
+    route: `PATCH ${ITA}/menu/:menu/driver/:execution_no/scram/`,
     get call() {
       return {
-        method: 'POST',
+        method: 'PATCH',
         url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${DRIVER_JOBS.waitingExecution}/scram/`,
         auth: SEED.manager1,
       } as const;
@@ -495,9 +495,9 @@ const READ_CASES: readonly ReadCase[] = [
     check: (r) => assert.equal(r.body.data.status_id, '5'),
   },
   {
-    route: `POST ${ITA}/menu/:menu/conductor/:conductor_instance_id/scram/`,
+    route: `PATCH ${ITA}/menu/:menu/conductor/:conductor_instance_id/scram/`,
     get call() {
-      return { method: 'POST', url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.waitingConductor}/scram/`, auth: SEED.manager1 } as const;
+      return { method: 'PATCH', url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.waitingConductor}/scram/`, auth: SEED.manager1 } as const;
     },
   },
   {

@@ -437,8 +437,8 @@ for (const backend of BACKENDS) {
       for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
         for (const [method, tail] of [
           ['GET', `${ID}/`],
-          ['POST', `${ID}/cancel/`],
-          ['POST', `${ID}/scram/`],
+          ['PATCH', `${ID}/cancel/`],
+          ['PATCH', `${ID}/scram/`],
           ['POST', 'execute/'],
         ] as const) {
           const r = await call({

@@ -182,7 +182,7 @@ for (const backend of BACKENDS) {
       await noSurvivors(w);
 
       // Not left for the next test's worker: an emergency stop ends a job that has not started.
-      const scram = await t.call({ method: 'POST', url: `${ITA1}/menu/execution_ansible_legacy/driver/${late}/scram/`, auth: SEED.member1 });
+      const scram = await t.call({ method: 'PATCH', url: `${ITA1}/menu/execution_ansible_legacy/driver/${late}/scram/`, auth: SEED.member1 });
       assert.equal(scram.status, 200, scram.text);
       assert.equal((await getExecution(t, late)).status_id, '8');
     });

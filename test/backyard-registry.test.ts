@@ -157,7 +157,7 @@ for (const backend of BACKENDS) {
     });
 
     it('the API names its statuses, its menu stops it, and its log service is listed', async () => {
-      const stop = await t.call({ method: 'POST', url: `${ITA1}/menu/execution_fake/driver/${waiting}/scram/`, auth: SEED.member1 });
+      const stop = await t.call({ method: 'PATCH', url: `${ITA1}/menu/execution_fake/driver/${waiting}/scram/`, auth: SEED.member1 });
       assert.equal(stop.status, 200, stop.text);
       for (const [language, name] of [
         ['en', 'Emergency stop'],

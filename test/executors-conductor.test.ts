@@ -144,7 +144,7 @@ for (const backend of BACKENDS) {
       for (const id of started.splice(0)) {
         const c = await conductor(id);
         if (!FINISHED.includes(c.status_id)) {
-          await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 });
+          await t.call({ method: 'PATCH', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 });
           await waitForStatus(id, FINISHED, 20_000);
         }
         await waitFor(
@@ -316,7 +316,7 @@ for (const backend of BACKENDS) {
       assert.equal(org.execute_count, 1);
       assert.equal(check.execute_count, 1);
 
-      ok(await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 }), 'scram');
+      ok(await t.call({ method: 'PATCH', url: `${CONDUCTOR}/${id}/scram/`, auth: SEED.member1 }), 'scram');
       const c = await waitForStatus(id, FINISHED, 20_000);
       assert.equal(c.status_id, '9', c.log);
       assert.equal(c.status_name, 'Emergency stop');

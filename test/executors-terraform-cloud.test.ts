@@ -99,7 +99,7 @@ for (const backend of BACKENDS) {
     // The response body is whatever JSON the route returns.
 
     async function execution(id: string): Promise<any> {
-      return ok(await t.call({ url: `${MENU}/${id}/`, auth: SEED.member1 }), `get ${id}`).body.data;
+      return ok(await t.call({ url: `${ITA1}/executions/${id}/`, auth: SEED.member1 }), `get ${id}`).body.data;
     }
 
     async function waitForStatus(id: string, statuses: readonly string[]): Promise<any> {
@@ -172,7 +172,7 @@ for (const backend of BACKENDS) {
           },
           { timeoutMs: 20_000 },
         );
-        ok(await t.call({ method: 'POST', url: `${MENU}/${id}/scram/`, auth: SEED.member1 }), 'scram');
+        ok(await t.call({ method: 'PATCH', url: `${MENU}/${id}/scram/`, auth: SEED.member1 }), 'scram');
         return waitForStatus(id, ['5', '6', '7', '8']);
       });
       assert.equal(job.status_id, '8', job.log);

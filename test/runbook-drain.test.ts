@@ -168,7 +168,7 @@ describe('drain / resume on every backend', { concurrency: true }, () => {
         );
         assert.equal((await getExecution(s.serve, id)).status_id, '3', 'the drain leaves the job alone');
 
-        const scram = await s.serve.call({ method: 'POST', url: `${ITA1}/menu/execution_ansible_legacy/driver/${id}/scram/`, auth: SEED.member1 });
+        const scram = await s.serve.call({ method: 'PATCH', url: `${ITA1}/menu/execution_ansible_legacy/driver/${id}/scram/`, auth: SEED.member1 });
         assert.equal(scram.status, 200, scram.text);
         await waitForStatus(s.serve, id, ['8'], 60_000);
         const resumed = await runCli(['resume'], env);

@@ -3,6 +3,7 @@ import { RESULT } from '../errors.js';
 import type { Language } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { toExastroDateTime } from '../store/clock.js';
 import { listChildren, listJobs, readLog, requestStop, requireStatus, transition, type Job } from './jobs.js';
 import { familyOf, statusName, type Backyard } from './kinds/registry.js';
 import { CONDUCTOR_STATUS, notStartedStatuses } from './kinds/status-families.js';
@@ -39,6 +40,61 @@ export function executionSummary(job: Job, language: Language) {
 export async function executionView(db: Kysely<Database>, job: Job, language: Language) {
   const log = await readLog(db, job.id);
   return { ...executionSummary(job, language), log: log.map((l) => l.text).join(''), log_entries: log };
+}
+
+/** A timestamp in the form Exastro shows a driver execution's times: `YYYY/MM/DD hh:mm:ss`. */
+const toExastroSeconds = (timestamp: string | null): string | null => (timestamp === null ? null : toExastroDateTime(timestamp).slice(0, 19));
+
+/** How often Exastro's clients poll a running execution, and how many log lines they show: what drydock's console does. */
+const STATUS_MONITORING_CYCLE_MS = 1500;
+const PROGRESS_LOG_LINES = 1000;
+
+/**
+ * A driver execution as Exastro IT Automation's `GET …/driver/{execution_no}/` answers it: the
+ * execution list's row (`execution_list.parameter`, with the status's name in the request's
+ * language), the raw `status_id`, and the log (`progress.execution_log.exec_log["exec.log"]`, and
+ * what the tool wrote to stderr as `error_log`). drydock keeps one log per run, so a Terraform run's
+ * log is `exec.log` too, where Exastro splits it into init/plan/apply files.
+ */
+export async function driverExecutionView(db: Kysely<Database>, job: Job, language: Language) {
+  const spec = job.spec as { movement_name?: unknown; operation_name?: unknown };
+  const log = await readLog(db, job.id);
+  const errors = log.filter((l) => l.stream === 'stderr');
+  const ansible = job.backyard === 'ita-by-ansible-execute';
+  return {
+    execution_list: {
+      parameter: {
+        execution_no: job.id,
+        execution_type: 'Normal',
+        status: statusName(job.backyard, job.status_id, language),
+        ...(ansible && { abort_execute_flag: job.stop_requested ? ('True' as const) : ('False' as const), execution_engine: 'Ansible-Core' }),
+        caller_conductor: job.parent_id,
+        execution_user: job.created_by,
+        register_time: toExastroSeconds(job.created_at),
+        movement_name: typeof spec.movement_name === 'string' ? spec.movement_name : null,
+        delay_timer: job.delay_minutes,
+        operation_name: typeof spec.operation_name === 'string' ? spec.operation_name : null,
+        scheduled_date_time: toExastroSeconds(job.scheduled_at),
+        start_date_time: toExastroSeconds(job.started_at),
+        end_date_time: toExastroSeconds(job.finished_at),
+        conductor_instance_id: job.parent_id,
+        remarks: null,
+        discard: '0' as const,
+        last_update_date_time: toExastroDateTime(job.last_update_timestamp),
+        last_updated_user: job.created_by,
+      },
+      file: {},
+    },
+    status_id: job.status_id,
+    progress: {
+      execution_log: {
+        exec_log: (log.length > 0 ? { 'exec.log': log.map((l) => l.text).join('') } : {}) as Record<string, string>,
+        ...(errors.length > 0 && { error_log: errors.map((l) => l.text).join('') }),
+      },
+    },
+    status_monitoring_cycle: STATUS_MONITORING_CYCLE_MS,
+    number_of_rows_to_display_progress_status: PROGRESS_LOG_LINES,
+  };
 }
 
 /** A conductor's execution with, for each node, the driver execution it started (without their logs). */

@@ -63,9 +63,9 @@ export async function startAnsible(t: Caller, names: { movement: string; operati
   return String(r.body.data.execution_no);
 }
 
-/** An execution as a user reads it (status, times, log). */
+/** An execution as a user reads it in drydock's view (status, times, log). */
 export async function getExecution(t: Caller, id: string, ita = ITA1): Promise<Record<string, any>> {
-  const r = await ok(t.call({ url: `${ita}/menu/execution_ansible_legacy/driver/${id}/`, auth: SEED.member1 }), `get ${id}`);
+  const r = await ok(t.call({ url: `${ita}/executions/${id}/`, auth: SEED.member1 }), `get ${id}`);
   return r.body.data as Record<string, any>;
 }
 

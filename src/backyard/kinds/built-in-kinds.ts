@@ -40,7 +40,16 @@ export const BUILT_IN_KINDS = [
     counted: true,
     label: { ja: 'Ansible 作業実行', en: 'Ansible run' },
     logService: 'ita-by-ansible-execute',
-    menus: ['execution_ansible_legacy', 'execution_ansible_pioneer', 'execution_ansible_legacy_role'],
+    // Exastro's execute menus first (the console uses the first), then its status menus.
+    menus: [
+      'execution_ansible_legacy',
+      'execution_ansible_pioneer',
+      'execution_ansible_role',
+      'execution_ansible_legacy_role',
+      'check_operation_status_ansible_legacy',
+      'check_operation_status_ansible_pioneer',
+      'check_operation_status_ansible_role',
+    ],
     orchestrator: 'ansible',
   },
   {
@@ -49,7 +58,7 @@ export const BUILT_IN_KINDS = [
     counted: false,
     label: { ja: 'Conductor 作業実行', en: 'Conductor' },
     logService: 'ita-by-conductor-synchronize',
-    menus: ['conductor_list'],
+    menus: ['conductor_list', 'conductor_class_edit', 'conductor_confirmation'],
     orchestrator: null,
   },
   {
@@ -85,7 +94,7 @@ export const BUILT_IN_KINDS = [
     counted: true,
     label: { ja: 'Terraform CLI 作業実行', en: 'Terraform CLI run' },
     logService: 'ita-by-terraform-cli-execute',
-    menus: ['execution_terraform_cli'],
+    menus: ['execution_terraform_cli', 'check_operation_status_terraform_cli'],
     orchestrator: 'terraform-cli',
   },
   {
@@ -94,7 +103,7 @@ export const BUILT_IN_KINDS = [
     counted: true,
     label: { ja: 'Terraform Cloud/EP 作業実行', en: 'Terraform Cloud/EP run' },
     logService: 'ita-by-terraform-cloud-ep-execute',
-    menus: ['execution_terraform_cloud_ep'],
+    menus: ['execution_terraform_cloud_ep', 'check_operation_status_terraform_cloud_ep'],
     orchestrator: 'terraform-cloud-ep',
   },
 ] as const satisfies readonly BackyardKind[];

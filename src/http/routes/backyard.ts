@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { buildConductorSpec } from '../../backyard/conductor-spec.js';
 import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate } from '../../backyard/driver-specs.js';
-import { conductorView, emergencyStop, executionView, listExecutions, resumeConductor } from '../../backyard/executions.js';
+import { conductorView, driverExecutionView, emergencyStop, executionView, listExecutions, resumeConductor } from '../../backyard/executions.js';
 import { backyardNames, type Backyard } from '../../backyard/kinds/registry.js';
 import { CONDUCTOR_STATUS, DRIVER_STATUS } from '../../backyard/kinds/status-families.js';
 import { getJob, registerJob, requireStatus, transition } from '../../backyard/jobs.js';
@@ -9,7 +9,14 @@ import { RESULT, refused } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
 import { ownValue } from '../../util/own-value.js';
-import { conductorExecutionSchema, executionSchema, executionWithLogSchema, registeredConductorSchema, registeredExecutionSchema } from '../wire/backyard.js';
+import {
+  conductorExecutionSchema,
+  executionSchema,
+  executionWithLogSchema,
+  itaDriverExecutionSchema,
+  registeredConductorSchema,
+  registeredExecutionSchema,
+} from '../wire/backyard.js';
 import { nothingSchema } from '../wire/common.js';
 
 const executionParams = menuParams.extend({ execution_no: z.uuid() });
@@ -82,19 +89,19 @@ export const backyardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: `${ITA}/menu/:menu/driver/:execution_no/`,
-    summary: 'A driver execution: status, times, log',
+    summary: 'A driver execution as Exastro answers it: execution_list.parameter (status, times), status_id, progress.execution_log',
     tag: 'executions',
     access: 'workspace',
     writes: 'read',
     params: executionParams,
-    response: executionWithLogSchema,
+    response: itaDriverExecutionSchema,
     handler: async ({ params, db, language }) => {
       const job = await getJob(db, params.organization_id, params.workspace_id, params.execution_no, [driverOf(params.menu)]);
-      return executionView(db, job, language);
+      return driverExecutionView(db, job, language);
     },
   }),
   defineRoute({
-    method: 'POST',
+    method: 'PATCH',
     url: `${ITA}/menu/:menu/driver/:execution_no/cancel/`,
     summary: 'Cancel a scheduled driver execution that has not started',
     tag: 'executions',
@@ -112,7 +119,7 @@ export const backyardRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
-    method: 'POST',
+    method: 'PATCH',
     url: `${ITA}/menu/:menu/driver/:execution_no/scram/`,
     summary: 'Emergency stop of a driver execution: kills its process group; allowed in every mode',
     tag: 'executions',
@@ -169,7 +176,7 @@ export const backyardRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
-    method: 'POST',
+    method: 'PATCH',
     url: `${ITA}/menu/:menu/conductor/:conductor_instance_id/cancel/`,
     summary: 'Cancel a scheduled conductor execution that has not started',
     tag: 'conductors',
@@ -186,7 +193,7 @@ export const backyardRoutes: AnyRoute[] = [
     },
   }),
   defineRoute({
-    method: 'POST',
+    method: 'PATCH',
     url: `${ITA}/menu/:menu/conductor/:conductor_instance_id/scram/`,
     summary: 'Emergency stop of a conductor and every driver execution it started; allowed in every mode',
     tag: 'conductors',

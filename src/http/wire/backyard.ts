@@ -83,3 +83,37 @@ export const executeCheckSchema = z.strictObject({
     }),
   ),
 });
+
+/** `GET …/menu/{menu}/driver/{execution_no}/`: a driver execution as Exastro IT Automation answers it. */
+export const itaDriverExecutionSchema = z.strictObject({
+  execution_list: z.strictObject({
+    parameter: z.strictObject({
+      execution_no: z.string(),
+      execution_type: z.string(),
+      status: z.string(),
+      abort_execute_flag: z.enum(['True', 'False']).optional(),
+      execution_engine: z.string().optional(),
+      caller_conductor: z.string().nullable(),
+      execution_user: z.string(),
+      register_time: z.string().nullable(),
+      movement_name: z.string().nullable(),
+      delay_timer: z.number().nullable(),
+      operation_name: z.string().nullable(),
+      scheduled_date_time: z.string().nullable(),
+      start_date_time: z.string().nullable(),
+      end_date_time: z.string().nullable(),
+      conductor_instance_id: z.string().nullable(),
+      remarks: z.null(),
+      discard: z.literal('0'),
+      last_update_date_time: z.string(),
+      last_updated_user: z.string(),
+    }),
+    file: z.strictObject({}),
+  }),
+  status_id: z.string(),
+  progress: z.strictObject({
+    execution_log: z.strictObject({ exec_log: z.record(z.string(), z.string()), error_log: z.string().optional() }),
+  }),
+  status_monitoring_cycle: z.number().int(),
+  number_of_rows_to_display_progress_status: z.number().int(),
+});

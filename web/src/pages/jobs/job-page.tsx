@@ -38,7 +38,8 @@ export function JobPage({ organization, workspace, id }: JobPageProps) {
     if (!control) return;
     setError(undefined);
     try {
-      await api('POST', `${ita}${control}/${action}/`);
+      // Exastro's methods: cancel and emergency stop are PATCH.
+      await api('PATCH', `${ita}${control}/${action}/`);
       setNotice({ key: action === 'scram' ? 'job.stopRequested' : 'job.cancelled' });
       setStopping(false);
       await job.reload();
