@@ -18,6 +18,7 @@ import type { AnyRoute } from '../src/http/route.js';
 import { gatedWrite } from '../src/maintenance/gate.js';
 import { changeMaintenance, readMaintenance } from '../src/maintenance/mode.js';
 import { WRITE_FUNCTIONS, type WriteFunction } from '../src/maintenance/write-functions.js';
+import { VERSION } from '../src/version.js';
 import { nowTimestamp } from '../src/store/clock.js';
 import { openStore } from '../src/store/open-store.js';
 import { ADVISORY_LOCK } from '../src/store/postgres/postgres-locks.js';
@@ -418,6 +419,20 @@ const READ_CASES: readonly ReadCase[] = [
   { route: `GET ${ITA}/menu/`, call: { url: `${ITA1}/menu/`, auth: SEED.member1 } },
   { route: `GET ${ITA}/menu/:menu/info/`, call: { url: `${RECORDS}/info/`, auth: SEED.member1 } },
   { route: `GET ${ITA}/menu/:menu/`, call: { url: `${RECORDS}/`, auth: SEED.member1 } },
+  {
+    route: `GET ${ITA}/user/menus/`,
+    call: { url: `${ITA1}/user/menus/`, auth: SEED.member1 },
+    check: (r) =>
+      assert.ok(
+        r.body.data.menu_groups[0].menus.some((m: { menu_name_rest: string }) => m.menu_name_rest === SEED.menu),
+        r.text,
+      ),
+  },
+  {
+    route: `GET ${ITA}/version/`,
+    call: { url: `${ITA1}/version/`, auth: SEED.member1 },
+    check: (r) => assert.deepEqual(r.body.data, { version: VERSION, installed_driver: ['Ansible', 'Terraform-Cloud/EP', 'Terraform-CLI'] }),
+  },
   { route: `GET ${ITA}/menu/:menu/info/column/`, call: { url: `${RECORDS}/info/column/`, auth: SEED.member1 } },
   { route: `GET ${ITA}/menu/:menu/info/pulldown/`, call: { url: `${RECORDS}/info/pulldown/`, auth: SEED.member1 } },
   {

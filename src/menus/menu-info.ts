@@ -218,3 +218,18 @@ export function searchCandidates(menu: Menu, records: readonly RecordView[], col
   }
   return [...seen.values()];
 }
+
+/** `GET …/user/menus/`: the workspace's menus as Exastro's menu groups list them (drydock's menus are in one group). */
+export function userMenus(menus: readonly Menu[], language: Language) {
+  return {
+    menu_groups: [
+      {
+        parent_id: null,
+        id: 'drydock-menus',
+        menu_group_name: textIn({ ja: 'メニュー', en: 'Menus' }, language),
+        disp_seq: 10,
+        menus: menus.map((m, i) => ({ id: m.id, menu_name: m.title, menu_name_rest: m.menu, disp_seq: (i + 1) * 10 })),
+      },
+    ],
+  };
+}

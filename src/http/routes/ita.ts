@@ -3,7 +3,10 @@ import { maintenanceModeView, readMaintenance } from '../../maintenance/mode.js'
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
 import { nothingSchema } from '../wire/common.js';
-import { logLevelsSchema, workspaceUserSchema } from '../wire/ita.js';
+import { logLevelsSchema, userMenusSchema, versionSchema, workspaceUserSchema } from '../wire/ita.js';
+import { listMenus } from '../../menus/definitions.js';
+import { userMenus } from '../../menus/menu-info.js';
+import { VERSION } from '../../version.js';
 
 /** Exastro IT Automation's system-level and per-workspace utility endpoints. */
 export const itaRoutes: AnyRoute[] = [
@@ -53,4 +56,29 @@ export const itaRoutes: AnyRoute[] = [
       };
     },
   }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/user/menus/`,
+    summary: "The workspace's menus, as Exastro's menu groups list them",
+    tag: 'workspace',
+    access: 'workspace',
+    writes: 'read',
+    params: workspaceParams,
+    response: userMenusSchema,
+    handler: async ({ params, db, language }) => userMenus(await listMenus(db, params.organization_id, params.workspace_id), language),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/version/`,
+    summary: "drydock's release, and the drivers it runs (Exastro's names)",
+    tag: 'workspace',
+    access: 'workspace',
+    writes: 'read',
+    params: workspaceParams,
+    response: versionSchema,
+    handler: async () => ({ version: VERSION, installed_driver: [...INSTALLED_DRIVERS] }),
+  }),
 ];
+
+/** The drivers drydock runs, by the names Exastro's version lists them. */
+const INSTALLED_DRIVERS = ['Ansible', 'Terraform-Cloud/EP', 'Terraform-CLI'] as const;

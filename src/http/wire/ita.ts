@@ -14,3 +14,19 @@ export const workspaceUserSchema = z.strictObject({
   roles: z.array(roleSchema),
   maintenance_mode: maintenanceModeViewSchema,
 });
+
+/** `GET …/user/menus/`: the menus the caller may open, by menu group. */
+export const userMenusSchema = z.strictObject({
+  menu_groups: z.array(
+    z.strictObject({
+      parent_id: z.string().nullable(),
+      id: z.string(),
+      menu_group_name: z.string(),
+      disp_seq: z.number().int(),
+      menus: z.array(z.strictObject({ id: z.string(), menu_name: z.string(), menu_name_rest: z.string(), disp_seq: z.number().int() })),
+    }),
+  ),
+});
+
+/** `GET …/version/`: the release and the drivers it has. */
+export const versionSchema = z.strictObject({ version: z.string(), installed_driver: z.array(z.string()) });
