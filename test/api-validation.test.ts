@@ -144,7 +144,6 @@ for (const backend of BACKENDS) {
           { method: 'PATCH', url: '/api/platform/maintenance-mode-setting', auth: adminAuth, body: { backyard_execute_stop: '2' } },
           /backyard_execute_stop.*"0".*"1"/,
         ],
-        ['log level', { method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: adminAuth, body: { 'ita-api-admin': 'LOUD' } }, /ita-api-admin/],
         [
           'maintenance item type',
           {
@@ -241,7 +240,6 @@ for (const backend of BACKENDS) {
           { method: 'PATCH', url: '/api/platform/maintenance-mode-setting', auth: adminAuth, body: { data_update_stopp: '1' } },
           'data_update_stopp',
         ],
-        ['log level service', { method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: adminAuth, body: { 'no-such-service': 'INFO' } }, 'no-such-service'],
         ['sign-in', { method: 'POST', url: '/api/auth/login', body: { username: 'a', password: 'b', remember: true } }, 'remember'],
         [
           'maintenance item',
@@ -452,6 +450,22 @@ for (const backend of BACKENDS) {
           assert.match(r.body.message, /runs no driver|Invalid path: menu/);
         }
       }
+    });
+
+    it('log levels as Exastro sets them: an unknown level or a malformed name is 499-01401 naming it, a well-formed name drydock has no service of is skipped', async () => {
+      const patch = (body: unknown) => call({ method: 'PATCH', url: '/api/ita/loglevel-settings/', auth: adminAuth, body });
+      for (const body of [{ 'ita-api-admin': 'LOUD' }, { 'ita-api-admin': 3 }, { 'bad name!': 'INFO' }]) {
+        const r = await patch(body);
+        assertError(r, 499, '499-01401', JSON.stringify(body));
+        assert.match(r.body.message, new RegExp(Object.keys(body)[0]!.replace(/[!]/g, '\\$&')));
+      }
+      assertError(await patch({}), 400, '400-00027', 'no service');
+      const before = (await call({ url: '/api/ita/loglevel-settings/', auth: adminAuth })).body.data;
+      assert.equal((await patch({ 'ita-by-collector': 'DEBUG' })).status, 200, 'a service Exastro has and drydock does not: skipped');
+      assert.deepEqual((await call({ url: '/api/ita/loglevel-settings/', auth: adminAuth })).body.data, before, 'nothing changed');
+      assert.equal((await patch({ 'ita-by-collector': 'DEBUG', 'ita-api-admin': 'DEBUG' })).status, 200);
+      assert.equal((await call({ url: '/api/ita/loglevel-settings/', auth: adminAuth })).body.data['ita-api-admin'], 'DEBUG');
+      assert.equal((await patch({ 'ita-api-admin': 'INFO' })).status, 200);
     });
 
     it('unknown routes and methods answer with the envelope', async () => {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { RESULT, refused } from '../errors.js';
 import { backyardKinds, type BackyardLogService } from '../backyard/kinds/registry.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Store } from '../store/store.js';
@@ -20,16 +21,32 @@ export type LogService = (typeof API_SERVICES)[number] | BackyardLogService;
 export const LOG_LEVELS = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error', CRITICAL: 'fatal' } as const;
 export type LogLevelName = keyof typeof LOG_LEVELS;
 
-/** Body of PATCH `/api/ita/loglevel-settings/`: any subset of the services, each with a level. */
-export const logLevelPatchSchema = z
-  .object(
-    Object.fromEntries(LOG_SERVICES.map((s) => [s, z.enum(Object.keys(LOG_LEVELS) as [LogLevelName, ...LogLevelName[]]).optional()])) as Record<
-      LogService,
-      z.ZodOptional<z.ZodEnum<Record<LogLevelName, LogLevelName>>>
-    >,
-  )
-  .strict()
-  .refine((o) => Object.keys(o).length > 0, 'name at least one service and its level');
+/** Body of PATCH `/api/ita/loglevel-settings/`: `{"<service>": "<level>", …}`, checked by `settingsOf`. */
+export const logLevelPatchSchema = z.record(z.string(), z.unknown()).refine((o) => Object.keys(o).length > 0, 'name at least one service and its level');
+
+/** Exastro's rule for a service name in a log-level setting. */
+const SERVICE_NAME = /^[A-Za-z0-9-]{1,255}$/;
+
+/**
+ * The settings a PATCH makes, as Exastro applies one: each of drydock's services it names gets its
+ * level; a well-formed name drydock runs no service of (Exastro has more services) is skipped, as
+ * Exastro skips names it lacks; a malformed name or an unknown level is Exastro's 499-01401, naming
+ * the pair.
+ */
+export function settingsOf(body: Readonly<Record<string, unknown>>): Partial<Record<LogService, LogLevelName>> {
+  const out: Partial<Record<LogService, LogLevelName>> = {};
+  for (const [service, level] of Object.entries(body)) {
+    if (!SERVICE_NAME.test(service) || typeof level !== 'string' || !Object.hasOwn(LOG_LEVELS, level)) {
+      throw refused(RESULT.invalidLogLevel, {
+        en: `The service name or the log level is not valid (${service}:${String(level)}): a name of letters, digits and -, and one of ${Object.keys(LOG_LEVELS).join(', ')}.`,
+        ja: `サービス名とログレベルが不正です。(${service}:${String(level)}) 英数字と - の名前と、${Object.keys(LOG_LEVELS).join('、')} のいずれかを指定してください。`,
+      });
+    }
+    const known = LOG_SERVICES.find((s) => s === service);
+    if (known) out[known] = level as LogLevelName;
+  }
+  return out;
+}
 
 /**
  * Stored per-service log levels, applied to this process's loggers. A change made through one

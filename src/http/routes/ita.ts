@@ -1,4 +1,4 @@
-import { LOG_SERVICES, logLevelPatchSchema } from '../../logging/log-levels.js';
+import { LOG_LEVELS, LOG_SERVICES, logLevelPatchSchema, settingsOf } from '../../logging/log-levels.js';
 import { maintenanceModeView, readMaintenance } from '../../maintenance/mode.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
@@ -23,14 +23,17 @@ export const itaRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     url: '/api/ita/loglevel-settings/',
-    summary: `Set log levels: {"<service>": "DEBUG" | "INFO" | "WARNING" | "ERROR" | "CRITICAL"}; services: ${LOG_SERVICES.join(', ')}`,
+    summary: `Set log levels: {"<service>": ${Object.keys(LOG_LEVELS)
+      .map((l) => `"${l}"`)
+      .join(' | ')}}; drydock's services: ${LOG_SERVICES.join(', ')} (other well-formed names are skipped, as Exastro does)`,
     tag: 'log levels',
     access: 'system_admin',
     writes: 'loglevel_change',
     body: logLevelPatchSchema,
     response: nothingSchema,
     handler: async (ctx) => {
-      await ctx.write((trx) => ctx.deps.logLevels.change(trx, ctx.body, ctx.principal.username));
+      const settings = settingsOf(ctx.body);
+      await ctx.write((trx) => ctx.deps.logLevels.change(trx, settings, ctx.principal.username));
       await ctx.deps.logLevels.reload();
       return null;
     },
