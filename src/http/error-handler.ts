@@ -4,10 +4,14 @@ import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, Fast
 import { DomainError, MaintenanceRefusal, RESULT, RateLimited, statusOfResult } from '../errors.js';
 import type { AppDeps } from './deps.js';
 import { requestLanguage } from './request-language.js';
+import { ownValue } from '../util/own-value.js';
 import { failure } from './envelope.js';
 
 /** Header naming which layer refused a write: `guard` (cached switches) or `transaction` (the gate). */
 export const REFUSED_BY_HEADER = 'drydock-refused-by';
+
+/** Reason phrases for the statuses Exastro adds to HTTP's (a client reads the status and the result code; a person reads this). */
+const EXASTRO_REASONS: Readonly<Record<string, string>> = { '498': 'Refused In Maintenance', '499': 'Request Not Carried Out' };
 
 /** What a 401 asks for: Basic credentials (a token or a session works too, see /api/docs). */
 const WWW_AUTHENTICATE = 'Basic realm="drydock", charset="UTF-8"';
@@ -28,6 +32,9 @@ function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply, d
       status = deps.options.refusalHttpStatus;
       reply.header('retry-after', String(retryAfterSeconds(deps))).header(REFUSED_BY_HEADER, err.stage);
     }
+    const reason = ownValue(EXASTRO_REASONS, String(status));
+    // Node has no reason phrase for Exastro's statuses and would send "498 unknown".
+    if (reason) reply.raw.statusMessage = reason;
     if (status === 401) reply.header('www-authenticate', WWW_AUTHENTICATE);
     if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
     return reply.code(status).send(failure(err.result, err.messageIn(language)));
