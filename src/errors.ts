@@ -38,8 +38,6 @@ export const RESULT = {
   notFound: '404-00001',
   methodNotAllowed: '405-00001',
   conflict: '409-00001',
-  staleUpdate: '409-00002',
-  duplicate: '409-00003',
   payloadTooLarge: '413-00001',
   uriTooLong: '414-00001',
   unsupportedMediaType: '415-00001',
@@ -58,8 +56,6 @@ export const RESULT = {
   recordProblems: '499-00201',
   /** The named target (an export's menu, a filter target) does not exist. */
   invalidTarget: '499-00008',
-  /** More records in one request than the limit. */
-  tooManyRecords: '499-00223',
   /** A driver execution: the movement / operation named does not exist. */
   movementNotFound: '499-00901',
   operationNotFound: '499-00902',
@@ -68,9 +64,6 @@ export const RESULT = {
   /** A driver execution in a status that does not allow an emergency stop / a cancel. */
   cannotScram: '499-00904',
   cannotCancel: '499-00910',
-  invalidScheduleDate: '499-00906',
-  /** A driver execution request without a parameter it needs. */
-  missingParameter: '499-00908',
   /** A conductor: its instance cannot be read / cancelled / stopped / released, or cannot run as asked. */
   conductorNotFound: '499-00806',
   conductorCannotCancel: '499-00808',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { toExastroDateTime } from '../store/clock.js';
-import type { Database } from '../store/schema.js';
+import type { Database, MenuRecordJournalTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Menu } from './definitions.js';
 import { toView, type RecordView } from './record-view.js';
@@ -24,26 +24,11 @@ export async function keepsHistory(store: Store): Promise<boolean> {
   return store.hasSchema(RECORD_JOURNAL_SCHEMA);
 }
 
-/** Adds a record's state after a change to its history: what the record row holds now, in the change's transaction. */
-export async function journal(trx: Transaction<Database>, menu: Menu, recordId: string, action: 'INSERT' | 'UPDATE'): Promise<void> {
+/** Adds a record's state after a change to its history, in the change's transaction. */
+export async function journal(trx: Transaction<Database>, entry: Omit<MenuRecordJournalTable, 'journal_id'>): Promise<void> {
   await trx
     .insertInto('menu_record_journal')
-    .columns(['journal_id', 'menu_id', 'record_id', 'action', 'parameter', 'discard', 'journal_timestamp', 'last_update_user'])
-    .expression((eb) =>
-      eb
-        .selectFrom('menu_records')
-        .select([
-          eb.val(randomUUID()).as('journal_id'),
-          eb.val(menu.id).as('menu_id'),
-          'id',
-          eb.val(action).as('action'),
-          'parameter',
-          'discard',
-          'last_update_timestamp',
-          'last_update_user',
-        ])
-        .where('id', '=', recordId),
-    )
+    .values({ journal_id: randomUUID(), ...entry })
     .execute();
 }
 

@@ -166,12 +166,13 @@ async function applyItem(
   if (item.type === 'Register') {
     const values = validateValues(menu, item.parameter, undefined);
     const id = randomUUID();
+    const parameter = JSON.stringify(withRemarks(values, remarks ?? null));
     await trx
       .insertInto('menu_records')
       .values({
         id,
         menu_id: menu.id,
-        parameter: JSON.stringify(withRemarks(values, remarks ?? null)),
+        parameter,
         discard: 0,
         created_at: now,
         last_update_timestamp: now,
@@ -179,7 +180,8 @@ async function applyItem(
       })
       .execute();
     await claimUniqueValues(trx, menu, id, values);
-    if (keepHistory) await journal(trx, menu, id, 'INSERT');
+    if (keepHistory)
+      await journal(trx, { menu_id: menu.id, record_id: id, action: 'INSERT', parameter, discard: 0, journal_timestamp: now, last_update_user: actor });
     return { type: 'Register', id };
   }
   const current = await currentRecord(trx, menu, item.parameter);
@@ -191,16 +193,15 @@ async function applyItem(
   const unchanged = (affected: bigint | undefined) => {
     if (Number(affected ?? 0n) !== 1) refuse(PROBLEM.stale(current));
   };
+  /** What the record holds after the change, for its history. */
+  let written: { parameter: string; discard: number };
   switch (type) {
     case 'Update': {
       const values = validateValues(menu, item.parameter, stored);
+      written = { parameter: JSON.stringify(withRemarks(values, remarks === undefined ? remarksIn(stored) : remarks)), discard: current.discard };
       const r = await trx
         .updateTable('menu_records')
-        .set({
-          parameter: JSON.stringify(withRemarks(values, remarks === undefined ? remarksIn(stored) : remarks)),
-          last_update_timestamp: now,
-          last_update_user: actor,
-        })
+        .set({ parameter: written.parameter, last_update_timestamp: now, last_update_user: actor })
         .where('id', '=', current.id)
         .where('last_update_timestamp', '=', current.last_update_timestamp)
         .executeTakeFirst();
@@ -214,10 +215,10 @@ async function applyItem(
       // As in Exastro, discarding or restoring changes nothing but the flag and the remarks.
       const discard = type === 'Discard' ? 1 : 0;
       if (current.discard === discard) refuse(discard ? PROBLEM.alreadyDiscarded(current.id) : PROBLEM.notDiscarded(current.id));
-      const parameter = remarks === undefined ? current.parameter : JSON.stringify(withRemarks(stored, remarks));
+      written = { parameter: remarks === undefined ? current.parameter : JSON.stringify(withRemarks(stored, remarks)), discard };
       const r = await trx
         .updateTable('menu_records')
-        .set({ discard, parameter, last_update_timestamp: now, last_update_user: actor })
+        .set({ ...written, last_update_timestamp: now, last_update_user: actor })
         .where('id', '=', current.id)
         .where('last_update_timestamp', '=', current.last_update_timestamp)
         .executeTakeFirst();
@@ -239,7 +240,8 @@ async function applyItem(
       throw new Error(`unknown item type ${String(never)}`);
     }
   }
-  if (keepHistory) await journal(trx, menu, current.id, 'UPDATE');
+  if (keepHistory)
+    await journal(trx, { menu_id: menu.id, record_id: current.id, action: 'UPDATE', ...written, journal_timestamp: now, last_update_user: actor });
   return { type, id: current.id };
 }
 
