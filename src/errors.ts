@@ -108,7 +108,7 @@ export const badRequest = (message: string, result: string = RESULT.invalidReque
 export const unauthorized = (message = 'Authentication failed: check the user name and password, or the token.') =>
   new DomainError(RESULT.unauthorized, message);
 export const forbidden = (message = 'Your role does not allow this call.') => new DomainError(RESULT.forbidden, message);
-export const notFound = (message: string, result: string = RESULT.notFound) => new DomainError(result, message);
+export const notFound = (message: string) => new DomainError(RESULT.notFound, message);
 export const conflict = (message: string, result: string = RESULT.conflict) => new DomainError(result, message);
 /** A request the ITA API cannot carry out (HTTP 499), with Exastro's code for why. */
 export const refused = (result: string, texts: Texts) => new DomainError(result, texts.en, { texts });
