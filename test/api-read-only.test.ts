@@ -203,10 +203,10 @@ function writeCases(ids: {
       },
     },
     {
-      route: 'PATCH /api/:organization_id/platform/users/:user_id',
+      route: 'PUT /api/:organization_id/platform/users/:user_id',
       fn: 'user_update',
       what: 'disable a user',
-      call: { method: 'PATCH', url: `/api/${SEED.org1}/platform/users/${ids.member1}`, auth: SEED.manager1, body: { enabled: false } },
+      call: { method: 'PUT', url: `/api/${SEED.org1}/platform/users/${ids.member1}`, auth: SEED.manager1, body: { enabled: false } },
     },
     {
       route: `DELETE ${ITA}/menu/:menu/`,
@@ -410,6 +410,17 @@ const READ_CASES: readonly ReadCase[] = [
     call: { url: `/api/${SEED.org1}/platform/workspaces/${SEED.ws1}`, auth: SEED.member1 },
   },
   { route: 'GET /api/:organization_id/platform/users', call: { url: `/api/${SEED.org1}/platform/users`, auth: SEED.manager1 } },
+  {
+    route: 'GET /api/:organization_id/platform/users/:user_id',
+    call: { url: `/api/${SEED.org1}/platform/users/{member1}`, auth: SEED.manager1 },
+    // The user's id is known only once seeded: read it from the list, then the user.
+    send: async (t) => {
+      const users = (await t.call({ url: `/api/${SEED.org1}/platform/users`, auth: SEED.manager1 })).body.data as Array<{ id: string; username: string }>;
+      const member = users.find((u) => u.username === 'member1')!;
+      return t.call({ url: `/api/${SEED.org1}/platform/users/${member.id}`, auth: SEED.manager1 });
+    },
+    check: (r) => assert.equal(r.body.data.preferred_username, 'member1'),
+  },
   { route: 'GET /api/ita/loglevel-settings/', call: { url: '/api/ita/loglevel-settings/', auth: adminAuth } },
   {
     route: `GET ${ITA}/user/`,
@@ -546,6 +557,8 @@ const EXEMPT_ROUTES_TESTED = [
   'POST /api/auth/logout',
   'POST /api/auth/tokens',
   'DELETE /api/auth/tokens/:token_id',
+  // Signing in and refreshing in read-only mode: test/exastro-tokens.test.ts.
+  'POST /auth/realms/:realm/protocol/openid-connect/token',
   'PATCH /api/platform/maintenance-mode-setting',
   'PUT /api/platform/fleet',
   'PATCH /api/platform/fleet/versions/:version',

@@ -264,7 +264,73 @@ for (const backend of BACKENDS) {
       assertOk(await t.call({ url: `${ita}/menu/secrets/info/`, auth: SEED.manager1 }), 'the refused delete deleted nothing');
     });
 
-    it('users: a manager creates, patches and deletes users of the organization', async () => {
+    it("users in Exastro's platform shape: POST with password_temporary and enabled, GET one, PUT (a new password, names, profile)", async () => {
+      const base = `/api/${SEED.org1}/platform/users`;
+      const created = await t.call({
+        method: 'POST',
+        url: base,
+        auth: SEED.manager1,
+        body: {
+          username: 'user01',
+          password: 'Passw0rd!-1',
+          password_temporary: true,
+          email: 'u01@example.com',
+          firstName: 'User',
+          lastName: 'One',
+          affiliation: 'Ops',
+          description: 'on call',
+          enabled: true,
+        },
+      });
+      assertOk(created, 'create as the platform does, no role');
+      const id = created.body.data.id;
+      const one = await t.call({ url: `${base}/${id}`, auth: SEED.manager1 });
+      assertOk(one, 'get one');
+      const u = one.body.data;
+      assert.equal(u.preferred_username, 'user01');
+      assert.equal(u.name, 'User One');
+      assert.equal(u.affiliation, 'Ops');
+      assert.equal(u.description, 'on call');
+      assert.equal(u.service_account_user_type, null);
+      assert.equal(u.enabled, true);
+      assert.equal(u.role, 'workspace_member', 'a platform client sends no role: a workspace member');
+      assert.ok(!Number.isNaN(Date.parse(u.create_timestamp)));
+
+      const put = await t.call({
+        method: 'PUT',
+        url: `${base}/${id}`,
+        auth: SEED.manager1,
+        body: {
+          password: 'N3w-password!',
+          password_temporary: false,
+          firstName: 'Userin',
+          lastName: 'Eins',
+          email: 'eins@example.com',
+          affiliation: 'Dev',
+          enabled: true,
+        },
+      });
+      assertOk(put, 'put');
+      const after = (await t.call({ url: `${base}/${id}`, auth: SEED.manager1 })).body.data;
+      assert.equal(after.name, 'Userin Eins');
+      assert.equal(after.affiliation, 'Dev');
+      assert.equal(after.description, 'on call', 'what the body leaves out stays');
+      assert.equal(
+        (await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: basic('user01', 'Passw0rd!-1') })).status,
+        401,
+        'the old password is gone',
+      );
+      assertOk(await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: basic('user01', 'N3w-password!') }), 'the new password works');
+
+      const unknown = await t.call({ url: `${base}/00000000-0000-4000-8000-000000000000`, auth: SEED.manager1 });
+      assert.equal(unknown.status, 404, unknown.text);
+      const noUsername = await t.call({ method: 'PUT', url: `${base}/${id}`, auth: SEED.manager1, body: { username: 'renamed' } });
+      assert.equal(noUsername.status, 400, `a user name cannot be changed: ${noUsername.text}`);
+      assert.match(noUsername.body.message, /username/);
+      assertOk(await t.call({ method: 'DELETE', url: `${base}/${id}`, auth: SEED.manager1 }), 'delete');
+    });
+
+    it('users: a manager creates, changes (PUT) and deletes users of the organization', async () => {
       const base = `/api/${SEED.org1}/platform/users`;
       const created = await t.call({
         method: 'POST',
@@ -305,19 +371,19 @@ for (const backend of BACKENDS) {
       assert.ok(!names.includes('ghost-user'), 'the refused create left no user behind');
       for (const n of ['manager1', 'member1', 'temp-user']) assert.ok(names.includes(n), `${n} in ${names}`);
 
-      const noWorkspaces = await t.call({ method: 'PATCH', url: `${base}/${user.id}`, auth: SEED.manager1, body: { workspaces: [] } });
-      assertOk(noWorkspaces, 'patch workspaces');
+      const noWorkspaces = await t.call({ method: 'PUT', url: `${base}/${user.id}`, auth: SEED.manager1, body: { workspaces: [] } });
+      assertOk(noWorkspaces, 'put workspaces');
       assert.deepEqual(noWorkspaces.body.data.workspaces, []);
       assertForbidden(await t.call({ url: `${ITA1}/menu/`, auth: temp }), 'no longer a member of ws1');
 
-      const disabled = await t.call({ method: 'PATCH', url: `${base}/${user.id}`, auth: SEED.manager1, body: { enabled: false } });
+      const disabled = await t.call({ method: 'PUT', url: `${base}/${user.id}`, auth: SEED.manager1, body: { enabled: false } });
       assertOk(disabled, 'disable');
       assert.equal(disabled.body.data.enabled, false);
       const refused = await t.call({ url: `/api/${SEED.org1}/platform/workspaces`, auth: temp });
       assert.equal(refused.status, 401, `a disabled user cannot sign in: ${refused.text}`);
 
       const enabled = await t.call({
-        method: 'PATCH',
+        method: 'PUT',
         url: `${base}/${user.id}`,
         auth: SEED.manager1,
         body: { enabled: true, workspaces: [SEED.ws1] },
@@ -326,7 +392,7 @@ for (const backend of BACKENDS) {
       assertOk(await t.call({ url: `${ITA1}/menu/`, auth: temp }), 'enabled again');
 
       const me = listed.body.data.find((u: { username: string }) => u.username === 'manager1');
-      const self = await t.call({ method: 'PATCH', url: `${base}/${me.id}`, auth: SEED.manager1, body: { enabled: false } });
+      const self = await t.call({ method: 'PUT', url: `${base}/${me.id}`, auth: SEED.manager1, body: { enabled: false } });
       assertForbidden(self, 'a manager cannot disable themself');
       const selfDelete = await t.call({ method: 'DELETE', url: `${base}/${me.id}`, auth: SEED.manager1 });
       assertForbidden(selfDelete, 'a manager cannot delete themself');

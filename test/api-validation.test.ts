@@ -179,7 +179,7 @@ for (const backend of BACKENDS) {
         [
           'user enabled',
           {
-            method: 'PATCH',
+            method: 'PUT',
             url: `/api/${SEED.org1}/platform/users/00000000-0000-4000-8000-000000000000`,
             auth: SEED.manager1,
             body: { enabled: 'yes' },

@@ -42,7 +42,7 @@ import os from 'node:os';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { DRIVER_MENUS } from '../src/backyard/driver-specs.js';
-import { MAX_JSON_DEPTH } from '../src/http/app.js';
+import { MAX_JSON_DEPTH } from '../src/http/body-formats.js';
 import { SEED, adminAuth, authHeaders, basic, seedTenants, setMaintenance, startTestApp, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS, type BackendName } from './support/backends.js';
 import { DRIVER_JOBS, seedDriverJobs } from './support/driver-jobs.js';

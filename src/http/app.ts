@@ -2,8 +2,8 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { badRequest } from '../errors.js';
 import { VERSION } from '../version.js';
+import { acceptJson } from './body-formats.js';
 import { consoleRoutes } from './console.js';
 import type { AppDeps } from './deps.js';
 import { installErrorHandler, MAX_PARAM_LENGTH, REFUSED_BY_HEADER, sendClientError, sendFrameworkError } from './error-handler.js';
@@ -19,6 +19,7 @@ import { itaRoutes } from './routes/ita.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { menuJobRoutes } from './routes/menu-jobs.js';
 import { menuRoutes } from './routes/menus.js';
+import { openIdConnectRoutes } from './routes/openid-connect.js';
 import { platformRoutes } from './routes/platform.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -26,6 +27,7 @@ import { systemRoutes } from './routes/system.js';
 export const API_ROUTES: readonly AnyRoute[] = [
   ...systemRoutes,
   ...authRoutes,
+  ...openIdConnectRoutes,
   ...maintenanceRoutes,
   ...platformRoutes,
   ...itaRoutes,
@@ -35,21 +37,6 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...executeCheckRoutes,
   ...fleetRoutes,
 ];
-
-/** How deep a request body may nest arrays and objects. */
-export const MAX_JSON_DEPTH = 100;
-
-/** Whether a parsed JSON value nests arrays and objects more than `limit` deep; iterative, so any depth is measured. */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<readonly [unknown, number]> = [[value, 1]];
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [v, depth] = next;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
 
 /** Knobs for benchmarks and tests only; no configuration, flag or variable reaches them. */
 export interface BuildOptions {
@@ -92,35 +79,12 @@ export async function buildApp(deps: AppDeps, build: BuildOptions = {}): Promise
     clientErrorHandler: sendClientError,
   });
 
-  // JSON bodies: an empty body is "no body" (real clients send GET with Content-Type: application/json
-  // and nothing else), and malformed JSON is a 400 with the envelope. JSON is the only body the API
-  // takes: Fastify's default text/plain parser is removed so such a body is a 415, not a string
-  // that then fails validation with a misleading 400.
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  for (const type of ['application/json', /^application\/[a-z.+-]*\+json$/]) {
-    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
-      const text = String(body);
-      if (text.trim() === '') return done(null, undefined);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        return done(badRequest(`The request body is not valid JSON: ${(err as Error).message}.`), undefined);
-      }
-      // JSON.parse takes any depth, but what reads a body walks it recursively (the storable-text
-      // check, zod, JSON.stringify on the way to the store): 5,000 nested arrays overflowed the
-      // stack into a 500 (found by test/fuzz-api.test.ts). No body drydock takes is near this deep.
-      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-        return done(badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: flatten it.`), undefined);
-      }
-      done(null, value);
-    });
-  }
+  acceptJson(app);
 
   await app.register(cookie);
   installErrorHandler(app, deps);
   installGuard(app, deps, gate);
-  registerRoutes(app, deps, API_ROUTES, { maintenanceGate: gate, checkAnswers: build.checkAnswers ?? false });
+  await registerRoutes(app, deps, API_ROUTES, { maintenanceGate: gate, checkAnswers: build.checkAnswers ?? false });
 
   const document = buildOpenApi(API_ROUTES, VERSION);
   app.get('/api/openapi.json', { config: { drydock: { access: 'public', writes: 'read' } } }, async () => document);

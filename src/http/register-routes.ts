@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { IllegalStateError, RESULT } from '../errors.js';
 import { gatedWrite } from '../maintenance/gate.js';
 import type { Principal } from '../tenancy/roles.js';
+import { acceptFormat, bodyOf } from './body-formats.js';
 import type { AppDeps } from './deps.js';
 import { requestLanguage } from './request-language.js';
 import { failure, success } from './envelope.js';
@@ -16,8 +17,32 @@ export interface RegisterOptions {
   readonly checkAnswers: boolean;
 }
 
-/** Registers declared routes: validation, the handler context, and the success envelope. */
-export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: readonly AnyRoute[], options: RegisterOptions): void {
+/**
+ * Registers declared routes: validation, the handler context, and the success envelope. A route
+ * that takes a form as well as JSON is registered in a scope of its own holding that form's parser
+ * (http/body-formats.ts), so no other route ever receives a form.
+ */
+export async function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: readonly AnyRoute[], options: RegisterOptions): Promise<void> {
+  register(
+    app,
+    deps,
+    routes.filter((r) => r.accepts === undefined),
+    options,
+  );
+  for (const format of new Set(routes.flatMap((r) => (r.accepts === undefined ? [] : [r.accepts])))) {
+    await app.register(async (scope) => {
+      await acceptFormat(scope, format, deps.options.bodyLimitBytes);
+      register(
+        scope,
+        deps,
+        routes.filter((r) => r.accepts === format),
+        options,
+      );
+    });
+  }
+}
+
+function register(app: FastifyInstance, deps: AppDeps, routes: readonly AnyRoute[], options: RegisterOptions): void {
   for (const spec of routes) {
     app.route({
       method: spec.method,
@@ -26,7 +51,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: read
       handler: async (request, reply) => {
         const params: unknown = spec.params ? parseOrThrow(spec.params, request.params, 'path') : request.params;
         const query: unknown = spec.query ? parseOrThrow(spec.query, request.query, 'query') : request.query;
-        const body: unknown = spec.body ? parseOrThrow(spec.body, request.body, 'body') : undefined;
+        const body: unknown = spec.body ? parseOrThrow(spec.body, bodyOf(request, spec.accepts), 'body') : undefined;
         const principal = request.principal;
         const ctx: RouteContext<unknown, unknown, unknown> = {
           params,

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Language } from '../i18n/language.js';
+import type { BodyFormat } from './body-formats.js';
 import type { WriteFunction } from '../maintenance/write-functions.js';
 import type { Database } from '../store/schema.js';
 import type { Access } from '../tenancy/access.js';
@@ -72,6 +73,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> e
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /** A body other than JSON the route also takes (http/body-formats.ts); others are refused with 415. */
+  readonly accepts?: BodyFormat;
   /** Maps body validation issues to result codes; defaults to the common mapping. */
   readonly bodyErrors?: 'default' | 'maintenance-setting';
   /**

@@ -179,6 +179,9 @@ export interface UsersTable {
   email: string | null;
   first_name: string | null;
   last_name: string | null;
+  /** Exastro's profile fields (migration 9); absent on a store of an earlier schema. */
+  affiliation?: string | null;
+  description?: string | null;
   password_hash: string;
   role: string;
   enabled: number;

@@ -7,6 +7,7 @@ import { sha256 } from '../util/sha256.js';
 import { verifyPassword } from './passwords.js';
 import type { Principal, Role } from './roles.js';
 import { resolveSession } from './sessions.js';
+import { ACCESS_TOKEN_PREFIX, resolveAccessToken } from './openid-connect.js';
 import { TOKEN_PREFIX, resolveToken } from './tokens.js';
 import { findUserById, findUserForLogin } from './users.js';
 
@@ -131,8 +132,13 @@ export class Authenticator {
   }
 
   async #bearer(token: string): Promise<Principal> {
-    if (!token.startsWith(TOKEN_PREFIX)) throw unauthorized('Unknown token: issue one with POST /api/auth/tokens.');
-    const userId = await resolveToken(this.#store.db, token);
+    const resolve = token.startsWith(TOKEN_PREFIX) ? resolveToken : token.startsWith(ACCESS_TOKEN_PREFIX) ? resolveAccessToken : undefined;
+    if (!resolve) {
+      throw unauthorized(
+        'Unknown token: send an access token from POST /auth/realms/{organization}/protocol/openid-connect/token, or a personal access token from POST /api/auth/tokens.',
+      );
+    }
+    const userId = await resolve(this.#store.db, token);
     const user = userId === undefined ? undefined : await findUserById(this.#store.db, userId);
     if (!user) throw unauthorized('The token is unknown, expired or revoked.');
     return principalOf(user, 'token');

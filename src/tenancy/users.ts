@@ -7,17 +7,27 @@ import type { Store } from '../store/store.js';
 import { hashPassword, randomSecret } from './passwords.js';
 import type { Role } from './roles.js';
 
-/** A user as the API shows it (never the hash). */
+/**
+ * A user as the API shows it (never the hash): Exastro's platform user (`preferred_username`,
+ * `name`, `affiliation`, `description`, `service_account_user_type`, `create_timestamp`) with
+ * drydock's role, organization and workspaces.
+ */
 export interface UserView {
   readonly id: string;
   readonly username: string;
+  readonly preferred_username: string;
+  readonly name: string;
   readonly email: string | null;
   readonly firstName: string | null;
   readonly lastName: string | null;
+  readonly affiliation: string | null;
+  readonly description: string | null;
+  readonly service_account_user_type: null;
   readonly role: Role;
   readonly organization_id: string | null;
   readonly enabled: boolean;
   readonly workspaces: string[];
+  readonly create_timestamp: string;
   readonly last_update_timestamp: string;
 }
 
@@ -33,6 +43,8 @@ export interface NewUser {
   readonly email?: string | null | undefined;
   readonly firstName?: string | null | undefined;
   readonly lastName?: string | null | undefined;
+  readonly affiliation?: string | undefined;
+  readonly description?: string | undefined;
   readonly enabled?: boolean | undefined;
 }
 
@@ -54,6 +66,9 @@ export async function insertUser(trx: Transaction<Database>, user: NewUser): Pro
       email: user.email ?? null,
       first_name: user.firstName ?? null,
       last_name: user.lastName ?? null,
+      // Set only when given, so a user is created on a store still at an earlier schema too (an upgrade's window).
+      ...(user.affiliation !== undefined && { affiliation: user.affiliation }),
+      ...(user.description !== undefined && { description: user.description }),
       password_hash: user.passwordHash,
       role: user.role,
       enabled: user.enabled === false ? 0 : 1,
@@ -111,23 +126,44 @@ export async function createOrganizationUser(
   return getOrganizationUser(trx, organizationId, id);
 }
 
+/** What `PUT …/platform/users/{id}` changes; what it leaves out stays as it is. The password arrives hashed (see NewUser). */
+export interface UserChange {
+  readonly passwordHash?: string | undefined;
+  readonly email?: string | undefined;
+  readonly firstName?: string | undefined;
+  readonly lastName?: string | undefined;
+  readonly affiliation?: string | undefined;
+  readonly description?: string | undefined;
+  readonly enabled?: boolean | undefined;
+  readonly workspaces?: readonly string[] | undefined;
+}
+
 /**
- * Enables or disables a user of an organization and/or replaces the user's workspaces, inside the
- * caller's gated write; `actorId` (the caller) cannot disable itself. Returns the user as it is now.
+ * Changes a user of an organization inside the caller's gated write; `actorId` (the caller) cannot
+ * disable itself. Returns the user as it is now.
  */
 export async function updateOrganizationUser(
   trx: Transaction<Database>,
   organizationId: string,
   userId: string,
-  change: { readonly enabled?: boolean | undefined; readonly workspaces?: readonly string[] | undefined },
+  change: UserChange,
   actorId: string,
 ): Promise<UserView> {
   await getOrganizationUser(trx, organizationId, userId);
-  if (change.enabled !== undefined) {
-    if (userId === actorId && !change.enabled) throw forbidden('You cannot disable yourself.');
+  if (userId === actorId && change.enabled === false) throw forbidden('You cannot disable yourself.');
+  const set = {
+    ...(change.passwordHash !== undefined && { password_hash: change.passwordHash }),
+    ...(change.email !== undefined && { email: change.email }),
+    ...(change.firstName !== undefined && { first_name: change.firstName }),
+    ...(change.lastName !== undefined && { last_name: change.lastName }),
+    ...(change.affiliation !== undefined && { affiliation: change.affiliation }),
+    ...(change.description !== undefined && { description: change.description }),
+    ...(change.enabled !== undefined && { enabled: change.enabled ? 1 : 0 }),
+  };
+  if (Object.keys(set).length > 0) {
     await trx
       .updateTable('users')
-      .set({ enabled: change.enabled ? 1 : 0 })
+      .set({ ...set, last_update_timestamp: nowTimestamp() })
       .where('id', '=', userId)
       .execute();
   }
@@ -183,13 +219,20 @@ function toView(u: UsersTable, workspaces: string[]): UserView {
   return {
     id: u.id,
     username: u.username,
+    preferred_username: u.username,
+    // As Exastro's platform names a user: first and last name, else whichever there is, else the user name.
+    name: [u.first_name, u.last_name].filter((n) => n).join(' ') || u.username,
     email: u.email,
     firstName: u.first_name,
     lastName: u.last_name,
+    affiliation: u.affiliation ?? null,
+    description: u.description ?? null,
+    service_account_user_type: null,
     role: u.role as Role,
     organization_id: u.organization_id,
     enabled: u.enabled === 1,
     workspaces,
+    create_timestamp: u.created_at,
     last_update_timestamp: u.last_update_timestamp,
   };
 }

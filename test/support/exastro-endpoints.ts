@@ -266,15 +266,15 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
   e('unsupported', 'GET', '/api/{organization_id}/platform/setting', 'not part of drydock'),
   e('unsupported', 'PATCH', '/api/{organization_id}/platform/setting', 'not part of drydock'),
   e(
-    'unsupported',
+    'differs',
     'POST',
     '/auth/realms/{organization_id}/protocol/openid-connect/token',
-    'not yet (planned): drydock issues personal access tokens (`POST /api/auth/tokens`)',
+    'the password and refresh_token grants of the `_{organization_id}-api` client (`_platform-api` in realm `master`); the access token is opaque, not a JWT, and no id_token is sent',
   ),
-  e('unsupported', 'GET', '/api/{organization_id}/platform/users/_current/refresh_tokens', 'not yet (planned)'),
-  e('unsupported', 'DELETE', '/api/{organization_id}/platform/users/_current/refresh_tokens', 'not yet (planned)'),
-  e('unsupported', 'GET', '/api/platform/users/_current/refresh_tokens', 'not yet (planned)'),
-  e('unsupported', 'DELETE', '/api/platform/users/_current/refresh_tokens', 'not yet (planned)'),
+  e('unsupported', 'GET', '/api/{organization_id}/platform/users/_current/refresh_tokens', 'refresh tokens are listed with the personal access tokens (`GET /api/auth/tokens`)'),
+  e('unsupported', 'DELETE', '/api/{organization_id}/platform/users/_current/refresh_tokens', 'refresh tokens are revoked one by one (`DELETE /api/auth/tokens/{id}`)'),
+  e('unsupported', 'GET', '/api/platform/users/_current/refresh_tokens', 'refresh tokens are listed with the personal access tokens (`GET /api/auth/tokens`)'),
+  e('unsupported', 'DELETE', '/api/platform/users/_current/refresh_tokens', 'refresh tokens are revoked one by one (`DELETE /api/auth/tokens/{id}`)'),
   e('unsupported', 'GET', '/api/platform/{organization_id}/plans', 'plans and limits are not part of drydock'),
   e('unsupported', 'POST', '/api/platform/{organization_id}/plans', 'plans and limits are not part of drydock'),
   e('unsupported', 'DELETE', '/api/platform/{organization_id}/plans/{plan_start_datetime}', 'plans and limits are not part of drydock'),
@@ -315,10 +315,20 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
   ),
   e('unsupported', 'GET', '/api/{organization_id}/platform/workspaces/{workspace_id}/notifications', 'notifications are not part of drydock'),
   e('unsupported', 'POST', '/api/{organization_id}/platform/workspaces/{workspace_id}/notifications', 'notifications are not part of drydock'),
-  e('differs', 'GET', '/api/{organization_id}/platform/users', "drydock's user fields"),
-  e('differs', 'POST', '/api/{organization_id}/platform/users', "drydock's body (`username`, `password`, `role`, `workspaces`)"),
-  e('unsupported', 'GET', '/api/{organization_id}/platform/users/{user_id}', 'not yet (planned): drydock reads and changes a user with its own PATCH'),
-  e('unsupported', 'PUT', '/api/{organization_id}/platform/users/{user_id}', 'not yet (planned): drydock reads and changes a user with its own PATCH'),
+  e('differs', 'GET', '/api/{organization_id}/platform/users', 'each user also carries drydock\'s `role`, `workspaces` and `username`; no `first`/`max`/`search` paging'),
+  e(
+    'differs',
+    'POST',
+    '/api/{organization_id}/platform/users',
+    'answers the new user (Exastro: null); `password_temporary` is taken but no change is forced at the first sign-in; drydock adds `role` and `workspaces`',
+  ),
+  e('differs', 'GET', '/api/{organization_id}/platform/users/{user_id}', 'also drydock\'s `role`, `workspaces` and `username`'),
+  e(
+    'differs',
+    'PUT',
+    '/api/{organization_id}/platform/users/{user_id}',
+    'answers the user (Exastro: null); `password_temporary` is taken but no change is forced; drydock adds `workspaces`',
+  ),
   e('supported', 'DELETE', '/api/{organization_id}/platform/users/{user_id}'),
   e(
     'unsupported',
@@ -448,7 +458,6 @@ export const DRYDOCK_EXTENSIONS: readonly string[] = [
   `GET ${I}/excel/bulk/export/{execution_no}/file/`,
   'GET /api/platform/maintenance-mode-setting/audit',
   'GET /api/ita/backyard-execute-check/stream/',
-  'PATCH /api/{organization_id}/platform/users/{user_id}',
 ];
 
 /**
@@ -457,7 +466,7 @@ export const DRYDOCK_EXTENSIONS: readonly string[] = [
  */
 export function isExastroPath(path: string): boolean {
   if (path.startsWith('/api/platform/fleet')) return false;
-  return path.startsWith(`${I}/`) || path.startsWith('/api/ita/') || path.startsWith('/api/platform/') || /^\/api\/\{organization_id\}\/platform\//.test(path);
+  return path.startsWith(`${I}/`) || path.startsWith('/auth/realms/') || path.startsWith('/api/ita/') || path.startsWith('/api/platform/') || /^\/api\/\{organization_id\}\/platform\//.test(path);
 }
 
 /** docs/exastro-endpoints.md: the list as a table, by family, with a count of each kind of support. */

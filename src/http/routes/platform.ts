@@ -11,7 +11,7 @@ import {
 } from '../../tenancy/organizations.js';
 import { passwordSchema, tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
 import { hashPassword } from '../../tenancy/passwords.js';
-import { createOrganizationUser, deleteOrganizationUser, listOrganizationUsers, updateOrganizationUser } from '../../tenancy/users.js';
+import { createOrganizationUser, deleteOrganizationUser, getOrganizationUser, listOrganizationUsers, updateOrganizationUser } from '../../tenancy/users.js';
 import {
   createWorkspace,
   deleteWorkspace,
@@ -31,19 +31,34 @@ import { organizationSchema, organizationUserSchema, workspaceSchema } from '../
 const organizationIdParams = z.object({ organization_id: tenantIdSchema });
 const userParams = orgParams.extend({ user_id: z.uuid() });
 
+/** Exastro's platform user fields (`userCreate` / `userUpdate`), with drydock's role and workspaces. */
+const userFields = {
+  password: passwordSchema,
+  /**
+   * Taken, but drydock does not make the user change a temporary password at the first sign-in
+   * (docs/decisions/exastro-compatibility.md): hand such a password over as you would any other.
+   */
+  password_temporary: z.boolean().optional(),
+  email: z.email().max(255).optional(),
+  firstName: z.string().max(100).optional(),
+  lastName: z.string().max(100).optional(),
+  affiliation: z.string().max(255).optional(),
+  description: z.string().max(255).optional(),
+  enabled: z.boolean().optional(),
+  workspaces: z.array(tenantIdSchema).optional(),
+};
+
 const userCreateSchema = z
   .object({
     username: usernameSchema,
-    password: passwordSchema,
-    role: z.enum(['organization_manager', 'workspace_member']),
-    email: z.email().optional(),
-    firstName: z.string().max(255).optional(),
-    lastName: z.string().max(255).optional(),
-    workspaces: z.array(tenantIdSchema).optional(),
+    ...userFields,
+    /** drydock's role; a platform client sends none and creates a workspace member. */
+    role: z.enum(['organization_manager', 'workspace_member']).default('workspace_member'),
   })
   .strict();
 
-const userUpdateSchema = z.object({ enabled: z.boolean().optional(), workspaces: z.array(tenantIdSchema).optional() }).strict();
+/** `PUT …/users/{id}`: the create body without the user name, every field optional (absent = unchanged). */
+const userUpdateSchema = z.object({ ...userFields, password: passwordSchema.optional() }).strict();
 
 /** Organizations (system administrators) and workspaces and users (inside an organization). */
 export const platformRoutes: AnyRoute[] = [
@@ -191,14 +206,26 @@ export const platformRoutes: AnyRoute[] = [
     body: userCreateSchema,
     response: organizationUserSchema,
     handler: async (ctx) => {
-      const passwordHash = await hashPassword(ctx.body.password);
-      return ctx.write((trx) => createOrganizationUser(trx, ctx.params.organization_id, { ...ctx.body, passwordHash }));
+      const { password, password_temporary: _temporary, ...user } = ctx.body;
+      const passwordHash = await hashPassword(password);
+      return ctx.write((trx) => createOrganizationUser(trx, ctx.params.organization_id, { ...user, passwordHash }));
     },
   }),
   defineRoute({
-    method: 'PATCH',
+    method: 'GET',
     url: '/api/:organization_id/platform/users/:user_id',
-    summary: "Enable or disable a user, or replace the user's workspaces",
+    summary: 'A user of the organization',
+    tag: 'users',
+    access: 'organization_manager',
+    writes: 'read',
+    params: userParams,
+    response: organizationUserSchema,
+    handler: async ({ params, db }) => getOrganizationUser(db, params.organization_id, params.user_id),
+  }),
+  defineRoute({
+    method: 'PUT',
+    url: '/api/:organization_id/platform/users/:user_id',
+    summary: 'Change a user: password, names, e-mail, affiliation, description, enabled, workspaces (what the body leaves out stays)',
     tag: 'users',
     access: 'organization_manager',
     writes: 'user_update',
@@ -207,7 +234,9 @@ export const platformRoutes: AnyRoute[] = [
     response: organizationUserSchema,
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
-      return ctx.write((trx) => updateOrganizationUser(trx, org, id, ctx.body, ctx.principal.userId));
+      const { password, password_temporary: _temporary, ...change } = ctx.body;
+      const passwordHash = password === undefined ? undefined : await hashPassword(password);
+      return ctx.write((trx) => updateOrganizationUser(trx, org, id, { ...change, passwordHash }, ctx.principal.userId));
     },
   }),
   defineRoute({

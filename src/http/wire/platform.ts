@@ -23,16 +23,22 @@ export const workspaceSchema = z.strictObject({
   last_update_timestamp: timestampSchema,
 });
 
-/** A user of an organization (never the password hash), with the workspaces it is a member of. */
+/** A user of an organization in Exastro's platform shape (never the password hash), with drydock's role and the workspaces it is a member of. */
 export const organizationUserSchema = z.strictObject({
   id: z.string(),
   username: z.string(),
+  preferred_username: z.string(),
+  name: z.string(),
   email: z.string().nullable(),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
+  affiliation: z.string().nullable(),
+  description: z.string().nullable(),
+  service_account_user_type: z.null(),
   role: roleSchema,
   organization_id: z.string().nullable(),
   enabled: z.boolean(),
   workspaces: z.array(z.string()),
+  create_timestamp: timestampSchema,
   last_update_timestamp: timestampSchema,
 });

@@ -6,10 +6,21 @@ import { fleet } from './005-fleet.js';
 import { claimFunction } from './006-claim-function.js';
 import { schemaCompatibility } from './007-schema-compatibility.js';
 import { recordJournal } from './008-record-journal.js';
+import { userProfile } from './009-user-profile.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
-export const MIGRATIONS: readonly Migration[] = [initial, backyardJobs, gateFunction, drainRecord, fleet, claimFunction, schemaCompatibility, recordJournal];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  backyardJobs,
+  gateFunction,
+  drainRecord,
+  fleet,
+  claimFunction,
+  schemaCompatibility,
+  recordJournal,
+  userProfile,
+];
 
 /** The schema version this binary expects. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
