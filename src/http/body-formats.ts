@@ -100,7 +100,7 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
     const [v, depth] = next;
     if (v === null || typeof v !== 'object') continue;
     if (depth > limit) return true;
-    for (const child of Object.values(v as object)) stack.push([child, depth + 1]);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
   }
   return false;
 }

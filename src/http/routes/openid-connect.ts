@@ -32,7 +32,7 @@ export const openIdConnectRoutes: AnyRoute[] = [
       contentTypes: ['application/json'],
       description: "The token answer as Keycloak's (access_token, expires_in, refresh_token, …), or an OpenID Connect error",
     },
-    handler: async ({ params, request, reply, deps }) => {
+    handler: async ({ params, request, reply, deps, db }) => {
       void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
       try {
         const parsed = tokenRequestSchema.safeParse(request.body);
@@ -52,7 +52,7 @@ export const openIdConnectRoutes: AnyRoute[] = [
         if (form.client_id !== client) {
           throw new OidcError(401, 'invalid_client', `Unknown client ${form.client_id} in realm ${params.realm}: use client_id=${client}.`);
         }
-        if (form.grant_type === 'refresh_token') return reply.send(await refreshAccessToken(deps.store.db, params.realm, form.refresh_token));
+        if (form.grant_type === 'refresh_token') return reply.send(await refreshAccessToken(db, params.realm, form.refresh_token));
         const user = await deps.authenticator.checkPassword(organizationOfRealm(params.realm), form.username, form.password, request.ip);
         const offline = (form.scope ?? '').split(/\s+/).includes('offline_access');
         return reply.send(await issueRefreshToken(deps.store, user, client, offline));
