@@ -110,6 +110,19 @@ for (const backend of BACKENDS) {
       assert.deepEqual(one.body.data.plan, { id: 'plan-not-yet-defined' }, 'the plan is kept even though it does not exist');
       assert.deepEqual(one.body.data.options, {});
       assert.deepEqual(one.body.data.optionsIta, { drivers: { terraform_cloud_ep: false } });
+      // What Exastro's tools read of an organization: its managers, its plan, its status.
+      assert.deepEqual(
+        one.body.data.organization_managers.map((m: { username: string; email: string; enabled: boolean }) => [m.username, m.email, m.enabled]),
+        [['acme-admin', 'acme-admin@example.com', true]],
+      );
+      assert.deepEqual(one.body.data.active_plan, { id: 'plan-not-yet-defined' });
+      assert.equal(one.body.data.plans[0].id, 'plan-not-yet-defined');
+      assert.equal(one.body.data.status, 'Organization Create Complete', 'what create-organization.sh waits for');
+      assert.equal(one.body.data.enabled, true);
+      const disable = await t.admin({ method: 'PUT', url: '/api/platform/organizations/acme', body: { name: 'acme-name', enabled: false } });
+      assert.equal(disable.status, 400, disable.text);
+      assert.match(disable.body.message, /enabled.*does not disable organizations/);
+      assertOk(await t.admin({ method: 'PUT', url: '/api/platform/organizations/acme', body: { name: 'acme-name', enabled: true } }), 'enabled: true is taken');
 
       const manager = basic('acme-admin', 'acme-password-1');
       const workspaces = await t.call({ url: '/api/acme/platform/workspaces', auth: manager });

@@ -2,11 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { conflict, notFound } from '../errors.js';
 import { nowTimestamp } from '../store/clock.js';
-import type { Database, OrganizationsTable } from '../store/schema.js';
+import type { Database, OrganizationsTable, UsersTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { passwordSchema, tenantIdSchema, usernameSchema } from './ids.js';
 import { hashPassword } from './passwords.js';
-import { insertUser } from './users.js';
+import { displayName, insertUser } from './users.js';
 
 /** An organization manager as Exastro's organization-create body carries it (Keycloak's user shape). */
 const organizationManagerSchema = z
@@ -42,6 +42,8 @@ export const organizationCreateSchema = z
 export const organizationUpdateSchema = z
   .object({
     name: z.string().min(1).max(255).optional(),
+    /** Exastro's clients send it; drydock has no disabled organizations, so only `true` is taken. */
+    enabled: z.literal(true, 'drydock does not disable organizations: disable their users, or delete the organization').optional(),
     plan: z
       .object({ id: z.string().min(1).max(255) })
       .loose()
@@ -51,10 +53,32 @@ export const organizationUpdateSchema = z
   })
   .strict();
 
-/** An organization as the API shows it: `plan`, `options` and `optionsIta` as they were sent. */
+/** An organization manager as Exastro's organization answers list them. */
+export interface OrganizationManagerView {
+  readonly id: string;
+  readonly username: string;
+  readonly name: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly email: string | null;
+  readonly enabled: boolean;
+  readonly create_timestamp: string;
+}
+
+/**
+ * An organization as the API shows it, in Exastro's shape: its managers, its plan (`active_plan`,
+ * `plans`: the one plan it was given, from its creation), `status` and `enabled` — drydock creates
+ * an organization in one transaction, so it is complete and enabled as soon as it exists — and
+ * `plan`, `options` and `optionsIta` as they were sent.
+ */
 export interface OrganizationView {
   readonly id: string;
   readonly name: string;
+  readonly organization_managers: readonly OrganizationManagerView[];
+  readonly active_plan: { readonly id?: string };
+  readonly plans: ReadonlyArray<{ readonly id: string; readonly start_datetime: string }>;
+  readonly status: 'Organization Create Complete';
+  readonly enabled: true;
   readonly plan: { readonly id?: string; readonly [key: string]: unknown } | null;
   readonly options: Readonly<Record<string, unknown>> | null;
   readonly optionsIta: Readonly<Record<string, unknown>> | null;
@@ -65,13 +89,16 @@ export interface OrganizationView {
 export async function listOrganizations(db: Kysely<Database>, only?: string): Promise<OrganizationView[]> {
   let q = db.selectFrom('organizations').selectAll().orderBy('id');
   if (only !== undefined) q = q.where('id', '=', only);
-  return (await q.execute()).map(toView);
+  let m = db.selectFrom('users').selectAll().where('role', '=', 'organization_manager').orderBy('username');
+  if (only !== undefined) m = m.where('organization_id', '=', only);
+  const managers = await m.execute();
+  return (await q.execute()).map((r) => toView(r, managers.filter((u) => u.organization_id === r.id)));
 }
 
 export async function getOrganization(db: Kysely<Database>, id: string): Promise<OrganizationView> {
-  const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`Organization ${id} does not exist.`);
-  return toView(row);
+  const [organization] = await listOrganizations(db, id);
+  if (!organization) throw notFound(`Organization ${id} does not exist.`);
+  return organization;
 }
 
 /** Hashes the managers' passwords, in order; done before the write transaction (scrypt is slow). */
@@ -111,7 +138,7 @@ export async function createOrganization(
       enabled: m.enabled,
     });
   }
-  return toView(row);
+  return getOrganization(trx, body.id);
 }
 
 export async function updateOrganization(trx: Transaction<Database>, id: string, body: z.infer<typeof organizationUpdateSchema>): Promise<OrganizationView> {
@@ -136,11 +163,27 @@ export async function deleteOrganization(trx: Transaction<Database>, id: string)
   if (Number(r.numDeletedRows) === 0) throw notFound(`Organization ${id} does not exist.`);
 }
 
-function toView(r: OrganizationsTable): OrganizationView {
+function toView(r: OrganizationsTable, managers: readonly UsersTable[]): OrganizationView {
+  const plan = parseJson<OrganizationView['plan']>(r.plan);
+  const planId = typeof plan?.id === 'string' ? plan.id : undefined;
   return {
     id: r.id,
     name: r.name,
-    plan: parseJson<OrganizationView['plan']>(r.plan),
+    organization_managers: managers.map((u) => ({
+      id: u.id,
+      username: u.username,
+      name: displayName(u),
+      firstName: u.first_name,
+      lastName: u.last_name,
+      email: u.email,
+      enabled: u.enabled === 1,
+      create_timestamp: u.created_at,
+    })),
+    active_plan: planId === undefined ? {} : { id: planId },
+    plans: planId === undefined ? [] : [{ id: planId, start_datetime: r.created_at }],
+    status: 'Organization Create Complete',
+    enabled: true,
+    plan,
     options: parseJson<OrganizationView['options']>(r.options),
     optionsIta: parseJson<OrganizationView['optionsIta']>(r.options_ita),
     create_timestamp: r.created_at,

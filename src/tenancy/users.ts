@@ -215,13 +215,17 @@ export async function bootstrapAdmin(store: Store, username: string, password: s
   });
 }
 
+/** A user's name as Exastro's platform shows it: first and last name, else whichever there is, else the user name. */
+export function displayName(u: Pick<UsersTable, 'first_name' | 'last_name' | 'username'>): string {
+  return [u.first_name, u.last_name].filter((n) => n).join(' ') || u.username;
+}
+
 function toView(u: UsersTable, workspaces: string[]): UserView {
   return {
     id: u.id,
     username: u.username,
     preferred_username: u.username,
-    // As Exastro's platform names a user: first and last name, else whichever there is, else the user name.
-    name: [u.first_name, u.last_name].filter((n) => n).join(' ') || u.username,
+    name: displayName(u),
     email: u.email,
     firstName: u.first_name,
     lastName: u.last_name,

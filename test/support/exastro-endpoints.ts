@@ -258,10 +258,20 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
   e('differs', 'PATCH', '/api/ita/loglevel-settings/', 'also WARNING, ERROR, CRITICAL levels'),
   e('supported', 'GET', '/api/ita/backyard-execute-check/'),
   e('unsupported', 'GET', `${I}/menu/{menu}/info/notifications/destinations/{column}/`, 'notifications are not part of drydock'),
-  e('differs', 'GET', '/api/platform/organizations', "drydock's organization fields (no plans or options)"),
-  e('differs', 'POST', '/api/platform/organizations', '`organization_managers` with a password credential; no plans or options'),
-  e('differs', 'GET', '/api/platform/organizations/{organization_id}', "drydock's organization fields (no plans or options); an unknown id is a 404"),
-  e('differs', 'PUT', '/api/platform/organizations/{organization_id}', 'the name only'),
+  e('differs', 'GET', '/api/platform/organizations', 'the plan is the one given at creation (no plan history); also `plan`, `options` and timestamps'),
+  e(
+    'differs',
+    'POST',
+    '/api/platform/organizations',
+    'answers the organization (Exastro: null); managers need a password credential; plans and options are kept as sent, not enforced; no `?retry=1` (a create is one transaction)',
+  ),
+  e(
+    'differs',
+    'GET',
+    '/api/platform/organizations/{organization_id}',
+    'an unknown id is a 404 (Exastro: 200 with `{}`); the plan is the one given at creation',
+  ),
+  e('differs', 'PUT', '/api/platform/organizations/{organization_id}', '`enabled` can only be true: drydock does not disable organizations'),
   e('supported', 'DELETE', '/api/platform/organizations/{organization_id}'),
   e('unsupported', 'GET', '/api/{organization_id}/platform/setting', 'not part of drydock'),
   e('unsupported', 'PATCH', '/api/{organization_id}/platform/setting', 'not part of drydock'),
@@ -271,8 +281,18 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
     '/auth/realms/{organization_id}/protocol/openid-connect/token',
     'the password and refresh_token grants of the `_{organization_id}-api` client (`_platform-api` in realm `master`); the access token is opaque, not a JWT, and no id_token is sent',
   ),
-  e('unsupported', 'GET', '/api/{organization_id}/platform/users/_current/refresh_tokens', 'refresh tokens are listed with the personal access tokens (`GET /api/auth/tokens`)'),
-  e('unsupported', 'DELETE', '/api/{organization_id}/platform/users/_current/refresh_tokens', 'refresh tokens are revoked one by one (`DELETE /api/auth/tokens/{id}`)'),
+  e(
+    'unsupported',
+    'GET',
+    '/api/{organization_id}/platform/users/_current/refresh_tokens',
+    'refresh tokens are listed with the personal access tokens (`GET /api/auth/tokens`)',
+  ),
+  e(
+    'unsupported',
+    'DELETE',
+    '/api/{organization_id}/platform/users/_current/refresh_tokens',
+    'refresh tokens are revoked one by one (`DELETE /api/auth/tokens/{id}`)',
+  ),
   e('unsupported', 'GET', '/api/platform/users/_current/refresh_tokens', 'refresh tokens are listed with the personal access tokens (`GET /api/auth/tokens`)'),
   e('unsupported', 'DELETE', '/api/platform/users/_current/refresh_tokens', 'refresh tokens are revoked one by one (`DELETE /api/auth/tokens/{id}`)'),
   e('unsupported', 'GET', '/api/platform/{organization_id}/plans', 'plans and limits are not part of drydock'),
@@ -315,14 +335,19 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
   ),
   e('unsupported', 'GET', '/api/{organization_id}/platform/workspaces/{workspace_id}/notifications', 'notifications are not part of drydock'),
   e('unsupported', 'POST', '/api/{organization_id}/platform/workspaces/{workspace_id}/notifications', 'notifications are not part of drydock'),
-  e('differs', 'GET', '/api/{organization_id}/platform/users', 'each user also carries drydock\'s `role`, `workspaces` and `username`; no `first`/`max`/`search` paging'),
+  e(
+    'differs',
+    'GET',
+    '/api/{organization_id}/platform/users',
+    "each user also carries drydock's `role`, `workspaces` and `username`; no `first`/`max`/`search` paging",
+  ),
   e(
     'differs',
     'POST',
     '/api/{organization_id}/platform/users',
     'answers the new user (Exastro: null); `password_temporary` is taken but no change is forced at the first sign-in; drydock adds `role` and `workspaces`',
   ),
-  e('differs', 'GET', '/api/{organization_id}/platform/users/{user_id}', 'also drydock\'s `role`, `workspaces` and `username`'),
+  e('differs', 'GET', '/api/{organization_id}/platform/users/{user_id}', "also drydock's `role`, `workspaces` and `username`"),
   e(
     'differs',
     'PUT',
@@ -466,7 +491,13 @@ export const DRYDOCK_EXTENSIONS: readonly string[] = [
  */
 export function isExastroPath(path: string): boolean {
   if (path.startsWith('/api/platform/fleet')) return false;
-  return path.startsWith(`${I}/`) || path.startsWith('/auth/realms/') || path.startsWith('/api/ita/') || path.startsWith('/api/platform/') || /^\/api\/\{organization_id\}\/platform\//.test(path);
+  return (
+    path.startsWith(`${I}/`) ||
+    path.startsWith('/auth/realms/') ||
+    path.startsWith('/api/ita/') ||
+    path.startsWith('/api/platform/') ||
+    /^\/api\/\{organization_id\}\/platform\//.test(path)
+  );
 }
 
 /** docs/exastro-endpoints.md: the list as a table, by family, with a count of each kind of support. */

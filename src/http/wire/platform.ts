@@ -2,10 +2,26 @@ import { z } from 'zod';
 import { roleSchema } from './auth.js';
 import { timestampSchema } from './common.js';
 
-/** An organization, in Exastro's shape: `plan`, `options` and `optionsIta` as they were sent. */
+/** An organization, in Exastro's shape (tenancy/organizations.ts): managers, plan, status; `plan`, `options` and `optionsIta` as they were sent. */
 export const organizationSchema = z.strictObject({
   id: z.string(),
   name: z.string(),
+  organization_managers: z.array(
+    z.strictObject({
+      id: z.string(),
+      username: z.string(),
+      name: z.string(),
+      firstName: z.string().nullable(),
+      lastName: z.string().nullable(),
+      email: z.string().nullable(),
+      enabled: z.boolean(),
+      create_timestamp: timestampSchema,
+    }),
+  ),
+  active_plan: z.strictObject({ id: z.string().optional() }),
+  plans: z.array(z.strictObject({ id: z.string(), start_datetime: timestampSchema })),
+  status: z.literal('Organization Create Complete'),
+  enabled: z.literal(true),
   plan: z.looseObject({ id: z.string().optional() }).nullable(),
   options: z.record(z.string(), z.unknown()).nullable(),
   optionsIta: z.record(z.string(), z.unknown()).nullable(),
