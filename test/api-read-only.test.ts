@@ -33,6 +33,22 @@ import { waitFor } from './support/wait-for.js';
 
 const ITA = '/api/:organization_id/workspaces/:workspace_id/ita';
 const RECORDS = `${ITA1}/menu/${SEED.menu}`;
+/** A menu with a file column and one record with a file, for the downloads. */
+const FILES = `${ITA1}/menu/files`;
+
+async function seedFileRecord(t: TestApp): Promise<void> {
+  const menu = { menu: 'files', title: 'Files', columns: [{ name: 'config', type: 'file' }] };
+  assert.equal((await t.call({ method: 'POST', url: `${ITA1}/menu/`, auth: SEED.manager1, body: menu })).status, 200);
+  const body = [{ type: 'Register', parameter: { config: 'k.env' }, file: { config: Buffer.from('K=V\n').toString('base64') } }];
+  const r = await t.call({ method: 'POST', url: `${FILES}/maintenance/all/`, auth: SEED.member1, body });
+  assert.equal(r.status, 200, r.text);
+}
+
+async function fileRecord(t: TestApp): Promise<{ uuid: string; journalId: string }> {
+  const uuid = (await t.call({ url: `${FILES}/filter/?file=no`, auth: SEED.member1 })).body.data[0].parameter.uuid as string;
+  const journal = await t.call({ url: `${FILES}/filter/journal/${uuid}/?file=no`, auth: SEED.member1 });
+  return { uuid, journalId: journal.body.data[0].parameter.journal_id };
+}
 
 const isWriteFunction = (w: AnyRoute['writes']): w is WriteFunction => typeof w === 'string' && w !== 'read';
 const keyOf = (r: Pick<AnyRoute, 'method' | 'url'>) => `${r.method} ${r.url}`;
@@ -467,6 +483,21 @@ const READ_CASES: readonly ReadCase[] = [
     check: (r) => assert.equal(r.body.data, 1),
   },
   {
+    route: `GET ${ITA}/menu/:menu/:uuid/:column/file/`,
+    call: { url: `${FILES}/{uuid}/config/file/`, auth: SEED.member1 },
+    send: async (t) => t.call({ url: `${FILES}/${(await fileRecord(t)).uuid}/config/file/`, auth: SEED.member1 }),
+    check: (r) => assert.equal(r.text, 'K=V\n'),
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/:uuid/:column/file/journal/:journal_id/`,
+    call: { url: `${FILES}/{uuid}/config/file/journal/{journal_id}/`, auth: SEED.member1 },
+    send: async (t) => {
+      const { uuid, journalId } = await fileRecord(t);
+      return t.call({ url: `${FILES}/${uuid}/config/file/journal/${journalId}/`, auth: SEED.member1 });
+    },
+    check: (r) => assert.equal(r.text, 'K=V\n'),
+  },
+  {
     route: `GET ${ITA}/menu/:menu/filter/journal/:uuid/`,
     call: { url: `${RECORDS}/filter/journal/00000000-0000-4000-8000-000000000000/`, auth: SEED.member1 },
     check: (r) => assert.deepEqual(r.body.data, []),
@@ -672,6 +703,7 @@ for (const backend of BACKENDS) {
       }>;
       await seedMenuJobs(t);
       await seedDriverJobs(t);
+      await seedFileRecord(t);
       cases = writeCases({ member1: users.find((u) => u.username === 'member1')!.id, recordA: rec('a'), recordC: rec('c'), recordD: rec('d') });
       baseline = await snapshotData(t);
       await setMaintenance(t, { data_update_stop: '1' });

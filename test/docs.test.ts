@@ -40,7 +40,8 @@ describe('OpenAPI document', () => {
       const op = doc.paths[r.url.replace(/:([a-z_]+)/g, '{$1}')]?.[r.method.toLowerCase()];
       assert.ok(op, `${r.method} ${r.url}`);
       assert.equal(op['x-drydock-writes'], typeof r.writes === 'string' ? r.writes : 'exempt');
-      assert.equal(op.requestBody !== undefined, r.body !== undefined, `${r.method} ${r.url} request body`);
+      // The token endpoint reads its form itself: a body without a schema of the route's.
+      assert.equal(op.requestBody !== undefined, r.body !== undefined || r.accepts === 'form', `${r.method} ${r.url} request body`);
     }
   });
 

@@ -1368,7 +1368,7 @@ function summary(h: Harness, backend: BackendName): string[] {
  */
 const BOOKKEEPING_TABLES = ['sessions', 'access_tokens', 'maintenance_settings', 'maintenance_audit'];
 const EXEMPT_WRITERS: ReadonlyArray<{ readonly ops: RegExp; readonly tables: RegExp; readonly why: string }> = [
-  { ops: /^\w+ \/api\/(auth\/|platform\/maintenance-mode-setting$)/, tables: /^$/, why: 'sign-in, tokens, the setting: bookkeeping' },
+  { ops: /^\w+ \/(api\/(auth\/|platform\/maintenance-mode-setting$)|auth\/realms\/)/, tables: /^$/, why: 'sign-in, tokens, the setting: bookkeeping' },
   { ops: /^\w+ \/api\/platform\/fleet/, tables: /^fleet_/, why: 'fleet upgrades run while the platform is read-only' },
   { ops: /\/scram\/$/, tables: /^backyard_jobs$/, why: 'an emergency stop works in every mode' },
 ];

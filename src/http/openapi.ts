@@ -1,6 +1,33 @@
 import { z } from 'zod';
 import { WRITE_FUNCTIONS } from '../maintenance/write-functions.js';
+import type { BodyFormat } from './body-formats.js';
 import { isRawAnswer, type AnyRoute } from './route.js';
+
+/** The other body a route takes, as OpenAPI describes it (http/body-formats.ts). */
+function formContent(format: BodyFormat): Record<string, unknown> {
+  if (format === 'form') {
+    return {
+      'application/x-www-form-urlencoded': {
+        schema: {
+          type: 'object',
+          required: ['grant_type', 'client_id'],
+          properties: Object.fromEntries(['grant_type', 'client_id', 'username', 'password', 'scope', 'refresh_token'].map((k) => [k, { type: 'string' }])),
+        },
+      },
+    };
+  }
+  const parts = format === 'multipart-records' ? '`{row}.{column}` (row from 0)' : '`{column}`';
+  return {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        required: ['json_parameters'],
+        properties: { json_parameters: { type: 'string', description: 'The JSON body, as a string' } },
+        additionalProperties: { type: 'string', format: 'binary', description: `A file column's content, in a part named ${parts}` },
+      },
+    },
+  };
+}
 
 /** Exastro's envelope around every JSON answer; `data` is the route's answer (null on a failure). */
 function envelope(data: unknown = {}): Record<string, unknown> {
@@ -69,9 +96,14 @@ export function buildOpenApi(routes: readonly AnyRoute[], version: string): Reco
       ...(r.body && {
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: toJsonSchema(r.body, 'input') } },
+          content: { 'application/json': { schema: toJsonSchema(r.body, 'input') }, ...(r.accepts && formContent(r.accepts)) },
         },
       }),
+      // The token endpoint reads its form itself (its errors are OpenID Connect's, not the envelope).
+      ...(!r.body &&
+        r.accepts === 'form' && {
+          requestBody: { required: true, content: formContent('form') },
+        }),
       responses,
       ...(r.access !== 'public' && { security: [{ basic: [] }, { bearer: [] }, { session: [] }] }),
     };

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import type { Texts } from '../i18n/language.js';
 
-/** Column types a menu can declare, and what a value of each looks like on the wire. */
-export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime'] as const;
+/**
+ * Column types a menu can declare, and what a value of each looks like on the wire. A `file`
+ * column's value is the file's name; its content travels beside the record (menus/record-files.ts).
+ */
+export const COLUMN_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'file'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
 /** Names every record has; a menu cannot declare a column with one of them. */
@@ -73,6 +76,10 @@ export function coerceValue(column: Column, raw: unknown): { ok: true; value: Va
       }
       return { ok: true, value: `${m[1]}/${m[2]}/${m[3]} ${m[4]}:${m[5]}:${m[6] ?? '00'}` };
     }
+    case 'file': {
+      if (typeof raw !== 'string') return { ok: false, error: PROBLEM.fileName };
+      return FILE_NAME.test(raw) && raw !== '.' && raw !== '..' ? { ok: true, value: raw } : { ok: false, error: PROBLEM.fileName };
+    }
     default: {
       const never: never = column.type;
       throw new Error(`unknown column type ${String(never)}`);
@@ -89,9 +96,15 @@ const PROBLEM = {
   boolean: { en: 'must be true or false', ja: 'true か false で入力してください' },
   date: { en: 'must be a date YYYY/MM/DD', ja: '日付 YYYY/MM/DD で入力してください' },
   datetime: { en: 'must be a date and time YYYY/MM/DD hh:mm[:ss]', ja: '日時 YYYY/MM/DD hh:mm[:ss] で入力してください' },
+  fileName: {
+    en: 'must be a file name of at most 255 characters, without / \\ : * ? " < > | or control characters',
+    ja: '255文字以内のファイル名を指定してください（/ \\ : * ? " < > | と制御文字は使えません）',
+  },
 } as const satisfies Record<string, Texts>;
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
+// eslint-disable-next-line no-control-regex
+const FILE_NAME = /^[^/\\:*?"<>|\u0000-\u001f\u007f]{1,255}$/;
 const NUMBER_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function validDate(y: string, m: string, d: string): boolean {

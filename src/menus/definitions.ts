@@ -25,6 +25,9 @@ export const menuDefinitionSchema = z
 
 export type MenuDefinition = z.infer<typeof menuDefinitionSchema>;
 
+/** The schema step that added file columns' storage (migration 10). */
+export const FILE_COLUMNS_SCHEMA = 10;
+
 /** A menu as stored. */
 export interface Menu {
   readonly id: string;
@@ -67,6 +70,16 @@ export async function getMenu(db: Kysely<Database>, org: string, ws: string, nam
 /** Creates a menu inside the caller's gated transaction; a name the workspace has is a 409. */
 export async function createMenu(trx: Transaction<Database>, org: string, ws: string, def: MenuDefinition): Promise<Menu> {
   if ((await findMenus(trx, org, ws, [def.menu])).has(def.menu)) throw conflict(`Menu ${def.menu} already exists in workspace ${ws}.`);
+  if (def.columns.some((c) => c.type === 'file')) {
+    // File columns need the tables of migration 10; during an upgrade this release may still run on an earlier schema.
+    const schema = await trx
+      .selectFrom('schema_migrations')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .executeTakeFirst();
+    if (Number(schema?.v ?? 0) < FILE_COLUMNS_SCHEMA) {
+      throw conflict(`File columns need the store's schema ${FILE_COLUMNS_SCHEMA}: define ${def.menu} once the upgrade has migrated it.`);
+    }
+  }
   const now = nowTimestamp();
   const row: MenusTable = {
     id: randomUUID(),

@@ -4,6 +4,7 @@ import { toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordJournalTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Menu } from './definitions.js';
+import { digestsIn, withFileContents } from './record-files.js';
 import { toView, type RecordView } from './record-view.js';
 
 /**
@@ -35,11 +36,14 @@ export async function journal(trx: Transaction<Database>, entry: Omit<MenuRecord
 /** A record's history as Exastro shows it: newest first, each entry the record after that change with its journal id, time and action. */
 export interface JournalView {
   readonly parameter: RecordView['parameter'] & { journal_id: string; journal_datetime: string; journal_action: 'INSERT' | 'UPDATE' };
-  readonly file: Record<string, never>;
+  readonly file: Record<string, string | null>;
 }
 
-/** The history of one record of a menu, newest first; empty for a uuid the menu never had (and on a store that keeps none yet). */
-export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string, kept: boolean): Promise<JournalView[]> {
+/**
+ * The history of one record of a menu, newest first; empty for a uuid the menu never had (and on a
+ * store that keeps none yet). Each entry has the record's files then, unless `withFiles` is false.
+ */
+export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string, kept: boolean, withFiles: boolean): Promise<JournalView[]> {
   if (!kept) return [];
   const rows = await db
     .selectFrom('menu_record_journal')
@@ -49,7 +53,8 @@ export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: st
     .orderBy('journal_timestamp', 'desc')
     .orderBy('journal_id')
     .execute();
-  return rows.map((r) => {
+  const digests = new Map(rows.map((r) => [r.journal_id, digestsIn(r.files)]));
+  const entries = rows.map((r): JournalView => {
     const view = toView({
       id: r.record_id,
       menu_id: r.menu_id,
@@ -64,4 +69,5 @@ export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: st
       file: {},
     };
   });
+  return withFileContents(db, menu, entries, (e) => digests.get(e.parameter.journal_id) ?? {}, withFiles);
 }

@@ -20,6 +20,7 @@ const COLUMN_CLASS: Readonly<Record<ColumnType, string>> = {
   boolean: 'IDColumn',
   date: 'DateColumn',
   datetime: 'DateTimeColumn',
+  file: 'FileUploadColumn',
 };
 
 /** The values a boolean column's pulldown offers, as Exastro's True/False flag master names them. */

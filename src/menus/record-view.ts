@@ -4,7 +4,7 @@ import { parseJson } from '../store/store.js';
 import { ownValue } from '../util/own-value.js';
 import type { Value } from './columns.js';
 
-/** A record as Exastro returns it: the parameter sheet row, and its files (none here yet). */
+/** A record as Exastro returns it: the parameter sheet row, and its files' contents (menus/record-files.ts). */
 export interface RecordView {
   readonly parameter: Record<string, Value> & {
     uuid: string;
@@ -13,7 +13,8 @@ export interface RecordView {
     last_update_date_time: string;
     last_updated_user: string;
   };
-  readonly file: Record<string, never>;
+  /** Each file column's content in base64 (null: no file), filled in by `withRecordFiles`; empty otherwise. */
+  readonly file: Record<string, string | null>;
 }
 
 /** A stored record as Exastro returns it. */

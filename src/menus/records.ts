@@ -10,6 +10,7 @@ import { ownValue } from '../util/own-value.js';
 import { coerceValue, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import { journal } from './journal.js';
+import { changeFiles, digestsIn, fileColumns, keepContents, type FileDigests } from './record-files.js';
 import { remarksIn, toView, type RecordView } from './record-view.js';
 
 /**
@@ -165,6 +166,7 @@ async function applyItem(
   const remarks = remarksOf(item.parameter);
   if (item.type === 'Register') {
     const values = validateValues(menu, item.parameter, undefined);
+    const files = storedFiles(menu, await takeFiles(trx, menu, values, item.file, undefined));
     const id = randomUUID();
     const parameter = JSON.stringify(withRemarks(values, remarks ?? null));
     await trx
@@ -177,11 +179,21 @@ async function applyItem(
         created_at: now,
         last_update_timestamp: now,
         last_update_user: actor,
+        ...files,
       })
       .execute();
     await claimUniqueValues(trx, menu, id, values);
     if (keepHistory)
-      await journal(trx, { menu_id: menu.id, record_id: id, action: 'INSERT', parameter, discard: 0, journal_timestamp: now, last_update_user: actor });
+      await journal(trx, {
+        menu_id: menu.id,
+        record_id: id,
+        action: 'INSERT',
+        parameter,
+        discard: 0,
+        journal_timestamp: now,
+        last_update_user: actor,
+        ...files,
+      });
     return { type: 'Register', id };
   }
   const current = await currentRecord(trx, menu, item.parameter);
@@ -194,14 +206,15 @@ async function applyItem(
     if (Number(affected ?? 0n) !== 1) refuse(PROBLEM.stale(current));
   };
   /** What the record holds after the change, for its history. */
-  let written: { parameter: string; discard: number };
+  let written: { parameter: string; discard: number; files?: string | null };
   switch (type) {
     case 'Update': {
       const values = validateValues(menu, item.parameter, stored);
-      written = { parameter: JSON.stringify(withRemarks(values, remarks === undefined ? remarksIn(stored) : remarks)), discard: current.discard };
+      const files = storedFiles(menu, await takeFiles(trx, menu, values, item.file, digestsIn(current.files)));
+      written = { parameter: JSON.stringify(withRemarks(values, remarks === undefined ? remarksIn(stored) : remarks)), discard: current.discard, ...files };
       const r = await trx
         .updateTable('menu_records')
-        .set({ parameter: written.parameter, last_update_timestamp: now, last_update_user: actor })
+        .set({ parameter: written.parameter, ...files, last_update_timestamp: now, last_update_user: actor })
         .where('id', '=', current.id)
         .where('last_update_timestamp', '=', current.last_update_timestamp)
         .executeTakeFirst();
@@ -240,9 +253,33 @@ async function applyItem(
       throw new Error(`unknown item type ${String(never)}`);
     }
   }
+  // A discard or restore leaves the files as they were; the history entry names them too.
+  const files = written.files === undefined ? storedFiles(menu, digestsIn(current.files)) : {};
   if (keepHistory)
-    await journal(trx, { menu_id: menu.id, record_id: current.id, action: 'UPDATE', ...written, journal_timestamp: now, last_update_user: actor });
+    await journal(trx, { menu_id: menu.id, record_id: current.id, action: 'UPDATE', ...written, ...files, journal_timestamp: now, last_update_user: actor });
   return { type, id: current.id };
+}
+
+/** The files a Register or Update leaves the record with (menus/record-files.ts), their new contents kept; refused per column. */
+async function takeFiles(
+  trx: Transaction<Database>,
+  menu: Menu,
+  values: Record<string, Value>,
+  sent: Record<string, unknown> | undefined,
+  before: FileDigests | undefined,
+): Promise<FileDigests> {
+  const change = changeFiles(menu, values, sent, before);
+  if (change.problems.length > 0) throw new ItemRefused(change.problems);
+  await keepContents(trx, menu, change.contents);
+  return change.digests;
+}
+
+/**
+ * The `files` value to store: only for a menu with file columns, so a menu without them writes
+ * what a store before migration 10 has columns for (an upgrade's window).
+ */
+function storedFiles(menu: Menu, digests: FileDigests): { files?: string } {
+  return fileColumns(menu).length === 0 ? {} : { files: JSON.stringify(digests) };
 }
 
 /**

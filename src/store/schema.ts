@@ -21,6 +21,8 @@ export interface Database {
   menus: MenusTable;
   menu_records: MenuRecordsTable;
   menu_record_journal: MenuRecordJournalTable;
+  /** File columns' contents, once per menu and content (migration 10). */
+  menu_files: { menu_id: string; digest: string; content: Buffer };
   menu_record_unique_values: { menu_id: string; column_name: string; value: string; record_id: string };
   backyard_jobs: BackyardJobsTable;
   backyard_job_logs: { id: Generated<number>; job_id: string; at: string; stream: string; text: string };
@@ -228,6 +230,8 @@ export interface MenuRecordJournalTable {
   discard: number;
   journal_timestamp: string;
   last_update_user: string;
+  /** The record's file columns' contents then (`{"column": digest}`), for a menu with file columns (migration 10). */
+  files?: string | null;
 }
 
 export interface MenuRecordsTable {
@@ -238,4 +242,6 @@ export interface MenuRecordsTable {
   created_at: string;
   last_update_timestamp: string;
   last_update_user: string;
+  /** Which content each file column has (`{"column": digest}`), for a menu with file columns (migration 10). */
+  files?: string | null;
 }

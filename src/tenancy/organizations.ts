@@ -92,7 +92,12 @@ export async function listOrganizations(db: Kysely<Database>, only?: string): Pr
   let m = db.selectFrom('users').selectAll().where('role', '=', 'organization_manager').orderBy('username');
   if (only !== undefined) m = m.where('organization_id', '=', only);
   const managers = await m.execute();
-  return (await q.execute()).map((r) => toView(r, managers.filter((u) => u.organization_id === r.id)));
+  return (await q.execute()).map((r) =>
+    toView(
+      r,
+      managers.filter((u) => u.organization_id === r.id),
+    ),
+  );
 }
 
 export async function getOrganization(db: Kysely<Database>, id: string): Promise<OrganizationView> {

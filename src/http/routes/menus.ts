@@ -1,7 +1,9 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { createMenu, deleteMenu, getMenu, listMenus, menuDefinitionSchema } from '../../menus/definitions.js';
 import { keepsHistory, loadJournal } from '../../menus/journal.js';
 import { applyBatch, applyOne, loadRecords, maintenanceBatchSchema, singleItemSchema } from '../../menus/records.js';
+import { readRecordFile, withRecordFiles } from '../../menus/record-files.js';
 import { applyFilter, filterSchema, page, recordQuerySchema, queryFilter } from '../../menus/search.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { parseOrThrow } from '../validation.js';
@@ -22,6 +24,8 @@ import { columnNames, menuInfo, pulldowns, searchCandidates } from '../../menus/
 
 /** A record named in the path. */
 const recordParams = menuParams.extend({ uuid: z.string().min(1).max(64) });
+/** A file column of a record named in the path. */
+const fileParams = recordParams.extend({ column: z.string().min(1).max(64) });
 /** GET filter: paging plus `?column=value` exact matches (any other key is a column name). */
 const getFilterQuery = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
@@ -132,7 +136,7 @@ export const menuRoutes: AnyRoute[] = [
     handler: async ({ params, query, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
       const paging = parseOrThrow(recordQuerySchema, { limit: query.limit, offset: query.offset, file: query.file }, 'query');
-      return page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging);
+      return withRecordFiles(db, menu, page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging), paging.file !== 'no');
     },
   }),
   defineRoute({
@@ -148,7 +152,7 @@ export const menuRoutes: AnyRoute[] = [
     response: z.array(menuRecordSchema),
     handler: async ({ params, query, body, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      return page(applyFilter(menu, await loadRecords(db, menu), body), query);
+      return withRecordFiles(db, menu, page(applyFilter(menu, await loadRecords(db, menu), body), query), query.file !== 'no');
     },
   }),
   defineRoute({
@@ -189,6 +193,7 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'menu_record_maintenance',
     params: menuParams,
+    accepts: 'multipart-records',
     body: maintenanceBatchSchema,
     response: batchResultSchema,
     handler: async (ctx) => {
@@ -205,6 +210,7 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'menu_record_maintenance',
     params: menuParams,
+    accepts: 'multipart-record',
     body: singleItemSchema,
     response: recordCountsSchema,
     handler: async (ctx) => {
@@ -221,6 +227,7 @@ export const menuRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'menu_record_maintenance',
     params: recordParams,
+    accepts: 'multipart-record',
     body: singleItemSchema,
     response: recordCountsSchema,
     handler: async (ctx) => {
@@ -239,9 +246,45 @@ export const menuRoutes: AnyRoute[] = [
     params: recordParams,
     query: recordQuerySchema.pick({ file: true }),
     response: z.array(journalEntrySchema),
-    handler: async ({ params, db, deps }) => {
+    handler: async ({ params, query, db, deps }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      return loadJournal(db, menu, params.uuid, await keepsHistory(deps.store));
+      return loadJournal(db, menu, params.uuid, await keepsHistory(deps.store), query.file !== 'no');
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/:uuid/:column/file/`,
+    summary: "Download a record's file (a file column's content), as application/octet-stream",
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: fileParams,
+    response: { contentTypes: ['application/octet-stream'], description: 'The file, as an attachment under its name' },
+    handler: async ({ params, db, reply }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return sendFile(reply, await readRecordFile(db, menu, params.uuid, params.column));
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/:uuid/:column/file/journal/:journal_id/`,
+    summary: 'Download the file a record had at one entry of its history',
+    tag: 'menus',
+    access: 'workspace',
+    writes: 'read',
+    params: fileParams.extend({ journal_id: z.string().min(1).max(64) }),
+    response: { contentTypes: ['application/octet-stream'], description: 'The file, as an attachment under its name then' },
+    handler: async ({ params, db, reply }) => {
+      const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
+      return sendFile(reply, await readRecordFile(db, menu, params.uuid, params.column, params.journal_id));
     },
   }),
 ];
+
+/** Sends a file as Exastro does: octet-stream, an attachment under its (URL-encoded) name. */
+function sendFile(reply: FastifyReply, file: { name: string; content: Buffer }): FastifyReply {
+  return reply
+    .header('content-type', 'application/octet-stream')
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+    .send(file.content);
+}

@@ -16,7 +16,7 @@ export const menuSchema = z.strictObject({
   last_update_timestamp: timestampSchema,
 });
 
-/** A record as Exastro returns it: the row (its columns' values and the system columns), and its files (none yet). */
+/** A record as Exastro returns it: the row (its columns' values and the system columns), and its file columns' contents in base64 (empty with `?file=no`). */
 export const menuRecordSchema = z.strictObject({
   parameter: z
     .object({
@@ -28,7 +28,7 @@ export const menuRecordSchema = z.strictObject({
       last_updated_user: z.string(),
     })
     .catchall(valueSchema),
-  file: z.strictObject({}),
+  file: z.record(z.string(), z.string().nullable()),
 });
 
 /** `POST …/maintenance/all/`: counts per type (after `discard` decided Discard or Restore) and the uuid each item touched, in order. */
@@ -52,7 +52,7 @@ export const journalEntrySchema = z.strictObject({
     journal_datetime: z.string(),
     journal_action: z.enum(['INSERT', 'UPDATE']),
   }),
-  file: z.strictObject({}),
+  file: z.record(z.string(), z.string().nullable()),
 });
 
 const flagSchema = z.enum(['0', '1']);

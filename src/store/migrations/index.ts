@@ -7,6 +7,7 @@ import { claimFunction } from './006-claim-function.js';
 import { schemaCompatibility } from './007-schema-compatibility.js';
 import { recordJournal } from './008-record-journal.js';
 import { userProfile } from './009-user-profile.js';
+import { recordFiles } from './010-record-files.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   schemaCompatibility,
   recordJournal,
   userProfile,
+  recordFiles,
 ];
 
 /** The schema version this binary expects. */

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { RESULT, notFound, refused } from '../errors.js';
+import type { Texts } from '../i18n/language.js';
+import type { Database } from '../store/schema.js';
+import { parseJson } from '../store/store.js';
+import { ownValue } from '../util/own-value.js';
+import type { Value } from './columns.js';
+import type { Menu } from './definitions.js';
+import type { RecordView } from './record-view.js';
+
+/**
+ * File columns, as Exastro's FileUploadColumn: the record's value is the file's name, and the
+ * content travels beside the record — base64 under `file` of a maintenance item (or a part of
+ * Exastro's multipart form), base64 under `file` of each record a filter returns (`?file=no`
+ * leaves it out), raw from `GET …/{uuid}/{column}/file/`. The contents are kept once per menu and
+ * content (`menu_files`, migration 10); a record and each entry of its history name theirs by
+ * digest (`files`), so the history keeps the files it had.
+ */
+
+/** Which content each file column of a record has: column → SHA-256 of the content. */
+export type FileDigests = Record<string, string>;
+
+/** The file columns of a menu. */
+export function fileColumns(menu: Pick<Menu, 'columns'>): string[] {
+  return menu.columns.filter((c) => c.type === 'file').map((c) => c.name);
+}
+
+/** The digests a stored `files` value holds (none for a record without files). */
+export function digestsIn(stored: string | null | undefined): FileDigests {
+  return stored ? parseJson<FileDigests>(stored) : {};
+}
+
+const PROBLEM = {
+  notColumn: (keys: string[]): Texts => ({
+    en: `file holds content for ${keys.join(', ')}, which are not file columns of the menu.`,
+    ja: `file に、メニューのファイル項目ではない ${keys.join(', ')} の内容があります。`,
+  }),
+  notBase64: { en: 'the file content must be base64', ja: 'ファイルの内容は base64 で送ってください' },
+  noContent: {
+    en: 'the file has not been uploaded: send its content as base64 in file.<column> (or as a part of the form)',
+    ja: 'ファイルがアップロードされていません。内容を file.<項目名> に base64 で送ってください（フォームならそのパートで）',
+  },
+  noName: { en: 'name the uploaded file in parameter.<column>', ja: 'アップロードしたファイルの名前を parameter.<項目名> で指定してください' },
+} as const;
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The digests a record has after a Register (`before` undefined) or an Update, and the contents to
+ * keep: new content for a column replaces its file; none keeps the file it had while the column
+ * still names one (Exastro keeps it too); a cleared name drops the file. Problems are per column.
+ */
+export function changeFiles(
+  menu: Menu,
+  values: Record<string, Value>,
+  sent: Record<string, unknown> | undefined,
+  before: FileDigests | undefined,
+): { digests: FileDigests; contents: Map<string, Buffer>; problems: Array<{ column?: string; texts: Texts }> } {
+  const columns = fileColumns(menu);
+  const problems: Array<{ column?: string; texts: Texts }> = [];
+  const strays = Object.keys(sent ?? {}).filter((k) => !columns.includes(k) && !isEmpty(ownValue(sent ?? {}, k)));
+  if (strays.length > 0) problems.push({ texts: PROBLEM.notColumn(strays) });
+  const digests: FileDigests = {};
+  const contents = new Map<string, Buffer>();
+  for (const column of columns) {
+    const name = ownValue(values, column);
+    const content = sent === undefined ? undefined : ownValue(sent, column);
+    if (!isEmpty(content)) {
+      const text = typeof content === 'string' ? content.replace(/\s+/g, '') : undefined;
+      if (text === undefined || !BASE64.test(text)) {
+        problems.push({ column, texts: PROBLEM.notBase64 });
+        continue;
+      }
+      if (name === null || name === undefined) {
+        problems.push({ column, texts: PROBLEM.noName });
+        continue;
+      }
+      const bytes = Buffer.from(text, 'base64');
+      const digest = createHash('sha256').update(bytes).digest('hex');
+      digests[column] = digest;
+      contents.set(digest, bytes);
+      continue;
+    }
+    if (name === null || name === undefined) continue;
+    const kept = before && ownValue(before, column);
+    if (kept) digests[column] = kept;
+    else problems.push({ column, texts: PROBLEM.noContent });
+  }
+  return { digests, contents, problems };
+}
+
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
+
+/** Keeps contents of a menu (each once: a content the menu has is not written again). */
+export async function keepContents(trx: Transaction<Database>, menu: Menu, contents: ReadonlyMap<string, Buffer>): Promise<void> {
+  for (const [digest, content] of contents) {
+    await trx
+      .insertInto('menu_files')
+      .values({ menu_id: menu.id, digest, content })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Records with their files as Exastro's filter returns them: for a menu with file columns, `file`
+ * has each file column's content in base64 (null when it has none); with `include` false (`?file=no`)
+ * `file` stays empty, as Exastro leaves it.
+ */
+export async function withFileContents<T extends RecordView>(
+  db: Kysely<Database>,
+  menu: Menu,
+  records: readonly T[],
+  digestsOf: (record: T) => FileDigests,
+  include: boolean,
+): Promise<T[]> {
+  const columns = fileColumns(menu);
+  if (columns.length === 0 || !include) return [...records];
+  const wanted = [...new Set(records.flatMap((r) => Object.values(digestsOf(r))))];
+  const contents = new Map<string, string>();
+  for (let i = 0; i < wanted.length; i += 500) {
+    const rows = await db
+      .selectFrom('menu_files')
+      .select(['digest', 'content'])
+      .where('menu_id', '=', menu.id)
+      .where('digest', 'in', wanted.slice(i, i + 500))
+      .execute();
+    for (const r of rows) contents.set(r.digest, Buffer.from(r.content).toString('base64'));
+  }
+  return records.map((r) => {
+    const digests = digestsOf(r);
+    return { ...r, file: Object.fromEntries(columns.map((c) => [c, contents.get(ownValue(digests, c) ?? '') ?? null])) };
+  });
+}
+
+/** The content of one file: its digest's, in the menu; undefined when the menu has no such content. */
+export async function readContent(db: Kysely<Database>, menu: Menu, digest: string | undefined): Promise<Buffer | undefined> {
+  if (digest === undefined) return undefined;
+  const row = await db.selectFrom('menu_files').select('content').where('menu_id', '=', menu.id).where('digest', '=', digest).executeTakeFirst();
+  return row ? Buffer.from(row.content) : undefined;
+}
+
+/** Records a filter found, with their files' contents (see withFileContents). */
+export async function withRecordFiles(db: Kysely<Database>, menu: Menu, records: readonly RecordView[], include: boolean): Promise<RecordView[]> {
+  if (fileColumns(menu).length === 0 || !include) return [...records];
+  const digests = new Map<string, FileDigests>();
+  const ids = records.map((r) => r.parameter.uuid);
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('menu_records')
+      .select(['id', 'files'])
+      .where('menu_id', '=', menu.id)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) digests.set(r.id, digestsIn(r.files));
+  }
+  return withFileContents(db, menu, records, (r) => digests.get(r.parameter.uuid) ?? {}, true);
+}
+
+/**
+ * A file of a record — or of one entry of its history, given `journalId` — for download: its name
+ * and content. A column that is not a file column of the menu is Exastro's 499-00006; a record,
+ * history entry or file that does not exist is a 404 (Exastro answers an empty 200, which a client
+ * would save as an empty file).
+ */
+export async function readRecordFile(
+  db: Kysely<Database>,
+  menu: Menu,
+  recordId: string,
+  column: string,
+  journalId?: string,
+): Promise<{ name: string; content: Buffer }> {
+  if (!fileColumns(menu).includes(column)) {
+    throw refused(RESULT.columnNotFound, {
+      en: `${column} is not a file column of menu ${menu.menu} (its file columns: ${fileColumns(menu).join(', ') || 'none'}).`,
+      ja: `${column} はメニュー ${menu.menu} のファイル項目ではありません。（ファイル項目: ${fileColumns(menu).join(', ') || 'なし'}）`,
+    });
+  }
+  const row =
+    journalId === undefined
+      ? await db.selectFrom('menu_records').select(['parameter', 'files']).where('menu_id', '=', menu.id).where('id', '=', recordId).executeTakeFirst()
+      : await db
+          .selectFrom('menu_record_journal')
+          .select(['parameter', 'files'])
+          .where('menu_id', '=', menu.id)
+          .where('record_id', '=', recordId)
+          .where('journal_id', '=', journalId)
+          .executeTakeFirst();
+  if (!row) throw notFound(journalId === undefined ? `Menu ${menu.menu} has no record ${recordId}.` : `Record ${recordId} has no history entry ${journalId}.`);
+  const name = ownValue(parseJson<Record<string, Value>>(row.parameter), column);
+  const content = typeof name === 'string' ? await readContent(db, menu, ownValue(digestsIn(row.files), column)) : undefined;
+  if (typeof name !== 'string' || content === undefined) throw notFound(`Record ${recordId} has no file in ${column}: none has been uploaded.`);
+  return { name, content };
+}
