@@ -19,7 +19,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -306,6 +306,40 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     const after = await t.call({ url: `${ITA1}/menu/${SEED.menu}/filter/?host=web-2.example.com`, auth: SEED.member1 });
     assert.equal(after.body.data[0].parameter.discard, '1');
     assert.equal(after.body.data[0].parameter.port, 8443);
+  });
+
+  it('a file column: the member uploads a file in the form, the list links it by name, the link downloads it', async () => {
+    const defined = await t.call({
+      method: 'POST',
+      url: `${ITA1}/menu/`,
+      auth: SEED.manager1,
+      body: {
+        menu: 'configs',
+        title: 'Configs',
+        columns: [
+          { name: 'name', type: 'string', required: true },
+          { name: 'config', type: 'file' },
+        ],
+      },
+    });
+    assert.equal(defined.status, 200, defined.text);
+    // (The member chose English in an earlier test.)
+    await member.goto(`${base}/o/${SEED.org1}/w/${SEED.ws1}/menus/configs`);
+    await member.getByRole('button', { name: msg('en', 'records.register') }).click();
+    await member.getByRole('textbox', { name: /^name/ }).fill('web');
+    await member.getByLabel('config', { exact: true }).setInputFiles({ name: 'web.env', mimeType: 'text/plain', buffer: Buffer.from('PORT=8080\n') });
+    await formSave(member, 'en').click();
+    await member.getByText(msg('en', 'records.registered')).waitFor({ timeout: 10_000 });
+    const link = member.getByRole('link', { name: msg('en', 'records.downloadNamed').replace('{name}', 'web.env') });
+    await link.waitFor();
+    await shoot(member, 'records-file-column');
+    const [download] = await Promise.all([member.waitForEvent('download'), link.click()]);
+    assert.equal(download.suggestedFilename(), 'web.env');
+    assert.equal(readFileSync(await download.path(), 'utf8'), 'PORT=8080\n', 'the file as uploaded');
+
+    // Editing without choosing a file keeps it.
+    await member.getByRole('button', { name: msg('en', 'records.editNamed').replace('{name}', 'web') }).click();
+    await member.getByText(msg('en', 'records.fileKept').replace('{name}', 'web.env')).waitFor();
   });
 
   it('the backyard page shows a running job live, the confirmation names it, and the page updates when it ends', async () => {

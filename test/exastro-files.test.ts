@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { planFromWorkbook, writeWorkbook } from '../src/menus/excel.js';
+import { collectExport, importPlan, planFromJson } from '../src/menus/transfer.js';
 import { BACKENDS } from './support/backends.js';
 import { ITA1, SEED, seedTenants, setMaintenance, startTestApp, type CallResult, type TestApp } from './support/app.js';
 
@@ -196,6 +198,39 @@ for (const backend of BACKENDS) {
       );
       const listed = await t.call({ url: `${MENU}/filter/count/`, auth });
       assert.equal(listed.body.data, 5, 'web, empty, db, cache, queue: nothing of the refused batch was kept');
+    });
+
+    it('a menu export carries the files (_files); importing it, or a workbook of it (names only), keeps them', async () => {
+      const doc = await collectExport(t.deps.store.db, SEED.org1, SEED.ws1, ['configs']);
+      const cache = doc.menus[0]!.records.find((r) => r.name === 'cache')!;
+      assert.deepEqual(cache._files, { config: b64('TTL=60\n') });
+      assert.equal(doc.menus[0]!.records.find((r) => r.name === 'empty')!._files, undefined, 'no file, no _files');
+
+      const created = await t.call({
+        method: 'POST',
+        url: `/api/${SEED.org1}/platform/workspaces`,
+        auth,
+        body: { id: 'wsfiles', name: 'files', informations: { description: '', environments: [], workspace_administrators: [] } },
+      });
+      assert.equal(created.status, 200, created.text);
+      const plan = planFromJson(Buffer.from(JSON.stringify(doc)));
+      await t.deps.store.transaction('shared', (trx) => importPlan(trx, SEED.org1, 'wsfiles', plan, 'tester', true));
+      const other = `/api/${SEED.org1}/workspaces/wsfiles/ita/menu/configs`;
+      const copied = await t.call({ method: 'POST', url: `${other}/filter/`, auth, body: { name: { LIST: ['cache'] } } });
+      const copy = copied.body.data[0];
+      assert.equal(copy.file.config, b64('TTL=60\n'), 'the file came along');
+      const download = await t.call({ url: `${other}/${copy.parameter.uuid}/config/file/`, auth });
+      assert.equal(download.text, 'TTL=60\n');
+
+      const broken = structuredClone(doc);
+      (broken.menus[0]!.records[0] as Record<string, unknown>)._files = { name: b64('x') };
+      assert.throws(() => planFromJson(Buffer.from(JSON.stringify(broken))), /_files\.name is not a file column/);
+
+      // A workbook carries names only: re-importing it where the records are keeps their files.
+      const workbook = await writeWorkbook(doc);
+      const fromSheet = await planFromWorkbook(workbook);
+      await t.deps.store.transaction('shared', (trx) => importPlan(trx, SEED.org1, SEED.ws1, fromSheet, 'tester', true));
+      assert.equal((await find('cache')).file.config, b64('TTL=60\n'), 'the workbook import kept the file of the record it replaced');
     });
 
     it('read-only mode refuses a multipart write with 498 and keeps the file as it was', async () => {

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
-import type { Column, Value } from './columns.js';
+import type { Column } from './columns.js';
 import { DocumentError, WorkbookLimitError } from '../errors.js';
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, checkDocument, type ExportDocument, type ImportPlan, type Locate } from './transfer.js';
-import { ownValue } from '../util/own-value.js';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, checkDocument, exportedValue, type ExportDocument, type ImportPlan, type Locate } from './transfer.js';
 
 /**
  * Menu export documents as .xlsx workbooks (exceljs), for people who edit parameter sheets in Excel:
@@ -75,7 +74,7 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
       row.getCell('uuid').value = rec.uuid;
       row.getCell('discard').value = rec.discard;
       for (const c of def.columns) {
-        const v = ownValue<Value>(rec, c.name);
+        const v = exportedValue(rec, c.name);
         const cell = row.getCell(c.name);
         if (v === null || v === undefined) continue;
         if ((c.type === 'date' || c.type === 'datetime') && typeof v === 'string') {
@@ -94,7 +93,7 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
         }
         cell.value = v;
       }
-      const remarks = ownValue<Value>(rec, REMARKS);
+      const remarks = exportedValue(rec, REMARKS);
       if (typeof remarks === 'string') row.getCell(REMARKS).value = remarks;
       row.getCell('last_update_date_time').value = rec.last_update_date_time;
       row.getCell('last_updated_user').value = rec.last_updated_user;

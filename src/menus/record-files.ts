@@ -93,7 +93,7 @@ export function changeFiles(
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
 /** Keeps contents of a menu (each once: a content the menu has is not written again). */
-export async function keepContents(trx: Transaction<Database>, menu: Menu, contents: ReadonlyMap<string, Buffer>): Promise<void> {
+export async function keepContents(trx: Transaction<Database>, menu: Pick<Menu, 'id'>, contents: ReadonlyMap<string, Buffer>): Promise<void> {
   for (const [digest, content] of contents) {
     await trx
       .insertInto('menu_files')
@@ -117,8 +117,21 @@ export async function withFileContents<T extends RecordView>(
 ): Promise<T[]> {
   const columns = fileColumns(menu);
   if (columns.length === 0 || !include) return [...records];
-  const wanted = [...new Set(records.flatMap((r) => Object.values(digestsOf(r))))];
-  const contents = new Map<string, string>();
+  const contents = await loadContents(
+    db,
+    menu,
+    records.flatMap((r) => Object.values(digestsOf(r))),
+  );
+  return records.map((r) => {
+    const digests = digestsOf(r);
+    return { ...r, file: Object.fromEntries(columns.map((c) => [c, contents.get(ownValue(digests, c) ?? '')?.toString('base64') ?? null])) };
+  });
+}
+
+/** The contents of a menu with these digests, by digest. */
+async function loadContents(db: Kysely<Database>, menu: Pick<Menu, 'id'>, digests: readonly string[]): Promise<Map<string, Buffer>> {
+  const wanted = [...new Set(digests)];
+  const contents = new Map<string, Buffer>();
   for (let i = 0; i < wanted.length; i += 500) {
     const rows = await db
       .selectFrom('menu_files')
@@ -126,12 +139,9 @@ export async function withFileContents<T extends RecordView>(
       .where('menu_id', '=', menu.id)
       .where('digest', 'in', wanted.slice(i, i + 500))
       .execute();
-    for (const r of rows) contents.set(r.digest, Buffer.from(r.content).toString('base64'));
+    for (const r of rows) contents.set(r.digest, Buffer.from(r.content));
   }
-  return records.map((r) => {
-    const digests = digestsOf(r);
-    return { ...r, file: Object.fromEntries(columns.map((c) => [c, contents.get(ownValue(digests, c) ?? '') ?? null])) };
-  });
+  return contents;
 }
 
 /** The content of one file: its digest's, in the menu; undefined when the menu has no such content. */
@@ -192,4 +202,75 @@ export async function readRecordFile(
   const content = typeof name === 'string' ? await readContent(db, menu, ownValue(digestsIn(row.files), column)) : undefined;
   if (typeof name !== 'string' || content === undefined) throw notFound(`Record ${recordId} has no file in ${column}: none has been uploaded.`);
   return { name, content };
+}
+
+/**
+ * The key of a menu export's record that holds its files' contents in base64 (`{"column": "…"}`):
+ * no column's name starts with `_`, so it can never be a column. A workbook carries the names only.
+ */
+export const EXPORTED_FILES_KEY = '_files';
+
+/** Each exported record's files' contents in base64, by record id (empty for a menu without file columns). */
+export async function exportedFiles(
+  db: Kysely<Database>,
+  menu: Pick<Menu, 'id' | 'columns'>,
+  rows: ReadonlyArray<{ id: string; files?: string | null | undefined }>,
+): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  if (fileColumns(menu).length === 0) return out;
+  const digests = rows.map((r) => [r.id, digestsIn(r.files)] as const);
+  const contents = await loadContents(
+    db,
+    menu,
+    digests.flatMap(([, d]) => Object.values(d)),
+  );
+  for (const [id, d] of digests) {
+    const present = Object.entries(d).flatMap(([column, digest]) => {
+      const content = contents.get(digest);
+      return content ? [[column, content.toString('base64')] as const] : [];
+    });
+    if (present.length > 0) out.set(id, Object.fromEntries(present));
+  }
+  return out;
+}
+
+/** An imported record's `_files`: each file column's content, or what is wrong with it. */
+export function importedContents(menu: Pick<Menu, 'columns'>, raw: unknown): { contents: Record<string, Buffer> } | { problem: string } {
+  if (raw === undefined || raw === null) return { contents: {} };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { problem: `${EXPORTED_FILES_KEY} must be an object of file column → base64 content` };
+  const columns = fileColumns(menu);
+  const contents: Record<string, Buffer> = {};
+  for (const [column, text] of Object.entries(raw)) {
+    if (!columns.includes(column)) return { problem: `${EXPORTED_FILES_KEY}.${column} is not a file column` };
+    const compact = typeof text === 'string' ? text.replace(/\s+/g, '') : undefined;
+    if (compact === undefined || !BASE64.test(compact)) return { problem: `${EXPORTED_FILES_KEY}.${column} must be base64` };
+    contents[column] = Buffer.from(compact, 'base64');
+  }
+  return { contents };
+}
+
+/**
+ * The files an imported record has: the document's content for a column, else — for a record the
+ * workspace already had, which still names a file there — the file it had, so a workbook (names
+ * only) or a document without `_files` does not drop them. Returns the digests and the contents to keep.
+ */
+export function importedFiles(
+  menu: Pick<Menu, 'columns'>,
+  values: Record<string, Value>,
+  contents: Readonly<Record<string, Buffer>>,
+  before: FileDigests,
+): { digests: FileDigests; keep: Map<string, Buffer> } {
+  const digests: FileDigests = {};
+  const keep = new Map<string, Buffer>();
+  for (const column of fileColumns(menu)) {
+    const content = ownValue(contents, column);
+    if (content !== undefined) {
+      const digest = createHash('sha256').update(content).digest('hex');
+      digests[column] = digest;
+      keep.set(digest, content);
+    } else if (ownValue(values, column) !== null && ownValue(values, column) !== undefined && ownValue(before, column) !== undefined) {
+      digests[column] = ownValue(before, column)!;
+    }
+  }
+  return { digests, keep };
 }

@@ -9,6 +9,7 @@ import { parseJson } from '../store/store.js';
 import { RESERVED_COLUMNS, coerceValue, type Column, type Value } from './columns.js';
 import { createMenu, findMenus, menuDefinitionSchema, type MenuDefinition } from './definitions.js';
 import { ownValue } from '../util/own-value.js';
+import { EXPORTED_FILES_KEY, digestsIn, exportedFiles, fileColumns, importedContents, importedFiles, keepContents } from './record-files.js';
 
 /**
  * Menu export documents: chosen menus of a workspace, each with its definition and every record
@@ -20,19 +21,28 @@ import { ownValue } from '../util/own-value.js';
  *   "source": { "organization_id", "workspace_id" },
  *   "menus": [ { "definition": { "menu", "title", "columns": [ … ] },
  *                "records": [ { "uuid", "discard": "0" | "1", <column>: value, …,
- *                               "last_update_date_time", "last_updated_user" } ] } ] }
+ *                               "last_update_date_time", "last_updated_user",
+ *                               "_files"?: { <file column>: "<base64>" } } ] } ] }
  * ```
- * A record is the `parameter` object the filter API returns, so a script can feed either to the other.
+ * A record is the `parameter` object the filter API returns, so a script can feed either to the
+ * other; `_files` holds a record's files' contents (menus/record-files.ts).
  */
 export const EXPORT_FORMAT = 'drydock-menu-export';
 export const EXPORT_FORMAT_VERSION = 1;
 
-export type ExportedRecord = Record<string, Value> & {
+export type ExportedRecord = Record<string, Value | Readonly<Record<string, string>>> & {
   uuid: string;
   discard: '0' | '1';
   last_update_date_time: string;
   last_updated_user: string;
+  _files?: Readonly<Record<string, string>>;
 };
+
+/** A column's value in an exported record (never its `_files`). */
+export function exportedValue(record: ExportedRecord, column: string): Value | undefined {
+  const v = ownValue(record, column);
+  return typeof v === 'object' && v !== null ? undefined : v;
+}
 
 export interface ExportedMenu {
   readonly definition: MenuDefinition;
@@ -53,6 +63,8 @@ export interface ImportRecord {
   readonly uuid: string | undefined;
   readonly discard: boolean;
   readonly values: Record<string, Value>;
+  /** File columns' contents the document carries (`_files`). */
+  readonly contents: Readonly<Record<string, Buffer>>;
 }
 
 export interface ImportMenu {
@@ -75,6 +87,8 @@ export async function collectExport(db: Kysely<Database>, org: string, ws: strin
   const records = ids.length ? await db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids).orderBy('created_at').orderBy('id').execute() : [];
   const recordsOf = new Map<string, MenuRecordsTable[]>();
   for (const r of records) recordsOf.set(r.menu_id, [...(recordsOf.get(r.menu_id) ?? []), r]);
+  const files = new Map<string, Record<string, string>>();
+  for (const m of byName.values()) for (const [id, f] of await exportedFiles(db, m, recordsOf.get(m.id) ?? [])) files.set(id, f);
   return {
     format: EXPORT_FORMAT,
     format_version: EXPORT_FORMAT_VERSION,
@@ -90,6 +104,7 @@ export async function collectExport(db: Kysely<Database>, org: string, ws: strin
           ...parseJson<Record<string, Value>>(r.parameter),
           last_update_date_time: toExastroDateTime(r.last_update_timestamp),
           last_updated_user: r.last_update_user,
+          ...(files.has(r.id) && { [EXPORTED_FILES_KEY]: files.get(r.id) }),
         })),
       };
     }),
@@ -154,7 +169,7 @@ export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
       continue;
     }
     seenMenus.add(definition.menu);
-    const known = new Set<string>([...definition.columns.map((c) => c.name), ...RESERVED_COLUMNS]);
+    const known = new Set<string>([...definition.columns.map((c) => c.name), ...RESERVED_COLUMNS, EXPORTED_FILES_KEY]);
     const uniqueSeen = new Map<string, Map<string, number>>(definition.columns.filter((c) => c.unique).map((c) => [c.name, new Map()]));
     const records: ImportRecord[] = [];
     for (const [ri, rec] of entry.records.entries()) {
@@ -198,7 +213,9 @@ export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
       }
       if (p.remarks !== undefined && p.remarks !== null && typeof p.remarks !== 'string') problems.push(`${where}: remarks must be a string or null`);
       else if (typeof p.remarks === 'string' && p.remarks !== '') values.remarks = p.remarks;
-      records.push({ uuid, discard: discard ?? false, values });
+      const files = importedContents(definition, p[EXPORTED_FILES_KEY]);
+      if ('problem' in files) problems.push(`${where}: ${files.problem}`);
+      records.push({ uuid, discard: discard ?? false, values, contents: 'contents' in files ? files.contents : {} });
     }
     menus.push({ definition, records });
   }
@@ -307,6 +324,12 @@ export async function importPlan(
     if (existing) {
       await trx.updateTable('menus').set({ title: def.title, last_update_timestamp: nowTimestamp() }).where('id', '=', menuId).execute();
     }
+    // The files the replaced records had, for the imported records that keep naming them.
+    const filesBefore = new Map(
+      fileColumns(def).length === 0
+        ? []
+        : (await trx.selectFrom('menu_records').select(['id', 'files']).where('menu_id', '=', menuId).execute()).map((r) => [r.id, digestsIn(r.files)]),
+    );
     await trx.deleteFrom('menu_record_unique_values').where('menu_id', '=', menuId).execute();
     await trx.deleteFrom('menu_records').where('menu_id', '=', menuId).execute();
 
@@ -320,12 +343,15 @@ export async function importPlan(
     // created_at orders records: consecutive microseconds keep the document's order.
     const base = BigInt(Date.parse(`${now.slice(0, 19)}Z`)) * 1000n + BigInt(now.slice(20, 26));
     let renumbered = 0;
+    const contents = new Map<string, Buffer>();
     const rows: MenuRecordsTable[] = m.records.map((r, i) => {
       let id = r.uuid;
       if (!id || taken.has(id)) {
         if (id) renumbered += 1;
         id = randomUUID();
       }
+      const files = importedFiles(def, r.values, r.contents, (r.uuid && filesBefore.get(r.uuid)) || {});
+      for (const [digest, content] of files.keep) contents.set(digest, content);
       return {
         id,
         menu_id: menuId,
@@ -334,8 +360,11 @@ export async function importPlan(
         created_at: formatMicros(base + BigInt(i)),
         last_update_timestamp: now,
         last_update_user: actor,
+        // Only for a menu with file columns: a store before migration 10 has no such column.
+        ...(fileColumns(def).length > 0 && { files: JSON.stringify(files.digests) }),
       };
     });
+    await keepContents(trx, { id: menuId }, contents);
     for (const part of batches(rows)) await trx.insertInto('menu_records').values(part).execute();
     const history: MenuRecordJournalTable[] = rows.map((r) => ({
       journal_id: randomUUID(),
@@ -346,6 +375,7 @@ export async function importPlan(
       discard: r.discard,
       journal_timestamp: r.last_update_timestamp,
       last_update_user: r.last_update_user,
+      ...(r.files !== undefined && { files: r.files }),
     }));
     if (keepHistory) for (const part of batches(history)) await trx.insertInto('menu_record_journal').values(part).execute();
     const uniqueColumns = def.columns.filter((c) => c.unique);

@@ -251,6 +251,8 @@ export const en = {
   'records.empty': '(empty)',
   'records.yes': 'Yes',
   'records.no': 'No',
+  'records.downloadNamed': 'Download {name}',
+  'records.fileKept': 'Keeps {name} unless you choose another file.',
 
   'jobs.title': 'Jobs',
   'jobs.titleIn': 'Jobs of {ws}',

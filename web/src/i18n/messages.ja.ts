@@ -251,6 +251,8 @@ export const ja: Record<MessageKey, string> = {
   'records.empty': '（空）',
   'records.yes': 'はい',
   'records.no': 'いいえ',
+  'records.downloadNamed': '{name} をダウンロード',
+  'records.fileKept': '別のファイルを選ばない限り {name} のままです。',
 
   'jobs.title': 'ジョブ',
   'jobs.titleIn': '{ws} のジョブ',

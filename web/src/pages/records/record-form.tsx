@@ -26,6 +26,8 @@ export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: Record
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(menu.columns.map((c) => [c.name, toInput(c, record?.parameter[c.name])])),
   );
+  /** Files chosen in the form, base64 by column: sent under the item's `file`; a file column without one keeps its file. */
+  const [files, setFiles] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
 
@@ -40,8 +42,9 @@ export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: Record
           ? {
               type: 'Update',
               parameter: { ...parameter, uuid: record.parameter.uuid, last_update_date_time: record.parameter.last_update_date_time },
+              file: files,
             }
-          : { type: 'Register', parameter },
+          : { type: 'Register', parameter, file: files },
       ]);
       onSaved();
     } catch (err) {
@@ -56,9 +59,22 @@ export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: Record
     <form className="form panel" onSubmit={(e) => void submit(e)} aria-labelledby={`${formId}-title`}>
       <h2 id={`${formId}-title`}>{title}</h2>
       <div className="grid">
-        {menu.columns.map((c) => (
-          <ColumnInput key={c.name} column={c} value={values[c.name] ?? ''} onChange={(v) => setValues((p) => ({ ...p, [c.name]: v }))} />
-        ))}
+        {menu.columns.map((c) =>
+          c.type === 'file' ? (
+            <FileInput
+              key={c.name}
+              column={c}
+              name={values[c.name] ?? ''}
+              chosen={files[c.name] !== undefined}
+              onChosen={(name, base64) => {
+                setValues((p) => ({ ...p, [c.name]: name }));
+                setFiles((p) => ({ ...p, [c.name]: base64 }));
+              }}
+            />
+          ) : (
+            <ColumnInput key={c.name} column={c} value={values[c.name] ?? ''} onChange={(v) => setValues((p) => ({ ...p, [c.name]: v }))} />
+          ),
+        )}
       </div>
       <ErrorAlert error={error} />
       <div className="actions">
@@ -70,6 +86,44 @@ export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: Record
         </button>
       </div>
     </form>
+  );
+}
+
+/** A file column: the file it has (kept unless another is chosen) and a chooser that reads the new one as base64. */
+function FileInput({
+  column,
+  name,
+  chosen,
+  onChosen,
+}: {
+  readonly column: Column;
+  readonly name: string;
+  readonly chosen: boolean;
+  readonly onChosen: (name: string, base64: string) => void;
+}) {
+  const { t } = useI18n();
+  const id = useId();
+  const choose = async (file: File | undefined) => {
+    if (!file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    onChosen(file.name, btoa(binary));
+  };
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {column.title ?? column.name}
+        {column.required && (
+          <span className="required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        )}
+      </label>
+      <input id={id} type="file" required={column.required && name === ''} onChange={(e) => void choose(e.target.files?.[0])} />
+      {name !== '' && !chosen && <p className="meta">{t('records.fileKept', { name })}</p>}
+    </div>
   );
 }
 

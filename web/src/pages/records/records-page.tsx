@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, itaPath, seg } from '../../api/client';
 import type { Column, Menu, MenuRecord, Value } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
@@ -16,9 +16,17 @@ interface RecordsPageProps {
   readonly menu: string;
 }
 
-function cell(column: Column, value: Value | undefined, t: Translate): string {
+function cell(column: Column, value: Value | undefined, t: Translate, download: string): ReactNode {
   if (value === null || value === undefined) return '';
   if (column.type === 'boolean') return value === true ? t('records.yes') : t('records.no');
+  // A file column's value is the file's name: the file downloads under it.
+  if (column.type === 'file') {
+    return (
+      <a href={download} download={String(value)} aria-label={t('records.downloadNamed', { name: String(value) })}>
+        {String(value)}
+      </a>
+    );
+  }
   return String(value);
 }
 
@@ -28,7 +36,8 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
   const menuPath = `${itaPath(organization, workspace)}/menu/${seg(menuName)}`;
   const [search, setSearch] = useState<Search>(NO_SEARCH);
   const menu = useLoad(() => api<Menu>('GET', `${menuPath}/`), [menuPath]);
-  const records = useLoad(() => api<MenuRecord[]>('POST', `${menuPath}/filter/`, filterBody(search)), [menuPath, search]);
+  // ?file=no: the list shows file names; a file's content comes from its download link.
+  const records = useLoad(() => api<MenuRecord[]>('POST', `${menuPath}/filter/?file=no`, filterBody(search)), [menuPath, search]);
   const [form, setForm] = useState<{ record?: MenuRecord } | undefined>(undefined);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const [rowError, setRowError] = useState<unknown>(undefined);
@@ -107,7 +116,7 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
                     <tr key={r.parameter.uuid} className={discarded ? 'row--discarded' : undefined}>
                       {columns.map((c) => (
                         <td key={c.name}>
-                          <div className="cell-value">{cell(c, r.parameter[c.name], t)}</div>
+                          <div className="cell-value">{cell(c, r.parameter[c.name], t, `${menuPath}/${seg(r.parameter.uuid)}/${seg(c.name)}/file/`)}</div>
                         </td>
                       ))}
                       <td className="nowrap">

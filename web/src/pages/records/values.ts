@@ -31,6 +31,8 @@ export function inputType(column: Column): string {
       return 'date';
     case 'datetime':
       return 'datetime-local';
+    case 'file':
+      return 'file';
     case 'boolean':
     case 'string':
       return 'text';
