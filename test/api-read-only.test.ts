@@ -535,6 +535,23 @@ const READ_CASES: readonly ReadCase[] = [
     check: (r) => assert.equal(r.body.data.status_id, '9'),
   },
   {
+    route: `GET ${ITA}/menu/:menu/driver/:execution_no/populated_data`,
+    get call() {
+      return {
+        url: `${DRIVER_JOBS.ita}/menu/check_operation_status_ansible_legacy/driver/${DRIVER_JOBS.scheduledExecution}/populated_data`,
+        auth: SEED.manager1,
+      };
+    },
+    check: (r) => assert.ok(Buffer.from(r.body.data, 'base64').subarray(0, 2).equals(Buffer.from('PK')), 'a zip'),
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/driver/:execution_no/result_data`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/menu/check_operation_status_ansible_legacy/driver/${DRIVER_JOBS.scheduledExecution}/result_data`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data, null, 'a scheduled run has no result yet'),
+  },
+  {
     route: `PATCH ${ITA}/menu/:menu/driver/:execution_no/scram/`,
     get call() {
       return {

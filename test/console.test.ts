@@ -18,7 +18,6 @@
  * The fleet upgrades page has its own file (console-fleet.test.ts); both share support/console-browser.ts.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +29,7 @@ import { createWorker } from '../src/backyard/start-worker.js';
 import type { Worker } from '../src/backyard/worker.js';
 import { compileOptions } from '../src/config/compile.js';
 import { CONSOLE_DIR, consoleRoutes } from '../src/http/console.js';
+import { requireAnsible } from './support/binaries.js';
 import { commandPlaybook, registerAnsibleMovement } from './support/ansible-jobs.js';
 import { ADMIN, ITA1, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
 import {
@@ -52,11 +52,6 @@ const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 
 /** The banner must follow a change "within a few seconds": the console polls every 2 s. */
 const BANNER_WITHIN_MS = 6000;
-
-function requireAnsible(): void {
-  const r = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw new Error('The console tests run an Ansible job: install it with apt-get install -y ansible');
-}
 
 describe('web console in Chromium (SQLite, real worker)', () => {
   let t: TestApp;

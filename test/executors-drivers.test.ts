@@ -22,23 +22,13 @@ import type { Worker } from '../src/backyard/worker.js';
 import { compileOptions } from '../src/config/compile.js';
 import { ITA1, SEED, seedTenants, startTestApp, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { requireAnsible, requireBinary } from './support/binaries.js';
 import { waitFor } from './support/wait-for.js';
 
 const ANSIBLE_MENU = 'execution_ansible_legacy';
 const TERRAFORM_MENU = 'execution_terraform_cli';
 const TERMINAL = new Set(['5', '6', '7', '8', '10']);
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
-
-/** Fails (never skips) when a binary the tests need is not usable, naming how to install it. */
-function requireBinary(command: string, args: string[], install: string): void {
-  const r = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  if (r.error || r.status !== 0) {
-    throw new Error(
-      `${command} is required by the driver tests and could not run (${r.error?.message ?? `exit ${r.status}: ${r.stderr.trim()}`}). ` +
-        `Install it: ${install}`,
-    );
-  }
-}
 
 /** Processes whose command line matches `pattern`, as `pgrep -f` sees them. */
 function pgrep(pattern: string): string[] {
@@ -71,7 +61,7 @@ for (const [index, backend] of BACKENDS.entries()) {
     const marker = (n: number) => `60.${process.pid}${index}${n}`;
 
     before(async () => {
-      requireBinary('ansible-playbook', ['--version'], 'apt-get install -y ansible');
+      requireAnsible();
       requireBinary('terraform', ['version'], 'install Terraform so `terraform` is on PATH (https://developer.hashicorp.com/terraform/install)');
       requireBinary('pgrep', ['-V'], 'apt-get install -y procps');
       t = await startTestApp(backend);

@@ -48,12 +48,11 @@ export async function buildDriverSpec(
   movementName: string,
   operationName: string,
 ): Promise<{ spec: DriverSpec; delayMinutes: number | null }> {
-  const movement = await findSystemRecord(db, org, ws, 'movement_list', 'movement_name', movementName);
-  const operation = await findSystemRecord(db, org, ws, 'operation_list', 'operation_name', operationName);
+  // As in Exastro, a movement is looked up among the driver's own (499-00901 otherwise).
   const expected = ORCHESTRATOR_OF[backyard];
-  if (movement.orchestrator !== expected) {
-    throw badRequest(`Movement "${movementName}" is for ${String(movement.orchestrator)}, not ${expected}.`);
-  }
+  if (expected === undefined) throw badRequest(`${backyard} is not a driver.`);
+  const movement = await findSystemRecord(db, org, ws, 'movement_list', 'movement_name', movementName, { orchestrator: expected });
+  const operation = await findSystemRecord(db, org, ws, 'operation_list', 'operation_name', operationName);
   const variables = { ...(await recordVariables(db, org, ws, operation)), ...parseVariables(operation.variables, operationName) };
   const base = { movement_name: movementName, operation_name: operationName, variables };
   const delayMinutes = typeof movement.delay_timer === 'number' ? movement.delay_timer : null;

@@ -4,6 +4,7 @@ import type { Language } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { toExastroDateTime } from '../store/clock.js';
+import { inputDataName, resultDataName } from './execution-data.js';
 import { listChildren, listJobs, readLog, requestStop, requireStatus, transition, type Job } from './jobs.js';
 import { familyOf, statusName, type Backyard } from './kinds/registry.js';
 import { CONDUCTOR_STATUS, notStartedStatuses } from './kinds/status-families.js';
@@ -74,6 +75,9 @@ export async function driverExecutionView(db: Kysely<Database>, job: Job, langua
         movement_name: typeof spec.movement_name === 'string' ? spec.movement_name : null,
         delay_timer: job.delay_minutes,
         operation_name: typeof spec.operation_name === 'string' ? spec.operation_name : null,
+        // The archives' names (execution-data.ts): `…/driver/{execution_no}/populated_data` and `…/result_data` hand them out.
+        populated_data: inputDataName(job),
+        result_data: log.length > 0 || job.result !== null ? resultDataName(job) : null,
         scheduled_date_time: toExastroSeconds(job.scheduled_at),
         start_date_time: toExastroSeconds(job.started_at),
         end_date_time: toExastroSeconds(job.finished_at),

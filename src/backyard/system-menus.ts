@@ -9,7 +9,7 @@ import { ownValue } from '../util/own-value.js';
  * The menus every workspace has from its creation, in which users define what jobs run — as in
  * Exastro, where movements, operations and conductor classes are themselves menus:
  * - `movement_list`: what a driver runs (a playbook, a Terraform module, a Terraform Cloud workspace)
- *   and its delay timer;
+ *   and its delay timer; Exastro's per-driver movement menus are views of it (menus/menu-views.ts);
  * - `operation_list`: one occasion of running it: inventory, variables, and optionally a menu record
  *   whose parameter becomes variables too;
  * - `conductor_class_list`: a conductor's graph of steps (JSON).
@@ -27,6 +27,8 @@ export const SYSTEM_MENUS: readonly MenuDefinition[] = [
       { name: 'tfc_organization', type: 'string', max_length: 255 },
       { name: 'tfc_workspace', type: 'string', max_length: 255 },
       { name: 'delay_timer', type: 'number' },
+      // Exastro's (migration 11): how an Ansible movement names its hosts, "IP" or "Host name".
+      { name: 'host_specific_format', type: 'string', max_length: 32 },
     ],
   },
   {
@@ -38,6 +40,8 @@ export const SYSTEM_MENUS: readonly MenuDefinition[] = [
       { name: 'variables', type: 'string', max_length: 1_000_000 },
       { name: 'variables_menu', type: 'string', max_length: 64 },
       { name: 'variables_record', type: 'string', max_length: 64 },
+      // Exastro's (migration 11): when the operation is meant to run (informational, as in Exastro).
+      { name: 'scheduled_date_for_execution', type: 'datetime' },
     ],
   },
   {
@@ -62,7 +66,11 @@ const NOT_FOUND_CODE: Partial<Record<string, string>> = {
   conductor_class_list: RESULT.conductorCannotRun,
 };
 
-/** The active (not discarded) record of a system menu whose `key` column equals `name`, or Exastro's refusal naming it. */
+/**
+ * The active (not discarded) record of a system menu whose `key` column equals `name` — and, given
+ * `where`, whose other columns hold those values (a movement of one orchestrator) — or Exastro's
+ * refusal naming it.
+ */
 export async function findSystemRecord(
   db: Kysely<Database>,
   org: string,
@@ -70,13 +78,16 @@ export async function findSystemRecord(
   menu: string,
   key: string,
   name: string,
+  where: Readonly<Record<string, string>> = {},
 ): Promise<Record<string, unknown>> {
   const m = await getMenu(db, org, ws, menu);
-  const record = (await loadRecords(db, m)).find((r) => r.parameter.discard === '0' && ownValue(r.parameter, key) === name);
+  const matches = (p: Record<string, unknown>) => Object.entries(where).every(([column, value]) => ownValue(p, column) === value);
+  const record = (await loadRecords(db, m)).find((r) => r.parameter.discard === '0' && ownValue(r.parameter, key) === name && matches(r.parameter));
   if (!record) {
+    const also = Object.entries(where);
     throw refused(ownValue(NOT_FOUND_CODE, menu) ?? RESULT.invalidTarget, {
-      en: `No active record with ${key} "${name}" in menu ${menu} of workspace ${ws}: register it there first.`,
-      ja: `ワークスペース ${ws} のメニュー ${menu} に ${key} が「${name}」の有効なレコードがありません。先に登録してください。`,
+      en: `No active record with ${key} "${name}"${also.map(([c, v]) => ` and ${c} "${v}"`).join('')} in menu ${menu} of workspace ${ws}: register it there first.`,
+      ja: `ワークスペース ${ws} のメニュー ${menu} に ${key} が「${name}」${also.map(([c, v]) => `、${c} が「${v}」`).join('')}の有効なレコードがありません。先に登録してください。`,
     });
   }
   return record.parameter;

@@ -6,6 +6,8 @@ import { nowTimestamp } from '../store/clock.js';
 import type { Database, MenusTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { columnSchema, type Column } from './columns.js';
+import { menuView, viewMenu } from './menu-views.js';
+import { ownValue } from '../util/own-value.js';
 
 /** A menu name as it appears in URLs. */
 export const menuNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits or _ and start with a letter (at most 64)');
@@ -37,6 +39,28 @@ export interface Menu {
   readonly title: string;
   readonly columns: Column[];
   readonly last_update_timestamp: string;
+  /** For a view of another menu (menus/menu-views.ts): which of its records it shows. */
+  readonly view?: { readonly column: string; readonly value: string };
+  /**
+   * The name under which its records carry their id: `uuid`, as in Exastro's parameter sheets,
+   * except in the system menus, which use Exastro's names (`operation_id`, `movement_id`, …).
+   */
+  readonly key: string;
+}
+
+/**
+ * The system menus' record keys, as Exastro names them (its `pk_column_name_rest`). Only system
+ * menus are here: every workspace has them, so no menu of a user's can carry one of these names.
+ */
+const RECORD_KEYS: Readonly<Record<string, string>> = {
+  operation_list: 'operation_id',
+  movement_list: 'movement_id',
+  conductor_class_list: 'conductor_class_id',
+};
+
+/** The name of a menu's record id (see `Menu.key`). */
+export function recordKeyOf(menu: string): string {
+  return ownValue(RECORD_KEYS, menu) ?? 'uuid';
 }
 
 export async function listMenus(db: Kysely<Database>, org: string, ws: string): Promise<Menu[]> {
@@ -62,14 +86,16 @@ export async function findMenus(db: Kysely<Database>, org: string, ws: string, n
 
 /** A menu of a workspace; otherwise Exastro's "no such menu" (499-00002). */
 export async function getMenu(db: Kysely<Database>, org: string, ws: string, name: string): Promise<Menu> {
-  const menu = (await findMenus(db, org, ws, [name])).get(name);
+  const view = menuView(name);
+  const menu = (await findMenus(db, org, ws, [view?.of ?? name])).get(view?.of ?? name);
   if (!menu) throw menuNotFound(ws, name);
-  return menu;
+  return view ? viewMenu(menu, name, view) : menu;
 }
 
 /** Creates a menu inside the caller's gated transaction; a name the workspace has is a 409. */
 export async function createMenu(trx: Transaction<Database>, org: string, ws: string, def: MenuDefinition): Promise<Menu> {
   if ((await findMenus(trx, org, ws, [def.menu])).has(def.menu)) throw conflict(`Menu ${def.menu} already exists in workspace ${ws}.`);
+  if (menuView(def.menu)) throw conflict(`${def.menu} is Exastro's name of a view of ${menuView(def.menu)!.of}: choose another name.`);
   if (def.columns.some((c) => c.type === 'file')) {
     // File columns need the tables of migration 10; during an upgrade this release may still run on an earlier schema.
     const schema = await trx
@@ -115,5 +141,6 @@ function toMenu(r: MenusTable): Menu {
     title: r.title,
     columns: parseJson<Column[]>(r.columns),
     last_update_timestamp: r.last_update_timestamp,
+    key: recordKeyOf(r.name),
   };
 }

@@ -4,6 +4,7 @@ import { toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordJournalTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Menu } from './definitions.js';
+import { asShown } from './menu-views.js';
 import { digestsIn, withFileContents } from './record-files.js';
 import { toView, type RecordView } from './record-view.js';
 
@@ -69,5 +70,6 @@ export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: st
       file: {},
     };
   });
-  return withFileContents(db, menu, entries, (e) => digests.get(e.parameter.journal_id) ?? {}, withFiles);
+  const shown = entries.map((e) => asShown(menu, e));
+  return withFileContents(db, menu, shown, (e) => digests.get(e.parameter.journal_id) ?? {}, withFiles);
 }

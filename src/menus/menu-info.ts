@@ -78,7 +78,7 @@ interface InfoColumn {
   readonly json: boolean;
 }
 
-/** Every column in the order records show them: the uuid, the menu's columns, then the system columns. */
+/** Every column in the order records show them: the id (`Menu.key`), the menu's columns, then the system columns. */
 function infoColumns(menu: Menu): InfoColumn[] {
   const system = (rest: string, ja: string, en: string, type: string, input = false): InfoColumn => ({
     rest,
@@ -86,12 +86,12 @@ function infoColumns(menu: Menu): InfoColumn[] {
     type,
     system: true,
     input,
-    unique: rest === 'uuid',
+    unique: rest === menu.key,
     required: false,
     json: false,
   });
   return [
-    system('uuid', 'UUID', 'UUID', 'SingleTextColumn'),
+    system(menu.key, menu.key === 'uuid' ? 'UUID' : menu.key, menu.key === 'uuid' ? 'UUID' : menu.key, 'SingleTextColumn'),
     ...menu.columns.map((c: Column): InfoColumn => ({
       rest: c.name,
       name: { ja: c.title ?? c.name, en: c.title ?? c.name },
@@ -162,7 +162,7 @@ export function menuInfo(menu: Menu, language: Language): MenuInfo {
       history_table_flag: '1',
       table_name: null,
       view_name: null,
-      pk_column_name_rest: 'uuid',
+      pk_column_name_rest: menu.key,
       inherit: '0',
       vertical: '0',
       row_insert_flag: '1',

@@ -10,6 +10,7 @@ import { ownValue } from '../util/own-value.js';
 import { coerceValue, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import { journal } from './journal.js';
+import { asShown, registeredBy, shows } from './menu-views.js';
 import { changeFiles, digestsIn, fileColumns, keepContents, type FileDigests } from './record-files.js';
 import { remarksIn, toView, type RecordView } from './record-view.js';
 
@@ -64,7 +65,7 @@ export async function applyOne(
   recordId?: string,
 ): Promise<RecordCounts> {
   const type = item.type ?? (recordId === undefined ? 'Register' : 'Update');
-  const parameter = recordId === undefined ? item.parameter : { ...item.parameter, uuid: recordId };
+  const parameter = recordId === undefined ? item.parameter : { ...item.parameter, [menu.key]: recordId };
   const { IdList: _ids, ...counts } = await applyBatch(trx, menu, [{ type, parameter, ...(item.file && { file: item.file }) }], actor, keepHistory);
   return counts;
 }
@@ -88,7 +89,10 @@ const PROBLEM = {
     en: `These keys are not columns of the menu: ${keys.join(', ')}.`,
     ja: `メニューの項目ではないキーがあります: ${keys.join(', ')}`,
   }),
-  uuidMissing: { en: 'Name the record to change in parameter.uuid.', ja: '変更するレコードを parameter.uuid で指定してください。' },
+  keyMissing: (key: string): Texts => ({
+    en: `Name the record to change in parameter.${key}.`,
+    ja: `変更するレコードを parameter.${key} で指定してください。`,
+  }),
   notFound: (uuid: string): Texts => ({ en: `The record does not exist (uuid: ${uuid}).`, ja: `対象のレコードが存在しません。(uuid: ${uuid})` }),
   lockMissing: {
     en: 'Send parameter.last_update_date_time as you read it (YYYY/MM/DD hh:mm:ss.ffffff), for the optimistic lock.',
@@ -161,14 +165,14 @@ async function applyItem(
   keepHistory: boolean,
 ): Promise<{ type: MaintenanceType; id: string }> {
   const now = nowTimestamp();
-  const unknown = Object.keys(item.parameter).filter((k) => !SYSTEM_KEYS.has(k) && !menu.columns.some((c) => c.name === k));
+  const unknown = Object.keys(item.parameter).filter((k) => !SYSTEM_KEYS.has(k) && k !== menu.key && !menu.columns.some((c) => c.name === k));
   if (unknown.length > 0) refuse(PROBLEM.unknownKeys(unknown));
   const remarks = remarksOf(item.parameter);
   if (item.type === 'Register') {
     const values = validateValues(menu, item.parameter, undefined);
     const files = storedFiles(menu, await takeFiles(trx, menu, values, item.file, undefined));
     const id = randomUUID();
-    const parameter = JSON.stringify(withRemarks(values, remarks ?? null));
+    const parameter = JSON.stringify(withRemarks({ ...values, ...registeredBy(menu) }, remarks ?? null));
     await trx
       .insertInto('menu_records')
       .values({
@@ -211,7 +215,9 @@ async function applyItem(
     case 'Update': {
       const values = validateValues(menu, item.parameter, stored);
       const files = storedFiles(menu, await takeFiles(trx, menu, values, item.file, digestsIn(current.files)));
-      written = { parameter: JSON.stringify(withRemarks(values, remarks === undefined ? remarksIn(stored) : remarks)), discard: current.discard, ...files };
+      // A view changes the columns it shows; the others stay as they were.
+      const all = menu.view ? { ...stored, ...values } : values;
+      written = { parameter: JSON.stringify(withRemarks(all, remarks === undefined ? remarksIn(stored) : remarks)), discard: current.discard, ...files };
       const r = await trx
         .updateTable('menu_records')
         .set({ parameter: written.parameter, ...files, last_update_timestamp: now, last_update_user: actor })
@@ -304,10 +310,11 @@ function effectiveType(
  * the caller read (optimistic lock), so a stale change gets a problem naming who changed it.
  */
 async function currentRecord(trx: Transaction<Database>, menu: Menu, parameter: Record<string, unknown>): Promise<MenuRecordsTable> {
-  const uuid = parameter.uuid;
-  if (typeof uuid !== 'string' || uuid === '') return refuse(PROBLEM.uuidMissing);
+  // The menu's own key (Exastro's `operation_id` in operation_list); `uuid` is taken everywhere too.
+  const uuid = ownValue(parameter, menu.key) ?? parameter.uuid;
+  if (typeof uuid !== 'string' || uuid === '') return refuse(PROBLEM.keyMissing(menu.key));
   const current = await trx.selectFrom('menu_records').selectAll().where('id', '=', uuid).where('menu_id', '=', menu.id).executeTakeFirst();
-  if (!current) return refuse(PROBLEM.notFound(uuid));
+  if (!current || !shows(menu, parseJson<Record<string, Value>>(current.parameter))) return refuse(PROBLEM.notFound(uuid));
   const sent = parameter.last_update_date_time;
   const sentTimestamp = typeof sent === 'string' ? normalizeTimestamp(sent) : undefined;
   if (!sentTimestamp) return refuse(PROBLEM.lockMissing);
@@ -371,8 +378,9 @@ async function claimUniqueValues(trx: Transaction<Database>, menu: Menu, recordI
   if (problems.length > 0) throw new ItemRefused(problems);
 }
 
-/** Every record of a menu, oldest first. */
+/** Every record of a menu (of a view: those it shows, as it shows them), oldest first. */
 export async function loadRecords(db: Kysely<Database>, menu: Menu): Promise<RecordView[]> {
   const rows = await db.selectFrom('menu_records').selectAll().where('menu_id', '=', menu.id).orderBy('created_at').orderBy('id').execute();
-  return rows.map(toView);
+  const records = rows.map(toView);
+  return menu.view ? records.filter((r) => shows(menu, r.parameter)).map((r) => asShown(menu, r)) : records;
 }

@@ -45,17 +45,18 @@ const SYSTEM_COLUMNS = ['uuid', 'discard', 'remarks', 'last_update_date_time', '
  */
 export function applyFilter(menu: Menu, records: readonly RecordView[], filter: Filter): RecordView[] {
   const columns = new Map(menu.columns.map((c) => [c.name, c.type]));
-  const unknown = Object.keys(filter).filter((k) => !columns.has(k) && !SYSTEM_COLUMNS.includes(k));
+  const unknown = Object.keys(filter).filter((k) => !columns.has(k) && !SYSTEM_COLUMNS.includes(k) && k !== menu.key);
   if (unknown.length) {
     throw badRequest(
-      `Unknown column(s) ${unknown.join(', ')} in the filter; menu ${menu.menu} has ${[...columns.keys(), ...SYSTEM_COLUMNS].join(', ')}.`,
+      `Unknown column(s) ${unknown.join(', ')} in the filter; menu ${menu.menu} has ${[menu.key, ...columns.keys(), ...SYSTEM_COLUMNS.filter((c) => c !== 'uuid')].join(', ')}.`,
       RESULT.unknownKey,
     );
   }
   const numeric = (name: string) => columns.get(name) === 'integer' || columns.get(name) === 'number';
   return records.filter((r) =>
     Object.entries(filter).every(([name, cond]) => {
-      const value = ownValue(r.parameter as Record<string, Value>, name) ?? null;
+      // A record's id is its `uuid` here, whatever the menu calls it (Menu.key).
+      const value = ownValue(r.parameter as Record<string, Value>, name === menu.key ? 'uuid' : name) ?? null;
       if ('NORMAL' in cond) {
         return value !== null && String(value).toLowerCase().includes(String(cond.NORMAL).toLowerCase());
       }

@@ -135,8 +135,13 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
   e('unsupported', 'POST', `${I}/menu/{menu}/driver/execute_check_parameter/`, 'not yet (planned)'),
   e('unsupported', 'POST', `${I}/menu/{menu}/driver/execute_delete_resource/`, 'not yet (planned)'),
   e('differs', 'GET', `${I}/menu/{menu}/driver/{execution_no}/`, 'one log per run (`exec.log`), also for Terraform where Exastro splits init/plan/apply'),
-  e('unsupported', 'GET', `${I}/menu/{menu}/driver/{execution_no}/populated_data`, 'not yet (planned)'),
-  e('unsupported', 'GET', `${I}/menu/{menu}/driver/{execution_no}/result_data`, 'not yet (planned)'),
+  e(
+    'differs',
+    'GET',
+    `${I}/menu/{menu}/driver/{execution_no}/populated_data`,
+    "the archive holds drydock's input: in/playbook.yml and in/hosts (or the module's *.tf, or in/workspace.json) and in/vars.json",
+  ),
+  e('differs', 'GET', `${I}/menu/{menu}/driver/{execution_no}/result_data`, "the archive holds drydock's result: out/exec.log, out/error.log, out/result.json"),
   e('supported', 'PATCH', `${I}/menu/{menu}/driver/{execution_no}/cancel/`),
   e(
     'differs',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { buildConductorSpec } from '../../backyard/conductor-spec.js';
 import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate } from '../../backyard/driver-specs.js';
+import { populatedData, resultData } from '../../backyard/execution-data.js';
 import { conductorView, driverExecutionView, emergencyStop, executionView, listExecutions, resumeConductor } from '../../backyard/executions.js';
 import { backyardNames, type Backyard } from '../../backyard/kinds/registry.js';
 import { CONDUCTOR_STATUS, DRIVER_STATUS } from '../../backyard/kinds/status-families.js';
@@ -100,6 +101,26 @@ export const backyardRoutes: AnyRoute[] = [
       return driverExecutionView(db, job, language);
     },
   }),
+  ...(['populated_data', 'result_data'] as const).map((data) =>
+    defineRoute({
+      method: 'GET',
+      url: `${ITA}/menu/:menu/driver/:execution_no/${data}`,
+      summary:
+        data === 'populated_data'
+          ? "A driver execution's input data (InputData_<no>.zip: playbook, inventory or module, variables) as base64"
+          : "A driver execution's result data (ResultData_<no>.zip: exec.log, error.log, result.json) as base64; null before it has run",
+      tag: 'executions',
+      access: 'workspace',
+      writes: 'read',
+      params: executionParams,
+      response: z.string().nullable(),
+      handler: async ({ params, db }) => {
+        const job = await getJob(db, params.organization_id, params.workspace_id, params.execution_no, [driverOf(params.menu)]);
+        const zip = data === 'populated_data' ? await populatedData(job) : await resultData(db, job);
+        return zip === undefined ? null : zip.toString('base64');
+      },
+    }),
+  ),
   defineRoute({
     method: 'PATCH',
     url: `${ITA}/menu/:menu/driver/:execution_no/cancel/`,

@@ -4,6 +4,7 @@ import { createMenu, deleteMenu, getMenu, listMenus, menuDefinitionSchema } from
 import { keepsHistory, loadJournal } from '../../menus/journal.js';
 import { applyBatch, applyOne, loadRecords, maintenanceBatchSchema, singleItemSchema } from '../../menus/records.js';
 import { readRecordFile, withRecordFiles } from '../../menus/record-files.js';
+import { keyedView } from '../../menus/record-view.js';
 import { applyFilter, filterSchema, page, recordQuerySchema, queryFilter } from '../../menus/search.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { parseOrThrow } from '../validation.js';
@@ -136,7 +137,8 @@ export const menuRoutes: AnyRoute[] = [
     handler: async ({ params, query, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
       const paging = parseOrThrow(recordQuerySchema, { limit: query.limit, offset: query.offset, file: query.file }, 'query');
-      return withRecordFiles(db, menu, page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging), paging.file !== 'no');
+      const found = page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging);
+      return (await withRecordFiles(db, menu, found, paging.file !== 'no')).map((r) => keyedView(menu, r));
     },
   }),
   defineRoute({
@@ -152,7 +154,8 @@ export const menuRoutes: AnyRoute[] = [
     response: z.array(menuRecordSchema),
     handler: async ({ params, query, body, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      return withRecordFiles(db, menu, page(applyFilter(menu, await loadRecords(db, menu), body), query), query.file !== 'no');
+      const found = page(applyFilter(menu, await loadRecords(db, menu), body), query);
+      return (await withRecordFiles(db, menu, found, query.file !== 'no')).map((r) => keyedView(menu, r));
     },
   }),
   defineRoute({
@@ -248,7 +251,7 @@ export const menuRoutes: AnyRoute[] = [
     response: z.array(journalEntrySchema),
     handler: async ({ params, query, db, deps }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      return loadJournal(db, menu, params.uuid, await keepsHistory(deps.store), query.file !== 'no');
+      return (await loadJournal(db, menu, params.uuid, await keepsHistory(deps.store), query.file !== 'no')).map((e) => keyedView(menu, e));
     },
   }),
   defineRoute({

@@ -99,6 +99,8 @@ export const itaDriverExecutionSchema = z.strictObject({
       movement_name: z.string().nullable(),
       delay_timer: z.number().nullable(),
       operation_name: z.string().nullable(),
+      populated_data: z.string(),
+      result_data: z.string().nullable(),
       scheduled_date_time: z.string().nullable(),
       start_date_time: z.string().nullable(),
       end_date_time: z.string().nullable(),

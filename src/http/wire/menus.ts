@@ -14,13 +14,18 @@ export const menuSchema = z.strictObject({
   title: z.string(),
   columns: z.array(columnSchema),
   last_update_timestamp: timestampSchema,
+  /** The name its records carry their id under: `uuid`, or Exastro's name in a system menu (`operation_id`, `movement_id`, …). */
+  key: z.string(),
+  /** A view of another menu (Exastro's per-driver movement menus): which of its records it shows. */
+  view: z.strictObject({ column: z.string(), value: z.string() }).optional(),
 });
 
 /** A record as Exastro returns it: the row (its columns' values and the system columns), and its file columns' contents in base64 (empty with `?file=no`). */
 export const menuRecordSchema = z.strictObject({
   parameter: z
     .object({
-      uuid: z.string(),
+      /** The record's id; in the system menus it is named as Exastro names it (`operation_id`, `movement_id`, …: the menu's `key`). */
+      uuid: z.string().optional(),
       discard: z.enum(['0', '1']),
       remarks: z.string().nullable(),
       /** Exastro's form: `YYYY/MM/DD hh:mm:ss.ffffff`. */

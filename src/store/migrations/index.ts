@@ -8,6 +8,7 @@ import { schemaCompatibility } from './007-schema-compatibility.js';
 import { recordJournal } from './008-record-journal.js';
 import { userProfile } from './009-user-profile.js';
 import { recordFiles } from './010-record-files.js';
+import { exastroSystemColumns } from './011-exastro-system-columns.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   recordJournal,
   userProfile,
   recordFiles,
+  exastroSystemColumns,
 ];
 
 /** The schema version this binary expects. */

@@ -62,7 +62,7 @@ export function ExecutionForm({ organization, workspace, onRegistered }: Executi
           <select id={`${id}-movement`} required value={movement} onChange={(e) => setMovement(e.target.value)}>
             <option value="">{t('jobs.choose')}</option>
             {movements.data?.map((m) => (
-              <option key={m.parameter.uuid} value={String(m.parameter.movement_name)}>
+              <option key={String(m.parameter.movement_id)} value={String(m.parameter.movement_name)}>
                 {String(m.parameter.movement_name)} ({String(m.parameter.orchestrator)})
               </option>
             ))}
@@ -73,7 +73,7 @@ export function ExecutionForm({ organization, workspace, onRegistered }: Executi
           <select id={`${id}-operation`} required value={operation} onChange={(e) => setOperation(e.target.value)}>
             <option value="">{t('jobs.choose')}</option>
             {operations.data?.map((o) => (
-              <option key={o.parameter.uuid} value={String(o.parameter.operation_name)}>
+              <option key={String(o.parameter.operation_id)} value={String(o.parameter.operation_name)}>
                 {String(o.parameter.operation_name)}
               </option>
             ))}

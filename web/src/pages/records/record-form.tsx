@@ -4,7 +4,7 @@ import type { Column, Menu, MenuRecord } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
-import { fromInput, inputType, toInput } from './values';
+import { fromInput, inputType, recordId, toInput } from './values';
 
 interface RecordFormProps {
   readonly menu: Menu;
@@ -41,7 +41,7 @@ export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: Record
         record
           ? {
               type: 'Update',
-              parameter: { ...parameter, uuid: record.parameter.uuid, last_update_date_time: record.parameter.last_update_date_time },
+              parameter: { ...parameter, [menu.key]: recordId(menu, record), last_update_date_time: record.parameter.last_update_date_time },
               file: files,
             }
           : { type: 'Register', parameter, file: files },

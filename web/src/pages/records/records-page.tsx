@@ -8,6 +8,7 @@ import { useLoad } from '../../components/use-load';
 import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
 import { useI18n, type Translate } from '../../i18n/i18n';
 import { RecordForm } from './record-form';
+import { recordId } from './values';
 import { NO_SEARCH, RecordSearch, filterBody, type Search } from './record-search';
 
 interface RecordsPageProps {
@@ -36,6 +37,9 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
   const menuPath = `${itaPath(organization, workspace)}/menu/${seg(menuName)}`;
   const [search, setSearch] = useState<Search>(NO_SEARCH);
   const menu = useLoad(() => api<Menu>('GET', `${menuPath}/`), [menuPath]);
+  /** The name the menu's records carry their id under (`operation_id` in operation_list, …). */
+  const key = menu.data?.key ?? 'uuid';
+  const menuKey = { key };
   // ?file=no: the list shows file names; a file's content comes from its download link.
   const records = useLoad(() => api<MenuRecord[]>('POST', `${menuPath}/filter/?file=no`, filterBody(search)), [menuPath, search]);
   const [form, setForm] = useState<{ record?: MenuRecord } | undefined>(undefined);
@@ -53,7 +57,7 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
     setRowError(undefined);
     try {
       await api('POST', `${menuPath}/maintenance/all/`, [
-        { type, parameter: { uuid: r.parameter.uuid, last_update_date_time: r.parameter.last_update_date_time } },
+        { type, parameter: { [key]: recordId(menuKey, r), last_update_date_time: r.parameter.last_update_date_time } },
       ]);
       changed({ key: type === 'Discard' ? 'records.discarded' : 'records.restored' });
     } catch (err) {
@@ -76,7 +80,7 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
           <ErrorAlert error={rowError} />
           {form ? (
             <RecordForm
-              key={form.record?.parameter.uuid ?? 'new'}
+              key={form.record ? recordId(menuKey, form.record) : 'new'}
               menu={menu.data}
               menuPath={menuPath}
               {...(form.record && { record: form.record })}
@@ -111,12 +115,13 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
               <tbody>
                 {records.data.map((r) => {
                   const discarded = r.parameter.discard === '1';
-                  const label = String(r.parameter[columns[0]?.name ?? 'uuid'] ?? r.parameter.uuid);
+                  const id = recordId(menuKey, r);
+                  const label = String(r.parameter[columns[0]?.name ?? key] ?? id);
                   return (
-                    <tr key={r.parameter.uuid} className={discarded ? 'row--discarded' : undefined}>
+                    <tr key={id} className={discarded ? 'row--discarded' : undefined}>
                       {columns.map((c) => (
                         <td key={c.name}>
-                          <div className="cell-value">{cell(c, r.parameter[c.name], t, `${menuPath}/${seg(r.parameter.uuid)}/${seg(c.name)}/file/`)}</div>
+                          <div className="cell-value">{cell(c, r.parameter[c.name], t, `${menuPath}/${seg(id)}/${seg(c.name)}/file/`)}</div>
                         </td>
                       ))}
                       <td className="nowrap">

@@ -1,4 +1,9 @@
-import type { Column, Value } from '../../../../src/http/wire-types';
+import type { Column, Menu, MenuRecord, Value } from '../../../../src/http/wire-types';
+
+/** A record's id: under the menu's key (`uuid`, or Exastro's name in a system menu such as `operation_id`). */
+export function recordId(menu: Pick<Menu, 'key'>, record: MenuRecord): string {
+  return String(record.parameter[menu.key]);
+}
 
 /** A stored value as the form's input shows it (date inputs want dashes, not Exastro's slashes). */
 export function toInput(column: Column, value: Value | undefined): string {
