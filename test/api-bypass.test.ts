@@ -394,6 +394,8 @@ describe('route declarations the guard keys on', () => {
     'POST /api/auth/logout',
     'POST /api/auth/tokens',
     'DELETE /api/auth/tokens/:token_id',
+    // Exastro's token endpoint: signing in stores a refresh token, as issuing a personal token does.
+    'POST /auth/realms/:realm/protocol/openid-connect/token',
     'PATCH /api/platform/maintenance-mode-setting',
     // Emergency stop must work while the system is read-only: an operator stops a runaway job
     // during maintenance; the status it writes is job bookkeeping, not user data.

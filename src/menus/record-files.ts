@@ -4,6 +4,7 @@ import { RESULT, notFound, refused } from '../errors.js';
 import type { Texts } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
+import { batches } from '../util/batches.js';
 import { ownValue } from '../util/own-value.js';
 import type { Value } from './columns.js';
 import type { Menu } from './definitions.js';
@@ -130,15 +131,9 @@ export async function withFileContents<T extends RecordView>(
 
 /** The contents of a menu with these digests, by digest. */
 async function loadContents(db: Kysely<Database>, menu: Pick<Menu, 'id'>, digests: readonly string[]): Promise<Map<string, Buffer>> {
-  const wanted = [...new Set(digests)];
   const contents = new Map<string, Buffer>();
-  for (let i = 0; i < wanted.length; i += 500) {
-    const rows = await db
-      .selectFrom('menu_files')
-      .select(['digest', 'content'])
-      .where('menu_id', '=', menu.id)
-      .where('digest', 'in', wanted.slice(i, i + 500))
-      .execute();
+  for (const part of batches([...new Set(digests)])) {
+    const rows = await db.selectFrom('menu_files').select(['digest', 'content']).where('menu_id', '=', menu.id).where('digest', 'in', part).execute();
     for (const r of rows) contents.set(r.digest, Buffer.from(r.content));
   }
   return contents;
@@ -155,14 +150,8 @@ export async function readContent(db: Kysely<Database>, menu: Menu, digest: stri
 export async function withRecordFiles(db: Kysely<Database>, menu: Menu, records: readonly RecordView[], include: boolean): Promise<RecordView[]> {
   if (fileColumns(menu).length === 0 || !include) return [...records];
   const digests = new Map<string, FileDigests>();
-  const ids = records.map((r) => r.parameter.uuid);
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('menu_records')
-      .select(['id', 'files'])
-      .where('menu_id', '=', menu.id)
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
+  for (const part of batches(records.map((r) => r.parameter.uuid))) {
+    const rows = await db.selectFrom('menu_records').select(['id', 'files']).where('menu_id', '=', menu.id).where('id', 'in', part).execute();
     for (const r of rows) digests.set(r.id, digestsIn(r.files));
   }
   return withFileContents(db, menu, records, (r) => digests.get(r.parameter.uuid) ?? {}, true);

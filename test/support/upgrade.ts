@@ -137,13 +137,13 @@ export function assertStoreAfterLoad(
 ): void {
   const added = Object.keys(after.rows).filter((t) => !(t in before.rows));
   for (const t of added.filter((x) => x !== HISTORY_TABLE)) assert.deepEqual(after.rows[t], [], `${t}, added by the upgrade, is empty`);
-  if (added.includes(HISTORY_TABLE)) assertHistoryOfAcceptedWrites(after);
+  if (HISTORY_TABLE in after.rows) assertHistoryOfAcceptedWrites(before, after);
   assert.deepEqual(
     Object.keys(before.rows).filter((t) => !(t in after.rows)),
     [],
     'no table was dropped',
   );
-  const except = [...MAINTENANCE_TABLES, ...LOAD_TABLES, ...added, ...(options.migrated ? ['schema_migrations'] : []), ...(options.alsoChanged ?? [])];
+  const except = [...MAINTENANCE_TABLES, ...LOAD_TABLES, HISTORY_TABLE, ...added, ...(options.migrated ? ['schema_migrations'] : []), ...(options.alsoChanged ?? [])];
   assert.deepEqual(differingTables(before, after, except), [], 'every table but the maintenance and load tables identical');
 
   const hostsOf = (dump: StoreDump) => dump.rows.menu_records!.map((row) => (JSON.parse(JSON.parse(row).parameter as string) as { host: string }).host).sort();
@@ -152,14 +152,17 @@ export function assertStoreAfterLoad(
   for (const row of before.rows.menu_records!) assert.ok(afterRows.has(row), `a record from before is unchanged: ${row}`);
 }
 
-/** The records' history (migration 8): the one table an upgrade adds that the load's later writes fill. */
+/** The records' history (migration 8): the load's registrations add to it, whether the upgrade added it or it was there. */
 const HISTORY_TABLE = 'menu_record_journal';
 
 /**
- * The history the upgrade's table holds: the migration invents none for the records from before,
- * and the load's registrations after it are each one INSERT of the record as it is.
+ * The records' history after the load: what it held before is kept as it was (the migration, if it
+ * added the table, invents none), and each entry since is one INSERT of a registered record as it is.
  */
-function assertHistoryOfAcceptedWrites(after: StoreDump): void {
+function assertHistoryOfAcceptedWrites(before: StoreDump, after: StoreDump): void {
+  const old = new Set(before.rows[HISTORY_TABLE] ?? []);
+  const kept = new Set(after.rows[HISTORY_TABLE]);
+  for (const row of old) assert.ok(kept.has(row), `history from before the upgrade is kept as it was: ${row}`);
   const records = new Map(
     after.rows.menu_records!.map((row) => {
       const r = JSON.parse(row) as { id: string; parameter: string };
@@ -167,7 +170,7 @@ function assertHistoryOfAcceptedWrites(after: StoreDump): void {
     }),
   );
   const seen = new Set<string>();
-  for (const row of after.rows[HISTORY_TABLE]!) {
+  for (const row of after.rows[HISTORY_TABLE]!.filter((r) => !old.has(r))) {
     const h = JSON.parse(row) as { record_id: string; action: string; parameter: string };
     assert.equal(h.action, 'INSERT', `the load only registers: ${row}`);
     assert.equal(h.parameter, records.get(h.record_id), `history of a record that is in the store, as it is: ${row}`);

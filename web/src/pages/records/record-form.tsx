@@ -89,6 +89,21 @@ export function RecordForm({ menu, menuPath, record, onSaved, onCancel }: Record
   );
 }
 
+/** A column's label: its title (or name), marked when it is required. */
+function ColumnLabel({ column, htmlFor }: { readonly column: Column; readonly htmlFor: string }) {
+  return (
+    <label htmlFor={htmlFor}>
+      {column.title ?? column.name}
+      {column.required && (
+        <span className="required" aria-hidden="true">
+          {' '}
+          *
+        </span>
+      )}
+    </label>
+  );
+}
+
 /** A file column: the file it has (kept unless another is chosen) and a chooser that reads the new one as base64. */
 function FileInput({
   column,
@@ -112,15 +127,7 @@ function FileInput({
   };
   return (
     <div className="field">
-      <label htmlFor={id}>
-        {column.title ?? column.name}
-        {column.required && (
-          <span className="required" aria-hidden="true">
-            {' '}
-            *
-          </span>
-        )}
-      </label>
+      <ColumnLabel column={column} htmlFor={id} />
       <input id={id} type="file" required={column.required && name === ''} onChange={(e) => void choose(e.target.files?.[0])} />
       {name !== '' && !chosen && <p className="meta">{t('records.fileKept', { name })}</p>}
     </div>
@@ -130,17 +137,7 @@ function FileInput({
 function ColumnInput({ column, value, onChange }: { readonly column: Column; readonly value: string; readonly onChange: (v: string) => void }) {
   const { t } = useI18n();
   const id = useId();
-  const label = (
-    <label htmlFor={id}>
-      {column.title ?? column.name}
-      {column.required && (
-        <span className="required" aria-hidden="true">
-          {' '}
-          *
-        </span>
-      )}
-    </label>
-  );
+  const label = <ColumnLabel column={column} htmlFor={id} />;
   if (column.type === 'boolean') {
     return (
       <div className="field">
