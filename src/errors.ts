@@ -69,6 +69,9 @@ export const RESULT = {
   conductorCannotCancel: '499-00808',
   conductorCannotScram: '499-00809',
   conductorCannotRun: '499-00814',
+  /** Menu creation: a definition that cannot be created as sent / an unknown creation type. */
+  menuCreateRefused: '499-00701',
+  menuCreateType: '499-00703',
   /** Log levels: a service name or a level that cannot be set. */
   invalidLogLevel: '499-01401',
 } as const;

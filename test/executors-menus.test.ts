@@ -365,6 +365,87 @@ for (const backend of BACKENDS) {
       assert.equal((await u.records('inventory')).find((p) => p.name === 'alpha')!.count, 3, 'the source is untouched');
     });
 
+    it("Exastro's bodies: a menu from its creation editor's JSON, an export of menu without discarded records (abolished_type 2), file: {name, base64}, import with menu", async () => {
+      const created = await u.call('POST', `${ITA1}/create/define/execute/`, {
+        type: 'create_new',
+        menu: {
+          menu_create_id: null,
+          menu_name: 'Server settings',
+          menu_name_rest: 'server_settings',
+          sheet_type_id: '2',
+          vertical: '0',
+          columns: ['c1', 'c2'],
+        },
+        column: {
+          c2: { item_name: 'port', item_name_rest: 'port', column_class: 'NumColumn', column_class_id: '3', required: '0', uniqued: '0', display_order: 1 },
+          c1: {
+            item_name: 'hostname',
+            item_name_rest: 'hostname',
+            column_class: 'SingleTextColumn',
+            required: '1',
+            uniqued: '1',
+            display_order: 0,
+            single_string_maximum_bytes: '64',
+          },
+        },
+        group: {},
+      });
+      assertOk(created, 'create from Exastro’s body');
+      assert.equal(created.body.data.menu_name_rest, 'server_settings');
+      assert.equal(created.body.data.history_id, created.body.data.execution_no);
+      assert.equal((await u.finished(created.body.data.history_id)).status_id, '3');
+      assert.deepEqual(await u.info('server_settings'), {
+        menu: 'server_settings',
+        title: 'Server settings',
+        columns: [
+          { name: 'hostname', type: 'string', title: 'hostname', required: true, unique: true, max_length: 64 },
+          { name: 'port', type: 'integer', title: 'port' },
+        ],
+      });
+      const sheet = await u.call('POST', `${ITA1}/create/define/execute/`, {
+        type: 'create_new',
+        menu: { menu_name: 'Hosts', menu_name_rest: 'host_params', sheet_type_id: '1' },
+        column: { c1: { item_name: 'x', item_name_rest: 'x', column_class: 'SingleTextColumn' } },
+      });
+      assert.equal(sheet.status, 499, sheet.text);
+      assert.equal(sheet.body.result, '499-00701');
+      assert.match(sheet.body.message, /data sheets/);
+      const pulldown = await u.call('POST', `${ITA1}/create/define/execute/`, {
+        type: 'create_new',
+        menu: { menu_name: 'P', menu_name_rest: 'p_params', sheet_type_id: '2' },
+        column: { c1: { item_name: 'x', item_name_rest: 'x', column_class: 'IDColumn' } },
+      });
+      assert.match(pulldown.body.message, /no IDColumn/);
+
+      const exported = await u.register(
+        `${ITA1}/menu/bulk/export/execute/`,
+        { menu: ['inventory'], mode: '1', abolished_type: '2', journal_type: '1' },
+        'export as Exastro sends it',
+      );
+      assert.equal((await u.finished(exported)).status_id, '3');
+      const file = await u.download(`${ITA1}/menu/bulk/export/${exported}/file/`);
+      const doc = JSON.parse(file.text);
+      assert.deepEqual(
+        doc.menus[0].records.map((r: Parameter) => r.discard),
+        ['0', '0'],
+        'abolished_type 2: without the discarded record',
+      );
+      const mode2 = await u.call('POST', `${ITA1}/menu/bulk/export/execute/`, { menu: ['inventory'], mode: '2', abolished_type: '1' });
+      assert.equal(mode2.status, 400, mode2.text);
+      assert.match(mode2.body.message, /mode/);
+
+      await u.createWorkspace('ws_exastro');
+      const up = await u.call('POST', `${ita('ws_exastro')}/menu/import/upload/`, { file: { name: 'export.json', base64: file.bytes.toString('base64') } });
+      assertOk(up, 'upload as Exastro sends it');
+      const importId = await u.register(
+        `${ita('ws_exastro')}/menu/import/execute/`,
+        { menu: ['inventory'], upload_id: up.body.data.upload_id, file_name: 'export.json' },
+        'import as Exastro sends it',
+      );
+      assert.equal((await u.finished(importId, 'ws_exastro')).status_id, '3');
+      assert.equal((await u.records('inventory', 'ws_exastro')).length, 2);
+    });
+
     it('an import back into the source workspace restores the exported records, uuids included, all or nothing', async () => {
       const id = await u.register(`${ITA1}/menu/bulk/export/execute/`, { menus: ['inventory'] }, 'register export');
       assert.equal((await u.finished(id)).status_id, '3');

@@ -17,7 +17,11 @@ export interface MenuCreateSpec {
 
 /** What a menu or Excel export/import job does. */
 export type MenuTransferSpec =
-  | { readonly action: 'export'; readonly menus: string[] }
+  | {
+      readonly action: 'export';
+      readonly menus: string[];
+      /** Leave the discarded records out (Exastro's abolished_type "2"). */ readonly without_discarded?: boolean;
+    }
   | { readonly action: 'import'; readonly upload_id: string; readonly file_name: string; readonly menus?: string[] };
 
 /** The role of an export's file among a job's files. */

@@ -6,6 +6,16 @@ import { requireStorable } from '../store/storable-text.js';
 export const EMPTY_BODY = 'empty-body';
 
 /**
+ * A body of one of several shapes (drydock's or Exastro's, `z.union`) that fits none is described
+ * by the shape it came closest to — the one with the fewest problems — not as "Invalid input".
+ */
+function closestBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+  return best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })).flatMap(closestBranch);
+}
+
+/**
  * Parses `value` against `schema`, or throws a 400 whose message lists every problem with its
  * path, so the caller can fix them all at once. Result codes follow Exastro: unknown keys
  * 400-00026, invalid values 400-00027, an empty body 400-00002.
@@ -21,7 +31,7 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: 'bo
   }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues;
+  const issues = parsed.error.issues.flatMap(closestBranch);
   // Unknown keys first: a body of only unknown keys also fails an "is it empty?" refinement (the
   // parsed object has no known key), but the caller's mistake is the unknown key, not an empty body.
   const unknown = issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.map((k) => [...i.path, k].join('.')) : []));

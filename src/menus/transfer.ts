@@ -78,13 +78,21 @@ export interface ImportPlan {
   readonly menus: ImportMenu[];
 }
 
-/** Reads the chosen menus and all their records (discarded included), oldest record first. */
-export async function collectExport(db: Kysely<Database>, org: string, ws: string, names: readonly string[]): Promise<ExportDocument> {
+/** Reads the chosen menus and all their records (discarded included unless `withoutDiscarded`), oldest record first. */
+export async function collectExport(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  names: readonly string[],
+  options: { readonly withoutDiscarded?: boolean } = {},
+): Promise<ExportDocument> {
   const byName = await findMenus(db, org, ws, names);
   const missing = names.filter((n) => !byName.has(n));
   if (missing.length) throw notFound(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws} (deleted after the export was registered?).`);
   const ids = [...byName.values()].map((m) => m.id);
-  const records = ids.length ? await db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids).orderBy('created_at').orderBy('id').execute() : [];
+  let query = db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids);
+  if (options.withoutDiscarded) query = query.where('discard', '=', 0);
+  const records = ids.length ? await query.orderBy('created_at').orderBy('id').execute() : [];
   const recordsOf = new Map<string, MenuRecordsTable[]>();
   for (const r of records) recordsOf.set(r.menu_id, [...(recordsOf.get(r.menu_id) ?? []), r]);
   const files = new Map<string, Record<string, string>>();

@@ -143,7 +143,14 @@ export function assertStoreAfterLoad(
     [],
     'no table was dropped',
   );
-  const except = [...MAINTENANCE_TABLES, ...LOAD_TABLES, HISTORY_TABLE, ...added, ...(options.migrated ? ['schema_migrations'] : []), ...(options.alsoChanged ?? [])];
+  const except = [
+    ...MAINTENANCE_TABLES,
+    ...LOAD_TABLES,
+    HISTORY_TABLE,
+    ...added,
+    ...(options.migrated ? ['schema_migrations'] : []),
+    ...(options.alsoChanged ?? []),
+  ];
   assert.deepEqual(differingTables(before, after, except), [], 'every table but the maintenance and load tables identical');
 
   const hostsOf = (dump: StoreDump) => dump.rows.menu_records!.map((row) => (JSON.parse(JSON.parse(row).parameter as string) as { host: string }).host).sort();

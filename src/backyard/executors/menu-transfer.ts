@@ -19,7 +19,7 @@ function transferExecutor(format: TransferFormat): Executor {
     async run(ctx: ExecutionContext): Promise<Outcome> {
       const spec = ctx.job.spec as MenuTransferSpec;
       try {
-        return spec.action === 'export' ? await runExport(ctx, format, spec.menus) : await runImport(ctx, format, spec);
+        return spec.action === 'export' ? await runExport(ctx, format, spec.menus, spec.without_discarded === true) : await runImport(ctx, format, spec);
       } catch (err) {
         return endRefused(ctx, err);
       }
@@ -27,10 +27,11 @@ function transferExecutor(format: TransferFormat): Executor {
   };
 }
 
-async function runExport(ctx: ExecutionContext, format: TransferFormat, menus: string[]): Promise<Outcome> {
+async function runExport(ctx: ExecutionContext, format: TransferFormat, menus: string[], withoutDiscarded: boolean): Promise<Outcome> {
   const { job, store } = ctx;
-  await ctx.log('system', `Exporting menu(s) ${menus.join(', ')} of workspace ${job.workspace_id} as .${format.extension}.\n`);
-  const doc = await collectExport(store.db, job.organization_id, job.workspace_id, menus);
+  const which = withoutDiscarded ? ' without their discarded records' : '';
+  await ctx.log('system', `Exporting menu(s) ${menus.join(', ')} of workspace ${job.workspace_id}${which} as .${format.extension}.\n`);
+  const doc = await collectExport(store.db, job.organization_id, job.workspace_id, menus, { withoutDiscarded });
   const content = await format.encode(doc);
   const name = exportFileName(format, job.workspace_id, job.id);
   // The file is the job's output, like its log: written even if read-only mode came on meanwhile.

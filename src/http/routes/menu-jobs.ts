@@ -17,11 +17,12 @@ import {
 } from '../../backyard/menu-jobs.js';
 import { RESULT, badRequest, notFound } from '../../errors.js';
 import { menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
+import { definitionFromExastro, exastroMenuCreateSchema } from '../../menus/exastro-menu-definition.js';
 import type { ImportPlan } from '../../menus/transfer.js';
 import { defineRoute, type AnyRoute, type RouteContext } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
 import { registeredExecutionSchema } from '../wire/backyard.js';
-import { registeredImportSchema, storedUploadSchema } from '../wire/menu-jobs.js';
+import { registeredImportSchema, registeredMenuCreateSchema, storedUploadSchema } from '../wire/menu-jobs.js';
 
 const executionParams = workspaceParams.extend({ execution_no: z.uuid() });
 
@@ -31,19 +32,56 @@ const menuListSchema = z
   .max(500)
   .refine((names) => new Set(names).size === names.length, 'each menu once');
 
-const exportSchema = z.object({ menus: menuListSchema }).strict();
+/** Names the menus once: drydock's `menus`, or Exastro's name for it, `menu`. */
+const oneMenuList = (b: { menus?: string[] | undefined; menu?: string[] | undefined }) => (b.menus === undefined) !== (b.menu === undefined);
+const ONE_MENU_LIST = { message: 'name the menus once: in menus (or menu, as Exastro calls it)' };
+
+/**
+ * An export: drydock's `{"menus"}` or Exastro's `{"menu", "mode", "abolished_type", "journal_type"}`.
+ * Of Exastro's modes drydock does "1" (every record, to move an environment); `abolished_type` "2"
+ * leaves the discarded records out. A record's history is not exported, so `journal_type` changes nothing.
+ */
+const exportSchema = z
+  .object({
+    menus: menuListSchema.optional(),
+    menu: menuListSchema.optional(),
+    mode: z.literal('1', 'only mode "1" (every record): drydock does not export the records changed since a time (mode "2")').optional(),
+    abolished_type: z.enum(['1', '2'], 'must be "1" (every record) or "2" (without the discarded ones)').optional(),
+    journal_type: z.enum(['1', '2'], 'must be "1" or "2"').optional(),
+  })
+  .strict()
+  .refine(oneMenuList, ONE_MENU_LIST)
+  .transform((b) => ({ menus: (b.menus ?? b.menu)!, withoutDiscarded: b.abolished_type === '2' }));
 
 /** Standard base64 (the `base64` tool's output: line breaks allowed). */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** A file as Exastro's JSON uploads carry it: `{"name", "base64"}`. */
+const exastroFileSchema = z.object({ name: z.string().min(1).max(255), base64: z.string().min(1, 'the file is empty') }).strict();
+
+/** An upload: drydock's `{"name", "content_base64"}`, or Exastro's `{"file": {"name", "base64"}}` (`"zipfile"` for Excel). */
 const uploadSchema = z
   .object({
-    name: z.string().min(1).max(255),
-    content_base64: z.string().min(1, 'the file is empty'),
+    name: z.string().min(1).max(255).optional(),
+    content_base64: z.string().min(1, 'the file is empty').optional(),
+    file: exastroFileSchema.optional(),
+    zipfile: exastroFileSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => [b.content_base64 !== undefined && b.name !== undefined, b.file !== undefined, b.zipfile !== undefined].filter(Boolean).length === 1, {
+    message: "send the file once: name and content_base64 (or Exastro's file: {name, base64})",
+  })
+  .transform((b) => {
+    const f = b.file ?? b.zipfile;
+    return f ? { name: f.name, content_base64: f.base64 } : { name: b.name!, content_base64: b.content_base64! };
+  });
 
-const importSchema = z.object({ upload_id: z.uuid(), menus: menuListSchema.optional() }).strict();
+/** An import: drydock's `{"upload_id", "menus"?}`, or Exastro's `{"upload_id", "menu", "file_name"}` (the file is the upload's). */
+const importSchema = z
+  .object({ upload_id: z.uuid(), menus: menuListSchema.optional(), menu: menuListSchema.optional(), file_name: z.string().max(255).optional() })
+  .strict()
+  .refine((b) => b.menus === undefined || b.menu === undefined, ONE_MENU_LIST)
+  .transform((b) => ({ upload_id: b.upload_id, menus: b.menus ?? b.menu }));
 
 function decodeBase64(text: string): Buffer {
   const compact = text.replace(/\s+/g, '');
@@ -68,7 +106,7 @@ type Ctx<B> = RouteContext<z.infer<typeof workspaceParams>, unknown, B>;
 async function registerExport(ctx: Ctx<z.infer<typeof exportSchema>>, format: TransferFormat) {
   const { organization_id: org, workspace_id: ws } = ctx.params;
   await requireMenusExist(ctx.db, org, ws, ctx.body.menus);
-  const spec: MenuTransferSpec = { action: 'export', menus: ctx.body.menus };
+  const spec: MenuTransferSpec = { action: 'export', menus: ctx.body.menus, ...(ctx.body.withoutDiscarded && { without_discarded: true }) };
   const job = await ctx.write((trx) =>
     registerJob(ctx.deps.store, trx, { organizationId: org, workspaceId: ws, backyard: format.backyard, spec, createdBy: ctx.principal.username }),
   );
@@ -141,16 +179,19 @@ export const menuJobRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'menu_definition',
     params: workspaceParams,
-    body: menuDefinitionSchema,
-    response: registeredExecutionSchema,
+    // drydock's definition, or Exastro's menu-creation body (menus/exastro-menu-definition.ts).
+    body: z.union([menuDefinitionSchema, exastroMenuCreateSchema]),
+    response: registeredMenuCreateSchema,
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws } = ctx.params;
-      await requireMenuNameFree(ctx.db, org, ws, ctx.body.menu);
-      const spec: MenuCreateSpec = { definition: ctx.body };
+      const definition = 'type' in ctx.body ? definitionFromExastro(ctx.body) : ctx.body;
+      await requireMenuNameFree(ctx.db, org, ws, definition.menu);
+      const spec: MenuCreateSpec = { definition };
       const job = await ctx.write((trx) =>
         registerJob(ctx.deps.store, trx, { organizationId: org, workspaceId: ws, backyard: 'ita-by-menu-create', spec, createdBy: ctx.principal.username }),
       );
-      return { execution_no: job.id };
+      // Exastro answers the menu and its creation's history id: here, the job.
+      return { execution_no: job.id, history_id: job.id, menu_name_rest: definition.menu };
     },
   }),
 

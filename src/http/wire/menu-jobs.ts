@@ -23,3 +23,6 @@ export const registeredImportSchema = z.strictObject({
   execution_no: z.string(),
   menus: z.array(documentMenuSchema),
 });
+
+/** `POST …/create/define/execute/`: the job; Exastro's clients read it as `history_id`, with the menu's name. */
+export const registeredMenuCreateSchema = z.strictObject({ execution_no: z.string(), history_id: z.string(), menu_name_rest: z.string() });
