@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textIn, type Texts } from '../../i18n/language.js';
 import { buildConductorSpec } from '../../backyard/conductor-spec.js';
 import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate } from '../../backyard/driver-specs.js';
 import { populatedData, resultData } from '../../backyard/execution-data.js';
@@ -41,6 +42,30 @@ const conductorExecuteSchema = z
   .strict();
 
 const CANCEL = { en: 'a schedule cancellation', ja: '予約取消' };
+
+/** What a cancel or an emergency stop answers, as Exastro does: that it was accepted, and what to watch. */
+const ACCEPTED = {
+  cancel: (what: 'execution' | 'conductor', id: string): Texts =>
+    what === 'execution'
+      ? {
+          en: `The schedule cancellation was accepted: check the status of execution ${id}.`,
+          ja: `予約取消を受け付けました。作業 ${id} のステータスを確認してください。`,
+        }
+      : {
+          en: `The schedule cancellation was accepted: check the status of conductor ${id}.`,
+          ja: `予約取消を受け付けました。Conductor ${id} のステータスを確認してください。`,
+        },
+  scram: (what: 'execution' | 'conductor', id: string): Texts =>
+    what === 'execution'
+      ? {
+          en: `The emergency stop was accepted: check the status of execution ${id}.`,
+          ja: `緊急停止を受け付けました。作業 ${id} のステータスを確認してください。`,
+        }
+      : {
+          en: `The emergency stop was accepted: check the status of conductor ${id}.`,
+          ja: `緊急停止を受け付けました。Conductor ${id} のステータスを確認してください。`,
+        },
+};
 const EMERGENCY_STOP_ALWAYS = 'an emergency stop must work in every mode: it stops work, it registers nothing';
 
 /** The driver a `…/menu/{menu}/driver/…` path names, or a 404-like 400 listing the known ones. */
@@ -129,14 +154,14 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'job_cancel',
     params: executionParams,
-    response: nothingSchema,
+    response: z.string(),
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, [driverOf(menu)]);
       requireStatus(job, [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
       const done = await ctx.write((trx) => transition(trx, job, 'driver', [DRIVER_STATUS.scheduled], DRIVER_STATUS.scheduleCancelled));
       if (!done) requireStatus(await getJob(ctx.db, org, ws, id), [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
-      return null;
+      return textIn(ACCEPTED.cancel('execution', id), ctx.language);
     },
   }),
   defineRoute({
@@ -147,11 +172,11 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: { exempt: EMERGENCY_STOP_ALWAYS },
     params: executionParams,
-    response: nothingSchema,
+    response: z.string(),
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, [driverOf(menu)]));
-      return null;
+      return textIn(ACCEPTED.scram('execution', id), ctx.language);
     },
   }),
 
@@ -204,13 +229,13 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: 'job_cancel',
     params: conductorParams,
-    response: nothingSchema,
+    response: z.string(),
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
       requireStatus(job, [CONDUCTOR_STATUS.scheduled], CANCEL, RESULT.conductorCannotCancel);
       await ctx.write((trx) => transition(trx, job, 'conductor', [CONDUCTOR_STATUS.scheduled], CONDUCTOR_STATUS.scheduleCancelled));
-      return null;
+      return textIn(ACCEPTED.cancel('conductor', id), ctx.language);
     },
   }),
   defineRoute({
@@ -221,11 +246,11 @@ export const backyardRoutes: AnyRoute[] = [
     access: 'workspace',
     writes: { exempt: EMERGENCY_STOP_ALWAYS },
     params: conductorParams,
-    response: nothingSchema,
+    response: z.string(),
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']));
-      return null;
+      return textIn(ACCEPTED.scram('conductor', id), ctx.language);
     },
   }),
   defineRoute({

@@ -1,8 +1,9 @@
+import { z } from 'zod';
+import { textIn } from '../../i18n/language.js';
 import { LOG_LEVELS, LOG_SERVICES, logLevelPatchSchema, settingsOf } from '../../logging/log-levels.js';
 import { maintenanceModeView, readMaintenance } from '../../maintenance/mode.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, workspaceParams } from './params.js';
-import { nothingSchema } from '../wire/common.js';
 import { logLevelsSchema, userMenusSchema, versionSchema, workspaceUserSchema } from '../wire/ita.js';
 import { listMenus } from '../../menus/definitions.js';
 import { userMenus } from '../../menus/menu-info.js';
@@ -30,12 +31,13 @@ export const itaRoutes: AnyRoute[] = [
     access: 'system_admin',
     writes: 'loglevel_change',
     body: logLevelPatchSchema,
-    response: nothingSchema,
+    response: z.string(),
     handler: async (ctx) => {
       const settings = settingsOf(ctx.body);
       await ctx.write((trx) => ctx.deps.logLevels.change(trx, settings, ctx.principal.username));
       await ctx.deps.logLevels.reload();
-      return null;
+      // As Exastro answers it: a sentence saying it is done.
+      return textIn({ en: 'Setting completed.', ja: '設定が完了しました。' }, ctx.language);
     },
   }),
   defineRoute({
