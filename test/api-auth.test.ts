@@ -443,6 +443,16 @@ for (const backend of BACKENDS) {
         401,
         "the organization user's password is not the administrator's",
       );
+      // On the system's paths the organization in the path is what is acted on, not the caller's
+      // realm: the administrator's bare name is the administrator (Exastro's delete-organization.sh,
+      // whose sample organization has a manager called admin, sends exactly this).
+      const onSystemPath = await t.call({ url: `/api/platform/organizations/${SEED.org1}`, auth: basic(ADMIN.user, ADMIN.password) });
+      assert.equal(onSystemPath.status, 200, onSystemPath.text);
+      assert.equal(
+        (await t.call({ url: `/api/platform/organizations/${SEED.org1}`, auth: basic(ADMIN.user, 'org-admin-password') })).status,
+        401,
+        'the organization user is not looked up on a system path',
+      );
     });
   });
 }

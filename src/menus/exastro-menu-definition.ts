@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RESULT, refused } from '../errors.js';
+import { ownValue } from '../util/own-value.js';
 import type { Column, ColumnType } from './columns.js';
 import { menuDefinitionSchema, type MenuDefinition } from './definitions.js';
 
@@ -77,7 +78,7 @@ export function definitionFromExastro(body: ExastroMenuCreate): MenuDefinition {
   }
   const entries = Object.entries(body.column).sort(([, a], [, b]) => Number(a.display_order ?? 0) - Number(b.display_order ?? 0));
   const columns = entries.map(([key, c]): Column => {
-    const type = Object.hasOwn(TYPE_OF_CLASS, c.column_class) ? TYPE_OF_CLASS[c.column_class] : undefined;
+    const type = ownValue(TYPE_OF_CLASS, c.column_class);
     if (type === undefined) {
       throw cannot(
         `column ${key} (${c.item_name_rest}): drydock has no ${c.column_class}; use one of ${Object.keys(TYPE_OF_CLASS).join(', ')}.`,
