@@ -81,6 +81,7 @@ export function organizationOfRealm(realm: string): string | undefined {
 }
 
 const SCOPE = 'openid profile email';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Issues a refresh token for a user who has just proved its password, and an access token with it.
@@ -122,7 +123,7 @@ export async function refreshAccessToken(db: Kysely<Database>, realm: string, re
 /** The user id an access token (`dda_…`) speaks for, if it is well signed, unexpired and its refresh token still live. */
 export async function resolveAccessToken(db: Kysely<Database>, accessToken: string): Promise<string | undefined> {
   const [id, expiry, signature] = accessToken.slice(ACCESS_TOKEN_PREFIX.length).split('.');
-  if (id === undefined || expiry === undefined || signature === undefined || !/^\d{1,12}$/.test(expiry)) return undefined;
+  if (id === undefined || expiry === undefined || signature === undefined || !UUID.test(id) || !/^\d{1,12}$/.test(expiry)) return undefined;
   if (Number(expiry) * 1000 <= Date.now()) return undefined;
   const row = await liveToken(db, { id });
   if (!row) return undefined;

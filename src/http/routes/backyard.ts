@@ -44,28 +44,12 @@ const conductorExecuteSchema = z
 const CANCEL = { en: 'a schedule cancellation', ja: '予約取消' };
 
 /** What a cancel or an emergency stop answers, as Exastro does: that it was accepted, and what to watch. */
-const ACCEPTED = {
-  cancel: (what: 'execution' | 'conductor', id: string): Texts =>
-    what === 'execution'
-      ? {
-          en: `The schedule cancellation was accepted: check the status of execution ${id}.`,
-          ja: `予約取消を受け付けました。作業 ${id} のステータスを確認してください。`,
-        }
-      : {
-          en: `The schedule cancellation was accepted: check the status of conductor ${id}.`,
-          ja: `予約取消を受け付けました。Conductor ${id} のステータスを確認してください。`,
-        },
-  scram: (what: 'execution' | 'conductor', id: string): Texts =>
-    what === 'execution'
-      ? {
-          en: `The emergency stop was accepted: check the status of execution ${id}.`,
-          ja: `緊急停止を受け付けました。作業 ${id} のステータスを確認してください。`,
-        }
-      : {
-          en: `The emergency stop was accepted: check the status of conductor ${id}.`,
-          ja: `緊急停止を受け付けました。Conductor ${id} のステータスを確認してください。`,
-        },
-};
+const ACTION = { cancel: { en: 'The schedule cancellation', ja: '予約取消' }, scram: { en: 'The emergency stop', ja: '緊急停止' } } as const;
+const TARGET = { execution: { en: 'execution', ja: '作業' }, conductor: { en: 'conductor', ja: 'Conductor' } } as const;
+const accepted = (action: keyof typeof ACTION, what: keyof typeof TARGET, id: string): Texts => ({
+  en: `${ACTION[action].en} was accepted: check the status of ${TARGET[what].en} ${id}.`,
+  ja: `${ACTION[action].ja}を受け付けました。${TARGET[what].ja} ${id} のステータスを確認してください。`,
+});
 const EMERGENCY_STOP_ALWAYS = 'an emergency stop must work in every mode: it stops work, it registers nothing';
 
 /** The driver a `…/menu/{menu}/driver/…` path names, or a 404-like 400 listing the known ones. */
@@ -161,7 +145,7 @@ export const backyardRoutes: AnyRoute[] = [
       requireStatus(job, [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
       const done = await ctx.write((trx) => transition(trx, job, 'driver', [DRIVER_STATUS.scheduled], DRIVER_STATUS.scheduleCancelled));
       if (!done) requireStatus(await getJob(ctx.db, org, ws, id), [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
-      return textIn(ACCEPTED.cancel('execution', id), ctx.language);
+      return textIn(accepted('cancel', 'execution', id), ctx.language);
     },
   }),
   defineRoute({
@@ -176,7 +160,7 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, [driverOf(menu)]));
-      return textIn(ACCEPTED.scram('execution', id), ctx.language);
+      return textIn(accepted('scram', 'execution', id), ctx.language);
     },
   }),
 
@@ -235,7 +219,7 @@ export const backyardRoutes: AnyRoute[] = [
       const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
       requireStatus(job, [CONDUCTOR_STATUS.scheduled], CANCEL, RESULT.conductorCannotCancel);
       await ctx.write((trx) => transition(trx, job, 'conductor', [CONDUCTOR_STATUS.scheduled], CONDUCTOR_STATUS.scheduleCancelled));
-      return textIn(ACCEPTED.cancel('conductor', id), ctx.language);
+      return textIn(accepted('cancel', 'conductor', id), ctx.language);
     },
   }),
   defineRoute({
@@ -250,7 +234,7 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']));
-      return textIn(ACCEPTED.scram('conductor', id), ctx.language);
+      return textIn(accepted('scram', 'conductor', id), ctx.language);
     },
   }),
   defineRoute({
