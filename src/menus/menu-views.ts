@@ -1,5 +1,5 @@
 import { ownValue } from '../util/own-value.js';
-import type { Value } from './columns.js';
+import { RESERVED_COLUMNS, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import type { RecordView } from './record-view.js';
 
@@ -83,4 +83,5 @@ export function registeredBy(menu: Menu): Record<string, Value> {
   return menu.view ? { [menu.view.column]: menu.view.value } : {};
 }
 
-const SYSTEM_KEYS = new Set(['uuid', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user', 'journal_id', 'journal_datetime', 'journal_action']);
+/** What every record (and history entry) carries besides its columns: a view keeps them. */
+const SYSTEM_KEYS = new Set<string>([...RESERVED_COLUMNS, 'journal_id', 'journal_datetime', 'journal_action']);

@@ -4,6 +4,7 @@ import { RESULT, notFound, refused } from '../errors.js';
 import type { Texts } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
+import { decodeBase64 } from '../util/base64.js';
 import { batches } from '../util/batches.js';
 import { ownValue } from '../util/own-value.js';
 import type { Value } from './columns.js';
@@ -45,7 +46,8 @@ const PROBLEM = {
   noName: { en: 'name the uploaded file in parameter.<column>', ja: 'アップロードしたファイルの名前を parameter.<項目名> で指定してください' },
 } as const;
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** How a content is named: its SHA-256, so a content a menu already has is kept once. */
+const digestOf = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
 /**
  * The digests a record has after a Register (`before` undefined) or an Update, and the contents to
@@ -59,6 +61,8 @@ export function changeFiles(
   before: FileDigests | undefined,
 ): { digests: FileDigests; contents: Map<string, Buffer>; problems: Array<{ column?: string; texts: Texts }> } {
   const columns = fileColumns(menu);
+  // A menu without file columns, and nothing sent: what every write of such a menu meets.
+  if (columns.length === 0 && sent === undefined) return { digests: {}, contents: new Map(), problems: [] };
   const problems: Array<{ column?: string; texts: Texts }> = [];
   const strays = Object.keys(sent ?? {}).filter((k) => !columns.includes(k) && !isEmpty(ownValue(sent ?? {}, k)));
   if (strays.length > 0) problems.push({ texts: PROBLEM.notColumn(strays) });
@@ -68,19 +72,14 @@ export function changeFiles(
     const name = ownValue(values, column);
     const content = sent === undefined ? undefined : ownValue(sent, column);
     if (!isEmpty(content)) {
-      const text = typeof content === 'string' ? content.replace(/\s+/g, '') : undefined;
-      if (text === undefined || !BASE64.test(text)) {
-        problems.push({ column, texts: PROBLEM.notBase64 });
-        continue;
+      const bytes = decodeBase64(content);
+      if (bytes === undefined) problems.push({ column, texts: PROBLEM.notBase64 });
+      else if (name === null || name === undefined) problems.push({ column, texts: PROBLEM.noName });
+      else {
+        const digest = digestOf(bytes);
+        digests[column] = digest;
+        contents.set(digest, bytes);
       }
-      if (name === null || name === undefined) {
-        problems.push({ column, texts: PROBLEM.noName });
-        continue;
-      }
-      const bytes = Buffer.from(text, 'base64');
-      const digest = createHash('sha256').update(bytes).digest('hex');
-      digests[column] = digest;
-      contents.set(digest, bytes);
       continue;
     }
     if (name === null || name === undefined) continue;
@@ -231,9 +230,9 @@ export function importedContents(menu: Pick<Menu, 'columns'>, raw: unknown): { c
   const contents: Record<string, Buffer> = {};
   for (const [column, text] of Object.entries(raw)) {
     if (!columns.includes(column)) return { problem: `${EXPORTED_FILES_KEY}.${column} is not a file column` };
-    const compact = typeof text === 'string' ? text.replace(/\s+/g, '') : undefined;
-    if (compact === undefined || !BASE64.test(compact)) return { problem: `${EXPORTED_FILES_KEY}.${column} must be base64` };
-    contents[column] = Buffer.from(compact, 'base64');
+    const bytes = decodeBase64(text);
+    if (bytes === undefined) return { problem: `${EXPORTED_FILES_KEY}.${column} must be base64` };
+    contents[column] = bytes;
   }
   return { contents };
 }
@@ -253,12 +252,13 @@ export function importedFiles(
   const keep = new Map<string, Buffer>();
   for (const column of fileColumns(menu)) {
     const content = ownValue(contents, column);
+    const had = ownValue(before, column);
     if (content !== undefined) {
-      const digest = createHash('sha256').update(content).digest('hex');
+      const digest = digestOf(content);
       digests[column] = digest;
       keep.set(digest, content);
-    } else if (ownValue(values, column) !== null && ownValue(values, column) !== undefined && ownValue(before, column) !== undefined) {
-      digests[column] = ownValue(before, column)!;
+    } else if (had !== undefined && !isEmpty(ownValue(values, column))) {
+      digests[column] = had;
     }
   }
   return { digests, keep };

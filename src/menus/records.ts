@@ -7,7 +7,7 @@ import { normalizeTimestamp, nowTimestamp, toExastroDateTime } from '../store/cl
 import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
 import { ownValue } from '../util/own-value.js';
-import { coerceValue, type Value } from './columns.js';
+import { RESERVED_COLUMNS, coerceValue, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import { journal } from './journal.js';
 import { asShown, registeredBy, shows } from './menu-views.js';
@@ -81,7 +81,7 @@ export interface BatchResult {
 }
 
 /** System columns a request may send but never sets directly (`remarks` is set, `discard` only through the type). */
-const SYSTEM_KEYS = new Set(['uuid', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user']);
+const SYSTEM_KEYS = new Set<string>(RESERVED_COLUMNS);
 
 /** Why an item cannot be applied; each names the row's column or, without one, the row. */
 const PROBLEM = {

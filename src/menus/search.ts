@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RESULT, badRequest } from '../errors.js';
-import type { Value } from './columns.js';
+import { RESERVED_COLUMNS, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import type { RecordView } from './record-view.js';
 import { ownValue } from '../util/own-value.js';
@@ -36,7 +36,7 @@ export const recordQuerySchema = z
 /** The query parameters of a record list that are not filters. */
 const QUERY_OPTIONS = new Set(Object.keys(recordQuerySchema.shape));
 
-const SYSTEM_COLUMNS = ['uuid', 'discard', 'remarks', 'last_update_date_time', 'last_updated_user'];
+const SYSTEM_COLUMNS: readonly string[] = RESERVED_COLUMNS;
 
 /**
  * Applies a filter to a menu's records. Filtering happens in the process, over the records of one

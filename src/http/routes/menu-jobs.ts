@@ -16,6 +16,7 @@ import {
   type TransferFormat,
 } from '../../backyard/menu-jobs.js';
 import { RESULT, badRequest, notFound } from '../../errors.js';
+import { decodeBase64 } from '../../util/base64.js';
 import { menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
 import { definitionFromExastro, exastroMenuCreateSchema } from '../../menus/exastro-menu-definition.js';
 import type { ImportPlan } from '../../menus/transfer.js';
@@ -53,9 +54,6 @@ const exportSchema = z
   .refine(oneMenuList, ONE_MENU_LIST)
   .transform((b) => ({ menus: (b.menus ?? b.menu)!, withoutDiscarded: b.abolished_type === '2' }));
 
-/** Standard base64 (the `base64` tool's output: line breaks allowed). */
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 /** A file as Exastro's JSON uploads carry it: `{"name", "base64"}`. */
 const exastroFileSchema = z.object({ name: z.string().min(1).max(255), base64: z.string().min(1, 'the file is empty') }).strict();
 
@@ -83,12 +81,10 @@ const importSchema = z
   .refine((b) => b.menus === undefined || b.menu === undefined, ONE_MENU_LIST)
   .transform((b) => ({ upload_id: b.upload_id, menus: b.menus ?? b.menu }));
 
-function decodeBase64(text: string): Buffer {
-  const compact = text.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    throw badRequest('Invalid body: content_base64: is not base64 (A–Z, a–z, 0–9, +, /, = padding).', RESULT.invalidValue);
-  }
-  return Buffer.from(compact, 'base64');
+function contentOf(text: string): Buffer {
+  const content = decodeBase64(text);
+  if (content === undefined) throw badRequest('Invalid body: content_base64: is not base64 (A–Z, a–z, 0–9, +, /, = padding).', RESULT.invalidValue);
+  return content;
 }
 
 function summary(plan: ImportPlan) {
@@ -139,7 +135,7 @@ async function downloadExport(ctx: RouteContext<z.infer<typeof executionParams>,
 /** Stores an upload after checking it is a document that can be imported (a 400 names every problem). */
 async function upload(ctx: Ctx<z.infer<typeof uploadSchema>>, format: TransferFormat) {
   const { organization_id: org, workspace_id: ws } = ctx.params;
-  const content = decodeBase64(ctx.body.content_base64);
+  const content = contentOf(ctx.body.content_base64);
   const plan = await readUpload(format, content);
   const id = await ctx.write((trx) => storeUpload(trx, { org, ws, kind: format.uploadKind, name: ctx.body.name, content, createdBy: ctx.principal.username }));
   return { upload_id: id, name: ctx.body.name, bytes: content.length, exported_at: plan.exportedAt ?? null, menus: summary(plan) };
