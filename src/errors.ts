@@ -69,6 +69,11 @@ export const RESULT = {
   conductorCannotCancel: '499-00808',
   conductorCannotScram: '499-00809',
   conductorCannotRun: '499-00814',
+  /** A conductor's node release: the node is no pause / was released already / is not on hold; no input or result data yet. */
+  conductorNodeNotPause: '499-00811',
+  conductorNodeReleased: '499-00812',
+  conductorNodeNotOnHold: '499-00813',
+  conductorNoData: '499-00815',
   /** Menu creation: a definition that cannot be created as sent / an unknown creation type. */
   menuCreateRefused: '499-00701',
   menuCreateType: '499-00703',

@@ -27,7 +27,7 @@ import type { Store } from '../src/store/store.js';
 import { ITA1, SEED, adminAuth, seedTenants, setMaintenance, startTestApp, type Auth, type CallOptions, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { MENU_JOBS, sampleExport, seedMenuJobs } from './support/menu-jobs.js';
-import { DRIVER_JOBS, firstEvent, seedDriverJobs } from './support/driver-jobs.js';
+import { DRIVER_JOBS, PAUSE_NODE, firstEvent, seedDriverJobs } from './support/driver-jobs.js';
 import { snapshotData } from './support/snapshot.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -351,13 +351,14 @@ function writeCases(ids: {
       },
     },
     {
-      route: `POST ${ITA}/menu/:menu/conductor/:conductor_instance_id/resume/`,
-      fn: 'conductor_execution',
-      what: 'resume a paused conductor',
+      route: `PATCH ${ITA}/menu/:menu/conductor/:conductor_instance_id/node/:node_instance_id/relese/`,
+      fn: 'conductor_release',
+      what: "release a paused conductor's pause node",
       call: {
-        method: 'POST',
-        url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.pausedConductor}/resume/`,
+        method: 'PATCH',
+        url: `${DRIVER_JOBS.ita}/menu/conductor_confirmation/conductor/${DRIVER_JOBS.pausedConductor}/node/${PAUSE_NODE}/relese/`,
         auth: SEED.manager1,
+        body: {},
       },
     },
   ];
@@ -566,7 +567,28 @@ const READ_CASES: readonly ReadCase[] = [
     get call() {
       return { url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.pausedConductor}/`, auth: SEED.manager1 };
     },
-    check: (r) => assert.equal(r.body.data.status_id, '5'),
+    check: (r) => assert.equal(r.body.data.conductor.status_id, '5'),
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/conductor/info/:conductor_instance_id/`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/menu/conductor_confirmation/conductor/info/${DRIVER_JOBS.pausedConductor}/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data.dict.conductor_status['5'], 'Pause'),
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/conductor/:conductor_instance_id/input_data/`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.pausedConductor}/input_data/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data.file_name, `InputData_Conductor_${DRIVER_JOBS.pausedConductor}.zip`),
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/conductor/:conductor_instance_id/result_data/`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/menu/conductor_list/conductor/${DRIVER_JOBS.pausedConductor}/result_data/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data.file_name, `ResultData_Conductor_${DRIVER_JOBS.pausedConductor}.zip`),
   },
   {
     route: `PATCH ${ITA}/menu/:menu/conductor/:conductor_instance_id/scram/`,
@@ -668,6 +690,7 @@ describe('read-only route tables cover every declared route', () => {
       loglevel_change: '498-00001',
       menu_definition: '498-00004',
       conductor_execution: '498-00006',
+      conductor_release: '498-00009',
       job_cancel: '498-00007',
       driver_execution: '498-00010',
       menu_export: '498-00014',

@@ -16,6 +16,7 @@ import { ITA1, SEED, adminAuth, seedTenants, startTestApp, type Auth, type CallO
 import { BACKENDS } from './support/backends.js';
 import { EXASTRO_ENDPOINTS } from './support/exastro-endpoints.js';
 import { sampleExport } from './support/menu-jobs.js';
+import { registerPausedConductor } from './support/driver-jobs.js';
 
 const I = '/api/{organization_id}/workspaces/{workspace_id}/ita';
 const ORG = SEED.org1;
@@ -426,8 +427,71 @@ const CASES: readonly Case[] = [
   },
   {
     endpoint: `GET ${I}/menu/{menu}/conductor/{conductor_instance_id}/`,
-    call: (s) => get(w(`menu/conductor_confirmation/conductor/${s.conductor}/`)),
-    shape: obj({}),
+    call: (s) => get(w(`menu/conductor_confirmation/conductor/${s.paused}/`)),
+    shape: obj({
+      conductor_class: obj({}),
+      conductor: obj({
+        conductor_instance_id: str,
+        conductor_name: str,
+        status: str,
+        status_id: z.literal('5'),
+        execution_user: str,
+        abort_execute_flag: z.enum(['True', 'False']),
+        operation_name: str,
+        time_book: str.nullable(),
+        time_start: str.nullable(),
+        time_end: str.nullable(),
+      }),
+      node: z.record(
+        str,
+        obj({
+          node_instance_id: str,
+          node_name: str,
+          node_type: str,
+          status: str,
+          status_id: str,
+          time_start: str.nullable(),
+          time_end: str.nullable(),
+          jump: obj({ menu_id: str.nullable(), execution_id: str.nullable() }),
+        }),
+      ),
+    }),
+    keep: (data, s) =>
+      (s.pauseNode = Object.values(data.node as Record<string, { node_type: string; node_instance_id: string }>).find(
+        (n) => n.node_type === 'pause',
+      )!.node_instance_id),
+  },
+  {
+    endpoint: `GET ${I}/menu/{menu}/conductor/info/{conductor_instance_id}/`,
+    call: (s) => get(w(`menu/conductor_confirmation/conductor/info/${s.paused}/`)),
+    shape: obj({
+      list: obj(
+        Object.fromEntries(
+          ['conductor_status', 'node_status', 'node_type', 'orchestra', 'conductor', 'operation', 'movement'].map((k) => [
+            k,
+            z.array(obj({ id: str, name: str })),
+          ]),
+        ),
+      ),
+      dict: z.record(str, z.record(str, str)),
+      dict_name: z.record(str, z.record(str, str)),
+      refresh_interval: int,
+    }),
+  },
+  {
+    endpoint: `PATCH ${I}/menu/{menu}/conductor/{conductor_instance_id}/node/{node_instance_id}/relese/`,
+    call: (s) => send('PATCH', w(`menu/conductor_confirmation/conductor/${s.paused}/node/${s.pauseNode}/relese/`), {}),
+    shape: str,
+  },
+  {
+    endpoint: `GET ${I}/menu/{menu}/conductor/{conductor_instance_id}/input_data/`,
+    call: (s) => get(w(`menu/conductor_list/conductor/${s.conductor}/input_data/`)),
+    shape: obj({ file_name: z.string().regex(/^InputData_Conductor_.*\.zip$/), file_data: str }),
+  },
+  {
+    endpoint: `GET ${I}/menu/{menu}/conductor/{conductor_instance_id}/result_data/`,
+    call: (s) => get(w(`menu/conductor_list/conductor/${s.paused}/result_data/?file=binary`)),
+    answer: 'raw',
   },
   {
     endpoint: `PATCH ${I}/menu/{menu}/conductor/{conductor_instance_id}/cancel/`,
@@ -544,6 +608,7 @@ for (const backend of BACKENDS) {
         await run('menu/conductor_class_edit/conductor/execute/', { conductor_class_name: 'conf-cd', operation_name: 'conf-op', schedule_date: inFuture() })
       ).body.data.conductor_instance_id;
       state.workbook = (await writeWorkbook(sampleExport('conf_sheet_xl'))).toString('base64');
+      state.paused = await registerPausedConductor(t, SEED.ws1, 'conf-cd', 'conf-op');
     });
     after(async () => t?.close());
 

@@ -3,7 +3,8 @@
  * as their children: conductor classes registered through the conductor_class_list menu, executed
  * and read through the API as a user would. A sequence (and the delayed status), parallel branches
  * joined by a node waiting for both (one allowed to fail: Warning end), a failing branch (Abend,
- * nothing later started), pause and resume, an emergency stop, invalid class definitions, the
+ * nothing later started), pause and release, Exastro's view of a conductor (nodes, info, input and
+ * result data), an emergency stop, invalid class definitions, the
  * execute-check while a conductor runs, and a conductor in flight across read-only mode.
  * ansible-playbook's start (seconds) dominates the runtime, so each test runs as few steps as its
  * point needs.
@@ -13,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import JSZip from 'jszip';
 import pino from 'pino';
 import { EXECUTORS } from '../src/backyard/executors/index.js';
 import { Worker } from '../src/backyard/worker.js';
@@ -155,8 +157,14 @@ for (const backend of BACKENDS) {
       }
     });
 
+    /** drydock's view of the conductor: its row, log, result (node states) and children. */
     async function conductor(id: string): Promise<View> {
-      return ok(await t.call({ url: `${CONDUCTOR}/${id}/`, auth: SEED.member1 }), `get conductor ${id}`).body.data;
+      return ok(await t.call({ url: `${ITA1}/executions/${id}/`, auth: SEED.member1 }), `get execution ${id}`).body.data;
+    }
+
+    /** Exastro's view of it, as its conductor_confirmation menu answers. */
+    async function exastroView(id: string): Promise<View> {
+      return ok(await t.call({ url: `${ITA1}/menu/conductor_confirmation/conductor/${id}/`, auth: SEED.member1 }), `get conductor ${id}`).body.data;
     }
 
     async function waitForStatus(id: string, statuses: readonly string[], timeoutMs = 60_000): Promise<View> {
@@ -204,6 +212,49 @@ for (const backend of BACKENDS) {
       assert.equal(a.child.delay_timer, 0.02);
       assert.ok(b.child.time_start > a.child.time_end, `B started ${b.child.time_start} after A ended ${a.child.time_end}`);
       assert.ok(c.time_end >= b.child.time_end);
+
+      // The same conductor as Exastro's clients read it.
+      const x = await exastroView(id);
+      assert.equal(x.conductor.conductor_instance_id, id);
+      assert.equal(x.conductor.status_id, '6');
+      assert.equal(x.conductor.status, 'Normal end');
+      assert.equal(x.conductor.operation_name, OPERATION);
+      assert.match(x.conductor.operation_id, /^[0-9a-f-]{36}$/, 'the operation record named at execute');
+      assert.match(x.conductor.time_end, /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
+      assert.deepEqual(Object.keys(x.node), ['A', 'B']);
+      for (const [nodeId, child] of [['A', a.child], ['B', b.child]] as const) {
+        const n = x.node[nodeId];
+        assert.equal(n.node_type, 'movement');
+        assert.equal(n.status_id, '5');
+        assert.equal(n.status, 'Normal end');
+        assert.deepEqual(n.jump, { menu_id: 'check_operation_status_ansible_legacy', execution_id: child.execution_no });
+      }
+      assert.deepEqual(
+        x.conductor_class.nodes.map((n: View) => [n.id, n.movement_name, n.depends_on]),
+        [
+          ['A', 'late', []],
+          ['B', 'ok', ['A']],
+        ],
+      );
+      const info = ok(await t.call({ url: `${ITA1}/menu/conductor_confirmation/conductor/info/${id}/`, auth: SEED.member1 }), 'info').body.data;
+      assert.equal(info.dict.conductor_status['6'], 'Normal end');
+      assert.equal(info.dict.node_status['11'], 'On hold');
+      assert.equal(info.dict.movement[info.dict_name.movement.late], 'late', 'name → id → name');
+      assert.ok(info.list.conductor.some((k: View) => k.id === x.conductor.conductor_class_id));
+
+      // Its input and result data hold each driver execution's.
+      for (const [data, inner] of [['input_data', 'InputData'], ['result_data', 'ResultData']] as const) {
+        const r = ok(await t.call({ url: `${ITA1}/menu/conductor_list/conductor/${id}/${data}/`, auth: SEED.member1 }), data).body.data;
+        assert.equal(r.file_name, `${inner}_Conductor_${id}.zip`);
+        const zip = await JSZip.loadAsync(Buffer.from(r.file_data, 'base64'));
+        const names = Object.keys(zip.files);
+        assert.ok(names.includes(`A/${inner}_${a.child.execution_no}.zip`), `${data}: ${names.join(', ')}`);
+        assert.ok(names.includes(`B/${inner}_${b.child.execution_no}.zip`), `${data}: ${names.join(', ')}`);
+        if (data === 'result_data') assert.match(await zip.file('exec.log')!.async('string'), /Normal end/);
+        const binary = await t.call({ url: `${ITA1}/menu/conductor_list/conductor/${id}/${data}/?file=binary`, auth: SEED.member1 });
+        assert.equal(binary.headers['content-type'], 'application/octet-stream');
+        assert.equal(binary.text.slice(0, 2), 'PK', 'the zip itself');
+      }
     });
 
     it('runs parallel branches B and C after A, and D only after both ended; C allowed to fail → Warning end', async () => {
@@ -253,7 +304,7 @@ for (const backend of BACKENDS) {
       assert.equal(c.children.length, 2, 'no child for D or E');
     });
 
-    it('pauses at a pause node until resumed through the API, then ends normally', async () => {
+    it('pauses at a pause node, On hold, until the node is released through the API, then ends normally', async () => {
       const id = await execute([
         { id: 'A', movement_name: 'ok' },
         { id: 'P', type: 'pause', depends_on: ['A'] },
@@ -270,18 +321,39 @@ for (const backend of BACKENDS) {
       assert.equal(c.status_id, '5');
       assert.equal(c.children.length, 1);
       assert.equal(node(c, 'B').state, 'waiting');
+      const held = await exastroView(id);
+      assert.equal(held.conductor.status, 'Pause');
+      assert.deepEqual(
+        Object.values(held.node).map((n: View) => [n.node_instance_id, n.node_type, n.status_id, n.status]),
+        [
+          ['A', 'movement', '5', 'Normal end'],
+          ['P', 'pause', '11', 'On hold'],
+          ['B', 'movement', '1', 'Unexecuted'],
+        ],
+      );
+
+      const release = (nodeId: string) =>
+        t.call({ method: 'PATCH', url: `${ITA1}/menu/conductor_confirmation/conductor/${id}/node/${nodeId}/relese/`, auth: SEED.member1, body: {} });
+      const notPause = await release('A');
+      assert.equal(notPause.status, 499, notPause.text);
+      assert.equal(notPause.body.result, '499-00811', 'a movement node is not released');
+      const noSuchNode = await release('Z');
+      assert.equal(noSuchNode.body.result, '499-00813', 'no node Z holds the conductor');
+      assert.match(noSuchNode.body.message, /node instance ID: Z/);
 
       const resumedAt = new Date().toISOString();
-      ok(await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/resume/`, auth: SEED.member1 }), 'resume');
+      const released = ok(await release(held.node.P.node_instance_id), 'release');
+      assert.match(released.body.data, /release of the pause was accepted/);
       c = await waitForStatus(id, FINISHED);
       assert.equal(c.status_id, '6', c.log);
       assert.equal(node(c, 'P').state, 'completed');
       const b = node(c, 'B').child;
       assert.equal(b.status_id, '5');
-      assert.ok(b.time_start > resumedAt, 'B started after the resume');
+      assert.ok(b.time_start > resumedAt, 'B started after the release');
 
-      const again = await t.call({ method: 'POST', url: `${CONDUCTOR}/${id}/resume/`, auth: SEED.member1 });
-      assert.equal(again.status, 499, 'only a paused conductor can be resumed');
+      const again = await release('P');
+      assert.equal(again.status, 499, 'a pause is released once');
+      assert.equal(again.body.result, '499-00812');
     });
 
     it('lists a running conductor in the execute-check without counting it, counts its child; an emergency stop ends both', async () => {

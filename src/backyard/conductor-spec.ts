@@ -48,6 +48,9 @@ export interface ConductorNode {
 export interface ConductorSpec {
   readonly conductor_class_name: string;
   readonly operation_name: string;
+  /** The class's and the operation's record uuids (absent in conductors registered before drydock kept them). */
+  readonly conductor_class_id?: string;
+  readonly operation_id?: string;
   readonly nodes: readonly ConductorNode[];
 }
 
@@ -58,6 +61,7 @@ const BACKYARD_OF_ORCHESTRATOR = Object.fromEntries(
 /** Reads a conductor class, checks its graph, and freezes every node's driver job spec. */
 export async function buildConductorSpec(db: Kysely<Database>, org: string, ws: string, className: string, operationName: string): Promise<ConductorSpec> {
   const record = await findSystemRecord(db, org, ws, 'conductor_class_list', 'conductor_class_name', className);
+  const operation = await findSystemRecord(db, org, ws, 'operation_list', 'operation_name', operationName);
   let raw: unknown;
   try {
     raw = JSON.parse(String(record.definition));
@@ -92,7 +96,13 @@ export async function buildConductorSpec(db: Kysely<Database>, org: string, ws: 
       delay_minutes: delayMinutes,
     });
   }
-  return { conductor_class_name: className, operation_name: operationName, nodes: frozen };
+  return {
+    conductor_class_name: className,
+    operation_name: operationName,
+    conductor_class_id: String(record.uuid),
+    operation_id: String(operation.uuid),
+    nodes: frozen,
+  };
 }
 
 /** Unique ids, known dependencies, no cycles. */

@@ -101,8 +101,8 @@ export async function driverExecutionView(db: Kysely<Database>, job: Job, langua
   };
 }
 
-/** A conductor's execution with, for each node, the driver execution it started (without their logs). */
-export async function conductorView(db: Kysely<Database>, job: Job, language: Language) {
+/** A job with its log and the jobs it started (a conductor's driver executions), without their logs. */
+export async function executionDetail(db: Kysely<Database>, job: Job, language: Language) {
   const children = await listChildren(db, job.id);
   return {
     ...(await executionView(db, job, language)),

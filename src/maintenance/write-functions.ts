@@ -27,8 +27,13 @@ export const WRITE_FUNCTIONS = {
   },
   conductor_execution: {
     result: '498-00006',
-    en: 'Conductors cannot be executed or resumed',
-    ja: 'Conductorの作業実行・再開はできません',
+    en: 'Conductors cannot be executed',
+    ja: 'Conductorの作業実行はできません',
+  },
+  conductor_release: {
+    result: '498-00009',
+    en: 'Paused conductors cannot be released',
+    ja: '一時停止解除はできません',
   },
   job_cancel: {
     result: '498-00007',

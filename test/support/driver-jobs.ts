@@ -85,16 +85,41 @@ export async function seedDriverJobs(t: TestApp): Promise<void> {
   DRIVER_JOBS.waitingExecution = ok(await driver({}), 'waiting execution').body.data.execution_no;
   DRIVER_JOBS.scheduledConductor = ok(await conductor({ schedule_date: tomorrow() }), 'scheduled conductor').body.data.conductor_instance_id;
   DRIVER_JOBS.waitingConductor = ok(await conductor({}), 'waiting conductor').body.data.conductor_instance_id;
-  // Paused as its executor leaves it at a pause node (no conductor worker runs in these tests).
-  DRIVER_JOBS.pausedConductor = await t.deps.store.transaction('shared', async (trx) => {
+  DRIVER_JOBS.pausedConductor = await registerPausedConductor(t, DRIVER_JOBS.ws, DRIVER_JOBS.conductorClass, DRIVER_JOBS.operation);
+}
+
+/** The pause node a conductor of registerPausedConductor is held at. */
+export const PAUSE_NODE = 'hold';
+
+/**
+ * A conductor held at its pause node `hold`, as its executor leaves it (On hold, status 5), for
+ * tests in which no conductor worker runs.
+ */
+export async function registerPausedConductor(t: TestApp, ws: string, className: string, operationName: string, org = SEED.org1): Promise<string> {
+  return t.deps.store.transaction('shared', async (trx) => {
     const reg = await registerJob(t.deps.store, trx, {
-      organizationId: SEED.org1,
-      workspaceId: DRIVER_JOBS.ws,
+      organizationId: org,
+      workspaceId: ws,
       backyard: 'ita-by-conductor-synchronize',
-      spec: { conductor_class_name: DRIVER_JOBS.conductorClass, operation_name: DRIVER_JOBS.operation, nodes: [] },
+      spec: {
+        conductor_class_name: className,
+        operation_name: operationName,
+        nodes: [{ id: PAUSE_NODE, type: 'pause', depends_on: [], allow_failure: false }],
+      },
       createdBy: 'manager1',
     });
-    await moveJobTo(trx, reg, '5', { started_at: nowTimestamp() });
+    const at = nowTimestamp();
+    const node = {
+      id: PAUSE_NODE,
+      type: 'pause',
+      allow_failure: false,
+      state: 'paused',
+      execution_no: null,
+      status_id: null,
+      started_at: at,
+      finished_at: null,
+    };
+    await moveJobTo(trx, reg, '5', { started_at: at, result: JSON.stringify({ nodes: [node] }) });
     return reg.id;
   });
 }

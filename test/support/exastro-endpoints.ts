@@ -113,23 +113,33 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
     `${I}/menu/{menu}/conductor/execute/`,
     "drydock's conductor classes (a graph of movements in `conductor_class_list`); `conductor_data` is not taken",
   ),
-  e('unsupported', 'GET', `${I}/menu/{menu}/conductor/info/{conductor_instance_id}/`, 'not yet (planned)'),
+  e(
+    'differs',
+    'GET',
+    `${I}/menu/{menu}/conductor/info/{conductor_instance_id}/`,
+    "node types are drydock's (movement, pause); orchestrators are named by drydock's orchestrator (`ansible`, `terraform-cli`, `terraform-cloud-ep`), not numbered",
+  ),
   e(
     'differs',
     'GET',
     `${I}/menu/{menu}/conductor/{conductor_instance_id}/`,
-    "drydock's view of the conductor and the executions it started, not Exastro's conductor_class/conductor/node",
+    "`node` holds the class's movement and pause nodes under their own ids (no start, end or merge nodes; `node_instance_id` is the node's id); `conductor_class` is drydock's class definition, not the editor's JSON",
   ),
   e('supported', 'PATCH', `${I}/menu/{menu}/conductor/{conductor_instance_id}/cancel/`),
   e('differs', 'PATCH', `${I}/menu/{menu}/conductor/{conductor_instance_id}/scram/`, 'allowed in read-only mode (Exastro refuses it with 498-00008)'),
+  e('supported', 'PATCH', `${I}/menu/{menu}/conductor/{conductor_instance_id}/node/{node_instance_id}/relese/`),
   e(
-    'unsupported',
-    'PATCH',
-    `${I}/menu/{menu}/conductor/{conductor_instance_id}/node/{node_instance_id}/relese/`,
-    "not yet (planned): a paused conductor is resumed with drydock's `…/resume/`",
+    'differs',
+    'GET',
+    `${I}/menu/{menu}/conductor/{conductor_instance_id}/input_data/`,
+    "the zip holds drydock's class definition (`conductor.json`) and each node's driver input data (`<node>/InputData_<no>.zip`); any conductor menu answers, not only conductor_list",
   ),
-  e('unsupported', 'GET', `${I}/menu/{menu}/conductor/{conductor_instance_id}/input_data/`, 'not yet (planned)'),
-  e('unsupported', 'GET', `${I}/menu/{menu}/conductor/{conductor_instance_id}/result_data/`, 'not yet (planned)'),
+  e(
+    'differs',
+    'GET',
+    `${I}/menu/{menu}/conductor/{conductor_instance_id}/result_data/`,
+    "the zip holds the conductor's log and node states and each node's driver result data (`<node>/ResultData_<no>.zip`); any conductor menu answers, not only conductor_list",
+  ),
   e('supported', 'POST', `${I}/menu/{menu}/driver/execute/`),
   e('unsupported', 'POST', `${I}/menu/{menu}/driver/execute_dry_run/`, 'not yet (planned)'),
   e('unsupported', 'POST', `${I}/menu/{menu}/driver/execute_check_parameter/`, 'not yet (planned)'),
@@ -488,7 +498,7 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
 
 /**
  * drydock's own routes under Exastro's prefixes, which Exastro does not have: its typed menu
- * definitions, its execution list, its conductor resume, its export downloads, the maintenance
+ * definitions, its execution list, its export downloads, the maintenance
  * audit and the execute-check's event stream.
  */
 export const DRYDOCK_EXTENSIONS: readonly string[] = [
@@ -498,7 +508,6 @@ export const DRYDOCK_EXTENSIONS: readonly string[] = [
   `DELETE ${I}/menu/{menu}/`,
   `GET ${I}/executions/`,
   `GET ${I}/executions/{execution_no}/`,
-  `POST ${I}/menu/{menu}/conductor/{conductor_instance_id}/resume/`,
   `GET ${I}/menu/bulk/export/{execution_no}/file/`,
   `GET ${I}/excel/bulk/export/{execution_no}/file/`,
   'GET /api/platform/maintenance-mode-setting/audit',

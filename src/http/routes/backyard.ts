@@ -3,7 +3,8 @@ import { textIn, type Texts } from '../../i18n/language.js';
 import { buildConductorSpec } from '../../backyard/conductor-spec.js';
 import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate } from '../../backyard/driver-specs.js';
 import { populatedData, resultData } from '../../backyard/execution-data.js';
-import { conductorView, driverExecutionView, emergencyStop, executionView, listExecutions, resumeConductor } from '../../backyard/executions.js';
+import { conductorData, conductorInfo, exastroConductorView, getConductor, requireReleasable } from '../../backyard/conductor-view.js';
+import { driverExecutionView, emergencyStop, executionDetail, listExecutions, resumeConductor } from '../../backyard/executions.js';
 import { backyardNames, type Backyard } from '../../backyard/kinds/registry.js';
 import { CONDUCTOR_STATUS, DRIVER_STATUS } from '../../backyard/kinds/status-families.js';
 import { getJob, registerJob, requireStatus, transition } from '../../backyard/jobs.js';
@@ -11,15 +12,17 @@ import { RESULT, refused } from '../../errors.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
 import { ownValue } from '../../util/own-value.js';
+import { sendFile } from '../send-file.js';
 import {
-  conductorExecutionSchema,
+  executionDetailSchema,
   executionSchema,
-  executionWithLogSchema,
+  itaConductorDataSchema,
+  itaConductorInfoSchema,
+  itaConductorSchema,
   itaDriverExecutionSchema,
   registeredConductorSchema,
   registeredExecutionSchema,
 } from '../wire/backyard.js';
-import { nothingSchema } from '../wire/common.js';
 
 const executionParams = menuParams.extend({ execution_no: z.uuid() });
 const conductorParams = menuParams.extend({ conductor_instance_id: z.uuid() });
@@ -194,17 +197,51 @@ export const backyardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: `${ITA}/menu/:menu/conductor/:conductor_instance_id/`,
-    summary: 'A conductor execution: status, and each node with the driver execution it started',
+    summary: 'A conductor execution as Exastro answers it: the class it ran (conductor_class), its row (conductor) and its nodes (node)',
     tag: 'conductors',
     access: 'workspace',
     writes: 'read',
     params: conductorParams,
-    response: conductorExecutionSchema,
+    response: itaConductorSchema,
+    handler: async ({ params, db, language }) =>
+      exastroConductorView(db, await getConductor(db, params.organization_id, params.workspace_id, params.conductor_instance_id), language),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: `${ITA}/menu/:menu/conductor/info/:conductor_instance_id/`,
+    summary: "The names behind a conductor view's ids: statuses, node types, orchestrators, and the workspace's classes, operations and movements",
+    tag: 'conductors',
+    access: 'workspace',
+    writes: 'read',
+    params: conductorParams,
+    response: itaConductorInfoSchema,
     handler: async ({ params, db, language }) => {
-      const job = await getJob(db, params.organization_id, params.workspace_id, params.conductor_instance_id, ['ita-by-conductor-synchronize']);
-      return conductorView(db, job, language);
+      await getConductor(db, params.organization_id, params.workspace_id, params.conductor_instance_id);
+      return conductorInfo(db, params.organization_id, params.workspace_id, language);
     },
   }),
+  ...(['input_data', 'result_data'] as const).map((data) =>
+    defineRoute({
+      method: 'GET',
+      url: `${ITA}/menu/:menu/conductor/:conductor_instance_id/${data}/`,
+      summary:
+        data === 'input_data'
+          ? "A conductor's input data: its class and operation, and each driver execution's input data (a zip: {file_name, file_data} in base64, or the zip itself with ?file=binary)"
+          : "A conductor's result data: its log and node states, and each driver execution's result data (a zip: {file_name, file_data} in base64, or the zip itself with ?file=binary)",
+      tag: 'conductors',
+      access: 'workspace',
+      writes: 'read',
+      params: conductorParams,
+      query: z.object({ file: z.enum(['binary']).optional() }).strict(),
+      response: itaConductorDataSchema,
+      handler: async ({ params, query, db, reply }) => {
+        const job = await getConductor(db, params.organization_id, params.workspace_id, params.conductor_instance_id);
+        const { file_name, content } = await conductorData(db, job, data);
+        if (query.file === 'binary') return sendFile(reply, { name: file_name, content });
+        return { file_name, file_data: content.toString('base64') };
+      },
+    }),
+  ),
   defineRoute({
     method: 'PATCH',
     url: `${ITA}/menu/:menu/conductor/:conductor_instance_id/cancel/`,
@@ -216,7 +253,7 @@ export const backyardRoutes: AnyRoute[] = [
     response: z.string(),
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
-      const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
+      const job = await getConductor(ctx.db, org, ws, id);
       requireStatus(job, [CONDUCTOR_STATUS.scheduled], CANCEL, RESULT.conductorCannotCancel);
       await ctx.write((trx) => transition(trx, job, 'conductor', [CONDUCTOR_STATUS.scheduled], CONDUCTOR_STATUS.scheduleCancelled));
       return textIn(accepted('cancel', 'conductor', id), ctx.language);
@@ -233,25 +270,31 @@ export const backyardRoutes: AnyRoute[] = [
     response: z.string(),
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
-      await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']));
+      await emergencyStop(ctx.deps.store, await getConductor(ctx.db, org, ws, id));
       return textIn(accepted('scram', 'conductor', id), ctx.language);
     },
   }),
   defineRoute({
-    method: 'POST',
-    url: `${ITA}/menu/:menu/conductor/:conductor_instance_id/resume/`,
-    summary: 'Resume a conductor paused at a pause node',
+    method: 'PATCH',
+    url: `${ITA}/menu/:menu/conductor/:conductor_instance_id/node/:node_instance_id/relese/`,
+    summary: "Release a conductor's pause node that holds it (Exastro spells the path `relese`); the conductor goes on",
     tag: 'conductors',
     access: 'workspace',
-    writes: 'conductor_execution',
-    params: conductorParams,
-    response: nothingSchema,
+    writes: 'conductor_release',
+    params: conductorParams.extend({ node_instance_id: z.string().min(1).max(64) }),
+    response: z.string(),
     handler: async (ctx) => {
-      const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
-      const job = await getJob(ctx.db, org, ws, id, ['ita-by-conductor-synchronize']);
-      requireStatus(job, [CONDUCTOR_STATUS.paused], { en: 'resuming', ja: '再開' }, RESULT.conductorCannotRun);
+      const { organization_id: org, workspace_id: ws, conductor_instance_id: id, node_instance_id: node } = ctx.params;
+      const job = await getConductor(ctx.db, org, ws, id);
+      requireReleasable(job, node);
       await ctx.write((trx) => resumeConductor(ctx.deps.store, trx, job));
-      return null;
+      return textIn(
+        {
+          en: `The release of the pause was accepted: check the status of conductor ${id} (node ${node}).`,
+          ja: `一時停止解除を受け付けました。Conductor ${id} (Node ${node}) のステータスを確認してください。`,
+        },
+        ctx.language,
+      );
     },
   }),
 
@@ -276,13 +319,13 @@ export const backyardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: `${ITA}/executions/:execution_no/`,
-    summary: 'Any execution of the workspace by id, with its log',
+    summary: "Any execution of the workspace by id, with its log and the executions it started (a conductor's driver executions)",
     tag: 'executions',
     access: 'workspace',
     writes: 'read',
     params: anyExecutionParams,
-    response: executionWithLogSchema,
+    response: executionDetailSchema,
     handler: async ({ params, db, language }) =>
-      executionView(db, await getJob(db, params.organization_id, params.workspace_id, params.execution_no), language),
+      executionDetail(db, await getJob(db, params.organization_id, params.workspace_id, params.execution_no), language),
   }),
 ];

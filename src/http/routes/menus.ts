@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import { sendFile } from '../send-file.js';
 import { z } from 'zod';
 import { createMenu, deleteMenu, getMenu, listMenus, menuDefinitionSchema } from '../../menus/definitions.js';
 import { keepsHistory, loadJournal } from '../../menus/journal.js';
@@ -283,11 +283,3 @@ export const menuRoutes: AnyRoute[] = [
     },
   }),
 ];
-
-/** Sends a file as Exastro does: octet-stream, an attachment under its (URL-encoded) name. */
-function sendFile(reply: FastifyReply, file: { name: string; content: Buffer }): FastifyReply {
-  return reply
-    .header('content-type', 'application/octet-stream')
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
-    .send(file.content);
-}

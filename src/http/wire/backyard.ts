@@ -48,8 +48,8 @@ export const executionWithLogSchema = executionSchema.extend({
   log_entries: z.array(logEntrySchema),
 });
 
-/** A conductor's execution with, for each node, the driver execution it started (without their logs). */
-export const conductorExecutionSchema = executionWithLogSchema.extend({ children: z.array(executionSchema) });
+/** An execution with its log and the executions it started (a conductor's driver executions, without their logs). */
+export const executionDetailSchema = executionWithLogSchema.extend({ children: z.array(executionSchema) });
 
 /** One in-flight job as the execute-check lists it. */
 export const inFlightJobSchema = z.strictObject({
@@ -119,3 +119,85 @@ export const itaDriverExecutionSchema = z.strictObject({
   status_monitoring_cycle: z.number().int(),
   number_of_rows_to_display_progress_status: z.number().int(),
 });
+
+/**
+ * `GET …/conductor/{conductor_instance_id}/` as Exastro answers it (backyard/conductor-view.ts): the
+ * class the conductor ran, its row, and its nodes by id.
+ */
+export const itaConductorSchema = z.strictObject({
+  conductor_class: z.strictObject({
+    conductor: z.strictObject({ id: z.string().nullable(), conductor_name: z.string(), note: z.null() }),
+    nodes: z.array(
+      z.strictObject({
+        id: z.string(),
+        type: z.enum(['movement', 'pause']),
+        depends_on: z.array(z.string()),
+        allow_failure: z.boolean(),
+        movement_name: z.string().optional(),
+        operation_name: z.string().optional(),
+        backyard: backyardSchema.optional(),
+      }),
+    ),
+  }),
+  conductor: z.strictObject({
+    conductor_instance_id: z.string(),
+    conductor_class_id: z.string().nullable(),
+    conductor_name: z.string(),
+    status: z.string(),
+    status_id: z.string(),
+    execution_user: z.string(),
+    abort_execute_flag: z.enum(['True', 'False']),
+    operation_id: z.string().nullable(),
+    operation_name: z.string(),
+    time_register: z.string().nullable(),
+    time_book: z.string().nullable(),
+    time_start: z.string().nullable(),
+    time_end: z.string().nullable(),
+    execution_log: z.strictObject({ exec_log: z.record(z.string(), z.string()) }),
+    remarks: z.null(),
+    last_update_date_time: z.string(),
+  }),
+  node: z.record(
+    z.string(),
+    z.strictObject({
+      node_instance_id: z.string(),
+      node_name: z.string(),
+      node_type: z.enum(['movement', 'pause']),
+      status: z.string(),
+      status_id: z.string(),
+      status_file: z.null(),
+      skip: z.literal('False'),
+      remarks: z.null(),
+      time_start: z.string().nullable(),
+      time_end: z.string().nullable(),
+      movement_name: z.string().nullable(),
+      operation_id: z.null(),
+      operation_name: z.string().nullable(),
+      jump: z.strictObject({ menu_id: z.string().nullable(), execution_id: z.string().nullable() }),
+      jump_url: z.string().nullable(),
+    }),
+  ),
+});
+
+const namedIdsSchema = z.array(z.strictObject({ id: z.string(), name: z.string() }));
+const infoListsSchema = z.strictObject({
+  conductor_status: namedIdsSchema,
+  node_status: namedIdsSchema,
+  node_type: namedIdsSchema,
+  orchestra: namedIdsSchema,
+  conductor: namedIdsSchema,
+  operation: namedIdsSchema,
+  movement: namedIdsSchema,
+});
+const infoDictSchema = z.record(z.string(), z.record(z.string(), z.string()));
+
+/** `GET …/conductor/info/{conductor_instance_id}/`: the names behind a conductor view's ids. */
+export const itaConductorInfoSchema = z.strictObject({
+  list: infoListsSchema,
+  dict: infoDictSchema,
+  dict_name: infoDictSchema,
+  refresh_interval: z.number().int(),
+});
+
+/** `GET …/conductor/{id}/input_data/` and `…/result_data/` (without `?file=binary`): a zip as base64 under its name. */
+export const itaConductorDataSchema = z.strictObject({ file_name: z.string(), file_data: z.string() });
