@@ -319,6 +319,22 @@ function writeCases(ids: {
         body: { movement_name: DRIVER_JOBS.movement, operation_name: DRIVER_JOBS.operation },
       },
     },
+    ...(
+      [
+        ['execute_dry_run', 'driver_dry_run', 'register a dry run'],
+        ['execute_check_parameter', 'driver_parameter_check', 'register a parameter confirmation'],
+      ] as const
+    ).map(([action, fn, what]) => ({
+      route: `POST ${ITA}/menu/:menu/driver/${action}/`,
+      fn,
+      what,
+      call: {
+        method: 'POST' as const,
+        url: `${DRIVER_JOBS.ita}/menu/execution_ansible_legacy/driver/${action}/`,
+        auth: SEED.manager1,
+        body: { movement_name: DRIVER_JOBS.movement, operation_name: DRIVER_JOBS.operation },
+      },
+    })),
     {
       route: `PATCH ${ITA}/menu/:menu/driver/:execution_no/cancel/`,
       fn: 'job_cancel',
@@ -691,6 +707,8 @@ describe('read-only route tables cover every declared route', () => {
       menu_definition: '498-00004',
       conductor_execution: '498-00006',
       conductor_release: '498-00009',
+      driver_dry_run: '498-00011',
+      driver_parameter_check: '498-00012',
       job_cancel: '498-00007',
       driver_execution: '498-00010',
       menu_export: '498-00014',

@@ -402,6 +402,12 @@ const CASES: readonly Case[] = [
     call: (s) => get(w(`menu/check_operation_status_ansible_legacy/driver/${s.execution}/result_data`)),
     shape: z.null(),
   },
+  ...(['execute_dry_run', 'execute_check_parameter'] as const).map((action): Case => ({
+    endpoint: `POST ${I}/menu/{menu}/driver/${action}/`,
+    call: () =>
+      send('POST', w(`menu/execution_ansible_legacy/driver/${action}/`), { movement_name: 'conf-mv', operation_name: 'conf-op', schedule_date: inFuture() }),
+    shape: executionNo,
+  })),
   {
     endpoint: `PATCH ${I}/menu/{menu}/driver/{execution_no}/cancel/`,
     call: (s) => send('PATCH', w(`menu/check_operation_status_ansible_legacy/driver/${s.execution}/cancel/`), {}),

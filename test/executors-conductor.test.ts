@@ -222,7 +222,10 @@ for (const backend of BACKENDS) {
       assert.match(x.conductor.operation_id, /^[0-9a-f-]{36}$/, 'the operation record named at execute');
       assert.match(x.conductor.time_end, /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d$/);
       assert.deepEqual(Object.keys(x.node), ['A', 'B']);
-      for (const [nodeId, child] of [['A', a.child], ['B', b.child]] as const) {
+      for (const [nodeId, child] of [
+        ['A', a.child],
+        ['B', b.child],
+      ] as const) {
         const n = x.node[nodeId];
         assert.equal(n.node_type, 'movement');
         assert.equal(n.status_id, '5');
@@ -243,7 +246,10 @@ for (const backend of BACKENDS) {
       assert.ok(info.list.conductor.some((k: View) => k.id === x.conductor.conductor_class_id));
 
       // Its input and result data hold each driver execution's.
-      for (const [data, inner] of [['input_data', 'InputData'], ['result_data', 'ResultData']] as const) {
+      for (const [data, inner] of [
+        ['input_data', 'InputData'],
+        ['result_data', 'ResultData'],
+      ] as const) {
         const r = ok(await t.call({ url: `${ITA1}/menu/conductor_list/conductor/${id}/${data}/`, auth: SEED.member1 }), data).body.data;
         assert.equal(r.file_name, `${inner}_Conductor_${id}.zip`);
         const zip = await JSZip.loadAsync(Buffer.from(r.file_data, 'base64'));

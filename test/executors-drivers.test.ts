@@ -12,10 +12,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import JSZip from 'jszip';
 import pino from 'pino';
 import { createWorker } from '../src/backyard/start-worker.js';
 import type { Worker } from '../src/backyard/worker.js';
@@ -118,8 +119,12 @@ for (const [index, backend] of BACKENDS.entries()) {
       return names;
     }
 
-    async function execute(menu: string, body: Record<string, unknown>): Promise<string> {
-      const r = await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/driver/execute/`, auth: SEED.member1, body });
+    async function execute(
+      menu: string,
+      body: Record<string, unknown>,
+      action: 'execute' | 'execute_dry_run' | 'execute_check_parameter' = 'execute',
+    ): Promise<string> {
+      const r = await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/driver/${action}/`, auth: SEED.member1, body });
       assertOk(r, `execute ${JSON.stringify(body)}`);
       assert.match(r.body.data.execution_no, /^[0-9a-f-]{36}$/);
       return r.body.data.execution_no;
@@ -237,6 +242,57 @@ for (const [index, backend] of BACKENDS.entries()) {
         }
         assert.equal(end.spec.variables.op_message, 'hello-from-operation');
         assert.equal(end.spec.variables.app_greeting, 'こんにちは-from-record');
+      });
+
+      it('a dry run runs the playbook in check mode: it reports the change it would make and makes none', async () => {
+        const target = path.join(workRoot, `dry-run-${counter}.txt`);
+        const names = await define({
+          orchestrator: 'ansible',
+          playbook: yaml([
+            '- hosts: all',
+            '  gather_facts: false',
+            '  tasks:',
+            '    - ansible.builtin.copy:',
+            `        dest: ${target}`,
+            '        content: "written\\n"',
+          ]),
+        });
+        const dry = await waitTerminal(ANSIBLE_MENU, await execute(ANSIBLE_MENU, names, 'execute_dry_run'));
+        assert.equal(dry.status_id, '5', dry.log);
+        assert.match(dry.log, /\$ ansible-playbook -i inventory -e @vars\.json --check --diff playbook\.yml/);
+        assert.match(dry.log, /changed=1/, 'the change it would make is reported');
+        assert.ok(!existsSync(target), 'the dry run wrote nothing');
+        const ita = await t.call({ url: `${ITA1}/menu/${ANSIBLE_MENU}/driver/${dry.execution_no}/`, auth: SEED.member1, headers: { language: 'ja' } });
+        assert.equal(ita.body.data.execution_list.parameter.execution_type, 'ドライラン');
+
+        const real = await waitTerminal(ANSIBLE_MENU, await execute(ANSIBLE_MENU, names));
+        assert.equal(real.status_id, '5', real.log);
+        assert.equal(readFileSync(target, 'utf8'), 'written\n', 'the execution itself writes it');
+        const normal = await t.call({ url: `${ITA1}/menu/${ANSIBLE_MENU}/driver/${real.execution_no}/`, auth: SEED.member1 });
+        assert.equal(normal.body.data.execution_list.parameter.execution_type, 'Normal');
+      });
+
+      it('a parameter check prepares the input and runs nothing: Completed, its populated_data holds the playbook', async () => {
+        const target = path.join(workRoot, `parameter-check-${counter}.txt`);
+        const playbook = yaml([
+          '- hosts: all',
+          '  gather_facts: false',
+          '  tasks:',
+          '    - ansible.builtin.copy:',
+          `        dest: ${target}`,
+          '        content: "x"',
+        ]);
+        const names = await define({ orchestrator: 'ansible', playbook });
+        const end = await waitTerminal(ANSIBLE_MENU, await execute(ANSIBLE_MENU, names, 'execute_check_parameter'));
+        assert.equal(end.status_id, '5', end.log);
+        assert.match(end.log, /Parameter confirmation: the input is prepared/);
+        assert.ok(!end.log.includes('$ ansible-playbook'), `nothing ran:\n${end.log}`);
+        assert.ok(!existsSync(target));
+        const ita = await t.call({ url: `${ITA1}/menu/${ANSIBLE_MENU}/driver/${end.execution_no}/`, auth: SEED.member1 });
+        assert.equal(ita.body.data.execution_list.parameter.execution_type, 'Parameter confirmation');
+        const input = await t.call({ url: `${ITA1}/menu/${ANSIBLE_MENU}/driver/${end.execution_no}/populated_data`, auth: SEED.member1 });
+        const zip = await JSZip.loadAsync(Buffer.from(input.body.data, 'base64'));
+        assert.equal(await zip.file('in/playbook.yml')!.async('string'), playbook);
       });
 
       it('a failing task ends the execution as Completed (error)', async () => {
@@ -408,6 +464,21 @@ for (const [index, backend] of BACKENDS.entries()) {
         assert.match(end.log, /Apply complete! Resources: 1 added, 0 changed, 0 destroyed/);
         assert.match(end.log, /undeclared variable/i);
         assert.deepEqual(end.result, { exit_code: 0, outputs: { shout: 'HELLO-TERRAFORM' } });
+      });
+
+      it("a dry run (Exastro's plan confirmation) runs init and plan, never apply", async () => {
+        const names = await define(
+          { orchestrator: 'terraform-cli', terraform_files: module(['  provisioner "local-exec" {', '    command = "echo APPLIED=${var.greeting}"', '  }']) },
+          { variables: JSON.stringify({ greeting: 'planned' }) },
+        );
+        const end = await waitTerminal(TERRAFORM_MENU, await execute(TERRAFORM_MENU, names, 'execute_dry_run'));
+        assert.equal(end.status_id, '5', end.log);
+        assert.ok(end.log.includes('$ terraform plan -input=false -no-color -out=plan.tfplan\n'), end.log);
+        assert.match(end.log, /Plan: 1 to add, 0 to change, 0 to destroy/);
+        assert.ok(!end.log.includes('$ terraform apply'), `no apply:\n${end.log}`);
+        assert.doesNotMatch(end.log, /APPLIED=planned|Apply complete/);
+        const ita = await t.call({ url: `${ITA1}/menu/${TERRAFORM_MENU}/driver/${end.execution_no}/`, auth: SEED.member1 });
+        assert.equal(ita.body.data.execution_list.parameter.execution_type, 'Plan confirmation');
       });
 
       it('a failing local-exec ends the execution as Completed (error) at apply', async () => {

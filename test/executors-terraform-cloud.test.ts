@@ -88,9 +88,9 @@ for (const backend of BACKENDS) {
 
     const configured = () => ({ url: tfc.url, token: TOKEN });
 
-    async function execute(movement: string): Promise<string> {
+    async function execute(movement: string, action: 'execute' | 'execute_dry_run' = 'execute'): Promise<string> {
       const r = ok(
-        await t.call({ method: 'POST', url: `${MENU}/execute/`, auth: SEED.member1, body: { movement_name: movement, operation_name: 'tfc-op' } }),
+        await t.call({ method: 'POST', url: `${MENU}/${action}/`, auth: SEED.member1, body: { movement_name: movement, operation_name: 'tfc-op' } }),
         `execute ${movement}`,
       );
       return String(r.body.data.execution_no);
@@ -152,6 +152,19 @@ for (const backend of BACKENDS) {
         calls.some((c) => c.method === 'GET' && c.path === `/api/v2/runs/${run.id}`),
         'the run was polled',
       );
+    });
+
+    it("a dry run (Exastro's plan confirmation) creates a plan-only run: planned_and_finished, Completed, nothing applied", async () => {
+      const sent = tfc.requests.length;
+      const job = await withWorker(configured(), async () => waitForStatus(await execute('tfc-app', 'execute_dry_run'), ['5', '6', '7']));
+      assert.equal(job.status_id, '5', job.log);
+      const run = [...tfc.runs.values()].at(-1)!;
+      assert.deepEqual(run.statuses, ['pending', 'planning', 'planned_and_finished']);
+      const create = tfc.requests.slice(sent).find((c) => c.method === 'POST' && c.path === '/api/v2/runs')!;
+      const attributes = (create.body as { data: { attributes: Record<string, unknown> } }).data.attributes;
+      assert.equal(attributes['plan-only'], true);
+      assert.equal(attributes['auto-apply'], undefined, 'a plan-only run is never applied');
+      assert.match(job.log, /planning → planned_and_finished/);
     });
 
     it('a run that errors ends in Completed (error) with the status in the log', async () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
+import type { Texts } from '../i18n/language.js';
 import { getMenu } from '../menus/definitions.js';
 import { loadRecords } from '../menus/records.js';
 import type { Database } from '../store/schema.js';
@@ -32,6 +33,29 @@ export interface DriverSpec {
   /** Terraform Cloud/EP: where to run. */
   readonly tfc_organization?: string;
   readonly tfc_workspace?: string;
+  /** How it runs (absent: a normal execution); see DriverMode. */
+  readonly mode?: DriverMode;
+}
+
+/**
+ * Exastro's other ways of running a movement, each registered by its own route:
+ * - `dry_run` (`…/driver/execute_dry_run/`): look, change nothing — Ansible's check mode
+ *   (`--check --diff`), Terraform's plan without apply (a plan-only run in Terraform Cloud/EP);
+ * - `parameter_check` (`…/driver/execute_check_parameter/`): prepare the input (the files and
+ *   variables `populated_data` hands out) and run nothing.
+ */
+export type DriverMode = 'dry_run' | 'parameter_check';
+
+/** How a driver execution runs: Exastro's execution types, named per driver. */
+export function executionTypeOf(spec: DriverSpec, backyard: Backyard): Texts {
+  switch (spec.mode) {
+    case undefined:
+      return { en: 'Normal', ja: '通常' };
+    case 'dry_run':
+      return backyard === 'ita-by-ansible-execute' ? { en: 'Dry run', ja: 'ドライラン' } : { en: 'Plan confirmation', ja: 'Plan確認' };
+    case 'parameter_check':
+      return { en: 'Parameter confirmation', ja: 'パラメータ確認' };
+  }
 }
 
 const filesSchema = z.record(z.string().regex(/^[A-Za-z0-9_.-]+\.tf(vars)?$/, 'file names must be *.tf or *.tfvars'), z.string());

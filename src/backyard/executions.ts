@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { RESULT } from '../errors.js';
-import type { Language } from '../i18n/language.js';
+import { textIn, type Language } from '../i18n/language.js';
+import { executionTypeOf, type DriverSpec } from './driver-specs.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { toExastroDateTime } from '../store/clock.js';
@@ -58,7 +59,7 @@ const PROGRESS_LOG_LINES = 1000;
  * log is `exec.log` too, where Exastro splits it into init/plan/apply files.
  */
 export async function driverExecutionView(db: Kysely<Database>, job: Job, language: Language) {
-  const spec = job.spec as { movement_name?: unknown; operation_name?: unknown };
+  const spec = job.spec as Partial<DriverSpec>;
   const log = await readLog(db, job.id);
   const errors = log.filter((l) => l.stream === 'stderr');
   const ansible = job.backyard === 'ita-by-ansible-execute';
@@ -66,7 +67,7 @@ export async function driverExecutionView(db: Kysely<Database>, job: Job, langua
     execution_list: {
       parameter: {
         execution_no: job.id,
-        execution_type: 'Normal',
+        execution_type: textIn(executionTypeOf(job.spec as DriverSpec, job.backyard), language),
         status: statusName(job.backyard, job.status_id, language),
         ...(ansible && { abort_execute_flag: job.stop_requested ? ('True' as const) : ('False' as const), execution_engine: 'Ansible-Core' }),
         caller_conductor: job.parent_id,

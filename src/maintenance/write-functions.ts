@@ -45,6 +45,16 @@ export const WRITE_FUNCTIONS = {
     en: 'Drivers (Ansible, Terraform) cannot be executed',
     ja: '作業実行（Ansible・Terraform）はできません',
   },
+  driver_dry_run: {
+    result: '498-00011',
+    en: 'Dry runs and plan confirmations cannot be executed',
+    ja: 'ドライラン・Plan確認はできません',
+  },
+  driver_parameter_check: {
+    result: '498-00012',
+    en: 'Parameter confirmations cannot be executed',
+    ja: 'パラメータ確認はできません',
+  },
   menu_export: {
     result: '498-00014',
     en: 'Menus cannot be exported',

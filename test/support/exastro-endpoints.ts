@@ -141,9 +141,14 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
     "the zip holds the conductor's log and node states and each node's driver result data (`<node>/ResultData_<no>.zip`); any conductor menu answers, not only conductor_list",
   ),
   e('supported', 'POST', `${I}/menu/{menu}/driver/execute/`),
-  e('unsupported', 'POST', `${I}/menu/{menu}/driver/execute_dry_run/`, 'not yet (planned)'),
-  e('unsupported', 'POST', `${I}/menu/{menu}/driver/execute_check_parameter/`, 'not yet (planned)'),
-  e('unsupported', 'POST', `${I}/menu/{menu}/driver/execute_delete_resource/`, 'not yet (planned)'),
+  e('supported', 'POST', `${I}/menu/{menu}/driver/execute_dry_run/`),
+  e('supported', 'POST', `${I}/menu/{menu}/driver/execute_check_parameter/`),
+  e(
+    'unsupported',
+    'POST',
+    `${I}/menu/{menu}/driver/execute_delete_resource/`,
+    'drydock keeps no Terraform state between executions (each runs in its own work directory), so there is nothing to destroy from; Terraform Cloud/EP keeps its own and destroys in its own UI',
+  ),
   e('differs', 'GET', `${I}/menu/{menu}/driver/{execution_no}/`, 'one log per run (`exec.log`), also for Terraform where Exastro splits init/plan/apply'),
   e(
     'differs',

@@ -10,8 +10,9 @@
  * - POST /api/v2/runs/{id}/actions/cancel → 202 and the run becomes `canceled`; 409 once it is final
  *
  * Every call needs `Authorization: Bearer <token>` (401 otherwise). A run moves one status per
- * `stepMs`: pending → planning → planned → applying → applied, or, in a workspace made to fail,
- * pending → planning → errored. A workspace can also hold its runs at a status (for emergency stop
+ * `stepMs`: pending → planning → planned → applying → applied, a plan-only run (`plan-only: true`)
+ * pending → planning → planned_and_finished, and in a workspace made to fail pending → planning →
+ * errored. A workspace can also hold its runs at a status (for emergency stop
  * tests) until they are cancelled. Every request is recorded for assertions.
  */
 import http from 'node:http';
@@ -19,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 
 const HAPPY_PATH = ['pending', 'planning', 'planned', 'applying', 'applied'] as const;
 const ERROR_PATH = ['pending', 'planning', 'errored'] as const;
+const PLAN_ONLY_PATH = ['pending', 'planning', 'planned_and_finished'] as const;
 const FINAL = new Set(['applied', 'planned_and_finished', 'errored', 'discarded', 'canceled', 'force_canceled']);
 
 export interface WorkspaceBehaviour {
@@ -44,6 +46,7 @@ export interface FakeRun {
   readonly message: string;
   readonly variables: ReadonlyArray<{ key: string; value: string }>;
   readonly autoApply: boolean;
+  readonly planOnly: boolean;
   /** Every status the run went through, in order. */
   readonly statuses: string[];
   status: string;
@@ -68,7 +71,7 @@ export async function startTerraformCloudServer(options: { token: string; stepMs
   let ids = 0;
 
   const advance = (run: FakeRun, behaviour: WorkspaceBehaviour) => {
-    const path: readonly string[] = behaviour.error ? ERROR_PATH : HAPPY_PATH;
+    const path: readonly string[] = behaviour.error ? ERROR_PATH : run.planOnly ? PLAN_ONLY_PATH : HAPPY_PATH;
     const step = () => {
       if (FINAL.has(run.status) || run.status === behaviour.holdAt) return;
       const next = path[path.indexOf(run.status) + 1];
@@ -91,7 +94,7 @@ export async function startTerraformCloudServer(options: { token: string; stepMs
     data: {
       id: run.id,
       type: 'runs',
-      attributes: { status: run.status, message: run.message, 'auto-apply': run.autoApply },
+      attributes: { status: run.status, message: run.message, 'auto-apply': run.autoApply, 'plan-only': run.planOnly },
       relationships: { workspace: { data: { type: 'workspaces', id: run.workspaceId } } },
     },
   });
@@ -141,6 +144,7 @@ export async function startTerraformCloudServer(options: { token: string; stepMs
           message: typeof data.attributes?.message === 'string' ? data.attributes.message : '',
           variables,
           autoApply: data.attributes?.['auto-apply'] === true,
+          planOnly: data.attributes?.['plan-only'] === true,
           statuses: ['pending'],
           status: 'pending',
         };

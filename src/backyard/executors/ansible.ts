@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { DRIVER_STATUS } from '../kinds/status-families.js';
+import { parametersPrepared } from './parameter-check.js';
 import { runProcess } from './run-process.js';
 
 /**
@@ -27,8 +28,10 @@ export const ansibleExecutor: Executor = {
     await writeFile(path.join(dir, 'inventory'), inventoryText(spec.inventory ?? 'localhost,', tmp));
     await writeFile(path.join(dir, 'vars.json'), JSON.stringify(spec.variables ?? {}));
     if (ctx.signal.aborted) return { statusId: DRIVER_STATUS.emergencyStop };
+    if (spec.mode === 'parameter_check') return parametersPrepared(ctx);
     await ctx.setStatus([DRIVER_STATUS.preparing], DRIVER_STATUS.executing);
-    const r = await runProcess(ctx, 'ansible-playbook', ['-i', 'inventory', '-e', '@vars.json', 'playbook.yml'], {
+    const check = spec.mode === 'dry_run' ? ['--check', '--diff'] : [];
+    const r = await runProcess(ctx, 'ansible-playbook', ['-i', 'inventory', '-e', '@vars.json', ...check, 'playbook.yml'], {
       env: {
         ANSIBLE_NOCOLOR: '1',
         ANSIBLE_FORCE_COLOR: '0',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DriverSpec } from '../driver-specs.js';
 import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { DRIVER_STATUS } from '../kinds/status-families.js';
+import { parametersPrepared } from './parameter-check.js';
 import { runProcess } from './run-process.js';
 
 /** The three runs, in order; each must succeed for the next to start. */
@@ -17,7 +18,7 @@ const STEPS: ReadonlyArray<{ readonly name: string; readonly args: readonly stri
  * Runs the real `terraform` binary on the job's module in the job's work directory:
  * the module's files (`terraform_files`: file name → content) and `terraform.tfvars.json` with the
  * job's variables, then `terraform init`, `plan -out=plan.tfplan` and `apply plan.tfplan`, each
- * streamed to the job log. Preparing → Executing once the files are written. Every step exiting 0
+ * streamed to the job log (a dry run stops after the plan, a parameter check before init). Preparing → Executing once the files are written. Every step exiting 0
  * → Completed (the result carries the root module's outputs); a failing step → Completed (error),
  * naming the step; an emergency stop kills the process group → Emergency stop.
  *
@@ -48,10 +49,12 @@ export const terraformCliExecutor: Executor = {
     await writeFile(path.join(dir, 'terraform.tfvars.json'), JSON.stringify(spec.variables ?? {}, null, 2));
     await ctx.log('system', `Wrote ${[...Object.keys(files), 'terraform.tfvars.json'].join(', ')}.\n`);
     if (ctx.signal.aborted) return { statusId: DRIVER_STATUS.emergencyStop };
+    if (spec.mode === 'parameter_check') return parametersPrepared(ctx);
     await ctx.setStatus([DRIVER_STATUS.preparing], DRIVER_STATUS.executing);
 
     const env = terraformEnv();
-    for (const step of STEPS) {
+    // A dry run (Exastro's plan confirmation) stops after the plan.
+    for (const step of spec.mode === 'dry_run' ? STEPS.filter((s) => s.name !== 'apply') : STEPS) {
       const r = await runProcess(ctx, 'terraform', step.args, { env });
       if (r.aborted) return { statusId: DRIVER_STATUS.emergencyStop };
       if (r.exitCode !== 0) {

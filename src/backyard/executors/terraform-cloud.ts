@@ -3,6 +3,7 @@ import type { ExecutionContext, Executor, Outcome } from '../executor.js';
 import { DRIVER_STATUS } from '../kinds/status-families.js';
 import { sleep } from '../../util/sleep.js';
 import { ownValue } from '../../util/own-value.js';
+import { parametersPrepared } from './parameter-check.js';
 
 /** Run statuses after which nothing more happens, and how the job ends for each. */
 const FINAL_STATUS: Readonly<Record<string, string>> = {
@@ -22,7 +23,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /**
  * Drives a Terraform Cloud/Enterprise-compatible runs API (`ita-by-terraform-cloud-ep-execute`):
  * 1. GET  /api/v2/organizations/{org}/workspaces/{name} → the workspace id;
- * 2. POST /api/v2/runs (JSON:API) with the job's variables, HCL-encoded, and auto-apply;
+ * 2. POST /api/v2/runs (JSON:API) with the job's variables, HCL-encoded, and auto-apply (plan-only
+ *    for a dry run);
  * 3. GET  /api/v2/runs/{id} every `settings.pollMs` until a final status: applied or
  *    planned_and_finished → Completed; errored, discarded, canceled, force_canceled →
  *    Completed (error). Every status change goes to the job log.
@@ -34,6 +36,8 @@ export const terraformCloudExecutor: Executor = {
   backyard: 'ita-by-terraform-cloud-ep-execute',
   async run(ctx: ExecutionContext): Promise<Outcome> {
     const spec = ctx.job.spec as DriverSpec;
+    // The input of a parameter check is the workspace and the variables: nothing to ask the API.
+    if (spec.mode === 'parameter_check') return parametersPrepared(ctx);
     const { terraformCloudUrl, terraformCloudToken } = ctx.settings;
     const missing = [!terraformCloudUrl && 'DRYDOCK_TFC_URL', !terraformCloudToken && 'DRYDOCK_TFC_TOKEN'].filter(Boolean);
     if (missing.length > 0 || !terraformCloudUrl || !terraformCloudToken) {
@@ -66,7 +70,8 @@ export const terraformCloudExecutor: Executor = {
         type: 'runs',
         attributes: {
           message: `drydock execution ${ctx.job.id}: movement ${spec.movement_name}, operation ${spec.operation_name}`,
-          'auto-apply': true,
+          // A dry run (Exastro's plan confirmation) is a plan-only run: it ends planned_and_finished.
+          ...(spec.mode === 'dry_run' ? { 'plan-only': true } : { 'auto-apply': true }),
           // Sorted by key: the stored spec does not keep key order on every backend (jsonb).
           variables: Object.entries(spec.variables ?? {})
             .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { textIn, type Texts } from '../../i18n/language.js';
 import { buildConductorSpec } from '../../backyard/conductor-spec.js';
-import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate } from '../../backyard/driver-specs.js';
+import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate, type DriverMode, type DriverSpec } from '../../backyard/driver-specs.js';
+import type { WriteFunction } from '../../maintenance/write-functions.js';
 import { populatedData, resultData } from '../../backyard/execution-data.js';
 import { conductorData, conductorInfo, exastroConductorView, getConductor, requireReleasable } from '../../backyard/conductor-view.js';
 import { driverExecutionView, emergencyStop, executionDetail, listExecutions, resumeConductor } from '../../backyard/executions.js';
@@ -68,37 +69,62 @@ function driverOf(menu: string): Backyard {
   return backyard;
 }
 
+/** The routes that register a driver execution, one per way of running a movement (DriverMode). */
+const DRIVER_ACTIONS: ReadonlyArray<{ action: string; mode: DriverMode | undefined; writes: WriteFunction; summary: string }> = [
+  {
+    action: 'execute',
+    mode: undefined,
+    writes: 'driver_execution',
+    summary: 'Register a driver execution (Ansible, Terraform CLI, Terraform Cloud/EP) of a movement with an operation',
+  },
+  {
+    action: 'execute_dry_run',
+    mode: 'dry_run',
+    writes: 'driver_dry_run',
+    summary: "Register a dry run of a movement with an operation: Ansible's check mode, Terraform's plan without apply (Exastro's plan confirmation)",
+  },
+  {
+    action: 'execute_check_parameter',
+    mode: 'parameter_check',
+    writes: 'driver_parameter_check',
+    summary: 'Register a parameter confirmation: the input is prepared (populated_data) and nothing is run',
+  },
+];
+
 /** Driver executions and conductors, in Exastro IT Automation's shape, and any execution by id. */
 export const backyardRoutes: AnyRoute[] = [
-  defineRoute({
-    method: 'POST',
-    url: `${ITA}/menu/:menu/driver/execute/`,
-    summary: 'Register a driver execution (Ansible, Terraform CLI, Terraform Cloud/EP) of a movement with an operation',
-    tag: 'executions',
-    access: 'workspace',
-    writes: 'driver_execution',
-    params: menuParams,
-    body: driverExecuteSchema,
-    response: registeredExecutionSchema,
-    handler: async (ctx) => {
-      const { organization_id: org, workspace_id: ws, menu } = ctx.params;
-      const backyard = driverOf(menu);
-      const scheduledAt = parseScheduleDate(ctx.body.schedule_date);
-      const { spec, delayMinutes } = await buildDriverSpec(ctx.db, org, ws, backyard, ctx.body.movement_name, ctx.body.operation_name);
-      const job = await ctx.write((trx) =>
-        registerJob(ctx.deps.store, trx, {
-          organizationId: org,
-          workspaceId: ws,
-          backyard,
-          spec,
-          createdBy: ctx.principal.username,
-          scheduledAt,
-          delayMinutes,
-        }),
-      );
-      return { execution_no: job.id };
-    },
-  }),
+  ...DRIVER_ACTIONS.map(({ action, mode, writes, summary }) =>
+    defineRoute({
+      method: 'POST',
+      url: `${ITA}/menu/:menu/driver/${action}/`,
+      summary,
+      tag: 'executions',
+      access: 'workspace',
+      writes,
+      params: menuParams,
+      body: driverExecuteSchema,
+      response: registeredExecutionSchema,
+      handler: async (ctx) => {
+        const { organization_id: org, workspace_id: ws, menu } = ctx.params;
+        const backyard = driverOf(menu);
+        const scheduledAt = parseScheduleDate(ctx.body.schedule_date);
+        const built = await buildDriverSpec(ctx.db, org, ws, backyard, ctx.body.movement_name, ctx.body.operation_name);
+        const spec: DriverSpec = mode === undefined ? built.spec : { ...built.spec, mode };
+        const job = await ctx.write((trx) =>
+          registerJob(ctx.deps.store, trx, {
+            organizationId: org,
+            workspaceId: ws,
+            backyard,
+            spec,
+            createdBy: ctx.principal.username,
+            scheduledAt,
+            delayMinutes: built.delayMinutes,
+          }),
+        );
+        return { execution_no: job.id };
+      },
+    }),
+  ),
   defineRoute({
     method: 'GET',
     url: `${ITA}/menu/:menu/driver/:execution_no/`,
