@@ -385,6 +385,7 @@ describe('route declarations the guard keys on', () => {
   const key = (r: (typeof API_ROUTES)[number]) => `${r.method} ${r.url}`;
   /** POST routes that only read: searches (docs/decisions/maintenance-gate.md). Anything added here needs review. */
   const POST_READS = [
+    'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/excel/',
     'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/filter/',
     'POST /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/filter/count/',
   ];

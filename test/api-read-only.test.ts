@@ -8,6 +8,7 @@
  * refusing on its own.
  */
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { after, before, describe, it } from 'node:test';
 import type { Transaction } from 'kysely';
 import pg from 'pg';
@@ -33,6 +34,15 @@ import { waitFor } from './support/wait-for.js';
 
 const ITA = '/api/:organization_id/workspaces/:workspace_id/ita';
 const RECORDS = `${ITA1}/menu/${SEED.menu}`;
+
+/** A workbook registering one host, as excel/maintenance/ takes it (base64). */
+const WORKBOOK = await (async () => {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet(SEED.menu);
+  sheet.addRow(['_type', 'host', 'port']);
+  sheet.addRow(['Register', 'xl-host', '22']);
+  return Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
+})();
 /** A menu with a file column and one record with a file, for the downloads. */
 const FILES = `${ITA1}/menu/files`;
 
@@ -94,6 +104,12 @@ function writeCases(ids: {
 }): WriteCase[] {
   const menuAll = `POST ${ITA}/menu/:menu/maintenance/all/`;
   return [
+    {
+      route: `POST ${ITA}/menu/:menu/excel/maintenance/`,
+      fn: 'menu_record_maintenance',
+      what: 'apply a workbook',
+      call: { method: 'POST', url: `${RECORDS}/excel/maintenance/`, auth: SEED.member1, body: { excel: WORKBOOK } },
+    },
     {
       route: menuAll,
       fn: 'menu_record_maintenance',
@@ -518,6 +534,16 @@ const READ_CASES: readonly ReadCase[] = [
     route: `GET ${ITA}/menu/:menu/filter/journal/:uuid/`,
     call: { url: `${RECORDS}/filter/journal/00000000-0000-4000-8000-000000000000/`, auth: SEED.member1 },
     check: (r) => assert.deepEqual(r.body.data, []),
+  },
+  ...(['excel/', 'excel/format/', 'excel/journal/'] as const).map((path) => ({
+    route: `GET ${ITA}/menu/:menu/${path}`,
+    call: { url: `${RECORDS}/${path}?file=binary`, auth: SEED.member1 },
+    check: (r: CallResult) => assert.equal(r.raw!.subarray(0, 2).toString(), 'PK', 'a workbook'),
+  })),
+  {
+    route: `POST ${ITA}/menu/:menu/excel/`,
+    call: { method: 'POST', url: `${RECORDS}/excel/`, auth: SEED.member1, body: { host: { NORMAL: 'a' } } },
+    check: (r) => assert.equal(Buffer.from(r.body.data, 'base64').subarray(0, 2).toString(), 'PK'),
   },
   {
     route: `POST ${ITA}/menu/:menu/filter/count/`,

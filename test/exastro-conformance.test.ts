@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { writeWorkbook } from '../src/menus/excel.js';
 import { commandPlaybook, registerAnsibleMovement } from './support/ansible-jobs.js';
@@ -346,6 +347,39 @@ const CASES: readonly Case[] = [
     shape: z.array(z.union([str, z.number()])),
   },
 
+  // Per-menu Excel: the workbook as base64 in `data`, or the file itself with ?file=binary.
+  {
+    endpoint: `GET ${I}/menu/{menu}/excel/`,
+    call: () => get(w(`menu/${SEED.menu}/excel/?file=binary`)),
+    answer: 'raw',
+    keep: (_d, _s, r) => {
+      assert.equal(r.headers['content-type'], 'application/octet-stream');
+      assert.match(String(r.headers['content-disposition']), new RegExp(`^attachment; filename\\*=UTF-8''${SEED.menu}_\\d{8}_\\d{6}\\.xlsx$`));
+      assert.equal(r.raw!.subarray(0, 2).toString(), 'PK');
+    },
+  },
+  {
+    endpoint: `POST ${I}/menu/{menu}/excel/`,
+    call: () => send('POST', w(`menu/${SEED.menu}/excel/`), { host: { NORMAL: 'conf-a' } }),
+    shape: z.base64(),
+  },
+  {
+    endpoint: `GET ${I}/menu/{menu}/excel/format/`,
+    call: () => get(w(`menu/${SEED.menu}/excel/format/`)),
+    shape: z.base64(),
+    keep: (data, s) => (s.excelFormat = data),
+  },
+  {
+    endpoint: `GET ${I}/menu/{menu}/excel/journal/`,
+    call: () => get(w(`menu/${SEED.menu}/excel/journal/?file=binary`)),
+    answer: 'raw',
+  },
+  {
+    endpoint: `POST ${I}/menu/{menu}/excel/maintenance/`,
+    call: (s) => send('POST', w(`menu/${SEED.menu}/excel/maintenance/`), { excel: s.excelWorkbook }),
+    shape: counts.extend({ IdList: z.array(str).length(1) }),
+  },
+
   // Files.
   {
     endpoint: `GET ${I}/menu/{menu}/{uuid}/{column}/file/`,
@@ -615,6 +649,12 @@ for (const backend of BACKENDS) {
       ).body.data.conductor_instance_id;
       state.workbook = (await writeWorkbook(sampleExport('conf_sheet_xl'))).toString('base64');
       state.paused = await registerPausedConductor(t, SEED.ws1, 'conf-cd', 'conf-op');
+      const workbook = new ExcelJS.Workbook();
+      workbook.addWorksheet(SEED.menu).addRows([
+        ['_type', 'host', 'port'],
+        ['Register', 'conf-xl', 22],
+      ]);
+      state.excelWorkbook = Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
     });
     after(async () => t?.close());
 

@@ -18,6 +18,7 @@ import { fleetRoutes } from './routes/fleet.js';
 import { itaRoutes } from './routes/ita.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { menuJobRoutes } from './routes/menu-jobs.js';
+import { menuExcelRoutes } from './routes/menu-excel.js';
 import { menuRoutes } from './routes/menus.js';
 import { openIdConnectRoutes } from './routes/openid-connect.js';
 import { platformRoutes } from './routes/platform.js';
@@ -32,6 +33,7 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...platformRoutes,
   ...itaRoutes,
   ...menuRoutes,
+  ...menuExcelRoutes,
   ...backyardRoutes,
   ...menuJobRoutes,
   ...executeCheckRoutes,

@@ -8,11 +8,14 @@ import { badRequest } from '../errors.js';
  * - `form`: application/x-www-form-urlencoded, the token endpoint's (OpenID Connect);
  * - `multipart-records` / `multipart-record`: Exastro's web-UI form for record maintenance, a
  *   `json_parameters` field holding the JSON body and one part per uploaded file, named
- *   `{row}.{column}` for a list of records and `{column}` for one.
+ *   `{row}.{column}` for a list of records and `{column}` for one;
+ * - `multipart-files`: a form of uploaded files and fields, read as the JSON body Exastro's JSON
+ *   form is — each file part's content (base64) and each field's text under its name
+ *   (`excel/maintenance/`'s `excel`).
  * A route that does not declare a form refuses it with 415, so a form can never reach a handler
  * that does not expect one (the maintenance switches, say, where a form would set "1" by accident).
  */
-export type BodyFormat = 'form' | 'multipart-records' | 'multipart-record';
+export type BodyFormat = 'form' | 'multipart-records' | 'multipart-record' | 'multipart-files';
 
 /** How deep a request body may nest arrays and objects. */
 export const MAX_JSON_DEPTH = 100;
@@ -66,6 +69,9 @@ export async function acceptFormat(scope: FastifyInstance, format: BodyFormat, b
 export function bodyOf(request: FastifyRequest, format: BodyFormat | undefined): unknown {
   if (format === undefined || format === 'form' || !request.isMultipart()) return request.body;
   const parts = (request.body ?? {}) as Record<string, unknown>;
+  if (format === 'multipart-files') {
+    return Object.fromEntries(Object.entries(parts).map(([name, value]) => [name, Buffer.isBuffer(value) ? value.toString('base64') : value]));
+  }
   const text = parts.json_parameters;
   if (typeof text !== 'string') throw badRequest('The multipart form needs a json_parameters field holding the records as JSON.');
   let json: unknown;

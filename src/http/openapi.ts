@@ -16,6 +16,13 @@ function formContent(format: BodyFormat): Record<string, unknown> {
       },
     };
   }
+  if (format === 'multipart-files') {
+    return {
+      'multipart/form-data': {
+        schema: { type: 'object', additionalProperties: { type: 'string', format: 'binary', description: 'A file, in the part the JSON body names' } },
+      },
+    };
+  }
   const parts = format === 'multipart-records' ? '`{row}.{column}` (row from 0)' : '`{column}`';
   return {
     'multipart/form-data': {

@@ -1,7 +1,17 @@
 import ExcelJS from 'exceljs';
 import type { Column } from './columns.js';
 import { DocumentError, WorkbookLimitError } from '../errors.js';
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, checkDocument, exportedValue, type ExportDocument, type ImportPlan, type Locate } from './transfer.js';
+import type { MenuDefinition } from './definitions.js';
+import {
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  checkDocument,
+  exportedValue,
+  type ExportDocument,
+  type ExportedRecord,
+  type ImportPlan,
+  type Locate,
+} from './transfer.js';
 
 /**
  * Menu export documents as .xlsx workbooks (exceljs), for people who edit parameter sheets in Excel:
@@ -27,7 +37,7 @@ const REMARKS = 'remarks';
 const TRAILING = ['last_update_date_time', 'last_updated_user'] as const;
 /** Excel refuses longer text in a cell. */
 export const EXCEL_MAX_TEXT = 32_767;
-const EXCEL_MAX_SHEET_NAME = 31;
+export const EXCEL_MAX_SHEET_NAME = 31;
 
 /** Sheet names: the menu name when it fits Excel's 31 characters, else a shortened unique one. */
 function sheetNames(menus: readonly string[]): Map<string, string> {
@@ -57,48 +67,63 @@ function fromDateCell(d: Date, type: Column['type'] | undefined): string {
   return type === 'date' ? date : `${date} ${iso.slice(11, 19)}`;
 }
 
+/**
+ * Adds a sheet of records: a header row (`leading` system columns of the caller's, then `uuid`,
+ * `discard`, the menu's columns, `remarks`, `last_update_date_time`, `last_updated_user`) and one
+ * row per record, cells typed by column (see the module's comment). A `leading` column's cell is
+ * the record's value of that name, if any.
+ */
+export function addRecordsSheet(
+  wb: ExcelJS.Workbook,
+  sheetName: string,
+  def: Pick<MenuDefinition, 'menu' | 'columns'>,
+  records: readonly ExportedRecord[],
+  leading: readonly string[] = [],
+): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const header = [...leading, ...LEADING, ...def.columns.map((c) => c.name), REMARKS, ...TRAILING];
+  ws.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(12, h.length + 2)) }));
+  ws.getRow(1).font = { bold: true };
+  for (const [ri, rec] of records.entries()) {
+    const row = ws.addRow([]);
+    for (const h of leading) row.getCell(h).value = exportedValue(rec, h) ?? null;
+    row.getCell('uuid').value = rec.uuid;
+    row.getCell('discard').value = rec.discard;
+    for (const c of def.columns) {
+      const v = exportedValue(rec, c.name);
+      const cell = row.getCell(c.name);
+      if (v === null || v === undefined) continue;
+      if ((c.type === 'date' || c.type === 'datetime') && typeof v === 'string') {
+        const d = toDateCell(v);
+        if (d) {
+          cell.value = d;
+          cell.numFmt = c.type === 'date' ? 'yyyy/mm/dd' : 'yyyy/mm/dd hh:mm:ss';
+          continue;
+        }
+      }
+      if (typeof v === 'string' && v.length > EXCEL_MAX_TEXT) {
+        throw new WorkbookLimitError(
+          `Menu ${def.menu} record ${ri + 1} (uuid ${rec.uuid}): ${c.name} has ${v.length} characters, more than an Excel cell holds ` +
+            `(${EXCEL_MAX_TEXT}). Export this menu with the menu export (JSON) instead.`,
+        );
+      }
+      cell.value = v;
+    }
+    const remarks = exportedValue(rec, REMARKS);
+    if (typeof remarks === 'string') row.getCell(REMARKS).value = remarks;
+    row.getCell('last_update_date_time').value = rec.last_update_date_time;
+    row.getCell('last_updated_user').value = rec.last_updated_user;
+  }
+  return ws;
+}
+
 export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'drydock';
   wb.created = new Date(Date.parse(doc.exported_at));
   const sheets = sheetNames(doc.menus.map((m) => m.definition.menu));
 
-  for (const m of doc.menus) {
-    const def = m.definition;
-    const ws = wb.addWorksheet(sheets.get(def.menu), { views: [{ state: 'frozen', ySplit: 1 }] });
-    const header = [...LEADING, ...def.columns.map((c) => c.name), REMARKS, ...TRAILING];
-    ws.columns = header.map((h) => ({ header: h, key: h, width: Math.min(60, Math.max(12, h.length + 2)) }));
-    ws.getRow(1).font = { bold: true };
-    for (const [ri, rec] of m.records.entries()) {
-      const row = ws.addRow([]);
-      row.getCell('uuid').value = rec.uuid;
-      row.getCell('discard').value = rec.discard;
-      for (const c of def.columns) {
-        const v = exportedValue(rec, c.name);
-        const cell = row.getCell(c.name);
-        if (v === null || v === undefined) continue;
-        if ((c.type === 'date' || c.type === 'datetime') && typeof v === 'string') {
-          const d = toDateCell(v);
-          if (d) {
-            cell.value = d;
-            cell.numFmt = c.type === 'date' ? 'yyyy/mm/dd' : 'yyyy/mm/dd hh:mm:ss';
-            continue;
-          }
-        }
-        if (typeof v === 'string' && v.length > EXCEL_MAX_TEXT) {
-          throw new WorkbookLimitError(
-            `Menu ${def.menu} record ${ri + 1} (uuid ${rec.uuid}): ${c.name} has ${v.length} characters, more than an Excel cell holds ` +
-              `(${EXCEL_MAX_TEXT}). Export this menu with the menu export (JSON) instead.`,
-          );
-        }
-        cell.value = v;
-      }
-      const remarks = exportedValue(rec, REMARKS);
-      if (typeof remarks === 'string') row.getCell(REMARKS).value = remarks;
-      row.getCell('last_update_date_time').value = rec.last_update_date_time;
-      row.getCell('last_updated_user').value = rec.last_updated_user;
-    }
-  }
+  for (const m of doc.menus) addRecordsSheet(wb, sheets.get(m.definition.menu)!, m.definition, m.records);
 
   const defs = wb.addWorksheet(DEFINITIONS_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   defs.addRow([...DEFINITION_HEADER]).font = { bold: true };
@@ -181,8 +206,8 @@ function inflatedSize(zip: Buffer): number | string {
   return total;
 }
 
-/** Reads an uploaded workbook and checks it; throws DocumentError naming sheets, rows and columns. */
-export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
+/** Loads an uploaded .xlsx, refusing what is no workbook or would expand too far (DocumentError). */
+export async function loadWorkbook(content: Buffer): Promise<ExcelJS.Workbook> {
   const size = content.length >= 22 ? inflatedSize(content) : 'not a zip archive';
   if (typeof size === 'string') throw new DocumentError([`not an .xlsx workbook (${size})`]);
   if (size > MAX_INFLATED_BYTES) {
@@ -194,6 +219,55 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
   } catch (err) {
     throw new DocumentError([`not an .xlsx workbook (${(err as Error).message})`]);
   }
+  return wb;
+}
+
+/** A sheet's header row: column number → the trimmed name written there. */
+export function headerOf(sheet: ExcelJS.Worksheet): Map<number, string> {
+  const header = new Map<number, string>();
+  sheet.getRow(1).eachCell((cell, col) => {
+    const v = plain(cell.value);
+    if (v.ok && typeof v.value === 'string' && v.value.trim() !== '') header.set(col, v.value.trim());
+  });
+  return header;
+}
+
+/**
+ * The rows of a records sheet below its header as values by column name — only the `read` columns,
+ * empty cells left out, date cells as the menus' text (by `types`) — each with its row number; a
+ * row with nothing in them is skipped. Cells that cannot be read are added to `problems`.
+ */
+export function readRecordRows(
+  sheet: ExcelJS.Worksheet,
+  header: ReadonlyMap<number, string>,
+  read: ReadonlySet<string>,
+  types: ReadonlyMap<string, Column['type']>,
+  problems: string[],
+): Array<{ rowNumber: number; values: Record<string, unknown> }> {
+  const rows: Array<{ rowNumber: number; values: Record<string, unknown> }> = [];
+  sheet.eachRow((row, rowNumber) => {
+    if (rowNumber === 1) return;
+    const values: Record<string, unknown> = {};
+    let any = false;
+    for (const [col, name] of header) {
+      if (!read.has(name)) continue;
+      const v = plain(row.getCell(col).value);
+      if (!v.ok) {
+        problems.push(`sheet ${sheet.name} row ${rowNumber} ${name}: ${v.error}`);
+        continue;
+      }
+      if (v.value === null || v.value === '') continue;
+      any = true;
+      values[name] = v.value instanceof Date ? fromDateCell(v.value, types.get(name)) : v.value;
+    }
+    if (any) rows.push({ rowNumber, values });
+  });
+  return rows;
+}
+
+/** Reads an uploaded workbook and checks it; throws DocumentError naming sheets, rows and columns. */
+export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
+  const wb = await loadWorkbook(content);
   const problems: string[] = [];
 
   const meta = wb.getWorksheet(EXPORT_SHEET);
@@ -270,17 +344,14 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     const types = new Map(acc.columns.map((c) => [String(c.name), c.type as Column['type']]));
     const sheet = wb.getWorksheet(acc.sheet);
     sheetOf[mi] = acc.sheet;
-    rowNumbers[mi] = [];
+    const numbers: number[] = [];
+    rowNumbers[mi] = numbers;
     const records: Array<Record<string, unknown>> = [];
     if (!sheet) {
       problems.push(`sheet ${acc.sheet} (menu ${acc.menu}) is missing`);
       return { definition: { menu: acc.menu, title: acc.title, columns: acc.columns }, records };
     }
-    const header = new Map<number, string>();
-    sheet.getRow(1).eachCell((cell, col) => {
-      const v = plain(cell.value);
-      if (v.ok && typeof v.value === 'string' && v.value.trim() !== '') header.set(col, v.value.trim());
-    });
+    const header = headerOf(sheet);
     const names = new Set(header.values());
     const missing = [...LEADING, ...types.keys()].filter((h) => !names.has(h));
     if (missing.length) problems.push(`sheet ${acc.sheet} row 1: missing header(s) ${missing.join(', ')}`);
@@ -288,25 +359,11 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     const unknown = [...names].filter((h) => !allowed.has(h));
     if (unknown.length)
       problems.push(`sheet ${acc.sheet} row 1: unknown header(s) ${unknown.join(', ')}; menu ${acc.menu} has ${[...types.keys()].join(', ')}`);
-    sheet.eachRow((row, rowNumber) => {
-      if (rowNumber === 1) return;
-      const rec: Record<string, unknown> = {};
-      let any = false;
-      for (const [col, name] of header) {
-        if (!allowed.has(name) || (TRAILING as readonly string[]).includes(name)) continue;
-        const v = plain(row.getCell(col).value);
-        if (!v.ok) {
-          problems.push(`sheet ${acc.sheet} row ${rowNumber} ${name}: ${v.error}`);
-          continue;
-        }
-        if (v.value === null || v.value === '') continue;
-        any = true;
-        rec[name] = v.value instanceof Date ? fromDateCell(v.value, types.get(name)) : v.value;
-      }
-      if (!any) return;
-      rowNumbers[mi]!.push(rowNumber);
-      records.push(rec);
-    });
+    const read = new Set<string>([...LEADING, ...types.keys(), REMARKS]);
+    for (const { rowNumber, values } of readRecordRows(sheet, header, read, types, problems)) {
+      numbers.push(rowNumber);
+      records.push(values);
+    }
     return { definition: { menu: acc.menu, title: acc.title, columns: acc.columns }, records };
   });
   if (problems.length) throw new DocumentError(problems);

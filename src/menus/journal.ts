@@ -4,7 +4,7 @@ import { toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordJournalTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import type { Menu } from './definitions.js';
-import { asShown } from './menu-views.js';
+import { asShown, shows } from './menu-views.js';
 import { digestsIn, withFileContents } from './record-files.js';
 import { toView, type RecordView } from './record-view.js';
 
@@ -41,19 +41,15 @@ export interface JournalView {
 }
 
 /**
- * The history of one record of a menu, newest first; empty for a uuid the menu never had (and on a
- * store that keeps none yet). Each entry has the record's files then, unless `withFiles` is false.
+ * The history of one record of a menu (or, without `recordId`, of all its records), newest first;
+ * empty for a uuid the menu never had (and on a store that keeps none yet). Each entry has the
+ * record's files then, unless `withFiles` is false.
  */
-export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string, kept: boolean, withFiles: boolean): Promise<JournalView[]> {
+export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: string | undefined, kept: boolean, withFiles: boolean): Promise<JournalView[]> {
   if (!kept) return [];
-  const rows = await db
-    .selectFrom('menu_record_journal')
-    .selectAll()
-    .where('menu_id', '=', menu.id)
-    .where('record_id', '=', recordId)
-    .orderBy('journal_timestamp', 'desc')
-    .orderBy('journal_id')
-    .execute();
+  let query = db.selectFrom('menu_record_journal').selectAll().where('menu_id', '=', menu.id);
+  if (recordId !== undefined) query = query.where('record_id', '=', recordId);
+  const rows = await query.orderBy('journal_timestamp', 'desc').orderBy('journal_id').execute();
   const digests = new Map(rows.map((r) => [r.journal_id, digestsIn(r.files)]));
   const entries = rows.map((r): JournalView => {
     const view = toView({
@@ -70,6 +66,7 @@ export async function loadJournal(db: Kysely<Database>, menu: Menu, recordId: st
       file: {},
     };
   });
-  const shown = entries.map((e) => asShown(menu, e));
+  // A view's history is that of the records it shows (a driver's movements among all movements).
+  const shown = entries.filter((e) => shows(menu, e.parameter)).map((e) => asShown(menu, e));
   return withFileContents(db, menu, shown, (e) => digests.get(e.parameter.journal_id) ?? {}, withFiles);
 }

@@ -32,6 +32,8 @@ export interface CallResult {
   readonly body: any;
   readonly headers: Record<string, string | string[] | number | undefined>;
   readonly text: string;
+  /** The body's bytes (a downloaded file), for calls made in-process. */
+  readonly raw?: Buffer;
 }
 
 /** A drydock app on a fresh database of one backend, driven in-process with `inject`. */
@@ -93,7 +95,7 @@ export async function startTestApp(backend: BackendName, overrides: Options = {}
     } catch {
       body = undefined;
     }
-    return { status: res.statusCode, body, headers: res.headers, text: res.body };
+    return { status: res.statusCode, body, headers: res.headers, text: res.body, raw: res.rawPayload };
   };
   return {
     backend,
