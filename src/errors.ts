@@ -64,6 +64,9 @@ export const RESULT = {
   /** A driver execution in a status that does not allow an emergency stop / a cancel. */
   cannotScram: '499-00904',
   cannotCancel: '499-00910',
+  /** A conductor class: its editor JSON cannot be registered / no class has the id. */
+  conductorClassInvalid: '499-00801',
+  conductorClassNotFound: '499-00802',
   /** A conductor: its instance cannot be read / cancelled / stopped / released, or cannot run as asked. */
   conductorNotFound: '499-00806',
   conductorCannotCancel: '499-00808',

@@ -28,7 +28,7 @@ import type { Store } from '../src/store/store.js';
 import { ITA1, SEED, adminAuth, seedTenants, setMaintenance, startTestApp, type Auth, type CallOptions, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
 import { MENU_JOBS, sampleExport, seedMenuJobs } from './support/menu-jobs.js';
-import { DRIVER_JOBS, PAUSE_NODE, firstEvent, seedDriverJobs } from './support/driver-jobs.js';
+import { DRIVER_JOBS, PAUSE_NODE, editorClass, firstEvent, seedDriverJobs } from './support/driver-jobs.js';
 import { snapshotData } from './support/snapshot.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -373,6 +373,28 @@ function writeCases(ids: {
       },
     },
     {
+      route: `POST ${ITA}/menu/:menu/conductor/class/maintenance/`,
+      fn: 'conductor_class_maintenance',
+      what: "register a conductor class from Exastro's editor JSON",
+      call: {
+        method: 'POST',
+        url: `${DRIVER_JOBS.ita}/menu/conductor_class_edit/conductor/class/maintenance/`,
+        auth: SEED.manager1,
+        body: editorClass('ro-editor-class', DRIVER_JOBS.movement),
+      },
+    },
+    {
+      route: `PATCH ${ITA}/menu/:menu/conductor/class/maintenance/:conductor_class_id/`,
+      fn: 'conductor_class_maintenance',
+      what: 'update a conductor class',
+      call: {
+        method: 'PATCH',
+        url: `${DRIVER_JOBS.ita}/menu/conductor_class_edit/conductor/class/maintenance/${DRIVER_JOBS.conductorClassId}/`,
+        auth: SEED.manager1,
+        body: editorClass(DRIVER_JOBS.conductorClass, DRIVER_JOBS.movement, { last_update_date_time: DRIVER_JOBS.conductorClassUpdatedAt }),
+      },
+    },
+    {
       route: `PATCH ${ITA}/menu/:menu/conductor/:conductor_instance_id/cancel/`,
       fn: 'job_cancel',
       what: 'cancel a scheduled conductor',
@@ -612,6 +634,18 @@ const READ_CASES: readonly ReadCase[] = [
     check: (r) => assert.equal(r.body.data.conductor.status_id, '5'),
   },
   {
+    route: `GET ${ITA}/menu/:menu/conductor/class/info/`,
+    call: { url: `${DRIVER_JOBS.ita}/menu/conductor_class_edit/conductor/class/info/`, auth: SEED.manager1 },
+    check: (r) => assert.ok(r.body.data.list.movement.some((m: { name: string }) => m.name === DRIVER_JOBS.movement)),
+  },
+  {
+    route: `GET ${ITA}/menu/:menu/conductor/class/:conductor_class_id/`,
+    get call() {
+      return { url: `${DRIVER_JOBS.ita}/menu/conductor_class_edit/conductor/class/${DRIVER_JOBS.conductorClassId}/`, auth: SEED.manager1 };
+    },
+    check: (r) => assert.equal(r.body.data.conductor.conductor_name, DRIVER_JOBS.conductorClass),
+  },
+  {
     route: `GET ${ITA}/menu/:menu/conductor/info/:conductor_instance_id/`,
     get call() {
       return { url: `${DRIVER_JOBS.ita}/menu/conductor_confirmation/conductor/info/${DRIVER_JOBS.pausedConductor}/`, auth: SEED.manager1 };
@@ -731,6 +765,7 @@ describe('read-only route tables cover every declared route', () => {
       menu_record_maintenance: '498-00001',
       loglevel_change: '498-00001',
       menu_definition: '498-00004',
+      conductor_class_maintenance: '498-00005',
       conductor_execution: '498-00006',
       conductor_release: '498-00009',
       driver_dry_run: '498-00011',

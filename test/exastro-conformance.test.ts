@@ -17,7 +17,7 @@ import { ITA1, SEED, adminAuth, seedTenants, startTestApp, type Auth, type CallO
 import { BACKENDS } from './support/backends.js';
 import { EXASTRO_ENDPOINTS } from './support/exastro-endpoints.js';
 import { sampleExport } from './support/menu-jobs.js';
-import { registerPausedConductor } from './support/driver-jobs.js';
+import { editorClass, registerPausedConductor } from './support/driver-jobs.js';
 
 const I = '/api/{organization_id}/workspaces/{workspace_id}/ita';
 const ORG = SEED.org1;
@@ -532,6 +532,36 @@ const CASES: readonly Case[] = [
     endpoint: `GET ${I}/menu/{menu}/conductor/{conductor_instance_id}/result_data/`,
     call: (s) => get(w(`menu/conductor_list/conductor/${s.paused}/result_data/?file=binary`)),
     answer: 'raw',
+  },
+  {
+    endpoint: `GET ${I}/menu/{menu}/conductor/class/info/`,
+    call: () => get(w('menu/conductor_class_edit/conductor/class/info/')),
+    shape: obj({
+      list: obj({ conductor: z.array(obj({ id: str, name: str })), movement: z.array(obj({ id: str, name: str })) }),
+      dict: z.record(str, z.record(str, str)),
+    }),
+  },
+  {
+    endpoint: `POST ${I}/menu/{menu}/conductor/class/maintenance/`,
+    call: () => send('POST', w('menu/conductor_class_edit/conductor/class/maintenance/'), editorClass('conf-editor', 'conf-mv')),
+    shape: obj({ conductor_class_id: str }),
+    keep: (data, s) => (s.conductorClass = data.conductor_class_id),
+  },
+  {
+    endpoint: `GET ${I}/menu/{menu}/conductor/class/{conductor_class_id}/`,
+    call: (s) => get(w(`menu/conductor_class_edit/conductor/class/${s.conductorClass}/`)),
+    shape: obj({ conductor: obj({ id: str, conductor_name: z.literal('conf-editor'), last_update_date_time: str }) }),
+    keep: (data, s) => (s.conductorClassAt = data.conductor.last_update_date_time),
+  },
+  {
+    endpoint: `PATCH ${I}/menu/{menu}/conductor/class/maintenance/{conductor_class_id}/`,
+    call: (s) =>
+      send(
+        'PATCH',
+        w(`menu/conductor_class_edit/conductor/class/maintenance/${s.conductorClass}/`),
+        editorClass('conf-editor', 'conf-mv', { note: 'edited', last_update_date_time: s.conductorClassAt }),
+      ),
+    shape: obj({ conductor_class_id: str }),
   },
   {
     endpoint: `PATCH ${I}/menu/{menu}/conductor/{conductor_instance_id}/cancel/`,

@@ -414,6 +414,109 @@ for (const backend of BACKENDS) {
       assert.equal(after.execute_count, 0);
     });
 
+    it("registers a class drawn in Exastro's editor (start → A → parallel-branch → B, C → merge → D → end) and runs it as drawn; GET answers it back as editor JSON", async () => {
+      const movementIds = new Map<string, string>(
+        (ok(await t.call({ url: `${ITA1}/menu/movement_list/filter/`, auth: SEED.member1 }), 'movements').body.data as View[]).map((r) => [
+          r.parameter.movement_name,
+          r.parameter.movement_id,
+        ]),
+      );
+      const drawNode = (id: string, type: string, extra: Record<string, unknown> = {}) => ({ [id]: { id, type, terminal: {}, x: 0, y: 0, ...extra } });
+      const movement = (id: string, name: string) =>
+        drawNode(id, 'movement', { movement_id: movementIds.get(name), orchestra_id: '1', skip_flag: 0, operation_id: null });
+      const lines = (pairs: Array<[string, string]>) =>
+        Object.fromEntries(pairs.map(([a, b], i) => [`line-${i + 1}`, { type: 'edge', id: `line-${i + 1}`, outNode: a, inNode: b }]));
+      const drawn = {
+        config: { nodeNumber: 8, terminalNumber: 0, edgeNumber: 7, editorVersion: '2.7.0' },
+        conductor: { id: null, conductor_name: `editor-${classes++}`, note: 'drawn in the editor', last_update_date_time: null, notice_info: {} },
+        ...drawNode('node-1', 'start'),
+        ...movement('node-2', 'ok'),
+        ...drawNode('node-3', 'parallel-branch'),
+        ...movement('node-4', 'ok'),
+        // By name, as Exastro also takes it.
+        ...drawNode('node-5', 'movement', { movement_name: 'slow', orchestra_id: '1', skip_flag: 0 }),
+        ...drawNode('node-6', 'merge'),
+        ...movement('node-7', 'ok'),
+        ...drawNode('node-8', 'end', { end_type: '6' }),
+        ...lines([
+          ['node-1', 'node-2'],
+          ['node-2', 'node-3'],
+          ['node-3', 'node-4'],
+          ['node-3', 'node-5'],
+          ['node-4', 'node-6'],
+          ['node-5', 'node-6'],
+          ['node-6', 'node-7'],
+          ['node-7', 'node-8'],
+        ]),
+      };
+      const classUrl = `${ITA1}/menu/conductor_class_edit/conductor/class`;
+      const registered = ok(await t.call({ method: 'POST', url: `${classUrl}/maintenance/`, auth: SEED.member1, body: drawn }), 'register class');
+      const classId = registered.body.data.conductor_class_id;
+      const stored = (
+        await t.call({
+          method: 'POST',
+          url: `${ITA1}/menu/conductor_class_list/filter/`,
+          auth: SEED.member1,
+          body: { conductor_class_id: { NORMAL: classId } },
+        })
+      ).body.data[0].parameter;
+      assert.equal(stored.remarks, 'drawn in the editor');
+      assert.deepEqual(
+        JSON.parse(stored.definition).nodes.map((n: View) => [n.id, n.movement_name, n.depends_on]),
+        [
+          ['node-2', 'ok', []],
+          ['node-4', 'ok', ['node-2']],
+          ['node-5', 'slow', ['node-2']],
+          ['node-7', 'ok', ['node-4', 'node-5']],
+        ],
+        'start, parallel-branch and merge pass the flow on',
+      );
+
+      const r = ok(await executeRaw(drawn.conductor.conductor_name), 'execute the drawn class');
+      const id = String(r.body.data.conductor_instance_id);
+      started.push(id);
+      const c = await waitForStatus(id, FINISHED);
+      assert.equal(c.status_id, '6', c.log);
+      const [a, b, cc, d] = ['node-2', 'node-4', 'node-5', 'node-7'].map((n) => node(c, n).child);
+      assert.ok(b.time_start > a.time_end && cc.time_start > a.time_end, 'the branches started after node-2');
+      assert.ok(d.time_start > b.time_end && d.time_start > cc.time_end, 'node-7 waited for the merge');
+
+      // Read back as editor JSON, it draws the same graph, and an update with it keeps it.
+      const editor = ok(await t.call({ url: `${classUrl}/${classId}/`, auth: SEED.member1 }), 'get class').body.data;
+      assert.equal(editor.conductor.id, classId);
+      assert.equal(editor.conductor.note, 'drawn in the editor');
+      const types = Object.values(editor)
+        .filter((v: View) => v?.type && v.type !== 'edge')
+        .map((v: View) => v.type)
+        .sort();
+      assert.deepEqual(types, ['end', 'merge', 'movement', 'movement', 'movement', 'movement', 'parallel-branch', 'start']);
+      assert.equal(editor['node-5'].movement_name, 'slow');
+      assert.equal(editor['node-5'].movement_id, movementIds.get('slow'));
+      editor.conductor.note = 'updated';
+      ok(await t.call({ method: 'PATCH', url: `${classUrl}/maintenance/${classId}/`, auth: SEED.member1, body: editor }), 'update class');
+      const updated = (
+        await t.call({
+          method: 'POST',
+          url: `${ITA1}/menu/conductor_class_list/filter/`,
+          auth: SEED.member1,
+          body: { conductor_class_id: { NORMAL: classId } },
+        })
+      ).body.data[0].parameter;
+      assert.equal(updated.remarks, 'updated');
+      assert.deepEqual(JSON.parse(updated.definition), JSON.parse(stored.definition), 'the round trip keeps the graph');
+      const stale = await t.call({ method: 'PATCH', url: `${classUrl}/maintenance/${classId}/`, auth: SEED.member1, body: editor });
+      assert.equal(stale.status, 499, 'an update with what was read before the last one is refused');
+
+      // What drydock cannot run is refused, naming the node.
+      const branching = { ...drawn, conductor: { ...drawn.conductor, conductor_name: 'with-condition' }, ...drawNode('node-3', 'conditional-branch') };
+      const refusedClass = await t.call({ method: 'POST', url: `${classUrl}/maintenance/`, auth: SEED.member1, body: branching });
+      assert.equal(refusedClass.status, 499, refusedClass.text);
+      assert.equal(refusedClass.body.result, '499-00801');
+      assert.match(refusedClass.body.message, /node node-3: drydock's conductors have no conditional branches/);
+      const unknownClass = await t.call({ url: `${classUrl}/no-such-class/`, auth: SEED.member1 });
+      assert.equal(unknownClass.body.result, '499-00802');
+    });
+
     it('refuses class definitions with a cycle or an unknown dependency at execute, with a clear message', async () => {
       const jobsBefore = ok(await t.call({ url: `${ITA1}/executions/?limit=1000`, auth: SEED.member1 }), 'executions').body.data.length;
       const cycle = await executeRaw(

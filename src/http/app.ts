@@ -13,6 +13,7 @@ import { registerRoutes } from './register-routes.js';
 import type { AnyRoute } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { backyardRoutes } from './routes/backyard.js';
+import { conductorClassRoutes } from './routes/conductor-classes.js';
 import { executeCheckRoutes } from './routes/execute-check.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { itaRoutes } from './routes/ita.js';
@@ -35,6 +36,7 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...menuRoutes,
   ...menuExcelRoutes,
   ...backyardRoutes,
+  ...conductorClassRoutes,
   ...menuJobRoutes,
   ...executeCheckRoutes,
   ...fleetRoutes,

@@ -25,6 +25,11 @@ export const WRITE_FUNCTIONS = {
     en: 'Parameter sheets (menus) cannot be created, edited or deleted',
     ja: 'パラメータシート（メニュー）の作成・編集・削除はできません',
   },
+  conductor_class_maintenance: {
+    result: '498-00005',
+    en: 'Conductor classes cannot be registered or updated',
+    ja: 'Conductorの登録・更新はできません',
+  },
   conductor_execution: {
     result: '498-00006',
     en: 'Conductors cannot be executed',

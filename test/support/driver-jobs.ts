@@ -16,6 +16,9 @@ export const DRIVER_JOBS = {
   movement: 'ro-movement',
   operation: 'ro-operation',
   conductorClass: 'ro-conductor',
+  /** The class's record uuid and last_update_date_time, filled in by seedDriverJobs. */
+  conductorClassId: '00000000-0000-4000-8000-000000000016',
+  conductorClassUpdatedAt: '',
   /** A driver execution scheduled for tomorrow (cancel applies). */
   scheduledExecution: '00000000-0000-4000-8000-000000000011',
   /** A driver execution waiting in Unexecuted (emergency stop applies, in every mode). */
@@ -65,7 +68,7 @@ export async function seedDriverJobs(t: TestApp): Promise<void> {
     ]),
     'operation',
   );
-  ok(
+  const conductorClass = ok(
     await post(`${ita}/menu/conductor_class_list/maintenance/all/`, [
       {
         type: 'Register',
@@ -77,6 +80,9 @@ export async function seedDriverJobs(t: TestApp): Promise<void> {
     ]),
     'conductor class',
   );
+  DRIVER_JOBS.conductorClassId = conductorClass.body.data.IdList[0];
+  const stored = ok(await post(`${ita}/menu/conductor_class_list/filter/`, { conductor_class_name: { NORMAL: DRIVER_JOBS.conductorClass } }), 'class');
+  DRIVER_JOBS.conductorClassUpdatedAt = stored.body.data[0].parameter.last_update_date_time;
   const driver = (body: Record<string, string>) =>
     post(`${ita}/menu/execution_ansible_legacy/driver/execute/`, { movement_name: DRIVER_JOBS.movement, operation_name: DRIVER_JOBS.operation, ...body });
   const conductor = (body: Record<string, string>) =>
@@ -86,6 +92,20 @@ export async function seedDriverJobs(t: TestApp): Promise<void> {
   DRIVER_JOBS.scheduledConductor = ok(await conductor({ schedule_date: tomorrow() }), 'scheduled conductor').body.data.conductor_instance_id;
   DRIVER_JOBS.waitingConductor = ok(await conductor({}), 'waiting conductor').body.data.conductor_instance_id;
   DRIVER_JOBS.pausedConductor = await registerPausedConductor(t, DRIVER_JOBS.ws, DRIVER_JOBS.conductorClass, DRIVER_JOBS.operation);
+}
+
+/** A one-movement conductor class as Exastro's editor draws it: start → the movement → end. */
+export function editorClass(name: string, movement: string, conductor: Record<string, unknown> = {}): Record<string, unknown> {
+  const node = (id: string, type: string, extra: Record<string, unknown> = {}) => ({ id, type, terminal: {}, x: 0, y: 0, ...extra });
+  return {
+    config: { nodeNumber: 3, terminalNumber: 4, edgeNumber: 2, editorVersion: '2.7.0' },
+    conductor: { id: null, conductor_name: name, note: null, last_update_date_time: null, notice_info: {}, ...conductor },
+    'node-1': node('node-1', 'start'),
+    'node-2': node('node-2', 'movement', { movement_name: movement, orchestra_id: '1', skip_flag: 0, operation_id: null }),
+    'node-3': node('node-3', 'end', { end_type: '6' }),
+    'line-1': { type: 'edge', id: 'line-1', outNode: 'node-1', inNode: 'node-2' },
+    'line-2': { type: 'edge', id: 'line-2', outNode: 'node-2', inNode: 'node-3' },
+  };
 }
 
 /** The pause node a conductor of registerPausedConductor is held at. */
