@@ -633,6 +633,11 @@ const READ_CASES: readonly ReadCase[] = [
     },
     check: (r) => assert.equal(r.body.data.conductor.status_id, '5'),
   },
+  ...(['menu/export/info/', 'excel/bulk/export/info/'] as const).map((path) => ({
+    route: `GET ${ITA}/${path}`,
+    call: { url: `${ITA1}/${path}`, auth: SEED.member1 },
+    check: (r: CallResult) => assert.ok(r.body.data.menu_groups[0].menus.some((m: { menu_name_rest: string }) => m.menu_name_rest === SEED.menu)),
+  })),
   {
     route: `GET ${ITA}/menu/:menu/conductor/class/info/`,
     call: { url: `${DRIVER_JOBS.ita}/menu/conductor_class_edit/conductor/class/info/`, auth: SEED.manager1 },

@@ -347,6 +347,11 @@ const CASES: readonly Case[] = [
     shape: z.array(z.union([str, z.number()])),
   },
 
+  ...(['menu/export/info/', 'excel/bulk/export/info/'] as const).map((path): Case => ({
+    endpoint: `GET ${I}/${path}`,
+    call: () => get(w(path)),
+    shape: obj({ menu_groups: z.array(obj({ id: str, menu_group_name: str, menus: z.array(obj({ id: str, menu_name: str, menu_name_rest: str })) })) }),
+  })),
   // Per-menu Excel: the workbook as base64 in `data`, or the file itself with ?file=binary.
   {
     endpoint: `GET ${I}/menu/{menu}/excel/`,

@@ -187,7 +187,7 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
     `${I}/menu/{menu}/driver/execute/filter/{target}/search/candidates/{column}/`,
     "the execute dialogs' helper searches: search the menus themselves",
   ),
-  e('unsupported', 'GET', `${I}/menu/export/info/`, 'not yet (planned)'),
+  e('differs', 'GET', `${I}/menu/export/info/`, 'one menu group holding every menu of the workspace'),
   e(
     'differs',
     'POST',
@@ -201,7 +201,7 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
     "takes `file: {name, base64}` (or drydock's body) of a drydock JSON document, not a .kym; answers drydock's summary",
   ),
   e('differs', 'POST', `${I}/menu/import/execute/`, 'takes `upload_id` and `menu` (names); `file_name` is not needed'),
-  e('unsupported', 'GET', `${I}/excel/bulk/export/info/`, 'per-menu Excel: not yet (planned)'),
+  e('differs', 'GET', `${I}/excel/bulk/export/info/`, 'one menu group holding every menu of the workspace'),
   e('differs', 'POST', `${I}/excel/bulk/export/execute/`, 'one workbook of every menu, not a zip of one per menu; abolished_type "3" is not taken'),
   e('differs', 'POST', `${I}/excel/bulk/upload/`, "takes `zipfile: {name, base64}` (or drydock's body) holding one drydock workbook, not a zip"),
   e('differs', 'POST', `${I}/excel/bulk/import/execute/`, "drydock's body (`upload_id`, `menus`)"),

@@ -17,7 +17,9 @@ import {
 } from '../../backyard/menu-jobs.js';
 import { RESULT, badRequest, notFound } from '../../errors.js';
 import { decodeBase64 } from '../../util/base64.js';
-import { menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
+import { listMenus, menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
+import { userMenus } from '../../menus/menu-info.js';
+import { userMenusSchema } from '../wire/ita.js';
 import { definitionFromExastro, exastroMenuCreateSchema } from '../../menus/exastro-menu-definition.js';
 import type { ImportPlan } from '../../menus/transfer.js';
 import { defineRoute, type AnyRoute, type RouteContext } from '../route.js';
@@ -191,6 +193,19 @@ export const menuJobRoutes: AnyRoute[] = [
     },
   }),
 
+  ...(['menu/export/info/', 'excel/bulk/export/info/'] as const).map((path) =>
+    defineRoute({
+      method: 'GET',
+      url: `${ITA}/${path}`,
+      summary: `The menus ${path.startsWith('excel') ? 'an Excel export' : 'a menu export'} can take, by menu group (as GET user/menus/)`,
+      tag: 'menu jobs',
+      access: 'workspace',
+      writes: 'read',
+      params: workspaceParams,
+      response: userMenusSchema,
+      handler: async ({ params, db, language }) => userMenus(await listMenus(db, params.organization_id, params.workspace_id), language),
+    }),
+  ),
   defineRoute({
     method: 'POST',
     url: `${ITA}/menu/bulk/export/execute/`,
