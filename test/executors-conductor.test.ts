@@ -20,6 +20,7 @@ import { EXECUTORS } from '../src/backyard/executors/index.js';
 import { Worker } from '../src/backyard/worker.js';
 import { ITA1, SEED, seedTenants, setMaintenance, startTestApp, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { editorClass } from './support/driver-jobs.js';
 import { waitFor } from './support/wait-for.js';
 
 const CONDUCTOR = `${ITA1}/menu/conductor_class_edit/conductor`;
@@ -515,6 +516,41 @@ for (const backend of BACKENDS) {
       assert.match(refusedClass.body.message, /node node-3: drydock's conductors have no conditional branches/);
       const unknownClass = await t.call({ url: `${classUrl}/no-such-class/`, auth: SEED.member1 });
       assert.equal(unknownClass.body.result, '499-00802');
+    });
+
+    it("executes a class named by conductor_class_id and operation_id, running conductor_data's graph instead of the stored one", async () => {
+      const name = await defineClass([{ id: 'stored', movement_name: 'ok' }]);
+      const find = async (menu: string, body: unknown) =>
+        (ok(await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/filter/`, auth: SEED.member1, body }), menu).body.data as View[])[0].parameter;
+      const cls = await find('conductor_class_list', { conductor_class_name: { NORMAL: name } });
+      const op = await find('operation_list', { operation_name: { NORMAL: OPERATION } });
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 19).replace('T', ' ').replaceAll('-', '/');
+      const conductorData = editorClass(name, 'slow');
+      const r = ok(
+        await t.call({
+          method: 'POST',
+          url: `${CONDUCTOR}/execute/`,
+          auth: SEED.member1,
+          body: { conductor_class_id: cls.conductor_class_id, operation_id: op.operation_id, schedule_date: tomorrow, conductor_data: conductorData },
+        }),
+        'execute by ids',
+      );
+      const id = String(r.body.data.conductor_instance_id);
+      const view = await exastroView(id);
+      assert.equal(view.conductor.conductor_name, name);
+      assert.equal(view.conductor.operation_name, OPERATION);
+      assert.equal(view.conductor.status_id, '2', 'scheduled');
+      assert.deepEqual(
+        view.conductor_class.nodes.map((n: View) => [n.id, n.movement_name]),
+        [['node-2', 'slow']],
+        'the graph of conductor_data, not the stored one',
+      );
+      ok(await t.call({ method: 'PATCH', url: `${CONDUCTOR}/${id}/cancel/`, auth: SEED.member1, body: {} }), 'cancel');
+
+      const neither = await t.call({ method: 'POST', url: `${CONDUCTOR}/execute/`, auth: SEED.member1, body: { conductor_class_id: cls.conductor_class_id } });
+      assert.equal(neither.status, 499, neither.text);
+      assert.equal(neither.body.result, '499-00814');
+      assert.match(neither.body.message, /operation_name \(or conductor_class_id and operation_id\)/);
     });
 
     it('refuses class definitions with a cycle or an unknown dependency at execute, with a clear message', async () => {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { badRequest } from '../errors.js';
+import { RESULT, badRequest, refused } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import { buildDriverSpec, ORCHESTRATOR_OF, type DriverSpec } from './driver-specs.js';
 import type { Backyard } from './kinds/registry.js';
@@ -58,15 +58,59 @@ const BACKYARD_OF_ORCHESTRATOR = Object.fromEntries(
   Object.entries(ORCHESTRATOR_OF).map(([backyard, orchestrator]) => [orchestrator, backyard as Backyard]),
 ) as Record<string, Backyard>;
 
-/** Reads a conductor class, checks its graph, and freezes every node's driver job spec. */
-export async function buildConductorSpec(db: Kysely<Database>, org: string, ws: string, className: string, operationName: string): Promise<ConductorSpec> {
+/**
+ * The class and operation a conductor execute names: by name, or by record id (Exastro's
+ * `conductor_class_id` / `operation_id`); a name wins over an id. 499-00814 when a pair is missing.
+ */
+export async function conductorTarget(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  body: {
+    conductor_class_name?: string | undefined;
+    operation_name?: string | undefined;
+    conductor_class_id?: string | undefined;
+    operation_id?: string | undefined;
+  },
+): Promise<{ className: string; operationName: string }> {
+  const className =
+    body.conductor_class_name ??
+    (body.conductor_class_id === undefined
+      ? undefined
+      : String((await findSystemRecord(db, org, ws, 'conductor_class_list', 'uuid', body.conductor_class_id)).conductor_class_name));
+  const operationName =
+    body.operation_name ??
+    (body.operation_id === undefined ? undefined : String((await findSystemRecord(db, org, ws, 'operation_list', 'uuid', body.operation_id)).operation_name));
+  if (className === undefined || operationName === undefined) {
+    throw refused(RESULT.conductorCannotRun, {
+      en: 'Name the conductor class and the operation: conductor_class_name and operation_name (or conductor_class_id and operation_id).',
+      ja: 'Conductorクラスとオペレーションを指定してください: conductor_class_name と operation_name (または conductor_class_id と operation_id)。',
+    });
+  }
+  return { className, operationName };
+}
+
+/**
+ * Reads a conductor class (or runs `drawn` instead of its stored definition: Exastro's
+ * `conductor_data`), checks its graph, and freezes every node's driver job spec.
+ */
+export async function buildConductorSpec(
+  db: Kysely<Database>,
+  org: string,
+  ws: string,
+  className: string,
+  operationName: string,
+  drawn?: unknown,
+): Promise<ConductorSpec> {
   const record = await findSystemRecord(db, org, ws, 'conductor_class_list', 'conductor_class_name', className);
   const operation = await findSystemRecord(db, org, ws, 'operation_list', 'operation_name', operationName);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(String(record.definition));
-  } catch {
-    throw badRequest(`Conductor class "${className}": definition is not JSON.`);
+  let raw: unknown = drawn;
+  if (raw === undefined) {
+    try {
+      raw = JSON.parse(String(record.definition));
+    } catch {
+      throw badRequest(`Conductor class "${className}": definition is not JSON.`);
+    }
   }
   const parsed = conductorDefinitionSchema.safeParse(raw);
   if (!parsed.success) {

@@ -126,7 +126,7 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
     'differs',
     'POST',
     `${I}/menu/{menu}/conductor/execute/`,
-    "drydock's conductor classes (a graph of movements in `conductor_class_list`); `conductor_data` is not taken",
+    "drydock's conductor classes (a graph of movements in `conductor_class_list`); `conductor_data` is taken as editor JSON drydock can run (see class maintenance)",
   ),
   e(
     'differs',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { textIn, type Texts } from '../../i18n/language.js';
-import { buildConductorSpec } from '../../backyard/conductor-spec.js';
+import { buildConductorSpec, conductorTarget } from '../../backyard/conductor-spec.js';
+import { fromEditor } from '../../backyard/conductor-editor.js';
 import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate, type DriverMode, type DriverSpec } from '../../backyard/driver-specs.js';
 import type { WriteFunction } from '../../maintenance/write-functions.js';
 import { populatedData, resultData } from '../../backyard/execution-data.js';
@@ -37,11 +38,18 @@ const driverExecuteSchema = z
   })
   .strict();
 
+/**
+ * Exastro's conductor execute: the class and operation by name or by id (names win), and
+ * optionally `conductor_data`, the class as its editor's JSON, run instead of the stored class.
+ */
 const conductorExecuteSchema = z
   .object({
-    conductor_class_name: z.string().min(1).max(255),
-    operation_name: z.string().min(1).max(255),
+    conductor_class_name: z.string().min(1).max(255).optional(),
+    operation_name: z.string().min(1).max(255).optional(),
+    conductor_class_id: z.string().min(1).max(64).optional(),
+    operation_id: z.string().min(1).max(64).optional(),
     schedule_date: z.string().optional(),
+    conductor_data: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -206,7 +214,9 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws } = ctx.params;
       const scheduledAt = parseScheduleDate(ctx.body.schedule_date);
-      const spec = await buildConductorSpec(ctx.db, org, ws, ctx.body.conductor_class_name, ctx.body.operation_name);
+      const { className, operationName } = await conductorTarget(ctx.db, org, ws, ctx.body);
+      const drawn = ctx.body.conductor_data && (await fromEditor(ctx.db, org, ws, ctx.body.conductor_data)).definition;
+      const spec = await buildConductorSpec(ctx.db, org, ws, className, operationName, drawn);
       const job = await ctx.write((trx) =>
         registerJob(ctx.deps.store, trx, {
           organizationId: org,
