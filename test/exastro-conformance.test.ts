@@ -626,12 +626,29 @@ const CASES: readonly Case[] = [
   {
     endpoint: `POST ${I}/excel/bulk/upload/`,
     call: (s) => send('POST', w('excel/bulk/upload/'), { zipfile: { name: 'conf.xlsx', base64: s.workbook } }, manager),
-    shape: obj({ upload_id: str }),
-    keep: (data, s) => (s.excelUpload = data.upload_id),
+    shape: obj({
+      upload_id: str,
+      data_portability_upload_file_name: z.literal('conf.xlsx'),
+      import_list: z.record(str, obj({ menu_group_id: str, menu_group_name: str, menu: z.record(str, obj({ menu_id: str, menu_name: str })) })),
+    }),
+    keep: (data, s) => {
+      s.excelUpload = data.upload_id;
+      s.excelImportBody = JSON.stringify({
+        upload_id: data.upload_id,
+        data_portability_upload_file_name: data.data_portability_upload_file_name,
+        // As Exastro's import dialog sends it: the menu ids the upload listed, by menu group.
+        menu: Object.fromEntries(
+          Object.values(data.import_list as Record<string, { menu_group_id: string; menu: Record<string, { menu_id: string }> }>).map((g) => [
+            g.menu_group_id,
+            Object.values(g.menu).map((m) => m.menu_id),
+          ]),
+        ),
+      });
+    },
   },
   {
     endpoint: `POST ${I}/excel/bulk/import/execute/`,
-    call: (s) => send('POST', w('excel/bulk/import/execute/'), { upload_id: s.excelUpload }, manager),
+    call: (s) => send('POST', w('excel/bulk/import/execute/'), JSON.parse(s.excelImportBody!), manager),
     shape: executionNo,
   },
 ];

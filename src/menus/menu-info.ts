@@ -220,14 +220,17 @@ export function searchCandidates(menu: Menu, records: readonly RecordView[], col
   return [...seen.values()];
 }
 
+/** The one menu group drydock's menus are in, where Exastro's lists show menu groups. */
+export const MENU_GROUP = { id: 'drydock-menus', name: { ja: 'メニュー', en: 'Menus' } } as const;
+
 /** `GET …/user/menus/`: the workspace's menus as Exastro's menu groups list them (drydock's menus are in one group). */
 export function userMenus(menus: readonly Menu[], language: Language) {
   return {
     menu_groups: [
       {
         parent_id: null,
-        id: 'drydock-menus',
-        menu_group_name: textIn({ ja: 'メニュー', en: 'Menus' }, language),
+        id: MENU_GROUP.id,
+        menu_group_name: textIn(MENU_GROUP.name, language),
         disp_seq: 10,
         menus: menus.map((m, i) => ({ id: m.id, menu_name: m.title, menu_name_rest: m.menu, disp_seq: (i + 1) * 10 })),
       },

@@ -112,9 +112,7 @@ export async function maintenanceFromWorkbook(menu: Menu, content: Buffer): Prom
     const said = typeof cell === 'string' ? cell.trim() : JSON.stringify(cell);
     const type = TYPE_NAMES.get(said);
     if (!type) {
-      problems.push(
-        `sheet ${sheet.name} row ${rowNumber} ${TYPE_COLUMN}: "${said}" is none of Register, Update, Discard, Restore (登録, 更新, 廃止, 復活)`,
-      );
+      problems.push(`sheet ${sheet.name} row ${rowNumber} ${TYPE_COLUMN}: "${said}" is none of Register, Update, Discard, Restore (登録, 更新, 廃止, 復活)`);
       continue;
     }
     items.push({ type, parameter: stringSystemColumns(parameter) });

@@ -16,9 +16,10 @@ import {
   type TransferFormat,
 } from '../../backyard/menu-jobs.js';
 import { RESULT, badRequest, notFound } from '../../errors.js';
+import { textIn, type Language } from '../../i18n/language.js';
 import { decodeBase64 } from '../../util/base64.js';
 import { listMenus, menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
-import { userMenus } from '../../menus/menu-info.js';
+import { MENU_GROUP, userMenus } from '../../menus/menu-info.js';
 import { userMenusSchema } from '../wire/ita.js';
 import { definitionFromExastro, exastroMenuCreateSchema } from '../../menus/exastro-menu-definition.js';
 import type { ImportPlan } from '../../menus/transfer.js';
@@ -76,12 +77,26 @@ const uploadSchema = z
     return f ? { name: f.name, content_base64: f.base64 } : { name: b.name!, content_base64: b.content_base64! };
   });
 
-/** An import: drydock's `{"upload_id", "menus"?}`, or Exastro's `{"upload_id", "menu", "file_name"}` (the file is the upload's). */
+/**
+ * An import: drydock's `{"upload_id", "menus"?}`, Exastro's menu import `{"upload_id", "menu":
+ * [names], "file_name"}`, or its Excel import `{"upload_id", "data_portability_upload_file_name",
+ * "menu": {"<menu group id>": [menu ids]}}` — the ids its upload answered in `import_list`, which
+ * for drydock are the menus' names. The file is the upload's, so the file names are not needed.
+ */
 const importSchema = z
-  .object({ upload_id: z.uuid(), menus: menuListSchema.optional(), menu: menuListSchema.optional(), file_name: z.string().max(255).optional() })
+  .object({
+    upload_id: z.uuid(),
+    menus: menuListSchema.optional(),
+    menu: z.union([menuListSchema, z.record(z.string(), z.array(menuNameSchema))]).optional(),
+    file_name: z.string().max(255).optional(),
+    data_portability_upload_file_name: z.string().max(255).optional(),
+  })
   .strict()
   .refine((b) => b.menus === undefined || b.menu === undefined, ONE_MENU_LIST)
-  .transform((b) => ({ upload_id: b.upload_id, menus: b.menus ?? b.menu }));
+  .transform((b) => ({
+    upload_id: b.upload_id,
+    menus: b.menus ?? (Array.isArray(b.menu) || b.menu === undefined ? b.menu : [...new Set(Object.values(b.menu).flat())]),
+  }));
 
 function contentOf(text: string): Buffer {
   const content = decodeBase64(text);
@@ -140,7 +155,37 @@ async function upload(ctx: Ctx<z.infer<typeof uploadSchema>>, format: TransferFo
   const content = contentOf(ctx.body.content_base64);
   const plan = await readUpload(format, content);
   const id = await ctx.write((trx) => storeUpload(trx, { org, ws, kind: format.uploadKind, name: ctx.body.name, content, createdBy: ctx.principal.username }));
-  return { upload_id: id, name: ctx.body.name, bytes: content.length, exported_at: plan.exportedAt ?? null, menus: summary(plan) };
+  return {
+    upload_id: id,
+    name: ctx.body.name,
+    bytes: content.length,
+    exported_at: plan.exportedAt ?? null,
+    menus: summary(plan),
+    ...importList(plan, ctx.body.name, ctx.language),
+  };
+}
+
+/**
+ * What Exastro's upload answers for its import dialog: the menus the file holds by menu group
+ * (drydock's in one group, each menu's id its name — what the import then names), and the file's
+ * name to send back. drydock refuses an upload with a problem outright, so nothing is unimportable.
+ */
+function importList(plan: ImportPlan, fileName: string, language: Language) {
+  return {
+    data_portability_upload_file_name: fileName,
+    import_list: {
+      [MENU_GROUP.id]: {
+        menu_group_id: MENU_GROUP.id,
+        menu_group_name: textIn(MENU_GROUP.name, language),
+        parent_id: null,
+        disp_seq: 10,
+        menu: Object.fromEntries(
+          plan.menus.map((m, i) => [String(i), { disp_seq: (i + 1) * 10, menu_id: m.definition.menu, menu_name: m.definition.title, file_name: fileName }]),
+        ),
+      },
+    },
+    umimport_list: {},
+  };
 }
 
 /**

@@ -16,6 +16,19 @@ export const storedUploadSchema = z.strictObject({
   bytes: z.number().int(),
   exported_at: timestampSchema.nullable(),
   menus: z.array(documentMenuSchema),
+  /** Exastro's import dialog's view of the same: the file's name, and its menus by menu group (ids are names). */
+  data_portability_upload_file_name: z.string(),
+  import_list: z.record(
+    z.string(),
+    z.strictObject({
+      menu_group_id: z.string(),
+      menu_group_name: z.string(),
+      parent_id: z.null(),
+      disp_seq: z.number().int(),
+      menu: z.record(z.string(), z.strictObject({ disp_seq: z.number().int(), menu_id: z.string(), menu_name: z.string(), file_name: z.string() })),
+    }),
+  ),
+  umimport_list: z.strictObject({}),
 });
 
 /** `POST …/menu/import/execute/` and `…/excel/bulk/import/execute/`: the job, and what it will import. */
