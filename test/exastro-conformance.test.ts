@@ -359,7 +359,7 @@ const CASES: readonly Case[] = [
     answer: 'raw',
     keep: (_d, _s, r) => {
       assert.equal(r.headers['content-type'], 'application/octet-stream');
-      assert.match(String(r.headers['content-disposition']), new RegExp(`^attachment; filename\\*=UTF-8''${SEED.menu}_\\d{8}_\\d{6}\\.xlsx$`));
+      assert.match(String(r.headers['content-disposition']), new RegExp(`^attachment; filename\\*=UTF-8''${SEED.menu}_\\d{14}\\.xlsx$`));
       assert.equal(r.raw!.subarray(0, 2).toString(), 'PK');
     },
   },

@@ -94,7 +94,7 @@ for (const backend of BACKENDS) {
     it("downloads the menu's records as a workbook: _type first, cells typed, discarded records too; base64 without ?file=binary", async () => {
       const r = await t.call({ url: `${MENU}/excel/?file=binary`, auth });
       assert.equal(r.headers['content-type'], 'application/octet-stream');
-      assert.match(String(r.headers['content-disposition']), /^attachment; filename\*=UTF-8''hosts_xl_\d{8}_\d{6}\.xlsx$/);
+      assert.match(String(r.headers['content-disposition']), /^attachment; filename\*=UTF-8''hosts_xl_\d{14}\.xlsx$/);
       const sheet = (await workbookOf(r)).getWorksheet('hosts_xl')!;
       assert.deepEqual((sheet.getRow(1).values as unknown[]).slice(1), [
         '_type',
@@ -141,7 +141,7 @@ for (const backend of BACKENDS) {
       assert.match(unknown.body.message, /hots/);
 
       const format = await t.call({ url: `${MENU}/excel/format/?file=binary`, auth });
-      assert.match(String(format.headers['content-disposition']), /hosts_xl_format_\d{8}_\d{6}\.xlsx/);
+      assert.match(String(format.headers['content-disposition']), /hosts_xl_format_\d{14}\.xlsx/);
       const sheet = (await workbookOf(format)).worksheets[0]!;
       assert.equal(rowsOf(sheet).length, 0, 'no records');
       assert.equal(sheet.getCell('A1').value, '_type');

@@ -46,7 +46,7 @@ const sheetNameOf = (menu: Menu) => menu.menu.slice(0, EXCEL_MAX_SHEET_NAME);
 
 /** A workbook's file name: the menu, what it holds and when, as Exastro names its downloads. */
 function fileName(menu: Menu, what: string): string {
-  const stamp = nowTimestamp().slice(0, 19).replace(/[-:]/g, '').replace('T', '_');
+  const stamp = nowTimestamp().slice(0, 19).replace(/[-:T]/g, '');
   return `${menu.menu}${what}_${stamp}.xlsx`;
 }
 
