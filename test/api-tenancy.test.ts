@@ -197,9 +197,18 @@ for (const backend of BACKENDS) {
       assertOk(one, 'get');
       assert.equal(one.body.data.name, 'ws-crud-name');
 
-      const updated = await t.call({ method: 'PUT', url: `${base}/ws-crud`, auth: SEED.manager1, body: { name: 'renamed' } });
+      // Who created it and who changed it last, by user id, as Exastro's platform answers.
+      const users = (await t.call({ url: `/api/${SEED.org1}/platform/users`, auth: SEED.manager1 })).body.data as Array<{ id: string; username: string }>;
+      const managerId = users.find((u) => u.username === 'manager1')!.id;
+      assert.equal(one.body.data.create_user, managerId);
+      assert.equal(one.body.data.last_update_user, managerId);
+      const admin = (await t.admin({ url: '/api/auth/whoami' })).body.data;
+
+      const updated = await t.admin({ method: 'PUT', url: `${base}/ws-crud`, body: { name: 'renamed' } });
       assertOk(updated, 'update');
       assert.equal(updated.body.data.name, 'renamed');
+      assert.equal(updated.body.data.create_user, managerId, 'the creator stays');
+      assert.equal(updated.body.data.last_update_user, admin.id, 'the system administrator changed it last');
       assert.equal(updated.body.data.informations.description, 'ws-crud description', 'PUT keeps informations it does not name');
 
       const deleted = await t.call({ method: 'DELETE', url: `${base}/ws-crud`, auth: SEED.manager1 });

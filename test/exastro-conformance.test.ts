@@ -158,12 +158,30 @@ const CASES: readonly Case[] = [
   {
     endpoint: 'GET /api/{organization_id}/platform/workspaces',
     call: () => get(`/api/${ORG}/platform/workspaces`, manager),
-    shape: z.array(obj({ id: str, name: str, informations: obj({}), create_timestamp: str, last_update_timestamp: str })),
+    shape: z.array(
+      obj({
+        id: str,
+        name: str,
+        informations: obj({}),
+        create_timestamp: str,
+        create_user: str.nullable(),
+        last_update_timestamp: str,
+        last_update_user: str.nullable(),
+      }),
+    ),
   },
   {
     endpoint: 'GET /api/{organization_id}/platform/workspaces/{workspace_id}',
     call: () => get(`/api/${ORG}/platform/workspaces/conf-ws`, manager),
-    shape: obj({ id: z.literal('conf-ws'), name: str, informations: obj({ environments: z.array(obj({ name: str })), description: str }) }),
+    shape: obj({
+      id: z.literal('conf-ws'),
+      name: str,
+      informations: obj({ environments: z.array(obj({ name: str })), description: str }),
+      create_timestamp: str,
+      create_user: str,
+      last_update_timestamp: str,
+      last_update_user: str,
+    }),
   },
   {
     endpoint: 'PUT /api/{organization_id}/platform/workspaces/{workspace_id}',

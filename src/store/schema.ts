@@ -171,6 +171,9 @@ export interface WorkspacesTable {
   informations: string;
   created_at: string;
   last_update_timestamp: string;
+  /** The user ids of who created it and who last changed it (migration 12); null before. */
+  create_user?: string | null;
+  last_update_user?: string | null;
 }
 
 /** `role` is one of tenancy/roles.ts `Role`. System administrators have no organization. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database, WorkspacesTable } from '../store/schema.js';
-import { parseJson } from '../store/store.js';
+import { parseJson, type Store } from '../store/store.js';
 import { tenantIdSchema } from './ids.js';
 import type { Principal } from './roles.js';
 
@@ -29,7 +29,26 @@ export interface WorkspaceView {
   readonly name: string;
   readonly informations: { readonly description?: string; readonly [key: string]: unknown } | null;
   readonly create_timestamp: string;
+  readonly create_user: string | null;
   readonly last_update_timestamp: string;
+  readonly last_update_user: string | null;
+}
+
+/** The schema step that records who created and changed a workspace (migration 12). */
+export const WORKSPACE_USERS_SCHEMA = 12;
+
+/**
+ * Who makes a change: their user id, recorded when the store has the columns for it (`recorded`
+ * false while a release runs on its predecessor's schema during an upgrade).
+ */
+export interface WorkspaceActor {
+  readonly userId: string;
+  readonly recorded: boolean;
+}
+
+/** The actor of a workspace change by `principal`, recorded when `store` has the columns for it. */
+export async function workspaceActor(store: Pick<Store, 'hasSchema'>, principal: Pick<Principal, 'userId'>): Promise<WorkspaceActor> {
+  return { userId: principal.userId, recorded: await store.hasSchema(WORKSPACE_USERS_SCHEMA) };
 }
 
 /** The workspaces of an organization that `principal` may see. */
@@ -49,7 +68,12 @@ export async function getWorkspace(db: Kysely<Database>, organizationId: string,
   return toView(row);
 }
 
-export async function createWorkspace(trx: Transaction<Database>, organizationId: string, body: z.infer<typeof workspaceCreateSchema>): Promise<WorkspaceView> {
+export async function createWorkspace(
+  trx: Transaction<Database>,
+  organizationId: string,
+  body: z.infer<typeof workspaceCreateSchema>,
+  actor: WorkspaceActor,
+): Promise<WorkspaceView> {
   if (!(await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst())) {
     throw notFound(`Organization ${organizationId} does not exist.`);
   }
@@ -63,6 +87,7 @@ export async function createWorkspace(trx: Transaction<Database>, organizationId
     informations: JSON.stringify(body.informations ?? {}),
     created_at: now,
     last_update_timestamp: now,
+    ...(actor.recorded && { create_user: actor.userId, last_update_user: actor.userId }),
   };
   await trx.insertInto('workspaces').values(row).execute();
   await addAdministrators(trx, organizationId, body.id, body.informations?.workspace_administrators ?? []);
@@ -74,6 +99,7 @@ export async function updateWorkspace(
   organizationId: string,
   id: string,
   body: z.infer<typeof workspaceUpdateSchema>,
+  actor: WorkspaceActor,
 ): Promise<WorkspaceView> {
   const current = await getWorkspace(trx, organizationId, id);
   await trx
@@ -82,6 +108,7 @@ export async function updateWorkspace(
       name: body.name ?? current.name,
       informations: JSON.stringify(body.informations ?? current.informations),
       last_update_timestamp: nowTimestamp(),
+      ...(actor.recorded && { last_update_user: actor.userId }),
     })
     .where('organization_id', '=', organizationId)
     .where('id', '=', id)
@@ -129,6 +156,8 @@ function toView(r: WorkspacesTable): WorkspaceView {
     name: r.name,
     informations: parseJson<WorkspaceView['informations']>(r.informations),
     create_timestamp: r.created_at,
+    create_user: r.create_user ?? null,
     last_update_timestamp: r.last_update_timestamp,
+    last_update_user: r.last_update_user ?? null,
   };
 }

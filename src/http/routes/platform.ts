@@ -14,6 +14,7 @@ import { hashPassword } from '../../tenancy/passwords.js';
 import { createOrganizationUser, deleteOrganizationUser, getOrganizationUser, listOrganizationUsers, updateOrganizationUser } from '../../tenancy/users.js';
 import {
   createWorkspace,
+  workspaceActor,
   deleteWorkspace,
   getWorkspace,
   listWorkspaces,
@@ -142,12 +143,14 @@ export const platformRoutes: AnyRoute[] = [
     params: orgParams,
     body: workspaceCreateSchema,
     response: workspaceSchema,
-    handler: async (ctx) =>
-      ctx.write(async (trx) => {
-        const workspace = await createWorkspace(trx, ctx.params.organization_id, ctx.body);
+    handler: async (ctx) => {
+      const actor = await workspaceActor(ctx.deps.store, ctx.principal);
+      return ctx.write(async (trx) => {
+        const workspace = await createWorkspace(trx, ctx.params.organization_id, ctx.body, actor);
         await createSystemMenus(trx, ctx.params.organization_id, ctx.body.id);
         return workspace;
-      }),
+      });
+    },
   }),
   defineRoute({
     method: 'GET',
@@ -170,7 +173,10 @@ export const platformRoutes: AnyRoute[] = [
     params: workspaceParams,
     body: workspaceUpdateSchema,
     response: workspaceSchema,
-    handler: async (ctx) => ctx.write((trx) => updateWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body)),
+    handler: async (ctx) => {
+      const actor = await workspaceActor(ctx.deps.store, ctx.principal);
+      return ctx.write((trx) => updateWorkspace(trx, ctx.params.organization_id, ctx.params.workspace_id, ctx.body, actor));
+    },
   }),
   defineRoute({
     method: 'DELETE',

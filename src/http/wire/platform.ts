@@ -36,7 +36,10 @@ export const workspaceSchema = z.strictObject({
   name: z.string(),
   informations: z.looseObject({ description: z.string().optional() }).nullable(),
   create_timestamp: timestampSchema,
+  /** The user id of who created it / last changed it; null for workspaces made before drydock recorded them. */
+  create_user: z.string().nullable(),
   last_update_timestamp: timestampSchema,
+  last_update_user: z.string().nullable(),
 });
 
 /** A user of an organization in Exastro's platform shape (never the password hash), with drydock's role and the workspaces it is a member of. */

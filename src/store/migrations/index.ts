@@ -9,6 +9,7 @@ import { recordJournal } from './008-record-journal.js';
 import { userProfile } from './009-user-profile.js';
 import { recordFiles } from './010-record-files.js';
 import { exastroSystemColumns } from './011-exastro-system-columns.js';
+import { workspaceUsers } from './012-workspace-users.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   userProfile,
   recordFiles,
   exastroSystemColumns,
+  workspaceUsers,
 ];
 
 /** The schema version this binary expects. */
