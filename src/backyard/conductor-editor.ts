@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
 import { RESULT, refused } from '../errors.js';
 import type { Texts } from '../i18n/language.js';
-import { getMenu } from '../menus/definitions.js';
-import { loadRecords } from '../menus/records.js';
 import type { Database } from '../store/schema.js';
+import { ownValue } from '../util/own-value.js';
 import { conductorDefinitionSchema } from './conductor-spec.js';
+import { activeNames } from './system-menus.js';
 
 /**
  * Exastro's conductor editor JSON ⇄ drydock's conductor class definition (conductor-spec.ts), for
@@ -75,7 +75,7 @@ export async function fromEditor(db: Kysely<Database>, org: string, ws: string, 
   if (starts.length !== 1) invalid(`a class has one start node (found ${starts.length}).`, `開始Nodeは1つです。(${starts.length} 個あります)`);
   for (const [id, n] of nodes) {
     const type = String(n.type);
-    const refusedType = UNSUPPORTED[type];
+    const refusedType = ownValue(UNSUPPORTED, type);
     if (refusedType) invalid(`node ${id}: drydock's conductors have no ${refusedType.en}.`, `Node ${id}: drydockのConductorに${refusedType.ja}はありません。`);
     if (!['start', 'end', 'movement', 'pause', 'merge', 'parallel-branch'].includes(type))
       invalid(`node ${id} has an unknown type "${type}".`, `Node ${id} の type「${type}」は不明です。`);
@@ -143,8 +143,7 @@ export async function fromEditor(db: Kysely<Database>, org: string, ws: string, 
 
 /** A system menu's active records: uuid → name. */
 async function namedRecords(db: Kysely<Database>, org: string, ws: string, menu: string, column: string): Promise<Map<string, string>> {
-  const records = await loadRecords(db, await getMenu(db, org, ws, menu));
-  return new Map(records.filter((r) => r.parameter.discard === '0').map((r) => [String(r.parameter.uuid), String(r.parameter[column])]));
+  return new Map((await activeNames(db, org, ws, menu, column)).map((r) => [r.id, r.name]));
 }
 
 /** A record's name by its id, else by its name. */

@@ -2,8 +2,6 @@ import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
 import { RESULT, refused } from '../errors.js';
 import { textIn, type Language, type Texts } from '../i18n/language.js';
-import { getMenu } from '../menus/definitions.js';
-import { loadRecords } from '../menus/records.js';
 import { toExastroDateTime } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { ConductorSpec } from './conductor-spec.js';
@@ -12,6 +10,7 @@ import type { NodeProgress, NodeState } from './executors/conductor.js';
 import { getJob, listChildren, readLog, type Job } from './jobs.js';
 import { backyardKinds, kindOf, statusName } from './kinds/registry.js';
 import { DRIVER_STATUS, statusFamily } from './kinds/status-families.js';
+import { activeNames } from './system-menus.js';
 
 /**
  * A conductor as Exastro IT Automation's conductor menus show it: `GET …/conductor/{id}/` (the class
@@ -36,17 +35,17 @@ export const NODE_STATUS = {
   onHold: '11',
 } as const;
 
-const NODE_STATUS_NAMES: Readonly<Record<string, Texts>> = {
-  [NODE_STATUS.unexecuted]: { en: 'Unexecuted', ja: '未実行' },
-  [NODE_STATUS.preparing]: { en: 'Preparing', ja: '準備中' },
-  [NODE_STATUS.executing]: { en: 'Executing', ja: '実行中' },
-  [NODE_STATUS.delayed]: { en: 'Executing (delay)', ja: '実行中(遅延)' },
-  [NODE_STATUS.normalEnd]: { en: 'Normal end', ja: '正常終了' },
-  [NODE_STATUS.abend]: { en: 'Abend', ja: '異常終了' },
-  [NODE_STATUS.unexpectedError]: { en: 'Unexpected error', ja: '想定外エラー' },
-  [NODE_STATUS.emergencyStop]: { en: 'Emergency stop', ja: '緊急停止' },
-  [NODE_STATUS.onHold]: { en: 'On hold', ja: '保留中' },
-};
+const NODE_STATUS_NAMES: ReadonlyMap<string, Texts> = new Map([
+  [NODE_STATUS.unexecuted, { en: 'Unexecuted', ja: '未実行' }],
+  [NODE_STATUS.preparing, { en: 'Preparing', ja: '準備中' }],
+  [NODE_STATUS.executing, { en: 'Executing', ja: '実行中' }],
+  [NODE_STATUS.delayed, { en: 'Executing (delay)', ja: '実行中(遅延)' }],
+  [NODE_STATUS.normalEnd, { en: 'Normal end', ja: '正常終了' }],
+  [NODE_STATUS.abend, { en: 'Abend', ja: '異常終了' }],
+  [NODE_STATUS.unexpectedError, { en: 'Unexpected error', ja: '想定外エラー' }],
+  [NODE_STATUS.emergencyStop, { en: 'Emergency stop', ja: '緊急停止' }],
+  [NODE_STATUS.onHold, { en: 'On hold', ja: '保留中' }],
+]);
 
 const NODE_TYPES = ['movement', 'pause'] as const;
 
@@ -132,7 +131,7 @@ export async function exastroConductorView(db: Kysely<Database>, job: Job, langu
         node_instance_id: p.id,
         node_name: p.id,
         node_type: p.type,
-        status: textIn(NODE_STATUS_NAMES[status]!, language),
+        status: textIn(NODE_STATUS_NAMES.get(status)!, language),
         status_id: status,
         status_file: null,
         skip: 'False' as const,
@@ -186,12 +185,6 @@ function classSettingOf(spec: ConductorSpec) {
   };
 }
 
-/** Every record of a system menu as `{id, name}`: the lists of `…/conductor/info/{id}/`. */
-async function namesOf(db: Kysely<Database>, org: string, ws: string, menu: string, column: string) {
-  const records = await loadRecords(db, await getMenu(db, org, ws, menu));
-  return records.filter((r) => r.parameter.discard === '0').map((r) => ({ id: String(r.parameter.uuid), name: String(r.parameter[column]) }));
-}
-
 /**
  * `GET …/conductor/info/{conductor_instance_id}/`: the names behind the ids a conductor's view
  * shows, as lists, as id → name and as name → id: statuses, node types, orchestrators, and the
@@ -203,14 +196,14 @@ export async function conductorInfo(db: Kysely<Database>, org: string, ws: strin
       id,
       name: statusName('ita-by-conductor-synchronize', id, language),
     })),
-    node_status: Object.entries(NODE_STATUS_NAMES).map(([id, name]) => ({ id, name: textIn(name, language) })),
+    node_status: [...NODE_STATUS_NAMES].map(([id, name]) => ({ id, name: textIn(name, language) })),
     node_type: NODE_TYPES.map((t) => ({ id: t, name: t })),
     orchestra: backyardKinds()
       .filter((k) => k.orchestrator !== null)
       .map((k) => ({ id: k.orchestrator!, name: textIn(k.label, language) })),
-    conductor: await namesOf(db, org, ws, 'conductor_class_list', 'conductor_class_name'),
-    operation: await namesOf(db, org, ws, 'operation_list', 'operation_name'),
-    movement: await namesOf(db, org, ws, 'movement_list', 'movement_name'),
+    conductor: await activeNames(db, org, ws, 'conductor_class_list', 'conductor_class_name'),
+    operation: await activeNames(db, org, ws, 'operation_list', 'operation_name'),
+    movement: await activeNames(db, org, ws, 'movement_list', 'movement_name'),
   };
   const dict = Object.fromEntries(Object.entries(list).map(([k, items]) => [k, Object.fromEntries(items.map((i) => [i.id, i.name]))]));
   const dictName = Object.fromEntries(Object.entries(list).map(([k, items]) => [k, Object.fromEntries(items.map((i) => [i.name, i.id]))]));

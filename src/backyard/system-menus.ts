@@ -92,3 +92,9 @@ export async function findSystemRecord(
   }
   return record.parameter;
 }
+
+/** The active records of a system menu as `{id, name}` (their uuid and the value of `column`), oldest first. */
+export async function activeNames(db: Kysely<Database>, org: string, ws: string, menu: string, column: string): Promise<Array<{ id: string; name: string }>> {
+  const records = await loadRecords(db, await getMenu(db, org, ws, menu));
+  return records.filter((r) => r.parameter.discard === '0').map((r) => ({ id: r.parameter.uuid, name: String(ownValue(r.parameter, column)) }));
+}

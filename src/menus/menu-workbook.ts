@@ -124,9 +124,12 @@ export async function maintenanceFromWorkbook(menu: Menu, content: Buffer): Prom
 
 /** A system column's cell may come back as a number (Excel's doing): the API takes them as text. */
 function stringSystemColumns(parameter: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...parameter };
-  for (const k of ['uuid', 'last_update_date_time']) if (typeof out[k] === 'number') out[k] = String(out[k]);
-  return out;
+  const { uuid, last_update_date_time: at } = parameter;
+  return {
+    ...parameter,
+    ...(typeof uuid === 'number' && { uuid: String(uuid) }),
+    ...(typeof at === 'number' && { last_update_date_time: String(at) }),
+  };
 }
 
 /** The problems of a workbook's items, renumbered from items to the workbook's rows. */

@@ -97,3 +97,29 @@ export function differingTables(a: StoreDump, b: StoreDump, except: readonly str
   const names = [...new Set([...Object.keys(a.rows), ...Object.keys(b.rows)])].filter((n) => !except.includes(n)).sort();
   return names.filter((n) => JSON.stringify(a.rows[n]) !== JSON.stringify(b.rows[n]) || JSON.stringify(a.columns[n]) !== JSON.stringify(b.columns[n]));
 }
+
+/** A column's name in a dump's column list ("name TYPE …"). */
+const columnName = (column: string) => column.split(' ', 1)[0]!;
+
+/**
+ * `after` as `before`'s schema saw it: the columns an upgrade added to tables that were already
+ * there (an expand step's nullable columns) are left out — where every row holds null in them, so
+ * an added column that changed a row from before still shows in a comparison.
+ */
+export function withoutAddedColumns(before: StoreDump, after: StoreDump): StoreDump {
+  const columns: Record<string, string[]> = { ...after.columns };
+  const rows: Record<string, string[]> = { ...after.rows };
+  for (const [table, had] of Object.entries(before.columns)) {
+    const now = after.columns[table];
+    if (!now) continue;
+    const known = new Set(had.map(columnName));
+    const added = now.map(columnName).filter((c) => !known.has(c));
+    if (added.length === 0) continue;
+    const parsed = (after.rows[table] ?? []).map((r) => JSON.parse(r) as Record<string, unknown>);
+    const nullEverywhere = added.filter((c) => parsed.every((row) => row[c] === null));
+    if (nullEverywhere.length === 0) continue;
+    columns[table] = now.filter((c) => !nullEverywhere.includes(columnName(c)));
+    rows[table] = parsed.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([k]) => !nullEverywhere.includes(k))))).sort();
+  }
+  return { ...after, columns, rows };
+}
