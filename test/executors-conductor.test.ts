@@ -514,6 +514,18 @@ for (const backend of BACKENDS) {
       assert.equal(refusedClass.status, 499, refusedClass.text);
       assert.equal(refusedClass.body.result, '499-00801');
       assert.match(refusedClass.body.message, /node node-3: drydock's conductors have no conditional branches/);
+      const cyclic = {
+        ...drawn,
+        conductor: { ...drawn.conductor, conductor_name: 'with-cycle' },
+        ...lines([
+          ['node-1', 'node-2'],
+          ['node-2', 'node-4'],
+          ['node-4', 'node-2'],
+        ]),
+      };
+      const cycle = await t.call({ method: 'POST', url: `${classUrl}/maintenance/`, auth: SEED.member1, body: cyclic });
+      assert.equal(cycle.body.result, '499-00801', cycle.text);
+      assert.match(cycle.body.message, /cycle node-2 → node-4 → node-2/);
       const unknownClass = await t.call({ url: `${classUrl}/no-such-class/`, auth: SEED.member1 });
       assert.equal(unknownClass.body.result, '499-00802');
     });

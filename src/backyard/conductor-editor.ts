@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
-import { RESULT, refused } from '../errors.js';
+import { DomainError, RESULT, refused } from '../errors.js';
 import type { Texts } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import { ownValue } from '../util/own-value.js';
-import { conductorDefinitionSchema } from './conductor-spec.js';
+import { checkGraph, conductorDefinitionSchema } from './conductor-spec.js';
 import { activeNames } from './system-menus.js';
 
 /**
@@ -132,6 +132,13 @@ export async function fromEditor(db: Kysely<Database>, org: string, ws: string, 
   if (!checked.success) {
     const problems = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     invalid(`${problems}.`, `${problems}`);
+  }
+  // A cycle is refused now, at registration, rather than when the class is executed.
+  try {
+    checkGraph(name!, defined);
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    invalid(err.message, err.message);
   }
   return {
     name: name!,

@@ -149,8 +149,8 @@ export async function buildConductorSpec(
   };
 }
 
-/** Unique ids, known dependencies, no cycles. */
-function checkGraph(className: string, nodes: ReadonlyArray<{ id: string; depends_on: readonly string[] }>): void {
+/** Unique ids, known dependencies, no cycles (a 400 naming the problem). */
+export function checkGraph(className: string, nodes: ReadonlyArray<{ id: string; depends_on: readonly string[] }>): void {
   const ids = new Set<string>();
   for (const n of nodes) {
     if (ids.has(n.id)) throw badRequest(`Conductor class "${className}": node id ${n.id} is used twice.`);
