@@ -213,6 +213,16 @@ for (const backend of BACKENDS) {
       });
       assert.equal(empty.status, 400, empty.text);
       assert.match(empty.body.message, /no row to apply: write Register, Update, Discard or Restore/);
+      const emptyJa = await t.call({
+        method: 'POST',
+        url: `${MENU}/excel/maintenance/`,
+        auth,
+        headers: { 'accept-language': 'ja' },
+        body: {
+          excel: Buffer.from(await (await workbookOf(await t.call({ url: `${MENU}/excel/format/?file=binary`, auth }))).xlsx.writeBuffer()).toString('base64'),
+        },
+      });
+      assert.match(emptyJa.body.message, /反映する行がありません/, 'in the caller’s language');
 
       const notXlsx = await t.call({ method: 'POST', url: `${MENU}/excel/maintenance/`, auth, body: { excel: Buffer.from('host,cpus\n').toString('base64') } });
       assert.equal(notXlsx.status, 400, notXlsx.text);

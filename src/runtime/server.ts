@@ -118,7 +118,9 @@ export async function runServer(o: ServerOptions): Promise<void> {
       inherited ? `drydock ${VERSION} took over: ${url}/ (pid ${process.pid})` : `drydock is running: ${url}/`,
       `  API browser: ${url}/api/docs`,
       `  store:       ${runtime.deps.store.capabilities.description}`,
-      ...(worker ? [`  workers:     ${worker.id} (all backyards) and a fleet orchestrator`] : []),
+      worker
+        ? `  workers:     ${worker.id} (all backyards) and a fleet orchestrator`
+        : '  workers:     none in this process: jobs wait until a `drydock worker` runs (or start with --workers)',
       ...(runtime.generatedAdminPassword
         ? [
             `  administrator: ${options.adminUser} / ${runtime.generatedAdminPassword}`,
