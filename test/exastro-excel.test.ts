@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import { ITA1, SEED, seedTenants, setMaintenance, startTestApp, type CallResult, type TestApp } from './support/app.js';
 import { BACKENDS } from './support/backends.js';
+import { multipartBody } from './support/multipart.js';
 
 const MENU = `${ITA1}/menu/hosts_xl`;
 const auth = SEED.member1;
@@ -37,8 +38,7 @@ function rowsOf(sheet: ExcelJS.Worksheet): Array<Record<string, unknown>> {
 async function multipartWorkbook(wb: ExcelJS.Workbook): Promise<{ headers: Record<string, string>; payload: Buffer }> {
   const form = new FormData();
   form.append('excel', new Blob([Buffer.from(await wb.xlsx.writeBuffer())]), 'hosts_xl.xlsx');
-  const response = new Response(form);
-  return { headers: { 'content-type': response.headers.get('content-type')! }, payload: Buffer.from(await response.arrayBuffer()) };
+  return multipartBody(form);
 }
 
 for (const backend of BACKENDS) {

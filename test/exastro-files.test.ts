@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { planFromWorkbook, writeWorkbook } from '../src/menus/excel.js';
 import { collectExport, importPlan, planFromJson } from '../src/menus/transfer.js';
 import { BACKENDS } from './support/backends.js';
+import { multipartBody } from './support/multipart.js';
 import { ITA1, SEED, seedTenants, setMaintenance, startTestApp, type CallResult, type TestApp } from './support/app.js';
 
 const MENU = `${ITA1}/menu/configs`;
@@ -19,8 +20,7 @@ async function multipart(json: unknown, files: Record<string, string>): Promise<
   const form = new FormData();
   form.append('json_parameters', JSON.stringify(json));
   for (const [part, text] of Object.entries(files)) form.append(part, new Blob([text]), `upload-${part}.bin`);
-  const response = new Response(form);
-  return { headers: { 'content-type': response.headers.get('content-type')! }, payload: Buffer.from(await response.arrayBuffer()) };
+  return multipartBody(form);
 }
 
 function assertProblems(r: CallResult, expected: Record<string, Record<string, RegExp>>, what: string): void {

@@ -163,6 +163,12 @@ for (const backend of BACKENDS) {
       return ok(await t.call({ url: `${ITA1}/executions/${id}/`, auth: SEED.member1 }), `get execution ${id}`).body.data;
     }
 
+    /** The first record a filter finds in a system menu: its parameter. */
+    async function firstRecord(menu: string, filter: unknown): Promise<View> {
+      return (ok(await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/filter/`, auth: SEED.member1, body: filter }), menu).body.data as View[])[0]
+        .parameter;
+    }
+
     /** Exastro's view of it, as its conductor_confirmation menu answers. */
     async function exastroView(id: string): Promise<View> {
       return ok(await t.call({ url: `${ITA1}/menu/conductor_confirmation/conductor/${id}/`, auth: SEED.member1 }), `get conductor ${id}`).body.data;
@@ -453,14 +459,7 @@ for (const backend of BACKENDS) {
       const classUrl = `${ITA1}/menu/conductor_class_edit/conductor/class`;
       const registered = ok(await t.call({ method: 'POST', url: `${classUrl}/maintenance/`, auth: SEED.member1, body: drawn }), 'register class');
       const classId = registered.body.data.conductor_class_id;
-      const stored = (
-        await t.call({
-          method: 'POST',
-          url: `${ITA1}/menu/conductor_class_list/filter/`,
-          auth: SEED.member1,
-          body: { conductor_class_id: { NORMAL: classId } },
-        })
-      ).body.data[0].parameter;
+      const stored = await firstRecord('conductor_class_list', { conductor_class_id: { NORMAL: classId } });
       assert.equal(stored.remarks, 'drawn in the editor');
       assert.deepEqual(
         JSON.parse(stored.definition).nodes.map((n: View) => [n.id, n.movement_name, n.depends_on]),
@@ -495,14 +494,7 @@ for (const backend of BACKENDS) {
       assert.equal(editor['node-5'].movement_id, movementIds.get('slow'));
       editor.conductor.note = 'updated';
       ok(await t.call({ method: 'PATCH', url: `${classUrl}/maintenance/${classId}/`, auth: SEED.member1, body: editor }), 'update class');
-      const updated = (
-        await t.call({
-          method: 'POST',
-          url: `${ITA1}/menu/conductor_class_list/filter/`,
-          auth: SEED.member1,
-          body: { conductor_class_id: { NORMAL: classId } },
-        })
-      ).body.data[0].parameter;
+      const updated = await firstRecord('conductor_class_list', { conductor_class_id: { NORMAL: classId } });
       assert.equal(updated.remarks, 'updated');
       assert.deepEqual(JSON.parse(updated.definition), JSON.parse(stored.definition), 'the round trip keeps the graph');
       const stale = await t.call({ method: 'PATCH', url: `${classUrl}/maintenance/${classId}/`, auth: SEED.member1, body: editor });
@@ -526,16 +518,18 @@ for (const backend of BACKENDS) {
       const cycle = await t.call({ method: 'POST', url: `${classUrl}/maintenance/`, auth: SEED.member1, body: cyclic });
       assert.equal(cycle.body.result, '499-00801', cycle.text);
       assert.match(cycle.body.message, /cycle node-2 → node-4 → node-2/);
+      const dangling = { ...drawn, conductor: { ...drawn.conductor, conductor_name: 'dangling' }, ...movement('node-9', 'ok') };
+      const notConnected = await t.call({ method: 'POST', url: `${classUrl}/maintenance/`, auth: SEED.member1, body: dangling });
+      assert.equal(notConnected.body.result, '499-00801', notConnected.text);
+      assert.match(notConnected.body.message, /node node-9 is not connected/);
       const unknownClass = await t.call({ url: `${classUrl}/no-such-class/`, auth: SEED.member1 });
       assert.equal(unknownClass.body.result, '499-00802');
     });
 
     it("executes a class named by conductor_class_id and operation_id, running conductor_data's graph instead of the stored one", async () => {
       const name = await defineClass([{ id: 'stored', movement_name: 'ok' }]);
-      const find = async (menu: string, body: unknown) =>
-        (ok(await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/filter/`, auth: SEED.member1, body }), menu).body.data as View[])[0].parameter;
-      const cls = await find('conductor_class_list', { conductor_class_name: { NORMAL: name } });
-      const op = await find('operation_list', { operation_name: { NORMAL: OPERATION } });
+      const cls = await firstRecord('conductor_class_list', { conductor_class_name: { NORMAL: name } });
+      const op = await firstRecord('operation_list', { operation_name: { NORMAL: OPERATION } });
       const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 19).replace('T', ' ').replaceAll('-', '/');
       const conductorData = editorClass(name, 'slow');
       const r = ok(

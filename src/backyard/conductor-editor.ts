@@ -106,6 +106,8 @@ export async function fromEditor(db: Kysely<Database>, org: string, ws: string, 
   const defined: EditorClass['definition']['nodes'] = [];
   for (const [id, n] of nodes) {
     if (n.type !== 'movement' && n.type !== 'pause') continue;
+    // As in Exastro's editor, a node no edge leads to is a drawing mistake, not a second start.
+    if (!preds.has(id)) invalid(`node ${id} is not connected: no edge leads to it.`, `Node ${id} は接続されていません。(入力のエッジがありません)`);
     if (n.type === 'pause') {
       defined.push({ id, type: 'pause', depends_on: reaching(id) });
       continue;

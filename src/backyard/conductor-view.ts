@@ -6,7 +6,7 @@ import { toExastroDateTime } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { ConductorSpec } from './conductor-spec.js';
 import { inputDataName, populatedData, resultData, resultDataName } from './execution-data.js';
-import type { NodeProgress, NodeState } from './executors/conductor.js';
+import { initialProgress, type NodeProgress, type NodeState } from './executors/conductor.js';
 import { getJob, listChildren, readLog, type Job } from './jobs.js';
 import { backyardKinds, kindOf, statusName } from './kinds/registry.js';
 import { DRIVER_STATUS, statusFamily } from './kinds/status-families.js';
@@ -90,17 +90,7 @@ function nodeStatusOfDriver(statusId: string): string {
 /** The node states the conductor's executor last wrote, or every node waiting before its first round. */
 function progressOf(job: Job<ConductorSpec>): NodeProgress[] {
   const written = (job.result as { nodes?: NodeProgress[] } | null)?.nodes;
-  if (Array.isArray(written)) return written;
-  return job.spec.nodes.map((n) => ({
-    id: n.id,
-    type: n.type,
-    allow_failure: n.allow_failure,
-    state: 'waiting',
-    execution_no: null,
-    status_id: null,
-    started_at: null,
-    finished_at: null,
-  }));
+  return Array.isArray(written) ? written : initialProgress(job.spec);
 }
 
 const seconds = (timestamp: string | null): string | null => (timestamp === null ? null : toExastroDateTime(timestamp).slice(0, 19));

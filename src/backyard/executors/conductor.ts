@@ -38,6 +38,20 @@ export interface ConductorProgress {
   readonly nodes: NodeProgress[];
 }
 
+/** Every node of a conductor as it starts: waiting, nothing started. */
+export function initialProgress(spec: ConductorSpec): NodeProgress[] {
+  return spec.nodes.map((n) => ({
+    id: n.id,
+    type: n.type,
+    allow_failure: n.allow_failure,
+    state: 'waiting',
+    execution_no: null,
+    status_id: null,
+    started_at: null,
+    finished_at: null,
+  }));
+}
+
 /** The statuses a driver job ends in: its node has ended. */
 const TERMINAL_DRIVER: ReadonlySet<string> = new Set(terminalStatuses('driver'));
 
@@ -68,18 +82,7 @@ export const conductorExecutor: Executor = {
   async run(ctx: ExecutionContext): Promise<Outcome> {
     const spec = ctx.job.spec as ConductorSpec;
     const nodes = new Map(spec.nodes.map((n) => [n.id, n]));
-    const progress: ConductorProgress = {
-      nodes: spec.nodes.map((n) => ({
-        id: n.id,
-        type: n.type,
-        allow_failure: n.allow_failure,
-        state: 'waiting',
-        execution_no: null,
-        status_id: null,
-        started_at: null,
-        finished_at: null,
-      })),
-    };
+    const progress: ConductorProgress = { nodes: initialProgress(spec) };
     const byId = new Map(progress.nodes.map((p) => [p.id, p]));
     const wakeup = new Wakeup(ctx.store, ctx.signal);
     let written = JSON.stringify(progress);

@@ -18,7 +18,9 @@ const fileQuery = z.object({ file: z.enum(['binary']).optional() }).strict();
 const workbookSchema = z.string().describe('The .xlsx workbook in base64 (or, with ?file=binary, the workbook itself)');
 
 /** Answers a workbook as `?file=` asks. */
-function answer(ctx: Pick<RouteContext<unknown, { file?: 'binary' | undefined }, unknown>, 'query' | 'reply'>, file: { name: string; content: Buffer }) {
+type Workbook = { readonly name: string; readonly content: Buffer };
+
+function answer(ctx: Pick<RouteContext<unknown, { file?: 'binary' | undefined }, unknown>, 'query' | 'reply'>, file: Workbook) {
   return ctx.query.file === 'binary' ? sendFile(ctx.reply, file) : file.content.toString('base64');
 }
 
@@ -29,22 +31,25 @@ const menuOf = (ctx: { params: z.infer<typeof menuParams>; db: RouteContext<unkn
  * One menu's records as an Excel workbook, and back (menus/menu-workbook.ts): Exastro's per-menu
  * Excel. Downloads are reads; `excel/maintenance/` writes the records like `maintenance/all/`.
  */
-export const menuExcelRoutes: AnyRoute[] = [
+/** A GET of a workbook of the menu (a read, `?file=` as `answer` takes it). */
+const download = (path: string, summary: string, build: (ctx: RouteContext<z.infer<typeof menuParams>, unknown, unknown>, menu: Menu) => Promise<Workbook>) =>
   defineRoute({
     method: 'GET',
-    url: `${ITA}/menu/:menu/excel/`,
-    summary: "The menu's records (discarded ones too) as a workbook; fill _type on a row and upload it to excel/maintenance/",
+    url: `${ITA}/menu/:menu/${path}`,
+    summary,
     tag: 'menus',
     access: 'workspace',
     writes: 'read',
     params: menuParams,
     query: fileQuery,
     response: workbookSchema,
-    handler: async (ctx) => {
-      const menu = await menuOf(ctx);
-      return answer(ctx, await recordsWorkbook(menu, await loadRecords(ctx.db, menu), ''));
-    },
-  }),
+    handler: async (ctx) => answer(ctx, await build(ctx, await menuOf(ctx))),
+  });
+
+export const menuExcelRoutes: AnyRoute[] = [
+  download('excel/', "The menu's records (discarded ones too) as a workbook; fill _type on a row and upload it to excel/maintenance/", async (ctx, menu) =>
+    recordsWorkbook(menu, await loadRecords(ctx.db, menu), ''),
+  ),
   defineRoute({
     method: 'POST',
     url: `${ITA}/menu/:menu/excel/`,
@@ -61,33 +66,16 @@ export const menuExcelRoutes: AnyRoute[] = [
       return answer(ctx, await recordsWorkbook(menu, applyFilter(menu, await loadRecords(ctx.db, menu), ctx.body), ''));
     },
   }),
-  defineRoute({
-    method: 'GET',
-    url: `${ITA}/menu/:menu/excel/format/`,
-    summary: 'An empty workbook of the menu, for new records: write Register in _type on each row and upload it to excel/maintenance/',
-    tag: 'menus',
-    access: 'workspace',
-    writes: 'read',
-    params: menuParams,
-    query: fileQuery,
-    response: workbookSchema,
-    handler: async (ctx) => answer(ctx, await recordsWorkbook(await menuOf(ctx), [], '_format')),
-  }),
-  defineRoute({
-    method: 'GET',
-    url: `${ITA}/menu/:menu/excel/journal/`,
-    summary: 'The history of every record of the menu as a workbook, newest first (journal_id, journal_datetime, journal_action, then the record)',
-    tag: 'menus',
-    access: 'workspace',
-    writes: 'read',
-    params: menuParams,
-    query: fileQuery,
-    response: workbookSchema,
-    handler: async (ctx) => {
-      const menu = await menuOf(ctx);
-      return answer(ctx, await journalWorkbook(menu, await loadJournal(ctx.db, menu, undefined, await keepsHistory(ctx.deps.store), false)));
-    },
-  }),
+  download(
+    'excel/format/',
+    'An empty workbook of the menu, for new records: write Register in _type on each row and upload it to excel/maintenance/',
+    async (_ctx, menu) => recordsWorkbook(menu, [], '_format'),
+  ),
+  download(
+    'excel/journal/',
+    'The history of every record of the menu as a workbook, newest first (journal_id, journal_datetime, journal_action, then the record)',
+    async (ctx, menu) => journalWorkbook(menu, await loadJournal(ctx.db, menu, undefined, await keepsHistory(ctx.deps.store), false)),
+  ),
   defineRoute({
     method: 'POST',
     url: `${ITA}/menu/:menu/excel/maintenance/`,
