@@ -18,6 +18,7 @@
  * The fleet upgrades page has its own file (console-fleet.test.ts); both share support/console-browser.ts.
  */
 import assert from 'node:assert/strict';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -459,6 +460,20 @@ describe('serving the console', () => {
     const js = await built.inject({ url: `/assets/${asset}` });
     assert.equal(js.statusCode, 200);
     assert.match(String(js.headers['cache-control']), /immutable/);
+    assert.equal(js.headers['content-encoding'], undefined, 'a client that accepts no encoding gets the file itself');
+    const raw = readFileSync(path.join(CONSOLE_DIR, 'assets', asset));
+    for (const [encoding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
+      const compressed = await built.inject({ url: `/assets/${asset}`, headers: { 'accept-encoding': encoding } });
+      assert.equal(compressed.statusCode, 200);
+      assert.equal(compressed.headers['content-encoding'], encoding, `sent with ${encoding}`);
+      assert.match(String(compressed.headers['content-type']), /javascript/, 'typed as the script, not the archive');
+      assert.match(String(compressed.headers['cache-control']), /immutable/);
+      assert.ok(compressed.rawPayload.length < raw.length / 2, `${encoding}: ${compressed.rawPayload.length} bytes for ${raw.length}`);
+      assert.ok(decode(compressed.rawPayload).equals(raw), `${encoding} decodes to the script`);
+    }
     assert.equal((await built.inject({ url: '/api/nothing' })).statusCode, 404);
     for (const url of ['/assets/../package.json', '/assets/..%2f..%2fpackage.json', '/..%2fpackage.json']) {
       assert.doesNotMatch((await built.inject({ url })).body, /"name": "drydock"/, `${url} stays inside dist/web`);

@@ -53,7 +53,9 @@ export async function consoleRoutes(app: FastifyInstance, opts: { dir?: string }
   const built = existsSync(`${dir}/index.html`);
   if (built) {
     // Only the reply.sendFile decorator: the routes are declared below, with the guard's declaration.
-    await app.register(fastifyStatic, { root: dir, serve: false, dotfiles: 'deny' });
+    // preCompressed: the build writes .br and .gz beside each asset (web/vite.config.ts); a client
+    // that accepts one gets it, any other the file itself.
+    await app.register(fastifyStatic, { root: dir, serve: false, dotfiles: 'deny', preCompressed: true });
   }
 
   const sendIndex = (reply: FastifyReply) =>
