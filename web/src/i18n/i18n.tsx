@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { setApiLanguage } from '../api/client';
 import { en, type MessageKey } from './messages.en';
 import { ja } from './messages.ja';
+import { formatInstant } from './date-time';
 
 export type Language = 'ja' | 'en';
 export const LANGUAGES: readonly Language[] = ['ja', 'en'];
@@ -16,7 +17,7 @@ interface I18n {
   readonly language: Language;
   readonly setLanguage: (language: Language) => void;
   readonly t: Translate;
-  /** Dates and times in the language on screen, in the browser's time zone. */
+  /** Instants in the language on screen, in the browser's time zone with the zone named (date-time.ts). */
   readonly formatTime: (iso: string | null | undefined) => string;
 }
 
@@ -55,21 +56,8 @@ export function I18nProvider({ children }: { readonly children: ReactNode }) {
       const text = catalog[key];
       return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
     };
-    // With the time zone: an announced end or an audit time must not be read in the wrong one.
-    const format = new Intl.DateTimeFormat(language === 'ja' ? 'ja-JP' : 'en-GB', {
-      year: 'numeric',
-      month: language === 'ja' ? '2-digit' : 'short',
-      day: language === 'ja' ? '2-digit' : 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'short',
-    });
-    const formatTime = (iso: string | null | undefined) => {
-      if (!iso) return '—';
-      const date = new Date(iso);
-      return Number.isNaN(date.getTime()) ? iso : format.format(date);
-    };
+    // One formatter for every instant on screen (date-time.ts): local time with the zone named.
+    const formatTime = (iso: string | null | undefined) => formatInstant(iso, language);
     return { language, setLanguage, t, formatTime };
   }, [language, setLanguage]);
 

@@ -33,7 +33,7 @@ function cell(column: Column, value: Value | undefined, t: Translate, download: 
 
 /** A menu's records: search, register, edit, discard and restore. */
 export function RecordsPage({ organization, workspace, menu: menuName }: RecordsPageProps) {
-  const { t } = useI18n();
+  const { t, formatTime } = useI18n();
   const menuPath = `${itaPath(organization, workspace)}/menu/${seg(menuName)}`;
   const [search, setSearch] = useState<Search>(NO_SEARCH);
   const menu = useLoad(() => api<Menu>('GET', `${menuPath}/`), [menuPath]);
@@ -125,7 +125,8 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
                         </td>
                       ))}
                       <td className="nowrap">
-                        {r.parameter.last_update_date_time} <span className="meta">{r.parameter.last_updated_user}</span>
+                        <span title={r.parameter.last_update_date_time}>{formatTime(r.parameter.last_update_date_time)}</span>{' '}
+                        <span className="meta">{r.parameter.last_updated_user}</span>
                         {discarded && <span className="pill pill--off"> {t('records.discardedTag')}</span>}
                       </td>
                       <td className="row-actions">
