@@ -5,7 +5,7 @@
  * answers: ISO 8601 (`2026-12-04T15:29:11.749599Z`) and Exastro's record time
  * (`2026/12/04 15:29:11.749599`, UTC).
  */
-import type { Language } from './i18n';
+import type { Language } from './language.js';
 
 /** An instant the API answered, or undefined for what is not one. */
 export function parseInstant(value: string): Date | undefined {

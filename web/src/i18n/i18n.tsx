@@ -3,9 +3,9 @@ import { setApiLanguage } from '../api/client';
 import { en, type MessageKey } from './messages.en';
 import { ja } from './messages.ja';
 import { formatInstant } from './date-time';
+import type { Language } from './language';
 
-export type Language = 'ja' | 'en';
-export const LANGUAGES: readonly Language[] = ['ja', 'en'];
+export { LANGUAGES, type Language } from './language';
 
 const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
 const STORAGE_KEY = 'drydock.language';
