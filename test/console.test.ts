@@ -336,6 +336,22 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     // Editing without choosing a file keeps it.
     await member.getByRole('button', { name: msg('en', 'records.editNamed').replace('{name}', 'web') }).click();
     await member.getByText(msg('en', 'records.fileKept').replace('{name}', 'web.env')).waitFor();
+
+    await member.getByRole('button', { name: msg('en', 'common.cancel') }).click();
+
+    // A long value stays on one line, read whole in its tooltip; the page never scrolls sideways.
+    const long = `RHEL 8.10 ${'web-server.rack-42.example.com '.repeat(8).trim()}`;
+    const r = await t.call({ method: 'POST', url: `${ITA1}/menu/configs/maintenance/`, auth: SEED.member1, body: { parameter: { name: long } } });
+    assert.equal(r.status, 200, r.text);
+    await member.reload();
+    const value = member.locator('[data-testid="records"] .cell-value', { hasText: 'RHEL 8.10' });
+    await value.waitFor();
+    assert.equal(await value.getAttribute('title'), long, 'the whole value in the tooltip');
+    const box = await value.evaluate((el) => ({ height: el.getBoundingClientRect().height, line: parseFloat(getComputedStyle(el).lineHeight) || 20 }));
+    assert.ok(box.height < box.line * 1.5, `one line: ${JSON.stringify(box)}`);
+    const sideways = await member.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(sideways <= 0, `the page does not scroll sideways (${sideways}px)`);
+    await shoot(member, 'records-long-value');
   });
 
   it('the backyard page shows a running job live, the confirmation names it, and the page updates when it ends', async () => {

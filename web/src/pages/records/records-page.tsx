@@ -31,6 +31,9 @@ function cell(column: Column, value: Value | undefined, t: Translate, download: 
   return String(value);
 }
 
+/** A value's whole text for its cell's tooltip (a cell shows one line). */
+const titleOf = (value: Value | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
+
 /** A menu's records: search, register, edit, discard and restore. */
 export function RecordsPage({ organization, workspace, menu: menuName }: RecordsPageProps) {
   const { t, formatTime } = useI18n();
@@ -99,54 +102,58 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
           )}
           <ErrorAlert error={records.error} />
           {records.data && (
-            <table className="table" data-testid="records">
-              <caption className="visually-hidden">{t('records.caption', { count: records.data.length })}</caption>
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th scope="col" key={c.name}>
-                      {c.title ?? c.name}
-                    </th>
-                  ))}
-                  <th scope="col">{t('records.lastUpdate')}</th>
-                  <th scope="col">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.data.map((r) => {
-                  const discarded = r.parameter.discard === '1';
-                  const id = recordId(menuKey, r);
-                  const label = String(r.parameter[columns[0]?.name ?? key] ?? id);
-                  return (
-                    <tr key={id} className={discarded ? 'row--discarded' : undefined}>
-                      {columns.map((c) => (
-                        <td key={c.name}>
-                          <div className="cell-value">{cell(c, r.parameter[c.name], t, `${menuPath}/${seg(id)}/${seg(c.name)}/file/`)}</div>
+            <div className="table-scroll" role="region" aria-label={t('records.caption', { count: records.data.length })} tabIndex={0}>
+              <table className="table" data-testid="records">
+                <caption className="visually-hidden">{t('records.caption', { count: records.data.length })}</caption>
+                <thead>
+                  <tr>
+                    {columns.map((c) => (
+                      <th scope="col" key={c.name}>
+                        {c.title ?? c.name}
+                      </th>
+                    ))}
+                    <th scope="col">{t('records.lastUpdate')}</th>
+                    <th scope="col">{t('common.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {records.data.map((r) => {
+                    const discarded = r.parameter.discard === '1';
+                    const id = recordId(menuKey, r);
+                    const label = String(r.parameter[columns[0]?.name ?? key] ?? id);
+                    return (
+                      <tr key={id} className={discarded ? 'row--discarded' : undefined}>
+                        {columns.map((c) => (
+                          <td key={c.name}>
+                            <div className="cell-value" title={titleOf(r.parameter[c.name])}>
+                              {cell(c, r.parameter[c.name], t, `${menuPath}/${seg(id)}/${seg(c.name)}/file/`)}
+                            </div>
+                          </td>
+                        ))}
+                        <td className="nowrap">
+                          <span title={r.parameter.last_update_date_time}>{formatTime(r.parameter.last_update_date_time)}</span>{' '}
+                          <span className="meta">{r.parameter.last_updated_user}</span>
+                          {discarded && <span className="pill pill--off"> {t('records.discardedTag')}</span>}
                         </td>
-                      ))}
-                      <td className="nowrap">
-                        <span title={r.parameter.last_update_date_time}>{formatTime(r.parameter.last_update_date_time)}</span>{' '}
-                        <span className="meta">{r.parameter.last_updated_user}</span>
-                        {discarded && <span className="pill pill--off"> {t('records.discardedTag')}</span>}
-                      </td>
-                      <td className="row-actions">
-                        {!discarded && (
-                          <WriteButton onClick={() => setForm({ record: r })} aria-label={t('records.editNamed', { name: label })}>
-                            {t('common.edit')}
+                        <td className="row-actions">
+                          {!discarded && (
+                            <WriteButton onClick={() => setForm({ record: r })} aria-label={t('records.editNamed', { name: label })}>
+                              {t('common.edit')}
+                            </WriteButton>
+                          )}
+                          <WriteButton
+                            onClick={() => void discard(r, discarded ? 'Restore' : 'Discard')}
+                            aria-label={t(discarded ? 'records.restoreNamed' : 'records.discardNamed', { name: label })}
+                          >
+                            {discarded ? t('records.restore') : t('records.discard')}
                           </WriteButton>
-                        )}
-                        <WriteButton
-                          onClick={() => void discard(r, discarded ? 'Restore' : 'Discard')}
-                          aria-label={t(discarded ? 'records.restoreNamed' : 'records.discardNamed', { name: label })}
-                        >
-                          {discarded ? t('records.restore') : t('records.discard')}
-                        </WriteButton>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
           )}
           {records.data?.length === 0 && <p>{t('records.none')}</p>}
         </>
