@@ -26,6 +26,8 @@ export interface LoadSample {
   readonly result?: string;
   /** For a write: the host it registered. */
   readonly host?: string;
+  /** For a refusal: which layer refused it (`drydock-refused-by`: `guard` or `transaction`). */
+  readonly refusedBy?: string;
 }
 
 export interface LoadResult {
@@ -149,6 +151,7 @@ export function startReadWriteLoad(
         // not an envelope (the console's HTML and scripts)
       }
       const retryAfter = res.headers['retry-after'];
+      const refusedBy = res.headers['drydock-refused-by'];
       samples.push({
         kind: r.kind,
         what: r.what,
@@ -156,6 +159,7 @@ export function startReadWriteLoad(
         doneAt: Date.now(),
         status: res.status,
         ...(typeof retryAfter === 'string' && { retryAfter }),
+        ...(typeof refusedBy === 'string' && { refusedBy }),
         ...(result !== undefined && { result }),
         ...(r.host !== undefined && { host: r.host }),
         ...(res.status !== 200 && { error: res.text.slice(0, 300) }),
