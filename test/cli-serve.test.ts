@@ -18,6 +18,7 @@ describe('drydock serve', () => {
     assert.ok(printed, `credentials printed:\n${first.output()}`);
     assert.equal(printed[1], ADMIN.user);
     assert.match(first.output(), /drydock is running: http:\/\/127\.0\.0\.1:\d+\//);
+    assert.match(first.output(), /workers: +none in this process: jobs wait until a `drydock worker` runs \(or start with --workers\)/, 'says jobs will wait');
     const ok = await first.call({ url: '/api/platform/maintenance-mode-setting', auth: basic(ADMIN.user, printed[2]!) });
     assert.equal(ok.status, 200, ok.text);
     assert.equal(await first.stop('SIGTERM'), 0, 'SIGTERM shuts down cleanly');

@@ -23,7 +23,7 @@ import { activeNames } from './system-menus.js';
  */
 
 /** Exastro's conductor node statuses (T_COMN_CONDUCTOR_NODE_STATUS), those a drydock node can be in. */
-export const NODE_STATUS = {
+const NODE_STATUS = {
   unexecuted: '1',
   preparing: '2',
   executing: '3',
@@ -238,7 +238,7 @@ export function requireReleasable(job: Job, nodeId: string): void {
 }
 
 /** `…/conductor/{id}/input_data/` and `…/result_data/`. */
-export type ConductorData = 'input_data' | 'result_data';
+type ConductorData = 'input_data' | 'result_data';
 
 /**
  * A conductor's input or result data as a zip: its class and operation (`conductor.json`) or its

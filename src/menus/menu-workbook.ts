@@ -73,7 +73,7 @@ export async function journalWorkbook(menu: Menu, entries: readonly JournalView[
 }
 
 /** The maintenance a workbook asks for: one item per row with a `_type`, and the row each came from. */
-export interface WorkbookMaintenance {
+interface WorkbookMaintenance {
   readonly items: MaintenanceItem[];
   readonly rows: number[];
 }

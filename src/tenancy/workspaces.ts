@@ -35,7 +35,7 @@ export interface WorkspaceView {
 }
 
 /** The schema step that records who created and changed a workspace (migration 12). */
-export const WORKSPACE_USERS_SCHEMA = 12;
+const WORKSPACE_USERS_SCHEMA = 12;
 
 /**
  * Who makes a change: their user id, recorded when the store has the columns for it (`recorded`
