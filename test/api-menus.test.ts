@@ -605,6 +605,39 @@ for (const backend of BACKENDS) {
       assert.match(unknown.body.message, /colour/);
     });
 
+    it('?sort=column orders a list or a search, numbers as numbers, -column descending, empty values last, before paging', async () => {
+      const menu = await hostsMenu();
+      assertOk(
+        await maintain(menu, [
+          { type: 'Register', parameter: { host: 'web-10', port: 8080 } },
+          { type: 'Register', parameter: { host: 'web-9', port: 9 } },
+          { type: 'Register', parameter: { host: 'db-1', port: null } },
+          { type: 'Register', parameter: { host: 'web-2', port: 443 } },
+        ]),
+        'register',
+      );
+      const hosts = async (query: string) => (await records(menu, query)).map((p) => p.host);
+      assert.deepEqual(await hosts('?sort=port'), ['web-9', 'web-2', 'web-10', 'db-1'], 'numeric order, empty last');
+      assert.deepEqual(await hosts('?sort=-port'), ['web-10', 'web-2', 'web-9', 'db-1'], 'descending, empty still last');
+      assert.deepEqual(await hosts('?sort=host'), ['db-1', 'web-2', 'web-9', 'web-10'], 'text with numbers in natural order');
+      assert.deepEqual(await hosts('?sort=-host&limit=2&offset=1'), ['web-9', 'web-2'], 'sorted, then paged');
+      const searched = await t.call({
+        method: 'POST',
+        url: `${ITA1}/menu/${menu}/filter/?sort=-host&limit=2`,
+        auth: SEED.member1,
+        body: { host: { NORMAL: 'web' } },
+      });
+      assertOk(searched, 'sorted search');
+      assert.deepEqual(
+        (searched.body.data as { parameter: { host: string } }[]).map((r) => r.parameter.host),
+        ['web-10', 'web-9'],
+      );
+      const unknown = await t.call({ method: 'POST', url: `${ITA1}/menu/${menu}/filter/?sort=colour`, auth: SEED.member1, body: {} });
+      assertError(unknown, 400, '400-00026', 'sorting by an unknown column');
+      assert.match(unknown.body.message, /colour/);
+      assertError(await t.call({ url: `${ITA1}/menu/${menu}/filter/?sort=a%20b`, auth: SEED.member1 }), 400, '400-00027', 'not a column name');
+    });
+
     it('POST filter searches with NORMAL, LIST and RANGE; filter/count counts', async () => {
       const menu = await hostsMenu([{ name: 'since', type: 'date' }]);
       assertOk(

@@ -5,7 +5,7 @@ import { keepsHistory, loadJournal } from '../../menus/journal.js';
 import { applyBatch, applyOne, loadRecords, maintenanceBatchSchema, singleItemSchema } from '../../menus/records.js';
 import { readRecordFile, withRecordFiles } from '../../menus/record-files.js';
 import { keyedView } from '../../menus/record-view.js';
-import { applyFilter, filterSchema, page, recordQuerySchema, queryFilter } from '../../menus/search.js';
+import { applyFilter, filterSchema, page, recordQuerySchema, queryFilter, sortRecords } from '../../menus/search.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { parseOrThrow } from '../validation.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
@@ -127,7 +127,7 @@ export const menuRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: `${ITA}/menu/:menu/filter/`,
-    summary: 'Records, oldest first; ?limit=&offset= page, ?column=value filters by exact value',
+    summary: 'Records, oldest first or ?sort=[-]column; ?limit=&offset= page, ?column=value filters by exact value',
     tag: 'menus',
     access: 'workspace',
     writes: 'read',
@@ -136,15 +136,15 @@ export const menuRoutes: AnyRoute[] = [
     response: z.array(menuRecordSchema),
     handler: async ({ params, query, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      const paging = parseOrThrow(recordQuerySchema, { limit: query.limit, offset: query.offset, file: query.file }, 'query');
-      const found = page(applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging);
+      const paging = parseOrThrow(recordQuerySchema, { limit: query.limit, offset: query.offset, sort: query.sort, file: query.file }, 'query');
+      const found = page(sortRecords(menu, applyFilter(menu, await loadRecords(db, menu), queryFilter(query)), paging.sort), paging);
       return (await withRecordFiles(db, menu, found, paging.file !== 'no')).map((r) => keyedView(menu, r));
     },
   }),
   defineRoute({
     method: 'POST',
     url: `${ITA}/menu/:menu/filter/`,
-    summary: 'Search records with a filter body (a read: allowed in read-only mode)',
+    summary: 'Search records with a filter body; ?sort=[-]column orders, ?limit=&offset= page (a read: allowed in read-only mode)',
     tag: 'menus',
     access: 'workspace',
     writes: 'read',
@@ -154,7 +154,7 @@ export const menuRoutes: AnyRoute[] = [
     response: z.array(menuRecordSchema),
     handler: async ({ params, query, body, db }) => {
       const menu = await getMenu(db, params.organization_id, params.workspace_id, params.menu);
-      const found = page(applyFilter(menu, await loadRecords(db, menu), body), query);
+      const found = page(sortRecords(menu, applyFilter(menu, await loadRecords(db, menu), body), query.sort), query);
       return (await withRecordFiles(db, menu, found, query.file !== 'no')).map((r) => keyedView(menu, r));
     },
   }),
