@@ -285,14 +285,15 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     assert.equal(stored.body.data[0].parameter.port, 8080);
 
     // Search (a read), edit with the optimistic lock, discard.
-    await member.getByLabel(msg('en', 'records.searchText')).fill('web-2');
-    await member.getByRole('button', { name: msg('en', 'records.searchButton') }).click();
+    await member.getByText(msg('en', 'records.filters'), { exact: true }).click();
+    await member.getByLabel(msg('en', 'records.filterValue').replace('{column}', 'host')).fill('web-2');
+    await member.getByRole('button', { name: msg('en', 'records.searchButton'), exact: true }).click();
     await waitFor('the search leaves one record', async () => (await member.getByTestId('records').locator('tbody tr').count()) === 1, onPage(5000));
     await member.getByRole('button', { name: 'Edit web-2.example.com' }).click();
     await member.getByLabel('port', { exact: true }).fill('8443');
     await member
       .locator('form')
-      .filter({ has: member.getByRole('heading', { name: msg('en', 'records.editTitle') }) })
+      .filter({ has: member.getByRole('heading', { name: msg('en', 'records.editTitleNamed').replace('{name}', 'web-2.example.com') }) })
       .getByRole('button', { name: msg('en', 'common.save'), exact: true })
       .click();
     await member.getByText(msg('en', 'records.updated')).waitFor({ timeout: 10_000 });

@@ -19,10 +19,25 @@ export class ApiFailure extends Error {
     readonly status: number,
     /** drydock's result code, e.g. `498-00001` for a maintenance refusal. */
     readonly result: string,
-    message: string,
+    /** The server's message as sent (for 499-00201 the JSON of problems by row and column). */
+    readonly serverMessage: string,
   ) {
-    super(message);
+    super(readableMessage(result, serverMessage));
     this.name = 'ApiFailure';
+  }
+
+  /**
+   * The problems of a record request (499-00201), by column name, of the request's first row —
+   * the console sends one record at a time — and those about the row itself under `''`. Empty
+   * for any other refusal.
+   */
+  get recordProblems(): ReadonlyMap<string, readonly string[]> {
+    const problems = new Map<string, string[]>();
+    if (this.result !== '499-00201') return problems;
+    for (const [, column, text] of problemEntries(this.serverMessage)) {
+      problems.set(column, [...(problems.get(column) ?? []), text]);
+    }
+    return problems;
   }
 
   /** Refused because the system is read-only (HTTP 498, or 503 where so configured; a 498-xxxxx result). */
@@ -72,11 +87,39 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Calls the API and returns the envelope's `data`; throws ApiFailure with the server's message. */
 export async function api<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const response = await send(method, path, body, signal);
+  let envelope: Envelope<T> | undefined;
+  try {
+    envelope = (await response.json()) as Envelope<T>;
+  } catch {
+    envelope = undefined;
+  }
+  if (!response.ok || !envelope || envelope.result !== '000-00000') throw refusal(response, envelope);
+  return envelope.data;
+}
+
+/** Calls an API that answers a file (a workbook with `?file=binary`); throws ApiFailure as `api` does. */
+export async function apiFile(method: Method, path: string, body?: unknown): Promise<Blob> {
+  const response = await send(method, path, body);
+  if (response.ok) return response.blob();
+  let envelope: Envelope<unknown> | undefined;
+  try {
+    envelope = (await response.json()) as Envelope<unknown>;
+  } catch {
+    envelope = undefined;
+  }
+  throw refusal(response, envelope);
+}
+
+function refusal(response: Response, envelope: Envelope<unknown> | undefined): ApiFailure {
+  return report(new ApiFailure(response.status, envelope?.result ?? String(response.status), envelope?.message ?? response.statusText));
+}
+
+async function send(method: Method, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
   const headers = apiHeaders(method);
   if (body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
   try {
-    response = await fetch(path, {
+    return await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
@@ -87,17 +130,6 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
     if (signal?.aborted) throw err;
     throw report(new ApiFailure(0, 'network', (err as Error).message));
   }
-  let envelope: Envelope<T> | undefined;
-  try {
-    envelope = (await response.json()) as Envelope<T>;
-  } catch {
-    envelope = undefined;
-  }
-  if (!response.ok || !envelope || envelope.result !== '000-00000') {
-    const result = envelope?.result ?? String(response.status);
-    throw report(new ApiFailure(response.status, result, readableMessage(result, envelope?.message ?? response.statusText)));
-  }
-  return envelope.data;
 }
 
 /**
@@ -107,21 +139,27 @@ export async function api<T>(method: Method, path: string, body?: unknown, signa
  */
 export function readableMessage(result: string, message: string): string {
   if (result !== '499-00201') return message;
+  const lines = problemEntries(message).map(([row, column, text]) => `#${row + 1} ${column}: ${text}`);
+  return lines.length > 0 ? lines.join('\n') : message;
+}
+
+/** The problems in a 499-00201 message as [row, column, problem]; none when it is not that JSON. */
+function problemEntries(message: string): Array<[number, string, string]> {
   let rows: unknown;
   try {
     rows = JSON.parse(message);
   } catch {
-    return message;
+    return [];
   }
-  if (typeof rows !== 'object' || rows === null) return message;
-  const lines: string[] = [];
+  if (typeof rows !== 'object' || rows === null) return [];
+  const entries: Array<[number, string, string]> = [];
   for (const [row, columns] of Object.entries(rows as Record<string, unknown>)) {
     if (typeof columns !== 'object' || columns === null) continue;
     for (const [column, problems] of Object.entries(columns as Record<string, unknown>)) {
-      for (const problem of Array.isArray(problems) ? problems : [problems]) lines.push(`#${Number(row) + 1} ${column}: ${String(problem)}`);
+      for (const problem of Array.isArray(problems) ? problems : [problems]) entries.push([Number(row), column, String(problem)]);
     }
   }
-  return lines.length > 0 ? lines.join('\n') : message;
+  return entries;
 }
 
 function report(failure: ApiFailure): ApiFailure {

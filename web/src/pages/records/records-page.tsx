@@ -1,15 +1,20 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { api, itaPath, seg } from '../../api/client';
-import type { Column, Menu, MenuRecord, Value } from '../../../../src/http/wire-types';
+import type { Menu, MenuRecord } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb, workspaceTrail } from '../../components/breadcrumb';
 import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';
 import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
-import { useI18n, type Translate } from '../../i18n/i18n';
-import { RecordForm } from './record-form';
+import { useI18n } from '../../i18n/i18n';
+import { ColumnPicker, Pager, useHiddenColumns } from './grid-controls';
+import { FIRST_QUERY, filterBody, lastPage, pageQuery, type GridQuery } from './grid-query';
+import { RecordDrawer } from './record-drawer';
+import { RecordFilters } from './record-filters';
+import { RecordTransfer } from './record-transfer';
+import { RecordsGrid } from './records-grid';
 import { recordId } from './values';
-import { NO_SEARCH, RecordSearch, filterBody, type Search } from './record-search';
+import './records.css';
 
 interface RecordsPageProps {
   readonly organization: string;
@@ -17,147 +22,171 @@ interface RecordsPageProps {
   readonly menu: string;
 }
 
-function cell(column: Column, value: Value | undefined, t: Translate, download: string): ReactNode {
-  if (value === null || value === undefined) return '';
-  if (column.type === 'boolean') return value === true ? t('records.yes') : t('records.no');
-  // A file column's value is the file's name: the file downloads under it.
-  if (column.type === 'file') {
-    return (
-      <a href={download} download={String(value)} aria-label={t('records.downloadNamed', { name: String(value) })}>
-        {String(value)}
-      </a>
-    );
-  }
-  return String(value);
+/** The drawer: registering (no record) or editing one, and the button that opened it (focus goes back there). */
+interface DrawerState {
+  readonly record?: MenuRecord;
+  readonly label?: string;
+  readonly opener: HTMLElement | null;
 }
 
-/** A value's whole text for its cell's tooltip (a cell shows one line). */
-const titleOf = (value: Value | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
-
-/** A menu's records: search, register, edit, discard and restore. */
+/**
+ * A menu's records as Exastro users work with them: filters per column, a grid paged and sorted on
+ * the server with the total count, a column picker, bulk discard and restore, download and bulk
+ * register from a file, and a drawer to register or edit a record.
+ */
 export function RecordsPage({ organization, workspace, menu: menuName }: RecordsPageProps) {
-  const { t, formatTime } = useI18n();
+  const { t } = useI18n();
   const menuPath = `${itaPath(organization, workspace)}/menu/${seg(menuName)}`;
-  const [search, setSearch] = useState<Search>(NO_SEARCH);
   const menu = useLoad(() => api<Menu>('GET', `${menuPath}/`), [menuPath]);
-  /** The name the menu's records carry their id under (`operation_id` in operation_list, …). */
-  const key = menu.data?.key ?? 'uuid';
-  const menuKey = { key };
-  // ?file=no: the list shows file names; a file's content comes from its download link.
-  const records = useLoad(() => api<MenuRecord[]>('POST', `${menuPath}/filter/?file=no`, filterBody(search)), [menuPath, search]);
-  const [form, setForm] = useState<{ record?: MenuRecord } | undefined>(undefined);
+  const [query, setQuery] = useState<GridQuery>(FIRST_QUERY);
+  const [hidden, toggleColumn] = useHiddenColumns(`drydock.columns.${organization}/${workspace}/${menuName}`);
+  const columns = useMemo(() => menu.data?.columns ?? [], [menu.data]);
+  const filter = useMemo(() => filterBody(columns, query), [columns, query]);
+  // The page and the total of the same filter, together: the grid never shows one without the other.
+  const result = useLoad(
+    async () =>
+      menu.data
+        ? Promise.all([api<MenuRecord[]>('POST', `${menuPath}/filter/${pageQuery(query)}`, filter), api<number>('POST', `${menuPath}/filter/count/`, filter)])
+        : undefined,
+    [menuPath, menu.data, filter, query.page, query.pageSize, query.sort],
+  );
+  const [drawer, setDrawer] = useState<DrawerState | undefined>(undefined);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
-  const [rowError, setRowError] = useState<unknown>(undefined);
+  const [actionError, setActionError] = useState<unknown>(undefined);
 
+  const [records, total] = result.data ?? [undefined, 0];
+  const shownColumns = columns.filter((c) => !hidden.has(c.name));
+  const selectedRecords = (records ?? []).filter((r) => menu.data && selected.has(recordId(menu.data, r)));
+
+  const update = (next: Partial<GridQuery>) => {
+    setSelected(new Set());
+    setQuery((q) => ({ ...q, ...next }));
+  };
   const changed = (message: Notice) => {
     setNotice(message);
-    setRowError(undefined);
-    void records.reload();
+    setActionError(undefined);
+    setSelected(new Set());
+    void result.reload();
+  };
+  const closeDrawer = () => {
+    const opener = drawer?.opener;
+    setDrawer(undefined);
+    // Back to where the user was: the button that opened the drawer.
+    if (opener?.isConnected) opener.focus();
   };
 
-  const discard = async (r: MenuRecord, type: 'Discard' | 'Restore') => {
+  /** Discards or restores records in one all-or-nothing request. */
+  const applyType = async (targets: readonly MenuRecord[], type: 'Discard' | 'Restore') => {
+    if (!menu.data) return;
+    const key = menu.data.key;
     setNotice(undefined);
-    setRowError(undefined);
+    setActionError(undefined);
     try {
-      await api('POST', `${menuPath}/maintenance/all/`, [
-        { type, parameter: { [key]: recordId(menuKey, r), last_update_date_time: r.parameter.last_update_date_time } },
-      ]);
-      changed({ key: type === 'Discard' ? 'records.discarded' : 'records.restored' });
+      await api(
+        'POST',
+        `${menuPath}/maintenance/all/`,
+        targets.map((r) => ({ type, parameter: { [key]: recordId(menu.data!, r), last_update_date_time: r.parameter.last_update_date_time } })),
+      );
+      if (targets.length === 1) changed({ key: type === 'Discard' ? 'records.discarded' : 'records.restored' });
+      else changed({ key: type === 'Discard' ? 'records.bulkDiscarded' : 'records.bulkRestored', params: { count: targets.length } });
     } catch (err) {
-      setRowError(err);
+      setActionError(err);
     }
   };
 
   const trail = workspaceTrail(organization, workspace, t('nav.workspaces'));
-  const columns = menu.data?.columns ?? [];
+  const toDiscard = selectedRecords.filter((r) => r.parameter.discard !== '1');
+  const toRestore = selectedRecords.filter((r) => r.parameter.discard === '1');
   return (
-    <>
+    <div className={drawer ? 'records records--with-drawer' : 'records'}>
       <Breadcrumb items={[...trail, { label: menuName }]} />
       <PageTitle>{menu.data ? `${menu.data.title} (${menuName})` : menuName}</PageTitle>
       <ErrorAlert error={menu.error} />
       {menu.data && (
         <>
-          <RecordSearch columns={columns} onSearch={setSearch} />
+          <RecordFilters columns={columns} query={query} onApply={(filters, showDiscarded) => update({ filters, showDiscarded, page: 0 })} />
           <ReadOnlyNotice />
           <SuccessNotice notice={notice} />
-          <ErrorAlert error={rowError} />
-          {form ? (
-            <RecordForm
-              key={form.record ? recordId(menuKey, form.record) : 'new'}
+          <ErrorAlert error={actionError} />
+          <div className="records__toolbar">
+            <WriteButton className="button button--primary" onClick={(e) => setDrawer({ opener: e.currentTarget })}>
+              {t('records.register')}
+            </WriteButton>
+            {selectedRecords.length > 0 && (
+              <div className="records__bulk" role="group" aria-label={t('records.selected', { count: selectedRecords.length })}>
+                <span className="meta">{t('records.selected', { count: selectedRecords.length })}</span>
+                {toDiscard.length > 0 && (
+                  <WriteButton className="button" onClick={() => void applyType(toDiscard, 'Discard')}>
+                    {t('records.discardSelected', { count: toDiscard.length })}
+                  </WriteButton>
+                )}
+                {toRestore.length > 0 && (
+                  <WriteButton className="button" onClick={() => void applyType(toRestore, 'Restore')}>
+                    {t('records.restoreSelected', { count: toRestore.length })}
+                  </WriteButton>
+                )}
+              </div>
+            )}
+            <RecordTransfer menu={menu.data} menuPath={menuPath} filter={filter} onDone={changed} onError={setActionError} />
+            <ColumnPicker columns={columns} hidden={hidden} onToggle={toggleColumn} />
+          </div>
+          <ErrorAlert error={result.error} />
+          {records && (
+            <>
+              <Pager
+                page={query.page}
+                pageSize={query.pageSize}
+                total={total}
+                onPage={(page) => update({ page: Math.min(Math.max(0, page), lastPage(total, query.pageSize)) })}
+                onPageSize={(pageSize) => update({ pageSize, page: 0 })}
+              />
+              <RecordsGrid
+                menu={menu.data}
+                menuPath={menuPath}
+                columns={shownColumns}
+                records={records}
+                total={total}
+                sort={query.sort}
+                onSort={(column) =>
+                  update({
+                    sort: { column, descending: query.sort?.column === column ? !query.sort.descending : false },
+                    page: 0,
+                  })
+                }
+                selected={selected}
+                onSelect={(ids, on) =>
+                  setSelected((current) => {
+                    const next = new Set(current);
+                    for (const id of ids) {
+                      if (on) next.add(id);
+                      else next.delete(id);
+                    }
+                    return next;
+                  })
+                }
+                onEdit={(record, label, opener) => setDrawer({ record, label, opener })}
+                onDiscard={(record, type) => void applyType([record], type)}
+              />
+              {records.length === 0 && <p>{t('records.none')}</p>}
+            </>
+          )}
+          {drawer && (
+            <RecordDrawer
+              key={drawer.record ? recordId(menu.data, drawer.record) : 'new'}
               menu={menu.data}
               menuPath={menuPath}
-              {...(form.record && { record: form.record })}
+              {...(drawer.record && { record: drawer.record })}
+              {...(drawer.label !== undefined && { label: drawer.label })}
               onSaved={() => {
-                setForm(undefined);
-                changed({ key: form.record ? 'records.updated' : 'records.registered' });
+                changed({ key: drawer.record ? 'records.updated' : 'records.registered' });
+                closeDrawer();
               }}
-              onCancel={() => setForm(undefined)}
+              onClose={closeDrawer}
             />
-          ) : (
-            <div className="actions">
-              <WriteButton className="button button--primary" onClick={() => setForm({})}>
-                {t('records.register')}
-              </WriteButton>
-            </div>
           )}
-          <ErrorAlert error={records.error} />
-          {records.data && (
-            <div className="table-scroll" role="region" aria-label={t('records.caption', { count: records.data.length })} tabIndex={0}>
-              <table className="table" data-testid="records">
-                <caption className="visually-hidden">{t('records.caption', { count: records.data.length })}</caption>
-                <thead>
-                  <tr>
-                    {columns.map((c) => (
-                      <th scope="col" key={c.name}>
-                        {c.title ?? c.name}
-                      </th>
-                    ))}
-                    <th scope="col">{t('records.lastUpdate')}</th>
-                    <th scope="col">{t('common.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {records.data.map((r) => {
-                    const discarded = r.parameter.discard === '1';
-                    const id = recordId(menuKey, r);
-                    const label = String(r.parameter[columns[0]?.name ?? key] ?? id);
-                    return (
-                      <tr key={id} className={discarded ? 'row--discarded' : undefined}>
-                        {columns.map((c) => (
-                          <td key={c.name}>
-                            <div className="cell-value" title={titleOf(r.parameter[c.name])}>
-                              {cell(c, r.parameter[c.name], t, `${menuPath}/${seg(id)}/${seg(c.name)}/file/`)}
-                            </div>
-                          </td>
-                        ))}
-                        <td className="nowrap">
-                          <span title={r.parameter.last_update_date_time}>{formatTime(r.parameter.last_update_date_time)}</span>{' '}
-                          <span className="meta">{r.parameter.last_updated_user}</span>
-                          {discarded && <span className="pill pill--off"> {t('records.discardedTag')}</span>}
-                        </td>
-                        <td className="row-actions">
-                          {!discarded && (
-                            <WriteButton onClick={() => setForm({ record: r })} aria-label={t('records.editNamed', { name: label })}>
-                              {t('common.edit')}
-                            </WriteButton>
-                          )}
-                          <WriteButton
-                            onClick={() => void discard(r, discarded ? 'Restore' : 'Discard')}
-                            aria-label={t(discarded ? 'records.restoreNamed' : 'records.discardNamed', { name: label })}
-                          >
-                            {discarded ? t('records.restore') : t('records.discard')}
-                          </WriteButton>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {records.data?.length === 0 && <p>{t('records.none')}</p>}
         </>
       )}
-    </>
+    </div>
   );
 }
