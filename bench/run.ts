@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.js';
 import { claim } from './claim.js';
+import { consoleLoad } from './console-load.js';
 import { drainBench } from './drain.js';
 import { executeCheckBench } from './execute-check.js';
 import { fleetBench } from './fleet.js';
@@ -28,6 +29,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   fleetBench,
   upgradeBench,
   kubeUpgradeBench,
+  consoleLoad,
 ];
 const FLAGS = ['--json', '--small'];
 
