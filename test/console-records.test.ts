@@ -90,7 +90,13 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
     }
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     for (const language of ['en', 'ja'] as const) {
-      const context = await browser.newContext({ locale: language === 'ja' ? 'ja-JP' : 'en-US', viewport: SIZES.desk, acceptDownloads: true });
+      // A Japanese operator's browser is on Tokyo time: the console names the zone (JST).
+      const context = await browser.newContext({
+        locale: language === 'ja' ? 'ja-JP' : 'en-US',
+        timezoneId: language === 'ja' ? 'Asia/Tokyo' : 'UTC',
+        viewport: SIZES.desk,
+        acceptDownloads: true,
+      });
       context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
       const page = await context.newPage();
       await page.goto(recordsUrl());
@@ -162,7 +168,10 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
           const region = document.querySelector('.grid-scroll')!.getBoundingClientRect();
           const header = document.querySelector('[data-testid="records"] thead th')!.getBoundingClientRect();
           const first = document.querySelector('[data-testid="records"] tbody td.grid__sticky-second')!.getBoundingClientRect();
-          return { headerTop: header.top - region.top, firstLeft: first.left - region.left };
+          return {
+            headerTop: header.top - region.top,
+            firstLeft: first.left - region.left,
+          };
         });
         assert.ok(Math.abs(stuck.headerTop) <= 2, `the header row stays on top (${stuck.headerTop})`);
         assert.ok(stuck.firstLeft >= 0 && stuck.firstLeft < 60, `the first column stays on the left (${stuck.firstLeft})`);
@@ -246,7 +255,10 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
         box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 1 && box.y < viewport.height,
         `the drawer is in view: ${JSON.stringify(box)}`,
       );
-      const focused = await page.evaluate(() => ({ id: document.activeElement?.id, label: (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent }));
+      const focused = await page.evaluate(() => ({
+        id: document.activeElement?.id,
+        label: (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent,
+      }));
       assert.match(focused.label ?? '', /^host/, `the first field has the focus: ${JSON.stringify(focused)}`);
       assert.equal(await drawer.getByLabel(/^host/).inputValue(), host);
       await shoot(page, `records/edit-${language}-${size}`);
@@ -276,11 +288,11 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
     const panel = drawer.getByRole('alert').filter({ hasText: msg('en', 'records.conflictTitle') });
     await panel.waitFor({ timeout: 10_000 });
     const text = await panel.innerText();
-    assert.match(text, /manager1 saved it at \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, 'who and when');
-    const portRow = panel.locator('tr', { has: page.getByRole('rowheader', { name: 'port', exact: true }) });
+    assert.match(text, /manager1 saved it at \d{1,2} \w{3} \d{4}, \d{2}:\d{2}:\d{2} UTC, after you opened it/, 'who and when');
+    const portRow = panel.locator('tbody tr').filter({ has: page.locator('th', { hasText: /^port$/ }) });
     assert.deepEqual(await portRow.locator('td').allInnerTexts(), ['9443', String(current.parameter.port)], 'their port beside mine');
     assert.equal(await portRow.getAttribute('data-differs'), 'true');
-    const osRow = panel.locator('tr', { has: page.getByRole('rowheader', { name: 'os', exact: true }) });
+    const osRow = panel.locator('tbody tr').filter({ has: page.locator('th', { hasText: /^os$/ }) });
     assert.deepEqual(await osRow.locator('td').allInnerTexts(), [current.parameter.os, 'RHEL 10.0']);
     await shoot(page, 'records/conflict-en-desk', { fullPage: false });
 
@@ -336,7 +348,7 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
     await page.getByText(msg('ja', 'records.updated')).waitFor({ timeout: 10_000 });
 
     // A sign-in failure, in a fresh Japanese browser.
-    const fresh = await browser.newContext({ locale: 'ja-JP', viewport: SIZES.phone });
+    const fresh = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: SIZES.phone });
     try {
       const signInPage = await fresh.newPage();
       await signInPage.goto(recordsUrl());

@@ -57,7 +57,7 @@ export function RecordsGrid({ menu, menuPath, columns, records, total, sort, onS
 
   return (
     <div className="grid-scroll" role="region" aria-label={caption} tabIndex={0}>
-      <table className="table grid" data-testid="records">
+      <table className="table records-grid" data-testid="records">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
