@@ -1,12 +1,16 @@
-import { textIn, type Language, type Texts } from './i18n/language.js';
+import { inEachLanguage, joinTexts, textIn, type Language, type Texts } from './i18n/language.js';
+import { MESSAGES } from './i18n/server-messages.js';
 import { WRITE_FUNCTIONS, refusalMessage, type WriteFunction } from './maintenance/write-functions.js';
 
 /**
  * The errors drydock's domain throws, as one family: a `DomainError` carries the Exastro result code
  * — whose first three digits are the HTTP status, as in Exastro — and a message that tells the
- * caller what to fix, worded in Japanese and English where a client shows it to a person.
- * `http/error-handler.ts` is the one place that turns one into an answer; everything else just
- * throws. The HTTP layer's own refusals (a body that is not JSON, a method override) are
+ * caller what to fix, always in Japanese and English (`Texts`): every DomainError, and every helper
+ * below, takes texts, not a string, so none can be thrown in English only. The texts come from the
+ * catalogue `i18n/server-messages.ts` (`MESSAGES`, grouped by result code); read-only mode's from
+ * the write-function table. `err.message` is the English text, for logs and for code that reads it.
+ * `http/error-handler.ts` is the one place that turns one into an answer, in the request's
+ * language; everything else just throws. The HTTP layer's own refusals (a body that is not JSON, a method override) are
  * DomainErrors too, so every answer drydock words itself leaves through the same door.
  *
  * Outside the family, on purpose:
@@ -37,11 +41,15 @@ export const RESULT = {
   forbidden: '403-00001',
   notFound: '404-00001',
   methodNotAllowed: '405-00001',
+  /** The request did not arrive in time (answered by the HTTP parser's handler). */
+  requestTimeout: '408-00001',
   conflict: '409-00001',
   payloadTooLarge: '413-00001',
   uriTooLong: '414-00001',
   unsupportedMediaType: '415-00001',
   tooManyRequests: '429-00001',
+  /** The request line and headers are larger than Node reads (answered by the HTTP parser's handler). */
+  headersTooLarge: '431-00001',
   unavailable: '503-00001',
   /** Exastro IT Automation's "system error": every unexpected failure (HTTP 500). */
   internal: '999-99999',
@@ -93,44 +101,38 @@ export function statusOfResult(result: string): number {
 
 /**
  * A refusal: the Exastro result code (which decides the HTTP status) and a message that tells the
- * caller what to fix, in English; `texts`, when given, words it in every language drydock speaks,
- * and the answer carries the one the request asked for.
+ * caller what to fix, in every language drydock speaks; the answer carries the one the request
+ * asked for, and `message` is the English one.
  */
 export class DomainError extends Error {
-  readonly #texts: Texts | undefined;
-
   constructor(
     readonly result: string,
-    message: string,
-    options?: ErrorOptions & { texts?: Texts },
+    readonly texts: Texts,
+    options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(texts.en, options);
     this.name = 'DomainError';
-    this.#texts = options?.texts;
   }
 
   /** The message in `language`. */
   messageIn(language: Language): string {
-    return this.#texts ? textIn(this.#texts, language) : this.message;
+    return textIn(this.texts, language);
   }
 }
 
-export const badRequest = (message: string, result: string = RESULT.invalidRequest) => new DomainError(result, message);
-export const unauthorized = (message = 'Authentication failed: check the user name and password, or the token.') =>
-  new DomainError(RESULT.unauthorized, message);
-export const forbidden = (message = 'Your role does not allow this call.') => new DomainError(RESULT.forbidden, message);
-export const notFound = (message: string) => new DomainError(RESULT.notFound, message);
-export const conflict = (message: string, result: string = RESULT.conflict) => new DomainError(result, message);
+export const badRequest = (texts: Texts, result: string = RESULT.invalidRequest) => new DomainError(result, texts);
+/** A 401; without texts, the sign-in failure (a wrong user name, password or token). */
+export const unauthorized = (texts: Texts = MESSAGES.unauthorized.signInFailed) => new DomainError(RESULT.unauthorized, texts);
+export const forbidden = (texts: Texts = MESSAGES.forbidden.roleDoesNotAllow) => new DomainError(RESULT.forbidden, texts);
+export const notFound = (texts: Texts) => new DomainError(RESULT.notFound, texts);
+export const conflict = (texts: Texts, result: string = RESULT.conflict) => new DomainError(result, texts);
 /** A request the ITA API cannot carry out (HTTP 499), with Exastro's code for why. */
-export const refused = (result: string, texts: Texts) => new DomainError(result, texts.en, { texts });
+export const refused = (result: string, texts: Texts) => new DomainError(result, texts);
 
 /** Too many failed attempts from one place: try again after `retryAfterSeconds` (sent as Retry-After). */
 export class RateLimited extends DomainError {
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-  ) {
-    super(RESULT.tooManyRequests, message);
+  constructor(readonly retryAfterSeconds: number) {
+    super(RESULT.tooManyRequests, MESSAGES.tooManyRequests.tooManySignIns(retryAfterSeconds));
     this.name = 'RateLimited';
   }
 }
@@ -149,17 +151,16 @@ export class MaintenanceRefusal extends DomainError {
     readonly fn: WriteFunction,
     readonly stage: 'guard' | 'transaction' = 'transaction',
   ) {
-    super(WRITE_FUNCTIONS[fn].result, `refused by maintenance mode: ${fn}`);
+    super(
+      WRITE_FUNCTIONS[fn].result,
+      inEachLanguage((language) => refusalMessage(fn, language)),
+    );
     this.name = 'MaintenanceRefusal';
-  }
-
-  override messageIn(language: Language): string {
-    return refusalMessage(this.fn, language);
   }
 }
 
 /** The key under which a row's problem that is not about one column is listed (Exastro's "individual check"). */
-export const ROW_PROBLEM_KEY: Texts = { ja: '(個別チェック)', en: 'Individual check' };
+export const ROW_PROBLEM_KEY: Texts = MESSAGES.recordProblems.individualCheck;
 
 /** One problem of a request's records: its row (0-based, the item's index), its column if it is about one, and what is wrong. */
 export interface RecordProblem {
@@ -175,12 +176,11 @@ export interface RecordProblem {
  */
 export class RecordProblems extends DomainError {
   constructor(readonly problems: readonly RecordProblem[]) {
-    super(RESULT.recordProblems, renderProblems(problems, 'en'));
+    super(
+      RESULT.recordProblems,
+      inEachLanguage((language) => renderProblems(problems, language)),
+    );
     this.name = 'RecordProblems';
-  }
-
-  override messageIn(language: Language): string {
-    return renderProblems(this.problems, language);
   }
 }
 
@@ -200,26 +200,25 @@ const MAX_LISTED_PROBLEMS = 30;
 
 /** A menu export document or workbook that cannot be imported; `problems` name each place and what is wrong there. */
 export class DocumentError extends DomainError {
-  constructor(readonly problems: readonly string[]) {
-    const listed = problems.slice(0, MAX_LISTED_PROBLEMS).join('; ');
-    const more = problems.length - MAX_LISTED_PROBLEMS;
-    super(RESULT.invalidValue, `The document cannot be imported: ${listed}${more > 0 ? `; and ${more} more problem(s)` : ''}.`);
+  constructor(readonly problems: readonly Texts[]) {
+    const listed = joinTexts(problems.slice(0, MAX_LISTED_PROBLEMS), '; ');
+    super(RESULT.invalidValue, MESSAGES.invalidValue.documentRefused(listed, problems.length - MAX_LISTED_PROBLEMS));
     this.name = 'DocumentError';
   }
 }
 
 /** A problem found while writing a workbook: a value Excel cannot hold. */
 export class WorkbookLimitError extends DomainError {
-  constructor(message: string) {
-    super(RESULT.invalidValue, message);
+  constructor(texts: Texts) {
+    super(RESULT.invalidValue, texts);
     this.name = 'WorkbookLimitError';
   }
 }
 
 /** A fleet gate expression that does not parse (`fleet/gate-expression.ts`); the message points at the problem. */
 export class GateSyntaxError extends DomainError {
-  constructor(message: string) {
-    super(RESULT.invalidValue, message);
+  constructor(texts: Texts) {
+    super(RESULT.invalidValue, texts);
     this.name = 'GateSyntaxError';
   }
 }
@@ -227,15 +226,15 @@ export class GateSyntaxError extends DomainError {
 /** The fleet orchestrator no longer holds a run's lease: another one took the run over. */
 export class LeaseLostError extends DomainError {
   constructor(runId: string, owner: string) {
-    super(RESULT.conflict, `orchestrator ${owner} no longer holds the lease of run ${runId}`);
+    super(RESULT.conflict, MESSAGES.conflict.leaseLost(owner, runId));
     this.name = 'LeaseLostError';
   }
 }
 
 /** An upgrade action refused because it would break an invariant of the upgrade (`fleet/invariants.ts`). */
 export class InvariantViolation extends DomainError {
-  constructor(message: string) {
-    super(RESULT.conflict, `refused, an invariant would break: ${message}`);
+  constructor(problem: Texts) {
+    super(RESULT.conflict, MESSAGES.conflict.invariant(problem));
     this.name = 'InvariantViolation';
   }
 }

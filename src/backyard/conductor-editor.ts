@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { DomainError, RESULT, refused } from '../errors.js';
-import type { Texts } from '../i18n/language.js';
+import { MESSAGES } from '../i18n/server-messages.js';
+import { untranslated, type Texts } from '../i18n/language.js';
+import { describeIssues, safeParseInEachLanguage } from '../i18n/zod-issues.js';
 import type { Database } from '../store/schema.js';
-import { ownValue } from '../util/own-value.js';
 import { checkGraph, conductorDefinitionSchema } from './conductor-spec.js';
 import { activeNames } from './system-menus.js';
 
@@ -24,11 +25,8 @@ import { activeNames } from './system-menus.js';
 
 /** The editor's node types drydock runs or passes the flow through. */
 const PASS_THROUGH = new Set(['start', 'merge', 'parallel-branch']);
-const UNSUPPORTED: Readonly<Record<string, Texts>> = {
-  'conditional-branch': { en: 'conditional branches', ja: '条件分岐' },
-  'status-file-branch': { en: 'status-file branches', ja: 'ステータスファイル分岐' },
-  call: { en: 'calls of other conductors', ja: 'Conductor呼び出し' },
-};
+/** The editor's node types drydock's conductors do not have (MESSAGES names each). */
+const UNSUPPORTED = new Set(['conditional-branch', 'status-file-branch', 'call']);
 
 interface EditorNode {
   readonly type?: unknown;
@@ -48,8 +46,8 @@ export interface EditorClass {
   readonly definition: { nodes: Array<{ id: string; type: 'movement' | 'pause'; movement_name?: string; operation_name?: string; depends_on: string[] }> };
 }
 
-const invalid = (en: string, ja: string): never => {
-  throw refused(RESULT.conductorClassInvalid, { en: `The conductor class cannot be registered: ${en}`, ja: `Conductorクラスを登録できません。${ja}` });
+const invalid = (texts: Texts): never => {
+  throw refused(RESULT.conductorClassInvalid, texts);
 };
 
 const textOf = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
@@ -58,7 +56,7 @@ const textOf = (v: unknown): string | undefined => (typeof v === 'string' && v.t
 export async function fromEditor(db: Kysely<Database>, org: string, ws: string, body: Record<string, unknown>): Promise<EditorClass> {
   const conductor = body.conductor as Record<string, unknown> | undefined;
   const name = textOf(conductor?.conductor_name);
-  if (!conductor || typeof conductor !== 'object' || !name) invalid('conductor.conductor_name is required.', 'conductor.conductor_name を指定してください。');
+  if (!conductor || typeof conductor !== 'object' || !name) invalid(MESSAGES.conductorClassInvalid.nameRequired);
   const nodes = new Map<string, EditorNode>();
   const edges: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(body)) {
@@ -66,25 +64,20 @@ export async function fromEditor(db: Kysely<Database>, org: string, ws: string, 
     const entry = value as Record<string, unknown>;
     if (key.startsWith('node-')) nodes.set(key, entry);
     else if (key.startsWith('line-') && entry.type === 'edge') {
-      if (typeof entry.outNode !== 'string' || typeof entry.inNode !== 'string')
-        invalid(`${key} names no outNode and inNode.`, `${key} に outNode と inNode がありません。`);
+      if (typeof entry.outNode !== 'string' || typeof entry.inNode !== 'string') invalid(MESSAGES.conductorClassInvalid.edgeWithoutNodes(key));
       edges.push([entry.outNode as string, entry.inNode as string]);
     }
   }
   const starts = [...nodes].filter(([, n]) => n.type === 'start');
-  if (starts.length !== 1) invalid(`a class has one start node (found ${starts.length}).`, `開始Nodeは1つです。(${starts.length} 個あります)`);
+  if (starts.length !== 1) invalid(MESSAGES.conductorClassInvalid.startNodes(starts.length));
   for (const [id, n] of nodes) {
     const type = String(n.type);
-    const refusedType = ownValue(UNSUPPORTED, type);
-    if (refusedType) invalid(`node ${id}: drydock's conductors have no ${refusedType.en}.`, `Node ${id}: drydockのConductorに${refusedType.ja}はありません。`);
-    if (!['start', 'end', 'movement', 'pause', 'merge', 'parallel-branch'].includes(type))
-      invalid(`node ${id} has an unknown type "${type}".`, `Node ${id} の type「${type}」は不明です。`);
-    if (n.skip_flag === 1 || n.skip_flag === '1' || n.skip_flag === true)
-      invalid(`node ${id}: drydock cannot skip a node (skip_flag).`, `Node ${id}: drydockはNodeをスキップできません。(skip_flag)`);
+    if (UNSUPPORTED.has(type)) invalid(MESSAGES.conductorClassInvalid.unsupportedNode(id, type));
+    if (!['start', 'end', 'movement', 'pause', 'merge', 'parallel-branch'].includes(type)) invalid(MESSAGES.conductorClassInvalid.unknownNodeType(id, type));
+    if (n.skip_flag === 1 || n.skip_flag === '1' || n.skip_flag === true) invalid(MESSAGES.conductorClassInvalid.cannotSkip(id));
   }
   for (const [from, to] of edges) {
-    if (!nodes.has(from) || !nodes.has(to))
-      invalid(`an edge joins ${from} to ${to}, which is not a node.`, `${from} から ${to} へのエッジが、存在しないNodeを指しています。`);
+    if (!nodes.has(from) || !nodes.has(to)) invalid(MESSAGES.conductorClassInvalid.edgeToNowhere(from, to));
   }
 
   const preds = new Map<string, string[]>();
@@ -107,40 +100,30 @@ export async function fromEditor(db: Kysely<Database>, org: string, ws: string, 
   for (const [id, n] of nodes) {
     if (n.type !== 'movement' && n.type !== 'pause') continue;
     // As in Exastro's editor, a node no edge leads to is a drawing mistake, not a second start.
-    if (!preds.has(id)) invalid(`node ${id} is not connected: no edge leads to it.`, `Node ${id} は接続されていません。(入力のエッジがありません)`);
+    if (!preds.has(id)) invalid(MESSAGES.conductorClassInvalid.notConnected(id));
     if (n.type === 'pause') {
       defined.push({ id, type: 'pause', depends_on: reaching(id) });
       continue;
     }
     const movement = resolve(movements, n.movement_id, n.movement_name);
-    if (!movement) {
-      invalid(
-        `node ${id}: no movement with movement_id ${String(n.movement_id)} or movement_name ${String(n.movement_name)}.`,
-        `Node ${id}: movement_id ${String(n.movement_id)}、movement_name ${String(n.movement_name)} のMovementがありません。`,
-      );
-    }
+    if (!movement) invalid(MESSAGES.conductorClassInvalid.noMovement(id, String(n.movement_id), String(n.movement_name)));
     const askedOperation = textOf(n.operation_id) ?? textOf(n.operation_name);
     const operation = askedOperation === undefined ? undefined : resolve(operations, n.operation_id, n.operation_name);
-    if (askedOperation !== undefined && !operation) {
-      invalid(
-        `node ${id}: no operation with operation_id ${String(n.operation_id)} or operation_name ${String(n.operation_name)}.`,
-        `Node ${id}: operation_id ${String(n.operation_id)}、operation_name ${String(n.operation_name)} のオペレーションがありません。`,
-      );
-    }
+    if (askedOperation !== undefined && !operation) invalid(MESSAGES.conductorClassInvalid.noOperation(id, String(n.operation_id), String(n.operation_name)));
     defined.push({ id, type: 'movement', movement_name: movement!, ...(operation && { operation_name: operation }), depends_on: reaching(id) });
   }
   const definition = { nodes: defined };
-  const checked = conductorDefinitionSchema.safeParse(definition);
+  const checked = safeParseInEachLanguage(conductorDefinitionSchema, definition);
   if (!checked.success) {
-    const problems = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    invalid(`${problems}.`, `${problems}`);
+    const problems = describeIssues(checked.issues, untranslated(''), '; ');
+    invalid(MESSAGES.conductorClassInvalid.definitionProblems(problems));
   }
   // A cycle is refused now, at registration, rather than when the class is executed.
   try {
     checkGraph(name!, defined);
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    invalid(err.message, err.message);
+    invalid(MESSAGES.conductorClassInvalid.graph(err.texts));
   }
   return {
     name: name!,

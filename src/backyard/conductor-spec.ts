@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { RESULT, badRequest, refused } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
+import { untranslated } from '../i18n/language.js';
+import { describeIssues, safeParseInEachLanguage } from '../i18n/zod-issues.js';
 import type { Database } from '../store/schema.js';
 import { buildDriverSpec, ORCHESTRATOR_OF, type DriverSpec } from './driver-specs.js';
 import type { Backyard } from './kinds/registry.js';
@@ -82,10 +85,7 @@ export async function conductorTarget(
     body.operation_name ??
     (body.operation_id === undefined ? undefined : String((await findSystemRecord(db, org, ws, 'operation_list', 'uuid', body.operation_id)).operation_name));
   if (className === undefined || operationName === undefined) {
-    throw refused(RESULT.conductorCannotRun, {
-      en: 'Name the conductor class and the operation: conductor_class_name and operation_name (or conductor_class_id and operation_id).',
-      ja: 'Conductorクラスとオペレーションを指定してください: conductor_class_name と operation_name (または conductor_class_id と operation_id)。',
-    });
+    throw refused(RESULT.conductorCannotRun, MESSAGES.conductorCannotRun.classAndOperationRequired);
   }
   return { className, operationName };
 }
@@ -109,13 +109,12 @@ export async function buildConductorSpec(
     try {
       raw = JSON.parse(String(record.definition));
     } catch {
-      throw badRequest(`Conductor class "${className}": definition is not JSON.`);
+      throw badRequest(MESSAGES.invalidRequest.conductorDefinitionNotJson(className));
     }
   }
-  const parsed = conductorDefinitionSchema.safeParse(raw);
+  const parsed = safeParseInEachLanguage(conductorDefinitionSchema, raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw badRequest(`Conductor class "${className}": ${problems}.`);
+    throw badRequest(MESSAGES.invalidRequest.conductorDefinitionInvalid(className, describeIssues(parsed.issues, untranslated(''), '; ')));
   }
   const nodes = parsed.data.nodes;
   checkGraph(className, nodes);
@@ -125,10 +124,10 @@ export async function buildConductorSpec(
       frozen.push({ id: n.id, type: 'pause', depends_on: n.depends_on, allow_failure: n.allow_failure });
       continue;
     }
-    if (!n.movement_name) throw badRequest(`Conductor class "${className}": node ${n.id} names no movement_name.`);
+    if (!n.movement_name) throw badRequest(MESSAGES.invalidRequest.conductorNodeNoMovement(className, n.id));
     const movement = await findSystemRecord(db, org, ws, 'movement_list', 'movement_name', n.movement_name);
     const backyard = ownValue(BACKYARD_OF_ORCHESTRATOR, String(movement.orchestrator));
-    if (!backyard) throw badRequest(`Movement "${n.movement_name}" has an unknown orchestrator "${String(movement.orchestrator)}".`);
+    if (!backyard) throw badRequest(MESSAGES.invalidRequest.movementUnknownOrchestrator(n.movement_name, String(movement.orchestrator)));
     const { spec, delayMinutes } = await buildDriverSpec(db, org, ws, backyard, n.movement_name, n.operation_name ?? operationName);
     frozen.push({
       id: n.id,
@@ -153,18 +152,18 @@ export async function buildConductorSpec(
 export function checkGraph(className: string, nodes: ReadonlyArray<{ id: string; depends_on: readonly string[] }>): void {
   const ids = new Set<string>();
   for (const n of nodes) {
-    if (ids.has(n.id)) throw badRequest(`Conductor class "${className}": node id ${n.id} is used twice.`);
+    if (ids.has(n.id)) throw badRequest(MESSAGES.invalidRequest.conductorNodeIdTwice(className, n.id));
     ids.add(n.id);
   }
   for (const n of nodes) {
     const unknown = n.depends_on.filter((d) => !ids.has(d));
-    if (unknown.length) throw badRequest(`Conductor class "${className}": node ${n.id} depends on unknown node(s) ${unknown.join(', ')}.`);
+    if (unknown.length) throw badRequest(MESSAGES.invalidRequest.conductorUnknownDependency(className, n.id, unknown.join(', ')));
   }
   const state = new Map<string, 'visiting' | 'done'>();
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const visit = (id: string, trail: string[]) => {
     if (state.get(id) === 'done') return;
-    if (state.get(id) === 'visiting') throw badRequest(`Conductor class "${className}": cycle ${[...trail, id].join(' → ')}.`);
+    if (state.get(id) === 'visiting') throw badRequest(MESSAGES.invalidRequest.conductorCycle(className, [...trail, id].join(' → ')));
     state.set(id, 'visiting');
     for (const d of byId.get(id)!.depends_on) visit(d, [...trail, id]);
     state.set(id, 'done');

@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import type { Kysely } from 'kysely';
 import { RESULT, refused } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { textIn, type Language, type Texts } from '../i18n/language.js';
 import { toExastroDateTime } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
@@ -210,31 +211,10 @@ const REFRESH_INTERVAL_MS = 1000;
  */
 export function requireReleasable(job: Job, nodeId: string): void {
   const progress = progressOf(job as Job<ConductorSpec>).find((p) => p.id === nodeId);
-  const ids = {
-    en: `(conductor instance ID: ${job.id}, node instance ID: ${nodeId})`,
-    ja: `(Conductorインスタンス ID: ${job.id}、Nodeインスタンス ID: ${nodeId})`,
-  };
-  if (!progress) {
-    throw refused(RESULT.conductorNodeNotOnHold, {
-      en: `The conductor has no such node ${ids.en}.`,
-      ja: `Conductorに対象のNodeがありません。${ids.ja}`,
-    });
-  }
-  if (progress.type !== 'pause') {
-    throw refused(RESULT.conductorNodeNotPause, {
-      en: `The node is not a pause node, so it cannot be released ${ids.en}.`,
-      ja: `一時停止Nodeではないため、一時停止解除できません。${ids.ja}`,
-    });
-  }
-  if (progress.state === 'completed') {
-    throw refused(RESULT.conductorNodeReleased, { en: `The pause has already been released ${ids.en}.`, ja: `一時停止は解除済みです。${ids.ja}` });
-  }
-  if (progress.state !== 'paused') {
-    throw refused(RESULT.conductorNodeNotOnHold, {
-      en: `The node is not on hold, so it cannot be released ${ids.en}.`,
-      ja: `Nodeが保留中ではないため、一時停止解除できません。${ids.ja}`,
-    });
-  }
+  if (!progress) throw refused(RESULT.conductorNodeNotOnHold, MESSAGES.conductorNodeNotOnHold.noSuchNode(job.id, nodeId));
+  if (progress.type !== 'pause') throw refused(RESULT.conductorNodeNotPause, MESSAGES.conductorNodeNotPause.notPause(job.id, nodeId));
+  if (progress.state === 'completed') throw refused(RESULT.conductorNodeReleased, MESSAGES.conductorNodeReleased.released(job.id, nodeId));
+  if (progress.state !== 'paused') throw refused(RESULT.conductorNodeNotOnHold, MESSAGES.conductorNodeNotOnHold.notOnHold(job.id, nodeId));
 }
 
 /** `…/conductor/{id}/input_data/` and `…/result_data/`. */
@@ -255,10 +235,7 @@ export async function conductorData(db: Kysely<Database>, job: Job, which: Condu
   } else {
     const log = await readLog(db, job.id);
     if (log.length === 0 && job.result === null) {
-      throw refused(RESULT.conductorNoData, {
-        en: `The conductor has no result data yet (conductor instance ID: ${job.id}).`,
-        ja: `Conductorの結果データがまだありません。(Conductorインスタンス ID: ${job.id})`,
-      });
+      throw refused(RESULT.conductorNoData, MESSAGES.conductorNoData.noResultData(job.id));
     }
     zip.file('exec.log', log.map((l) => l.text).join(''));
     if (job.result !== null) zip.file('result.json', `${JSON.stringify(job.result, null, 2)}\n`);

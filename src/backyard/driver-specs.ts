@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import type { Texts } from '../i18n/language.js';
 import { getMenu } from '../menus/definitions.js';
 import { loadRecords } from '../menus/records.js';
@@ -74,7 +75,7 @@ export async function buildDriverSpec(
 ): Promise<{ spec: DriverSpec; delayMinutes: number | null }> {
   // As in Exastro, a movement is looked up among the driver's own (499-00901 otherwise).
   const expected = ORCHESTRATOR_OF[backyard];
-  if (expected === undefined) throw badRequest(`${backyard} is not a driver.`);
+  if (expected === undefined) throw badRequest(MESSAGES.invalidRequest.notADriver(backyard));
   const movement = await findSystemRecord(db, org, ws, 'movement_list', 'movement_name', movementName, { orchestrator: expected });
   const operation = await findSystemRecord(db, org, ws, 'operation_list', 'operation_name', operationName);
   const variables = { ...(await recordVariables(db, org, ws, operation)), ...parseVariables(operation.variables, operationName) };
@@ -83,7 +84,7 @@ export async function buildDriverSpec(
   switch (backyard) {
     case 'ita-by-ansible-execute': {
       if (typeof movement.playbook !== 'string' || movement.playbook.trim() === '') {
-        throw badRequest(`Movement "${movementName}" has no playbook.`);
+        throw badRequest(MESSAGES.invalidRequest.movementNoPlaybook(movementName));
       }
       const inventory = typeof operation.inventory === 'string' && operation.inventory.trim() !== '' ? operation.inventory : 'localhost,';
       return { spec: { ...base, playbook: movement.playbook, inventory }, delayMinutes };
@@ -95,17 +96,17 @@ export async function buildDriverSpec(
         const raw = movement.terraform_files;
         files = typeof raw === 'string' ? JSON.parse(raw) : raw;
       } catch {
-        throw badRequest(`Movement "${movementName}": terraform_files must be a JSON object {"main.tf": "…"}.`);
+        throw badRequest(MESSAGES.invalidRequest.terraformFilesNotJson(movementName));
       }
       const parsed = filesSchema.safeParse(files);
       if (!parsed.success || Object.keys(parsed.data).length === 0) {
-        throw badRequest(`Movement "${movementName}": terraform_files must be a JSON object of *.tf files, e.g. {"main.tf": "…"}.`);
+        throw badRequest(MESSAGES.invalidRequest.terraformFilesNotTf(movementName));
       }
       return { spec: { ...base, terraform_files: parsed.data }, delayMinutes };
     }
     case 'ita-by-terraform-cloud-ep-execute': {
       if (typeof movement.tfc_organization !== 'string' || typeof movement.tfc_workspace !== 'string') {
-        throw badRequest(`Movement "${movementName}" needs tfc_organization and tfc_workspace.`);
+        throw badRequest(MESSAGES.invalidRequest.movementNeedsTfc(movementName));
       }
       return {
         spec: { ...base, tfc_organization: movement.tfc_organization, tfc_workspace: movement.tfc_workspace },
@@ -113,7 +114,7 @@ export async function buildDriverSpec(
       };
     }
     default:
-      throw badRequest(`${backyard} is not a driver.`);
+      throw badRequest(MESSAGES.invalidRequest.notADriver(backyard));
   }
 }
 
@@ -125,7 +126,7 @@ function parseVariables(text: unknown, operationName: string): Record<string, un
   } catch {
     // fall through
   }
-  throw badRequest(`Operation "${operationName}": variables must be a JSON object.`);
+  throw badRequest(MESSAGES.invalidRequest.operationVariablesNotObject(operationName));
 }
 
 /** Variables from the menu record an operation names: the record's columns, without system columns. */
@@ -135,7 +136,7 @@ async function recordVariables(db: Kysely<Database>, org: string, ws: string, op
   if (typeof menuName !== 'string' || menuName === '' || typeof recordId !== 'string' || recordId === '') return {};
   const menu = await getMenu(db, org, ws, menuName);
   const record = (await loadRecords(db, menu)).find((r) => r.parameter.uuid === recordId);
-  if (!record) throw badRequest(`Operation "${String(operation.operation_name)}": no record ${recordId} in menu ${menuName}.`);
+  if (!record) throw badRequest(MESSAGES.invalidRequest.operationRecordMissing(String(operation.operation_name), recordId, menuName));
   const { uuid: _u, discard: _d, last_update_date_time: _t, last_updated_user: _l, ...columns } = record.parameter;
   return columns;
 }
@@ -146,8 +147,8 @@ export function parseScheduleDate(text: string | undefined): string | undefined 
   const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
   const ms = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0)) : NaN;
   if (!m || Number.isNaN(ms) || new Date(ms).getUTCDate() !== +m[3]!) {
-    throw badRequest(`schedule_date: "${text}" must be a date and time YYYY/MM/DD hh:mm (UTC).`);
+    throw badRequest(MESSAGES.invalidRequest.scheduleDateInvalid(text));
   }
-  if (ms <= Date.now()) throw badRequest(`schedule_date: ${text} is in the past.`);
+  if (ms <= Date.now()) throw badRequest(MESSAGES.invalidRequest.scheduleDatePast(text));
   return new Date(ms).toISOString().replace('Z', '000Z');
 }

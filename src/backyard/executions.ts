@@ -132,7 +132,7 @@ export async function emergencyStop(store: Store, job: Job): Promise<void> {
   requireStatus(
     job,
     [...notStartedStatuses(family.name), ...family.inFlight],
-    { en: 'an emergency stop', ja: '緊急停止' },
+    'scram',
     family.name === 'conductor' ? RESULT.conductorCannotScram : RESULT.cannotScram,
   );
   await store.transaction('shared', async (trx) => {

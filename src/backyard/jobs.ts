@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { IllegalTransitionError, RESULT, refused } from '../errors.js';
-import type { Texts } from '../i18n/language.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { BackyardJobsTable, Database } from '../store/schema.js';
 import { parseJson, type Store } from '../store/store.js';
@@ -104,10 +104,9 @@ export async function getJob(db: Kysely<Database>, org: string, ws: string, id: 
   const row = await q.executeTakeFirst();
   if (!row) {
     const conductor = backyards?.every((b) => familyOf(b).name === 'conductor') ?? false;
-    throw refused(conductor ? RESULT.conductorNotFound : RESULT.executionNotFound, {
-      en: `The ${conductor ? 'conductor instance' : 'execution'} does not exist in workspace ${ws} (${conductor ? 'conductor instance ID' : 'execution No.'}: ${id}).`,
-      ja: `ワークスペース ${ws} に対象の${conductor ? 'Conductorインスタンス' : '作業'}が存在しません。(${conductor ? 'Conductorインスタンス ID' : '作業No.'}: ${id})`,
-    });
+    throw conductor
+      ? refused(RESULT.conductorNotFound, MESSAGES.executionNotFound.conductor(ws, id))
+      : refused(RESULT.executionNotFound, MESSAGES.executionNotFound.execution(ws, id));
   }
   return toJob(row);
 }
@@ -251,13 +250,12 @@ export async function getJobFile(db: Kysely<Database>, jobId: string, role: stri
 
 /**
  * Refuses an action on a job that is not in one of the statuses it applies to, with Exastro's code
- * for that action (`result`: 499-00910 cancel, 499-00904 emergency stop …).
+ * for that action (`result`: 499-00910 cancel, 499-00904 emergency stop, the conductor's 499-00808
+ * and 499-00809).
  */
-export function requireStatus(job: Job, allowed: readonly string[], action: Texts, result: string): void {
+export function requireStatus(job: Job, allowed: readonly string[], action: 'cancel' | 'scram', result: string): void {
   if (!allowed.includes(job.status_id)) {
-    throw refused(result, {
-      en: `The status does not allow ${action.en} (status: ${job.status_id}; allowed: ${allowed.join(', ')}; execution: ${job.id}).`,
-      ja: `ステータスが${action.ja}できる状態ではありません。(ステータス: ${job.status_id}、可能なステータス: ${allowed.join(', ')}、作業: ${job.id})`,
-    });
+    const refusal = action === 'cancel' ? MESSAGES.cannotCancel.statusDoesNotAllow : MESSAGES.cannotScram.statusDoesNotAllow;
+    throw refused(result, refusal(job.status_id, allowed.join(', '), job.id));
   }
 }

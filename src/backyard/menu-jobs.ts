@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { DocumentError, RESULT, badRequest, notFound } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { findMenus, type MenuDefinition } from '../menus/definitions.js';
 import { XLSX_CONTENT_TYPE, planFromWorkbook, writeWorkbook } from '../menus/excel.js';
 import { planFromJson, selectMenus, targetProblems, type ExportDocument, type ImportPlan } from '../menus/transfer.js';
@@ -100,7 +101,7 @@ export async function loadUpload(db: Kysely<Database>, org: string, ws: string, 
     .where('workspace_id', '=', ws)
     .where('kind', '=', kind)
     .executeTakeFirst();
-  if (!row) throw notFound(`Upload ${id} (${kind}) does not exist in workspace ${ws}: upload the file first.`);
+  if (!row) throw notFound(MESSAGES.notFound.upload(id, kind, ws));
   return { name: row.name, content: Buffer.from(row.content) };
 }
 
@@ -113,7 +114,7 @@ export async function loadUpload(db: Kysely<Database>, org: string, ws: string, 
 /** Refuses (400) a menu-create job for a name the workspace already has. */
 export async function requireMenuNameFree(db: Kysely<Database>, org: string, ws: string, name: string): Promise<void> {
   if ((await findMenus(db, org, ws, [name])).has(name)) {
-    throw badRequest(`Menu ${name} already exists in workspace ${ws}: choose another name.`, RESULT.invalidValue);
+    throw badRequest(MESSAGES.invalidValue.menuNameTaken(name, ws), RESULT.invalidValue);
   }
 }
 
@@ -121,7 +122,7 @@ export async function requireMenuNameFree(db: Kysely<Database>, org: string, ws:
 export async function requireMenusExist(db: Kysely<Database>, org: string, ws: string, names: readonly string[]): Promise<void> {
   const have = await findMenus(db, org, ws, names);
   const missing = names.filter((m) => !have.has(m));
-  if (missing.length) throw badRequest(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws}.`, RESULT.invalidValue);
+  if (missing.length) throw badRequest(MESSAGES.invalidValue.menusMissing(missing.join(', '), ws), RESULT.invalidValue);
 }
 
 /** Reads an uploaded document or workbook; a problem in it is a DocumentError (400) naming each. */

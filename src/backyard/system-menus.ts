@@ -1,5 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { RESULT, refused } from '../errors.js';
+import { joinTexts } from '../i18n/language.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { createMenu, getMenu, type MenuDefinition } from '../menus/definitions.js';
 import { loadRecords } from '../menus/records.js';
 import type { Database } from '../store/schema.js';
@@ -84,11 +86,11 @@ export async function findSystemRecord(
   const matches = (p: Record<string, unknown>) => Object.entries(where).every(([column, value]) => ownValue(p, column) === value);
   const record = (await loadRecords(db, m)).find((r) => r.parameter.discard === '0' && ownValue(r.parameter, key) === name && matches(r.parameter));
   if (!record) {
-    const also = Object.entries(where);
-    throw refused(ownValue(NOT_FOUND_CODE, menu) ?? RESULT.invalidTarget, {
-      en: `No active record with ${key} "${name}"${also.map(([c, v]) => ` and ${c} "${v}"`).join('')} in menu ${menu} of workspace ${ws}: register it there first.`,
-      ja: `ワークスペース ${ws} のメニュー ${menu} に ${key} が「${name}」${also.map(([c, v]) => `、${c} が「${v}」`).join('')}の有効なレコードがありません。先に登録してください。`,
-    });
+    const also = joinTexts(
+      Object.entries(where).map(([c, v]) => MESSAGES.invalidTarget.alsoWith(c, v)),
+      '',
+    );
+    throw refused(ownValue(NOT_FOUND_CODE, menu) ?? RESULT.invalidTarget, MESSAGES.invalidTarget.noActiveRecord(ws, menu, key, name, also));
   }
   return record.parameter;
 }

@@ -1,4 +1,6 @@
 import { GateSyntaxError } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
+import type { Texts } from '../i18n/language.js';
 
 /**
  * Environment gates: which version statuses a version must carry before it may be deployed to an
@@ -19,8 +21,8 @@ export function parseGate(text: string): GateExpression {
   const tokens = text.match(/\(|\)|[^\s()]+/g) ?? [];
   let i = 0;
   const peek = () => tokens[i]?.toLowerCase();
-  const fail = (what: string): never => {
-    throw new GateSyntaxError(`gate "${text}": ${what}`);
+  const fail = (what: Texts): never => {
+    throw new GateSyntaxError(MESSAGES.invalidValue.gateSyntax(text, what));
   };
   const parseOr = (): GateExpression => {
     const parts = [parseAnd()];
@@ -44,22 +46,22 @@ export function parseGate(text: string): GateExpression {
       return { not: parseNot() };
     }
     const token = tokens[i];
-    if (token === undefined) return fail('ends too early: expected a status name or "("');
+    if (token === undefined) return fail(MESSAGES.invalidValue.gateEndsEarly);
     if (token === '(') {
       i++;
       const inner = parseOr();
-      if (tokens[i] !== ')') fail('a "(" is not closed');
+      if (tokens[i] !== ')') fail(MESSAGES.invalidValue.gateParenNotClosed);
       i++;
       return inner;
     }
-    if (token === ')' || ['and', 'or'].includes(token.toLowerCase())) fail(`unexpected "${token}": expected a status name`);
-    if (!STATUS_PATTERN.test(token)) fail(`"${token}" is not a status name (letters, digits, _ - .)`);
+    if (token === ')' || ['and', 'or'].includes(token.toLowerCase())) fail(MESSAGES.invalidValue.gateUnexpected(token));
+    if (!STATUS_PATTERN.test(token)) fail(MESSAGES.invalidValue.gateNotStatus(token));
     i++;
     return { status: token };
   };
-  if (tokens.length === 0) fail('is empty: name at least one status, e.g. QA_OK');
+  if (tokens.length === 0) fail(MESSAGES.invalidValue.gateEmpty);
   const tree = parseOr();
-  if (i < tokens.length) fail(`unexpected "${tokens[i]}" after a complete expression`);
+  if (i < tokens.length) fail(MESSAGES.invalidValue.gateTrailing(String(tokens[i])));
   return tree;
 }
 

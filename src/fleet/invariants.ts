@@ -1,4 +1,5 @@
 import { InvariantViolation } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import type { StepSpec } from './phases.js';
 import type { PairRecord, StepRecord } from './store/records.js';
 
@@ -20,18 +21,18 @@ import type { PairRecord, StepRecord } from './store/records.js';
 export function checkStepInvariants(pair: PairRecord, step: StepSpec, healthy: ReadonlySet<string>, version: string): void {
   const activeName = pair.active === 'P' ? pair.primary.name : pair.secondary.name;
   if (step.action === 'upgrade') {
-    if (step.node === activeName) throw new InvariantViolation(`${step.node} is the active node of ${pair.id}; only the passive node is upgraded`);
-    if (!healthy.has('health-active')) throw new InvariantViolation(`${activeName} has not passed a health check, so ${step.node} must stay up`);
+    if (step.node === activeName) throw new InvariantViolation(MESSAGES.conflict.upgradeActiveNode(step.node, pair.id));
+    if (!healthy.has('health-active')) throw new InvariantViolation(MESSAGES.conflict.activeUnhealthy(activeName, step.node));
   }
   if (step.action === 'switch') {
     const target = step.node === pair.primary.name ? pair.primary : pair.secondary;
     if (step.key === 'switch') {
       if (target.installedVersion !== version) {
-        throw new InvariantViolation(`${target.name} runs ${target.installedVersion}, not ${version}; a pair is only switched to an upgraded node`);
+        throw new InvariantViolation(MESSAGES.conflict.targetNotUpgraded(target.name, target.installedVersion, version));
       }
-      if (!healthy.has('health-target')) throw new InvariantViolation(`${target.name} has not passed a health check on ${version}`);
+      if (!healthy.has('health-target')) throw new InvariantViolation(MESSAGES.conflict.targetUnhealthyOn(target.name, version));
     } else if (!healthy.has('rollback-health')) {
-      throw new InvariantViolation(`${target.name} has not passed a health check; traffic is not switched back to it`);
+      throw new InvariantViolation(MESSAGES.conflict.rollbackTargetUnhealthy(target.name));
     }
   }
 }

@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 
 /**
  * The bodies the API reads. JSON everywhere; and, only on the routes that declare them
@@ -36,13 +37,13 @@ export function acceptJson(app: FastifyInstance): void {
       try {
         value = JSON.parse(text);
       } catch (err) {
-        return done(badRequest(`The request body is not valid JSON: ${(err as Error).message}.`), undefined);
+        return done(badRequest(MESSAGES.invalidRequest.bodyNotJson((err as Error).message)), undefined);
       }
       // JSON.parse takes any depth, but what reads a body walks it recursively (the storable-text
       // check, zod, JSON.stringify on the way to the store): 5,000 nested arrays overflowed the
       // stack into a 500 (found by test/fuzz-api.test.ts). No body drydock takes is near this deep.
       if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
-        return done(badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep: flatten it.`), undefined);
+        return done(badRequest(MESSAGES.invalidRequest.bodyTooDeep(MAX_JSON_DEPTH)), undefined);
       }
       done(null, value);
     });
@@ -73,19 +74,17 @@ export function bodyOf(request: FastifyRequest, format: BodyFormat | undefined):
     return Object.fromEntries(Object.entries(parts).map(([name, value]) => [name, Buffer.isBuffer(value) ? value.toString('base64') : value]));
   }
   const text = parts.json_parameters;
-  if (typeof text !== 'string') throw badRequest('The multipart form needs a json_parameters field holding the records as JSON.');
+  if (typeof text !== 'string') throw badRequest(MESSAGES.invalidRequest.multipartNoJsonParameters);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw badRequest(`json_parameters is not valid JSON: ${(err as Error).message}.`);
+    throw badRequest(MESSAGES.invalidRequest.jsonParametersNotJson((err as Error).message));
   }
-  if (nestsDeeperThan(json, MAX_JSON_DEPTH)) throw badRequest(`json_parameters nests more than ${MAX_JSON_DEPTH} levels deep: flatten it.`);
+  if (nestsDeeperThan(json, MAX_JSON_DEPTH)) throw badRequest(MESSAGES.invalidRequest.jsonParametersTooDeep(MAX_JSON_DEPTH));
   const records = format === 'multipart-records' ? json : [json];
   if (!Array.isArray(records) || !records.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r))) {
-    throw badRequest(
-      format === 'multipart-records' ? 'json_parameters must be a JSON array of records.' : 'json_parameters must be a JSON object: one record.',
-    );
+    throw badRequest(format === 'multipart-records' ? MESSAGES.invalidRequest.jsonParametersNotArray : MESSAGES.invalidRequest.jsonParametersNotObject);
   }
   for (const [name, value] of Object.entries(parts)) {
     if (!Buffer.isBuffer(value)) continue;

@@ -1,6 +1,7 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError, MaintenanceRefusal, RESULT, badRequest, forbidden, unauthorized } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { authorize } from '../tenancy/access.js';
 import type { Principal } from '../tenancy/roles.js';
 import { CSRF_HEADER, SESSION_COOKIE } from '../tenancy/sessions.js';
@@ -36,11 +37,11 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
   app.addHook('onRequest', async (request) => {
     for (const h of METHOD_OVERRIDES) {
       if (request.headers[h] !== undefined) {
-        throw badRequest(`The ${h} header is not supported: send the real HTTP method.`);
+        throw badRequest(MESSAGES.invalidRequest.methodOverrideHeader(h));
       }
     }
     if (/[?&]_method=/i.test(request.url)) {
-      throw badRequest('The _method parameter is not supported: send the real HTTP method.');
+      throw badRequest(MESSAGES.invalidRequest.methodParameter);
     }
     if (request.is404) return;
     // Before anything is looked up by them (the organization of the path, first).
@@ -49,7 +50,7 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
     const declaration = request.routeOptions.config.drydock;
     if (!declaration) {
       // Routes added by plugins (the API browser's static files) are GET-only.
-      if (!SAFE_METHODS.has(request.method)) throw new DomainError(RESULT.methodNotAllowed, 'Method not allowed.');
+      if (!SAFE_METHODS.has(request.method)) throw new DomainError(RESULT.methodNotAllowed, MESSAGES.methodNotAllowed.methodNotAllowed);
       return;
     }
     const params = (request.params ?? {}) as Record<string, string | undefined>;
@@ -71,7 +72,7 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
           });
     request.principal = principal;
     if (declaration.access !== 'public') {
-      if (!principal) throw unauthorized('Authentication required: use Basic auth, a Bearer token or a session.');
+      if (!principal) throw unauthorized(MESSAGES.unauthorized.authenticationRequired);
       if (principal.via === 'session' && !SAFE_METHODS.has(request.method)) checkCsrf(request, principal);
       await authorize(deps.store.db, principal, declaration.access, {
         organizationId: params.organization_id,
@@ -88,6 +89,6 @@ export function installGuard(app: FastifyInstance, deps: AppDeps, maintenanceGua
 function checkCsrf(request: FastifyRequest, principal: Principal): void {
   const sent = request.headers[CSRF_HEADER];
   if (typeof sent !== 'string' || sent !== principal.csrfToken) {
-    throw forbidden(`Missing or wrong ${CSRF_HEADER} header: the console sends the token it got at sign-in.`);
+    throw forbidden(MESSAGES.forbidden.csrf(CSRF_HEADER));
   }
 }

@@ -1,11 +1,16 @@
 /**
- * The languages the server speaks — Exastro's two — and the two helpers every localised text goes
- * through: which language a request asks for (`pickLanguage`) and a text in it (`textIn`).
+ * The languages the server speaks — Exastro's two — and the helpers every localised text goes
+ * through: which language a request asks for (`pickLanguage`), a text in it (`textIn`), and texts
+ * made of parts worded per language (`joinTexts`, `inEachLanguage`).
  *
- * The texts themselves live with what they describe, each a `Texts`: the backyard kinds' labels and
- * status names (`backyard/kinds/`), the switches' words (`maintenance/switches.ts`), the write
- * refusals (`maintenance/write-functions.ts`). The HTTP layer picks the language once per request
- * and hands it to the handler (`RouteContext.language`).
+ * Where the texts live: every message an answer carries — each refusal, each sentence a call
+ * answers with — is in one catalogue, `server-messages.ts`, grouped by result code; the errors of
+ * `src/errors.ts` take its `Texts`, so no refusal can be thrown in English only. Read-only mode's
+ * refusals are worded by the write-function table (`maintenance/write-functions.ts`), where each
+ * write function has its code. Words that are not messages live with what they name: the backyard
+ * kinds' labels and status names (`backyard/kinds/`), the switches' words (`maintenance/switches.ts`).
+ * The HTTP layer picks the language once per request and hands it to the handler
+ * (`RouteContext.language`); the error handler answers a refusal in it.
  *
  * A leaf: this module imports nothing, so every floor may use it, and so may the console, which
  * imports the kinds and the switches that use it (the console's own texts are `web/src/i18n/`).
@@ -22,6 +27,21 @@ export type Texts = { readonly [L in Language]: string };
 /** `texts` in `language`. */
 export function textIn(texts: Texts, language: Language): string {
   return texts[language];
+}
+
+/** A text worded for each language by `text`. */
+export function inEachLanguage(text: (language: Language) => string): Texts {
+  return { ja: text('ja'), en: text('en') };
+}
+
+/** A text that reads the same in every language: an identifier, a path, a value as sent. */
+export function untranslated(text: string): Texts {
+  return { ja: text, en: text };
+}
+
+/** `texts` joined with `separator`, in each language. */
+export function joinTexts(texts: readonly Texts[], separator: string): Texts {
+  return inEachLanguage((language) => texts.map((t) => textIn(t, language)).join(separator));
 }
 
 /**

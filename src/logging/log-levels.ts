@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { RESULT, refused } from '../errors.js';
+import { MESSAGES, listOf } from '../i18n/server-messages.js';
 import { backyardKinds, type BackyardLogService } from '../backyard/kinds/registry.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Store } from '../store/store.js';
@@ -37,10 +38,7 @@ export function settingsOf(body: Readonly<Record<string, unknown>>): Partial<Rec
   const out: Partial<Record<LogService, LogLevelName>> = {};
   for (const [service, level] of Object.entries(body)) {
     if (!SERVICE_NAME.test(service) || typeof level !== 'string' || !Object.hasOwn(LOG_LEVELS, level)) {
-      throw refused(RESULT.invalidLogLevel, {
-        en: `The service name or the log level is not valid (${service}:${String(level)}): a name of letters, digits and -, and one of ${Object.keys(LOG_LEVELS).join(', ')}.`,
-        ja: `サービス名とログレベルが不正です。(${service}:${String(level)}) 英数字と - の名前と、${Object.keys(LOG_LEVELS).join('、')} のいずれかを指定してください。`,
-      });
+      throw refused(RESULT.invalidLogLevel, MESSAGES.invalidLogLevel.invalidLogLevel(service, String(level), listOf(Object.keys(LOG_LEVELS))));
     }
     const known = LOG_SERVICES.find((s) => s === service);
     if (known) out[known] = level as LogLevelName;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Texts } from '../i18n/language.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 
 /**
  * Column types a menu can declare, and what a value of each looks like on the wire. A `file`
@@ -45,9 +46,7 @@ export function coerceValue(column: Column, raw: unknown): { ok: true; value: Va
       if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, error: PROBLEM.string };
       const s = String(raw);
       const max = column.max_length ?? 4000;
-      return s.length > max
-        ? { ok: false, error: { en: `must be at most ${max} characters`, ja: `${max}文字以内で入力してください` } }
-        : { ok: true, value: s };
+      return s.length > max ? { ok: false, error: PROBLEM.tooLong(max) } : { ok: true, value: s };
     }
     case 'integer':
     case 'number': {
@@ -88,19 +87,7 @@ export function coerceValue(column: Column, raw: unknown): { ok: true; value: Va
 }
 
 /** What is wrong with a value, worded to follow its column's name. */
-const PROBLEM = {
-  required: { en: 'is required', ja: '必須項目です' },
-  string: { en: 'must be a string', ja: '文字列で入力してください' },
-  integer: { en: 'must be an integer', ja: '整数で入力してください' },
-  number: { en: 'must be a number', ja: '数値で入力してください' },
-  boolean: { en: 'must be true or false', ja: 'true か false で入力してください' },
-  date: { en: 'must be a date YYYY/MM/DD', ja: '日付 YYYY/MM/DD で入力してください' },
-  datetime: { en: 'must be a date and time YYYY/MM/DD hh:mm[:ss]', ja: '日時 YYYY/MM/DD hh:mm[:ss] で入力してください' },
-  fileName: {
-    en: 'must be a file name of at most 255 characters, without / \\ : * ? " < > | or control characters',
-    ja: '255文字以内のファイル名を指定してください（/ \\ : * ? " < > | と制御文字は使えません）',
-  },
-} as const satisfies Record<string, Texts>;
+const PROBLEM = MESSAGES.recordProblems;
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 // eslint-disable-next-line no-control-regex

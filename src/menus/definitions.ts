@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { RESULT, conflict, refused } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database, MenusTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
@@ -94,8 +95,8 @@ export async function getMenu(db: Kysely<Database>, org: string, ws: string, nam
 
 /** Creates a menu inside the caller's gated transaction; a name the workspace has is a 409. */
 export async function createMenu(trx: Transaction<Database>, org: string, ws: string, def: MenuDefinition): Promise<Menu> {
-  if ((await findMenus(trx, org, ws, [def.menu])).has(def.menu)) throw conflict(`Menu ${def.menu} already exists in workspace ${ws}.`);
-  if (menuView(def.menu)) throw conflict(`${def.menu} is Exastro's name of a view of ${menuView(def.menu)!.of}: choose another name.`);
+  if ((await findMenus(trx, org, ws, [def.menu])).has(def.menu)) throw conflict(MESSAGES.conflict.menuExists(def.menu, ws));
+  if (menuView(def.menu)) throw conflict(MESSAGES.conflict.menuNameIsView(def.menu, menuView(def.menu)!.of));
   if (def.columns.some((c) => c.type === 'file')) {
     // File columns need the tables of migration 10; during an upgrade this release may still run on an earlier schema.
     const schema = await trx
@@ -103,7 +104,7 @@ export async function createMenu(trx: Transaction<Database>, org: string, ws: st
       .select((eb) => eb.fn.max('version').as('v'))
       .executeTakeFirst();
     if (Number(schema?.v ?? 0) < FILE_COLUMNS_SCHEMA) {
-      throw conflict(`File columns need the store's schema ${FILE_COLUMNS_SCHEMA}: define ${def.menu} once the upgrade has migrated it.`);
+      throw conflict(MESSAGES.conflict.fileColumnsNeedSchema(FILE_COLUMNS_SCHEMA, def.menu));
     }
   }
   const now = nowTimestamp();
@@ -126,11 +127,7 @@ export async function deleteMenu(trx: Transaction<Database>, org: string, ws: st
   if (Number(r.numDeletedRows) === 0) throw menuNotFound(ws, name);
 }
 
-const menuNotFound = (ws: string, name: string) =>
-  refused(RESULT.menuNotFound, {
-    en: `The menu does not exist in workspace ${ws} (menu: ${name}).`,
-    ja: `ワークスペース ${ws} に対象のメニューが存在しません。(menu: ${name})`,
-  });
+const menuNotFound = (ws: string, name: string) => refused(RESULT.menuNotFound, MESSAGES.menuNotFound.menuNotFound(ws, name));
 
 function toMenu(r: MenusTable): Menu {
   return {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { RESULT, refused } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
+import type { Texts } from '../i18n/language.js';
+import { describeIssues, safeParseInEachLanguage } from '../i18n/zod-issues.js';
 import { ownValue } from '../util/own-value.js';
 import type { Column, ColumnType } from './columns.js';
 import { menuDefinitionSchema, type MenuDefinition } from './definitions.js';
@@ -61,29 +64,15 @@ export type ExastroMenuCreate = z.infer<typeof exastroMenuCreateSchema>;
 
 /** The drydock definition an Exastro menu-creation body stands for, checked as any definition; Exastro's 499-00703 for what drydock cannot create. */
 export function definitionFromExastro(body: ExastroMenuCreate): MenuDefinition {
-  const cannot = (en: string, ja: string, code: string = RESULT.menuCreateRefused) => refused(code, { en, ja });
-  if (body.type !== 'create_new') {
-    throw cannot(
-      `type "${body.type}": drydock creates new menus only ("create_new"); a menu's columns do not change once it exists.`,
-      `type「${body.type}」: drydock は新規作成（"create_new"）のみ行います。作成したメニューの項目は変更できません。`,
-      RESULT.menuCreateType,
-    );
-  }
+  const cannot = (texts: Texts) => refused(RESULT.menuCreateRefused, texts);
+  if (body.type !== 'create_new') throw refused(RESULT.menuCreateType, MESSAGES.menuCreateType.createNewOnly(body.type));
   const sheet = String(body.menu.sheet_type_id ?? '2');
-  if (sheet !== '2') {
-    throw cannot(
-      `sheet_type_id ${sheet}: drydock's menus are data sheets (sheet_type_id "2"); records have no host or operation of their own.`,
-      `sheet_type_id ${sheet}: drydock のメニューはデータシート（sheet_type_id "2"）です。レコードはホストやオペレーションを持ちません。`,
-    );
-  }
+  if (sheet !== '2') throw cannot(MESSAGES.menuCreateRefused.sheetType(sheet));
   const entries = Object.entries(body.column).sort(([, a], [, b]) => Number(a.display_order ?? 0) - Number(b.display_order ?? 0));
   const columns = entries.map(([key, c]): Column => {
     const type = ownValue(TYPE_OF_CLASS, c.column_class);
     if (type === undefined) {
-      throw cannot(
-        `column ${key} (${c.item_name_rest}): drydock has no ${c.column_class}; use one of ${Object.keys(TYPE_OF_CLASS).join(', ')}.`,
-        `項目 ${key}（${c.item_name_rest}）: drydock に ${c.column_class} はありません。${Object.keys(TYPE_OF_CLASS).join(', ')} を使ってください。`,
-      );
+      throw cannot(MESSAGES.menuCreateRefused.columnClass(key, c.item_name_rest, c.column_class, Object.keys(TYPE_OF_CLASS).join(', ')));
     }
     const maxLength = Number(c.single_string_maximum_bytes ?? c.multi_string_maximum_bytes ?? NaN);
     return {
@@ -95,10 +84,7 @@ export function definitionFromExastro(body: ExastroMenuCreate): MenuDefinition {
       ...(type === 'string' && Number.isInteger(maxLength) && maxLength > 0 && { max_length: Math.min(maxLength, 1_000_000) }),
     };
   });
-  const parsed = menuDefinitionSchema.safeParse({ menu: body.menu.menu_name_rest, title: body.menu.menu_name, columns });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(menu)'}: ${i.message}`).join('; ');
-    throw cannot(`The menu cannot be created as sent: ${problems}.`, `このメニューは作成できません: ${problems}`);
-  }
+  const parsed = safeParseInEachLanguage(menuDefinitionSchema, { menu: body.menu.menu_name_rest, title: body.menu.menu_name, columns });
+  if (!parsed.success) throw cannot(MESSAGES.menuCreateRefused.definition(describeIssues(parsed.issues, MESSAGES.menuCreateRefused.wholeMenu, '; ')));
   return parsed.data;
 }

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Column } from './columns.js';
 import { DocumentError, WorkbookLimitError } from '../errors.js';
+import type { Texts } from '../i18n/language.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import type { MenuDefinition } from './definitions.js';
 import {
   EXPORT_FORMAT,
@@ -102,10 +104,7 @@ export function addRecordsSheet(
         }
       }
       if (typeof v === 'string' && v.length > EXCEL_MAX_TEXT) {
-        throw new WorkbookLimitError(
-          `Menu ${def.menu} record ${ri + 1} (uuid ${rec.uuid}): ${c.name} has ${v.length} characters, more than an Excel cell holds ` +
-            `(${EXCEL_MAX_TEXT}). Export this menu with the menu export (JSON) instead.`,
-        );
+        throw new WorkbookLimitError(MESSAGES.invalidValue.cellTooLong(def.menu, ri + 1, String(rec.uuid), c.name, v.length, EXCEL_MAX_TEXT));
       }
       cell.value = v;
     }
@@ -159,20 +158,20 @@ export async function writeWorkbook(doc: ExportDocument): Promise<Buffer> {
 }
 
 /** A cell's value as a plain scalar: rich text → its text, formulas → their result, links → their text. */
-function plain(value: ExcelJS.CellValue): { ok: true; value: string | number | boolean | Date | null } | { ok: false; error: string } {
+function plain(value: ExcelJS.CellValue): { ok: true; value: string | number | boolean | Date | null } | { ok: false; error: Texts } {
   if (value === null || value === undefined) return { ok: true, value: null };
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) {
     return { ok: true, value };
   }
   if ('richText' in value) return { ok: true, value: value.richText.map((r) => r.text).join('') };
   if ('hyperlink' in value) return { ok: true, value: value.text };
-  if ('error' in value) return { ok: false, error: `holds the error ${value.error}` };
+  if ('error' in value) return { ok: false, error: MESSAGES.invalidValue.cellHoldsError(String(value.error)) };
   if ('formula' in value || 'sharedFormula' in value) {
     const r = value.result;
-    if (r === undefined) return { ok: false, error: 'holds a formula without a computed value (save the workbook in Excel first)' };
+    if (r === undefined) return { ok: false, error: MESSAGES.invalidValue.cellHoldsUncomputedFormula };
     return plain(r);
   }
-  return { ok: false, error: 'holds a value drydock cannot read' };
+  return { ok: false, error: MESSAGES.invalidValue.cellUnreadable };
 }
 
 /** An .xlsx is a zip: more than this inflated is refused before exceljs expands it in memory. */
@@ -209,15 +208,15 @@ function inflatedSize(zip: Buffer): number | string {
 /** Loads an uploaded .xlsx, refusing what is no workbook or would expand too far (DocumentError). */
 export async function loadWorkbook(content: Buffer): Promise<ExcelJS.Workbook> {
   const size = content.length >= 22 ? inflatedSize(content) : 'not a zip archive';
-  if (typeof size === 'string') throw new DocumentError([`not an .xlsx workbook (${size})`]);
+  if (typeof size === 'string') throw new DocumentError([MESSAGES.invalidValue.notXlsx(size)]);
   if (size > MAX_INFLATED_BYTES) {
-    throw new DocumentError([`the workbook expands to ${size} bytes, more than the ${MAX_INFLATED_BYTES} drydock reads`]);
+    throw new DocumentError([MESSAGES.invalidValue.workbookTooLarge(size, MAX_INFLATED_BYTES)]);
   }
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(content as unknown as ArrayBuffer);
   } catch (err) {
-    throw new DocumentError([`not an .xlsx workbook (${(err as Error).message})`]);
+    throw new DocumentError([MESSAGES.invalidValue.notXlsx((err as Error).message)]);
   }
   return wb;
 }
@@ -242,7 +241,7 @@ export function readRecordRows(
   header: ReadonlyMap<number, string>,
   read: ReadonlySet<string>,
   types: ReadonlyMap<string, Column['type']>,
-  problems: string[],
+  problems: Texts[],
 ): Array<{ rowNumber: number; values: Record<string, unknown> }> {
   const rows: Array<{ rowNumber: number; values: Record<string, unknown> }> = [];
   sheet.eachRow((row, rowNumber) => {
@@ -253,7 +252,7 @@ export function readRecordRows(
       if (!read.has(name)) continue;
       const v = plain(row.getCell(col).value);
       if (!v.ok) {
-        problems.push(`sheet ${sheet.name} row ${rowNumber} ${name}: ${v.error}`);
+        problems.push(MESSAGES.invalidValue.located(MESSAGES.invalidValue.sheetCell(sheet.name, rowNumber, name), v.error));
         continue;
       }
       if (v.value === null || v.value === '') continue;
@@ -268,11 +267,11 @@ export function readRecordRows(
 /** Reads an uploaded workbook and checks it; throws DocumentError naming sheets, rows and columns. */
 export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
   const wb = await loadWorkbook(content);
-  const problems: string[] = [];
+  const problems: Texts[] = [];
 
   const meta = wb.getWorksheet(EXPORT_SHEET);
   const info = new Map<string, unknown>();
-  if (!meta) problems.push(`sheet ${EXPORT_SHEET} is missing: the workbook was not made by the Excel export`);
+  if (!meta) problems.push(MESSAGES.invalidValue.sheetMissingExport(EXPORT_SHEET));
   else {
     meta.eachRow((row) => {
       const k = plain(row.getCell(1).value);
@@ -282,7 +281,7 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
   }
 
   const defs = wb.getWorksheet(DEFINITIONS_SHEET);
-  if (!defs) problems.push(`sheet ${DEFINITIONS_SHEET} is missing: it holds the menus' definitions`);
+  if (!defs) problems.push(MESSAGES.invalidValue.sheetMissingDefinitions(DEFINITIONS_SHEET));
   if (problems.length) throw new DocumentError(problems);
 
   // _definitions → ordered menus with their sheet, title and columns.
@@ -300,13 +299,13 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     if (v.ok && typeof v.value === 'string') defHeader.set(v.value.trim(), col);
   });
   const missingHeader = DEFINITION_HEADER.filter((h) => !defHeader.has(h));
-  if (missingHeader.length) throw new DocumentError([`sheet ${DEFINITIONS_SHEET} row 1: missing header(s) ${missingHeader.join(', ')}`]);
+  if (missingHeader.length) throw new DocumentError([MESSAGES.invalidValue.missingHeaders(DEFINITIONS_SHEET, missingHeader.join(', '))]);
   defs!.eachRow((row, rowNumber) => {
     if (rowNumber === 1) return;
     const get = (h: (typeof DEFINITION_HEADER)[number]) => {
       const v = plain(row.getCell(defHeader.get(h)!).value);
       if (!v.ok) {
-        problems.push(`sheet ${DEFINITIONS_SHEET} row ${rowNumber} ${h}: ${v.error}`);
+        problems.push(MESSAGES.invalidValue.located(MESSAGES.invalidValue.sheetCell(DEFINITIONS_SHEET, rowNumber, h), v.error));
         return null;
       }
       return v.value;
@@ -314,7 +313,7 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     const menu = get('menu');
     if (menu === null) return;
     if (typeof menu !== 'string') {
-      problems.push(`sheet ${DEFINITIONS_SHEET} row ${rowNumber} menu: must be text`);
+      problems.push(MESSAGES.invalidValue.located(MESSAGES.invalidValue.sheetCell(DEFINITIONS_SHEET, rowNumber, 'menu'), MESSAGES.invalidValue.mustBeText));
       return;
     }
     let acc = menus.get(menu);
@@ -335,7 +334,7 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     acc.columns.push(column);
   });
   if (problems.length) throw new DocumentError(problems);
-  if (menus.size === 0) throw new DocumentError([`sheet ${DEFINITIONS_SHEET} defines no menu`]);
+  if (menus.size === 0) throw new DocumentError([MESSAGES.invalidValue.noMenuDefined(DEFINITIONS_SHEET)]);
 
   // Each menu's sheet → records in the document's shape (values as plain scalars; dates as text).
   const rowNumbers: number[][] = [];
@@ -348,17 +347,16 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
     rowNumbers[mi] = numbers;
     const records: Array<Record<string, unknown>> = [];
     if (!sheet) {
-      problems.push(`sheet ${acc.sheet} (menu ${acc.menu}) is missing`);
+      problems.push(MESSAGES.invalidValue.menuSheetMissing(acc.sheet, acc.menu));
       return { definition: { menu: acc.menu, title: acc.title, columns: acc.columns }, records };
     }
     const header = headerOf(sheet);
     const names = new Set(header.values());
     const missing = [...LEADING, ...types.keys()].filter((h) => !names.has(h));
-    if (missing.length) problems.push(`sheet ${acc.sheet} row 1: missing header(s) ${missing.join(', ')}`);
+    if (missing.length) problems.push(MESSAGES.invalidValue.missingHeaders(acc.sheet, missing.join(', ')));
     const allowed = new Set<string>([...LEADING, ...types.keys(), REMARKS, ...TRAILING]);
     const unknown = [...names].filter((h) => !allowed.has(h));
-    if (unknown.length)
-      problems.push(`sheet ${acc.sheet} row 1: unknown header(s) ${unknown.join(', ')}; menu ${acc.menu} has ${[...types.keys()].join(', ')}`);
+    if (unknown.length) problems.push(MESSAGES.invalidValue.unknownHeaders(acc.sheet, unknown.join(', '), acc.menu, [...types.keys()].join(', ')));
     const read = new Set<string>([...LEADING, ...types.keys(), REMARKS]);
     for (const { rowNumber, values } of readRecordRows(sheet, header, read, types, problems)) {
       numbers.push(rowNumber);
@@ -368,7 +366,7 @@ export async function planFromWorkbook(content: Buffer): Promise<ImportPlan> {
   });
   if (problems.length) throw new DocumentError(problems);
 
-  const locate: Locate = (mi, _menu, ri) => `sheet ${sheetOf[mi] ?? '?'} row ${rowNumbers[mi]?.[ri] ?? '?'}`;
+  const locate: Locate = (mi, _menu, ri) => MESSAGES.invalidValue.sheetRow(sheetOf[mi] ?? '?', String(rowNumbers[mi]?.[ri] ?? '?'));
   return checkDocument(
     {
       format: info.get('format'),

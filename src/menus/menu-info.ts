@@ -1,4 +1,5 @@
 import { RESULT, refused } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { textIn, type Language } from '../i18n/language.js';
 import type { Column, ColumnType, Value } from './columns.js';
 import type { Menu } from './definitions.js';
@@ -205,10 +206,7 @@ export function pulldowns(menu: Menu): Record<string, Record<string, string>> {
  */
 export function searchCandidates(menu: Menu, records: readonly RecordView[], column: string): Value[] {
   if (!infoColumns(menu).some((c) => c.rest === column)) {
-    throw refused(RESULT.columnNotFound, {
-      en: `The menu has no such column (menu: ${menu.menu}, column: ${column}).`,
-      ja: `対象のメニューに項目が存在しません。(menu: ${menu.menu}、column: ${column})`,
-    });
+    throw refused(RESULT.columnNotFound, MESSAGES.columnNotFound.noSuchColumn(menu.menu, column));
   }
   const seen = new Map<string, Value>();
   for (const r of records) {

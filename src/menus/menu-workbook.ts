@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { DocumentError, RecordProblems } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
+import type { Texts } from '../i18n/language.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Column } from './columns.js';
 import type { Menu } from './definitions.js';
@@ -86,21 +88,19 @@ interface WorkbookMaintenance {
 export async function maintenanceFromWorkbook(menu: Menu, content: Buffer): Promise<WorkbookMaintenance> {
   const wb = await loadWorkbook(content);
   const sheet = wb.getWorksheet(sheetNameOf(menu)) ?? wb.worksheets[0];
-  if (!sheet) throw new DocumentError(['the workbook has no sheet']);
+  if (!sheet) throw new DocumentError([MESSAGES.invalidValue.workbookNoSheet]);
   const header = headerOf(sheet);
   const names = new Set(header.values());
   const columns = menu.columns.map((c) => c.name);
   if (!names.has(TYPE_COLUMN)) {
-    throw new DocumentError([
-      `sheet ${sheet.name} row 1: no ${TYPE_COLUMN} column; download the workbook from excel/format/ (or excel/) and write Register, Update, Discard or Restore in the ${TYPE_COLUMN} of each row to apply`,
-    ]);
+    throw new DocumentError([MESSAGES.invalidValue.noTypeColumn(sheet.name, TYPE_COLUMN)]);
   }
   const known = new Set<string>([TYPE_COLUMN, 'uuid', menu.key, 'discard', ...columns, 'remarks', 'last_update_date_time', 'last_updated_user']);
   const unknown = [...names].filter((n) => !known.has(n));
   if (unknown.length) {
-    throw new DocumentError([`sheet ${sheet.name} row 1: unknown header(s) ${unknown.join(', ')}; menu ${menu.menu} has ${columns.join(', ')}`]);
+    throw new DocumentError([MESSAGES.invalidValue.unknownHeaders(sheet.name, unknown.join(', '), menu.menu, columns.join(', '))]);
   }
-  const problems: string[] = [];
+  const problems: Texts[] = [];
   const types = new Map<string, Column['type']>(menu.columns.map((c) => [c.name, c.type]));
   // `_type` decides what is done to a row: `discard` shows the record's state when downloaded.
   const read = new Set([...known].filter((n) => n !== 'last_updated_user' && n !== 'discard'));
@@ -112,7 +112,9 @@ export async function maintenanceFromWorkbook(menu: Menu, content: Buffer): Prom
     const said = typeof cell === 'string' ? cell.trim() : JSON.stringify(cell);
     const type = TYPE_NAMES.get(said);
     if (!type) {
-      problems.push(`sheet ${sheet.name} row ${rowNumber} ${TYPE_COLUMN}: "${said}" is none of Register, Update, Discard, Restore (登録, 更新, 廃止, 復活)`);
+      problems.push(
+        MESSAGES.invalidValue.located(MESSAGES.invalidValue.sheetCell(sheet.name, rowNumber, TYPE_COLUMN), MESSAGES.invalidValue.unknownRowType(said)),
+      );
       continue;
     }
     items.push({ type, parameter: stringSystemColumns(parameter) });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { RESULT, notFound, refused } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import type { Texts } from '../i18n/language.js';
 import type { Database } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
@@ -33,18 +34,8 @@ export function digestsIn(stored: string | null | undefined): FileDigests {
   return stored ? parseJson<FileDigests>(stored) : {};
 }
 
-const PROBLEM = {
-  notColumn: (keys: string[]): Texts => ({
-    en: `file holds content for ${keys.join(', ')}, which are not file columns of the menu.`,
-    ja: `file に、メニューのファイル項目ではない ${keys.join(', ')} の内容があります。`,
-  }),
-  notBase64: { en: 'the file content must be base64', ja: 'ファイルの内容は base64 で送ってください' },
-  noContent: {
-    en: 'the file has not been uploaded: send its content as base64 in file.<column> (or as a part of the form)',
-    ja: 'ファイルがアップロードされていません。内容を file.<項目名> に base64 で送ってください（フォームならそのパートで）',
-  },
-  noName: { en: 'name the uploaded file in parameter.<column>', ja: 'アップロードしたファイルの名前を parameter.<項目名> で指定してください' },
-} as const;
+/** What is wrong with a record's files, each under its column (or the row). */
+const PROBLEM = MESSAGES.recordProblems;
 
 /** How a content is named: its SHA-256, so a content a menu already has is kept once. */
 const digestOf = (content: Buffer) => createHash('sha256').update(content).digest('hex');
@@ -65,7 +56,7 @@ export function changeFiles(
   if (columns.length === 0 && sent === undefined) return { digests: {}, contents: new Map(), problems: [] };
   const problems: Array<{ column?: string; texts: Texts }> = [];
   const strays = Object.keys(sent ?? {}).filter((k) => !columns.includes(k) && !isEmpty(ownValue(sent ?? {}, k)));
-  if (strays.length > 0) problems.push({ texts: PROBLEM.notColumn(strays) });
+  if (strays.length > 0) problems.push({ texts: PROBLEM.filesNotColumns(strays.join(', ')) });
   const digests: FileDigests = {};
   const contents = new Map<string, Buffer>();
   for (const column of columns) {
@@ -73,8 +64,8 @@ export function changeFiles(
     const content = sent === undefined ? undefined : ownValue(sent, column);
     if (!isEmpty(content)) {
       const bytes = decodeBase64(content);
-      if (bytes === undefined) problems.push({ column, texts: PROBLEM.notBase64 });
-      else if (name === null || name === undefined) problems.push({ column, texts: PROBLEM.noName });
+      if (bytes === undefined) problems.push({ column, texts: PROBLEM.fileNotBase64 });
+      else if (name === null || name === undefined) problems.push({ column, texts: PROBLEM.fileNoName });
       else {
         const digest = digestOf(bytes);
         digests[column] = digest;
@@ -85,7 +76,7 @@ export function changeFiles(
     if (name === null || name === undefined) continue;
     const kept = before && ownValue(before, column);
     if (kept) digests[column] = kept;
-    else problems.push({ column, texts: PROBLEM.noContent });
+    else problems.push({ column, texts: PROBLEM.fileNoContent });
   }
   return { digests, contents, problems };
 }
@@ -170,10 +161,7 @@ export async function readRecordFile(
   journalId?: string,
 ): Promise<{ name: string; content: Buffer }> {
   if (!fileColumns(menu).includes(column)) {
-    throw refused(RESULT.columnNotFound, {
-      en: `${column} is not a file column of menu ${menu.menu} (its file columns: ${fileColumns(menu).join(', ') || 'none'}).`,
-      ja: `${column} はメニュー ${menu.menu} のファイル項目ではありません。（ファイル項目: ${fileColumns(menu).join(', ') || 'なし'}）`,
-    });
+    throw refused(RESULT.columnNotFound, MESSAGES.columnNotFound.notAFileColumn(column, menu.menu, fileColumns(menu).join(', ')));
   }
   const row =
     journalId === undefined
@@ -185,10 +173,10 @@ export async function readRecordFile(
           .where('record_id', '=', recordId)
           .where('journal_id', '=', journalId)
           .executeTakeFirst();
-  if (!row) throw notFound(journalId === undefined ? `Menu ${menu.menu} has no record ${recordId}.` : `Record ${recordId} has no history entry ${journalId}.`);
+  if (!row) throw notFound(journalId === undefined ? MESSAGES.notFound.record(menu.menu, recordId) : MESSAGES.notFound.historyEntry(recordId, journalId));
   const name = ownValue(parseJson<Record<string, Value>>(row.parameter), column);
   const content = typeof name === 'string' ? await readContent(db, menu, ownValue(digestsIn(row.files), column)) : undefined;
-  if (typeof name !== 'string' || content === undefined) throw notFound(`Record ${recordId} has no file in ${column}: none has been uploaded.`);
+  if (typeof name !== 'string' || content === undefined) throw notFound(MESSAGES.notFound.noFileUploaded(recordId, column));
   return { name, content };
 }
 
@@ -223,15 +211,15 @@ export async function exportedFiles(
 }
 
 /** An imported record's `_files`: each file column's content, or what is wrong with it. */
-export function importedContents(menu: Pick<Menu, 'columns'>, raw: unknown): { contents: Record<string, Buffer> } | { problem: string } {
+export function importedContents(menu: Pick<Menu, 'columns'>, raw: unknown): { contents: Record<string, Buffer> } | { problem: Texts } {
   if (raw === undefined || raw === null) return { contents: {} };
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { problem: `${EXPORTED_FILES_KEY} must be an object of file column → base64 content` };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { problem: MESSAGES.invalidValue.filesNotObject(EXPORTED_FILES_KEY) };
   const columns = fileColumns(menu);
   const contents: Record<string, Buffer> = {};
   for (const [column, text] of Object.entries(raw)) {
-    if (!columns.includes(column)) return { problem: `${EXPORTED_FILES_KEY}.${column} is not a file column` };
+    if (!columns.includes(column)) return { problem: MESSAGES.invalidValue.filesNotFileColumn(EXPORTED_FILES_KEY, column) };
     const bytes = decodeBase64(text);
-    if (bytes === undefined) return { problem: `${EXPORTED_FILES_KEY}.${column} must be base64` };
+    if (bytes === undefined) return { problem: MESSAGES.invalidValue.filesNotBase64(EXPORTED_FILES_KEY, column) };
     contents[column] = bytes;
   }
   return { contents };

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { RecordProblems, type RecordProblem } from '../errors.js';
 import type { Texts } from '../i18n/language.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { normalizeTimestamp, nowTimestamp, toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordsTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
@@ -84,38 +85,10 @@ export interface BatchResult {
 const SYSTEM_KEYS = new Set<string>(RESERVED_COLUMNS);
 
 /** Why an item cannot be applied; each names the row's column or, without one, the row. */
-const PROBLEM = {
-  unknownKeys: (keys: string[]): Texts => ({
-    en: `These keys are not columns of the menu: ${keys.join(', ')}.`,
-    ja: `メニューの項目ではないキーがあります: ${keys.join(', ')}`,
-  }),
-  keyMissing: (key: string): Texts => ({
-    en: `Name the record to change in parameter.${key}.`,
-    ja: `変更するレコードを parameter.${key} で指定してください。`,
-  }),
-  notFound: (uuid: string): Texts => ({ en: `The record does not exist (uuid: ${uuid}).`, ja: `対象のレコードが存在しません。(uuid: ${uuid})` }),
-  lockMissing: {
-    en: 'Send parameter.last_update_date_time as you read it (YYYY/MM/DD hh:mm:ss.ffffff), for the optimistic lock.',
-    ja: '読み取った parameter.last_update_date_time (YYYY/MM/DD hh:mm:ss.ffffff) を送ってください（楽観ロック）。',
-  },
-  stale: (current: MenuRecordsTable): Texts => {
-    const at = toExastroDateTime(current.last_update_timestamp);
-    return {
-      en: `The record was updated by ${current.last_update_user} at ${at} after you read it (uuid: ${current.id}): read it again and apply your change to it.`,
-      ja: `読み取った後に ${current.last_update_user} が ${at} にレコードを更新しました。(uuid: ${current.id}) 読み直してから変更してください。`,
-    };
-  },
-  alreadyDiscarded: (uuid: string): Texts => ({ en: `The record is already discarded (uuid: ${uuid}).`, ja: `対象のレコードは廃止済みです。(uuid: ${uuid})` }),
-  notDiscarded: (uuid: string): Texts => ({
-    en: `The record is not discarded, so it cannot be restored (uuid: ${uuid}).`,
-    ja: `対象のレコードは廃止されていないため復活できません。(uuid: ${uuid})`,
-  }),
-  duplicate: (holder: string, value: string): Texts => ({
-    en: `must be unique: record ${holder} already has ${value}.`,
-    ja: `他のレコードと重複しています。(uuid: ${holder}, 値: ${value})`,
-  }),
-  remarks: { en: 'must be a string or null', ja: '文字列か null で入力してください' },
-} as const;
+const PROBLEM = MESSAGES.recordProblems;
+
+/** The record changed after the caller read it: by whom and when. */
+const stale = (current: MenuRecordsTable): Texts => PROBLEM.stale(current.last_update_user, toExastroDateTime(current.last_update_timestamp), current.id);
 
 /** An item that cannot be applied: its problems, without a row (the batch adds it). */
 class ItemRefused extends Error {
@@ -166,7 +139,7 @@ async function applyItem(
 ): Promise<{ type: MaintenanceType; id: string }> {
   const now = nowTimestamp();
   const unknown = Object.keys(item.parameter).filter((k) => !SYSTEM_KEYS.has(k) && k !== menu.key && !menu.columns.some((c) => c.name === k));
-  if (unknown.length > 0) refuse(PROBLEM.unknownKeys(unknown));
+  if (unknown.length > 0) refuse(PROBLEM.unknownKeys(unknown.join(', ')));
   const remarks = remarksOf(item.parameter);
   if (item.type === 'Register') {
     const values = validateValues(menu, item.parameter, undefined);
@@ -207,7 +180,7 @@ async function applyItem(
   // writer of the same row makes this UPDATE wait, then re-check its WHERE on the new version and
   // match nothing: the loser gets the stale-update problem, never a lost update.
   const unchanged = (affected: bigint | undefined) => {
-    if (Number(affected ?? 0n) !== 1) refuse(PROBLEM.stale(current));
+    if (Number(affected ?? 0n) !== 1) refuse(stale(current));
   };
   /** What the record holds after the change, for its history. */
   let written: { parameter: string; discard: number; files?: string | null };
@@ -318,7 +291,7 @@ async function currentRecord(trx: Transaction<Database>, menu: Menu, parameter: 
   const sent = parameter.last_update_date_time;
   const sentTimestamp = typeof sent === 'string' ? normalizeTimestamp(sent) : undefined;
   if (!sentTimestamp) return refuse(PROBLEM.lockMissing);
-  if (current.last_update_timestamp !== sentTimestamp) refuse(PROBLEM.stale(current));
+  if (current.last_update_timestamp !== sentTimestamp) refuse(stale(current));
   return current;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RESULT, badRequest } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { RESERVED_COLUMNS, type Value } from './columns.js';
 import type { Menu } from './definitions.js';
 import type { RecordView } from './record-view.js';
@@ -52,7 +53,7 @@ const SYSTEM_COLUMNS: readonly string[] = RESERVED_COLUMNS;
  * identical on both backends without two dialects of JSON SQL (docs/decisions/menu-search.md).
  */
 export function applyFilter(menu: Menu, records: readonly RecordView[], filter: Filter): RecordView[] {
-  requireColumns(menu, Object.keys(filter), 'the filter');
+  requireColumns(menu, Object.keys(filter), 'filter');
   const numeric = numericColumns(menu);
   return records.filter((r) =>
     Object.entries(filter).every(([name, cond]) => {
@@ -97,14 +98,13 @@ function valueOf(menu: Menu, record: RecordView, name: string): Value {
 const numericColumns = (menu: Menu): Set<string> => new Set(menu.columns.filter((c) => c.type === 'integer' || c.type === 'number').map((c) => c.name));
 
 /** Refuses names that are not columns of the menu, listing the ones it has. */
-function requireColumns(menu: Menu, names: readonly string[], where: string): void {
+function requireColumns(menu: Menu, names: readonly string[], where: 'filter' | 'sort'): void {
   const columns = new Set(menu.columns.map((c) => c.name));
   const unknown = names.filter((k) => !columns.has(k) && !SYSTEM_COLUMNS.includes(k) && k !== menu.key);
   if (unknown.length) {
-    throw badRequest(
-      `Unknown column(s) ${unknown.join(', ')} in ${where}; menu ${menu.menu} has ${[menu.key, ...columns, ...SYSTEM_COLUMNS.filter((c) => c !== 'uuid')].join(', ')}.`,
-      RESULT.unknownKey,
-    );
+    const refusal = where === 'filter' ? MESSAGES.unknownKey.unknownFilterColumns : MESSAGES.unknownKey.unknownSortColumn;
+    const has = [menu.key, ...columns, ...SYSTEM_COLUMNS.filter((c) => c !== 'uuid')].join(', ');
+    throw badRequest(refusal(unknown.join(', '), menu.menu, has), RESULT.unknownKey);
   }
 }
 

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { DocumentError, notFound } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
+import type { Texts } from '../i18n/language.js';
+import { describeIssues, eachIssue, safeParseInEachLanguage } from '../i18n/zod-issues.js';
 import { batches } from '../util/batches.js';
 import { formatMicros, nowTimestamp, toExastroDateTime } from '../store/clock.js';
 import type { Database, MenuRecordJournalTable, MenuRecordsTable } from '../store/schema.js';
@@ -88,7 +91,7 @@ export async function collectExport(
 ): Promise<ExportDocument> {
   const byName = await findMenus(db, org, ws, names);
   const missing = names.filter((n) => !byName.has(n));
-  if (missing.length) throw notFound(`Menu(s) ${missing.join(', ')} do not exist in workspace ${ws} (deleted after the export was registered?).`);
+  if (missing.length) throw notFound(MESSAGES.notFound.exportedMenusGone(missing.join(', '), ws));
   const ids = [...byName.values()].map((m) => m.id);
   let query = db.selectFrom('menu_records').selectAll().where('menu_id', 'in', ids);
   if (options.withoutDiscarded) query = query.where('discard', '=', 0);
@@ -134,9 +137,12 @@ const documentEnvelopeSchema = z
 const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Names a record in a problem: JSON documents by index and uuid, workbooks by sheet and row. */
-export type Locate = (menuIndex: number, menu: string, recordIndex: number, uuid: unknown) => string;
+export type Locate = (menuIndex: number, menu: string, recordIndex: number, uuid: unknown) => Texts;
 
-const locateInJson: Locate = (_m, menu, i, uuid) => `menu ${menu} record ${i + 1}${typeof uuid === 'string' && uuid ? ` (uuid ${uuid})` : ''}`;
+/** What is wrong with a document, and where (`at`). */
+const { located: at, ...PROBLEM } = MESSAGES.invalidValue;
+
+const locateInJson: Locate = (_m, menu, i, uuid) => PROBLEM.jsonRecord(menu, i + 1, typeof uuid === 'string' ? uuid : '');
 
 /** Parses a JSON export document's bytes and checks it; throws DocumentError naming every problem. */
 export function planFromJson(content: Buffer): ImportPlan {
@@ -144,7 +150,7 @@ export function planFromJson(content: Buffer): ImportPlan {
   try {
     raw = JSON.parse(content.toString('utf8'));
   } catch (err) {
-    throw new DocumentError([`not a JSON document (${(err as Error).message})`]);
+    throw new DocumentError([PROBLEM.notJsonDocument((err as Error).message)]);
   }
   return checkDocument(raw, locateInJson);
 }
@@ -157,23 +163,21 @@ export function planFromJson(content: Buffer): ImportPlan {
  * as the menus API enforces them).
  */
 export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
-  const envelope = documentEnvelopeSchema.safeParse(raw);
-  if (!envelope.success) {
-    throw new DocumentError(envelope.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(document)'}: ${i.message}`));
-  }
-  const problems: string[] = [];
+  const envelope = safeParseInEachLanguage(documentEnvelopeSchema, raw);
+  if (!envelope.success) throw new DocumentError(eachIssue(envelope.issues).map((one) => describeIssues(one, PROBLEM.documentRoot, '')));
+  const problems: Texts[] = [];
   const seenMenus = new Set<string>();
-  const seenUuids = new Map<string, string>();
+  const seenUuids = new Map<string, Texts>();
   const menus: ImportMenu[] = [];
   for (const [mi, entry] of envelope.data.menus.entries()) {
-    const def = menuDefinitionSchema.safeParse(entry.definition);
+    const def = safeParseInEachLanguage(menuDefinitionSchema, entry.definition);
     if (!def.success) {
-      for (const i of def.error.issues) problems.push(`menus.${mi}.definition.${i.path.join('.')}: ${i.message}`);
+      for (const one of eachIssue(def.issues)) problems.push(describeIssues(one, PROBLEM.documentRoot, '', ['menus', mi, 'definition']));
       continue;
     }
     const definition = def.data;
     if (seenMenus.has(definition.menu)) {
-      problems.push(`menu ${definition.menu} appears twice`);
+      problems.push(PROBLEM.menuTwice(definition.menu));
       continue;
     }
     seenMenus.add(definition.menu);
@@ -182,32 +186,32 @@ export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
     const records: ImportRecord[] = [];
     for (const [ri, rec] of entry.records.entries()) {
       if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) {
-        problems.push(`${locate(mi, definition.menu, ri, undefined)}: must be an object of column values`);
+        problems.push(at(locate(mi, definition.menu, ri, undefined), PROBLEM.recordNotObject));
         continue;
       }
       const p = rec as Record<string, unknown>;
       const where = locate(mi, definition.menu, ri, p.uuid);
       const unknown = Object.keys(p).filter((k) => !known.has(k));
       if (unknown.length) {
-        problems.push(`${where}: unknown column(s) ${unknown.join(', ')}; menu ${definition.menu} has ${definition.columns.map((c) => c.name).join(', ')}`);
+        problems.push(at(where, PROBLEM.unknownRecordColumns(unknown.join(', '), definition.menu, definition.columns.map((c) => c.name).join(', '))));
       }
       let uuid: string | undefined;
       if (p.uuid !== undefined && p.uuid !== null && p.uuid !== '') {
-        if (typeof p.uuid !== 'string' || !UUID_TEXT.test(p.uuid)) problems.push(`${where}: uuid must be a UUID`);
+        if (typeof p.uuid !== 'string' || !UUID_TEXT.test(p.uuid)) problems.push(at(where, PROBLEM.uuidNotUuid));
         else {
           uuid = p.uuid.toLowerCase();
           const first = seenUuids.get(uuid);
-          if (first) problems.push(`${where}: uuid ${uuid} is also used by ${first}`);
+          if (first) problems.push(at(where, PROBLEM.uuidUsedTwice(uuid, first)));
           else seenUuids.set(uuid, where);
         }
       }
       const discard = parseDiscard(p.discard);
-      if (discard === undefined) problems.push(`${where}: discard must be "0" or "1"`);
+      if (discard === undefined) problems.push(at(where, PROBLEM.discardInvalid));
       const values: Record<string, Value> = {};
       for (const column of definition.columns) {
         const r = coerceValue(column, ownValue(p, column.name));
         if (!r.ok) {
-          problems.push(`${where}: ${column.name} ${r.error.en}`);
+          problems.push(at(where, PROBLEM.columnValue(column.name, r.error)));
           continue;
         }
         values[column.name] = r.value;
@@ -215,14 +219,14 @@ export function checkDocument(raw: unknown, locate: Locate): ImportPlan {
         if (seen && r.value !== null) {
           const key = JSON.stringify(r.value);
           const other = seen.get(key);
-          if (other !== undefined) problems.push(`${where}: ${column.name} must be unique, and record ${other + 1} has ${key} too`);
+          if (other !== undefined) problems.push(at(where, PROBLEM.notUnique(column.name, other + 1, key)));
           else seen.set(key, ri);
         }
       }
-      if (p.remarks !== undefined && p.remarks !== null && typeof p.remarks !== 'string') problems.push(`${where}: remarks must be a string or null`);
+      if (p.remarks !== undefined && p.remarks !== null && typeof p.remarks !== 'string') problems.push(at(where, PROBLEM.remarksInvalid));
       else if (typeof p.remarks === 'string' && p.remarks !== '') values.remarks = p.remarks;
       const files = importedContents(definition, p[EXPORTED_FILES_KEY]);
-      if ('problem' in files) problems.push(`${where}: ${files.problem}`);
+      if ('problem' in files) problems.push(at(where, files.problem));
       records.push({ uuid, discard: discard ?? false, values, contents: 'contents' in files ? files.contents : {} });
     }
     menus.push({ definition, records });
@@ -243,7 +247,7 @@ export function selectMenus(plan: ImportPlan, names: readonly string[] | undefin
   const held = new Set(plan.menus.map((m) => m.definition.menu));
   const missing = names.filter((n) => !held.has(n));
   if (missing.length) {
-    throw new DocumentError(missing.map((n) => `menu ${n} is not in the document (it holds ${[...held].join(', ')})`));
+    throw new DocumentError(missing.map((n) => PROBLEM.menuNotInDocument(n, [...held].join(', '))));
   }
   const wanted = new Set(names);
   return { ...plan, menus: plan.menus.filter((m) => wanted.has(m.definition.menu)) };
@@ -269,22 +273,18 @@ function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
  * exists with other columns (its records could not be kept as they are). Checked when the job is
  * registered, and again by the job itself.
  */
-export async function targetProblems(db: Kysely<Database>, org: string, ws: string, plan: ImportPlan): Promise<string[]> {
+export async function targetProblems(db: Kysely<Database>, org: string, ws: string, plan: ImportPlan): Promise<Texts[]> {
   const existing = await findMenus(
     db,
     org,
     ws,
     plan.menus.map((m) => m.definition.menu),
   );
-  const problems: string[] = [];
+  const problems: Texts[] = [];
   for (const m of plan.menus) {
     const cols = existing.get(m.definition.menu)?.columns;
     if (cols && !sameColumns(cols, m.definition.columns)) {
-      problems.push(
-        `menu ${m.definition.menu} exists in workspace ${ws} with other columns ` +
-          `(${describeColumns(cols)}) than the document's (${describeColumns(m.definition.columns)}); ` +
-          'import it into a workspace without it, or make the definitions equal first',
-      );
+      problems.push(PROBLEM.menuColumnsDiffer(m.definition.menu, ws, describeColumns(cols), describeColumns(m.definition.columns)));
     }
   }
   return problems;

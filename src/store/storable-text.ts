@@ -1,4 +1,6 @@
 import { RESULT, badRequest } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
+import { untranslated, type Texts } from '../i18n/language.js';
 
 /**
  * The one rule for every string that reaches the store: no U+0000 (PostgreSQL's text cannot hold
@@ -11,17 +13,15 @@ import { RESULT, badRequest } from '../errors.js';
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why `text` cannot be stored, or undefined. */
-export function unstorable(text: string): string | undefined {
+export function unstorable(text: string): Texts | undefined {
   const m = UNSTORABLE.exec(text);
   if (!m) return undefined;
-  return m[0] === '\u0000'
-    ? 'contains U+0000 (NUL), which cannot be stored: remove it'
-    : 'contains an unpaired UTF-16 surrogate, which is not a character: send valid Unicode';
+  return m[0] === '\u0000' ? MESSAGES.invalidValue.containsNul : MESSAGES.invalidValue.containsLoneSurrogate;
 }
 
 /** The path (`a.b.0.c`) and reason of the first string in `value` (keys included) that cannot be stored. */
-export function findUnstorable(value: unknown, path: readonly (string | number)[] = []): { path: string; reason: string } | undefined {
-  const here = (reason: string, at: readonly (string | number)[] = path) => ({ path: at.join('.'), reason });
+export function findUnstorable(value: unknown, path: readonly (string | number)[] = []): { path: string; reason: Texts } | undefined {
+  const here = (reason: Texts, at: readonly (string | number)[] = path) => ({ path: at.join('.'), reason });
   if (typeof value === 'string') {
     const reason = unstorable(value);
     return reason === undefined ? undefined : here(reason);
@@ -36,7 +36,7 @@ export function findUnstorable(value: unknown, path: readonly (string | number)[
   if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       const keyReason = unstorable(k);
-      if (keyReason) return here(`a key ${keyReason}`, [...path, JSON.stringify(k)]);
+      if (keyReason) return here(MESSAGES.invalidValue.inKey(keyReason), [...path, JSON.stringify(k)]);
       const found = findUnstorable(v, [...path, k]);
       if (found) return found;
     }
@@ -47,5 +47,7 @@ export function findUnstorable(value: unknown, path: readonly (string | number)[
 /** Throws the 400 naming the field when `value` holds a string that cannot be stored. */
 export function requireStorable(value: unknown, where: 'body' | 'query' | 'path' | 'file'): void {
   const found = findUnstorable(value);
-  if (found) throw badRequest(`Invalid ${where}: ${found.path || `(${where})`}: ${found.reason}.`, RESULT.invalidValue);
+  if (!found) return;
+  const at = found.path ? untranslated(found.path) : MESSAGES.invalidValue.wholePart(where);
+  throw badRequest(MESSAGES.invalidValue.invalidPart(where, MESSAGES.invalidValue.located(at, found.reason)), RESULT.invalidValue);
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { forbidden, notFound } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import type { Database } from '../store/schema.js';
 import type { Principal } from './roles.js';
 
@@ -30,7 +31,7 @@ export async function authorize(
     case 'authenticated':
       return;
     case 'system_admin':
-      if (principal.role !== 'system_admin') throw forbidden('Only a system administrator may make this call.');
+      if (principal.role !== 'system_admin') throw forbidden(MESSAGES.forbidden.systemAdminOnly);
       return;
     case 'organization':
     case 'organization_manager':
@@ -38,14 +39,14 @@ export async function authorize(
       const org = tenant.organizationId;
       if (org === undefined) throw new Error(`route with access "${access}" has no organization in its path`);
       if (principal.role !== 'system_admin' && principal.organizationId !== org) {
-        throw forbidden(`You are not a user of organization ${org}.`);
+        throw forbidden(MESSAGES.forbidden.notOrganizationUser(org));
       }
       if (access === 'organization_manager' && principal.role === 'workspace_member') {
-        throw forbidden(`Only a manager of organization ${org} may make this call.`);
+        throw forbidden(MESSAGES.forbidden.organizationManagerOnly(org));
       }
       if (principal.role === 'system_admin' || access !== 'workspace') {
         if (!(await db.selectFrom('organizations').select('id').where('id', '=', org).executeTakeFirst())) {
-          throw notFound(`Organization ${org} does not exist.`);
+          throw notFound(MESSAGES.notFound.organization(org));
         }
       }
       if (access === 'workspace') await authorizeWorkspace(db, principal, org, tenant.workspaceId);
@@ -69,7 +70,7 @@ async function authorizeWorkspace(db: Kysely<Database>, principal: Principal, or
       .where('workspace_id', '=', ws)
       .where('user_id', '=', principal.userId)
       .executeTakeFirst();
-    if (!member) throw forbidden(`You are not a member of workspace ${ws}.`);
+    if (!member) throw forbidden(MESSAGES.forbidden.notWorkspaceMember(ws));
   }
-  if (!exists) throw notFound(`Workspace ${ws} does not exist in organization ${org}.`);
+  if (!exists) throw notFound(MESSAGES.notFound.workspace(ws, org));
 }

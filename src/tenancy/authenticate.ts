@@ -1,4 +1,5 @@
 import { RateLimited, unauthorized } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import type { Store } from '../store/store.js';
 import type { UsersTable } from '../store/schema.js';
 import { unstorable } from '../store/storable-text.js';
@@ -53,13 +54,13 @@ export class Authenticator {
       const value = space < 0 ? '' : auth.slice(space + 1).trim();
       if (scheme === 'basic') return this.#basic(value, credentials);
       if (scheme === 'bearer') return this.#bearer(value);
-      throw unauthorized(`Unsupported Authorization scheme "${scheme}": use Basic or Bearer.`);
+      throw unauthorized(MESSAGES.unauthorized.unsupportedScheme(scheme));
     }
     if (credentials.sessionCookie) {
       const session = await resolveSession(this.#store.db, credentials.sessionCookie);
-      if (!session) throw unauthorized('Your session has expired: sign in again.');
+      if (!session) throw unauthorized(MESSAGES.unauthorized.sessionExpired);
       const user = await findUserById(this.#store.db, session.userId);
-      if (!user) throw unauthorized('Your session has expired: sign in again.');
+      if (!user) throw unauthorized(MESSAGES.unauthorized.sessionExpired);
       return { ...principalOf(user, 'session'), csrfToken: session.csrfToken, sessionIdHash: session.idHash };
     }
     return undefined;
@@ -98,7 +99,7 @@ export class Authenticator {
     // success takes it back.
     const wait = this.#limiter.retryAfterSeconds(account, address);
     if (wait > 0) {
-      throw new RateLimited(`Too many failed sign-ins from this address: try again in ${wait} s.`, wait);
+      throw new RateLimited(wait);
     }
     if (user && this.#recentlyVerified(user, password)) {
       this.#limiter.recordSuccess(account, address);
@@ -116,7 +117,7 @@ export class Authenticator {
   async #basic(value: string, credentials: Credentials): Promise<Principal> {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon <= 0) throw unauthorized('Malformed Basic credentials: expected base64 of "user:password".');
+    if (colon <= 0) throw unauthorized(MESSAGES.unauthorized.malformedBasic);
     // `organization/user` names the organization explicitly (user names cannot contain "/"): how an
     // organization user authenticates on paths without an organization (/api/auth/tokens), and how
     // a call to another organization's path is recognised as a known user (403), not an unknown one (401).
@@ -134,13 +135,11 @@ export class Authenticator {
   async #bearer(token: string): Promise<Principal> {
     const resolve = token.startsWith(TOKEN_PREFIX) ? resolveToken : token.startsWith(ACCESS_TOKEN_PREFIX) ? resolveAccessToken : undefined;
     if (!resolve) {
-      throw unauthorized(
-        'Unknown token: send an access token from POST /auth/realms/{organization}/protocol/openid-connect/token, or a personal access token from POST /api/auth/tokens.',
-      );
+      throw unauthorized(MESSAGES.unauthorized.unknownTokenKind);
     }
     const userId = await resolve(this.#store.db, token);
     const user = userId === undefined ? undefined : await findUserById(this.#store.db, userId);
-    if (!user) throw unauthorized('The token is unknown, expired or revoked.');
+    if (!user) throw unauthorized(MESSAGES.unauthorized.tokenInvalid);
     return principalOf(user, 'token');
   }
 

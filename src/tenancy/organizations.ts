@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { conflict, notFound } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database, OrganizationsTable, UsersTable } from '../store/schema.js';
 import { parseJson } from '../store/store.js';
@@ -102,7 +103,7 @@ export async function listOrganizations(db: Kysely<Database>, only?: string): Pr
 
 export async function getOrganization(db: Kysely<Database>, id: string): Promise<OrganizationView> {
   const [organization] = await listOrganizations(db, id);
-  if (!organization) throw notFound(`Organization ${id} does not exist.`);
+  if (!organization) throw notFound(MESSAGES.notFound.organization(id));
   return organization;
 }
 
@@ -118,7 +119,7 @@ export async function createOrganization(
   managerPasswordHashes: readonly string[],
 ): Promise<OrganizationView> {
   if (await trx.selectFrom('organizations').select('id').where('id', '=', body.id).executeTakeFirst()) {
-    throw conflict(`Organization ${body.id} already exists.`);
+    throw conflict(MESSAGES.conflict.organizationExists(body.id));
   }
   const now = nowTimestamp();
   const row: OrganizationsTable = {
@@ -165,7 +166,7 @@ export async function updateOrganization(trx: Transaction<Database>, id: string,
 /** Deletes an organization with its workspaces, users and menus (foreign keys cascade). */
 export async function deleteOrganization(trx: Transaction<Database>, id: string): Promise<void> {
   const r = await trx.deleteFrom('organizations').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound(`Organization ${id} does not exist.`);
+  if (Number(r.numDeletedRows) === 0) throw notFound(MESSAGES.notFound.organization(id));
 }
 
 function toView(r: OrganizationsTable, managers: readonly UsersTable[]): OrganizationView {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { notFound } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { formatMicros, nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -61,7 +62,7 @@ export async function revokeToken(store: Store, userId: string, tokenId: string)
       .where('revoked_at', 'is', null)
       .executeTakeFirst(),
   );
-  if (Number(r.numUpdatedRows) === 0) throw notFound(`No active token ${tokenId}.`);
+  if (Number(r.numUpdatedRows) === 0) throw notFound(MESSAGES.notFound.token(tokenId));
 }
 
 /** The user id a presented token belongs to, if it is valid now. */

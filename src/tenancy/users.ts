@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { conflict, forbidden, notFound } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database, UsersTable } from '../store/schema.js';
 import type { Store } from '../store/store.js';
@@ -53,7 +54,9 @@ export async function insertUser(trx: Transaction<Database>, user: NewUser): Pro
   let existing = trx.selectFrom('users').select('id').where('username', '=', user.username);
   existing = user.organizationId === null ? existing.where('organization_id', 'is', null) : existing.where('organization_id', '=', user.organizationId);
   if (await existing.executeTakeFirst()) {
-    throw conflict(`User "${user.username}" already exists${user.organizationId ? ` in organization ${user.organizationId}` : ''}.`);
+    throw conflict(
+      user.organizationId ? MESSAGES.conflict.userExistsInOrganization(user.username, user.organizationId) : MESSAGES.conflict.userExists(user.username),
+    );
   }
   const id = randomUUID();
   const now = nowTimestamp();
@@ -104,7 +107,7 @@ export async function listOrganizationUsers(db: Kysely<Database>, organizationId
 
 export async function getOrganizationUser(db: Kysely<Database>, organizationId: string, userId: string): Promise<UserView> {
   const user = await db.selectFrom('users').selectAll().where('organization_id', '=', organizationId).where('id', '=', userId).executeTakeFirst();
-  if (!user) throw notFound(`User ${userId} does not exist in organization ${organizationId}.`);
+  if (!user) throw notFound(MESSAGES.notFound.user(userId, organizationId));
   const members = await db.selectFrom('workspace_members').select('workspace_id').where('user_id', '=', userId).execute();
   return toView(
     user,
@@ -150,7 +153,7 @@ export async function updateOrganizationUser(
   actorId: string,
 ): Promise<UserView> {
   await getOrganizationUser(trx, organizationId, userId);
-  if (userId === actorId && change.enabled === false) throw forbidden('You cannot disable yourself.');
+  if (userId === actorId && change.enabled === false) throw forbidden(MESSAGES.forbidden.cannotDisableSelf);
   const set = {
     ...(change.passwordHash !== undefined && { password_hash: change.passwordHash }),
     ...(change.email !== undefined && { email: change.email }),
@@ -174,7 +177,7 @@ export async function updateOrganizationUser(
 /** Deletes a user of an organization inside the caller's gated write; 404 when it has none of that id. */
 export async function deleteOrganizationUser(trx: Transaction<Database>, organizationId: string, userId: string): Promise<void> {
   const r = await trx.deleteFrom('users').where('organization_id', '=', organizationId).where('id', '=', userId).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound(`User ${userId} does not exist in organization ${organizationId}.`);
+  if (Number(r.numDeletedRows) === 0) throw notFound(MESSAGES.notFound.user(userId, organizationId));
 }
 
 /** Replaces a user's workspace memberships; every workspace must exist in the user's organization. */
@@ -187,7 +190,7 @@ export async function setMemberships(trx: Transaction<Database>, organizationId:
       .where('id', 'in', [...workspaceIds])
       .execute();
     const missing = workspaceIds.filter((w) => !found.some((f) => f.id === w));
-    if (missing.length) throw notFound(`Workspace(s) ${missing.join(', ')} do not exist in organization ${organizationId}.`);
+    if (missing.length) throw notFound(MESSAGES.notFound.workspaces(missing.join(', '), organizationId));
   }
   await trx.deleteFrom('workspace_members').where('user_id', '=', userId).execute();
   for (const workspaceId of new Set(workspaceIds)) {

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { MESSAGES } from '../i18n/server-messages.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database, WorkspacesTable } from '../store/schema.js';
 import { parseJson, type Store } from '../store/store.js';
@@ -64,7 +65,7 @@ export async function listWorkspaces(db: Kysely<Database>, organizationId: strin
 
 export async function getWorkspace(db: Kysely<Database>, organizationId: string, id: string): Promise<WorkspaceView> {
   const row = await db.selectFrom('workspaces').selectAll().where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`Workspace ${id} does not exist in organization ${organizationId}.`);
+  if (!row) throw notFound(MESSAGES.notFound.workspace(id, organizationId));
   return toView(row);
 }
 
@@ -75,10 +76,10 @@ export async function createWorkspace(
   actor: WorkspaceActor,
 ): Promise<WorkspaceView> {
   if (!(await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).executeTakeFirst())) {
-    throw notFound(`Organization ${organizationId} does not exist.`);
+    throw notFound(MESSAGES.notFound.organization(organizationId));
   }
   const exists = await trx.selectFrom('workspaces').select('id').where('organization_id', '=', organizationId).where('id', '=', body.id).executeTakeFirst();
-  if (exists) throw conflict(`Workspace ${body.id} already exists in organization ${organizationId}.`);
+  if (exists) throw conflict(MESSAGES.conflict.workspaceExists(body.id, organizationId));
   const now = nowTimestamp();
   const row: WorkspacesTable = {
     organization_id: organizationId,
@@ -119,7 +120,7 @@ export async function updateWorkspace(
 
 export async function deleteWorkspace(trx: Transaction<Database>, organizationId: string, id: string): Promise<void> {
   const r = await trx.deleteFrom('workspaces').where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw notFound(`Workspace ${id} does not exist in organization ${organizationId}.`);
+  if (Number(r.numDeletedRows) === 0) throw notFound(MESSAGES.notFound.workspace(id, organizationId));
 }
 
 async function addAdministrators(
@@ -135,7 +136,7 @@ async function addAdministrators(
       .where('organization_id', '=', organizationId)
       .where((eb) => eb.or([eb('id', '=', id), eb('username', '=', id)]))
       .executeTakeFirst();
-    if (!user) throw badRequest(`informations.workspace_administrators: no user "${id}" in organization ${organizationId}.`);
+    if (!user) throw badRequest(MESSAGES.invalidRequest.noWorkspaceAdministrator(id, organizationId));
     const member = await trx
       .selectFrom('workspace_members')
       .select('user_id')

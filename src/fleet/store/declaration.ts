@@ -1,4 +1,5 @@
 import { conflict, notFound } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { nowTimestamp } from '../../store/clock.js';
 import { parseJson, type Store } from '../../store/store.js';
 import type { DriverConfig } from '../drivers/driver-config.js';
@@ -37,9 +38,7 @@ export async function declareFleet(
     const touched = new Set([...declared, ...existingPairs.map((p) => p.environment)]);
     const blocking = open.filter((r) => touched.has(r.environment));
     if (blocking.length > 0) {
-      throw conflict(
-        `the fleet cannot change while a run is under way: ${blocking.map((r) => `${r.id} (${r.environment}, ${r.state})`).join(', ')}; wait for it to complete, or let it finish after \`drydock fleet resume\``,
-      );
+      throw conflict(MESSAGES.conflict.fleetRunUnderWay(blocking.map((r) => `${r.id} (${r.environment}, ${r.state})`).join(', ')));
     }
     for (const e of fleet.environments) {
       const spec: EnvironmentSpec = {
@@ -110,8 +109,9 @@ export async function readEnvironments(db: Db): Promise<Map<string, EnvironmentR
 export async function readEnvironment(db: Db, name: string): Promise<EnvironmentRecord> {
   const all = await readEnvironments(db);
   const env = all.get(name);
-  if (!env)
-    throw notFound(`no fleet environment ${name} (known: ${[...all.keys()].join(', ') || 'none; declare a fleet first with `drydock fleet apply FILE`'})`);
+  if (!env) {
+    throw notFound(all.size > 0 ? MESSAGES.notFound.fleetEnvironment(name, [...all.keys()].join(', ')) : MESSAGES.notFound.fleetEnvironmentNoneDeclared(name));
+  }
   return env;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../../errors.js';
+import { MESSAGES, eitherOf } from '../../i18n/server-messages.js';
 import { batches } from '../../util/batches.js';
 import { nowTimestamp } from '../../store/clock.js';
 import type { Store } from '../../store/store.js';
@@ -36,12 +37,12 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
       .where('environment', '=', env.name)
       .where('state', 'in', OPEN_RUN_STATES)
       .executeTakeFirst();
-    if (open) throw conflict(`environment ${env.name} already has an open run: ${open.id} (${open.state}); resume or finish it first`);
+    if (open) throw conflict(MESSAGES.conflict.fleetOpenRun(env.name, open.id, open.state));
     const statuses = await readStatuses(trx, input.version);
     const closed = phaseGate(env.name, 1, env.gate, statuses);
-    if (closed) throw conflict(`version ${input.version} may not be deployed to ${env.name}: ${closed}`);
+    if (closed) throw conflict(MESSAGES.conflict.fleetVersionGated(input.version, env.name, closed));
     const pairs = await trx.selectFrom('fleet_pairs').select('id').where('environment', '=', env.name).orderBy('id').execute();
-    if (pairs.length === 0) throw badRequest(`environment ${env.name} has no pairs: declare its nodes in the fleet file`);
+    if (pairs.length === 0) throw badRequest(MESSAGES.invalidRequest.fleetEnvironmentNoPairs(env.name));
     const now = nowTimestamp();
     const row = {
       id: `run-${now.slice(0, 10).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`,
@@ -74,7 +75,7 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
 /** One run, or 404. */
 export async function readRun(db: Db, id: string): Promise<RunRecord> {
   const row = await db.selectFrom('fleet_runs').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`no fleet run ${id}: \`drydock fleet status\` lists the runs`);
+  if (!row) throw notFound(MESSAGES.notFound.fleetRun(id));
   return toRun(row);
 }
 
@@ -104,7 +105,7 @@ async function setState(store: Store, id: string, from: readonly RunState[], to:
   return store.transaction('shared', async (trx) => {
     const run = await readRun(trx, id);
     if (run.state === to) return run;
-    if (!from.includes(run.state)) throw conflict(`run ${id} is ${run.state}: only a ${from.join(' or ')} run can become ${to}`);
+    if (!from.includes(run.state)) throw conflict(MESSAGES.conflict.fleetRunState(id, run.state, eitherOf(from), to));
     const row = await trx
       .updateTable('fleet_runs')
       .set({ state: to, reason, updated_at: nowTimestamp() })
@@ -123,8 +124,8 @@ export async function retryPair(store: Store, runId: string, pairId: string): Pr
   return store.transaction('shared', async (trx) => {
     const run = await readRun(trx, runId);
     const pair = await trx.selectFrom('fleet_run_pairs').selectAll().where('run_id', '=', runId).where('pair_id', '=', pairId).executeTakeFirst();
-    if (!pair) throw notFound(`pair ${pairId} is not part of run ${runId}`);
-    if (pair.state !== 'failed') throw conflict(`pair ${pairId} is ${pair.state} in run ${runId}: only a failed pair can be retried`);
+    if (!pair) throw notFound(MESSAGES.notFound.fleetPairNotInRun(pairId, runId));
+    if (pair.state !== 'failed') throw conflict(MESSAGES.conflict.fleetPairNotFailed(pairId, pair.state, runId));
     const now = nowTimestamp();
     const row = await trx
       .updateTable('fleet_run_pairs')

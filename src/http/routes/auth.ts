@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
 import { SESSION_COOKIE, endSession, startSession } from '../../tenancy/sessions.js';
 import { issueToken, listTokens, revokeToken } from '../../tenancy/tokens.js';
@@ -73,7 +74,7 @@ export const authRoutes: AnyRoute[] = [
     response: whoamiSchema,
     handler: async ({ principal, db }) => {
       const user = await findUserById(db, principal.userId);
-      if (!user) throw notFound('Your user no longer exists.');
+      if (!user) throw notFound(MESSAGES.notFound.ownUserGone);
       return {
         id: user.id,
         username: user.username,

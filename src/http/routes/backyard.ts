@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { textIn, type Texts } from '../../i18n/language.js';
+import { textIn } from '../../i18n/language.js';
 import { buildConductorSpec, conductorTarget } from '../../backyard/conductor-spec.js';
 import { fromEditor } from '../../backyard/conductor-editor.js';
 import { DRIVER_MENUS, buildDriverSpec, parseScheduleDate, type DriverMode, type DriverSpec } from '../../backyard/driver-specs.js';
@@ -11,6 +11,7 @@ import { backyardNames, type Backyard } from '../../backyard/kinds/registry.js';
 import { CONDUCTOR_STATUS, DRIVER_STATUS } from '../../backyard/kinds/status-families.js';
 import { getJob, registerJob, requireStatus, transition } from '../../backyard/jobs.js';
 import { RESULT, refused } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { ITA, menuParams, workspaceParams } from './params.js';
 import { ownValue } from '../../util/own-value.js';
@@ -53,26 +54,13 @@ const conductorExecuteSchema = z
   })
   .strict();
 
-const CANCEL = { en: 'a schedule cancellation', ja: '予約取消' };
-
-/** What a cancel or an emergency stop answers, as Exastro does: that it was accepted, and what to watch. */
-const ACTION = { cancel: { en: 'The schedule cancellation', ja: '予約取消' }, scram: { en: 'The emergency stop', ja: '緊急停止' } } as const;
-const TARGET = { execution: { en: 'execution', ja: '作業' }, conductor: { en: 'conductor', ja: 'Conductor' } } as const;
-const accepted = (action: keyof typeof ACTION, what: keyof typeof TARGET, id: string): Texts => ({
-  en: `${ACTION[action].en} was accepted: check the status of ${TARGET[what].en} ${id}.`,
-  ja: `${ACTION[action].ja}を受け付けました。${TARGET[what].ja} ${id} のステータスを確認してください。`,
-});
 const EMERGENCY_STOP_ALWAYS = 'an emergency stop must work in every mode: it stops work, it registers nothing';
 
 /** The driver a `…/menu/{menu}/driver/…` path names, or a 404-like 400 listing the known ones. */
 function driverOf(menu: string): Backyard {
   const backyard = ownValue(DRIVER_MENUS, menu);
   if (!backyard) {
-    const menus = Object.keys(DRIVER_MENUS).join(', ');
-    throw refused(RESULT.menuNotForThis, {
-      en: `The menu runs no driver (menu: ${menu}); use one of ${menus}.`,
-      ja: `対象のメニューは作業実行できません。(menu: ${menu}) 次のいずれかを使ってください: ${menus}`,
-    });
+    throw refused(RESULT.menuNotForThis, MESSAGES.menuNotForThis.menuRunsNoDriver(menu, Object.keys(DRIVER_MENUS).join(', ')));
   }
   return backyard;
 }
@@ -179,10 +167,10 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       const job = await getJob(ctx.db, org, ws, id, [driverOf(menu)]);
-      requireStatus(job, [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
+      requireStatus(job, [DRIVER_STATUS.scheduled], 'cancel', RESULT.cannotCancel);
       const done = await ctx.write((trx) => transition(trx, job, 'driver', [DRIVER_STATUS.scheduled], DRIVER_STATUS.scheduleCancelled));
-      if (!done) requireStatus(await getJob(ctx.db, org, ws, id), [DRIVER_STATUS.scheduled], CANCEL, RESULT.cannotCancel);
-      return textIn(accepted('cancel', 'execution', id), ctx.language);
+      if (!done) requireStatus(await getJob(ctx.db, org, ws, id), [DRIVER_STATUS.scheduled], 'cancel', RESULT.cannotCancel);
+      return textIn(MESSAGES.success.executionCancelAccepted(id), ctx.language);
     },
   }),
   defineRoute({
@@ -197,7 +185,7 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, execution_no: id, menu } = ctx.params;
       await emergencyStop(ctx.deps.store, await getJob(ctx.db, org, ws, id, [driverOf(menu)]));
-      return textIn(accepted('scram', 'execution', id), ctx.language);
+      return textIn(MESSAGES.success.executionScramAccepted(id), ctx.language);
     },
   }),
 
@@ -290,9 +278,9 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       const job = await getConductor(ctx.db, org, ws, id);
-      requireStatus(job, [CONDUCTOR_STATUS.scheduled], CANCEL, RESULT.conductorCannotCancel);
+      requireStatus(job, [CONDUCTOR_STATUS.scheduled], 'cancel', RESULT.conductorCannotCancel);
       await ctx.write((trx) => transition(trx, job, 'conductor', [CONDUCTOR_STATUS.scheduled], CONDUCTOR_STATUS.scheduleCancelled));
-      return textIn(accepted('cancel', 'conductor', id), ctx.language);
+      return textIn(MESSAGES.success.conductorCancelAccepted(id), ctx.language);
     },
   }),
   defineRoute({
@@ -307,7 +295,7 @@ export const backyardRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const { organization_id: org, workspace_id: ws, conductor_instance_id: id } = ctx.params;
       await emergencyStop(ctx.deps.store, await getConductor(ctx.db, org, ws, id));
-      return textIn(accepted('scram', 'conductor', id), ctx.language);
+      return textIn(MESSAGES.success.conductorScramAccepted(id), ctx.language);
     },
   }),
   defineRoute({
@@ -324,13 +312,7 @@ export const backyardRoutes: AnyRoute[] = [
       const job = await getConductor(ctx.db, org, ws, id);
       requireReleasable(job, node);
       await ctx.write((trx) => resumeConductor(ctx.deps.store, trx, job));
-      return textIn(
-        {
-          en: `The release of the pause was accepted: check the status of conductor ${id} (node ${node}).`,
-          ja: `一時停止解除を受け付けました。Conductor ${id} (Node ${node}) のステータスを確認してください。`,
-        },
-        ctx.language,
-      );
+      return textIn(MESSAGES.success.releaseAccepted(id, node), ctx.language);
     },
   }),
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fromEditor, toEditor, type EditorClass } from '../../backyard/conductor-editor.js';
 import { conductorInfo } from '../../backyard/conductor-view.js';
 import { RESULT, refused } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { getMenu } from '../../menus/definitions.js';
 import { keepsHistory } from '../../menus/journal.js';
 import { applyBatch, loadRecords, type MaintenanceItem } from '../../menus/records.js';
@@ -59,10 +60,7 @@ export const conductorClassRoutes: AnyRoute[] = [
       const { organization_id: org, workspace_id: ws, conductor_class_id: id } = params;
       const record = (await loadRecords(db, await getMenu(db, org, ws, CLASSES))).find((r) => r.parameter.uuid === id);
       if (!record) {
-        throw refused(RESULT.conductorClassNotFound, {
-          en: `No conductor class has the id ${id} in workspace ${ws}.`,
-          ja: `ワークスペース ${ws} に ID ${id} のConductorクラスはありません。`,
-        });
+        throw refused(RESULT.conductorClassNotFound, MESSAGES.conductorClassNotFound.conductorClassNotFound(id, ws));
       }
       const p = record.parameter;
       return toEditor(db, org, ws, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { formatIssues, validateFleet, VERSION_PATTERN } from '../../fleet/fleet-file.js';
 import { declareFleet, readEnvironment, readEnvironments, readPairs } from '../../fleet/store/declaration.js';
 import { createRun, listRuns, pauseRun, resumeRun, retryPair } from '../../fleet/store/runs.js';
@@ -81,7 +82,7 @@ export const fleetRoutes: AnyRoute[] = [
     response: fleetDeclaredSchema,
     handler: async ({ body, deps }) => {
       const result = validateFleet(body);
-      if (!result.ok) throw badRequest(`the fleet file has ${result.issues.length} problem(s):\n${formatIssues(result.issues)}`);
+      if (!result.ok) throw badRequest(MESSAGES.invalidRequest.fleetFileProblems(result.issues.length, formatIssues(result.issues)));
       return declareFleet(deps.store, result.fleet);
     },
   }),

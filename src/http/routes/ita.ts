@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { textIn } from '../../i18n/language.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { LOG_LEVELS, LOG_SERVICES, logLevelPatchSchema, settingsOf } from '../../logging/log-levels.js';
 import { maintenanceModeView, readMaintenance } from '../../maintenance/mode.js';
 import { defineRoute, type AnyRoute } from '../route.js';
@@ -37,7 +38,7 @@ export const itaRoutes: AnyRoute[] = [
       await ctx.write((trx) => ctx.deps.logLevels.change(trx, settings, ctx.principal.username));
       await ctx.deps.logLevels.reload();
       // As Exastro answers it: a sentence saying it is done.
-      return textIn({ en: 'Setting completed.', ja: '設定が完了しました。' }, ctx.language);
+      return textIn(MESSAGES.success.settingCompleted, ctx.language);
     },
   }),
   defineRoute({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RESULT, RecordProblems, refused } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { getMenu, type Menu } from '../../menus/definitions.js';
 import { keepsHistory, loadJournal } from '../../menus/journal.js';
 import { journalWorkbook, maintenanceFromWorkbook, problemsByRow, recordsWorkbook } from '../../menus/menu-workbook.js';
@@ -91,18 +92,12 @@ export const menuExcelRoutes: AnyRoute[] = [
     handler: async (ctx) => {
       const content = decodeBase64(ctx.body.excel);
       if (!content) {
-        throw refused(RESULT.invalidRequest, {
-          en: 'excel must be the workbook (.xlsx) in base64, or send it as the file `excel` of a multipart form.',
-          ja: 'excel にはワークブック (.xlsx) を base64 で指定するか、multipart フォームのファイル excel として送ってください。',
-        });
+        throw refused(RESULT.invalidRequest, MESSAGES.invalidRequest.excelNotBase64);
       }
       const menu = await menuOf(ctx);
       const { items, rows } = await maintenanceFromWorkbook(menu, content);
       if (items.length === 0) {
-        throw refused(RESULT.invalidRequest, {
-          en: 'The workbook has no row to apply: write Register, Update, Discard or Restore (登録, 更新, 廃止, 復活) in the _type column of each row to apply.',
-          ja: 'ワークブックに反映する行がありません。反映する行の _type 列に 登録・更新・廃止・復活 (Register, Update, Discard, Restore) のいずれかを入力してください。',
-        });
+        throw refused(RESULT.invalidRequest, MESSAGES.invalidRequest.workbookNoRowToApply);
       }
       const history = await keepsHistory(ctx.deps.store);
       try {

@@ -16,6 +16,8 @@ import {
   type TransferFormat,
 } from '../../backyard/menu-jobs.js';
 import { RESULT, badRequest, notFound } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
+import { inEachLanguage } from '../../i18n/language.js';
 import { textIn, type Language } from '../../i18n/language.js';
 import { decodeBase64 } from '../../util/base64.js';
 import { listMenus, menuDefinitionSchema, menuNameSchema } from '../../menus/definitions.js';
@@ -100,7 +102,8 @@ const importSchema = z
 
 function contentOf(text: string): Buffer {
   const content = decodeBase64(text);
-  if (content === undefined) throw badRequest('Invalid body: content_base64: is not base64 (A–Z, a–z, 0–9, +, /, = padding).', RESULT.invalidValue);
+  if (content === undefined)
+    throw badRequest(MESSAGES.invalidValue.invalidPart('body', MESSAGES.invalidValue.notBase64('content_base64')), RESULT.invalidValue);
   return content;
 }
 
@@ -130,17 +133,17 @@ async function registerExport(ctx: Ctx<z.infer<typeof exportSchema>>, format: Tr
 async function downloadExport(ctx: RouteContext<z.infer<typeof executionParams>, unknown, unknown>, format: TransferFormat) {
   const { organization_id: org, workspace_id: ws, execution_no: id } = ctx.params;
   const job = await getJob(ctx.db, org, ws, id, [format.backyard]);
-  if ((job.spec as MenuTransferSpec).action !== 'export') throw notFound(`Execution ${id} is an import; it has no file to download.`);
+  if ((job.spec as MenuTransferSpec).action !== 'export') throw notFound(MESSAGES.notFound.executionIsImport(id));
   if (job.status_id !== MENU_STATUS.completed) {
-    const status = `${job.status_id} ${statusName(job.backyard, job.status_id, ctx.language)}`;
+    const status = inEachLanguage((language) => `${job.status_id} ${statusName(job.backyard, job.status_id, language)}`);
     throw notFound(
       job.status_id === MENU_STATUS.completedError
-        ? `Execution ${id} ended in error (status ${status}); see its log at GET ${ITA.replace(':organization_id', org).replace(':workspace_id', ws)}/executions/${id}/.`
-        : `Execution ${id} has not finished (status ${status}); its file can be downloaded once it is Completed.`,
+        ? MESSAGES.notFound.executionEndedInError(id, status, `${ITA.replace(':organization_id', org).replace(':workspace_id', ws)}/executions/${id}/`)
+        : MESSAGES.notFound.executionNotFinished(id, status),
     );
   }
   const file = await getJobFile(ctx.db, id, EXPORT_FILE_ROLE);
-  if (!file) throw notFound(`Execution ${id} has no export file.`);
+  if (!file) throw notFound(MESSAGES.notFound.executionNoFile(id));
   void ctx.reply
     .header('content-type', format.contentType)
     .header('content-disposition', `attachment; filename="${file.name}"`)

@@ -24,6 +24,7 @@ import {
 } from '../../tenancy/workspaces.js';
 import { createSystemMenus } from '../../backyard/system-menus.js';
 import { forbidden } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import { orgParams, workspaceParams } from './params.js';
 import { nothingSchema } from '../wire/common.js';
@@ -256,7 +257,7 @@ export const platformRoutes: AnyRoute[] = [
     response: nothingSchema,
     handler: async (ctx) => {
       const { organization_id: org, user_id: id } = ctx.params;
-      if (id === ctx.principal.userId) throw forbidden('You cannot delete yourself.');
+      if (id === ctx.principal.userId) throw forbidden(MESSAGES.forbidden.cannotDeleteSelf);
       await ctx.write((trx) => deleteOrganizationUser(trx, org, id));
       return null;
     },

@@ -1,4 +1,6 @@
 import { RESULT } from '../../errors.js';
+import { MESSAGES } from '../../i18n/server-messages.js';
+import { textIn, type Texts } from '../../i18n/language.js';
 import { readMaintenance } from '../../maintenance/mode.js';
 import { toFlags } from '../../maintenance/switches.js';
 import { failure } from '../envelope.js';
@@ -31,17 +33,19 @@ export const systemRoutes: AnyRoute[] = [
     access: 'public',
     writes: 'read',
     response: readinessSchema,
-    handler: async ({ deps, reply }) => {
-      const notReady = (reason: string) => reply.code(503).send(failure(RESULT.unavailable, reason, { status: 'not-ready', reason }));
-      if (deps.lifecycle.stopping) return notReady('This process is stopping.');
+    handler: async ({ deps, reply, language }) => {
+      // The message in the request's language; `data.reason` in English, for the logs of whatever probes.
+      const notReady = (reason: Texts) =>
+        reply.code(503).send(failure(RESULT.unavailable, textIn(reason, language), { status: 'not-ready', reason: reason.en }));
+      if (deps.lifecycle.stopping) return notReady(MESSAGES.unavailable.stopping);
       let schemaVersion: number;
       try {
         const schema = await readSchemaState(deps.store);
-        if (schema.refusal) return notReady(schema.refusal.message);
+        if (schema.refusal) return notReady(MESSAGES.unavailable.schemaNotRunnable(schema.refusal.message));
         schemaVersion = schema.version;
       } catch (err) {
         deps.logger.warn({ err }, 'readiness: store unavailable');
-        return notReady('The store does not answer.');
+        return notReady(MESSAGES.unavailable.storeNotAnswering);
       }
       return { status: 'ready' as const, schema_version: schemaVersion };
     },
@@ -54,7 +58,7 @@ export const systemRoutes: AnyRoute[] = [
     access: 'public',
     writes: 'read',
     response: healthSchema,
-    handler: async ({ deps, db, reply }) => {
+    handler: async ({ deps, db, reply, language }) => {
       try {
         const m = await readMaintenance(db);
         return {
@@ -67,7 +71,7 @@ export const systemRoutes: AnyRoute[] = [
         };
       } catch (err) {
         deps.logger.warn({ err }, 'health check: store unavailable');
-        return reply.code(503).send(failure(RESULT.unavailable, 'The store does not answer.', { status: 'unavailable' }));
+        return reply.code(503).send(failure(RESULT.unavailable, textIn(MESSAGES.unavailable.storeNotAnswering, language), { status: 'unavailable' }));
       }
     },
   }),
