@@ -19,7 +19,7 @@
  */
 import assert from 'node:assert/strict';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -162,9 +162,9 @@ describe('web console in Chromium (SQLite, real worker)', () => {
   it('read-only on: the member sees the banner without reload, cannot save, and a write sent anyway shows the refusal', async () => {
     // The member opens the register form; then loses sight of the maintenance state (its polls
     // fail), so the console still offers Save when the administrator turns read-only on.
-    await member.getByRole('button', { name: msg('ja', 'records.register') }).click();
-    await member.getByLabel(/^host/).fill('web-2.example.com');
-    await member.getByLabel('port', { exact: true }).fill('8080');
+    await member.getByRole('button', { name: msg('ja', 'records.register'), exact: true }).click();
+    await member.getByRole('dialog').getByLabel(/^host/).fill('web-2.example.com');
+    await member.getByRole('dialog').getByLabel('port', { exact: true }).fill('8080');
     await markNoReload(member);
     const blocked = '**/platform/maintenance-mode-setting';
     await member.route(blocked, (route) => route.abort());
@@ -290,7 +290,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await member.getByRole('button', { name: msg('en', 'records.searchButton'), exact: true }).click();
     await waitFor('the search leaves one record', async () => (await member.getByTestId('records').locator('tbody tr').count()) === 1, onPage(5000));
     await member.getByRole('button', { name: 'Edit web-2.example.com' }).click();
-    await member.getByLabel('port', { exact: true }).fill('8443');
+    await member.getByRole('dialog').getByLabel('port', { exact: true }).fill('8443');
     await member
       .locator('form')
       .filter({ has: member.getByRole('heading', { name: msg('en', 'records.editTitleNamed').replace('{name}', 'web-2.example.com') }) })
@@ -322,9 +322,9 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     assert.equal(defined.status, 200, defined.text);
     // (The member chose English in an earlier test.)
     await member.goto(`${base}/o/${SEED.org1}/w/${SEED.ws1}/menus/configs`);
-    await member.getByRole('button', { name: msg('en', 'records.register') }).click();
-    await member.getByRole('textbox', { name: /^name/ }).fill('web');
-    await member.getByLabel('config', { exact: true }).setInputFiles({ name: 'web.env', mimeType: 'text/plain', buffer: Buffer.from('PORT=8080\n') });
+    await member.getByRole('button', { name: msg('en', 'records.register'), exact: true }).click();
+    await member.getByRole('dialog').getByRole('textbox', { name: /^name/ }).fill('web');
+    await member.getByRole('dialog').getByLabel('config', { exact: true }).setInputFiles({ name: 'web.env', mimeType: 'text/plain', buffer: Buffer.from('PORT=8080\n') });
     await formSave(member, 'en').click();
     await member.getByText(msg('en', 'records.registered')).waitFor({ timeout: 10_000 });
     const link = member.getByRole('link', { name: msg('en', 'records.downloadNamed').replace('{name}', 'web.env') });
@@ -473,7 +473,8 @@ describe('serving the console', () => {
     assert.match(page.body, /<div id="root">/);
     assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
     assert.equal(page.headers['cache-control'], 'no-cache');
-    const asset = readdirSync(path.join(CONSOLE_DIR, 'assets')).find((f) => f.endsWith('.js'))!;
+    // The entry script, which every visitor loads (each page is a chunk of its own, some tiny).
+    const asset = /src="\/assets\/([^"]+\.js)"/.exec(readFileSync(path.join(CONSOLE_DIR, 'index.html'), 'utf8'))![1]!;
     const js = await built.inject({ url: `/assets/${asset}` });
     assert.equal(js.statusCode, 200);
     assert.match(String(js.headers['cache-control']), /immutable/);
