@@ -1,37 +1,55 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'react';
 import type { User } from '../../src/http/wire-types';
-import { AdminOnlyPage, NotFoundPage } from './pages/errors/error-pages';
-import { BackyardPage } from './pages/backyard/backyard-page';
-import { FleetPage } from './pages/fleet/fleet-page';
-import { FleetRunPage } from './pages/fleet/fleet-run-page';
-import { JobPage } from './pages/jobs/job-page';
-import { JobsPage } from './pages/jobs/jobs-page';
-import { OrganizationsPage } from './pages/organizations/organizations-page';
-import { RecordsPage } from './pages/records/records-page';
-import { SettingsPage } from './pages/settings/settings-page';
-import { WorkspacePage } from './pages/workspace/workspace-page';
-import { WorkspacesPage } from './pages/workspaces/workspaces-page';
+import { Loading } from './components/loading';
+import { PageLoadBoundary } from './components/page-load-boundary';
 import { matchPath, navigate } from './router/router';
+
+/**
+ * A page whose code is its own chunk, fetched the first time the page is shown: the sign-in page
+ * (the first load) carries none of them. `preload` starts the fetch early (see `preloadPage`); the
+ * browser fetches and runs a module once, however often it is imported.
+ */
+function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): { readonly Page: ComponentType<P>; readonly preload: () => Promise<unknown> } {
+  return { Page: lazy(async () => ({ default: await load() })), preload: load };
+}
+
+const Settings = lazyPage(() => import('./pages/settings/settings-page').then((m) => m.SettingsPage));
+const Backyard = lazyPage(() => import('./pages/backyard/backyard-page').then((m) => m.BackyardPage));
+const Fleet = lazyPage(() => import('./pages/fleet/fleet-page').then((m) => m.FleetPage));
+const FleetRun = lazyPage(() => import('./pages/fleet/fleet-run-page').then((m) => m.FleetRunPage));
+const Organizations = lazyPage(() => import('./pages/organizations/organizations-page').then((m) => m.OrganizationsPage));
+const Workspaces = lazyPage(() => import('./pages/workspaces/workspaces-page').then((m) => m.WorkspacesPage));
+const Workspace = lazyPage(() => import('./pages/workspace/workspace-page').then((m) => m.WorkspacePage));
+const Records = lazyPage(() => import('./pages/records/records-page').then((m) => m.RecordsPage));
+const Jobs = lazyPage(() => import('./pages/jobs/jobs-page').then((m) => m.JobsPage));
+const Job = lazyPage(() => import('./pages/jobs/job-page').then((m) => m.JobPage));
+const AdminOnly = lazyPage(() => import('./pages/errors/error-pages').then((m) => m.AdminOnlyPage));
+const NotFound = lazyPage(() => import('./pages/errors/error-pages').then((m) => m.NotFoundPage));
 
 interface Route {
   readonly pattern: string;
   /** Only system administrators; others get the refusal page. */
   readonly adminOnly?: boolean;
   readonly render: (params: Record<string, string>) => ReactNode;
+  readonly preload: () => Promise<unknown>;
 }
 
 /** Every page of the console and who may open it. */
 const ROUTES: readonly Route[] = [
-  { pattern: '/system/settings', adminOnly: true, render: () => <SettingsPage /> },
-  { pattern: '/system/backyard', adminOnly: true, render: () => <BackyardPage /> },
-  { pattern: '/system/fleet', adminOnly: true, render: () => <FleetPage /> },
-  { pattern: '/system/fleet/runs/:run', adminOnly: true, render: (p) => <FleetRunPage id={p.run!} /> },
-  { pattern: '/organizations', adminOnly: true, render: () => <OrganizationsPage /> },
-  { pattern: '/o/:org/workspaces', render: (p) => <WorkspacesPage organization={p.org!} /> },
-  { pattern: '/o/:org/w/:ws', render: (p) => <WorkspacePage organization={p.org!} workspace={p.ws!} /> },
-  { pattern: '/o/:org/w/:ws/menus/:menu', render: (p) => <RecordsPage organization={p.org!} workspace={p.ws!} menu={p.menu!} /> },
-  { pattern: '/o/:org/w/:ws/jobs', render: (p) => <JobsPage organization={p.org!} workspace={p.ws!} /> },
-  { pattern: '/o/:org/w/:ws/jobs/:id', render: (p) => <JobPage organization={p.org!} workspace={p.ws!} id={p.id!} /> },
+  { pattern: '/system/settings', adminOnly: true, render: () => <Settings.Page />, preload: Settings.preload },
+  { pattern: '/system/backyard', adminOnly: true, render: () => <Backyard.Page />, preload: Backyard.preload },
+  { pattern: '/system/fleet', adminOnly: true, render: () => <Fleet.Page />, preload: Fleet.preload },
+  { pattern: '/system/fleet/runs/:run', adminOnly: true, render: (p) => <FleetRun.Page id={p.run!} />, preload: FleetRun.preload },
+  { pattern: '/organizations', adminOnly: true, render: () => <Organizations.Page />, preload: Organizations.preload },
+  { pattern: '/o/:org/workspaces', render: (p) => <Workspaces.Page organization={p.org!} />, preload: Workspaces.preload },
+  { pattern: '/o/:org/w/:ws', render: (p) => <Workspace.Page organization={p.org!} workspace={p.ws!} />, preload: Workspace.preload },
+  {
+    pattern: '/o/:org/w/:ws/menus/:menu',
+    render: (p) => <Records.Page organization={p.org!} workspace={p.ws!} menu={p.menu!} />,
+    preload: Records.preload,
+  },
+  { pattern: '/o/:org/w/:ws/jobs', render: (p) => <Jobs.Page organization={p.org!} workspace={p.ws!} />, preload: Jobs.preload },
+  { pattern: '/o/:org/w/:ws/jobs/:id', render: (p) => <Job.Page organization={p.org!} workspace={p.ws!} id={p.id!} />, preload: Job.preload },
 ];
 
 /** Where `/` leads: administrators to the system state, others to their organization's workspaces. */
@@ -40,19 +58,45 @@ export function homeOf(user: User): string {
   return `/o/${encodeURIComponent(user.organization_id)}/workspaces`;
 }
 
+/** What `path` shows `user`: a route's page with its parameters, the refusal page, or the not-found page. */
+function resolve(path: string, user: User): { readonly render: () => ReactNode; readonly preload: () => Promise<unknown> } {
+  for (const route of ROUTES) {
+    const params = matchPath(route.pattern, path);
+    if (!params) continue;
+    if (route.adminOnly && user.role !== 'system_admin') return { render: () => <AdminOnly.Page />, preload: AdminOnly.preload };
+    return { render: () => route.render(params), preload: route.preload };
+  }
+  return { render: () => <NotFound.Page />, preload: NotFound.preload };
+}
+
+/**
+ * Starts fetching the code of the page at `path` now, so it arrives alongside the signed-in
+ * layout's chunk rather than after it. A failed fetch is left to the page's own render to report.
+ */
+export function preloadPage(path: string, user: User): void {
+  resolve(path === '/' || path === '' ? homeOf(user) : path, user)
+    .preload()
+    .catch(() => undefined);
+}
+
 function Redirect({ to }: { readonly to: string }) {
   useEffect(() => navigate(to, true), [to]);
   return null;
 }
 
-/** The page for `path`, remounted when the path changes so no state leaks between pages. */
+/**
+ * The page for `path`, remounted when the path changes so no state leaks between pages. "Loading…"
+ * while its chunk arrives (the first time only); a chunk that cannot be fetched says so and offers
+ * a reload.
+ */
 export function Page({ path, user }: { readonly path: string; readonly user: User }) {
   if (path === '/' || path === '') return <Redirect to={homeOf(user)} />;
-  for (const route of ROUTES) {
-    const params = matchPath(route.pattern, path);
-    if (!params) continue;
-    if (route.adminOnly && user.role !== 'system_admin') return <AdminOnlyPage key={path} />;
-    return <div key={path}>{route.render(params)}</div>;
-  }
-  return <NotFoundPage key={path} />;
+  const page = resolve(path, user);
+  return (
+    <PageLoadBoundary key={path}>
+      <Suspense fallback={<Loading />}>
+        <div>{page.render()}</div>
+      </Suspense>
+    </PageLoadBoundary>
+  );
 }
