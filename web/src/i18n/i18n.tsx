@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
 import { setApiLanguage } from '../api/client';
 import { en, type MessageKey } from './messages.en';
 import { ja } from './messages.ja';
@@ -40,7 +40,9 @@ export function I18nProvider({ children }: { readonly children: ReactNode }) {
   // Before the first request of this render: the API answers in the language on screen.
   setApiLanguage(language);
 
-  useEffect(() => {
+  // <html lang> is the language on screen, set before the browser paints: screen readers pick their
+  // voice by it, and the Japanese line breaking (styles.css, `:lang(ja)`) depends on it.
+  useLayoutEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
 

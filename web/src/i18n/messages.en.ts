@@ -339,10 +339,12 @@ export const en = {
   'errors.home': 'Go to your start page',
 
   'nav.menu': 'Menu',
+  'banner.short': 'Maintenance',
   'banner.details': 'Details',
   'banner.switchesSeparator': ': ',
   'banner.switchesJoin': ', ',
-  'errors.pageLoadFailed': 'This page could not be shown: its code did not arrive (the connection dropped, or the console was updated meanwhile). Reload to get the console as it is now.',
+  'errors.pageLoadFailed':
+    'This page could not be shown: its code did not arrive (the connection dropped, or the console was updated meanwhile). Reload to get the console as it is now.',
   'errors.reload': 'Reload',
 } as const;
 

@@ -339,6 +339,7 @@ export const ja: Record<MessageKey, string> = {
   'errors.home': '最初の画面へ',
 
   'nav.menu': 'メニュー',
+  'banner.short': 'メンテナンス中',
   'banner.details': '詳細',
   'banner.switchesSeparator': '：',
   'banner.switchesJoin': '、',

@@ -8,6 +8,7 @@ import { isCounted } from '../jobs/job-kinds';
 import { KindName } from '../jobs/kind-name';
 import { useExecuteCheckStream } from './use-execute-check-stream';
 import { useNow } from './use-now';
+import { TableScroll } from '../../components/table-scroll';
 
 interface FlatJob extends InFlightJob {
   readonly organization: string;
@@ -58,45 +59,47 @@ export function BackyardPage() {
         {jobs.length === 0 ? (
           <p>{check ? t('backyard.noJobs') : t('common.loading')}</p>
         ) : (
-          <table className="table" data-testid="in-flight-jobs">
-            <thead>
-              <tr>
-                <th scope="col">{t('backyard.organization')}</th>
-                <th scope="col">{t('backyard.workspace')}</th>
-                <th scope="col">{t('backyard.backyard')}</th>
-                <th scope="col">{t('backyard.job')}</th>
-                <th scope="col">{t('backyard.status')}</th>
-                <th scope="col">{t('backyard.age')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => {
-                const since = j.started_at ?? j.last_update_timestamp;
-                return (
-                  <tr key={j.id} data-job={j.id}>
-                    <td>{j.organization}</td>
-                    <td>{j.workspace}</td>
-                    <td>
-                      <KindName backyard={j.backyard} />
-                      {!isCounted(j.backyard) && <span className="meta"> {t('backyard.notCounted')}</span>}
-                    </td>
-                    <td>
-                      <Link to={`/o/${encodeURIComponent(j.organization)}/w/${encodeURIComponent(j.workspace)}/jobs/${encodeURIComponent(j.id)}`}>
-                        <code>{j.id}</code>
-                      </Link>
-                    </td>
-                    <td>
-                      {j.status_name}
-                      {j.lease_expired && <strong className="warning-text"> {t('backyard.leaseExpired')}</strong>}
-                    </td>
-                    <td className="nowrap" title={formatTime(since)}>
-                      {formatAge(now - new Date(since).getTime(), t)}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <TableScroll labelledBy="jobs-in-flight">
+            <table className="table table--cards" data-testid="in-flight-jobs">
+              <thead>
+                <tr>
+                  <th scope="col">{t('backyard.organization')}</th>
+                  <th scope="col">{t('backyard.workspace')}</th>
+                  <th scope="col">{t('backyard.backyard')}</th>
+                  <th scope="col">{t('backyard.job')}</th>
+                  <th scope="col">{t('backyard.status')}</th>
+                  <th scope="col">{t('backyard.age')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {jobs.map((j) => {
+                  const since = j.started_at ?? j.last_update_timestamp;
+                  return (
+                    <tr key={j.id} data-job={j.id}>
+                      <td data-label={t('backyard.organization')}>{j.organization}</td>
+                      <td data-label={t('backyard.workspace')}>{j.workspace}</td>
+                      <td data-label={t('backyard.backyard')}>
+                        <KindName backyard={j.backyard} />
+                        {!isCounted(j.backyard) && <span className="meta"> {t('backyard.notCounted')}</span>}
+                      </td>
+                      <td data-label={t('backyard.job')}>
+                        <Link to={`/o/${encodeURIComponent(j.organization)}/w/${encodeURIComponent(j.workspace)}/jobs/${encodeURIComponent(j.id)}`}>
+                          <code>{j.id}</code>
+                        </Link>
+                      </td>
+                      <td data-label={t('backyard.status')}>
+                        {j.status_name}
+                        {j.lease_expired && <strong className="warning-text"> {t('backyard.leaseExpired')}</strong>}
+                      </td>
+                      <td data-label={t('backyard.age')} className="nowrap" title={formatTime(since)}>
+                        {formatAge(now - new Date(since).getTime(), t)}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 
@@ -105,41 +108,45 @@ export function BackyardPage() {
         {workspaces.length === 0 ? (
           <p>{check ? t('backyard.noWorkspaces') : t('common.loading')}</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('backyard.organization')}</th>
-                <th scope="col">{t('backyard.workspace')}</th>
-                <th scope="col" className="numeric">
-                  {t('backyard.count')}
-                </th>
-                <th scope="col">{t('backyard.byBackyard')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {workspaces.map(({ organization, workspace }) => {
-                const busy = Object.entries(workspace.backyards).filter(([, list]) => list.length > 0);
-                return (
-                  <tr key={`${organization.id}/${workspace.id}`}>
-                    <td>
-                      {organization.id} <span className="meta">({t('backyard.orgCount', { count: organization.execute_count })})</span>
-                    </td>
-                    <td>{workspace.id}</td>
-                    <td className="numeric">{workspace.execute_count}</td>
-                    <td>
-                      {busy.length === 0
-                        ? '—'
-                        : busy.map(([name, list]) => (
-                            <div key={name}>
-                              <KindName backyard={name} />: {list.length}
-                            </div>
-                          ))}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <TableScroll labelledBy="per-workspace">
+            <table className="table table--cards">
+              <thead>
+                <tr>
+                  <th scope="col">{t('backyard.organization')}</th>
+                  <th scope="col">{t('backyard.workspace')}</th>
+                  <th scope="col" className="numeric">
+                    {t('backyard.count')}
+                  </th>
+                  <th scope="col">{t('backyard.byBackyard')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {workspaces.map(({ organization, workspace }) => {
+                  const busy = Object.entries(workspace.backyards).filter(([, list]) => list.length > 0);
+                  return (
+                    <tr key={`${organization.id}/${workspace.id}`}>
+                      <td data-label={t('backyard.organization')}>
+                        {organization.id} <span className="meta">({t('backyard.orgCount', { count: organization.execute_count })})</span>
+                      </td>
+                      <td data-label={t('backyard.workspace')}>{workspace.id}</td>
+                      <td data-label={t('backyard.count')} className="numeric">
+                        {workspace.execute_count}
+                      </td>
+                      <td data-label={t('backyard.byBackyard')}>
+                        {busy.length === 0
+                          ? '—'
+                          : busy.map(([name, list]) => (
+                              <div key={name}>
+                                <KindName backyard={name} />: {list.length}
+                              </div>
+                            ))}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

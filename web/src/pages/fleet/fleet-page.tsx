@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router/router';
 import { runStateLabel } from './fleet-labels';
 import { StateText } from './state-text';
+import { TableScroll } from '../../components/table-scroll';
 
 /** How often the list of runs is read again: states change every few seconds at most. */
 const LIST_POLL_MS = 3000;
@@ -36,43 +37,51 @@ export function FleetPage() {
           </p>
         )}
         {runs.data && runs.data.length > 0 && (
-          <table className="table" data-testid="fleet-runs">
-            <thead>
-              <tr>
-                <th scope="col">{t('fleet.run')}</th>
-                <th scope="col">{t('fleet.environment')}</th>
-                <th scope="col">{t('fleet.version')}</th>
-                <th scope="col">{t('fleet.state')}</th>
-                <th scope="col">{t('fleet.phase')}</th>
-                <th scope="col">{t('fleet.started')}</th>
-                <th scope="col">{t('fleet.by')}</th>
-                <th scope="col">{t('fleet.finished')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.data.map((r) => (
-                <tr key={r.id} data-run={r.id}>
-                  <th scope="row">
-                    <Link to={runPath(r.id)}>
-                      <code>{r.id}</code>
-                    </Link>
-                  </th>
-                  <td>{r.environment}</td>
-                  <td>
-                    <code>{r.version}</code>
-                  </td>
-                  <td>
-                    <StateText label={runStateLabel(r.state)} value={r.state} />
-                    {r.reason && <div className="meta">{r.reason}</div>}
-                  </td>
-                  <td className="nowrap">{t('fleet.phaseOf', { phase: r.phase })}</td>
-                  <td className="nowrap">{formatTime(r.createdAt)}</td>
-                  <td>{r.createdBy}</td>
-                  <td className="nowrap">{formatTime(r.finishedAt)}</td>
+          <TableScroll labelledBy="fleet-runs-title">
+            <table className="table table--cards" data-testid="fleet-runs">
+              <thead>
+                <tr>
+                  <th scope="col">{t('fleet.run')}</th>
+                  <th scope="col">{t('fleet.environment')}</th>
+                  <th scope="col">{t('fleet.version')}</th>
+                  <th scope="col">{t('fleet.state')}</th>
+                  <th scope="col">{t('fleet.phase')}</th>
+                  <th scope="col">{t('fleet.started')}</th>
+                  <th scope="col">{t('fleet.by')}</th>
+                  <th scope="col">{t('fleet.finished')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {runs.data.map((r) => (
+                  <tr key={r.id} data-run={r.id}>
+                    <th scope="row">
+                      <Link to={runPath(r.id)}>
+                        <code>{r.id}</code>
+                      </Link>
+                    </th>
+                    <td data-label={t('fleet.environment')}>{r.environment}</td>
+                    <td data-label={t('fleet.version')}>
+                      <code>{r.version}</code>
+                    </td>
+                    <td data-label={t('fleet.state')}>
+                      <StateText label={runStateLabel(r.state)} value={r.state} />
+                      {r.reason && <div className="meta">{r.reason}</div>}
+                    </td>
+                    <td data-label={t('fleet.phase')} className="nowrap">
+                      {t('fleet.phaseOf', { phase: r.phase })}
+                    </td>
+                    <td data-label={t('fleet.started')} className="nowrap">
+                      {formatTime(r.createdAt)}
+                    </td>
+                    <td data-label={t('fleet.by')}>{r.createdBy}</td>
+                    <td data-label={t('fleet.finished')} className="nowrap">
+                      {formatTime(r.finishedAt)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

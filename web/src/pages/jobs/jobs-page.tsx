@@ -10,6 +10,7 @@ import { Link, navigate } from '../../router/router';
 import { ExecutionForm } from './execution-form';
 import { specText } from './spec-text';
 import { KindName } from './kind-name';
+import { TableScroll } from '../../components/table-scroll';
 
 /** A workspace's jobs: register a driver execution, and every execution with its status (kept current). */
 export function JobsPage({ organization, workspace }: { readonly organization: string; readonly workspace: string }) {
@@ -30,38 +31,44 @@ export function JobsPage({ organization, workspace }: { readonly organization: s
         <ErrorAlert error={list.error} />
         {list.data?.length === 0 && <p>{t('jobs.none')}</p>}
         {list.data && list.data.length > 0 && (
-          <table className="table" data-testid="executions">
-            <thead>
-              <tr>
-                <th scope="col">{t('jobs.executionNo')}</th>
-                <th scope="col">{t('jobs.kind')}</th>
-                <th scope="col">{t('jobs.status')}</th>
-                <th scope="col">{t('jobs.movement')}</th>
-                <th scope="col">{t('jobs.registered')}</th>
-                <th scope="col">{t('jobs.ended')}</th>
-                <th scope="col">{t('jobs.by')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((e) => (
-                <tr key={e.execution_no}>
-                  <th scope="row">
-                    <Link to={`${base}/${seg(e.execution_no)}`}>
-                      <code>{e.execution_no.slice(0, 8)}</code>
-                    </Link>
-                  </th>
-                  <td>
-                    <KindName backyard={e.backyard} />
-                  </td>
-                  <td>{e.status_name}</td>
-                  <td>{specText(e.spec, 'movement_name', 'conductor_class_name')}</td>
-                  <td className="nowrap">{formatTime(e.time_register)}</td>
-                  <td className="nowrap">{formatTime(e.time_end)}</td>
-                  <td>{e.execution_user ?? ''}</td>
+          <TableScroll labelledBy="executions-title">
+            <table className="table table--cards" data-testid="executions">
+              <thead>
+                <tr>
+                  <th scope="col">{t('jobs.executionNo')}</th>
+                  <th scope="col">{t('jobs.kind')}</th>
+                  <th scope="col">{t('jobs.status')}</th>
+                  <th scope="col">{t('jobs.movement')}</th>
+                  <th scope="col">{t('jobs.registered')}</th>
+                  <th scope="col">{t('jobs.ended')}</th>
+                  <th scope="col">{t('jobs.by')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {list.data.map((e) => (
+                  <tr key={e.execution_no}>
+                    <th scope="row">
+                      <Link to={`${base}/${seg(e.execution_no)}`}>
+                        <code>{e.execution_no.slice(0, 8)}</code>
+                      </Link>
+                    </th>
+                    <td data-label={t('jobs.kind')}>
+                      <KindName backyard={e.backyard} />
+                    </td>
+                    <td data-label={t('jobs.status')}>{e.status_name}</td>
+                    <td data-label={t('jobs.movement')}>{specText(e.spec, 'movement_name', 'conductor_class_name')}</td>
+                    <td data-label={t('jobs.registered')} className="nowrap">
+                      {formatTime(e.time_register)}
+                    </td>
+                    <td data-label={t('jobs.ended')} className="nowrap">
+                      {formatTime(e.time_end)}
+                    </td>
+                    <td data-label={t('jobs.by')}>{e.execution_user ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

@@ -37,7 +37,7 @@ export function OrganizationRow({ organization: o, onChanged, onDelete }: Organi
       <th scope="row">
         <Link to={`/o/${seg(o.id)}/workspaces`}>{o.id}</Link>
       </th>
-      <td>
+      <td data-label={t('orgs.name')}>
         {editing ? (
           <form className="inline-form" onSubmit={(e) => void save(e)}>
             <label htmlFor={nameId} className="visually-hidden">
@@ -56,8 +56,10 @@ export function OrganizationRow({ organization: o, onChanged, onDelete }: Organi
           o.name
         )}
       </td>
-      <td>{o.plan?.id ?? '—'}</td>
-      <td className="nowrap">{formatTime(o.create_timestamp)}</td>
+      <td data-label={t('orgs.plan')}>{o.plan?.id ?? '—'}</td>
+      <td data-label={t('common.created')} className="nowrap">
+        {formatTime(o.create_timestamp)}
+      </td>
       <td className="row-actions">
         {!editing && (
           <WriteButton onClick={() => setEditing(true)} aria-label={t('orgs.editNamed', { id: o.id })}>

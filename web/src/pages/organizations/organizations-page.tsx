@@ -9,6 +9,7 @@ import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { OrganizationCreateForm } from './organization-create-form';
 import { OrganizationRow } from './organization-row';
+import { TableScroll } from '../../components/table-scroll';
 
 /** Organizations (system administrators): list, create, rename, delete. */
 export function OrganizationsPage() {
@@ -58,31 +59,33 @@ export function OrganizationsPage() {
       )}
       <ErrorAlert error={list.error} />
       {list.data && (
-        <table className="table">
-          <caption className="visually-hidden">{t('orgs.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('orgs.id')}</th>
-              <th scope="col">{t('orgs.name')}</th>
-              <th scope="col">{t('orgs.plan')}</th>
-              <th scope="col">{t('common.created')}</th>
-              <th scope="col">{t('common.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((o) => (
-              <OrganizationRow
-                key={o.id}
-                organization={o}
-                onChanged={changed}
-                onDelete={(org) => {
-                  setDeleteError(undefined);
-                  setDeleting(org);
-                }}
-              />
-            ))}
-          </tbody>
-        </table>
+        <TableScroll label={t('orgs.title')}>
+          <table className="table table--cards">
+            <caption className="visually-hidden">{t('orgs.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('orgs.id')}</th>
+                <th scope="col">{t('orgs.name')}</th>
+                <th scope="col">{t('orgs.plan')}</th>
+                <th scope="col">{t('common.created')}</th>
+                <th scope="col">{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((o) => (
+                <OrganizationRow
+                  key={o.id}
+                  organization={o}
+                  onChanged={changed}
+                  onDelete={(org) => {
+                    setDeleteError(undefined);
+                    setDeleting(org);
+                  }}
+                />
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {list.data?.length === 0 && <p>{t('orgs.empty')}</p>}
       <ConfirmDialog

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../../../../src/http/wire-types';
 import { useI18n, type Language, type Translate } from '../../i18n/i18n';
 import { SWITCHES, SWITCH_IDS } from '../../../../src/maintenance/switches';
+import { TableScroll } from '../../components/table-scroll';
 
 type State = AuditEntry['after'];
 
@@ -24,28 +25,32 @@ export function AuditTable({ entries }: { readonly entries: readonly AuditEntry[
   const { t, formatTime, language } = useI18n();
   if (entries.length === 0) return <p>{t('audit.empty')}</p>;
   return (
-    <table className="table">
-      <caption className="visually-hidden">{t('audit.title')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('audit.when')}</th>
-          <th scope="col">{t('audit.who')}</th>
-          <th scope="col">{t('audit.what')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {entries.map((e) => (
-          <tr key={e.id}>
-            <td className="nowrap">{formatTime(e.changed_at)}</td>
-            <td>{e.changed_by}</td>
-            <td>
-              {describe(e.before, e.after, t, language, formatTime).map((line, i) => (
-                <div key={i}>{line}</div>
-              ))}
-            </td>
+    <TableScroll label={t('audit.title')}>
+      <table className="table table--cards">
+        <caption className="visually-hidden">{t('audit.title')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('audit.when')}</th>
+            <th scope="col">{t('audit.who')}</th>
+            <th scope="col">{t('audit.what')}</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <td data-label={t('audit.when')} className="nowrap">
+                {formatTime(e.changed_at)}
+              </td>
+              <td data-label={t('audit.who')}>{e.changed_by}</td>
+              <td data-label={t('audit.what')}>
+                {describe(e.before, e.after, t, language, formatTime).map((line, i) => (
+                  <div key={i}>{line}</div>
+                ))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }

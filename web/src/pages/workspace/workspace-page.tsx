@@ -6,6 +6,7 @@ import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router/router';
+import { TableScroll } from '../../components/table-scroll';
 
 /** Menus every workspace has (Exastro's system menus): where movements, operations and conductors are defined. */
 const SYSTEM_MENUS = new Set(['movement_list', 'operation_list', 'conductor_class_list']);
@@ -30,27 +31,29 @@ export function WorkspacePage({ organization, workspace }: { readonly organizati
         <h2 id="menus-title">{t('workspace.menus')}</h2>
         <ErrorAlert error={menus.error} />
         {menus.data && (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('workspace.menu')}</th>
-                <th scope="col">{t('workspace.menuTitle')}</th>
-                <th scope="col">{t('workspace.columns')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {menus.data.map((m) => (
-                <tr key={m.menu}>
-                  <th scope="row">
-                    <Link to={`${base}/menus/${seg(m.menu)}`}>{m.menu}</Link>
-                    {SYSTEM_MENUS.has(m.menu) && <span className="meta"> {t('workspace.systemMenu')}</span>}
-                  </th>
-                  <td>{m.title}</td>
-                  <td>{m.columns.map((c) => c.name).join(', ')}</td>
+          <TableScroll labelledBy="menus-title">
+            <table className="table table--cards">
+              <thead>
+                <tr>
+                  <th scope="col">{t('workspace.menu')}</th>
+                  <th scope="col">{t('workspace.menuTitle')}</th>
+                  <th scope="col">{t('workspace.columns')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {menus.data.map((m) => (
+                  <tr key={m.menu}>
+                    <th scope="row">
+                      <Link to={`${base}/menus/${seg(m.menu)}`}>{m.menu}</Link>
+                      {SYSTEM_MENUS.has(m.menu) && <span className="meta"> {t('workspace.systemMenu')}</span>}
+                    </th>
+                    <td data-label={t('workspace.menuTitle')}>{m.title}</td>
+                    <td data-label={t('workspace.columns')}>{m.columns.map((c) => c.name).join(', ')}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </>

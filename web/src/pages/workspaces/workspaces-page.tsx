@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router/router';
 import { useUser } from '../../session/session';
 import { WorkspaceForm } from './workspace-form';
+import { TableScroll } from '../../components/table-scroll';
 
 /**
  * The workspaces of an organization: every user sees the ones they may open; managers (and system
@@ -71,47 +72,51 @@ export function WorkspacesPage({ organization }: { readonly organization: string
         ))}
       <ErrorAlert error={list.error} />
       {list.data && list.data.length > 0 && (
-        <table className="table">
-          <caption className="visually-hidden">{t('workspaces.title', { org: organization })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('workspaces.id')}</th>
-              <th scope="col">{t('workspaces.name')}</th>
-              <th scope="col">{t('workspaces.description')}</th>
-              <th scope="col">{t('common.created')}</th>
-              {manages && <th scope="col">{t('common.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.map((w) => (
-              <tr key={w.id}>
-                <th scope="row">
-                  <Link to={`/o/${seg(organization)}/w/${seg(w.id)}`}>{w.id}</Link>
-                </th>
-                <td>{w.name}</td>
-                <td>{w.informations?.description ?? ''}</td>
-                <td className="nowrap">{formatTime(w.create_timestamp)}</td>
-                {manages && (
-                  <td className="row-actions">
-                    <WriteButton onClick={() => setForm({ workspace: w })} aria-label={t('workspaces.editNamed', { id: w.id })}>
-                      {t('common.edit')}
-                    </WriteButton>
-                    <WriteButton
-                      className="button button--danger"
-                      aria-label={t('workspaces.deleteNamed', { id: w.id })}
-                      onClick={() => {
-                        setDeleteError(undefined);
-                        setDeleting(w);
-                      }}
-                    >
-                      {t('common.delete')}
-                    </WriteButton>
-                  </td>
-                )}
+        <TableScroll label={t('workspaces.title', { org: organization })}>
+          <table className="table table--cards">
+            <caption className="visually-hidden">{t('workspaces.title', { org: organization })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('workspaces.id')}</th>
+                <th scope="col">{t('workspaces.name')}</th>
+                <th scope="col">{t('workspaces.description')}</th>
+                <th scope="col">{t('common.created')}</th>
+                {manages && <th scope="col">{t('common.actions')}</th>}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.data.map((w) => (
+                <tr key={w.id}>
+                  <th scope="row">
+                    <Link to={`/o/${seg(organization)}/w/${seg(w.id)}`}>{w.id}</Link>
+                  </th>
+                  <td data-label={t('workspaces.name')}>{w.name}</td>
+                  <td data-label={t('workspaces.description')}>{w.informations?.description ?? ''}</td>
+                  <td data-label={t('common.created')} className="nowrap">
+                    {formatTime(w.create_timestamp)}
+                  </td>
+                  {manages && (
+                    <td className="row-actions">
+                      <WriteButton onClick={() => setForm({ workspace: w })} aria-label={t('workspaces.editNamed', { id: w.id })}>
+                        {t('common.edit')}
+                      </WriteButton>
+                      <WriteButton
+                        className="button button--danger"
+                        aria-label={t('workspaces.deleteNamed', { id: w.id })}
+                        onClick={() => {
+                          setDeleteError(undefined);
+                          setDeleting(w);
+                        }}
+                      >
+                        {t('common.delete')}
+                      </WriteButton>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {list.data?.length === 0 && <p>{t('workspaces.empty')}</p>}
       <ConfirmDialog
