@@ -142,3 +142,44 @@ export async function switchLanguage(page: Page, from: Language, to: Language): 
 export function literal(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * How far the page scrolls sideways, in CSS pixels (0 when it does not). Measured against the
+ * document's client width, which leaves out a vertical scroll bar: stricter than `window.innerWidth`.
+ */
+export async function sidewaysScroll(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    return Math.max(root.scrollWidth - root.clientWidth, root.scrollWidth - window.innerWidth, 0);
+  });
+}
+
+/**
+ * Texts on screen laid out about one character per line (three or more lines each narrower than
+ * 1.6 em): a column, button or label squeezed narrower than a word — how Japanese used to break.
+ * Each as its first characters and the tag it is in.
+ */
+export async function squeezedTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = (node.textContent ?? '').trim();
+      const element = node.parentElement;
+      if ([...text].length < 3 || !element) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const lines = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+      if (lines.length < 3) continue;
+      const em = parseFloat(getComputedStyle(element).fontSize) || 16;
+      const narrow = lines.filter((r) => r.width < em * 1.6).length;
+      if (narrow >= 3 && narrow >= lines.length - 1) found.push(`<${element.tagName.toLowerCase()}> ${text.slice(0, 30)}`);
+    }
+    return found;
+  });
+}
+
+/** Sets the console's language for the next load of `page` (as the switch remembers it: localStorage). */
+export async function rememberLanguage(page: Page, language: Language): Promise<void> {
+  await page.evaluate((l) => window.localStorage.setItem('drydock.language', l), language);
+}
