@@ -204,6 +204,13 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
     const last = await apiHosts(notDiscarded, '?sort=-port&limit=100&offset=900');
     await waitFor('the last page of 100', async () => JSON.stringify(await shownHosts(page)) === JSON.stringify(last.hosts), onPage(5000));
 
+    // The address keeps the page, its size and the order: a reload (or a shared link) shows the same records.
+    assert.match(page.url(), /\?page=10&size=100&sort=-port$/);
+    await page.reload();
+    await gridReady(page);
+    assert.deepEqual(await shownHosts(page), last.hosts, 'the same page after a reload');
+    assert.match(await page.getByTestId('records-range').innerText(), /901–1,000 of 1,000/);
+
     // Filters: host contains "web", port from 80 to 443, enabled = yes, since in the first half of 2025.
     await page.getByText(msg('en', 'records.filters'), { exact: true }).click();
     const filter = (column: string) => msg('en', 'records.filterValue').replace('{column}', column);

@@ -1,4 +1,4 @@
-import type { Column } from '../../../../src/http/wire-types';
+import type { Column } from '../../../../src/http/wire-types.js';
 
 /**
  * What the records grid asks the API for, as plain data: the filters per column, whether discarded
@@ -123,3 +123,63 @@ export function looksLikeCode(value: string): boolean {
 export const LONG_VALUE = 40;
 
 export const isLongValue = (value: string): boolean => value.length > LONG_VALUE || value.includes('\n');
+
+/**
+ * The query in the page's address, so a reload, a bookmark or a link shows the same records:
+ * `?page=3&size=100&sort=-port&discarded=1&f.host=~web&f.port=80..443&f.enabled=in:true`
+ * (`~` contains, `=` exactly, `from..to` a range, `in:` one of). Only what differs from the first
+ * query is written.
+ */
+export function toSearch(query: GridQuery): string {
+  const params = new URLSearchParams();
+  if (query.page > 0) params.set('page', String(query.page + 1));
+  if (query.pageSize !== FIRST_QUERY.pageSize) params.set('size', String(query.pageSize));
+  if (query.sort) params.set('sort', `${query.sort.descending ? '-' : ''}${query.sort.column}`);
+  if (query.showDiscarded) params.set('discarded', '1');
+  for (const [name, filter] of query.filters) {
+    if (isEmptyFilter(filter)) continue;
+    switch (filter.kind) {
+      case 'text':
+        params.set(`f.${name}`, `${filter.mode === 'exact' ? '=' : '~'}${filter.text}`);
+        break;
+      case 'range':
+        params.set(`f.${name}`, `${filter.from}..${filter.to}`);
+        break;
+      case 'list':
+        params.set(`f.${name}`, `in:${filter.values.join(',')}`);
+        break;
+    }
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** The query an address asks for (`toSearch`'s form); what it cannot read is left at the first query's. */
+export function fromSearch(search: string): GridQuery {
+  const params = new URLSearchParams(search);
+  const number = (name: string, min: number): number | undefined => {
+    const n = Number(params.get(name));
+    return params.has(name) && Number.isInteger(n) && n >= min ? n : undefined;
+  };
+  const size = number('size', 1);
+  const sort = params.get('sort');
+  const filters = new Map<string, ColumnFilter>();
+  for (const [key, value] of params) {
+    if (!key.startsWith('f.') || key.length < 3) continue;
+    const name = key.slice(2);
+    if (value.startsWith('=')) filters.set(name, { kind: 'text', mode: 'exact', text: value.slice(1) });
+    else if (value.startsWith('~')) filters.set(name, { kind: 'text', mode: 'contains', text: value.slice(1) });
+    else if (value.startsWith('in:')) filters.set(name, { kind: 'list', values: value.slice(3).split(',').filter(Boolean) });
+    else if (value.includes('..')) {
+      const [from = '', to = ''] = value.split('..', 2);
+      filters.set(name, { kind: 'range', from, to });
+    }
+  }
+  return {
+    filters,
+    showDiscarded: params.get('discarded') === '1',
+    page: (number('page', 1) ?? 1) - 1,
+    pageSize: size !== undefined && (PAGE_SIZES as readonly number[]).includes(size) ? size : FIRST_QUERY.pageSize,
+    ...(sort && /^-?[A-Za-z0-9_]{1,64}$/.test(sort) && { sort: { column: sort.replace(/^-/, ''), descending: sort.startsWith('-') } }),
+  };
+}

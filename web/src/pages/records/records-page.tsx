@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, itaPath, seg } from '../../api/client';
 import type { Menu, MenuRecord } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
@@ -8,7 +8,7 @@ import { useLoad } from '../../components/use-load';
 import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { ColumnPicker, Pager, useHiddenColumns } from './grid-controls';
-import { FIRST_QUERY, filterBody, lastPage, pageQuery, type GridQuery } from './grid-query';
+import { filterBody, fromSearch, lastPage, pageQuery, toSearch, type GridQuery } from './grid-query';
 import { RecordDrawer } from './record-drawer';
 import { RecordFilters } from './record-filters';
 import { RecordTransfer } from './record-transfer';
@@ -38,7 +38,12 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
   const { t } = useI18n();
   const menuPath = `${itaPath(organization, workspace)}/menu/${seg(menuName)}`;
   const menu = useLoad(() => api<Menu>('GET', `${menuPath}/`), [menuPath]);
-  const [query, setQuery] = useState<GridQuery>(FIRST_QUERY);
+  // The query lives in the address too: a reload, a bookmark or a shared link shows the same records.
+  const [query, setQuery] = useState<GridQuery>(() => fromSearch(window.location.search));
+  useEffect(() => {
+    const search = toSearch(query);
+    if (search !== window.location.search) window.history.replaceState(null, '', `${window.location.pathname}${search}`);
+  }, [query]);
   const [hidden, toggleColumn] = useHiddenColumns(`drydock.columns.${organization}/${workspace}/${menuName}`);
   const columns = useMemo(() => menu.data?.columns ?? [], [menu.data]);
   const filter = useMemo(() => filterBody(columns, query), [columns, query]);
@@ -56,6 +61,12 @@ export function RecordsPage({ organization, workspace, menu: menuName }: Records
   const [actionError, setActionError] = useState<unknown>(undefined);
 
   const [records, total] = result.data ?? [undefined, 0];
+  // An address (or a discard) can leave the page past the last one: go to the last page instead.
+  useEffect(() => {
+    if (records && records.length === 0 && total > 0 && query.page > lastPage(total, query.pageSize)) {
+      setQuery((q) => ({ ...q, page: lastPage(total, q.pageSize) }));
+    }
+  }, [records, total, query.page, query.pageSize]);
   const shownColumns = columns.filter((c) => !hidden.has(c.name));
   const selectedRecords = (records ?? []).filter((r) => menu.data && selected.has(recordId(menu.data, r)));
 
