@@ -208,6 +208,8 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
     }
 
     if (size === 'phone') {
+      const columns = await formColumns(page);
+      if (columns.length > 0) problems.push(`${where}: a form in more than one column: ${columns.join(' | ')}`);
       await page.setViewportSize({ width: NARROWEST, height: PHONE.height });
       const narrow = await sidewaysScroll(page);
       if (narrow > 0) problems.push(`${where}: at ${NARROWEST}px the page scrolls ${narrow}px sideways`);
@@ -217,6 +219,15 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
     }
     return problems;
   }
+
+  /** The forms on screen whose fields stand side by side (each by its heading), for a phone, where a form is one column. */
+  const formColumns = (page: Page) =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('form')].flatMap((form) => {
+        const lefts = new Set([...form.querySelectorAll('.field')].filter((f) => f.checkVisibility()).map((f) => Math.round(f.getBoundingClientRect().left)));
+        return lefts.size > 1 ? [form.querySelector('h2')?.textContent ?? form.getAttribute('aria-label') ?? 'a form'] : [];
+      }),
+    );
 
   const navigation = (page: Page, language: Language) => page.getByRole('navigation', { name: msg(language, 'nav.label') });
   const menuButton = (page: Page, language: Language) => page.getByRole('button', { name: msg(language, 'nav.menu') });
@@ -337,7 +348,7 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
 
   it('on a phone, in English', () => pass('en', 'phone', false));
 
-  it('on a phone, the menu closes when a page is chosen, and the page’s heading takes the focus', async () => {
+  it('on a phone, the menu closes when a page is chosen (the page’s heading takes the focus) and on a tap outside', async () => {
     const page = pages.get('admin')!;
     await page.goto(`${base}/system/settings`);
     await page.getByRole('heading', { name: msg('en', 'settings.title') }).waitFor();
@@ -350,6 +361,11 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
     await navigation(page, 'en').waitFor({ state: 'hidden', timeout: 2000 });
     assert.equal(await menuButton(page, 'en').getAttribute('aria-expanded'), 'false');
     await waitFor('the heading has the focus', () => page.evaluate(() => document.activeElement?.tagName === 'H1'), onPage(3000));
+    // A tap outside the header closes it too.
+    await menuButton(page, 'en').click();
+    await navigation(page, 'en').waitFor();
+    await page.getByRole('heading', { name: msg('en', 'orgs.title') }).click();
+    await navigation(page, 'en').waitFor({ state: 'hidden', timeout: 2000 });
     // The language switch is in the menu: it works from there, and the menu stays open meanwhile.
     await menuButton(page, 'en').click();
     await page.getByLabel(msg('en', 'language.label')).selectOption('ja');
