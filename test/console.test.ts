@@ -324,7 +324,10 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await member.goto(`${base}/o/${SEED.org1}/w/${SEED.ws1}/menus/configs`);
     await member.getByRole('button', { name: msg('en', 'records.register'), exact: true }).click();
     await member.getByRole('dialog').getByRole('textbox', { name: /^name/ }).fill('web');
-    await member.getByRole('dialog').getByLabel('config', { exact: true }).setInputFiles({ name: 'web.env', mimeType: 'text/plain', buffer: Buffer.from('PORT=8080\n') });
+    await member
+      .getByRole('dialog')
+      .getByLabel('config', { exact: true })
+      .setInputFiles({ name: 'web.env', mimeType: 'text/plain', buffer: Buffer.from('PORT=8080\n') });
     await formSave(member, 'en').click();
     await member.getByText(msg('en', 'records.registered')).waitFor({ timeout: 10_000 });
     const link = member.getByRole('link', { name: msg('en', 'records.downloadNamed').replace('{name}', 'web.env') });

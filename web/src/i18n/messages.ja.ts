@@ -297,7 +297,8 @@ export const ja: Record<MessageKey, string> = {
   'records.conflictMine': '入力中の値',
   'records.conflictKeepMine': '最新を読み込み、入力を残す',
   'records.conflictTakeTheirs': '相手の値を使う',
-  'records.conflictReloaded': '{user} が {time} に保存した版を読み込みました。変更した項目は入力した値のまま、ほかの項目は相手の値になります。保存すると反映されます。',
+  'records.conflictReloaded':
+    '{user} が {time} に保存した版を読み込みました。変更した項目は入力した値のまま、ほかの項目は相手の値になります。保存すると反映されます。',
   'records.conflictGone': 'このレコードは存在しません。開いた後に削除されました。',
   'records.fieldProblems': '印の付いた項目を修正してください。',
 

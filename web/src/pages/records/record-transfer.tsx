@@ -90,7 +90,7 @@ export function RecordTransfer({ menu, menuPath, filter, onDone, onError }: Reco
       try {
         document = JSON.parse(await file.text());
       } catch (err) {
-        throw new Error(t('records.importNotJson', { reason: (err as Error).message }));
+        throw new Error(t('records.importNotJson', { reason: (err as Error).message }), { cause: err });
       }
       if (!Array.isArray(document) || !document.every((item) => typeof item === 'object' && item !== null && 'parameter' in item)) {
         throw new Error(t('records.importShape'));
