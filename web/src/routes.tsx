@@ -8,9 +8,26 @@ import { matchPath, navigate } from './router/router';
  * A page whose code is its own chunk, fetched the first time the page is shown: the sign-in page
  * (the first load) carries none of them. `preload` starts the fetch early (see `preloadPage`); the
  * browser fetches and runs a module once, however often it is imported.
+ *
+ * Once its code is here, the page renders directly, without suspending: React holds back what a
+ * Suspense boundary reveals for up to 300 ms after its fallback showed, so a page whose code
+ * arrived with the layout's would otherwise wait for nothing.
  */
-function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>): { readonly Page: ComponentType<P>; readonly preload: () => Promise<unknown> } {
-  return { Page: lazy(async () => ({ default: await load() })), preload: load };
+export function lazyPage<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+): { readonly Page: ComponentType<P>; readonly preload: () => Promise<unknown> } {
+  let loaded: ComponentType<P> | undefined;
+  const preload = () =>
+    load().then((component) => {
+      loaded = component;
+      return component;
+    });
+  const Lazy = lazy(async () => ({ default: await preload() }));
+  const Page = (props: P) => {
+    const Loaded = loaded;
+    return Loaded ? <Loaded {...props} /> : <Lazy {...props} />;
+  };
+  return { Page, preload };
 }
 
 const Settings = lazyPage(() => import('./pages/settings/settings-page').then((m) => m.SettingsPage));
@@ -73,10 +90,8 @@ function resolve(path: string, user: User): { readonly render: () => ReactNode; 
  * Starts fetching the code of the page at `path` now, so it arrives alongside the signed-in
  * layout's chunk rather than after it. A failed fetch is left to the page's own render to report.
  */
-export function preloadPage(path: string, user: User): void {
-  resolve(path === '/' || path === '' ? homeOf(user) : path, user)
-    .preload()
-    .catch(() => undefined);
+export function preloadPage(path: string, user: User): Promise<unknown> {
+  return resolve(path === '/' || path === '' ? homeOf(user) : path, user).preload();
 }
 
 function Redirect({ to }: { readonly to: string }) {
