@@ -10,8 +10,9 @@ import { WRITE_FUNCTIONS, refusalMessage, type WriteFunction } from './maintenan
  * catalogue `i18n/server-messages.ts` (`MESSAGES`, grouped by result code); read-only mode's from
  * the write-function table. `err.message` is the English text, for logs and for code that reads it.
  * `http/error-handler.ts` is the one place that turns one into an answer, in the request's
- * language; everything else just throws. The HTTP layer's own refusals (a body that is not JSON, a method override) are
- * DomainErrors too, so every answer drydock words itself leaves through the same door.
+ * language; everything else just throws. The HTTP layer's own refusals (a body that is not JSON, a
+ * method override) are DomainErrors too, so every answer drydock words itself leaves through the
+ * same door.
  *
  * Outside the family, on purpose:
  * - `IllegalStateError` (and `IllegalTransitionError`) below: a bug, not a refusal; it answers 500
