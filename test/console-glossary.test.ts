@@ -26,6 +26,8 @@ const DRIFT: ReadonlyArray<readonly [RegExp, string]> = [
   [/システムステータス|システム状況/, 'システム状態一覧'],
   [/組織/, 'オーガナイゼーション'],
   [/作業スペース/, 'ワークスペース'],
+  // The server's messages say ユーザ (src/i18n/server-messages.ts): one word on the whole screen.
+  [/ユーザー/, 'ユーザ'],
 ];
 
 describe("the Japanese console's glossary (Exastro's terms)", () => {

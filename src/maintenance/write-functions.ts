@@ -113,17 +113,17 @@ export const WRITE_FUNCTIONS = {
   user_create: {
     result: '498-25001',
     en: 'Users cannot be created',
-    ja: 'ユーザーの作成はできません',
+    ja: 'ユーザの作成はできません',
   },
   user_delete: {
     result: '498-25002',
     en: 'Users cannot be deleted',
-    ja: 'ユーザーの削除はできません',
+    ja: 'ユーザの削除はできません',
   },
   user_update: {
     result: '498-25003',
     en: 'Users cannot be updated',
-    ja: 'ユーザーの更新はできません',
+    ja: 'ユーザの更新はできません',
   },
 } as const satisfies Record<string, Texts & { result: string }>;
 
