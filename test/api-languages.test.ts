@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from './support/backends.js';
-import { ITA1, SEED, adminAuth, basic, seedTenants, startTestApp, type CallOptions, type CallResult, type TestApp } from './support/app.js';
+import { ITA1, SEED, adminAuth, basic, organizationBody, seedTenants, startTestApp, type CallOptions, type CallResult, type TestApp } from './support/app.js';
 
 /** Japanese script: hiragana, katakana, kanji. */
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -50,25 +50,6 @@ const workspaceBody = (id: string, extra: Record<string, unknown> = {}) => ({
   name: `${id}-name`,
   informations: { description: '', environments: [], workspace_administrators: [] },
   ...extra,
-});
-
-const organizationBody = (id: string) => ({
-  id,
-  name: `${id}-name`,
-  organization_managers: [
-    {
-      username: `${id}-admin`,
-      email: `${id}@example.com`,
-      firstName: 'F',
-      lastName: 'L',
-      credentials: [{ type: 'password', value: 'password-123', temporary: false }],
-      requiredActions: [],
-      enabled: true,
-    },
-  ],
-  plan: { id: 'plan-1' },
-  options: {},
-  optionsIta: {},
 });
 
 for (const backend of BACKENDS) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from './support/backends.js';
-import { ITA1, SEED, adminAuth, seedTenants, startTestApp, type CallOptions, type CallResult, type TestApp } from './support/app.js';
+import { ITA1, SEED, adminAuth, organizationBody, seedTenants, startTestApp, type CallOptions, type CallResult, type TestApp } from './support/app.js';
 
 const BODY_LIMIT = 2048;
 
@@ -24,25 +24,6 @@ function assertError(r: CallResult, status: number, result: string, what: string
   assert.equal(r.body.data, null, what);
   assert.ok(r.body.message.length > 10, `${what}: the message says something`);
 }
-
-const orgBody = (id: string) => ({
-  id,
-  name: `${id}-name`,
-  organization_managers: [
-    {
-      username: `${id}-admin`,
-      email: `${id}@example.com`,
-      firstName: 'F',
-      lastName: 'L',
-      credentials: [{ type: 'password', value: 'password-123', temporary: false }],
-      requiredActions: [],
-      enabled: true,
-    },
-  ],
-  plan: { id: 'plan-1' },
-  options: {},
-  optionsIta: {},
-});
 
 const wsBody = (id: string) => ({ id, name: id, informations: { description: '', environments: [], workspace_administrators: [] } });
 
@@ -88,11 +69,11 @@ for (const backend of BACKENDS) {
 
     it('wrong types are 400 400-00027 naming the field', async () => {
       const cases: Array<[string, CallOptions, RegExp]> = [
-        ['org name', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('typed1'), name: 123 } }, /\bname\b/],
-        ['org id', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('typed2'), id: 42 } }, /\bid\b/],
+        ['org name', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('typed1'), name: 123 } }, /\bname\b/],
+        ['org id', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('typed2'), id: 42 } }, /\bid\b/],
         [
           'org id pattern',
-          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('typed3'), id: '1-starts-with-digit' } },
+          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('typed3'), id: '1-starts-with-digit' } },
           /\bid\b.*letter/,
         ],
         [
@@ -101,7 +82,7 @@ for (const backend of BACKENDS) {
             method: 'POST',
             url: '/api/platform/organizations',
             auth: adminAuth,
-            body: { ...orgBody('typed4'), organization_managers: [{ ...orgBody('x').organization_managers[0], credentials: 'secret' }] },
+            body: { ...organizationBody('typed4'), organization_managers: [{ ...organizationBody('x').organization_managers[0], credentials: 'secret' }] },
           },
           /organization_managers\.0\.credentials/,
         ],
@@ -112,13 +93,17 @@ for (const backend of BACKENDS) {
             url: '/api/platform/organizations',
             auth: adminAuth,
             body: {
-              ...orgBody('typed5'),
-              organization_managers: [{ ...orgBody('x').organization_managers[0], credentials: [{ type: 'password', value: 'short' }] }],
+              ...organizationBody('typed5'),
+              organization_managers: [{ ...organizationBody('x').organization_managers[0], credentials: [{ type: 'password', value: 'short' }] }],
             },
           },
           /organization_managers\.0\.credentials\.0\.value.*8 characters/,
         ],
-        ['org plan', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('typed6'), plan: 'plan-1' } }, /\bplan\b/],
+        [
+          'org plan',
+          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('typed6'), plan: 'plan-1' } },
+          /\bplan\b/,
+        ],
         [
           'workspace name',
           { method: 'POST', url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1, body: { ...wsBody('wst1'), name: ['a'] } },
@@ -203,14 +188,18 @@ for (const backend of BACKENDS) {
 
     it('unknown top-level keys are 400 400-00026 naming the key', async () => {
       const cases: Array<[string, CallOptions, string]> = [
-        ['org create', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('extra1'), colour: 'red' } }, 'colour'],
+        [
+          'org create',
+          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('extra1'), colour: 'red' } },
+          'colour',
+        ],
         [
           'org manager',
           {
             method: 'POST',
             url: '/api/platform/organizations',
             auth: adminAuth,
-            body: { ...orgBody('extra2'), organization_managers: [{ ...orgBody('x').organization_managers[0], nickname: 'bob' }] },
+            body: { ...organizationBody('extra2'), organization_managers: [{ ...organizationBody('x').organization_managers[0], nickname: 'bob' }] },
           },
           'organization_managers.0.nickname',
         ],
@@ -285,7 +274,7 @@ for (const backend of BACKENDS) {
     it(`a body over the limit (${BODY_LIMIT} bytes) is 413 with the envelope`, async () => {
       const big = 'x'.repeat(BODY_LIMIT + 100);
       const cases: Array<[string, CallOptions]> = [
-        ['org create', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('bigorg'), name: big } }],
+        ['org create', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('bigorg'), name: big } }],
         [
           'menu maintenance',
           {
@@ -319,7 +308,7 @@ for (const backend of BACKENDS) {
     it('an unsupported content type is 415 with the envelope', async () => {
       const cases: Array<[string, string, CallOptions]> = [
         ['text/plain', 'hello', { method: 'POST', url: '/api/platform/organizations', auth: adminAuth }],
-        ['text/plain', JSON.stringify(orgBody('astext')), { method: 'POST', url: '/api/platform/organizations', auth: adminAuth }],
+        ['text/plain', JSON.stringify(organizationBody('astext')), { method: 'POST', url: '/api/platform/organizations', auth: adminAuth }],
         ['text/plain', '{"data_update_stop":"1"}', { method: 'PATCH', url: '/api/platform/maintenance-mode-setting', auth: adminAuth }],
         ['application/x-www-form-urlencoded', 'data_update_stop=1', { method: 'PATCH', url: '/api/platform/maintenance-mode-setting', auth: adminAuth }],
         ['application/xml', '<org/>', { method: 'POST', url: `/api/${SEED.org1}/platform/workspaces`, auth: SEED.manager1 }],
@@ -384,12 +373,12 @@ for (const backend of BACKENDS) {
         ['query', { url: `${ITA1}/menu/${SEED.menu}/filter/?limit=1%00`, auth: SEED.member1 }, /Invalid query: limit: contains U\+0000/],
         [
           'organization name',
-          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul'), name: 'a\u0000b' } },
+          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('orgnul'), name: 'a\u0000b' } },
           /Invalid body: name: contains U\+0000/,
         ],
         [
           'organization option key',
-          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...orgBody('orgnul2'), options: { 'k\u0000': 'v' } } },
+          { method: 'POST', url: '/api/platform/organizations', auth: adminAuth, body: { ...organizationBody('orgnul2'), options: { 'k\u0000': 'v' } } },
           /Invalid body: options\."k\\u0000": a key contains U\+0000/,
         ],
         [
@@ -481,7 +470,7 @@ for (const backend of BACKENDS) {
         url: '/api/platform/organizations',
         auth: adminAuth,
         headers: { 'x-http-method-override': 'DELETE' },
-        body: orgBody('ovr'),
+        body: organizationBody('ovr'),
       });
       assertError(override, 400, '400-00001', 'method override');
     });

@@ -1,40 +1,10 @@
 import type { Texts } from './language.js';
-import {
-  success,
-  invalidRequest,
-  methodNotAllowed,
-  requestTimeout,
-  payloadTooLarge,
-  uriTooLong,
-  unsupportedMediaType,
-  tooManyRequests,
-  headersTooLarge,
-  unavailable,
-  internal,
-} from './messages/requests.js';
-import { emptyBody, unknownKey, invalidValue } from './messages/values.js';
-import { unauthorized, forbidden, notFound } from './messages/access.js';
-import { conflict } from './messages/conflicts.js';
-import {
-  menuNotForThis,
-  menuNotFound,
-  columnNotFound,
-  invalidTarget,
-  executionNotFound,
-  cannotScram,
-  cannotCancel,
-  conductorClassInvalid,
-  conductorClassNotFound,
-  conductorCannotRun,
-  conductorNodeNotPause,
-  conductorNodeReleased,
-  conductorNodeNotOnHold,
-  conductorNoData,
-  menuCreateRefused,
-  menuCreateType,
-  invalidLogLevel,
-} from './messages/ita.js';
-import { recordProblems } from './messages/record-problems.js';
+import * as access from './messages/access.js';
+import * as conflicts from './messages/conflicts.js';
+import * as ita from './messages/ita.js';
+import * as recordProblems from './messages/record-problems.js';
+import * as requests from './messages/requests.js';
+import * as values from './messages/values.js';
 
 /**
  * Every message the server answers with, in Japanese and English: the one catalogue (its groups
@@ -66,42 +36,5 @@ export const listOf = (items: readonly string[]): Texts => ({ en: items.join(', 
 /** `items` as alternatives in a message: `a or b` / `a か b`. */
 export const eitherOf = (items: readonly string[]): Texts => ({ en: items.join(' or '), ja: items.join(' か ') });
 
-/** The catalogue, grouped by result code (each group is named after its key in `RESULT`). */
-export const MESSAGES = {
-  success,
-  invalidRequest,
-  emptyBody,
-  unknownKey,
-  invalidValue,
-  unauthorized,
-  forbidden,
-  notFound,
-  methodNotAllowed,
-  conflict,
-  requestTimeout,
-  payloadTooLarge,
-  uriTooLong,
-  unsupportedMediaType,
-  tooManyRequests,
-  headersTooLarge,
-  unavailable,
-  internal,
-  menuNotForThis,
-  menuNotFound,
-  columnNotFound,
-  invalidTarget,
-  executionNotFound,
-  cannotScram,
-  cannotCancel,
-  conductorClassInvalid,
-  conductorClassNotFound,
-  conductorCannotRun,
-  conductorNodeNotPause,
-  conductorNodeReleased,
-  conductorNodeNotOnHold,
-  conductorNoData,
-  menuCreateRefused,
-  menuCreateType,
-  invalidLogLevel,
-  recordProblems,
-} as const;
+/** The catalogue, grouped by result code (each group is named after its key in `RESULT`; every export of a file under `messages/` is a group). */
+export const MESSAGES = { ...requests, ...values, ...access, ...conflicts, ...ita, ...recordProblems } as const;

@@ -124,34 +124,35 @@ export const SEED = {
   menu: 'servers',
 } as const;
 
+/** The body of `POST /api/platform/organizations`: an organization with one enabled manager. */
+export function organizationBody(id: string, manager = `${id}-admin`, password = 'password-123') {
+  return {
+    id,
+    name: `${id}-name`,
+    organization_managers: [
+      {
+        username: manager,
+        email: `${manager}@example.com`,
+        firstName: 'First',
+        lastName: 'Last',
+        credentials: [{ type: 'password', value: password, temporary: false }],
+        requiredActions: [],
+        enabled: true,
+      },
+    ],
+    plan: { id: 'plan-1' },
+    options: {},
+    optionsIta: {},
+  };
+}
+
 /**
  * Two organizations with a workspace each; org1 has a manager and a member of ws1, org2 a manager.
  * ws1 has a menu `servers` (host: string, required and unique; port: integer; enabled: boolean).
  */
 export async function seedTenants(t: Pick<TestApp, 'call' | 'admin'>): Promise<void> {
   const org = (id: string, manager: string, password: string) =>
-    t.admin({
-      method: 'POST',
-      url: '/api/platform/organizations',
-      body: {
-        id,
-        name: `${id}-name`,
-        organization_managers: [
-          {
-            username: manager,
-            email: `${manager}@example.com`,
-            firstName: 'First',
-            lastName: 'Last',
-            credentials: [{ type: 'password', value: password, temporary: false }],
-            requiredActions: [],
-            enabled: true,
-          },
-        ],
-        plan: { id: 'plan-1' },
-        options: {},
-        optionsIta: {},
-      },
-    });
+    t.admin({ method: 'POST', url: '/api/platform/organizations', body: organizationBody(id, manager, password) });
   const expectOk = (r: CallResult, what: string) => {
     if (r.status !== 200) throw new Error(`seed: ${what} failed: ${r.status} ${r.text}`);
   };
