@@ -370,6 +370,28 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
     }
   });
 
+  it("pointing at a menu's link fetches the records page's code before the click", async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: SIZES.desk });
+    try {
+      const page = await context.newPage();
+      const scripts: string[] = [];
+      page.on('request', (r) => {
+        if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+      });
+      await page.goto(`${base}/o/${SEED.org1}/w/${SEED.ws1}`);
+      await signIn(page, 'en', { org: SEED.org1, user: 'member1', password: 'member1-password' });
+      const link = page.getByRole('link', { name: new RegExp(MENU) }).first();
+      await link.waitFor();
+      assert.equal(scripts.filter((s) => /records-page/.test(s)).length, 0, 'not fetched before the pointer comes');
+      await link.hover();
+      await waitFor('the records page code is fetched on hover', async () => scripts.some((s) => /records-page/.test(s)), onPage(5000));
+      await link.click();
+      await gridReady(page);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('bulk discard and restore, the column picker and the expander', async () => {
     const page = await open('en', 'desk');
     const hosts = (await shownHosts(page)).slice(0, 3);

@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, type ComponentType, type ReactNode } from 'r
 import type { User } from '../../src/http/wire-types';
 import { Loading } from './components/loading';
 import { PageLoadBoundary } from './components/page-load-boundary';
-import { matchPath, navigate } from './router/router';
+import { matchPath, navigate, onLinkIntent } from './router/router';
 
 /**
  * A page whose code is its own chunk, fetched the first time the page is shown: the sign-in page
@@ -74,6 +74,13 @@ export function homeOf(user: User): string {
   if (user.role === 'system_admin' || !user.organization_id) return '/system/settings';
   return `/o/${encodeURIComponent(user.organization_id)}/workspaces`;
 }
+
+// A link's page is fetched when the user points at the link (a route's chunk, whoever opens it:
+// fetching one a user may not open costs a few kilobytes, never access).
+onLinkIntent((path) => {
+  const route = ROUTES.find((r) => matchPath(r.pattern, path.split('?')[0] ?? path));
+  void route?.preload().catch(() => undefined);
+});
 
 /** What `path` shows `user`: a route's page with its parameters, the refusal page, or the not-found page. */
 function resolve(path: string, user: User): { readonly render: () => ReactNode; readonly preload: () => Promise<unknown> } {

@@ -54,21 +54,49 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   return params;
 }
 
+/** Starts fetching what a path will need; set once by the routes (`routes.tsx`). */
+let preloadPath: ((path: string) => void) | undefined;
+
+/**
+ * Registers what a link does when the user shows intent (pointer over it, focus, touch): the page's
+ * code is fetched then, so it is usually here by the click and the page renders at once.
+ */
+export function onLinkIntent(preload: (path: string) => void): void {
+  preloadPath = preload;
+}
+
 interface LinkProps extends Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> {
   readonly to: string;
   readonly children: ReactNode;
 }
 
 /** An ordinary link (open in a new tab works) that navigates in place on a plain click. */
-export function Link({ to, children, onClick, ...rest }: LinkProps) {
+export function Link({ to, children, onClick, onMouseEnter, onFocus, onTouchStart, ...rest }: LinkProps) {
   const click = (e: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(e);
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     navigate(to);
   };
+  const intent = () => preloadPath?.(to);
   return (
-    <a href={to} onClick={click} {...rest}>
+    <a
+      href={to}
+      onClick={click}
+      onMouseEnter={(e) => {
+        onMouseEnter?.(e);
+        intent();
+      }}
+      onFocus={(e) => {
+        onFocus?.(e);
+        intent();
+      }}
+      onTouchStart={(e) => {
+        onTouchStart?.(e);
+        intent();
+      }}
+      {...rest}
+    >
       {children}
     </a>
   );
