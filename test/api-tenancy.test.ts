@@ -413,9 +413,30 @@ for (const backend of BACKENDS) {
       assertOk(enabled, 'enable');
       assertOk(await t.call({ url: `${ITA1}/menu/`, auth: temp }), 'enabled again');
 
+      // The role: a member promoted to manager manages the organization's users at once, and back.
+      assertForbidden(await t.call({ url: base, auth: temp }), 'a member cannot list users');
+      const promoted = await t.call({ method: 'PUT', url: `${base}/${user.id}`, auth: SEED.manager1, body: { role: 'organization_manager' } });
+      assertOk(promoted, 'promote');
+      assert.equal(promoted.body.data.role, 'organization_manager');
+      assert.deepEqual(promoted.body.data.workspaces, [SEED.ws1], 'the role change keeps the workspaces');
+      assertOk(await t.call({ url: base, auth: temp }), 'the promoted user lists users');
+      const demoted = await t.call({ method: 'PUT', url: `${base}/${user.id}`, auth: SEED.manager1, body: { role: 'workspace_member' } });
+      assertOk(demoted, 'demote');
+      assert.equal(demoted.body.data.role, 'workspace_member');
+      assertForbidden(await t.call({ url: base, auth: temp }), 'demoted: no longer lists users');
+      const toAdmin = await t.call({ method: 'PUT', url: `${base}/${user.id}`, auth: SEED.manager1, body: { role: 'system_admin' } });
+      assert.equal(toAdmin.status, 400, `nobody is made a system administrator here: ${toAdmin.text}`);
+
       const me = listed.body.data.find((u: { username: string }) => u.username === 'manager1');
       const self = await t.call({ method: 'PUT', url: `${base}/${me.id}`, auth: SEED.manager1, body: { enabled: false } });
       assertForbidden(self, 'a manager cannot disable themself');
+      const selfRole = await t.call({ method: 'PUT', url: `${base}/${me.id}`, auth: SEED.manager1, body: { role: 'workspace_member' } });
+      assertForbidden(selfRole, 'a manager cannot change their own role');
+      assert.equal((await t.call({ url: `${base}/${me.id}`, auth: SEED.manager1 })).body.data.role, 'organization_manager', 'still a manager');
+      assertOk(
+        await t.call({ method: 'PUT', url: `${base}/${me.id}`, auth: SEED.manager1, body: { role: 'organization_manager' } }),
+        'sending one’s own role unchanged is no change',
+      );
       const selfDelete = await t.call({ method: 'DELETE', url: `${base}/${me.id}`, auth: SEED.manager1 });
       assertForbidden(selfDelete, 'a manager cannot delete themself');
 

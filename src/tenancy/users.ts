@@ -138,12 +138,15 @@ export interface UserChange {
   readonly affiliation?: string | undefined;
   readonly description?: string | undefined;
   readonly enabled?: boolean | undefined;
+  /** An organization's role (never `system_admin`: the route's schema allows only these two). */
+  readonly role?: 'organization_manager' | 'workspace_member' | undefined;
   readonly workspaces?: readonly string[] | undefined;
 }
 
 /**
  * Changes a user of an organization inside the caller's gated write; `actorId` (the caller) cannot
- * disable itself. Returns the user as it is now.
+ * disable itself nor change its own role (a manager demoting itself would lock the organization's
+ * management out). Returns the user as it is now.
  */
 export async function updateOrganizationUser(
   trx: Transaction<Database>,
@@ -152,8 +155,9 @@ export async function updateOrganizationUser(
   change: UserChange,
   actorId: string,
 ): Promise<UserView> {
-  await getOrganizationUser(trx, organizationId, userId);
+  const before = await getOrganizationUser(trx, organizationId, userId);
   if (userId === actorId && change.enabled === false) throw forbidden(MESSAGES.forbidden.cannotDisableSelf);
+  if (userId === actorId && change.role !== undefined && change.role !== before.role) throw forbidden(MESSAGES.forbidden.cannotChangeOwnRole);
   const set = {
     ...(change.passwordHash !== undefined && { password_hash: change.passwordHash }),
     ...(change.email !== undefined && { email: change.email }),
@@ -162,6 +166,7 @@ export async function updateOrganizationUser(
     ...(change.affiliation !== undefined && { affiliation: change.affiliation }),
     ...(change.description !== undefined && { description: change.description }),
     ...(change.enabled !== undefined && { enabled: change.enabled ? 1 : 0 }),
+    ...(change.role !== undefined && { role: change.role }),
   };
   if (Object.keys(set).length > 0) {
     await trx

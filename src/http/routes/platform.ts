@@ -59,8 +59,10 @@ const userCreateSchema = z
   })
   .strict();
 
-/** `PUT …/users/{id}`: the create body without the user name, every field optional (absent = unchanged). */
-const userUpdateSchema = z.object({ ...userFields, password: passwordSchema.optional() }).strict();
+/** `PUT …/users/{id}`: the create body without the user name, every field optional (absent = unchanged); nobody changes their own role. */
+const userUpdateSchema = z
+  .object({ ...userFields, password: passwordSchema.optional(), role: z.enum(['organization_manager', 'workspace_member']).optional() })
+  .strict();
 
 /** Organizations (system administrators) and workspaces and users (inside an organization). */
 export const platformRoutes: AnyRoute[] = [
@@ -232,7 +234,7 @@ export const platformRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PUT',
     url: '/api/:organization_id/platform/users/:user_id',
-    summary: 'Change a user: password, names, e-mail, affiliation, description, enabled, workspaces (what the body leaves out stays)',
+    summary: 'Change a user: password, names, e-mail, affiliation, description, enabled, role, workspaces (what the body leaves out stays)',
     tag: 'users',
     access: 'organization_manager',
     writes: 'user_update',

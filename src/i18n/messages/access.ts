@@ -49,6 +49,10 @@ export const forbidden = {
   }),
   cannotDisableSelf: { en: 'You cannot disable yourself.', ja: '自分自身を無効にすることはできません。' },
   cannotDeleteSelf: { en: 'You cannot delete yourself.', ja: '自分自身を削除することはできません。' },
+  cannotChangeOwnRole: {
+    en: 'You cannot change your own role: another organization manager can.',
+    ja: '自分自身のロールは変更できません。別のオーガナイゼーション管理者が変更できます。',
+  },
   csrf: (header: string): Texts => ({
     en: `Missing or wrong ${header} header: the console sends the token it got at sign-in.`,
     ja: `${header} ヘッダーがないか、正しくありません。コンソールはサインイン時に受け取ったトークンを送信します。`,
