@@ -700,6 +700,11 @@ const READ_CASES: readonly ReadCase[] = [
     send: (t) => firstEvent(t, '/api/ita/backyard-execute-check/stream/'),
     check: (r) => assert.equal(typeof r.body.data.execute_count, 'number'),
   },
+  {
+    route: 'GET /api/ita/backyard-execute-check/history/',
+    call: { url: '/api/ita/backyard-execute-check/history/?minutes=5', auth: adminAuth },
+    check: (r) => assert.equal(r.body.data.buckets.length, 5),
+  },
 ];
 
 /** Exempt writes: tested in sequence in their own test, listed here for the coverage check. */

@@ -497,7 +497,8 @@ function readEvents(body: ReadableStream<Uint8Array>) {
             const name = line.slice(0, colon);
             fields[name] = (fields[name] === undefined ? '' : `${fields[name]}\n`) + line.slice(colon + 1).replace(/^ /, '');
           }
-          if (fields.data === undefined) continue;
+          // The heartbeat (every 5 s, src/http/event-streams.ts) is not a change: these tests count changes.
+          if (fields.data === undefined || fields.event === 'heartbeat') continue;
           received.push({ id: fields.id, event: fields.event, data: JSON.parse(fields.data) });
           wake?.();
         }

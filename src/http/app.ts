@@ -17,6 +17,7 @@ import { conductorClassRoutes } from './routes/conductor-classes.js';
 import { executeCheckRoutes } from './routes/execute-check.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { itaRoutes } from './routes/ita.js';
+import { jobHistoryRoutes } from './routes/job-history.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { menuJobRoutes } from './routes/menu-jobs.js';
 import { menuExcelRoutes } from './routes/menu-excel.js';
@@ -39,6 +40,7 @@ export const API_ROUTES: readonly AnyRoute[] = [
   ...conductorClassRoutes,
   ...menuJobRoutes,
   ...executeCheckRoutes,
+  ...jobHistoryRoutes,
   ...fleetRoutes,
 ];
 

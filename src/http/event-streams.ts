@@ -1,17 +1,43 @@
 import type { ServerResponse } from 'node:http';
 
 /**
- * The server-sent-event streams this process has open, so a hand-over can end them all with a
- * reconnect hint: the clients (the console, `drydock drain`) reconnect — to the successor, since
- * the predecessor no longer accepts connections by then.
+ * How often every event stream sends a `heartbeat` event. A stream only carries an event when
+ * something changes, so without it a quiet stream and a dead one (a server that stopped answering,
+ * a connection a network dropped without a word) look the same to a client: with it, a client that
+ * has heard nothing for two intervals knows the stream is gone. The console takes a stream silent
+ * for 9 s as lost (`web/src/components/liveness.ts`); the heartbeat also keeps proxies from
+ * closing an idle stream.
+ */
+export const HEARTBEAT_MS = 5000;
+
+/**
+ * The heartbeat as it is sent: a named event (so an `EventSource` sees it too, which it would not
+ * a comment), without an `id:` (it is not a change, so `Last-Event-ID` does not move), its data the
+ * interval, so a client knows how long a silence means the stream is lost.
+ */
+export const heartbeatEvent = (intervalMs: number): string => `event: heartbeat\ndata: {"interval_ms":${intervalMs}}\n\n`;
+
+/**
+ * The server-sent-event streams this process has open: each gets a heartbeat (above) while it is
+ * open, and a hand-over can end them all with a reconnect hint: the clients (the console, `drydock
+ * drain`) reconnect — to the successor, since the predecessor no longer accepts connections by then.
  */
 export class EventStreams {
-  readonly #open = new Set<ServerResponse>();
+  readonly #open = new Map<ServerResponse, NodeJS.Timeout>();
 
-  /** Registers a stream; it leaves the set when its connection closes. */
+  constructor(private readonly heartbeatMs = HEARTBEAT_MS) {}
+
+  /** Registers a stream and starts its heartbeat; it leaves the set when its connection closes. */
   add(res: ServerResponse): void {
-    this.#open.add(res);
-    res.once('close', () => this.#open.delete(res));
+    const heartbeat = setInterval(() => {
+      if (!res.writableEnded) res.write(heartbeatEvent(this.heartbeatMs));
+    }, this.heartbeatMs);
+    heartbeat.unref();
+    this.#open.set(res, heartbeat);
+    res.once('close', () => {
+      clearInterval(heartbeat);
+      this.#open.delete(res);
+    });
   }
 
   get size(): number {
@@ -24,7 +50,8 @@ export class EventStreams {
    * reused for the reconnection).
    */
   closeAll(retryMs: number): void {
-    for (const res of this.#open) {
+    for (const [res, heartbeat] of this.#open) {
+      clearInterval(heartbeat);
       res.end(`retry: ${retryMs}\n: this server is handing over to its successor; reconnect\n\n`, () => res.socket?.destroySoon());
     }
   }

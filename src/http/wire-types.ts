@@ -10,6 +10,7 @@ import type * as auth from './wire/auth.js';
 import type * as backyard from './wire/backyard.js';
 import type * as fleet from './wire/fleet.js';
 import type * as ita from './wire/ita.js';
+import type * as jobHistory from './wire/job-history.js';
 import type * as maintenance from './wire/maintenance.js';
 import type * as menuJobs from './wire/menu-jobs.js';
 import type * as menus from './wire/menus.js';
@@ -63,6 +64,8 @@ export type Upload = z.infer<typeof menuJobs.storedUploadSchema>;
 export type RegisteredImport = z.infer<typeof menuJobs.registeredImportSchema>;
 export type InFlightJob = z.infer<typeof backyard.inFlightJobSchema>;
 export type ExecuteCheck = z.infer<typeof backyard.executeCheckSchema>;
+/** `GET /api/ita/backyard-execute-check/history/`: the backyards' jobs by minute. */
+export type JobHistory = z.infer<typeof jobHistory.jobHistorySchema>;
 
 // The fleet's phased upgrades (`/api/platform/fleet…`).
 export type Fleet = z.infer<typeof fleet.fleetSchema>;

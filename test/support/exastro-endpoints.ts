@@ -524,7 +524,7 @@ export const EXASTRO_ENDPOINTS: readonly ExastroEndpoint[] = [
 /**
  * drydock's own routes under Exastro's prefixes, which Exastro does not have: its typed menu
  * definitions, its execution list, its export downloads, the maintenance
- * audit and the execute-check's event stream.
+ * audit, the execute-check's event stream and its history by minute.
  */
 export const DRYDOCK_EXTENSIONS: readonly string[] = [
   `GET ${I}/menu/`,
@@ -537,6 +537,7 @@ export const DRYDOCK_EXTENSIONS: readonly string[] = [
   `GET ${I}/excel/bulk/export/{execution_no}/file/`,
   'GET /api/platform/maintenance-mode-setting/audit',
   'GET /api/ita/backyard-execute-check/stream/',
+  'GET /api/ita/backyard-execute-check/history/',
 ];
 
 /**

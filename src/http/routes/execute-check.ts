@@ -17,13 +17,15 @@ export const executeCheckRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: '/api/ita/backyard-execute-check/stream/',
-    summary: 'Server-sent events: the execute-check at once and again whenever it changes (event "execute-check")',
+    summary: 'Server-sent events: the execute-check at once and again whenever it changes (event "execute-check"), a "heartbeat" event every 5 s',
     tag: 'backyard',
     access: 'system_admin',
     writes: 'read',
     response: {
       contentTypes: ['text/event-stream'],
-      description: 'Server-sent events: "execute-check", each event\'s data the execute-check as GET …/backyard-execute-check/ answers it',
+      description:
+        'Server-sent events: "execute-check", each event\'s data the execute-check as GET …/backyard-execute-check/ answers it; ' +
+        '"heartbeat" every 5 s (data {"interval_ms": 5000}, no id), so a client that hears nothing for two intervals knows the stream is lost',
     },
     handler: async ({ deps, language, request, reply }) => {
       reply.hijack();
@@ -40,12 +42,8 @@ export const executeCheckRoutes: AnyRoute[] = [
       const unsubscribe = deps.executeCheckFeed.subscribe(language, (check) => {
         res.write(`id: ${++id}\nevent: execute-check\ndata: ${JSON.stringify(check)}\n\n`);
       });
-      // A comment every 15 s keeps proxies from closing an idle stream.
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-      request.raw.on('close', () => {
-        clearInterval(keepAlive);
-        unsubscribe();
-      });
+      // The heartbeat (every 5 s, event-streams.ts) tells a client this stream is alive while nothing changes.
+      request.raw.on('close', unsubscribe);
       return null;
     },
   }),
