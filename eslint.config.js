@@ -61,6 +61,7 @@ const LEAVES = [
   'src/i18n',
   'src/backyard/kinds',
   'src/maintenance/switches.ts',
+  'src/maintenance/drain-plan.ts',
   'src/maintenance/write-functions.ts',
   'src/errors.ts',
   'src/version.ts',

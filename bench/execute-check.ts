@@ -18,7 +18,7 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import { performance } from 'node:perf_hooks';
-import { executeCheck, toInFlightJob, type ExecuteCheck, type InFlightJob } from '../src/backyard/execute-check.js';
+import { executeCheck, selectHeldBack, toInFlightJob, type ExecuteCheck, type InFlightJob } from '../src/backyard/execute-check.js';
 import { backyardNames, familyOf, isCounted, type Backyard } from '../src/backyard/kinds/registry.js';
 import { FAMILY_NAMES } from '../src/backyard/kinds/status-families.js';
 import type { Language } from '../src/i18n/language.js';
@@ -116,7 +116,9 @@ function perWorkspaceLoop(db: Kysely<Database>): (language: Language) => Promise
       total += orgCount;
       orgs.push({ id: o.id, execute_count: orgCount, workspaces: wss });
     }
-    return { execute_count: total, organizations: orgs };
+    // drydock's held-back counts: one statement, as executeCheck reads them.
+    const heldBack = (await selectHeldBack(db, now)).map((r) => ({ ...r, count: Number(r.count) }));
+    return { execute_count: total, organizations: orgs, held_back_count: heldBack.reduce((n, r) => n + r.count, 0), held_back: heldBack };
   };
 }
 

@@ -4,7 +4,8 @@
  * too), every backyard key in every workspace, counts per workspace, organization and in total that
  * leave out conductor rows but include the driver jobs a conductor started, status names by
  * `Language` / `Accept-Language`, timestamps with microseconds and Z, finished and waiting jobs not
- * listed, 403 for organization users and 401 without credentials. Then the server-sent-events
+ * listed, the jobs that could start and have not (Unexecuted, scheduled and due) counted apart as
+ * drydock's `held_back`, 403 for organization users and 401 without credentials. Then the server-sent-events
  * stream over a listening app: the current check at once, and a new one whenever the counts change.
  */
 import assert from 'node:assert/strict';
@@ -43,6 +44,8 @@ interface Made {
   readonly listed: boolean;
   readonly counted: boolean;
   readonly leaseExpired: boolean;
+  /** Not started, and could start now: Unexecuted, or scheduled and due (`held_back`). */
+  readonly heldBack: boolean;
 }
 
 for (const backend of BACKENDS) {
@@ -59,7 +62,7 @@ for (const backend of BACKENDS) {
       ws: string,
       backyard: Backyard,
       status: string,
-      o: { parent?: Job; leaseMs?: number; listed: boolean; counted?: boolean; scheduledAt?: string },
+      o: { parent?: Job; leaseMs?: number; listed: boolean; counted?: boolean; scheduledAt?: string; heldBack?: boolean },
     ): Promise<Job> => {
       const leaseMs = o.leaseMs ?? 600_000;
       const created = await t.deps.store.transaction('shared', async (trx) => {
@@ -92,6 +95,7 @@ for (const backend of BACKENDS) {
         listed: o.listed,
         counted: o.counted ?? o.listed,
         leaseExpired: o.listed && leaseMs < 0,
+        heldBack: o.heldBack ?? false,
       });
       return stored;
     };
@@ -137,8 +141,11 @@ for (const backend of BACKENDS) {
       await job(org1, ws1, 'ita-by-ansible-execute', '3', { listed: true });
       await job(org1, ws1, 'ita-by-ansible-execute', '2', { listed: true });
       await job(org1, ws1, 'ita-by-ansible-execute', '5', { listed: false });
-      await job(org1, ws1, 'ita-by-ansible-execute', '1', { listed: false });
+      await job(org1, ws1, 'ita-by-ansible-execute', '1', { listed: false, heldBack: true });
       await job(org1, ws1, 'ita-by-ansible-execute', '9', { listed: false, scheduledAt: timestampIn(3_600_000) });
+      // Scheduled and due, not claimed yet (no worker runs here): held back, as the Unexecuted one above.
+      await job(org1, ws1, 'ita-by-terraform-cli-execute', '9', { listed: false, scheduledAt: timestampIn(-60_000), heldBack: true });
+      await job(org1, ws1, 'ita-by-terraform-cli-execute', '9', { listed: false, scheduledAt: timestampIn(-1_000), heldBack: true });
       await job(org1, ws1, 'ita-by-ansible-execute', '7', { listed: false });
       await job(org1, ws1, 'ita-by-terraform-cli-execute', '4', { listed: true, leaseMs: -60_000 });
       await job(org1, ws1, 'ita-by-menu-create', '2', { listed: true });
@@ -153,6 +160,8 @@ for (const backend of BACKENDS) {
       await job(org2, ws2, 'ita-by-menu-export-import', '2', { listed: true });
       await job(org2, ws2, 'ita-by-excel-export-import', '2', { listed: true });
       await job(org2, ws2, 'ita-by-menu-create', '4', { listed: false });
+      // A conductor scheduled (its status 2) and due: held back; it has no driver jobs yet.
+      await job(org2, ws2, 'ita-by-conductor-synchronize', '2', { listed: false, scheduledAt: timestampIn(-60_000), heldBack: true });
     });
     after(async () => t?.close());
 
@@ -190,7 +199,15 @@ for (const backend of BACKENDS) {
         total += orgCount;
         return { id: org, execute_count: orgCount, workspaces: wss };
       });
-      return { execute_count: total, organizations };
+      // Held back per organization, workspace and backyard, in that order.
+      const heldBack: Array<{ organization_id: string; workspace_id: string; backyard: string; count: number }> = [];
+      const key = (m: Made) => `${m.org}\0${m.ws}\0${m.job.backyard}`;
+      for (const m of made.filter((x) => x.heldBack).sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))) {
+        const last = heldBack.at(-1);
+        if (last && key(m) === `${last.organization_id}\0${last.workspace_id}\0${last.backyard}`) last.count++;
+        else heldBack.push({ organization_id: m.org, workspace_id: m.ws, backyard: m.job.backyard, count: 1 });
+      }
+      return { execute_count: total, organizations, held_back_count: made.filter((m) => m.heldBack).length, held_back: heldBack };
     };
 
     it('lists every organization and workspace, every backyard key, in-flight jobs only, with the counts', async () => {
@@ -202,7 +219,8 @@ for (const backend of BACKENDS) {
       const data = r.body.data;
 
       // The shape, level by level, so a failure names the field.
-      assert.deepEqual(Object.keys(data).sort(), ['execute_count', 'organizations']);
+      // Exastro's two keys, then drydock's held-back counts.
+      assert.deepEqual(Object.keys(data), ['execute_count', 'organizations', 'held_back_count', 'held_back']);
       assert.deepEqual(
         data.organizations.map((o: { id: string }) => o.id),
         [SEED.org1, SEED.org2, 'org3'],
@@ -240,6 +258,15 @@ for (const backend of BACKENDS) {
       assert.equal(org2.workspaces[0].execute_count, 2, 'ws2: the two menu jobs, not the paused conductor');
       assert.equal(org2.execute_count, 2);
       assert.equal(data.execute_count, 8);
+
+      // Held back apart from the jobs in flight: the Unexecuted job, the two due scheduled ones and the
+      // due conductor; not the one scheduled in an hour, nor any job in flight or finished.
+      assert.equal(data.held_back_count, 4);
+      assert.deepEqual(data.held_back, [
+        { organization_id: SEED.org1, workspace_id: SEED.ws1, backyard: 'ita-by-ansible-execute', count: 1 },
+        { organization_id: SEED.org1, workspace_id: SEED.ws1, backyard: 'ita-by-terraform-cli-execute', count: 2 },
+        { organization_id: SEED.org2, workspace_id: SEED.ws2, backyard: 'ita-by-conductor-synchronize', count: 1 },
+      ]);
 
       // Every field of every job.
       assert.deepEqual(data, expected('en'));

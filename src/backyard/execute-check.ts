@@ -5,7 +5,7 @@ import { LANGUAGES, type Language } from '../i18n/language.js';
 import { nowTimestamp } from '../store/clock.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
-import { backyardNames, isCounted, statusName, type Backyard } from './kinds/registry.js';
+import { backyardKinds, backyardNames, familyOf, isCounted, statusName, type Backyard } from './kinds/registry.js';
 
 /** One in-flight job as the execute-check lists it. */
 export interface InFlightJob {
@@ -40,6 +40,14 @@ export function toInFlightJob(j: InFlightJobRow, backyard: Backyard, language: L
   };
 }
 
+/** drydock: the jobs of one workspace and backyard that could start now and have not (`selectHeldBack`). */
+export interface HeldBack {
+  readonly organization_id: string;
+  readonly workspace_id: string;
+  readonly backyard: string;
+  readonly count: number;
+}
+
 export interface ExecuteCheck {
   readonly execute_count: number;
   readonly organizations: ReadonlyArray<{
@@ -52,6 +60,15 @@ export interface ExecuteCheck {
       readonly backyards: Readonly<Record<Backyard, readonly InFlightJob[]>>;
     }>;
   }>;
+  /**
+   * drydock: how many jobs could start now and have not — Unexecuted, or scheduled and due — apart
+   * from the jobs in flight: while a switch stops claims they are held back and start when it goes
+   * off; otherwise a worker takes them shortly. Every job counts here (a conductor that has not
+   * started has no driver jobs yet).
+   */
+  readonly held_back_count: number;
+  /** drydock: the same per organization, workspace and backyard (only where there are some), in that order. */
+  readonly held_back: readonly HeldBack[];
 }
 
 /**
@@ -70,8 +87,8 @@ export interface ExecuteCheck {
  * selectTenants, and each workspace's object is built with as few allocations as it can be.
  */
 export async function executeCheck(db: Kysely<Database>, language: Language): Promise<ExecuteCheck> {
-  const [tenants, jobs] = await Promise.all([selectTenants(db), selectInFlightJobs(db)]);
   const now = nowTimestamp();
+  const [tenants, jobs, heldBackRows] = await Promise.all([selectTenants(db), selectInFlightJobs(db), selectHeldBack(db, now)]);
   // Jobs by organization, then workspace: lookups by the ids we hold, where one map keyed by
   // `${org}\0${ws}` built and hashed a new string for each of the 10,000 workspaces (1 ms).
   const jobsByOrg = new Map<string, Map<string, typeof jobs>>();
@@ -102,7 +119,13 @@ export async function executeCheck(db: Kysely<Database>, language: Language): Pr
     total += orgCount;
     return { id: o.id, execute_count: orgCount, workspaces: wss };
   });
-  return { execute_count: total, organizations: orgs };
+  const heldBack = heldBackRows.map((r) => ({
+    organization_id: r.organization_id,
+    workspace_id: r.workspace_id,
+    backyard: r.backyard,
+    count: Number(r.count),
+  }));
+  return { execute_count: total, organizations: orgs, held_back_count: heldBack.reduce((n, r) => n + r.count, 0), held_back: heldBack };
 }
 
 /**
@@ -137,6 +160,41 @@ function selectInFlightJobs(db: Kysely<Database>) {
     .where('in_flight', '=', 1)
     .orderBy('created_at')
     .execute();
+}
+
+/**
+ * The jobs that could start now and have not, counted per organization, workspace and backyard: in
+ * Unexecuted (`1` in every family), or in their family's scheduled status with the time come — what
+ * the claim selects (store/job-claim.ts). Through the claimable partial index (statuses 1, 2, 9).
+ */
+export function selectHeldBack(db: Kysely<Database>, now: string) {
+  const scheduled = scheduledStatuses();
+  return db
+    .selectFrom('backyard_jobs')
+    .select(['organization_id', 'workspace_id', 'backyard', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('status_id', 'in', ['1', ...scheduled.keys()])
+    .where((w) =>
+      w.or([
+        w('status_id', '=', '1'),
+        ...[...scheduled].map(([status, backyards]) => w.and([w('status_id', '=', status), w('backyard', 'in', backyards), w('scheduled_at', '<=', now)])),
+      ]),
+    )
+    .groupBy(['organization_id', 'workspace_id', 'backyard'])
+    .orderBy('organization_id')
+    .orderBy('workspace_id')
+    .orderBy('backyard')
+    .execute();
+}
+
+/** Each family's scheduled status with the backyards whose jobs wait in it. */
+function scheduledStatuses(): Map<string, string[]> {
+  const byStatus = new Map<string, string[]>();
+  for (const kind of backyardKinds()) {
+    const status = familyOf(kind.name as Backyard).scheduled;
+    if (status === null) continue;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), kind.name]);
+  }
+  return byStatus;
 }
 
 /** Every backyard's name, in the registry's order: the order of the keys in the JSON. */

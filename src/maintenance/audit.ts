@@ -13,15 +13,27 @@ export interface AuditEntry {
 }
 
 /**
- * What the audit keeps of the setting: every switch, the message, the announced end. An entry
- * written before a switch existed does not name it.
+ * What the audit keeps of the setting: every switch, the message, the announced end, the message in
+ * each language and the drain record. An entry written before a switch (or one of these fields)
+ * existed does not name it.
  */
 export interface AuditedState extends SwitchValues {
   readonly message: string | null;
   readonly announced_end: string | null;
+  readonly message_ja?: string | null;
+  readonly message_en?: string | null;
+  /** The switches as a drain found them, while one is recorded. */
+  readonly drain_prior?: SwitchValues | null;
 }
 
-const audited = (s: AuditedState): AuditedState => ({ ...pickSwitches(s), message: s.message, announced_end: s.announced_end });
+const audited = (s: AuditedState): AuditedState => ({
+  ...pickSwitches(s),
+  message: s.message,
+  announced_end: s.announced_end,
+  message_ja: s.message_ja ?? null,
+  message_en: s.message_en ?? null,
+  drain_prior: s.drain_prior ? pickSwitches(s.drain_prior) : null,
+});
 
 /** Records a change in the same transaction as the change itself. */
 export async function recordAudit(trx: Transaction<Database>, entry: { actor: string; at: string; before: AuditedState; after: AuditedState }): Promise<void> {

@@ -4,12 +4,19 @@ import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { recordAudit } from './audit.js';
 import type { MaintenanceModeView, SettingView } from '../http/wire-types.js';
-import { fromColumns, pickSwitches, switchValues, toColumns, toFlags, type SwitchValues } from './switches.js';
+import { SWITCH_IDS, fromColumns, pickSwitches, switchValues, toColumns, toFlags, type SwitchValues } from './switches.js';
 
 /** The switches (see `switches.ts`) and the banner, as stored. */
 export interface MaintenanceState extends SwitchValues {
-  /** The administrator's banner text, sanitized, at most 1,000 characters. */
+  /**
+   * The administrator's banner text, sanitized, at most 1,000 characters: Exastro's single message,
+   * what Exastro clients read and write. When the per-language messages are set it is the Japanese
+   * one, else the English one (`bannerAfter`).
+   */
   readonly message: string | null;
+  /** drydock: the banner in Japanese and in English (each at most 1,000 characters); null when not set. */
+  readonly message_ja: string | null;
+  readonly message_en: string | null;
   /** When the administrator expects the maintenance to end; drives Retry-After. */
   readonly announced_end: string | null;
   readonly last_update_timestamp: string;
@@ -23,7 +30,11 @@ export type DrainPrior = SwitchValues;
 
 /** A requested change; absent fields (switches included) stay as they are. */
 export interface MaintenanceChange extends Partial<SwitchValues> {
+  /** Exastro's message, for every language: the per-language messages are cleared. */
   readonly message?: string | null;
+  /** The message in one language (`message` follows them; an absent one stays as it is). */
+  readonly message_ja?: string | null;
+  readonly message_en?: string | null;
   readonly announced_end?: string | null;
   /**
    * `start`: record the switches as they were before this change, unless a drain is already
@@ -34,13 +45,55 @@ export interface MaintenanceChange extends Partial<SwitchValues> {
 
 /** The schema version that added `drain_prior` (migration 004). */
 const DRAIN_RECORD_SCHEMA = 4;
+/** The schema version that added `message_ja` and `message_en` (migration 013). */
+const BANNER_LANGUAGES_SCHEMA = 13;
+
+/** Exastro's single message as the per-language ones make it: the Japanese one, else the English one. */
+const messageOf = (ja: string | null, en: string | null): string | null => ja ?? en;
+
+type Banner = Pick<MaintenanceState, 'message' | 'message_ja' | 'message_en'>;
+
+/**
+ * The banner after a change: per-language messages set `message` to what they make it; `message`
+ * alone (an Exastro client, a release before per-language messages) is the message for every language
+ * and clears them.
+ */
+function bannerAfter(before: Banner, change: MaintenanceChange): Banner {
+  if (change.message_ja !== undefined || change.message_en !== undefined) {
+    const ja = change.message_ja === undefined ? before.message_ja : change.message_ja;
+    const en = change.message_en === undefined ? before.message_en : change.message_en;
+    return { message: messageOf(ja, en), message_ja: ja, message_en: en };
+  }
+  if (change.message !== undefined) return { message: change.message, message_ja: null, message_en: null };
+  return { message: before.message, message_ja: before.message_ja, message_en: before.message_en };
+}
+
+/** Whether a change would leave the setting as it is (then nothing is written, audited or announced). */
+function unchanged(before: MaintenanceState, after: MaintenanceState): boolean {
+  return (
+    SWITCH_IDS.every((id) => before[id] === after[id]) &&
+    before.message === after.message &&
+    before.message_ja === after.message_ja &&
+    before.message_en === after.message_en &&
+    before.announced_end === after.announced_end &&
+    JSON.stringify(before.drain_prior) === JSON.stringify(after.drain_prior)
+  );
+}
 
 /** Reads the switches; inside a transaction this is the value the gate decides on. */
 export async function readMaintenance(db: Kysely<Database> | Transaction<Database>): Promise<MaintenanceState> {
   const row = await db.selectFrom('maintenance_settings').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  // Absent before migration 13. Valid only while `message` is what they make it: a release that does
+  // not know them (during an upgrade) or break-glass changes `message` alone, and that message is then
+  // the one for every language.
+  const ja = row.message_ja ?? null;
+  const en = row.message_en ?? null;
+  const languages = (ja !== null || en !== null) && row.message === messageOf(ja, en);
   return {
     ...fromColumns(row),
     message: row.message,
+    message_ja: languages ? ja : null,
+    message_en: languages ? en : null,
     announced_end: row.announced_end,
     last_update_timestamp: row.last_update_timestamp,
     last_update_user: row.last_update_user,
@@ -61,14 +114,18 @@ export async function changeMaintenance(
   actor: string,
 ): Promise<{ before: MaintenanceState; after: MaintenanceState }> {
   // The drain record needs migration 4; on an older schema (this release running on its
-  // predecessor's during an upgrade) a drain still works, it just is not recorded.
-  const recordDrain = change.drain !== undefined && (await store.schemaVersion()) >= DRAIN_RECORD_SCHEMA;
+  // predecessor's during an upgrade) a drain still works, it just is not recorded. The same for the
+  // per-language messages (migration 13): without them `message` alone is kept.
+  const recordDrain = change.drain !== undefined && (await store.hasSchema(DRAIN_RECORD_SCHEMA));
+  const languages = await store.hasSchema(BANNER_LANGUAGES_SCHEMA);
   return store.transaction('exclusive', async (trx) => {
     const before = await readMaintenance(trx);
     const timestamp = nowTimestamp();
+    const banner = bannerAfter(before, change);
     const after: MaintenanceState = {
       ...switchValues((id) => change[id] ?? before[id]),
-      message: change.message === undefined ? before.message : change.message,
+      ...banner,
+      ...(!languages && { message_ja: null, message_en: null }),
       announced_end: change.announced_end === undefined ? before.announced_end : change.announced_end,
       last_update_timestamp: timestamp,
       last_update_user: actor,
@@ -80,15 +137,19 @@ export async function changeMaintenance(
             ? pickSwitches(before)
             : before.drain_prior,
     };
+    // A change that changes nothing (a form saved as it was, a drain retried) writes, audits and
+    // announces nothing: the history lists changes only.
+    if (unchanged(before, after)) return { before, after: before };
     await trx
       .updateTable('maintenance_settings')
       .set({
         ...toColumns(after),
         message: after.message,
+        // Written only where the schema has them, so other changes work on a schema without them.
+        ...(languages && { message_ja: after.message_ja, message_en: after.message_en }),
         announced_end: after.announced_end,
         last_update_timestamp: timestamp,
         last_update_user: actor,
-        // Written only by a drain, so other changes work on a schema without the column.
         ...(recordDrain && { drain_prior: after.drain_prior === null ? null : JSON.stringify(after.drain_prior) }),
       })
       .where('id', '=', 1)
@@ -108,6 +169,8 @@ export function settingView(s: MaintenanceState): SettingView {
     ...toFlags(s),
     message: s.message,
     announced_end: s.announced_end,
+    message_ja: s.message_ja,
+    message_en: s.message_en,
     last_update_user: s.last_update_user,
     last_update_timestamp: s.last_update_timestamp,
     drain_prior: s.drain_prior === null ? null : toFlags(s.drain_prior),
@@ -116,5 +179,5 @@ export function settingView(s: MaintenanceState): SettingView {
 
 /** The setting as every user may read it (the organization's view, the workspace's `maintenance_mode`). */
 export function maintenanceModeView(s: MaintenanceState): MaintenanceModeView {
-  return { ...toFlags(s), message: s.message, announced_end: s.announced_end };
+  return { ...toFlags(s), message: s.message, announced_end: s.announced_end, message_ja: s.message_ja, message_en: s.message_en };
 }

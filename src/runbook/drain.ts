@@ -1,20 +1,13 @@
-import { kindOf } from '../backyard/kinds/registry.js';
 import type { ApiClient } from '../api-client/api-client.js';
-import type { ExecuteCheck, SettingView } from '../http/wire-types.js';
-import { SWITCHES, SWITCH_IDS, fromFlags, type SwitchDefinition, type SwitchId, type SwitchValues } from '../maintenance/switches.js';
+import type { ExecuteCheck } from '../http/wire-types.js';
+import { DRAIN_SWITCHES, countedJobs, drainFinishChange, drainPart, drainStartChange, resumePlan, type BlockingJob } from '../maintenance/drain-plan.js';
+import { fromFlags, type SwitchId, type SwitchValues } from '../maintenance/switches.js';
 import { sleep } from '../util/sleep.js';
 import { switchAccessOverApi, type SwitchAccess } from './switch-access.js';
 
-/** One job that keeps a drain waiting, as the operator needs to see it. */
-export interface BlockingJob {
-  readonly organization: string;
-  readonly workspace: string;
-  readonly backyard: string;
-  readonly id: string;
-  readonly status: string;
-  readonly ageSeconds: number | null;
-  readonly leaseExpired: boolean;
-}
+// The plan (which switches, in which order, the jobs waited for) is maintenance/drain-plan.ts, which
+// the console's drain follows too; this module carries it out through the API (or on the store).
+export { DRAIN_SWITCHES, countedJobs, type BlockingJob };
 
 /** How one step of a multi-step runbook went (the kysely migrator's shape). */
 export interface StepResult {
@@ -36,50 +29,6 @@ export interface DrainReport {
 }
 
 /**
- * Every counted in-flight job of an execute-check (conductor rows are listed but not counted). A
- * backyard this release does not know (a newer server's) counts: a drain must not miss a job.
- */
-export function countedJobs(check: ExecuteCheck, now = Date.now()): BlockingJob[] {
-  const out: BlockingJob[] = [];
-  for (const o of check.organizations) {
-    for (const w of o.workspaces) {
-      for (const [backyard, jobs] of Object.entries(w.backyards)) {
-        if (kindOf(backyard)?.counted === false) continue;
-        for (const j of jobs) {
-          out.push({
-            organization: o.id,
-            workspace: w.id,
-            backyard,
-            id: j.id,
-            status: `${j.status_id} ${j.status_name}`,
-            ageSeconds: j.started_at ? Math.max(0, Math.round((now - Date.parse(j.started_at)) / 1000)) : null,
-            leaseExpired: j.lease_expired,
-          });
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * The switches a drain turns on (maintenance/switches.ts, `drain`): `beforeWait` ones before it
- * waits, `afterWait` ones once nothing is in flight, when asked (`--read-only`). Resume turns them
- * off in the reverse order.
- */
-export const DRAIN_SWITCHES: { readonly beforeWait: readonly SwitchId[]; readonly afterWait: readonly SwitchId[] } = {
-  beforeWait: SWITCH_IDS.filter((id) => SWITCHES[id].drain?.phase === 'before-wait'),
-  afterWait: SWITCH_IDS.filter((id) => SWITCHES[id].drain?.phase === 'after-wait'),
-};
-
-/** A switch's part in the drain (every switch in `DRAIN_SWITCHES` has one). */
-function drainPart(id: SwitchId): NonNullable<SwitchDefinition['drain']> {
-  const part = SWITCHES[id].drain;
-  if (!part) throw new Error(`${id} has no part in the drain`);
-  return part;
-}
-
-/**
  * What a drain that timed out or was interrupted leaves: "Server-side jobs are STOPPED
  * (backyard_execute_stop=1); read-only mode is as it was."
  */
@@ -89,9 +38,6 @@ export function leftAsItStopped(): string {
     ...DRAIN_SWITCHES.afterWait.map((id) => drainPart(id).onTimeout),
   ].join('; ')}.`;
 }
-
-/** Every switch of `ids` on, in the API's words. */
-const allOn = (ids: readonly SwitchId[]) => Object.fromEntries(ids.map((id) => [id, '1' as const]));
 
 /**
  * The drain: jobs-stop on → wait, following the execute-check stream, until nothing counted is in
@@ -111,7 +57,7 @@ export async function drain(
   const steps: StepResult[] = [];
   const switches = switchAccessOverApi(client);
   const prior = fromFlags(await switches.read());
-  await switches.change({ ...allOn(DRAIN_SWITCHES.beforeWait), drain: 'start' });
+  await switches.change(drainStartChange());
   for (const id of DRAIN_SWITCHES.beforeWait) {
     steps.push({ step: `${drainPart(id).step} (${id} on)`, status: prior[id] ? 'AlreadyDone' : 'Success' });
   }
@@ -167,10 +113,8 @@ export async function drain(
   }
   steps.push({ step: 'wait until nothing is in flight', status: 'Success', detail: `waited ${waitedMs} ms` });
   if (options.readOnly) {
-    for (const id of DRAIN_SWITCHES.afterWait) {
-      await switches.change({ [id]: '1' });
-      steps.push({ step: `${drainPart(id).step} (${id} on)`, status: prior[id] ? 'AlreadyDone' : 'Success' });
-    }
+    await switches.change(drainFinishChange());
+    for (const id of DRAIN_SWITCHES.afterWait) steps.push({ step: `${drainPart(id).step} (${id} on)`, status: prior[id] ? 'AlreadyDone' : 'Success' });
   }
   return { ok: true, steps, prior, blocking: [], waitedMs };
 }
@@ -182,26 +126,7 @@ export async function drain(
  * `drydock resume --database-url`).
  */
 export async function resume(switches: SwitchAccess): Promise<{ steps: StepResult[]; kept: SwitchId[] }> {
-  const now: SettingView = await switches.read();
-  const prior = now.drain_prior;
-  const steps: StepResult[] = [];
-  const kept: SwitchId[] = [];
-  const order = [...DRAIN_SWITCHES.afterWait].reverse().concat([...DRAIN_SWITCHES.beforeWait].reverse());
-  for (const [i, id] of order.entries()) {
-    const part = drainPart(id);
-    // The last change forgets the drain record.
-    const end = prior && i === order.length - 1 ? ({ drain: 'end' } as const) : undefined;
-    if (now[id] === '1' && prior?.[id] === '1') {
-      kept.push(id);
-      if (end) await switches.change(end);
-      steps.push({ step: part.undoStep, status: 'NotExecuted', detail: part.keptDetail });
-    } else if (now[id] === '1') {
-      await switches.change({ [id]: '0', ...end });
-      steps.push({ step: part.undoStep, status: 'Success' });
-    } else {
-      if (end) await switches.change(end);
-      steps.push({ step: part.undoStep, status: 'AlreadyDone' });
-    }
-  }
-  return { steps, kept };
+  const plan = resumePlan(await switches.read());
+  for (const step of plan.steps) if (step.change) await switches.change(step.change);
+  return { steps: plan.steps.map(({ step, status, detail }) => ({ step, status, ...(detail !== undefined && { detail }) })), kept: plan.kept };
 }

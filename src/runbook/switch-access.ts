@@ -3,14 +3,12 @@ import type { ApiClient } from '../api-client/api-client.js';
 import { ApiCallError } from '../api-client/api-errors.js';
 import type { SettingView } from '../http/wire-types.js';
 import { changeMaintenance, readMaintenance, settingView } from '../maintenance/mode.js';
-import { changeFromFlags, type SwitchFlags } from '../maintenance/switches.js';
+import type { SwitchChange } from '../maintenance/drain-plan.js';
+import { changeFromFlags } from '../maintenance/switches.js';
 import type { Store } from '../store/store.js';
 
-/** A change of the switches in the API's words (absent switches stay as they are). */
-export interface SwitchChange extends Partial<SwitchFlags> {
-  /** drydock's drain bookkeeping: `start` records the switches as they were, `end` forgets them. */
-  readonly drain?: 'start' | 'end';
-}
+/** A change of the switches in the API's words (maintenance/drain-plan.ts). */
+export type { SwitchChange };
 
 /**
  * How a runbook step reaches the maintenance switches (what they are: maintenance/switches.ts):

@@ -144,6 +144,9 @@ export interface MaintenanceSettingsTable extends Record<SwitchId, number> {
   last_update_user: string;
   /** JSON of the switches ({id: boolean}) recorded when a drain started; null otherwise. */
   drain_prior: string | null;
+  /** The banner message in Japanese and in English (migration 13); valid while `message` is what they make it (maintenance/mode.ts). */
+  message_ja: string | null;
+  message_en: string | null;
 }
 
 export interface MaintenanceAuditTable {

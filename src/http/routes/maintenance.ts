@@ -16,13 +16,22 @@ const flag = z.enum(['0', '1'], { error: 'must be the string "0" (off) or "1" (o
 const switchFields = Object.fromEntries(SWITCH_IDS.map((id) => [id, flag.optional()])) as Record<SwitchId, z.ZodOptional<typeof flag>>;
 
 /**
- * PATCH body: Exastro's switches, plus drydock's banner message and announced end.
+ * PATCH body: Exastro's switches and message, plus drydock's messages per language and announced end.
  * Any other key is refused (400-00026); a switch that is not "0"/"1" is 400-00027.
  */
+const bannerMessage = z.string().max(MESSAGE_MAX_LENGTH, `must be at most ${MESSAGE_MAX_LENGTH} characters`).nullable().optional();
+
+/** A banner message as stored: sanitized, and null when nothing is left. */
+const cleanMessage = (m: string | null | undefined) => (m === undefined ? undefined : m === null ? null : sanitizeMessage(m) || null);
+
 const settingPatchSchema = z
   .object({
     ...switchFields,
-    message: z.string().max(MESSAGE_MAX_LENGTH, `must be at most ${MESSAGE_MAX_LENGTH} characters`).nullable().optional(),
+    /** Exastro's message, for every language (clears the per-language ones). */
+    message: bannerMessage,
+    /** drydock's messages in Japanese and in English (`message` follows them). */
+    message_ja: bannerMessage,
+    message_en: bannerMessage,
     announced_end: z
       .string()
       .refine((s) => normalizeTimestamp(s) !== undefined, 'must be a date and time such as 2026-11-24T06:00:00Z')
@@ -35,6 +44,10 @@ const settingPatchSchema = z
   .refine((o) => Object.keys(o).length > 0, {
     message: `name ${listOf(SWITCH_IDS, 'and/or')} ("0" or "1")`,
     params: { [EMPTY_BODY]: true },
+  })
+  .refine((o) => o.message === undefined || (o.message_ja === undefined && o.message_en === undefined), {
+    message: 'send message (one text for every language) or message_ja / message_en, not both',
+    path: ['message'],
   });
 
 /** The GET view (`settingView`): Exastro's string flags first, then drydock's extra fields. */
@@ -63,7 +76,9 @@ export const maintenanceRoutes: AnyRoute[] = [
         deps.store,
         {
           ...changeFromFlags(body),
-          ...(body.message !== undefined && { message: body.message === null ? null : sanitizeMessage(body.message) || null }),
+          ...(body.message !== undefined && { message: cleanMessage(body.message) }),
+          ...(body.message_ja !== undefined && { message_ja: cleanMessage(body.message_ja) }),
+          ...(body.message_en !== undefined && { message_en: cleanMessage(body.message_en) }),
           ...(body.announced_end !== undefined && {
             announced_end: body.announced_end === null ? null : normalizeTimestamp(body.announced_end)!,
           }),

@@ -82,6 +82,10 @@ export const executeCheckSchema = z.strictObject({
       ),
     }),
   ),
+  /** drydock: the jobs that could start now and have not (Unexecuted, or scheduled and due), apart from those in flight. */
+  held_back_count: z.number().int(),
+  /** drydock: the same per organization, workspace and backyard, where there are some. */
+  held_back: z.array(z.strictObject({ organization_id: z.string(), workspace_id: z.string(), backyard: z.string(), count: z.number().int() })),
 });
 
 /** `GET …/menu/{menu}/driver/{execution_no}/`: a driver execution as Exastro IT Automation answers it. */

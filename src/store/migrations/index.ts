@@ -10,6 +10,7 @@ import { userProfile } from './009-user-profile.js';
 import { recordFiles } from './010-record-files.js';
 import { exastroSystemColumns } from './011-exastro-system-columns.js';
 import { workspaceUsers } from './012-workspace-users.js';
+import { bannerLanguages } from './013-banner-languages.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   recordFiles,
   exastroSystemColumns,
   workspaceUsers,
+  bannerLanguages,
 ];
 
 /** The schema version this binary expects. */
