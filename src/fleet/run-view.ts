@@ -2,18 +2,27 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { readPairs } from './store/declaration.js';
 import type { RunPairState, RunRecord } from './store/records.js';
-import { readRun, readRunPairs } from './store/runs.js';
+import { countRunPairs, listRuns, readRun, readRunPairs } from './store/runs.js';
 import { readStatuses } from './store/statuses.js';
 import { PHASES, type Phase } from './phases.js';
 
 /** A cell of the pairs × phases matrix. */
 export type PhaseCell = 'done' | 'running' | 'failed' | 'pending';
 
+/** How many of a run's pairs are in each state, and in all. */
+export interface RunPairCounts {
+  readonly waiting: number;
+  readonly running: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly total: number;
+}
+
 /** A run as operators watch it: the run, the version's statuses, and one row per pair. */
 export interface RunView {
   readonly run: RunRecord;
   readonly statuses: readonly string[];
-  readonly counts: { readonly waiting: number; readonly running: number; readonly done: number; readonly failed: number; readonly total: number };
+  readonly counts: RunPairCounts;
   readonly pairs: ReadonlyArray<{
     readonly pair: string;
     readonly state: RunPairState;
@@ -26,6 +35,29 @@ export interface RunView {
     /** Phase 1–4 → its cell. */
     readonly phases: Readonly<Record<`${Phase}`, PhaseCell>>;
   }>;
+}
+
+/**
+ * A run as the list of runs shows it: the run and its pair counts, so a run that completed with
+ * failed pairs can be told from one whose every pair reached the version.
+ */
+export interface RunSummary extends RunRecord {
+  readonly counts: RunPairCounts;
+}
+
+/** Runs, newest first, each with its pair counts (one statement for the counts of all). */
+export async function listRunSummaries(db: Kysely<Database>, limit?: number): Promise<RunSummary[]> {
+  const runs = await listRuns(db, limit);
+  const counts = await countRunPairs(
+    db,
+    runs.map((r) => r.id),
+  );
+  return runs.map((run) => {
+    const byState = counts.get(run.id);
+    const n = (state: RunPairState) => byState?.get(state) ?? 0;
+    const total = [...(byState?.values() ?? [])].reduce((sum, c) => sum + c, 0);
+    return { ...run, counts: { waiting: n('waiting'), running: n('running'), done: n('done'), failed: n('failed'), total } };
+  });
 }
 
 /** Builds the matrix of a run. */

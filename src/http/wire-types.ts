@@ -77,6 +77,8 @@ export type FleetRunState = z.infer<typeof fleet.runStateSchema>;
 export type FleetPairState = z.infer<typeof fleet.runPairStateSchema>;
 export type FleetPhaseCell = z.infer<typeof fleet.phaseCellSchema>;
 export type FleetRun = z.infer<typeof fleet.runSchema>;
+/** A run in the list of runs: the run and its pair counts. */
+export type FleetRunSummary = z.infer<typeof fleet.runSummarySchema>;
 /** A pair's progress in a run, as a retry answers it. */
 export type FleetRunPairProgress = z.infer<typeof fleet.runPairSchema>;
 export type FleetRunView = z.infer<typeof fleet.runViewSchema>;

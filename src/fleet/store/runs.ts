@@ -85,6 +85,24 @@ export async function listRuns(db: Db, limit = 50): Promise<RunRecord[]> {
   return rows.map(toRun);
 }
 
+/** How many pairs of each run are in each state, by run id (a run without pairs has no entry). */
+export async function countRunPairs(db: Db, runIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const counts = new Map<string, Map<string, number>>();
+  if (runIds.length === 0) return counts;
+  const rows = await db
+    .selectFrom('fleet_run_pairs')
+    .select(['run_id', 'state', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('run_id', 'in', runIds)
+    .groupBy(['run_id', 'state'])
+    .execute();
+  for (const row of rows) {
+    const byState = counts.get(row.run_id) ?? new Map<string, number>();
+    byState.set(row.state, Number(row.count));
+    counts.set(row.run_id, byState);
+  }
+  return counts;
+}
+
 /** A run's pairs, by pair id. */
 export async function readRunPairs(db: Db, runId: string): Promise<RunPairRecord[]> {
   const rows = await db.selectFrom('fleet_run_pairs').selectAll().where('run_id', '=', runId).orderBy('pair_id').execute();

@@ -3,18 +3,19 @@ import { badRequest } from '../../errors.js';
 import { MESSAGES } from '../../i18n/server-messages.js';
 import { formatIssues, validateFleet, VERSION_PATTERN } from '../../fleet/fleet-file.js';
 import { declareFleet, readEnvironment, readEnvironments, readPairs } from '../../fleet/store/declaration.js';
-import { createRun, listRuns, pauseRun, resumeRun, retryPair } from '../../fleet/store/runs.js';
+import { createRun, pauseRun, resumeRun, retryPair } from '../../fleet/store/runs.js';
 import { changeStatuses, listVersionStatuses, readStatuses } from '../../fleet/store/statuses.js';
 import { readSteps } from '../../fleet/store/steps.js';
 import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
-import { readRunView } from '../../fleet/run-view.js';
+import { listRunSummaries, readRunView } from '../../fleet/run-view.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import {
   fleetDeclaredSchema,
   fleetSchema,
   runPairSchema,
   runSchema,
+  runSummarySchema,
   runViewSchema,
   stepSchema,
   upgradePlanSchema,
@@ -131,12 +132,12 @@ export const fleetRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: '/api/platform/fleet/runs',
-    summary: 'Upgrade runs, newest first',
+    summary: 'Upgrade runs, newest first, each with its pair counts by state',
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    response: z.array(runSchema),
-    handler: async ({ db }) => listRuns(db),
+    response: z.array(runSummarySchema),
+    handler: async ({ db }) => listRunSummaries(db),
   }),
   defineRoute({
     method: 'POST',

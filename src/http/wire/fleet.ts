@@ -110,6 +110,21 @@ export const runSchema = z.strictObject({
   finishedAt: timestampSchema.nullable(),
 });
 
+/** How many of a run's pairs are in each state (`runPairStateSchema`), and in all. */
+export const runPairCountsSchema = z.strictObject({
+  waiting: z.number().int(),
+  running: z.number().int(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  total: z.number().int(),
+});
+
+/**
+ * `GET /api/platform/fleet/runs` (each): the run and its pair counts, so a run `completed` with
+ * failed pairs is told from one whose every pair reached the version.
+ */
+export const runSummarySchema = runSchema.extend({ counts: runPairCountsSchema });
+
 /** `POST …/runs/{run}/pairs/{pair}/retry`: the pair's progress in the run, waiting again. */
 export const runPairSchema = z.strictObject({
   pairId: z.string(),
@@ -127,13 +142,7 @@ export const phaseCellSchema = z.enum(['done', 'running', 'failed', 'pending']);
 export const runViewSchema = z.strictObject({
   run: runSchema,
   statuses: z.array(z.string()),
-  counts: z.strictObject({
-    waiting: z.number().int(),
-    running: z.number().int(),
-    done: z.number().int(),
-    failed: z.number().int(),
-    total: z.number().int(),
-  }),
+  counts: runPairCountsSchema,
   pairs: z.array(
     z.strictObject({
       pair: z.string(),

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n';
 import { WriteButton } from './write-button';
 
@@ -22,6 +22,8 @@ interface ConfirmDialogProps {
  */
 export function ConfirmDialog({ open, title, children, confirmLabel, writes, danger, busy, onConfirm, onCancel }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Its own id: a page may hold several dialogs, and each must be named by its own title.
+  const titleId = useId();
   const { t } = useI18n();
   useEffect(() => {
     const dialog = ref.current;
@@ -34,13 +36,13 @@ export function ConfirmDialog({ open, title, children, confirmLabel, writes, dan
     <dialog
       ref={ref}
       className="dialog"
-      aria-labelledby="confirm-dialog-title"
+      aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
         onCancel();
       }}
     >
-      <h2 id="confirm-dialog-title">{title}</h2>
+      <h2 id={titleId}>{title}</h2>
       <div className="dialog__body">{children}</div>
       <div className="actions">
         <button type="button" className="button" onClick={onCancel} autoFocus>

@@ -1,5 +1,6 @@
 import type { ExecuteCheck, InFlightJob } from '../../../../src/http/wire-types';
 import { PageTitle } from '../../components/page-title';
+import { JobStatusBadge } from '../../components/status-badge';
 import { formatAge } from '../../components/time';
 import { useI18n } from '../../i18n/i18n';
 import { useMaintenance } from '../../maintenance/maintenance';
@@ -88,7 +89,7 @@ export function BackyardPage() {
                         </Link>
                       </td>
                       <td data-label={t('backyard.status')}>
-                        {j.status_name}
+                        <JobStatusBadge backyard={j.backyard} statusId={j.status_id} name={j.status_name} />
                         {j.lease_expired && <strong className="warning-text"> {t('backyard.leaseExpired')}</strong>}
                       </td>
                       <td data-label={t('backyard.age')} className="nowrap" title={formatTime(since)}>

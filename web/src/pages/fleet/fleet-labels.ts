@@ -1,12 +1,19 @@
 import type { FleetPairState, FleetPhase, FleetPhaseCell, FleetRunState } from '../../../../src/http/wire-types';
+import { CELL_OUTCOMES, PAIR_OUTCOMES, PAUSE_SYMBOL, runOutcome, type Outcome, type PairCounts } from '../../components/outcome';
 import type { MessageKey } from '../../i18n/messages.en';
 
-/** A state as shown: a symbol (decoration, hidden from screen readers) beside a text label, never colour alone. */
+/**
+ * A state as shown: a badge of its outcome family (components/status-badge.tsx) with a symbol
+ * (decoration, hidden from screen readers) beside a text label, never colour alone.
+ */
 export interface StateLabel {
-  readonly symbol: string;
   readonly key: MessageKey;
-  /** The colour, which only repeats what the symbol and the text say. */
-  readonly tone: 'ok' | 'active' | 'bad' | 'idle' | 'held';
+  /** Values for the label's placeholders (besides `{state}`, the state as sent). */
+  readonly params?: Readonly<Record<string, string | number>>;
+  /** Its family, which decides colour and symbol; undefined for a state this console does not know. */
+  readonly outcome: Outcome | undefined;
+  /** Instead of the family's symbol (a pause shows ‖). */
+  readonly symbol?: string;
 }
 
 /** The phases in order, with what each does. The same symbols as `drydock fleet status`. */
@@ -17,34 +24,53 @@ export const PHASES: readonly { readonly phase: FleetPhase; readonly title: Mess
   { phase: '4', title: 'fleet.phase4' },
 ];
 
-const CELLS: Readonly<Record<FleetPhaseCell, StateLabel>> = {
-  done: { symbol: '✓', key: 'fleet.cell.done', tone: 'ok' },
-  running: { symbol: '▶', key: 'fleet.cell.running', tone: 'active' },
-  failed: { symbol: '✗', key: 'fleet.cell.failed', tone: 'bad' },
-  pending: { symbol: '○', key: 'fleet.cell.pending', tone: 'idle' },
+const CELL_KEYS: Readonly<Record<FleetPhaseCell, MessageKey>> = {
+  done: 'fleet.cell.done',
+  running: 'fleet.cell.running',
+  failed: 'fleet.cell.failed',
+  pending: 'fleet.cell.pending',
 };
 
-const RUN_STATES: Readonly<Record<FleetRunState, StateLabel>> = {
-  running: { symbol: '▶', key: 'fleet.run.running', tone: 'active' },
-  paused: { symbol: '‖', key: 'fleet.run.paused', tone: 'held' },
-  halted: { symbol: '■', key: 'fleet.run.halted', tone: 'held' },
-  completed: { symbol: '✓', key: 'fleet.run.completed', tone: 'ok' },
-  failed: { symbol: '✗', key: 'fleet.run.failed', tone: 'bad' },
+const RUN_KEYS: Readonly<Record<FleetRunState, MessageKey>> = {
+  running: 'fleet.run.running',
+  paused: 'fleet.run.paused',
+  halted: 'fleet.run.halted',
+  completed: 'fleet.run.completed',
+  failed: 'fleet.run.failed',
 };
 
-const PAIR_STATES: Readonly<Record<FleetPairState, StateLabel>> = {
-  waiting: { symbol: '○', key: 'fleet.pair.waiting', tone: 'idle' },
-  running: { symbol: '▶', key: 'fleet.pair.running', tone: 'active' },
-  done: { symbol: '✓', key: 'fleet.pair.done', tone: 'ok' },
-  failed: { symbol: '✗', key: 'fleet.pair.failed', tone: 'bad' },
+const PAIR_KEYS: Readonly<Record<FleetPairState, MessageKey>> = {
+  waiting: 'fleet.pair.waiting',
+  running: 'fleet.pair.running',
+  done: 'fleet.pair.done',
+  failed: 'fleet.pair.failed',
 };
 
 // A newer server may send a state this console does not know: it is shown as sent, marked unknown.
-const UNKNOWN: StateLabel = { symbol: '?', key: 'fleet.unknownState', tone: 'idle' };
+const UNKNOWN: StateLabel = { key: 'fleet.unknownState', outcome: undefined };
 
-export const cellLabel = (cell: FleetPhaseCell | undefined): StateLabel => CELLS[cell ?? 'pending'] ?? UNKNOWN;
-export const runStateLabel = (state: FleetRunState): StateLabel => RUN_STATES[state] ?? UNKNOWN;
-export const pairStateLabel = (state: FleetPairState): StateLabel => PAIR_STATES[state] ?? UNKNOWN;
+export const cellLabel = (cell: FleetPhaseCell | undefined): StateLabel => {
+  const key = CELL_KEYS[cell ?? 'pending'];
+  return key ? { key, outcome: CELL_OUTCOMES[cell ?? 'pending'] } : UNKNOWN;
+};
+
+/**
+ * A run's state. A run completed with failed pairs says so, with how many of how many — "Completed
+ * with failures (1/8)" in the partial family's amber, never the green of a run whose every pair
+ * reached the version. `counts` are the run's pair counts (the list's and the run view's).
+ */
+export const runStateLabel = (state: FleetRunState, counts?: PairCounts): StateLabel => {
+  const key = RUN_KEYS[state];
+  if (!key) return UNKNOWN;
+  const outcome = runOutcome(state, counts);
+  if (outcome === 'partial' && counts) return { key: 'outcome.completedWithFailures', params: { failed: counts.failed, total: counts.total }, outcome };
+  return { key, outcome, ...(state === 'paused' && { symbol: PAUSE_SYMBOL }) };
+};
+
+export const pairStateLabel = (state: FleetPairState): StateLabel => {
+  const key = PAIR_KEYS[state];
+  return key ? { key, outcome: PAIR_OUTCOMES[state] } : UNKNOWN;
+};
 
 /** What an operator may do to a run in each state (the server decides again). */
 export function runActions(state: FleetRunState): { readonly pause: boolean; readonly resume: boolean } {

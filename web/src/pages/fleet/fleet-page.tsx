@@ -1,5 +1,5 @@
 import { api, seg } from '../../api/client';
-import type { FleetRun } from '../../../../src/http/wire-types';
+import type { FleetRunSummary } from '../../../../src/http/wire-types';
 import { ErrorAlert } from '../../components/alerts';
 import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';
@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router/router';
 import { runStateLabel } from './fleet-labels';
 import { StateText } from './state-text';
+import { StatusBadge } from '../../components/status-badge';
 import { TableScroll } from '../../components/table-scroll';
 
 /** How often the list of runs is read again: states change every few seconds at most. */
@@ -17,11 +18,12 @@ export const runPath = (id: string): string => `/system/fleet/runs/${seg(id)}`;
 
 /**
  * Fleet upgrades (system administrators): every phased upgrade run, newest first, with its state
- * and phase (kept current). Each run opens its pairs × phases matrix.
+ * (a run completed with failed pairs says so, in amber, with how many), its phase and its pairs
+ * (kept current). Each run opens its pairs × phases matrix.
  */
 export function FleetPage() {
   const { t, formatTime } = useI18n();
-  const runs = useLoad(() => api<FleetRun[]>('GET', '/api/platform/fleet/runs'), [], LIST_POLL_MS);
+  const runs = useLoad(() => api<FleetRunSummary[]>('GET', '/api/platform/fleet/runs'), [], LIST_POLL_MS);
 
   return (
     <>
@@ -46,6 +48,7 @@ export function FleetPage() {
                   <th scope="col">{t('fleet.version')}</th>
                   <th scope="col">{t('fleet.state')}</th>
                   <th scope="col">{t('fleet.phase')}</th>
+                  <th scope="col">{t('outcome.pairs')}</th>
                   <th scope="col">{t('fleet.started')}</th>
                   <th scope="col">{t('fleet.by')}</th>
                   <th scope="col">{t('fleet.finished')}</th>
@@ -64,11 +67,19 @@ export function FleetPage() {
                       <code>{r.version}</code>
                     </td>
                     <td data-label={t('fleet.state')}>
-                      <StateText label={runStateLabel(r.state)} value={r.state} />
+                      <StateText label={runStateLabel(r.state, r.counts)} value={r.state} />
                       {r.reason && <div className="meta">{r.reason}</div>}
                     </td>
                     <td data-label={t('fleet.phase')} className="nowrap">
                       {t('fleet.phaseOf', { phase: r.phase })}
+                    </td>
+                    <td data-label={t('outcome.pairs')} className="nowrap">
+                      {t('outcome.pairsDone', { done: r.counts.done, total: r.counts.total })}
+                      {r.counts.failed > 0 && (
+                        <div>
+                          <StatusBadge outcome="failed">{t('outcome.pairsFailed', { failed: r.counts.failed })}</StatusBadge>
+                        </div>
+                      )}
                     </td>
                     <td data-label={t('fleet.started')} className="nowrap">
                       {formatTime(r.createdAt)}

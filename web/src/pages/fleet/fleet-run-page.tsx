@@ -68,7 +68,7 @@ export function FleetRunPage({ id }: { readonly id: string }) {
             </h2>
             {/* Announced when it changes (not the matrix: it changes too often to read out). */}
             <p ref={stateRef} tabIndex={-1} className="run-state" role="status" data-testid="fleet-run-state">
-              <StateText label={runStateLabel(run.state)} value={run.state} />{' '}
+              <StateText label={runStateLabel(run.state, v.counts)} value={run.state} />{' '}
               <span className="run-state__phase">
                 {t('fleet.phaseOf', { phase: run.phase })}
                 {phaseTitle && ` — ${t(phaseTitle)}`}

@@ -1,8 +1,9 @@
 import type { FleetRunView } from '../../../../src/http/wire-types';
+import { StatusBadge } from '../../components/status-badge';
 import { useI18n } from '../../i18n/i18n';
 import { pairStateLabel } from './fleet-labels';
 
-/** How many pairs are in each state, as symbol, label and number. */
+/** How many pairs are in each state: each state's badge (symbol and label) and its number. */
 export function RunCounts({ counts }: { readonly counts: FleetRunView['counts'] }) {
   const { t } = useI18n();
   const states = ['done', 'running', 'waiting', 'failed'] as const;
@@ -11,9 +12,9 @@ export function RunCounts({ counts }: { readonly counts: FleetRunView['counts'] 
       {states.map((state) => {
         const label = pairStateLabel(state);
         return (
-          <div key={state} className={`counts__item state--${label.tone}`} data-count={state}>
+          <div key={state} className="counts__item" data-count={state}>
             <dt>
-              <span aria-hidden="true">{label.symbol}</span> {t(label.key)}
+              <StatusBadge outcome={label.outcome}>{t(label.key)}</StatusBadge>
             </dt>
             <dd>{counts[state]}</dd>
           </div>

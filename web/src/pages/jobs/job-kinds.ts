@@ -41,3 +41,25 @@ export function isUnfinished(backyard: string, statusId: string, timeEnd: string
 export function isCounted(backyard: string): boolean {
   return kindOf(backyard)?.counted ?? true;
 }
+
+/** Exastro's way of registering a driver run, per mode (src/backyard/driver-specs.ts `DriverMode`). */
+const EXECUTE_ENDPOINT = { execute: 'execute', dry_run: 'execute_dry_run', parameter_check: 'execute_check_parameter' } as const;
+
+/**
+ * How to run a driver job again: the same registration the jobs page sends (`…/menu/{menu}/driver/
+ * execute/`, or the dry run's or parameter check's own endpoint, as the job ran), with its movement
+ * and operation. Undefined for kinds with no such registration (conductors, menu jobs) and for a
+ * spec without the names.
+ */
+export function rerunRequest(
+  backyard: string,
+  spec: Readonly<Record<string, unknown>>,
+): { readonly path: string; readonly body: { readonly movement_name: string; readonly operation_name: string } } | undefined {
+  const kind = kindOf(backyard);
+  const menu = kind?.menus[0];
+  if (!kind || !menu || kind.orchestrator === null || statusFamily(kind.family).route !== 'driver') return undefined;
+  const { movement_name: movement, operation_name: operation, mode } = spec;
+  if (typeof movement !== 'string' || typeof operation !== 'string') return undefined;
+  const endpoint = mode === 'dry_run' || mode === 'parameter_check' ? EXECUTE_ENDPOINT[mode] : EXECUTE_ENDPOINT.execute;
+  return { path: `/menu/${menu}/driver/${endpoint}/`, body: { movement_name: movement, operation_name: operation } };
+}

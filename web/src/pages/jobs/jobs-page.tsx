@@ -8,11 +8,15 @@ import { ReadOnlyNotice } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { Link, navigate } from '../../router/router';
 import { ExecutionForm } from './execution-form';
-import { specText } from './spec-text';
+import { jobSubject } from './spec-text';
 import { KindName } from './kind-name';
 import { TableScroll } from '../../components/table-scroll';
+import { JobStatusBadge } from '../../components/status-badge';
 
-/** A workspace's jobs: register a driver execution, and every execution with its status (kept current). */
+/**
+ * A workspace's jobs: register a driver execution, and every execution — named by its movement and
+ * operation, with its status as a badge — kept current.
+ */
 export function JobsPage({ organization, workspace }: { readonly organization: string; readonly workspace: string }) {
   const { t, formatTime } = useI18n();
   const ita = itaPath(organization, workspace);
@@ -35,37 +39,45 @@ export function JobsPage({ organization, workspace }: { readonly organization: s
             <table className="table table--cards" data-testid="executions">
               <thead>
                 <tr>
-                  <th scope="col">{t('jobs.executionNo')}</th>
-                  <th scope="col">{t('jobs.kind')}</th>
-                  <th scope="col">{t('jobs.status')}</th>
                   <th scope="col">{t('jobs.movement')}</th>
+                  <th scope="col">{t('jobs.operation')}</th>
+                  <th scope="col">{t('jobs.status')}</th>
+                  <th scope="col">{t('jobs.kind')}</th>
                   <th scope="col">{t('jobs.registered')}</th>
                   <th scope="col">{t('jobs.ended')}</th>
                   <th scope="col">{t('jobs.by')}</th>
+                  <th scope="col">{t('jobs.executionNo')}</th>
                 </tr>
               </thead>
               <tbody>
-                {list.data.map((e) => (
-                  <tr key={e.execution_no}>
-                    <th scope="row">
-                      <Link to={`${base}/${seg(e.execution_no)}`}>
-                        <code>{e.execution_no.slice(0, 8)}</code>
-                      </Link>
-                    </th>
-                    <td data-label={t('jobs.kind')}>
-                      <KindName backyard={e.backyard} />
-                    </td>
-                    <td data-label={t('jobs.status')}>{e.status_name}</td>
-                    <td data-label={t('jobs.movement')}>{specText(e.spec, 'movement_name', 'conductor_class_name')}</td>
-                    <td data-label={t('jobs.registered')} className="nowrap">
-                      {formatTime(e.time_register)}
-                    </td>
-                    <td data-label={t('jobs.ended')} className="nowrap">
-                      {formatTime(e.time_end)}
-                    </td>
-                    <td data-label={t('jobs.by')}>{e.execution_user ?? ''}</td>
-                  </tr>
-                ))}
+                {list.data.map((e) => {
+                  const { name, operation } = jobSubject(e.spec);
+                  const to = `${base}/${seg(e.execution_no)}`;
+                  return (
+                    <tr key={e.execution_no} data-execution={e.execution_no}>
+                      <th scope="row">
+                        <Link to={to}>{name ?? e.execution_no.slice(0, 8)}</Link>
+                      </th>
+                      <td data-label={t('jobs.operation')}>{operation ?? '—'}</td>
+                      <td data-label={t('jobs.status')}>
+                        <JobStatusBadge backyard={e.backyard} statusId={e.status_id} name={e.status_name} />
+                      </td>
+                      <td data-label={t('jobs.kind')}>
+                        <KindName backyard={e.backyard} />
+                      </td>
+                      <td data-label={t('jobs.registered')} className="nowrap">
+                        {formatTime(e.time_register)}
+                      </td>
+                      <td data-label={t('jobs.ended')} className="nowrap">
+                        {formatTime(e.time_end)}
+                      </td>
+                      <td data-label={t('jobs.by')}>{e.execution_user ?? ''}</td>
+                      <td data-label={t('jobs.executionNo')}>
+                        <code title={e.execution_no}>{e.execution_no.slice(0, 8)}</code>
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </TableScroll>
