@@ -357,11 +357,11 @@ export const en = {
   'outcome.logPrevious': 'Previous',
   'outcome.logNext': 'Next',
   'outcome.logOnlyMatches': 'Only matching lines',
-  'outcome.logMatchOf': 'Line {i} of {n} containing it',
+  'outcome.logMatchOf': '{i} of {n} matching lines',
   'outcome.logNoMatch': 'No line contains “{text}”.',
   'outcome.logDownload': 'Download the log (.log)',
   'outcome.rerun': 'Run again',
-  'outcome.rerunTitle': 'Run {movement} again with {operation}?',
+  'outcome.rerunTitle': 'Run {movement} again with operation {operation}?',
   'outcome.rerunExplain':
     'A new job is registered with this movement and operation as they are now in their menus (their playbook or variables may have changed since this job ran). This job and its log stay as they are.',
   'outcome.rerunDryRun': 'It runs as this one did: as a dry run, which changes nothing.',

@@ -1,8 +1,8 @@
 import { useId, type MouseEvent } from 'react';
 import { seg } from '../../api/client';
 import type { Execution } from '../../../../src/http/wire-types';
-import { jobOutcome, type Outcome } from '../../components/outcome';
-import { JobStatusBadge, StatusBadge } from '../../components/status-badge';
+import { jobOutcome, OUTCOME_SYMBOL, type Outcome } from '../../components/outcome';
+import { JobStatusBadge } from '../../components/status-badge';
 import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router/router';
 import { logLineId } from './job-log';
@@ -61,7 +61,10 @@ export function FailureSummary({ job, outcome, lines, started, jobsBase, onShowL
   return (
     <section className={`failure failure--${outcome}`} aria-labelledby={`${id}-title`} data-testid="failure-summary">
       <h2 id={`${id}-title`} className="failure__title">
-        <StatusBadge outcome={outcome}>{job.status_name}</StatusBadge> {t('outcome.failureTitle')}
+        <span className="failure__symbol" aria-hidden="true">
+          {OUTCOME_SYMBOL[outcome]}
+        </span>{' '}
+        {t('outcome.failureTitle')}
       </h2>
       <p className="failure__what">
         {operation

@@ -36,11 +36,11 @@ export function JobPage(props: JobPageProps) {
  * downloadable); run again, cancel while scheduled, emergency stop while unfinished.
  */
 function JobView({ organization, workspace, id }: JobPageProps) {
-  const { t, formatTime } = useI18n();
+  const { t, formatTime, language } = useI18n();
   const ita = itaPath(organization, workspace);
-  // Followed every 1.5 s until it ends.
+  // Followed every 1.5 s until it ends; read again in the language on screen when it changes (the status's name is the API's).
   const [ended, setEnded] = useState(false);
-  const job = useLoad(() => api<ExecutionDetail>('GET', `${ita}/executions/${encodeURIComponent(id)}/`), [ita, id], ended ? undefined : 1500);
+  const job = useLoad(() => api<ExecutionDetail>('GET', `${ita}/executions/${encodeURIComponent(id)}/`), [ita, id, language], ended ? undefined : 1500);
   const endedAt = job.data?.time_end;
   useEffect(() => setEnded(Boolean(endedAt)), [endedAt]);
   const [stopping, setStopping] = useState(false);

@@ -63,7 +63,7 @@ export function JobsPage({ organization, workspace }: { readonly organization: s
                         <JobStatusBadge backyard={e.backyard} statusId={e.status_id} name={e.status_name} />
                       </td>
                       <td data-label={t('jobs.kind')}>
-                        <KindName backyard={e.backyard} />
+                        <KindName backyard={e.backyard} compact />
                       </td>
                       <td data-label={t('jobs.registered')} className="nowrap">
                         {formatTime(e.time_register)}
