@@ -334,7 +334,7 @@ export const en = {
 
   'outcome.completedWithFailures': 'Completed with failures ({failed}/{total})',
   'outcome.pairs': 'Pairs',
-  'outcome.pairsDone': '{done} of {total} done',
+  'outcome.pairsDone': '{done} of {total} upgraded',
   'outcome.pairsFailed': '{failed} failed',
   'outcome.jobTitle': '{name} with {operation}',
   'outcome.failureTitle': 'What failed',

@@ -335,7 +335,7 @@ export const ja: Record<MessageKey, string> = {
 
   'outcome.completedWithFailures': '完了(一部失敗 {failed}/{total})',
   'outcome.pairs': 'ペア',
-  'outcome.pairsDone': '{total} 件中 {done} 件完了',
+  'outcome.pairsDone': '{total} ペア中 {done} ペア更新済み',
   'outcome.pairsFailed': '{failed} 件失敗',
   'outcome.jobTitle': '{name}（オペレーション: {operation}）',
   'outcome.failureTitle': '失敗の内容',
