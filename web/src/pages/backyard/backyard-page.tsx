@@ -1,5 +1,7 @@
 import type { ExecuteCheck, InFlightJob } from '../../../../src/http/wire-types';
 import { PageTitle } from '../../components/page-title';
+import { BackyardCharts } from '../../components/charts/backyard-charts';
+import { DrainProgressPanel } from '../../components/charts/drain-progress';
 import { JobStatusBadge } from '../../components/status-badge';
 import { formatAge } from '../../components/time';
 import { useI18n } from '../../i18n/i18n';
@@ -55,6 +57,8 @@ export function BackyardPage() {
       )}
       {check && check.execute_count === 0 && <p className="notice notice--success">{jobsStopped ? t('backyard.drained') : t('backyard.nothing')}</p>}
 
+      {jobsStopped && <DrainProgressPanel check={check} />}
+
       <section className="panel" aria-labelledby="jobs-in-flight">
         <h2 id="jobs-in-flight">{t('backyard.jobs')}</h2>
         {jobs.length === 0 ? (
@@ -103,6 +107,8 @@ export function BackyardPage() {
           </TableScroll>
         )}
       </section>
+
+      <BackyardCharts check={check} />
 
       <section className="panel" aria-labelledby="per-workspace">
         <h2 id="per-workspace">{t('backyard.perWorkspace')}</h2>

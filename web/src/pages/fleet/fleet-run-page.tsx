@@ -4,6 +4,7 @@ import type { FleetRunView } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb } from '../../components/breadcrumb';
 import { PageTitle } from '../../components/page-title';
+import { FleetPhaseChart } from '../../components/charts/fleet-phase-chart';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/i18n';
 import { PHASES, runActions, runStateLabel } from './fleet-labels';
@@ -125,6 +126,8 @@ export function FleetRunPage({ id }: { readonly id: string }) {
             <RunMatrix pairs={v.pairs} version={run.version} currentPhase={run.phase} onRetry={(pair) => ask({ kind: 'retry', pair })} />
             <p className="hint">{t('fleet.versionsNote', { version: run.version })}</p>
           </section>
+
+          <FleetPhaseChart runId={id} view={v} />
 
           <RunActionDialog
             run={run}
