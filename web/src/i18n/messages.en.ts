@@ -1,3 +1,5 @@
+import { outcomesEn } from './outcomes.en.js';
+
 /**
  * Every English text of the console. `messages.ja.ts` has the same keys (the compiler checks it).
  * `{name}` is replaced by a value.
@@ -332,40 +334,7 @@ export const en = {
   'job.scramWarning': 'Its processes are killed at once, whatever they are doing. Use it when a job must not go on.',
   'job.stopRequested': 'Emergency stop requested.',
 
-  'outcome.completedWithFailures': 'Completed with failures ({failed}/{total})',
-  'outcome.pairs': 'Pairs',
-  'outcome.pairsDone': '{done} of {total} upgraded',
-  'outcome.pairsFailed': '{failed} failed',
-  'outcome.jobTitle': '{name} with {operation}',
-  'outcome.failureTitle': 'What failed',
-  'outcome.failedWithOperation': 'Movement {name} with operation {operation} ended as “{status}”.',
-  'outcome.failedAlone': '{name} ended as “{status}”.',
-  'outcome.exitCode': 'Exit code',
-  'outcome.signal': 'Signal',
-  'outcome.step': 'Step',
-  'outcome.reason': 'Reason',
-  'outcome.task': 'Task',
-  'outcome.host': 'Host',
-  'outcome.firstError': 'First error in the log, line {line}:',
-  'outcome.goToLine': 'Go to line {line} in the log',
-  'outcome.noErrorLine': 'No line of the log is marked as an error: read the log below.',
-  'outcome.failedChildren': 'The runs it started that failed:',
-  'outcome.errorPrefix': 'Error: ',
-  'outcome.logLines': '{n} line(s)',
-  'outcome.logErrors': '{n} error line(s) marked ✗',
-  'outcome.logSearch': 'Search the log',
-  'outcome.logPrevious': 'Previous',
-  'outcome.logNext': 'Next',
-  'outcome.logOnlyMatches': 'Only matching lines',
-  'outcome.logMatchOf': '{i} of {n} matching lines',
-  'outcome.logNoMatch': 'No line contains “{text}”.',
-  'outcome.logDownload': 'Download the log (.log)',
-  'outcome.rerun': 'Run again',
-  'outcome.rerunTitle': 'Run {movement} again with operation {operation}?',
-  'outcome.rerunExplain':
-    'A new job is registered with this movement and operation as they are now in their menus (their playbook or variables may have changed since this job ran). This job and its log stay as they are.',
-  'outcome.rerunDryRun': 'It runs as this one did: as a dry run, which changes nothing.',
-  'outcome.rerunParameterCheck': 'It runs as this one did: as a parameter confirmation, which only prepares the input.',
+  ...outcomesEn,
 
   'errors.adminOnlyTitle': 'System administrators only',
   'errors.adminOnly': 'This page is for system administrators. You are signed in as an organization user, so you cannot open it.',

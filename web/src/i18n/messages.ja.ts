@@ -1,4 +1,5 @@
 import type { MessageKey } from './messages.en.js';
+import { outcomesJa } from './outcomes.ja.js';
 
 /** 画面の日本語の文言。キーは messages.en.ts と同じ（過不足はコンパイルで検出）。`{name}` は値に置き換わる。 */
 export const ja: Record<MessageKey, string> = {
@@ -333,40 +334,7 @@ export const ja: Record<MessageKey, string> = {
   'job.scramWarning': '処理中であってもプロセスを直ちに終了します。ジョブを続けてはならないときに使ってください。',
   'job.stopRequested': '緊急停止を要求しました。',
 
-  'outcome.completedWithFailures': '完了(一部失敗 {failed}/{total})',
-  'outcome.pairs': 'ペア',
-  'outcome.pairsDone': '{total} ペア中 {done} ペア更新済み',
-  'outcome.pairsFailed': '{failed} 件失敗',
-  'outcome.jobTitle': '{name}（オペレーション: {operation}）',
-  'outcome.failureTitle': '失敗の内容',
-  'outcome.failedWithOperation': 'ムーブメント {name} はオペレーション {operation} で「{status}」となりました。',
-  'outcome.failedAlone': '{name} は「{status}」となりました。',
-  'outcome.exitCode': '終了コード',
-  'outcome.signal': 'シグナル',
-  'outcome.step': 'ステップ',
-  'outcome.reason': '理由',
-  'outcome.task': 'タスク',
-  'outcome.host': 'ホスト',
-  'outcome.firstError': 'ログの最初のエラー（{line} 行目）:',
-  'outcome.goToLine': 'ログの {line} 行目へ移動',
-  'outcome.noErrorLine': 'ログにエラーとして印の付いた行はありません。下のログを確認してください。',
-  'outcome.failedChildren': 'このジョブが開始し、失敗したジョブ:',
-  'outcome.errorPrefix': 'エラー: ',
-  'outcome.logLines': '{n} 行',
-  'outcome.logErrors': 'エラー行 {n} 行（✗ 印）',
-  'outcome.logSearch': 'ログを検索',
-  'outcome.logPrevious': '前へ',
-  'outcome.logNext': '次へ',
-  'outcome.logOnlyMatches': '一致する行だけ表示',
-  'outcome.logMatchOf': '一致する {n} 行中 {i} 行目',
-  'outcome.logNoMatch': '「{text}」を含む行はありません。',
-  'outcome.logDownload': 'ログをダウンロード (.log)',
-  'outcome.rerun': '再実行',
-  'outcome.rerunTitle': '{movement} をオペレーション {operation} で再実行しますか？',
-  'outcome.rerunExplain':
-    'このムーブメントとオペレーションの現在の内容で新しいジョブを登録します（このジョブの実行後に Playbook や変数が変更されている場合は、変更後の内容で実行されます）。このジョブとログはそのまま残ります。',
-  'outcome.rerunDryRun': 'このジョブと同じく、ドライラン（変更を加えない実行）として実行します。',
-  'outcome.rerunParameterCheck': 'このジョブと同じく、パラメータ確認（入力の準備のみ）として実行します。',
+  ...outcomesJa,
 
   'errors.adminOnlyTitle': 'システム管理者専用',
   'errors.adminOnly': 'この画面はシステム管理者専用です。オーガナイゼーションのユーザとしてサインインしているため、開けません。',
