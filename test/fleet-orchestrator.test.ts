@@ -189,6 +189,10 @@ for (const backend of BACKENDS) {
       assert.equal(sim.nodes.get('PROD_P_002')!.version, V1);
       assert.ok(v.pairs.filter((p) => p.pair !== 'PROD_002').every((p) => p.state === 'done'));
       assert.ok(sim.actions.includes(`upgrade PROD_S_002 ${V1}`), 'the failed secondary is put back on the old version');
+      // The list of runs tells this run from one that upgraded every pair: its pair counts.
+      const counts = async () =>
+        ((await t.admin({ url: '/api/platform/fleet/runs' })).body.data as Array<{ id: string; counts: unknown }>).find((r) => r.id === run.id)?.counts;
+      assert.deepEqual(await counts(), { waiting: 0, running: 0, done: 3, failed: 1, total: 4 });
 
       sim.failUpgrade.clear();
       const retry = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${run.id}/pairs/PROD_002/retry` });
@@ -197,6 +201,7 @@ for (const backend of BACKENDS) {
       await o.stop();
       assert.equal(again.state, 'completed');
       assert.equal(again.reason, null);
+      assert.deepEqual(await counts(), { waiting: 0, running: 0, done: 4, failed: 0, total: 4 });
       assert.deepEqual(sim.nodes.get('PROD_P_002'), { version: V2, up: true });
       assert.deepEqual(sim.violations, []);
       assert.deepEqual(verifyStepLog(await readSteps(t.deps.store.db, run.id), V2, initialActive(n)), []);
