@@ -55,22 +55,20 @@ export function JobsPage({ organization, workspace }: { readonly organization: s
                   const to = `${base}/${seg(e.execution_no)}`;
                   return (
                     <tr key={e.execution_no} data-execution={e.execution_no}>
-                      <th scope="row">
+                      <th scope="row" className="jobs__name">
                         <Link to={to}>{name ?? e.execution_no.slice(0, 8)}</Link>
                       </th>
-                      <td data-label={t('jobs.operation')}>{operation ?? '—'}</td>
+                      <td data-label={t('jobs.operation')} className="jobs__name">
+                        {operation ?? '—'}
+                      </td>
                       <td data-label={t('jobs.status')}>
                         <JobStatusBadge backyard={e.backyard} statusId={e.status_id} name={e.status_name} />
                       </td>
                       <td data-label={t('jobs.kind')}>
                         <KindName backyard={e.backyard} compact />
                       </td>
-                      <td data-label={t('jobs.registered')} className="nowrap">
-                        {formatTime(e.time_register)}
-                      </td>
-                      <td data-label={t('jobs.ended')} className="nowrap">
-                        {formatTime(e.time_end)}
-                      </td>
+                      <td data-label={t('jobs.registered')}>{formatTime(e.time_register)}</td>
+                      <td data-label={t('jobs.ended')}>{formatTime(e.time_end)}</td>
                       <td data-label={t('jobs.by')}>{e.execution_user ?? ''}</td>
                       <td data-label={t('jobs.executionNo')}>
                         <code title={e.execution_no}>{e.execution_no.slice(0, 8)}</code>
