@@ -90,6 +90,11 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
     },
     { name: 'jobs', who: 'manager', path: () => `/o/${SEED.org1}/w/${SEED.ws1}/jobs`, ready: (p) => p.getByTestId('executions') },
     { name: 'job', who: 'manager', path: () => `/o/${SEED.org1}/w/${SEED.ws1}/jobs/${jobId}`, ready: (p) => p.getByTestId('job-log') },
+    { name: 'users', who: 'manager', path: () => `/o/${SEED.org1}/users`, ready: (p) => p.getByTestId('users') },
+    { name: 'users-index', who: 'admin', path: () => '/users', ready: (p) => p.getByTestId('user-organizations') },
+    { name: 'tokens', who: 'manager', path: () => '/tokens', ready: (p, l) => p.getByRole('heading', { name: msg(l, 'tokens.list') }) },
+    { name: 'log-levels', who: 'admin', path: () => '/system/log-levels', ready: (p) => p.getByTestId('log-levels') },
+    { name: 'fleet-steps', who: 'admin', path: () => `/system/fleet/runs/${runId}/pairs/PROD_001`, ready: (p) => p.getByTestId('fleet-steps-empty') },
     { name: 'not-found', who: 'manager', path: () => '/no/such/page', ready: (p, l) => p.getByRole('heading', { name: msg(l, 'errors.notFoundTitle') }) },
     { name: 'admin-only', who: 'manager', path: () => '/system/settings', ready: (p) => p.getByTestId('admin-only') },
   ];

@@ -456,6 +456,8 @@ describe('web console in Chromium (SQLite, real worker)', () => {
       .getByRole('link', { name: msg('en', 'nav.organizations') })
       .click();
     await admin.getByRole('button', { name: 'Delete organization org9' }).click();
+    // The organization's ID typed exactly (test/console-admin-pages.test.ts checks the dialog itself).
+    await admin.getByRole('dialog').getByLabel(msg('en', 'orgs.deleteType').replace('{id}', 'org9')).fill('org9');
     await admin
       .getByRole('dialog')
       .getByRole('button', { name: msg('en', 'common.delete') })

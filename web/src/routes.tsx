@@ -40,6 +40,12 @@ const Workspace = lazyPage(() => import('./pages/workspace/workspace-page').then
 const Records = lazyPage(() => import('./pages/records/records-page').then((m) => m.RecordsPage));
 const Jobs = lazyPage(() => import('./pages/jobs/jobs-page').then((m) => m.JobsPage));
 const Job = lazyPage(() => import('./pages/jobs/job-page').then((m) => m.JobPage));
+const Users = lazyPage(() => import('./pages/users/users-page').then((m) => m.UsersPage));
+const UsersIndex = lazyPage(() => import('./pages/users/users-index-page').then((m) => m.UsersIndexPage));
+const ManagersOnly = lazyPage(() => import('./pages/users/managers-only-page').then((m) => m.ManagersOnlyPage));
+const Tokens = lazyPage(() => import('./pages/tokens/tokens-page').then((m) => m.TokensPage));
+const LogLevels = lazyPage(() => import('./pages/log-levels/log-levels-page').then((m) => m.LogLevelsPage));
+const PairSteps = lazyPage(() => import('./pages/fleet/pair-steps-page').then((m) => m.PairStepsPage));
 const AdminOnly = lazyPage(() => import('./pages/errors/error-pages').then((m) => m.AdminOnlyPage));
 const NotFound = lazyPage(() => import('./pages/errors/error-pages').then((m) => m.NotFoundPage));
 
@@ -47,6 +53,8 @@ interface Route {
   readonly pattern: string;
   /** Only system administrators; others get the refusal page. */
   readonly adminOnly?: boolean;
+  /** Only organization managers and system administrators; workspace members get the refusal page. */
+  readonly managerOnly?: boolean;
   readonly render: (params: Record<string, string>) => ReactNode;
   readonly preload: () => Promise<unknown>;
 }
@@ -57,6 +65,16 @@ const ROUTES: readonly Route[] = [
   { pattern: '/system/backyard', adminOnly: true, render: () => <Backyard.Page />, preload: Backyard.preload },
   { pattern: '/system/fleet', adminOnly: true, render: () => <Fleet.Page />, preload: Fleet.preload },
   { pattern: '/system/fleet/runs/:run', adminOnly: true, render: (p) => <FleetRun.Page id={p.run!} />, preload: FleetRun.preload },
+  {
+    pattern: '/system/fleet/runs/:run/pairs/:pair',
+    adminOnly: true,
+    render: (p) => <PairSteps.Page run={p.run!} pair={p.pair!} />,
+    preload: PairSteps.preload,
+  },
+  { pattern: '/system/log-levels', adminOnly: true, render: () => <LogLevels.Page />, preload: LogLevels.preload },
+  { pattern: '/users', managerOnly: true, render: () => <UsersIndex.Page />, preload: UsersIndex.preload },
+  { pattern: '/o/:org/users', managerOnly: true, render: (p) => <Users.Page organization={p.org!} />, preload: Users.preload },
+  { pattern: '/tokens', render: () => <Tokens.Page />, preload: Tokens.preload },
   { pattern: '/organizations', adminOnly: true, render: () => <Organizations.Page />, preload: Organizations.preload },
   { pattern: '/o/:org/workspaces', render: (p) => <Workspaces.Page organization={p.org!} />, preload: Workspaces.preload },
   { pattern: '/o/:org/w/:ws', render: (p) => <Workspace.Page organization={p.org!} workspace={p.ws!} />, preload: Workspace.preload },
@@ -88,6 +106,7 @@ function resolve(path: string, user: User): { readonly render: () => ReactNode; 
     const params = matchPath(route.pattern, path);
     if (!params) continue;
     if (route.adminOnly && user.role !== 'system_admin') return { render: () => <AdminOnly.Page />, preload: AdminOnly.preload };
+    if (route.managerOnly && user.role === 'workspace_member') return { render: () => <ManagersOnly.Page />, preload: ManagersOnly.preload };
     return { render: () => route.render(params), preload: route.preload };
   }
   return { render: () => <NotFound.Page />, preload: NotFound.preload };

@@ -13,7 +13,10 @@ interface NavItem {
   readonly within?: string;
 }
 
-/** What each role may open: system pages for administrators, their organization for the others. */
+/**
+ * What each role may open: system pages for administrators, their organization for the others (its
+ * users for its managers). Everyone's own API tokens are beside their name (`header__end`).
+ */
 function navItems(user: User): NavItem[] {
   if (user.role === 'system_admin') {
     return [
@@ -21,11 +24,16 @@ function navItems(user: User): NavItem[] {
       { to: '/system/backyard', label: 'nav.backyard' },
       { to: '/system/fleet', label: 'nav.fleet', within: '/system/fleet/' },
       { to: '/organizations', label: 'nav.organizations' },
+      { to: '/users', label: 'users.nav' },
+      { to: '/system/log-levels', label: 'logLevels.nav' },
     ];
   }
   if (!user.organization_id) return [];
   const org = `/o/${encodeURIComponent(user.organization_id)}`;
-  return [{ to: `${org}/workspaces`, label: 'nav.workspaces', within: `${org}/` }];
+  return [
+    { to: `${org}/workspaces`, label: 'nav.workspaces', within: `${org}/w/` },
+    ...(user.role === 'organization_manager' ? [{ to: `${org}/users`, label: 'users.nav' } as const] : []),
+  ];
 }
 
 /**
@@ -99,6 +107,9 @@ export function Header({ user }: { readonly user: User }) {
           </ul>
         </nav>
         <div className="header__end">
+          <Link to="/tokens" className="header__tokens" aria-current={path === '/tokens' ? 'page' : undefined}>
+            {t('tokens.nav')}
+          </Link>
           <LanguageSwitch />
           <p className="whoami">
             <span className="whoami__name">{user.organization_id ? `${user.organization_id} / ${user.username}` : user.username}</span>{' '}

@@ -9,6 +9,9 @@ import { runStateLabel } from './fleet-labels';
 import { StateText } from './state-text';
 import { StatusBadge } from '../../components/status-badge';
 import { TableScroll } from '../../components/table-scroll';
+import { FleetStartRun } from './fleet-start-run';
+import { FleetTopology } from './fleet-topology';
+import { FleetVersions } from './fleet-versions';
 
 /** How often the list of runs is read again: states change every few seconds at most. */
 const LIST_POLL_MS = 3000;
@@ -29,6 +32,7 @@ export function FleetPage() {
     <>
       <PageTitle>{t('fleet.title')}</PageTitle>
       <p className="lead">{t('fleet.lead')}</p>
+      <FleetStartRun />
       <section className="panel" aria-labelledby="fleet-runs-title">
         <h2 id="fleet-runs-title">{t('fleet.runs')}</h2>
         <ErrorAlert error={runs.error} />
@@ -95,6 +99,8 @@ export function FleetPage() {
           </TableScroll>
         )}
       </section>
+      <FleetTopology />
+      <FleetVersions />
     </>
   );
 }

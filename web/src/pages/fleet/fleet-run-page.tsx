@@ -123,7 +123,7 @@ export function FleetRunPage({ id }: { readonly id: string }) {
           </section>
 
           <section className="panel">
-            <RunMatrix pairs={v.pairs} version={run.version} currentPhase={run.phase} onRetry={(pair) => ask({ kind: 'retry', pair })} />
+            <RunMatrix pairs={v.pairs} version={run.version} currentPhase={run.phase} onRetry={(pair) => ask({ kind: 'retry', pair })} runId={id} />
             <p className="hint">{t('fleet.versionsNote', { version: run.version })}</p>
           </section>
 

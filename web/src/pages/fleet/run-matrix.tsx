@@ -2,6 +2,7 @@ import type { FleetRunPair } from '../../../../src/http/wire-types';
 import { useI18n } from '../../i18n/i18n';
 import { cellLabel, nodeRole, pairStateLabel, PHASES } from './fleet-labels';
 import { StateText } from './state-text';
+import { PairStepsLink } from './pair-steps-link';
 
 interface RunMatrixProps {
   readonly pairs: readonly FleetRunPair[];
@@ -10,6 +11,8 @@ interface RunMatrixProps {
   /** The phase the run is in (its column is marked). */
   readonly currentPhase: number;
   readonly onRetry: (pair: FleetRunPair) => void;
+  /** The run: each pair links to its step log in it. */
+  readonly runId?: string;
 }
 
 /**
@@ -17,7 +20,7 @@ interface RunMatrixProps {
  * nodes' versions and the last error; a failed pair has its Retry button. In a region that scrolls
  * sideways on a narrow screen (focusable, so the keyboard can scroll it too).
  */
-export function RunMatrix({ pairs, version, currentPhase, onRetry }: RunMatrixProps) {
+export function RunMatrix({ pairs, version, currentPhase, onRetry, runId }: RunMatrixProps) {
   const { t } = useI18n();
   return (
     <div className="table-scroll" role="region" aria-labelledby="fleet-matrix-title" tabIndex={0}>
@@ -46,6 +49,7 @@ export function RunMatrix({ pairs, version, currentPhase, onRetry }: RunMatrixPr
               <tr key={p.pair} data-pair={p.pair}>
                 <th scope="row">
                   <div>{p.pair}</div>
+                  {runId && <PairStepsLink runId={runId} pair={p.pair} />}
                   <StateText label={pairStateLabel(p.state)} value={p.state} />
                   {p.attempt > 1 && <div className="meta">{t('fleet.attempt', { attempt: p.attempt })}</div>}
                 </th>

@@ -5,6 +5,7 @@ import { ErrorAlert, type Notice } from '../../components/alerts';
 import { WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { Link } from '../../router/router';
+import { usersPath } from '../users/users-path';
 
 interface OrganizationRowProps {
   readonly organization: Organization;
@@ -12,7 +13,7 @@ interface OrganizationRowProps {
   readonly onDelete: (organization: Organization) => void;
 }
 
-/** One organization in the list; Edit turns its name into a field in place. */
+/** One organization in the list; Edit turns its name into a field in place; Users opens its users; Delete asks for the ID. */
 export function OrganizationRow({ organization: o, onChanged, onDelete }: OrganizationRowProps) {
   const { t, formatTime } = useI18n();
   const [editing, setEditing] = useState(false);
@@ -66,6 +67,9 @@ export function OrganizationRow({ organization: o, onChanged, onDelete }: Organi
             {t('common.edit')}
           </WriteButton>
         )}
+        <Link to={usersPath(o.id)} className="button" aria-label={t('orgs.usersNamed', { id: o.id })}>
+          {t('orgs.users')}
+        </Link>
         <WriteButton className="button button--danger" onClick={() => onDelete(o)} aria-label={t('orgs.deleteNamed', { id: o.id })}>
           {t('common.delete')}
         </WriteButton>

@@ -1,40 +1,27 @@
 import { useState } from 'react';
-import { api, seg } from '../../api/client';
+import { api } from '../../api/client';
 import type { Organization } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
-import { ConfirmDialog } from '../../components/confirm-dialog';
 import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';
 import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
 import { OrganizationCreateForm } from './organization-create-form';
+import { OrganizationDeleteDialog } from './organization-delete-dialog';
 import { OrganizationRow } from './organization-row';
 import { TableScroll } from '../../components/table-scroll';
 
-/** Organizations (system administrators): list, create, rename, delete. */
+/** Organizations (system administrators): list, create, rename, open their users, delete (after typing the ID). */
 export function OrganizationsPage() {
   const { t } = useI18n();
   const list = useLoad(() => api<Organization[]>('GET', '/api/platform/organizations'), []);
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const [deleting, setDeleting] = useState<Organization | undefined>(undefined);
-  const [deleteError, setDeleteError] = useState<unknown>(undefined);
 
   const changed = (message: Notice) => {
     setNotice(message);
     void list.reload();
-  };
-
-  const remove = async () => {
-    if (!deleting) return;
-    setDeleteError(undefined);
-    try {
-      await api('DELETE', `/api/platform/organizations/${seg(deleting.id)}`);
-      setDeleting(undefined);
-      changed({ key: 'orgs.deleted', params: { id: deleting.id } });
-    } catch (err) {
-      setDeleteError(err);
-    }
   };
 
   return (
@@ -73,33 +60,21 @@ export function OrganizationsPage() {
             </thead>
             <tbody>
               {list.data.map((o) => (
-                <OrganizationRow
-                  key={o.id}
-                  organization={o}
-                  onChanged={changed}
-                  onDelete={(org) => {
-                    setDeleteError(undefined);
-                    setDeleting(org);
-                  }}
-                />
+                <OrganizationRow key={o.id} organization={o} onChanged={changed} onDelete={setDeleting} />
               ))}
             </tbody>
           </table>
         </TableScroll>
       )}
       {list.data?.length === 0 && <p>{t('orgs.empty')}</p>}
-      <ConfirmDialog
-        open={deleting !== undefined}
-        title={t('orgs.deleteTitle', { id: deleting?.id ?? '' })}
-        confirmLabel={t('common.delete')}
-        writes
-        danger
-        onConfirm={() => void remove()}
+      <OrganizationDeleteDialog
+        organization={deleting}
+        onDeleted={(id) => {
+          setDeleting(undefined);
+          changed({ key: 'orgs.deleted', params: { id } });
+        }}
         onCancel={() => setDeleting(undefined)}
-      >
-        <p>{t('orgs.deleteWarning')}</p>
-        <ErrorAlert error={deleteError} />
-      </ConfirmDialog>
+      />
     </>
   );
 }

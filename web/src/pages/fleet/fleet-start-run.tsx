@@ -1,0 +1,151 @@
+import { useId, useState, type FormEvent } from 'react';
+import { api, seg } from '../../api/client';
+import type { Fleet, FleetRun, UpgradePlan, VersionStatuses } from '../../../../src/http/wire-types';
+import { ErrorAlert } from '../../components/alerts';
+import { Field } from '../../components/field';
+import { useLoad } from '../../components/use-load';
+import { useI18n } from '../../i18n/i18n';
+import { navigate } from '../../router/router';
+import { PlanView } from './plan-view';
+
+/** What a plan was asked for (the run starts with exactly that). */
+interface Request {
+  readonly environment: string;
+  readonly version: string;
+  readonly concurrency?: number;
+}
+
+/**
+ * Start a run from its plan (system administrators): choose the environment and the version, read
+ * the dry-run plan (`GET /api/platform/fleet/plan`), then "Start the run" creates it with the same
+ * environment, version and concurrency and opens its page. Changing the form puts the plan away, so
+ * what starts is always what was shown. Fleet work is allowed in read-only mode, as in the API.
+ */
+export function FleetStartRun() {
+  const { t } = useI18n();
+  const id = useId();
+  const fleet = useLoad(() => api<Fleet>('GET', '/api/platform/fleet'), []);
+  const versions = useLoad(() => api<VersionStatuses[]>('GET', '/api/platform/fleet/versions'), []);
+  const [environment, setEnvironment] = useState('');
+  const [version, setVersion] = useState('');
+  const [concurrency, setConcurrency] = useState('');
+  const [shown, setShown] = useState<{ readonly request: Request; readonly plan: UpgradePlan } | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  const environments = fleet.data?.environments ?? [];
+  const chosen = environment || (environments.length === 1 ? environments[0]!.name : '');
+  const edited =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setShown(undefined);
+    };
+
+  const showPlan = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    const request: Request = {
+      environment: chosen,
+      version: version.trim(),
+      ...(concurrency.trim() !== '' && { concurrency: Number(concurrency) }),
+    };
+    try {
+      const query = new URLSearchParams({ environment: request.environment, version: request.version });
+      const plan = await api<UpgradePlan>('GET', `/api/platform/fleet/plan?${query.toString()}`);
+      setShown({ request, plan: request.concurrency !== undefined ? { ...plan, concurrency: request.concurrency } : plan });
+    } catch (err) {
+      setShown(undefined);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const start = async () => {
+    if (!shown) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const run = await api<FleetRun>('POST', '/api/platform/fleet/runs', shown.request);
+      navigate(`/system/fleet/runs/${seg(run.id)}`);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  const heading = `${id}-title`;
+  return (
+    <section className="panel fleet-start" aria-labelledby={heading} data-testid="fleet-start">
+      <h2 id={heading}>{t('fleetPlan.startTitle')}</h2>
+      <p className="hint">{t('fleetPlan.startLead')}</p>
+      <ErrorAlert error={fleet.error} />
+      {fleet.data && environments.length === 0 && <p>{t('fleetPlan.noFleet')}</p>}
+      {environments.length > 0 && (
+        <form className="form" onSubmit={(e) => void showPlan(e)} aria-labelledby={heading}>
+          <div className="grid">
+            <div className="field">
+              <label htmlFor={`${id}-env`}>{t('fleet.environment')}</label>
+              <select id={`${id}-env`} required value={chosen} onChange={(e) => edited(setEnvironment)(e.target.value)}>
+                {environments.length > 1 && <option value="">{t('fleetPlan.choose')}</option>}
+                {environments.map((env) => (
+                  <option key={env.name} value={env.name}>
+                    {env.name} — {t('fleetPlan.envPairs', { count: env.pairs })}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <Field
+              label={t('fleet.version')}
+              hint={t('fleetPlan.versionHint')}
+              required
+              list={`${id}-versions`}
+              autoComplete="off"
+              spellCheck={false}
+              value={version}
+              onChange={(e) => edited(setVersion)(e.target.value)}
+            />
+            <Field
+              label={t('fleet.concurrency')}
+              hint={t('fleetPlan.concurrencyHint')}
+              type="number"
+              min={1}
+              max={1000}
+              inputMode="numeric"
+              value={concurrency}
+              onChange={(e) => edited(setConcurrency)(e.target.value)}
+            />
+          </div>
+          <datalist id={`${id}-versions`}>
+            {versions.data?.map((v) => (
+              <option key={v.version} value={v.version} />
+            ))}
+          </datalist>
+          <div className="actions">
+            <button type="submit" className="button" disabled={busy || chosen === '' || version.trim() === ''}>
+              {t('fleetPlan.showPlan')}
+            </button>
+          </div>
+        </form>
+      )}
+      {shown && (
+        <div className="fleet-start__plan" aria-labelledby={`${id}-plan`} role="group">
+          <h3 id={`${id}-plan`}>{t('fleetPlan.planTitle', { env: shown.plan.environment, version: shown.plan.version })}</h3>
+          <PlanView plan={shown.plan} />
+          <div className="actions">
+            <button type="button" className="button button--primary" disabled={busy || !shown.plan.gate.open} onClick={() => void start()}>
+              {t('fleetPlan.start')}
+            </button>
+            <button type="button" className="button" onClick={() => setShown(undefined)}>
+              {t('fleetPlan.close')}
+            </button>
+          </div>
+          <p className="hint">{t('fleetPlan.startHint')}</p>
+        </div>
+      )}
+      <ErrorAlert error={error} />
+    </section>
+  );
+}
