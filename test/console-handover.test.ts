@@ -57,7 +57,7 @@ describe('the console across drydock restart (Chromium, SQLite)', () => {
     await page.goto(`${serve.url}/system/backyard`);
     await signIn(page, 'en', { user: ADMIN.user, password: ADMIN.password });
     await page.getByRole('heading', { name: msg('en', 'backyard.title') }).waitFor();
-    await page.getByText(msg('en', 'backyard.live'), { exact: true }).waitFor();
+    await page.getByText(msg('en', 'live.live'), { exact: true }).waitFor();
     await markNoReload(page);
 
     const r = await runCli(['restart', '--pid-file', pidFile]);
@@ -70,7 +70,7 @@ describe('the console across drydock restart (Chromium, SQLite)', () => {
     const job = await startAnsible(serve, gated);
     const row = page.locator(`tr[data-job="${job}"]`);
     await waitFor('the job shows on the page, live', async () => /Executing/.test(await row.innerText()), onPage(60_000));
-    await page.getByText(msg('en', 'backyard.live'), { exact: true }).waitFor();
+    await page.getByText(msg('en', 'live.live'), { exact: true }).waitFor();
     await shoot(page, 'backyard-after-restart-en');
     await assertNotReloaded(page);
 

@@ -362,7 +362,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     const backyard = await adminContext.newPage();
     await backyard.goto(`${base}/system/backyard`);
     await backyard.getByRole('heading', { name: msg('en', 'backyard.title') }).waitFor();
-    await backyard.getByText(msg('en', 'backyard.live'), { exact: true }).waitFor();
+    await backyard.getByText(msg('en', 'live.live'), { exact: true }).waitFor();
     await waitFor('nothing is in flight', async () => (await backyard.getByTestId('execute-count').innerText()).startsWith('0'), onPage(10_000));
     await markNoReload(backyard);
 

@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
  * something changes, so without it a quiet stream and a dead one (a server that stopped answering,
  * a connection a network dropped without a word) look the same to a client: with it, a client that
  * has heard nothing for two intervals knows the stream is gone. The console takes a stream silent
- * for 9 s as lost (`web/src/components/liveness.ts`); the heartbeat also keeps proxies from
+ * for 8 s as lost (`web/src/components/liveness.ts`); the heartbeat also keeps proxies from
  * closing an idle stream.
  */
 export const HEARTBEAT_MS = 5000;

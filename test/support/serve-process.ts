@@ -33,6 +33,8 @@ export async function freePort(): Promise<number> {
 export interface StartOptions {
   /** Default 30 s; the runbook tests, which start several at once, allow more (test/support/runbook.ts). */
   readonly startTimeoutMs?: number;
+  /** Listen on this port (to start a server again where it was, test/console-liveness.test.ts); default a free one. */
+  readonly port?: number;
 }
 
 /**
@@ -53,8 +55,8 @@ export function spawnDrydock(args: string[], env: Record<string, string>): { chi
 }
 
 /** Starts `drydock serve ARGS` on a free port and resolves once it answers /api/healthz. */
-export async function startServe(env: Record<string, string>, args: string[] = [], { startTimeoutMs }: StartOptions = {}): Promise<ServeProcess> {
-  const port = await freePort();
+export async function startServe(env: Record<string, string>, args: string[] = [], { startTimeoutMs, port: given }: StartOptions = {}): Promise<ServeProcess> {
+  const port = given ?? (await freePort());
   const { child, output } = spawnDrydock(['serve', ...args], {
     DRYDOCK_PORT: String(port),
     DRYDOCK_HOST: '127.0.0.1',

@@ -1,4 +1,5 @@
 import type { ExecuteCheck, InFlightJob } from '../../../../src/http/wire-types';
+import { LiveStatus, useLiveness } from '../../components/live-status';
 import { PageTitle } from '../../components/page-title';
 import { BackyardCharts } from '../../components/charts/backyard-charts';
 import { DrainProgressPanel } from '../../components/charts/drain-progress';
@@ -34,7 +35,12 @@ function flatten(check: ExecuteCheck): FlatJob[] {
  */
 export function BackyardPage() {
   const { t, formatTime } = useI18n();
-  const { check, connected, receivedAt } = useExecuteCheckStream();
+  const stream = useExecuteCheckStream();
+  const { check, receivedAt } = stream;
+  // Stale (the stream lost or silent): the counts are as last heard, never claimed as current.
+  const live = useLiveness(stream);
+  const stale = live.state === 'stale';
+  const lastHeard = live.heardAt === undefined ? '' : formatTime(new Date(live.heardAt).toISOString());
   const { jobsStopped } = useMaintenance();
   const now = useNow();
   const jobs = check ? flatten(check) : [];
@@ -44,25 +50,30 @@ export function BackyardPage() {
     <>
       <PageTitle>{t('backyard.title')}</PageTitle>
       <p className="lead">{t('backyard.lead')}</p>
-      <div className="live-line">
-        <p role="status" className={`live ${connected ? 'live--on' : 'live--off'}`}>
-          {connected ? t('backyard.live') : t('backyard.reconnecting')}
-        </p>
-        {receivedAt && <p className="meta">{t('backyard.updated', { time: formatTime(receivedAt.toISOString()) })}</p>}
-      </div>
+      <LiveStatus live={live} updatedAt={receivedAt} />
       {check && (
-        <p className="count" data-testid="execute-count">
+        <p className={`count${stale ? ' live-data--stale' : ''}`} data-testid="execute-count">
           <span className="count__number">{check.execute_count}</span> {t('backyard.inFlight')}
         </p>
       )}
-      {check && check.execute_count === 0 && <p className="notice notice--success">{jobsStopped ? t('backyard.drained') : t('backyard.nothing')}</p>}
+      {check &&
+        check.execute_count === 0 &&
+        (live.current ? (
+          <p className="notice notice--success" data-testid="all-clear">
+            {jobsStopped ? t('backyard.drained') : t('backyard.nothing')}
+          </p>
+        ) : (
+          <p className="notice live-data--stale" data-testid="all-clear-stale">
+            {t('live.nothingAt', { time: lastHeard })}
+          </p>
+        ))}
 
       {jobsStopped && <DrainProgressPanel check={check} />}
 
-      <section className="panel" aria-labelledby="jobs-in-flight">
+      <section className={`panel${stale ? ' live-data--stale' : ''}`} aria-labelledby="jobs-in-flight">
         <h2 id="jobs-in-flight">{t('backyard.jobs')}</h2>
         {jobs.length === 0 ? (
-          <p>{check ? t('backyard.noJobs') : t('common.loading')}</p>
+          <p>{check ? (stale ? t('live.noJobsWhenHeard') : t('backyard.noJobs')) : t('common.loading')}</p>
         ) : (
           <TableScroll labelledBy="jobs-in-flight">
             <table className="table table--cards" data-testid="in-flight-jobs">
@@ -110,7 +121,7 @@ export function BackyardPage() {
 
       <BackyardCharts check={check} />
 
-      <section className="panel" aria-labelledby="per-workspace">
+      <section className={`panel${stale ? ' live-data--stale' : ''}`} aria-labelledby="per-workspace">
         <h2 id="per-workspace">{t('backyard.perWorkspace')}</h2>
         {workspaces.length === 0 ? (
           <p>{check ? t('backyard.noWorkspaces') : t('common.loading')}</p>

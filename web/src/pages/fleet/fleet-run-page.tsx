@@ -3,6 +3,7 @@ import { api, ApiFailure, seg } from '../../api/client';
 import type { FleetRunView } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb } from '../../components/breadcrumb';
+import { LiveStatus, useLiveness } from '../../components/live-status';
 import { PageTitle } from '../../components/page-title';
 import { FleetPhaseChart } from '../../components/charts/fleet-phase-chart';
 import { useLoad } from '../../components/use-load';
@@ -33,11 +34,9 @@ export function FleetRunPage({ id }: { readonly id: string }) {
   useEffect(() => setMissing(view.error instanceof ApiFailure && view.error.status === 404), [view.error]);
   const [action, setAction] = useState<RunAction | undefined>(undefined);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
-  const [updatedAt, setUpdatedAt] = useState<Date | undefined>(undefined);
   const stateRef = useRef<HTMLParagraphElement>(null);
-  useEffect(() => {
-    if (view.data) setUpdatedAt(new Date());
-  }, [view.data]);
+  // Read every second: stale once the reads fail or hang (live-status.tsx), as the backyard page's stream.
+  const live = useLiveness({ heardAt: view.loadedAt, lostSince: view.failingSince });
 
   const v = view.data;
   const run = v?.run;
@@ -52,12 +51,7 @@ export function FleetRunPage({ id }: { readonly id: string }) {
     <>
       <Breadcrumb items={[{ to: '/system/fleet', label: t('fleet.title') }, { label: id }]} />
       <PageTitle>{t('fleet.runTitle', { id })}</PageTitle>
-      {!missing && (
-        <div className="live-line">
-          <p className={`live ${view.error ? 'live--off' : 'live--on'}`}>{view.error ? t('fleet.reconnecting') : t('fleet.live')}</p>
-          {updatedAt && <p className="meta">{t('fleet.updated', { time: formatTime(updatedAt.toISOString()) })}</p>}
-        </div>
-      )}
+      {!missing && <LiveStatus live={live} updatedAt={view.loadedAt} />}
       <ErrorAlert error={view.error} />
       <SuccessNotice notice={notice} />
       {!v && !view.error && <p>{t('common.loading')}</p>}
