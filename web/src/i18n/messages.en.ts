@@ -132,7 +132,7 @@ export const en = {
   'fleet.lead':
     'Phased upgrades of the primary/secondary node pairs, newest first. Open a run to follow its pairs phase by phase; this page updates by itself.',
   'fleet.runs': 'Upgrade runs',
-  'fleet.noRuns': 'No upgrade run yet. Declare the fleet and start a run with the CLI, for example:',
+  'fleet.noRuns': 'No upgrade run yet. Start one from its plan (Start a run, above), or with the CLI, for example:',
   'fleet.run': 'Run',
   'fleet.environment': 'Environment',
   'fleet.version': 'Version',
@@ -211,7 +211,6 @@ export const en = {
   'orgs.editNamed': 'Edit organization {id}',
   'orgs.deleteNamed': 'Delete organization {id}',
   'orgs.deleteTitle': 'Delete organization {id}?',
-  'orgs.deleteWarning': 'Its workspaces, users, menus, records and jobs are deleted too. This cannot be undone.',
   'orgs.empty': 'There is no organization yet.',
 
   // Users, tokens, log levels, fleet plans (and the organization's type-the-name deletion).
@@ -404,12 +403,10 @@ export const en = {
   'fleetPlan.live': 'Read again every 2 seconds',
   'fleetPlan.step': 'Step',
   'fleetPlan.node': 'Node',
-  'fleetPlan.attempt': 'Attempt',
   'fleetPlan.output': 'Output',
   'fleetPlan.startedAt': 'Started',
   'fleetPlan.finishedAt': 'Ended',
   'fleetPlan.when': 'When',
-  'fleetPlan.orchestrator': 'Orchestrator',
   'fleetPlan.noOutput': '(no output)',
   'fleetPlan.action.health': 'Health check',
   'fleetPlan.action.upgrade': 'Upgrade',

@@ -130,7 +130,7 @@ export const ja: Record<MessageKey, string> = {
   'fleet.lead':
     'プライマリ／セカンダリのノードペアの段階的アップグレードです（新しい順）。実行を開くと、ペアごとの各フェーズの進み具合を確認できます。この画面は自動で更新されます。',
   'fleet.runs': 'アップグレードの実行',
-  'fleet.noRuns': 'アップグレードの実行はまだありません。CLI でフリートを宣言し、実行を開始してください。例：',
+  'fleet.noRuns': 'アップグレードの実行はまだありません。上の「実行を開始」で計画から開始するか、CLI で開始してください。例：',
   'fleet.run': '実行',
   'fleet.environment': '環境',
   'fleet.version': 'バージョン',
@@ -210,7 +210,6 @@ export const ja: Record<MessageKey, string> = {
   'orgs.editNamed': 'オーガナイゼーション {id} を編集',
   'orgs.deleteNamed': 'オーガナイゼーション {id} を削除',
   'orgs.deleteTitle': 'オーガナイゼーション {id} を削除しますか？',
-  'orgs.deleteWarning': 'ワークスペース・ユーザ・メニュー・レコード・ジョブもすべて削除されます。元に戻せません。',
   'orgs.empty': 'オーガナイゼーションはまだありません。',
 
   // Users, tokens, log levels, fleet plans (and the organization's type-the-name deletion).
@@ -405,12 +404,10 @@ export const ja: Record<MessageKey, string> = {
   'fleetPlan.live': '2 秒ごとに更新',
   'fleetPlan.step': 'ステップ',
   'fleetPlan.node': 'ノード',
-  'fleetPlan.attempt': '試行',
   'fleetPlan.output': '出力',
   'fleetPlan.startedAt': '開始',
   'fleetPlan.finishedAt': '終了',
   'fleetPlan.when': '日時',
-  'fleetPlan.orchestrator': 'オーケストレーター',
   'fleetPlan.noOutput': '（出力なし）',
   'fleetPlan.action.health': 'ヘルスチェック',
   'fleetPlan.action.upgrade': 'アップグレード',
