@@ -59,7 +59,9 @@ export function DrainProgressChart({ check, heading }: { readonly check: Execute
     first && last
       ? last[1] === 0
         ? t('charts.drain.done', { first: first[1], since: seconds(first[0]) })
-        : t('charts.drain.summary', { now: last[1], first: first[1], since: seconds(first[0]) })
+        : points.length === 1
+          ? t('charts.drain.steady', { now: last[1], since: seconds(first[0]) })
+          : t('charts.drain.summary', { now: last[1], first: first[1], since: seconds(first[0]) })
       : t('common.loading');
   return (
     <ChartFigure

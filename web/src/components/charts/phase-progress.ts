@@ -3,7 +3,7 @@
  * running, failed and waiting in each phase (the run view's matrix), and when each pair completed
  * each phase (from the run's step log: the end of its last succeeded step of that phase).
  */
-import type { FleetPhase, FleetRunView, FleetStep } from '../../../../src/http/wire-types';
+import type { FleetPhase, FleetRunView, FleetStep } from '../../../../src/http/wire-types.js';
 
 export interface PhaseProgress {
   readonly phase: FleetPhase;

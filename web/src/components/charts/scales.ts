@@ -4,7 +4,7 @@
  * on round minutes or hours of the browser's own clock, so the labels read as a clock does.
  */
 import { nice, ticks } from 'd3-array';
-import type { Language } from '../../i18n/language';
+import type { Language } from '../../i18n/language.js';
 
 /** A linear map from a domain onto a range of pixels. */
 export function linear(domain: readonly [number, number], range: readonly [number, number]): (v: number) => number {

@@ -1,0 +1,37 @@
+/** The console's English texts of its charts (components/charts/): part of `en` (messages.en.ts). */
+export const chartsEn = {
+  'charts.legend': 'Legend',
+  'charts.showTable': 'Show the data as a table',
+  'charts.hideTable': 'Hide the table',
+  'charts.tableCaption': '{title}: the data',
+  'charts.time': 'Time',
+  'charts.total': 'All backyards (counted)',
+  'charts.succeeded': 'Succeeded',
+  'charts.failed': 'Failed',
+  'charts.backyard.heading': 'The last {minutes} minutes',
+  'charts.inFlight.title': 'Jobs in flight per backyard',
+  'charts.inFlight.summary': 'Jobs in flight now: {now}; peak {peak} at {time}.',
+  'charts.inFlight.none': 'No job was in flight in the last {minutes} minutes.',
+  'charts.inFlight.note':
+    'Each minute shows the most jobs in flight at once during it, so a job of a few seconds shows too. The counts in the sentence above are of all backyards together.',
+  'charts.inFlight.notCounted': 'Conductors are drawn but not counted in them: the driver jobs they start are.',
+  'charts.throughput.title': 'Jobs finished per minute',
+  'charts.throughput.summary': 'Jobs finished in the last {minutes} minutes: {total} ({succeeded} succeeded, {failed} failed).',
+  'charts.throughput.busiest': 'Busiest minute: {time}, {count} finished.',
+  'charts.throughput.none': 'No job finished in the last {minutes} minutes.',
+  'charts.throughput.note': 'Failed counts every other end: an error, an unexpected error, an emergency stop. Conductors are not counted.',
+  'charts.drain.title': 'Drain progress: jobs in flight',
+  'charts.drain.inFlight': 'Jobs in flight',
+  'charts.drain.summary': 'Still in flight: {now}; {first} at {since}.',
+  'charts.drain.steady': 'Still in flight: {now}, unchanged since {since}.',
+  'charts.drain.done': 'Nothing is in flight any more ({first} at {since}).',
+  'charts.drain.note':
+    'Drawn from the live count this page receives, from when it was opened; server-side jobs are stopped, so the line only goes down as running jobs end.',
+  'charts.fleet.title': 'Pairs done per phase',
+  'charts.fleet.summary': 'Pairs done — {phases}.',
+  'charts.fleet.phaseDone': 'phase {phase}: {done} of {total}',
+  'charts.fleet.join': '; ',
+  'charts.fleet.note':
+    'When each pair completed each phase, from the run’s step log. A phase starts once every pair still in the run completed the one before.',
+  'charts.fleet.lastDone': 'Last done at',
+} as const;
