@@ -30,7 +30,7 @@ interface UserFormProps {
  * sends only what changed, so it never overwrites a field someone else changed meanwhile.
  */
 export function UserForm({ organization, workspaces, user, self = false, onSaved, onCancel }: UserFormProps) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<OrganizationRole>(user?.role === 'organization_manager' ? 'organization_manager' : 'workspace_member');
@@ -169,8 +169,21 @@ export function UserForm({ organization, workspaces, user, self = false, onSaved
         )}
       </fieldset>
       <div className="grid">
-        <Field label={t('users.lastName')} maxLength={100} autoComplete="off" value={lastName} onChange={(e) => setLastName(e.target.value)} />
-        <Field label={t('users.firstName')} maxLength={100} autoComplete="off" value={firstName} onChange={(e) => setFirstName(e.target.value)} />
+        {/* A Japanese name is family name first. */}
+        {(language === 'ja' ? (['last', 'first'] as const) : (['first', 'last'] as const)).map((part) =>
+          part === 'last' ? (
+            <Field key={part} label={t('users.lastName')} maxLength={100} autoComplete="off" value={lastName} onChange={(e) => setLastName(e.target.value)} />
+          ) : (
+            <Field
+              key={part}
+              label={t('users.firstName')}
+              maxLength={100}
+              autoComplete="off"
+              value={firstName}
+              onChange={(e) => setFirstName(e.target.value)}
+            />
+          ),
+        )}
         <Field label={t('users.email')} type="email" maxLength={255} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} />
         <Field label={t('users.affiliation')} maxLength={255} value={affiliation} onChange={(e) => setAffiliation(e.target.value)} />
         <Field label={t('users.description')} maxLength={255} value={description} onChange={(e) => setDescription(e.target.value)} />
