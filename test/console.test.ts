@@ -115,13 +115,22 @@ describe('web console in Chromium (SQLite, real worker)', () => {
         exact: true,
       });
 
-  /** Saves the settings form through its confirmation; returns the dialog's text. */
-  async function saveSettings(): Promise<string> {
+  /** The banner message field for Japanese (the message Japanese users see). */
+  const messageJa = () => admin.getByLabel(msg('en', 'maint.messageIn').replace('{language}', msg('en', 'maint.lang.ja')));
+  /** Opens a folded banner (one line with Details, at a desk too), even under an open drawer. */
+  const openBanner = async (page: Page) => {
+    const toggle = banner(page).getByTestId('maintenance-banner-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.dispatchEvent('click');
+    await waitFor('the banner is open', async () => (await toggle.getAttribute('aria-expanded')) === 'true', onPage(2000));
+  };
+
+  /** Saves the settings form through its confirmation, whose button says what it does; returns the dialog's text. */
+  async function saveSettings(confirmLabel: string): Promise<string> {
     await admin.getByRole('button', { name: msg('en', 'settings.review') }).click();
     const dialog = admin.getByRole('dialog', { name: msg('en', 'confirm.title') });
     await dialog.waitFor();
     const text = await dialog.innerText();
-    await dialog.getByRole('button', { name: msg('en', 'confirm.apply'), exact: true }).click();
+    await dialog.getByRole('button', { name: confirmLabel, exact: true }).click();
     await admin.getByText(msg('en', 'settings.saved')).waitFor({ timeout: 10_000 });
     await dialog.waitFor({ state: 'hidden' });
     return text;
@@ -170,9 +179,9 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await member.route(blocked, (route) => route.abort());
 
     await readOnlySwitch().check();
-    await admin.getByLabel(msg('en', 'settings.message')).fill('Backup until 02:30 UTC. サーバー移設のため。');
+    await messageJa().fill('Backup until 02:30 UTC. サーバー移設のため。');
     await admin.getByLabel(msg('en', 'settings.announcedEnd')).fill('2030-01-02T02:30');
-    const confirmation = await saveSettings();
+    const confirmation = await saveSettings(switchMsg('en', 'data_update_stop', 'turnOnButton'));
     assert.match(confirmation, new RegExp(literal(switchMsg('en', 'data_update_stop', 'turnOn'))));
     assert.match(confirmation, /Announce the end for/);
     assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.nothingInFlight'))));
@@ -203,6 +212,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await waitFor('the banner shows', () => banner(member).isVisible(), onPage(BANNER_WITHIN_MS));
     const ms = Date.now() - unrouted;
     await assertNotReloaded(member);
+    await openBanner(member);
     const text = await banner(member).innerText();
     assert.match(text, new RegExp(literal(switchMsg('ja', 'data_update_stop', 'banner'))));
     assert.match(text, /Backup until 02:30 UTC\. サーバー移設のため。/);
@@ -250,6 +260,8 @@ describe('web console in Chromium (SQLite, real worker)', () => {
 
     // The settings page in both languages, read-only on.
     await admin.getByRole('heading', { name: msg('en', 'settings.title') }).waitFor();
+    await banner(admin).waitFor({ timeout: BANNER_WITHIN_MS });
+    await openBanner(admin);
     await banner(admin)
       .getByText(switchMsg('en', 'data_update_stop', 'banner'))
       .waitFor();
@@ -265,12 +277,12 @@ describe('web console in Chromium (SQLite, real worker)', () => {
 
   it('read-only off: the banner goes without reload and the member registers, searches, edits and discards', async () => {
     await readOnlySwitch().uncheck();
-    await admin.getByLabel(msg('en', 'settings.message')).fill('');
+    await messageJa().fill('');
     await admin.getByLabel(msg('en', 'settings.announcedEnd')).fill('');
-    const confirmation = await saveSettings();
+    const confirmation = await saveSettings(switchMsg('en', 'data_update_stop', 'turnOffButton'));
     assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.endCleared'))));
     assert.match(confirmation, new RegExp(literal(switchMsg('en', 'data_update_stop', 'turnOff'))));
-    assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.messageCleared'))));
+    assert.match(confirmation, new RegExp(literal(msg('en', 'confirm.messageCleared').replace('{language}', msg('en', 'maint.lang.ja')))));
 
     await waitFor('the banner is gone', async () => !(await banner(member).isVisible()), onPage(BANNER_WITHIN_MS));
     await assertNotReloaded(member);

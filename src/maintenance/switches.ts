@@ -61,6 +61,9 @@ export interface SwitchDefinition {
     /** The save confirmation's line for turning it on, and for turning it off. */
     readonly turnOn: Texts;
     readonly turnOff: Texts;
+    /** The confirmation's button when the save turns it on, or off (and no other switch): what it does. */
+    readonly turnOnButton: Texts;
+    readonly turnOffButton: Texts;
   };
   /** The CLI's words (English). */
   readonly cli: {
@@ -108,6 +111,8 @@ const DEFINITIONS = {
         en: 'Resume server-side jobs: waiting jobs start again.',
         ja: 'サーバーサイドジョブを再開：待機中のジョブの実行が始まります。',
       },
+      turnOnButton: { en: 'Stop server-side jobs', ja: 'サーバーサイドジョブを停止する' },
+      turnOffButton: { en: 'Resume server-side jobs', ja: 'サーバーサイドジョブを再開する' },
     },
     cli: {
       flag: 'jobs',
@@ -146,6 +151,8 @@ const DEFINITIONS = {
         en: 'Turn read-only mode off: registrations and updates are accepted again.',
         ja: '読み取り専用モードをオフ：登録・更新を再び受け付けます。',
       },
+      turnOnButton: { en: 'Turn read-only on', ja: '読み取り専用モードにする' },
+      turnOffButton: { en: 'Turn read-only off', ja: '読み取り専用モードを解除する' },
     },
     cli: {
       flag: 'read-only',

@@ -39,7 +39,15 @@ export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDef
  * What the console is built from: web/, and the modules of src/ it imports (the answers' types,
  * `src/http/wire-types.ts` and the schemas of `src/http/wire/` they come from, are type-only).
  */
-const CONSOLE_SOURCES = ['web', 'src/backyard/kinds', 'src/maintenance/switches.ts', 'src/http/wire-types.ts', 'src/http/wire', 'src/i18n'];
+const CONSOLE_SOURCES = [
+  'web',
+  'src/backyard/kinds',
+  'src/maintenance/switches.ts',
+  'src/maintenance/drain-plan.ts',
+  'src/http/wire-types.ts',
+  'src/http/wire',
+  'src/i18n',
+];
 
 /** Newest modification time of `file`, or of anything under it if it is a directory. */
 function newestMtime(file: string): number {

@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/messages.en';
 import { Link, navigate, usePath } from '../router/router';
 import { useSession } from '../session/session';
 import { LanguageSwitch } from './language-switch';
+import { HeaderState } from '../maintenance/header-state';
 
 interface NavItem {
   readonly to: string;
@@ -80,6 +81,7 @@ export function Header({ user }: { readonly user: User }) {
       <Link to="/" className="brand">
         drydock
       </Link>
+      <HeaderState user={user} />
       <button
         ref={buttonRef}
         type="button"

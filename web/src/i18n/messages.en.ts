@@ -1,3 +1,4 @@
+import { maintenanceEn } from './maintenance.en.js';
 import { outcomesEn } from './outcomes.en.js';
 import { chartsEn } from './charts.en.js';
 
@@ -51,7 +52,8 @@ export const en = {
   'error.unreachable': 'The server cannot be reached. Check your connection and try again.',
 
   'settings.title': 'System state settings',
-  'settings.lead': 'Safe order before a backup: stop server-side jobs, wait until nothing is in flight, then turn read-only mode on.',
+  'settings.lead':
+    'Safe order before a backup: Drain and go read-only (server-side jobs stop, the jobs in flight end, then read-only mode goes on), back up, then Resume.',
   'settings.leadLink': 'Watch the jobs in flight',
   'settings.switches': 'Maintenance switches',
   'settings.on': 'On',
@@ -61,7 +63,8 @@ export const en = {
   'settings.pending': '(changed, not saved)',
   'settings.bannerSection': 'Banner',
   'settings.message': 'Banner message',
-  'settings.messageHelp': 'Shown to every user under the maintenance notice, as plain text. {used} / {max} characters.',
+  'settings.messageHelp':
+    'Plain text. Each user sees the message in the language of their console, or the other one when theirs is empty. {used} / {max} characters.',
   'settings.announcedEnd': 'Announced end',
   'settings.announcedEndHelp': 'Your local time. Shown in the banner; refused writes tell clients to retry then.',
   'settings.lastChange': 'Last change by {user} on {time}.',
@@ -71,11 +74,11 @@ export const en = {
 
   'confirm.title': 'Apply these changes?',
   'confirm.intro': 'Saving will:',
-  'confirm.message': 'Show this message in the banner: “{value}”',
-  'confirm.messageCleared': 'Remove the banner message.',
+  'confirm.message': 'Show this message in the banner for {language}: “{value}”',
+  'confirm.messageCleared': 'Remove the banner message for {language}.',
   'confirm.end': 'Announce the end for {value}.',
   'confirm.endCleared': 'Remove the announced end.',
-  'confirm.inFlight': 'Warning: {count} job(s) are still in flight.',
+  'confirm.inFlight': 'Warning: {count} job(s) are still in flight, in:',
   'confirm.inFlightAdvice':
     'They keep running, but a job that writes data (menu creation, import) will fail, and a backup taken now may not be consistent. Stop server-side jobs first and wait until nothing is in flight, or save anyway.',
   'confirm.nothingInFlight': 'No job is in flight.',
@@ -89,6 +92,7 @@ export const en = {
   'audit.none': '(none)',
   'audit.noChange': 'No change',
   'audit.empty': 'Nobody has changed the settings yet.',
+  ...maintenanceEn,
 
   'backyard.title': 'Backyard status',
   'backyard.lead': 'The jobs in flight in every organization and workspace, as the server reports them. This page updates by itself.',

@@ -1,4 +1,5 @@
 import type { MessageKey } from './messages.en.js';
+import { maintenanceJa } from './maintenance.ja.js';
 import { outcomesJa } from './outcomes.ja.js';
 import { chartsJa } from './charts.ja.js';
 
@@ -49,7 +50,8 @@ export const ja: Record<MessageKey, string> = {
   'error.unreachable': 'サーバーに接続できません。接続を確認して、もう一度お試しください。',
 
   'settings.title': 'システム状態一覧',
-  'settings.lead': 'バックアップ前の安全な手順：サーバーサイドジョブを停止し、実行中のジョブがなくなるのを待ってから読み取り専用モードにします。',
+  'settings.lead':
+    'バックアップ前の安全な手順：ドレインして読み取り専用モードにし（サーバーサイドジョブを停止し、実行中のジョブが終わるのを待ってから読み取り専用モードにします）、バックアップを取得してから再開します。',
   'settings.leadLink': '実行中のジョブを確認する',
   'settings.switches': 'メンテナンススイッチ',
   'settings.on': 'オン',
@@ -59,7 +61,8 @@ export const ja: Record<MessageKey, string> = {
   'settings.pending': '（変更あり・未保存）',
   'settings.bannerSection': 'バナー',
   'settings.message': 'バナーのメッセージ',
-  'settings.messageHelp': 'メンテナンスのお知らせの下に、全ユーザへテキストのまま表示されます。{used} / {max} 文字。',
+  'settings.messageHelp':
+    'テキストのまま表示されます。各ユーザには画面の言語のメッセージが、空の場合はもう一方の言語のメッセージが表示されます。{used} / {max} 文字。',
   'settings.announcedEnd': '終了予定日時',
   'settings.announcedEndHelp': 'ブラウザの現地時刻。バナーに表示され、拒否された書き込みにはこの時刻に再試行するよう伝えます。',
   'settings.lastChange': '最終変更：{user}（{time}）',
@@ -69,11 +72,11 @@ export const ja: Record<MessageKey, string> = {
 
   'confirm.title': 'この変更を適用しますか？',
   'confirm.intro': '保存すると次のようになります：',
-  'confirm.message': 'バナーにこのメッセージを表示：「{value}」',
-  'confirm.messageCleared': 'バナーのメッセージを消去します。',
+  'confirm.message': '{language}のバナーにこのメッセージを表示：「{value}」',
+  'confirm.messageCleared': '{language}のバナーのメッセージを消去します。',
   'confirm.end': '終了予定を {value} とお知らせします。',
   'confirm.endCleared': '終了予定を消去します。',
-  'confirm.inFlight': '警告：実行中のジョブが {count} 件あります。',
+  'confirm.inFlight': '警告：実行中のジョブが {count} 件あります：',
   'confirm.inFlightAdvice':
     'ジョブは実行を続けますが、データを書き込むジョブ（メニュー作成・インポート）は失敗し、今取得したバックアップは整合しない可能性があります。先にサーバーサイドジョブを停止し、実行中のジョブがなくなるのを待つか、このまま保存してください。',
   'confirm.nothingInFlight': '実行中のジョブはありません。',
@@ -87,6 +90,7 @@ export const ja: Record<MessageKey, string> = {
   'audit.none': '（なし）',
   'audit.noChange': '変更なし',
   'audit.empty': 'まだ誰も設定を変更していません。',
+  ...maintenanceJa,
 
   'backyard.title': 'バックヤード状況',
   'backyard.lead': 'すべてのオーガナイゼーション・ワークスペースで実行中のジョブを、サーバーからの通知どおりに表示します。この画面は自動で更新されます。',

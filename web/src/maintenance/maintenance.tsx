@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, onApiFailure, seg } from '../api/client';
-import type { MaintenanceModeView, User } from '../../../src/http/wire-types';
+import type { MaintenanceModeView, SettingView, User } from '../../../src/http/wire-types';
+import { maintenancePhase, type MaintenancePhase } from '../../../src/maintenance/drain-plan';
 import { SWITCH_IDS, fromFlags, registeredJobsWait, writesRefused, type SwitchValues } from '../../../src/maintenance/switches';
 
 /** How often the banner asks the server: a change shows within this (plus one request). */
@@ -15,6 +16,12 @@ interface Maintenance {
   readonly readOnly: boolean;
   /** A switch that stops jobs but not writes is on (server-side jobs stopped): a job registered now waits. */
   readonly jobsStopped: boolean;
+  /**
+   * Where the system is in a maintenance (drain-plan.ts): normal, jobs stopped, draining, read-only.
+   * Draining is known to system administrators only (their view carries the drain record); others
+   * see a drain as jobs stopped.
+   */
+  readonly phase: MaintenancePhase;
   /** The last poll failed: what is shown may be out of date. */
   readonly stale: boolean;
   /** Asks again now (after a change, or after a write was refused). */
@@ -75,6 +82,7 @@ export function MaintenanceProvider({ user, children }: { readonly user: User; r
       switches,
       readOnly: writesRefused(switches),
       jobsStopped: registeredJobsWait(switches),
+      phase: view ? maintenancePhase({ ...view, drain_prior: drainPrior(view) }) : 'normal',
       stale,
       refresh: () => void poll(),
     };
@@ -82,8 +90,18 @@ export function MaintenanceProvider({ user, children }: { readonly user: User; r
   return <MaintenanceContext.Provider value={value}>{children}</MaintenanceContext.Provider>;
 }
 
+/** The drain record, in the administrators' view (`SettingView`); null in an organization's. */
+const drainPrior = (v: MaintenanceModeView): SettingView['drain_prior'] => (v as Partial<SettingView>).drain_prior ?? null;
+
 function sameView(a: MaintenanceModeView, b: MaintenanceModeView): boolean {
-  return SWITCH_IDS.every((id) => a[id] === b[id]) && a.message === b.message && a.announced_end === b.announced_end;
+  return (
+    SWITCH_IDS.every((id) => a[id] === b[id]) &&
+    a.message === b.message &&
+    a.message_ja === b.message_ja &&
+    a.message_en === b.message_en &&
+    a.announced_end === b.announced_end &&
+    JSON.stringify(drainPrior(a)) === JSON.stringify(drainPrior(b))
+  );
 }
 
 export function useMaintenance(): Maintenance {

@@ -6,6 +6,7 @@ import { DrainProgressPanel } from '../../components/charts/drain-progress';
 import { JobStatusBadge } from '../../components/status-badge';
 import { formatAge } from '../../components/time';
 import { useI18n } from '../../i18n/i18n';
+import { HeldBackCounts } from '../../maintenance/held-back';
 import { useMaintenance } from '../../maintenance/maintenance';
 import { Link } from '../../router/router';
 import { isCounted } from '../jobs/job-kinds';
@@ -56,6 +57,7 @@ export function BackyardPage() {
           <span className="count__number">{check.execute_count}</span> {t('backyard.inFlight')}
         </p>
       )}
+      <HeldBackCounts check={check} />
       {check &&
         check.execute_count === 0 &&
         (live.current ? (

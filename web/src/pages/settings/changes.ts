@@ -1,40 +1,52 @@
 import type { AuditEntry, SettingView } from '../../../../src/http/wire-types';
 import { fromLocalInput, toLocalInput } from '../../components/time';
+import type { Language } from '../../i18n/language';
 import { SWITCHES, SWITCH_IDS, fromFlags, toWire, type SwitchId, type SwitchValues } from '../../../../src/maintenance/switches';
 
-/** The form's values: the switches, the banner message, the announced end (a datetime-local value). */
+/** The form's values: the switches, the banner message in each language, the announced end (a datetime-local value). */
 export interface SettingValues {
   readonly switches: SwitchValues;
-  readonly message: string;
+  readonly messages: { readonly [L in Language]: string };
   readonly announcedEnd: string;
 }
 
 /** What the administrator changed; untouched fields (and switches) follow the server's current value. */
 export interface Edits {
   readonly switches?: Partial<SwitchValues>;
-  readonly message?: string;
+  readonly messages?: Partial<Record<Language, string>>;
   readonly announcedEnd?: string;
 }
 
 /** One consequence of saving, as the confirmation lists it. */
 export type Change =
   | { readonly kind: 'switch'; readonly id: SwitchId; readonly on: boolean }
-  | { readonly kind: 'messageCleared' | 'endCleared' }
-  | { readonly kind: 'message' | 'end'; readonly value: string };
+  | { readonly kind: 'message'; readonly language: Language; readonly value: string }
+  | { readonly kind: 'messageCleared'; readonly language: Language }
+  | { readonly kind: 'endCleared' }
+  | { readonly kind: 'end'; readonly value: string };
+
+const MESSAGE_LANGUAGES: readonly Language[] = ['ja', 'en'];
+
+/**
+ * The banner messages as the form edits them. A message set for every language (by an Exastro
+ * client, or a server before per-language messages: `message` alone) is shown as the Japanese one,
+ * as it is the one `message` follows; saving then keeps it there.
+ */
+export function currentMessages(s: Pick<SettingView, 'message' | 'message_ja' | 'message_en'>): Record<Language, string> {
+  const ja = s.message_ja ?? null;
+  const en = s.message_en ?? null;
+  return ja === null && en === null ? { ja: s.message ?? '', en: '' } : { ja: ja ?? '', en: en ?? '' };
+}
 
 export function currentValues(s: SettingView): SettingValues {
-  return {
-    switches: fromFlags(s),
-    message: s.message ?? '',
-    announcedEnd: toLocalInput(s.announced_end),
-  };
+  return { switches: fromFlags(s), messages: currentMessages(s), announcedEnd: toLocalInput(s.announced_end) };
 }
 
 export function formValues(s: SettingView, edits: Edits): SettingValues {
   const now = currentValues(s);
   return {
     switches: { ...now.switches, ...edits.switches },
-    message: edits.message ?? now.message,
+    messages: { ...now.messages, ...edits.messages },
     announcedEnd: edits.announcedEnd ?? now.announcedEnd,
   };
 }
@@ -47,8 +59,10 @@ export function listChanges(s: SettingView, edits: Edits): Change[] {
   for (const id of SWITCH_IDS) {
     if (next.switches[id] !== now.switches[id]) changes.push({ kind: 'switch', id, on: next.switches[id] });
   }
-  if (next.message.trim() !== now.message.trim()) {
-    changes.push(next.message.trim() === '' ? { kind: 'messageCleared' } : { kind: 'message', value: next.message.trim() });
+  for (const language of MESSAGE_LANGUAGES) {
+    const value = next.messages[language].trim();
+    if (value === now.messages[language].trim()) continue;
+    changes.push(value === '' ? { kind: 'messageCleared', language } : { kind: 'message', language, value });
   }
   if (next.announcedEnd !== now.announcedEnd) {
     changes.push(next.announcedEnd === '' ? { kind: 'endCleared' } : { kind: 'end', value: fromLocalInput(next.announcedEnd) });
@@ -61,8 +75,12 @@ export function turnsWritesOff(changes: readonly Change[]): boolean {
   return changes.some((c) => c.kind === 'switch' && c.on && SWITCHES[c.id].effects.refusesWrites);
 }
 
-/** The PATCH body for the changes: only what changed, switches as "0"/"1". */
-export function patchBody(changes: readonly Change[]): Record<string, string | null> {
+/**
+ * The PATCH body for the changes: the switches that changed as "0"/"1", the announced end if it
+ * changed, and, if a message changed, both messages as the form has them (`message_ja`,
+ * `message_en`: so a message kept from Exastro's single `message` stays where the form showed it).
+ */
+export function patchBody(changes: readonly Change[], values: SettingValues): Record<string, string | null> {
   const body: Record<string, string | null> = {};
   for (const c of changes) {
     switch (c.kind) {
@@ -70,10 +88,8 @@ export function patchBody(changes: readonly Change[]): Record<string, string | n
         body[c.id] = toWire(c.on);
         break;
       case 'message':
-        body.message = c.value;
-        break;
       case 'messageCleared':
-        body.message = null;
+        for (const language of MESSAGE_LANGUAGES) body[`message_${language}`] = values.messages[language].trim() || null;
         break;
       case 'end':
         body.announced_end = c.value;
@@ -90,7 +106,20 @@ export function patchBody(changes: readonly Change[]): Record<string, string | n
   return body;
 }
 
-/** The newest audit entry that changed switch `id`: who turned it to its current value, and when. */
-export function lastChange(audit: readonly AuditEntry[] | undefined, id: SwitchId): AuditEntry | undefined {
-  return audit?.find((e) => e.before[id] !== e.after[id]);
+/**
+ * Who last changed each switch, from the history newest first: the entry, null when the whole history
+ * has none (never changed), undefined while that is not known yet (the history is still loading, or
+ * the entry is older than the entries read so far).
+ */
+export type LastChanges = { readonly [K in SwitchId]: AuditEntry | null | undefined };
+
+/** The newest entry that changed each switch among `entries`; `complete`: they are the whole history. */
+export function lastChanges(entries: readonly AuditEntry[] | undefined, complete: boolean): LastChanges {
+  return Object.fromEntries(
+    SWITCH_IDS.map((id) => {
+      // An entry written before a switch existed does not name it: it was off.
+      const found = entries?.find((e) => (e.before[id] ?? false) !== (e.after[id] ?? false));
+      return [id, found ?? (entries && complete ? null : undefined)];
+    }),
+  ) as LastChanges;
 }

@@ -9,8 +9,8 @@ interface SwitchFieldProps {
   readonly current: boolean;
   /** The value in the form. */
   readonly checked: boolean;
-  /** Who last changed this switch, and when (from the audit). */
-  readonly changed: AuditEntry | undefined;
+  /** Who last changed this switch, and when (from the audit); null: no entry ever changed it; undefined: not known yet. */
+  readonly changed: AuditEntry | null | undefined;
   readonly onChange: (checked: boolean) => void;
 }
 
@@ -39,7 +39,14 @@ export function SwitchField({ label, description, current, checked, changed, onC
       </p>
       <p id={`${id}-current`} className="switch-field__current">
         <span className={`pill ${current ? 'pill--on' : 'pill--off'}`}>{current ? t('settings.on') : t('settings.off')}</span>{' '}
-        {changed ? t('settings.changedBy', { user: changed.changed_by, time: formatTime(changed.changed_at) }) : t('settings.neverChanged')}
+        <span data-testid="switch-last-change">
+          {changed
+            ? t('settings.changedBy', { user: changed.changed_by, time: formatTime(changed.changed_at) })
+            : changed === null
+              ? // No entry changed it: "never changed" is true only while it is off as it started.
+                t(current ? 'maint.noChangeRecorded' : 'settings.neverChanged')
+              : ''}
+        </span>
         {checked !== current && <strong className="switch-field__pending"> {t('settings.pending')}</strong>}
       </p>
     </div>
