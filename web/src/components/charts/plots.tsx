@@ -27,8 +27,9 @@ export interface BarSeries {
 
 const HEIGHT = 180;
 const MARGIN = { top: 10, right: 14, bottom: 24, left: 8 } as const;
-/** Roughly the width of a tick label, so labels never touch. */
+/** The room a time label takes (`18:31`, `18:31:05` with seconds), gap included, so labels never touch. */
 const TIME_LABEL_PX = 64;
+const SECONDS_LABEL_PX = 84;
 
 interface Frame {
   readonly width: number;
@@ -46,13 +47,16 @@ function layout({ width, start, end, max, language }: Frame) {
   const box = { left, right: width - MARGIN.right, top: MARGIN.top, bottom: HEIGHT - MARGIN.bottom };
   const xs = linear([start, end], [box.left, box.right]);
   const ys = linear([0, y.top], [box.bottom, box.top]);
-  const time = timeTicks(start, end, Math.max(2, Math.floor((box.right - box.left) / TIME_LABEL_PX)));
+  const fitting = (labelPx: number) => timeTicks(start, end, Math.max(2, Math.floor((box.right - box.left) / labelPx)));
+  let time = fitting(TIME_LABEL_PX);
+  if (time.step < 60_000) time = fitting(SECONDS_LABEL_PX);
+  const labelPx = time.step < 60_000 ? SECONDS_LABEL_PX : TIME_LABEL_PX;
   const formatTime = tickFormatter(language, start, end, time.step);
-  return { box, xs, ys, yTicks: y.ticks, xTicks: time.ticks, formatTime };
+  return { box, xs, ys, yTicks: y.ticks, xTicks: time.ticks, formatTime, labelPx };
 }
 
 function Axes({ geometry }: { readonly geometry: ReturnType<typeof layout> }) {
-  const { box, xs, ys, yTicks, xTicks, formatTime } = geometry;
+  const { box, xs, ys, yTicks, xTicks, formatTime, labelPx } = geometry;
   return (
     <g className="chart-axes" aria-hidden="true">
       {yTicks.map((v) => (
@@ -65,15 +69,18 @@ function Axes({ geometry }: { readonly geometry: ReturnType<typeof layout> }) {
       ))}
       <line className="chart-axis" x1={box.left} x2={box.right} y1={box.bottom} y2={box.bottom} />
       {xTicks.map((t) => {
-        // A label near either end is aligned to it, so it is never cut off.
+        // A tick too near either end keeps its mark but not its label, which would be cut off or
+        // run into its neighbour's.
         const x = xs(t);
-        const anchor = x - box.left < TIME_LABEL_PX / 2 ? 'start' : box.right - x < TIME_LABEL_PX / 2 ? 'end' : 'middle';
+        const labelled = x - box.left >= labelPx / 2 - 8 && box.right + MARGIN.right - x >= labelPx / 2 - 8;
         return (
           <g key={`x${t}`}>
             <line className="chart-axis" x1={x} x2={x} y1={box.bottom} y2={box.bottom + 4} />
-            <text className="chart-tick" x={anchor === 'end' ? Math.min(x, box.right + MARGIN.right - 1) : x} y={box.bottom + 16} textAnchor={anchor}>
-              {formatTime(t)}
-            </text>
+            {labelled && (
+              <text className="chart-tick" x={x} y={box.bottom + 16} textAnchor="middle">
+                {formatTime(t)}
+              </text>
+            )}
           </g>
         );
       })}
