@@ -1,5 +1,5 @@
-import type { MaintenanceModeView } from '../../../src/http/wire-types';
-import type { Language } from '../i18n/language';
+import type { MaintenanceModeView } from '../../../src/http/wire-types.js';
+import type { Language } from '../i18n/language.js';
 
 /** The banner's words as the administrator set them: Exastro's single message and drydock's per language. */
 export type BannerMessages = Pick<MaintenanceModeView, 'message' | 'message_ja' | 'message_en'>;

@@ -1,12 +1,13 @@
-import type { AuditEntry, SettingView } from '../../../../src/http/wire-types';
+import type { SettingView } from '../../../../src/http/wire-types';
 import { fromLocalInput, toLocalInput } from '../../components/time';
 import type { Language } from '../../i18n/language';
 import { SWITCHES, SWITCH_IDS, fromFlags, toWire, type SwitchId, type SwitchValues } from '../../../../src/maintenance/switches';
+import { currentMessages, messageChanges, messagesBody, type MessageChange, type Messages } from './setting-rules';
 
 /** The form's values: the switches, the banner message in each language, the announced end (a datetime-local value). */
 export interface SettingValues {
   readonly switches: SwitchValues;
-  readonly messages: { readonly [L in Language]: string };
+  readonly messages: Messages;
   readonly announcedEnd: string;
 }
 
@@ -20,23 +21,9 @@ export interface Edits {
 /** One consequence of saving, as the confirmation lists it. */
 export type Change =
   | { readonly kind: 'switch'; readonly id: SwitchId; readonly on: boolean }
-  | { readonly kind: 'message'; readonly language: Language; readonly value: string }
-  | { readonly kind: 'messageCleared'; readonly language: Language }
+  | MessageChange
   | { readonly kind: 'endCleared' }
   | { readonly kind: 'end'; readonly value: string };
-
-const MESSAGE_LANGUAGES: readonly Language[] = ['ja', 'en'];
-
-/**
- * The banner messages as the form edits them. A message set for every language (by an Exastro
- * client, or a server before per-language messages: `message` alone) is shown as the Japanese one,
- * as it is the one `message` follows; saving then keeps it there.
- */
-export function currentMessages(s: Pick<SettingView, 'message' | 'message_ja' | 'message_en'>): Record<Language, string> {
-  const ja = s.message_ja ?? null;
-  const en = s.message_en ?? null;
-  return ja === null && en === null ? { ja: s.message ?? '', en: '' } : { ja: ja ?? '', en: en ?? '' };
-}
 
 export function currentValues(s: SettingView): SettingValues {
   return { switches: fromFlags(s), messages: currentMessages(s), announcedEnd: toLocalInput(s.announced_end) };
@@ -59,11 +46,7 @@ export function listChanges(s: SettingView, edits: Edits): Change[] {
   for (const id of SWITCH_IDS) {
     if (next.switches[id] !== now.switches[id]) changes.push({ kind: 'switch', id, on: next.switches[id] });
   }
-  for (const language of MESSAGE_LANGUAGES) {
-    const value = next.messages[language].trim();
-    if (value === now.messages[language].trim()) continue;
-    changes.push(value === '' ? { kind: 'messageCleared', language } : { kind: 'message', language, value });
-  }
+  changes.push(...messageChanges(now.messages, next.messages));
   if (next.announcedEnd !== now.announcedEnd) {
     changes.push(next.announcedEnd === '' ? { kind: 'endCleared' } : { kind: 'end', value: fromLocalInput(next.announcedEnd) });
   }
@@ -89,7 +72,7 @@ export function patchBody(changes: readonly Change[], values: SettingValues): Re
         break;
       case 'message':
       case 'messageCleared':
-        for (const language of MESSAGE_LANGUAGES) body[`message_${language}`] = values.messages[language].trim() || null;
+        Object.assign(body, messagesBody(values.messages));
         break;
       case 'end':
         body.announced_end = c.value;
@@ -104,22 +87,4 @@ export function patchBody(changes: readonly Change[], values: SettingValues): Re
     }
   }
   return body;
-}
-
-/**
- * Who last changed each switch, from the history newest first: the entry, null when the whole history
- * has none (never changed), undefined while that is not known yet (the history is still loading, or
- * the entry is older than the entries read so far).
- */
-export type LastChanges = { readonly [K in SwitchId]: AuditEntry | null | undefined };
-
-/** The newest entry that changed each switch among `entries`; `complete`: they are the whole history. */
-export function lastChanges(entries: readonly AuditEntry[] | undefined, complete: boolean): LastChanges {
-  return Object.fromEntries(
-    SWITCH_IDS.map((id) => {
-      // An entry written before a switch existed does not name it: it was off.
-      const found = entries?.find((e) => (e.before[id] ?? false) !== (e.after[id] ?? false));
-      return [id, found ?? (entries && complete ? null : undefined)];
-    }),
-  ) as LastChanges;
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { AuditEntry } from '../../../../src/http/wire-types';
 import { SWITCH_IDS } from '../../../../src/maintenance/switches';
-import { lastChanges, type LastChanges } from './changes';
+import { lastChanges, type LastChanges } from './setting-rules';
 
 const AUDIT = '/api/platform/maintenance-mode-setting/audit';
 /** The most entries the audit answers at once. */
