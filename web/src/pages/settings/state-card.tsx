@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { AuditEntry, SettingView } from '../../../../src/http/wire-types';
 import { maintenancePhase, type MaintenancePhase } from '../../../../src/maintenance/drain-plan';
 import { ErrorAlert } from '../../components/alerts';
@@ -20,6 +20,9 @@ import {
 } from '../../maintenance/drain-runner';
 import { useExecuteCheckStream } from '../backyard/use-execute-check-stream';
 import { DrainConfirmation, ResumeConfirmation } from './drain-dialogs';
+
+/** The drain's in-flight count over time: its own chunk (the charting code), fetched only while a drain runs. */
+const DrainProgressChart = lazy(() => import('../../components/charts/drain-progress').then((m) => ({ default: m.DrainProgressChart })));
 import { StillRunning } from './jobs-where';
 
 interface StateCardProps {
@@ -85,6 +88,11 @@ export function StateCard({ setting, audit, onChanged, drainRequested, onDrainRe
       </div>
       {phase === 'draining' && inFlight !== undefined && <DrainProgress left={inFlight} total={Math.max(total, inFlight)} />}
       {(phase === 'draining' || (phase === 'stopping' && (inFlight ?? 0) > 0)) && check && <StillRunning check={check} />}
+      {phase === 'draining' && (
+        <Suspense fallback={null}>
+          <DrainProgressChart check={check} heading="h3" />
+        </Suspense>
+      )}
       <RunNotice run={run} phase={phase} />
       <div className="actions">
         {(phase === 'normal' || phase === 'stopping') && !busy && (
