@@ -112,6 +112,8 @@ export async function changeMaintenance(
   store: Store,
   change: MaintenanceChange,
   actor: string,
+  /** `always`: record it even when it changes nothing (a restore: the history must say the store was restored, and by what). */
+  record: 'changes' | 'always' = 'changes',
 ): Promise<{ before: MaintenanceState; after: MaintenanceState }> {
   // The drain record needs migration 4; on an older schema (this release running on its
   // predecessor's during an upgrade) a drain still works, it just is not recorded. The same for the
@@ -138,8 +140,8 @@ export async function changeMaintenance(
             : before.drain_prior,
     };
     // A change that changes nothing (a form saved as it was, a drain retried) writes, audits and
-    // announces nothing: the history lists changes only.
-    if (unchanged(before, after)) return { before, after: before };
+    // announces nothing: the history lists changes only (and the events a caller records always).
+    if (record === 'changes' && unchanged(before, after)) return { before, after: before };
     await trx
       .updateTable('maintenance_settings')
       .set({

@@ -190,10 +190,13 @@ export async function restore(
         if (report.error) throw report.error;
         schemaVersion = report.schemaVersion;
       }
+      // Recorded even when the backup was taken read-only with jobs stopped (a drain's): the
+      // restored store's history says it was restored.
       await changeMaintenance(
         store,
         switchValues(() => true),
         'drydock restore',
+        'always',
       );
       return { manifest, schemaVersion };
     } finally {
