@@ -253,6 +253,17 @@ describe('the CLI: help, README and every backend', { concurrency: true }, () =>
         assert.equal(auditHuman.code, 0, describeRun(auditHuman));
         assert.match(auditHuman.stdout, /when\s+who\s+jobs stopped\s+read-only\s+message/);
         assert.match(auditHuman.stdout, /on → off/);
+
+        // A banner per language; Exastro's single message follows the Japanese one.
+        const languages = json<{ message: string; message_ja: string; message_en: string }>(
+          await runCli(['maintenance', 'set', '--message-ja', 'バックアップ中です', '--message-en', 'Backup in progress', '--json'], env),
+        );
+        assert.deepEqual([languages.message_ja, languages.message_en, languages.message], ['バックアップ中です', 'Backup in progress', 'バックアップ中です']);
+        const perLanguage = await runCli(['maintenance', 'status'], env);
+        assert.match(perLanguage.stdout, /message \(en\)\s+Backup in progress/);
+        const both = await runCli(['maintenance', 'set', '--message', 'one', '--message-en', 'other'], env);
+        assert.equal(both.code, 2, describeRun(both));
+        assert.match(both.stderr, /Give one of --message, --message-ja\/--message-en: they set the same banner/);
       });
 
       it('org and workspace list / create / delete, human and --json', async () => {

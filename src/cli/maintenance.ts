@@ -38,6 +38,8 @@ function describe(s: SettingView): string {
         return [status.label, s[id] === '1' ? `${status.on} (${id}=1)` : `${status.off} (${id}=0)`];
       }),
       ['message', s.message ?? '-'],
+      ['message (ja)', s.message_ja ?? '-'],
+      ['message (en)', s.message_en ?? '-'],
       ['announced end', s.announced_end ?? '-'],
       [
         'drain recorded',
@@ -51,6 +53,32 @@ function describe(s: SettingView): string {
       ['last changed', `${s.last_update_timestamp ?? '-'} by ${s.last_update_user ?? '-'}`],
     ],
   );
+}
+
+interface MessageFlags {
+  readonly message?: string;
+  readonly messageJa?: string;
+  readonly messageEn?: string;
+  readonly clearMessage?: boolean;
+}
+
+/**
+ * The banner change the flags ask for: `--message` is one text for every language (it clears the
+ * per-language ones, as an Exastro client's message does); `--message-ja`/`--message-en` set one
+ * language each and may come together; `--clear-message` removes them all.
+ */
+function messageChange(flags: MessageFlags): Record<string, string | null> {
+  const perLanguage = flags.messageJa !== undefined || flags.messageEn !== undefined;
+  const given = [flags.clearMessage && '--clear-message', flags.message !== undefined && '--message', perLanguage && '--message-ja/--message-en'].filter(
+    Boolean,
+  );
+  if (given.length > 1) throw new CliError(`Give one of ${given.join(', ')}: they set the same banner.`, EXIT.usage);
+  if (flags.clearMessage) return { message: null };
+  if (flags.message !== undefined) return { message: flags.message };
+  return {
+    ...(flags.messageJa !== undefined ? { message_ja: flags.messageJa } : {}),
+    ...(flags.messageEn !== undefined ? { message_en: flags.messageEn } : {}),
+  };
 }
 
 /** `drydock maintenance status|set` and `drydock audit`. */
@@ -78,8 +106,10 @@ export function registerMaintenance(program: Command): void {
   );
   for (const id of SWITCH_IDS) set.option(`${option(id)} <on|off>`, `${SWITCHES[id].cli.flagHelp} (${id})`);
   set
-    .option('--message <text>', 'banner message shown on every console page (at most 1,000 characters)')
-    .option('--clear-message', 'remove the banner message')
+    .option('--message <text>', 'banner message for every language, shown on every console page (at most 1,000 characters)')
+    .option('--message-ja <text>', 'the banner in Japanese (the console shows it to Japanese readers; Exastro clients read it as the message)')
+    .option('--message-en <text>', 'the banner in English (the console shows it to English readers)')
+    .option('--clear-message', 'remove the banner message (every language)')
     .option('--until <time>', 'announced end, e.g. 2026-11-24T06:00:00Z (drives Retry-After); "none" clears it')
     .addHelpText(
       'after',
@@ -87,20 +117,22 @@ export function registerMaintenance(program: Command): void {
         '',
         'Examples:',
         '  drydock maintenance set --jobs on --message "Backup in progress" --until 2026-11-24T06:00:00Z',
+        '  drydock maintenance set --message-ja "バックアップ中です（02:30 UTC まで）" --message-en "Backup in progress until 02:30 UTC"',
         '  drydock maintenance set --read-only off --database-url postgres://drydock@db/drydock   # break-glass: the API cannot be used',
       ].join('\n'),
     )
-    .action(async (flags: BreakGlassFlags & Record<string, unknown> & { message?: string; clearMessage?: boolean; until?: string }) => {
+    .action(async (flags: BreakGlassFlags & Record<string, unknown> & MessageFlags & { until?: string }) => {
       const switchChange = switchFlags(flags);
-      const body: Record<string, unknown> = { ...switchChange };
-      if (flags.clearMessage) body.message = null;
-      else if (flags.message !== undefined) body.message = flags.message;
+      const body: Record<string, unknown> = { ...switchChange, ...messageChange(flags) };
       if (flags.until !== undefined) body.announced_end = flags.until === 'none' ? null : flags.until;
       if (Object.keys(body).length === 0) {
-        throw new CliError(`Nothing to set: give ${[...SWITCH_IDS.map(option), '--message', '--clear-message'].join(', ')} or --until.`, EXIT.usage);
+        throw new CliError(
+          `Nothing to set: give ${[...SWITCH_IDS.map(option), '--message', '--message-ja', '--message-en', '--clear-message'].join(', ')} or --until.`,
+          EXIT.usage,
+        );
       }
       if (flags.databaseUrl !== undefined) {
-        if (body.message !== undefined || body.announced_end !== undefined) {
+        if (Object.keys(body).some((key) => key.startsWith('message') || key === 'announced_end')) {
           throw new CliError('--database-url (break-glass) changes only the switches: set the banner message and end time through the API', EXIT.usage);
         }
         if (Object.keys(switchChange).length === 0) {

@@ -16,7 +16,7 @@ interface NavItem {
 
 /**
  * What each role may open: system pages for administrators, their organization for the others (its
- * users for its managers). Everyone's own API tokens are beside their name (`header__end`).
+ * users for its managers). Everyone's own API tokens are under their name (`whoami`).
  */
 function navItems(user: User): NavItem[] {
   if (user.role === 'system_admin') {
@@ -109,14 +109,18 @@ export function Header({ user }: { readonly user: User }) {
           </ul>
         </nav>
         <div className="header__end">
-          <Link to="/tokens" className="header__tokens" aria-current={path === '/tokens' ? 'page' : undefined}>
-            {t('tokens.nav')}
-          </Link>
           <LanguageSwitch />
-          <p className="whoami">
-            <span className="whoami__name">{user.organization_id ? `${user.organization_id} / ${user.username}` : user.username}</span>{' '}
+          <div className="whoami">
+            <span>
+              <span className="whoami__name">{user.organization_id ? `${user.organization_id} / ${user.username}` : user.username}</span>
+              {/* One's own API tokens belong beside one's name, and there they cost the bar no width. */}
+              <span aria-hidden="true"> · </span>
+              <Link to="/tokens" className="header__tokens" aria-current={path === '/tokens' ? 'page' : undefined}>
+                {t('tokens.nav')}
+              </Link>
+            </span>{' '}
             <span className="whoami__role">{t(roleKey)}</span>
-          </p>
+          </div>
           <button type="button" className="button" onClick={() => void signOut().finally(() => navigate('/', true))}>
             {t('auth.signOut')}
           </button>

@@ -9,7 +9,10 @@ export function LanguageSwitch() {
   const id = useId();
   return (
     <div className="language-switch">
-      <label htmlFor={id}>{t('language.label')}</label>
+      {/* Visually hidden: the select shows each language by its own name; the label is for assistive technology. */}
+      <label htmlFor={id} className="visually-hidden">
+        {t('language.label')}
+      </label>
       <select id={id} value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
         {LANGUAGES.map((l) => (
           <option key={l} value={l} lang={l}>

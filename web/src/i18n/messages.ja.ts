@@ -24,7 +24,7 @@ export const ja: Record<MessageKey, string> = {
   'nav.settings': 'システム状態一覧',
   'nav.backyard': 'バックヤード状況',
   'nav.organizations': 'オーガナイゼーション',
-  'nav.fleet': 'フリートのアップグレード',
+  'nav.fleet': 'フリート更新',
   'nav.workspaces': 'ワークスペース',
   'role.system_admin': 'システム管理者',
   'role.organization_manager': 'オーガナイゼーション管理者',

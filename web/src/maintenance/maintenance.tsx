@@ -6,6 +6,12 @@ import { SWITCH_IDS, fromFlags, registeredJobsWait, writesRefused, type SwitchVa
 
 /** How often the banner asks the server: a change shows within this (plus one request). */
 export const MAINTENANCE_POLL_MS = 2000;
+/**
+ * How long one poll may take before the state counts as out of date. A server that accepts the
+ * connection but never answers (frozen, or a proxy holding the request) would otherwise keep the
+ * poll waiting, and the banner would never say the server cannot be reached.
+ */
+export const MAINTENANCE_POLL_TIMEOUT_MS = 5000;
 
 interface Maintenance {
   /** The last state read; undefined until the first answer. */
@@ -40,7 +46,8 @@ function settingPath(user: User): string {
 /**
  * Polls the maintenance switches every two seconds for the whole console (the banner and every
  * write button read this one state). Polling, not a stream: it is one small read, works through
- * any proxy, and recovers by itself. A write refused with a 498 result asks again at once.
+ * any proxy, and recovers by itself. A write refused with a 498 result asks again at once. A poll
+ * unanswered for `MAINTENANCE_POLL_TIMEOUT_MS` is given up and marks the state stale.
  */
 export function MaintenanceProvider({ user, children }: { readonly user: User; readonly children: ReactNode }) {
   const [view, setView] = useState<MaintenanceModeView | undefined>(undefined);
@@ -52,7 +59,7 @@ export function MaintenanceProvider({ user, children }: { readonly user: User; r
     if (inFlight.current) return;
     inFlight.current = true;
     try {
-      const next = await api<MaintenanceModeView>('GET', path);
+      const next = await api<MaintenanceModeView>('GET', path, undefined, AbortSignal.timeout(MAINTENANCE_POLL_TIMEOUT_MS));
       setView((prev) => (prev && sameView(prev, next) ? prev : next));
       setStale(false);
     } catch {

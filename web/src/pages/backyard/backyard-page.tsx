@@ -1,33 +1,14 @@
-import type { ExecuteCheck, InFlightJob } from '../../../../src/http/wire-types';
 import { LiveStatus, useLiveness } from '../../components/live-status';
 import { PageTitle } from '../../components/page-title';
 import { BackyardCharts } from '../../components/charts/backyard-charts';
 import { DrainProgressPanel } from '../../components/charts/drain-progress';
-import { JobStatusBadge } from '../../components/status-badge';
-import { formatAge } from '../../components/time';
 import { useI18n } from '../../i18n/i18n';
 import { HeldBackCounts } from '../../maintenance/held-back';
 import { useMaintenance } from '../../maintenance/maintenance';
-import { Link } from '../../router/router';
-import { isCounted } from '../jobs/job-kinds';
 import { KindName } from '../jobs/kind-name';
 import { useExecuteCheckStream } from './use-execute-check-stream';
-import { useNow } from './use-now';
 import { TableScroll } from '../../components/table-scroll';
-
-interface FlatJob extends InFlightJob {
-  readonly organization: string;
-  readonly workspace: string;
-  readonly backyard: string;
-}
-
-function flatten(check: ExecuteCheck): FlatJob[] {
-  return check.organizations.flatMap((o) =>
-    o.workspaces.flatMap((w) =>
-      Object.entries(w.backyards).flatMap(([backyard, jobs]) => jobs.map((j) => ({ ...j, organization: o.id, workspace: w.id, backyard }))),
-    ),
-  );
-}
+import { InFlightJobsTable, placedJobs } from './in-flight-jobs-table';
 
 /**
  * Backyard status (system administrators): the live execute-check — jobs in flight per
@@ -43,8 +24,7 @@ export function BackyardPage() {
   const stale = live.state === 'stale';
   const lastHeard = live.heardAt === undefined ? '' : formatTime(new Date(live.heardAt).toISOString());
   const { jobsStopped } = useMaintenance();
-  const now = useNow();
-  const jobs = check ? flatten(check) : [];
+  const jobs = check ? placedJobs(check) : [];
   const workspaces = check?.organizations.flatMap((o) => o.workspaces.map((w) => ({ organization: o, workspace: w }))) ?? [];
 
   return (
@@ -77,47 +57,7 @@ export function BackyardPage() {
         {jobs.length === 0 ? (
           <p>{check ? (stale ? t('live.noJobsWhenHeard') : t('backyard.noJobs')) : t('common.loading')}</p>
         ) : (
-          <TableScroll labelledBy="jobs-in-flight">
-            <table className="table table--cards" data-testid="in-flight-jobs">
-              <thead>
-                <tr>
-                  <th scope="col">{t('backyard.organization')}</th>
-                  <th scope="col">{t('backyard.workspace')}</th>
-                  <th scope="col">{t('backyard.backyard')}</th>
-                  <th scope="col">{t('backyard.job')}</th>
-                  <th scope="col">{t('backyard.status')}</th>
-                  <th scope="col">{t('backyard.age')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {jobs.map((j) => {
-                  const since = j.started_at ?? j.last_update_timestamp;
-                  return (
-                    <tr key={j.id} data-job={j.id}>
-                      <td data-label={t('backyard.organization')}>{j.organization}</td>
-                      <td data-label={t('backyard.workspace')}>{j.workspace}</td>
-                      <td data-label={t('backyard.backyard')}>
-                        <KindName backyard={j.backyard} />
-                        {!isCounted(j.backyard) && <span className="meta"> {t('backyard.notCounted')}</span>}
-                      </td>
-                      <td data-label={t('backyard.job')}>
-                        <Link to={`/o/${encodeURIComponent(j.organization)}/w/${encodeURIComponent(j.workspace)}/jobs/${encodeURIComponent(j.id)}`}>
-                          <code>{j.id}</code>
-                        </Link>
-                      </td>
-                      <td data-label={t('backyard.status')}>
-                        <JobStatusBadge backyard={j.backyard} statusId={j.status_id} name={j.status_name} />
-                        {j.lease_expired && <strong className="warning-text"> {t('backyard.leaseExpired')}</strong>}
-                      </td>
-                      <td data-label={t('backyard.age')} className="nowrap" title={formatTime(since)}>
-                        {formatAge(now - new Date(since).getTime(), t)}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableScroll>
+          <InFlightJobsTable jobs={jobs} labelledBy="jobs-in-flight" testId="in-flight-jobs" />
         )}
       </section>
 

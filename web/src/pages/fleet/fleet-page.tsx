@@ -1,6 +1,5 @@
 import { api, seg } from '../../api/client';
 import type { FleetRunSummary } from '../../../../src/http/wire-types';
-import { ErrorAlert } from '../../components/alerts';
 import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/i18n';
@@ -8,7 +7,7 @@ import { Link } from '../../router/router';
 import { runStateLabel } from './fleet-labels';
 import { StateText } from './state-text';
 import { StatusBadge } from '../../components/status-badge';
-import { TableScroll } from '../../components/table-scroll';
+import { DataList } from '../../components/data-list';
 import { FleetStartRun } from './fleet-start-run';
 import { FleetTopology } from './fleet-topology';
 import { FleetVersions } from './fleet-versions';
@@ -35,69 +34,65 @@ export function FleetPage() {
       <FleetStartRun />
       <section className="panel" aria-labelledby="fleet-runs-title">
         <h2 id="fleet-runs-title">{t('fleet.runs')}</h2>
-        <ErrorAlert error={runs.error} />
-        {!runs.data && !runs.error && <p>{t('common.loading')}</p>}
-        {runs.data?.length === 0 && (
-          <p>
-            {t('fleet.noRuns')} <code>drydock fleet run --env PROD --version 2.5.1</code>
-          </p>
-        )}
-        {runs.data && runs.data.length > 0 && (
-          <TableScroll labelledBy="fleet-runs-title">
-            <table className="table table--cards" data-testid="fleet-runs">
-              <thead>
-                <tr>
-                  <th scope="col">{t('fleet.run')}</th>
-                  <th scope="col">{t('fleet.environment')}</th>
-                  <th scope="col">{t('fleet.version')}</th>
-                  <th scope="col">{t('fleet.state')}</th>
-                  <th scope="col">{t('fleet.phase')}</th>
-                  <th scope="col">{t('outcome.pairs')}</th>
-                  <th scope="col">{t('fleet.started')}</th>
-                  <th scope="col">{t('fleet.by')}</th>
-                  <th scope="col">{t('fleet.finished')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {runs.data.map((r) => (
-                  <tr key={r.id} data-run={r.id}>
-                    <th scope="row">
-                      <Link to={runPath(r.id)}>
-                        <code>{r.id}</code>
-                      </Link>
-                    </th>
-                    <td data-label={t('fleet.environment')}>{r.environment}</td>
-                    <td data-label={t('fleet.version')}>
-                      <code>{r.version}</code>
-                    </td>
-                    <td data-label={t('fleet.state')}>
-                      <StateText label={runStateLabel(r.state, r.counts)} value={r.state} />
-                      {r.reason && <div className="meta">{r.reason}</div>}
-                    </td>
-                    <td data-label={t('fleet.phase')} className="nowrap">
-                      {t('fleet.phaseOf', { phase: r.phase })}
-                    </td>
-                    <td data-label={t('outcome.pairs')} className="nowrap">
-                      {t('outcome.pairsDone', { done: r.counts.done, total: r.counts.total })}
-                      {r.counts.failed > 0 && (
-                        <div>
-                          <StatusBadge outcome="failed">{t('outcome.pairsFailed', { failed: r.counts.failed })}</StatusBadge>
-                        </div>
-                      )}
-                    </td>
-                    <td data-label={t('fleet.started')} className="nowrap">
-                      {formatTime(r.createdAt)}
-                    </td>
-                    <td data-label={t('fleet.by')}>{r.createdBy}</td>
-                    <td data-label={t('fleet.finished')} className="nowrap">
-                      {formatTime(r.finishedAt)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
+        <DataList
+          result={runs}
+          empty={
+            <>
+              {t('fleet.noRuns')} <code>drydock fleet run --env PROD --version 2.5.1</code>
+            </>
+          }
+          labelledBy="fleet-runs-title"
+          testId="fleet-runs"
+          columns={[
+            t('fleet.run'),
+            t('fleet.environment'),
+            t('fleet.version'),
+            t('fleet.state'),
+            t('fleet.phase'),
+            t('outcome.pairs'),
+            t('fleet.started'),
+            t('fleet.by'),
+            t('fleet.finished'),
+          ]}
+        >
+          {(items) =>
+            items.map((r) => (
+              <tr key={r.id} data-run={r.id}>
+                <th scope="row">
+                  <Link to={runPath(r.id)}>
+                    <code>{r.id}</code>
+                  </Link>
+                </th>
+                <td data-label={t('fleet.environment')}>{r.environment}</td>
+                <td data-label={t('fleet.version')}>
+                  <code>{r.version}</code>
+                </td>
+                <td data-label={t('fleet.state')}>
+                  <StateText label={runStateLabel(r.state, r.counts)} value={r.state} />
+                  {r.reason && <div className="meta">{r.reason}</div>}
+                </td>
+                <td data-label={t('fleet.phase')} className="nowrap">
+                  {t('fleet.phaseOf', { phase: r.phase })}
+                </td>
+                <td data-label={t('outcome.pairs')} className="nowrap">
+                  {t('outcome.pairsDone', { done: r.counts.done, total: r.counts.total })}
+                  {r.counts.failed > 0 && (
+                    <div>
+                      <StatusBadge outcome="failed">{t('outcome.pairsFailed', { failed: r.counts.failed })}</StatusBadge>
+                    </div>
+                  )}
+                </td>
+                <td data-label={t('fleet.started')} className="nowrap">
+                  {formatTime(r.createdAt)}
+                </td>
+                <td data-label={t('fleet.by')}>{r.createdBy}</td>
+                <td data-label={t('fleet.finished')} className="nowrap">
+                  {formatTime(r.finishedAt)}
+                </td>
+              </tr>
+            ))
+          }
+        </DataList>
       </section>
       <FleetTopology />
       <FleetVersions />

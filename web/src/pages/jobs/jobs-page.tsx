@@ -1,6 +1,5 @@
 import { api, itaPath, seg } from '../../api/client';
 import type { Execution } from '../../../../src/http/wire-types';
-import { ErrorAlert } from '../../components/alerts';
 import { Breadcrumb, workspaceTrail } from '../../components/breadcrumb';
 import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';
@@ -10,7 +9,7 @@ import { Link, navigate } from '../../router/router';
 import { ExecutionForm } from './execution-form';
 import { jobSubject } from './spec-text';
 import { KindName } from './kind-name';
-import { TableScroll } from '../../components/table-scroll';
+import { DataList } from '../../components/data-list';
 import { JobStatusBadge } from '../../components/status-badge';
 
 /**
@@ -32,54 +31,51 @@ export function JobsPage({ organization, workspace }: { readonly organization: s
       <ExecutionForm organization={organization} workspace={workspace} onRegistered={(id) => navigate(`${base}/${seg(id)}`)} />
       <section className="panel" aria-labelledby="executions-title">
         <h2 id="executions-title">{t('jobs.list')}</h2>
-        <ErrorAlert error={list.error} />
-        {list.data?.length === 0 && <p>{t('jobs.none')}</p>}
-        {list.data && list.data.length > 0 && (
-          <TableScroll labelledBy="executions-title">
-            <table className="table table--cards" data-testid="executions">
-              <thead>
-                <tr>
-                  <th scope="col">{t('jobs.movement')}</th>
-                  <th scope="col">{t('jobs.operation')}</th>
-                  <th scope="col">{t('jobs.status')}</th>
-                  <th scope="col">{t('jobs.kind')}</th>
-                  <th scope="col">{t('jobs.registered')}</th>
-                  <th scope="col">{t('jobs.ended')}</th>
-                  <th scope="col">{t('jobs.by')}</th>
-                  <th scope="col">{t('jobs.executionNo')}</th>
+        <DataList
+          result={list}
+          empty={t('jobs.none')}
+          labelledBy="executions-title"
+          testId="executions"
+          columns={[
+            t('jobs.movement'),
+            t('jobs.operation'),
+            t('jobs.status'),
+            t('jobs.kind'),
+            t('jobs.registered'),
+            t('jobs.ended'),
+            t('jobs.by'),
+            t('jobs.executionNo'),
+          ]}
+        >
+          {(items) =>
+            items.map((e) => {
+              const { name, operation } = jobSubject(e.spec);
+              const to = `${base}/${seg(e.execution_no)}`;
+              return (
+                <tr key={e.execution_no} data-execution={e.execution_no}>
+                  <th scope="row" className="jobs__name">
+                    <Link to={to}>{name ?? e.execution_no.slice(0, 8)}</Link>
+                  </th>
+                  <td data-label={t('jobs.operation')} className="jobs__name">
+                    {operation ?? '—'}
+                  </td>
+                  <td data-label={t('jobs.status')}>
+                    <JobStatusBadge backyard={e.backyard} statusId={e.status_id} name={e.status_name} />
+                  </td>
+                  <td data-label={t('jobs.kind')}>
+                    <KindName backyard={e.backyard} compact />
+                  </td>
+                  <td data-label={t('jobs.registered')}>{formatTime(e.time_register)}</td>
+                  <td data-label={t('jobs.ended')}>{formatTime(e.time_end)}</td>
+                  <td data-label={t('jobs.by')}>{e.execution_user ?? ''}</td>
+                  <td data-label={t('jobs.executionNo')}>
+                    <code title={e.execution_no}>{e.execution_no.slice(0, 8)}</code>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.data.map((e) => {
-                  const { name, operation } = jobSubject(e.spec);
-                  const to = `${base}/${seg(e.execution_no)}`;
-                  return (
-                    <tr key={e.execution_no} data-execution={e.execution_no}>
-                      <th scope="row" className="jobs__name">
-                        <Link to={to}>{name ?? e.execution_no.slice(0, 8)}</Link>
-                      </th>
-                      <td data-label={t('jobs.operation')} className="jobs__name">
-                        {operation ?? '—'}
-                      </td>
-                      <td data-label={t('jobs.status')}>
-                        <JobStatusBadge backyard={e.backyard} statusId={e.status_id} name={e.status_name} />
-                      </td>
-                      <td data-label={t('jobs.kind')}>
-                        <KindName backyard={e.backyard} compact />
-                      </td>
-                      <td data-label={t('jobs.registered')}>{formatTime(e.time_register)}</td>
-                      <td data-label={t('jobs.ended')}>{formatTime(e.time_end)}</td>
-                      <td data-label={t('jobs.by')}>{e.execution_user ?? ''}</td>
-                      <td data-label={t('jobs.executionNo')}>
-                        <code title={e.execution_no}>{e.execution_no.slice(0, 8)}</code>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
+              );
+            })
+          }
+        </DataList>
       </section>
     </>
   );

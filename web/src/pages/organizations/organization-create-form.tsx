@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import { ErrorAlert } from '../../components/alerts';
 import { Field } from '../../components/field';
-import { WriteButton } from '../../components/write-button';
+import { FormActions } from '../../components/form-actions';
 import { useI18n } from '../../i18n/i18n';
 
 /** Creates an organization, with its first manager when a user name and password are given. */
@@ -52,15 +51,7 @@ export function OrganizationCreateForm({ onCreated, onCancel }: { readonly onCre
           onChange={(e) => setPassword(e.target.value)}
         />
       </div>
-      <ErrorAlert error={error} />
-      <div className="actions">
-        <WriteButton type="submit" className="button button--primary" disabled={busy}>
-          {t('common.create')}
-        </WriteButton>
-        <button type="button" className="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submitLabel={t('common.create')} onCancel={onCancel} />
     </form>
   );
 }

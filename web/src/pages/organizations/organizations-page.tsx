@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Organization } from '../../../../src/http/wire-types';
-import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
+import { SuccessNotice, type Notice } from '../../components/alerts';
 import { PageTitle } from '../../components/page-title';
 import { useLoad } from '../../components/use-load';
 import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
@@ -9,7 +9,7 @@ import { useI18n } from '../../i18n/i18n';
 import { OrganizationCreateForm } from './organization-create-form';
 import { OrganizationDeleteDialog } from './organization-delete-dialog';
 import { OrganizationRow } from './organization-row';
-import { TableScroll } from '../../components/table-scroll';
+import { DataList } from '../../components/data-list';
 
 /** Organizations (system administrators): list, create, rename, open their users, delete (after typing the ID). */
 export function OrganizationsPage() {
@@ -44,29 +44,14 @@ export function OrganizationsPage() {
           </WriteButton>
         </div>
       )}
-      <ErrorAlert error={list.error} />
-      {list.data && (
-        <TableScroll label={t('orgs.title')}>
-          <table className="table table--cards">
-            <caption className="visually-hidden">{t('orgs.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('orgs.id')}</th>
-                <th scope="col">{t('orgs.name')}</th>
-                <th scope="col">{t('orgs.plan')}</th>
-                <th scope="col">{t('common.created')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((o) => (
-                <OrganizationRow key={o.id} organization={o} onChanged={changed} onDelete={setDeleting} />
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
-      {list.data?.length === 0 && <p>{t('orgs.empty')}</p>}
+      <DataList
+        result={list}
+        empty={t('orgs.empty')}
+        caption={t('orgs.title')}
+        columns={[t('orgs.id'), t('orgs.name'), t('orgs.plan'), t('common.created'), t('common.actions')]}
+      >
+        {(items) => items.map((o) => <OrganizationRow key={o.id} organization={o} onChanged={changed} onDelete={setDeleting} />)}
+      </DataList>
       <OrganizationDeleteDialog
         organization={deleting}
         onDeleted={(id) => {

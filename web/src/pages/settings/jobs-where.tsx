@@ -1,11 +1,8 @@
 import type { ExecuteCheck } from '../../../../src/http/wire-types';
 import { countedJobs, type BlockingJob } from '../../../../src/maintenance/drain-plan';
-import { TableScroll } from '../../components/table-scroll';
-import { formatAge } from '../../components/time';
 import { useI18n } from '../../i18n/i18n';
-import { Link } from '../../router/router';
 import { KindName } from '../jobs/kind-name';
-import { useNow } from '../backyard/use-now';
+import { InFlightJobsTable, placedJobs } from '../backyard/in-flight-jobs-table';
 
 /** The counted jobs in flight, by organization and workspace, in the check's order. */
 export function byWorkspace(check: ExecuteCheck): Array<{ organization: string; workspace: string; jobs: BlockingJob[] }> {
@@ -52,50 +49,10 @@ export function InFlightWhere({ check, testId }: { readonly check: ExecuteCheck;
   );
 }
 
-/** What a drain still waits for, job by job: organization, workspace, backyard, job (a link to it), status, age. */
+/** What a drain still waits for, job by job (the counted jobs in flight). */
 export function StillRunning({ check }: { readonly check: ExecuteCheck }) {
   const { t } = useI18n();
-  const now = useNow();
-  const jobs = countedJobs(check, now);
+  const jobs = placedJobs(check, { countedOnly: true });
   if (jobs.length === 0) return <p data-testid="still-running-none">{t('maint.nothingLeft')}</p>;
-  return (
-    <TableScroll labelledBy="still-running-title">
-      <table className="table table--cards" data-testid="still-running">
-        <caption id="still-running-title">{t('maint.stillRunning')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('backyard.organization')}</th>
-            <th scope="col">{t('backyard.workspace')}</th>
-            <th scope="col">{t('backyard.backyard')}</th>
-            <th scope="col">{t('backyard.job')}</th>
-            <th scope="col">{t('backyard.status')}</th>
-            <th scope="col">{t('backyard.age')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((j) => (
-            <tr key={j.id} data-job={j.id}>
-              <td data-label={t('backyard.organization')}>{j.organization}</td>
-              <td data-label={t('backyard.workspace')}>{j.workspace}</td>
-              <td data-label={t('backyard.backyard')}>
-                <KindName backyard={j.backyard} />
-              </td>
-              <td data-label={t('backyard.job')}>
-                <Link to={`/o/${encodeURIComponent(j.organization)}/w/${encodeURIComponent(j.workspace)}/jobs/${encodeURIComponent(j.id)}`}>
-                  <code>{j.id}</code>
-                </Link>
-              </td>
-              <td data-label={t('backyard.status')}>
-                {j.status.replace(/^\S+ /, '')}
-                {j.leaseExpired && <strong className="warning-text"> {t('backyard.leaseExpired')}</strong>}
-              </td>
-              <td data-label={t('backyard.age')} className="nowrap">
-                {j.ageSeconds === null ? '—' : formatAge(j.ageSeconds * 1000, t)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
-  );
+  return <InFlightJobsTable jobs={jobs} labelledBy="still-running-title" caption={t('maint.stillRunning')} testId="still-running" />;
 }

@@ -4,7 +4,7 @@ import type { IssuedToken, Token } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { PageTitle } from '../../components/page-title';
-import { TableScroll } from '../../components/table-scroll';
+import { DataList } from '../../components/data-list';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/i18n';
 import { IssuedTokenPanel } from './issued-token';
@@ -66,65 +66,55 @@ export function TokensPage() {
       )}
       <section className="panel" aria-labelledby="tokens-list-title">
         <h2 id="tokens-list-title">{t('tokens.list')}</h2>
-        <ErrorAlert error={tokens.error} />
-        {!tokens.data && !tokens.error && <p>{t('common.loading')}</p>}
-        {tokens.data?.length === 0 && <p>{t('tokens.empty')}</p>}
-        {tokens.data && tokens.data.length > 0 && (
-          <TableScroll labelledBy="tokens-list-title">
-            <table className="table table--cards" data-testid="tokens">
-              <thead>
-                <tr>
-                  <th scope="col">{t('tokens.name')}</th>
-                  <th scope="col">{t('tokens.created')}</th>
-                  <th scope="col">{t('tokens.expires')}</th>
-                  <th scope="col">{t('tokens.state')}</th>
-                  <th scope="col">{t('common.actions')}</th>
+        <DataList
+          result={tokens}
+          empty={t('tokens.empty')}
+          labelledBy="tokens-list-title"
+          testId="tokens"
+          columns={[t('tokens.name'), t('tokens.created'), t('tokens.expires'), t('tokens.state'), t('common.actions')]}
+        >
+          {(list) =>
+            list.map((token) => {
+              const state = tokenState(token, now);
+              return (
+                <tr key={token.id} data-token={token.name} className={state === 'active' ? undefined : 'token-row--inactive'}>
+                  <th scope="row">{token.name}</th>
+                  <td data-label={t('tokens.created')} className="nowrap">
+                    {formatTime(token.created_at)}
+                  </td>
+                  <td data-label={t('tokens.expires')} className="nowrap">
+                    {token.expires_at ? formatTime(token.expires_at) : t('tokens.never')}
+                  </td>
+                  <td data-label={t('tokens.state')}>
+                    <span className={`token-state token-state--${state}`}>
+                      <span aria-hidden="true">{state === 'active' ? '● ' : '○ '}</span>
+                      {state === 'active'
+                        ? t('tokens.active')
+                        : state === 'expired'
+                          ? t('tokens.expired')
+                          : t('tokens.revokedAt', { time: formatTime(token.revoked_at) })}
+                    </span>
+                  </td>
+                  <td className="row-actions">
+                    {state === 'active' && (
+                      <button
+                        type="button"
+                        className="button button--danger"
+                        aria-label={t('tokens.revokeNamed', { name: token.name })}
+                        onClick={() => {
+                          setRevokeError(undefined);
+                          setRevoking(token);
+                        }}
+                      >
+                        {t('tokens.revoke')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {tokens.data.map((token) => {
-                  const state = tokenState(token, now);
-                  return (
-                    <tr key={token.id} data-token={token.name} className={state === 'active' ? undefined : 'token-row--inactive'}>
-                      <th scope="row">{token.name}</th>
-                      <td data-label={t('tokens.created')} className="nowrap">
-                        {formatTime(token.created_at)}
-                      </td>
-                      <td data-label={t('tokens.expires')} className="nowrap">
-                        {token.expires_at ? formatTime(token.expires_at) : t('tokens.never')}
-                      </td>
-                      <td data-label={t('tokens.state')}>
-                        <span className={`token-state token-state--${state}`}>
-                          <span aria-hidden="true">{state === 'active' ? '● ' : '○ '}</span>
-                          {state === 'active'
-                            ? t('tokens.active')
-                            : state === 'expired'
-                              ? t('tokens.expired')
-                              : t('tokens.revokedAt', { time: formatTime(token.revoked_at) })}
-                        </span>
-                      </td>
-                      <td className="row-actions">
-                        {state === 'active' && (
-                          <button
-                            type="button"
-                            className="button button--danger"
-                            aria-label={t('tokens.revokeNamed', { name: token.name })}
-                            onClick={() => {
-                              setRevokeError(undefined);
-                              setRevoking(token);
-                            }}
-                          >
-                            {t('tokens.revoke')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableScroll>
-        )}
+              );
+            })
+          }
+        </DataList>
       </section>
       <ConfirmDialog
         open={revoking !== undefined}

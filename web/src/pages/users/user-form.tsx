@@ -1,9 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import type { OrganizationUser, Workspace } from '../../../../src/http/wire-types';
-import { ErrorAlert } from '../../components/alerts';
 import { Field } from '../../components/field';
-import { WriteButton } from '../../components/write-button';
+import { FormActions } from '../../components/form-actions';
 import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages.en';
 import { PasswordField } from './password-field';
@@ -188,15 +187,7 @@ export function UserForm({ organization, workspaces, user, self = false, onSaved
         <Field label={t('users.affiliation')} maxLength={255} value={affiliation} onChange={(e) => setAffiliation(e.target.value)} />
         <Field label={t('users.description')} maxLength={255} value={description} onChange={(e) => setDescription(e.target.value)} />
       </div>
-      <ErrorAlert error={error} />
-      <div className="actions">
-        <WriteButton type="submit" className="button button--primary" disabled={busy}>
-          {user ? t('common.save') : t('common.create')}
-        </WriteButton>
-        <button type="button" className="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submitLabel={user ? t('common.save') : t('common.create')} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { api, seg } from '../../api/client';
 import type { OrganizationUser, Workspace } from '../../../../src/http/wire-types';
-import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
+import { SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb } from '../../components/breadcrumb';
 import { PageTitle } from '../../components/page-title';
-import { TableScroll } from '../../components/table-scroll';
+import { DataList } from '../../components/data-list';
 import { useLoad } from '../../components/use-load';
 import { ReadOnlyNotice, WriteButton } from '../../components/write-button';
 import { useI18n } from '../../i18n/i18n';
@@ -74,31 +74,18 @@ export function UsersPage({ organization }: { readonly organization: string }) {
           </WriteButton>
         </div>
       )}
-      <ErrorAlert error={users.error} />
-      {!users.data && !users.error && <p>{t('common.loading')}</p>}
-      {users.data?.length === 0 && <p>{t('users.empty')}</p>}
-      {users.data && users.data.length > 0 && (
-        <TableScroll label={t('users.title', { org: organization })}>
-          <table className="table table--cards users-table" data-testid="users">
-            <caption className="visually-hidden">{t('users.title', { org: organization })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('users.username')}</th>
-                <th scope="col">{t('users.name')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('users.workspaces')}</th>
-                <th scope="col">{t('users.state')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((u) => (
-                <UserRow key={u.id} user={u} self={u.id === me.id} onEdit={() => setForm({ user: u })} onAction={ask} onChanged={changed} />
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
+      <DataList
+        result={users}
+        empty={t('users.empty')}
+        caption={t('users.title', { org: organization })}
+        className="table table--cards users-table"
+        testId="users"
+        columns={[t('users.username'), t('users.name'), t('users.role'), t('users.workspaces'), t('users.state'), t('common.actions')]}
+      >
+        {(items) =>
+          items.map((u) => <UserRow key={u.id} user={u} self={u.id === me.id} onEdit={() => setForm({ user: u })} onAction={ask} onChanged={changed} />)
+        }
+      </DataList>
       <UserActionDialog
         organization={organization}
         action={action}

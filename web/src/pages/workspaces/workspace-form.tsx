@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import type { Workspace } from '../../../../src/http/wire-types';
-import { ErrorAlert } from '../../components/alerts';
 import { Field } from '../../components/field';
-import { WriteButton } from '../../components/write-button';
+import { FormActions } from '../../components/form-actions';
 import { useI18n } from '../../i18n/i18n';
 
 interface WorkspaceFormProps {
@@ -49,15 +48,7 @@ export function WorkspaceForm({ organization, workspace, onSaved, onCancel }: Wo
         <Field label={t('workspaces.name')} required value={name} onChange={(e) => setName(e.target.value)} />
         <Field label={t('workspaces.description')} value={description} onChange={(e) => setDescription(e.target.value)} />
       </div>
-      <ErrorAlert error={error} />
-      <div className="actions">
-        <WriteButton type="submit" className="button button--primary" disabled={busy}>
-          {workspace ? t('common.save') : t('common.create')}
-        </WriteButton>
-        <button type="button" className="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions error={error} busy={busy} submitLabel={workspace ? t('common.save') : t('common.create')} onCancel={onCancel} />
     </form>
   );
 }
