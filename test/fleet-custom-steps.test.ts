@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import pino from 'pino';
 import type { UpgradePlan } from '../src/fleet/plan.js';
 import { readPairs } from '../src/fleet/store/declaration.js';
 import type { RunRecord } from '../src/fleet/store/records.js';
+import { readRun } from '../src/fleet/store/runs.js';
 import { readSteps } from '../src/fleet/store/steps.js';
 import { verifyStepLog } from '../src/fleet/invariants.js';
 import { Orchestrator } from '../src/fleet/orchestrator.js';
@@ -12,6 +16,7 @@ import type { StatusDefinition } from '../src/fleet/status-catalogue.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { SimulatedPlatform } from './support/fleet-sim.js';
+import { waitFor } from './support/wait-for.js';
 
 /**
  * The status catalogue and custom steps (issue 16) through the API and a real orchestrator: a
@@ -20,6 +25,7 @@ import { SimulatedPlatform } from './support/fleet-sim.js';
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const V1 = '1.0.0';
 const V2 = '2.0.0';
+const V3 = '3.0.0';
 const IDS = ['001', '002', '003'];
 
 /** PROD_S_002's smoke test fails (it prints smokeTest=failed but exits 0: only the condition stops it). */
@@ -155,6 +161,45 @@ for (const backend of BACKENDS) {
           ['PROD_S_003', 'passed'],
         ],
       );
+    });
+
+    it('a restarted orchestrator skips the custom steps that succeeded and reads the properties they stored', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-custom-steps-'));
+      try {
+        const marks = path.join(dir, 'marks');
+        const phases = {
+          1: { steps: ['health-active', 'upgrade', { name: 'mark', run: `echo {node} >> ${marks}; echo marked=$DRYDOCK_VERSION` }, 'health-upgraded'] },
+          2: { requires: [{ property: 'marked', equals: '{version}' }] },
+        };
+        const body = { ...fleetFile, environments: [fleetFile.environments[0], { ...fleetFile.environments[1], phases }] };
+        const declared = await t.admin({ method: 'PUT', url: '/api/platform/fleet', body });
+        assert.equal(declared.status, 200, declared.text);
+        assert.equal((await t.admin({ method: 'PATCH', url: `/api/platform/fleet/versions/${V3}`, body: { add: ['QA_OK'] } })).status, 200);
+        const sim = new SimulatedPlatform();
+        for (const id of IDS) sim.addPair(`PROD_${id}`, `PROD_P_${id}`, `PROD_S_${id}`, id === '002' ? V1 : V2);
+        sim.delayMs = 15;
+        const start = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: V3, concurrency: 1 } });
+        assert.equal(start.status, 200, start.text);
+        const run = (start.body as { data: RunRecord }).data;
+        const orchestrator = () => {
+          const o = new Orchestrator({ store: t.deps.store, logger, baseDir: dir, leaseMs: 400, pollMs: 20, createDriver: () => sim.driver() });
+          started.push(o);
+          return o;
+        };
+        const first = orchestrator();
+        first.start();
+        await waitFor('the run is in phase 2', async () => (await readRun(t.deps.store.db, run.id)).phase >= 2, { everyMs: 20 });
+        await first.stop(true);
+        const done = await orchestrator().driveToEnd(run.id);
+        assert.equal(done.state, 'completed', done.reason ?? '');
+        assert.equal(done.reason, null, 'every pair passed phase 2’s condition on what phase 1 stored');
+        assert.deepEqual(readFileSync(marks, 'utf8').trim().split('\n').sort(), ['PROD_S_001', 'PROD_S_002', 'PROD_S_003'], 'each mark step ran once');
+        const steps = await readSteps(t.deps.store.db, run.id);
+        assert.equal(new Set(steps.map((x) => x.orchestrator)).size, 2);
+        assert.equal(steps.filter((x) => x.step === 'mark' && x.state === 'succeeded').length, 3);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 }
