@@ -24,6 +24,9 @@ function fleetYaml(dir: string): string {
     `      upgrade: "sleep 0.1 && {{ test {node} != PROD_S_002 || test -f ${dir}/fixed; }}"`,
     '      switch: "true"',
     '      health: "true"',
+    '    phases:',
+    '      1: { steps: [health-active, upgrade, health-upgraded, { name: smoke, run: "echo smokeTest=passed" }] }',
+    '      2: { requires: [{ property: smokeTest, equals: passed }] }',
     'nodes:',
     ...pairs.flatMap((id) => [`  - { name: PROD_P_${id}, version: 1.0.0 }`, `  - { name: PROD_S_${id}, version: 1.0.0 }`]),
     '',
@@ -103,6 +106,9 @@ for (const backend of BACKENDS) {
       assert.equal(open.code, 0, describeRun(open));
       assert.match(open.stdout, /gate: QA_OK and not Blocked → open/);
       assert.match(open.stdout, /3 of 3 pairs would complete all four phases/);
+      // The custom step of phase 1 and phase 2's condition (the orchestrator runs them in the next test).
+      assert.match(open.stdout, /phase 1 upgrade secondary\n(    - .*\n){3}    - command PROD_S_001: custom step smoke: echo smokeTest=passed\n/);
+      assert.match(open.stdout, /phase 2 switch to secondary\n    requires smokeTest = passed on PROD_S_001\n/);
     });
 
     it('run follows the matrix to the end: one pair fails alone (exit 1, named); retry and status --watch finish it', async () => {
