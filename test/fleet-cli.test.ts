@@ -107,8 +107,8 @@ for (const backend of BACKENDS) {
       assert.match(open.stdout, /gate: QA_OK and not Blocked → open/);
       assert.match(open.stdout, /3 of 3 pairs would complete all four phases/);
       // The custom step of phase 1 and phase 2's condition (the orchestrator runs them in the next test).
-      assert.match(open.stdout, /phase 1 upgrade secondary\n(    - .*\n){3}    - command PROD_S_001: custom step smoke: echo smokeTest=passed\n/);
-      assert.match(open.stdout, /phase 2 switch to secondary\n    requires smokeTest = passed on PROD_S_001\n/);
+      assert.match(open.stdout, /phase 1 upgrade secondary\n( {4}- .*\n){3} {4}- command PROD_S_001: custom step smoke: echo smokeTest=passed\n/);
+      assert.match(open.stdout, /phase 2 switch to secondary\n {4}requires smokeTest = passed on PROD_S_001\n/);
     });
 
     it('run follows the matrix to the end: one pair fails alone (exit 1, named); retry and status --watch finish it', async () => {
