@@ -435,6 +435,11 @@ const FLEET = { runId: 'run-00000000-00000000' };
 const READ_CASES: readonly ReadCase[] = [
   { route: 'GET /api/platform/fleet', call: { url: '/api/platform/fleet', auth: adminAuth }, check: (r) => assert.equal(r.body.data.pairs.length, 1) },
   { route: 'GET /api/platform/fleet/versions', call: { url: '/api/platform/fleet/versions', auth: adminAuth } },
+  {
+    route: 'GET /api/platform/fleet/statuses',
+    call: { url: '/api/platform/fleet/statuses', auth: adminAuth },
+    check: (r) => assert.ok(r.body.data.some((s: { name: string }) => s.name === 'QA_OK')),
+  },
   { route: 'GET /api/platform/fleet/plan', call: { url: '/api/platform/fleet/plan?environment=PROD&version=2.0.0', auth: adminAuth } },
   { route: 'GET /api/platform/fleet/runs', call: { url: '/api/platform/fleet/runs', auth: adminAuth }, check: (r) => assert.equal(r.body.data.length, 1) },
   {

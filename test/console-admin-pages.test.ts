@@ -90,6 +90,10 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
       method: 'PUT',
       url: '/api/platform/fleet',
       body: {
+        statuses: [
+          { name: 'QA_OK', description: 'passed QA' },
+          { name: 'Staging_OK', description: 'signed off on staging' },
+        ],
         environments: [
           { name: 'STAGING', driver: { type: 'noop' } },
           { name: 'PROD', gate: 'QA_OK', concurrency: 2, failureBudget: { count: 1 }, driver: { type: 'noop' } },
@@ -420,7 +424,20 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
     const versions = a.getByTestId('fleet-versions');
     await versions.locator(`tr[data-version="${V2}"] [data-status="QA_OK"]`).waitFor();
     await versions.locator(`tr[data-version="${V2}"] [data-status="STAGING_OK"]`).waitFor();
+    // The status catalogue: the declared statuses with their descriptions, and the phase statuses.
+    const catalogue = versions.getByTestId('fleet-status-catalogue');
+    const staging = catalogue.locator('tr[data-status-name="Staging_OK"]');
+    await staging.waitFor();
+    assert.equal(await staging.getAttribute('data-source'), 'declared');
+    assert.match(await staging.innerText(), /signed off on staging/);
+    assert.match(await staging.innerText(), new RegExp(msg('en', 'fleetPlan.catalogueDeclared')));
+    assert.equal(await catalogue.locator('tr[data-status-name="PROD_Phase2_OK"]').getAttribute('data-source'), 'phase');
+    assert.match(await catalogue.locator('tr[data-status-name="QA_OK"]').innerText(), /passed QA/);
+    // An undefined status is refused with the closest defined one.
     await field(versions, 'en', 'fleet.version').fill(V3);
+    await field(versions, 'en', 'fleetPlan.status').fill('Staging_0K');
+    await versions.getByRole('button', { name: msg('en', 'fleetPlan.add'), exact: true }).click();
+    await versions.getByText(/Staging_0K is not a defined status; did you mean Staging_OK\?/).waitFor();
     await field(versions, 'en', 'fleetPlan.status').fill('Staging_OK');
     await versions.getByRole('button', { name: msg('en', 'fleetPlan.add'), exact: true }).click();
     await versions.getByText(text('en', 'fleetPlan.statusesChanged', { version: V3, statuses: 'Staging_OK' })).waitFor();

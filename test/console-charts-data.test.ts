@@ -86,6 +86,7 @@ describe("a fleet run's progress per phase", () => {
     startedAt: at(0),
     finishedAt: finished === null ? null : at(finished),
     orchestrator: 'o',
+    properties: null,
   });
   const pair = (name: string, phases: FleetRunView['pairs'][number]['phases']): FleetRunView['pairs'][number] => ({
     pair: name,

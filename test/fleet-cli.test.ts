@@ -24,6 +24,9 @@ function fleetYaml(dir: string): string {
     `      upgrade: "sleep 0.1 && {{ test {node} != PROD_S_002 || test -f ${dir}/fixed; }}"`,
     '      switch: "true"',
     '      health: "true"',
+    '    phases:',
+    '      1: { steps: [health-active, upgrade, health-upgraded, { name: smoke, run: "echo smokeTest=passed" }] }',
+    '      2: { requires: [{ property: smokeTest, equals: passed }] }',
     'nodes:',
     ...pairs.flatMap((id) => [`  - { name: PROD_P_${id}, version: 1.0.0 }`, `  - { name: PROD_S_${id}, version: 1.0.0 }`]),
     '',
@@ -45,6 +48,10 @@ for (const backend of BACKENDS) {
         path.join(dir, 'bad.yaml'),
         'environments:\n  - { name: PROD, driver: { type: noop } }\nnodes:\n  - { name: PROD_P_001, version: 1.0.0 }\n  - { name: PROD_P_001, version: 1.0.0 }\n  - { name: QA_S_004, version: 1.0.0 }\n',
       );
+      writeFileSync(
+        path.join(dir, 'typo.yaml'),
+        'statuses: [{ name: Blocked, description: do not deploy }]\nenvironments:\n  - { name: QA, driver: { type: noop } }\n  - { name: PROD, gate: QA_0K and not Blocked, driver: { type: noop } }\nnodes:\n  - { name: PROD_P_001, version: 1.0.0 }\n  - { name: PROD_S_001, version: 1.0.0 }\n',
+      );
     });
     after(async () => {
       orchestrator?.child.kill('SIGKILL');
@@ -59,6 +66,9 @@ for (const backend of BACKENDS) {
       assert.equal(bad.code, 1, describeRun(bad));
       assert.match(bad.stderr, /PROD_P_001 is declared twice/);
       assert.match(bad.stderr, /environment QA, which is not declared/);
+      const typo = await runCli(['fleet', 'validate', path.join(dir, 'typo.yaml')], env);
+      assert.equal(typo.code, 1, describeRun(typo));
+      assert.match(typo.stderr, /environments\[1\]\.gate: gate of PROD names QA_0K, which is not a defined status; did you mean QA_OK\?/);
       const good = await runCli(['fleet', 'validate', path.join(dir, 'fleet.yaml')], env);
       assert.equal(good.code, 0, describeRun(good));
       assert.match(good.stdout, /is valid\nPROD: 3 pairs, driver command/);
@@ -76,6 +86,14 @@ for (const backend of BACKENDS) {
       assert.equal(refused.code, 5, describeRun(refused));
       assert.match(refused.stderr, /HTTP 409 \S+: version 2\.0\.0 may not be deployed to PROD: the PROD gate is closed/);
 
+      // A file without a statuses: list: what its gate names is defined, beside the phase statuses.
+      const statuses = await runCli(['fleet', 'statuses'], env);
+      assert.equal(statuses.code, 0, describeRun(statuses));
+      assert.match(statuses.stdout, /PROD_Phase1_OK +drydock \(phase\) +drydock: phase 1 completed in PROD/);
+      assert.match(statuses.stdout, /QA_OK +named by a gate/);
+      const undefinedStatus = await runCli(['fleet', 'versions', '2.0.0', '--add', 'Blockd'], env);
+      assert.equal(undefinedStatus.code, 1, describeRun(undefinedStatus));
+      assert.match(undefinedStatus.stderr, /Blockd is not a defined status; did you mean Blocked\?/);
       const add = await runCli(['fleet', 'versions', '2.0.0', '--add', 'QA_OK'], env);
       assert.equal(add.code, 0, describeRun(add));
       assert.equal(add.stdout.trim(), '2.0.0: QA_OK');
@@ -88,6 +106,9 @@ for (const backend of BACKENDS) {
       assert.equal(open.code, 0, describeRun(open));
       assert.match(open.stdout, /gate: QA_OK and not Blocked → open/);
       assert.match(open.stdout, /3 of 3 pairs would complete all four phases/);
+      // The custom step of phase 1 and phase 2's condition (the orchestrator runs them in the next test).
+      assert.match(open.stdout, /phase 1 upgrade secondary\n( {4}- .*\n){3} {4}- command PROD_S_001: custom step smoke: echo smokeTest=passed\n/);
+      assert.match(open.stdout, /phase 2 switch to secondary\n {4}requires smokeTest = passed on PROD_S_001\n/);
     });
 
     it('run follows the matrix to the end: one pair fails alone (exit 1, named); retry and status --watch finish it', async () => {

@@ -5,6 +5,7 @@ import type {
   FleetRun,
   FleetRunPairProgress,
   FleetRunView as RunView,
+  StatusDefinition,
   UpgradePlan,
   VersionChanged,
   VersionStatuses,
@@ -53,6 +54,7 @@ function renderPlan(plan: UpgradePlan): string {
     for (const ph of p.phases) {
       if (ph.outcome === 'run') {
         lines.push(`  phase ${ph.phase} ${ph.title}${ph.note ? ` (${ph.note})` : ''}`);
+        for (const r of ph.requires ?? []) lines.push(`    requires ${r}`);
         for (const s of ph.steps) lines.push(`    - ${s}`);
       } else if (ph.outcome === 'blocked') {
         lines.push(`  phase ${ph.phase} ${ph.title}: STOPS HERE, ${ph.reason}`);
@@ -198,6 +200,22 @@ export function registerFleet(program: Command): void {
           ['version', 'status', 'added', 'by'],
           shown.flatMap((v) => v.statuses.map((s) => [v.version, s.status, s.addedAt, s.addedBy])),
         ),
+      );
+    });
+
+  withConnection(fleet.command('statuses'))
+    .description('The status catalogue: the statuses gates may name and versions may be given, with their descriptions')
+    .addHelpText('after', '\nExample:\n  drydock fleet statuses')
+    .action(async (flags: ConnectionFlags) => {
+      const all = await clientFrom(flags).call<StatusDefinition[]>('GET', '/api/platform/fleet/statuses');
+      const source = { declared: 'fleet file', phase: 'drydock (phase)', gate: 'named by a gate' } as const;
+      output(flags, all, () =>
+        all.length === 0
+          ? 'no statuses: declare a fleet first with drydock fleet apply FILE'
+          : table(
+              ['status', 'defined by', 'description'],
+              all.map((s) => [s.name, source[s.source], s.description ?? '']),
+            ),
       );
     });
 

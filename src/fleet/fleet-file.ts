@@ -2,8 +2,10 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { driverConfigSchema, type DriverConfig } from './drivers/driver-config.js';
 import { GateSyntaxError } from '../errors.js';
-import { parseGate, type GateExpression } from './gate-expression.js';
+import { checkCustomPhases, customPhasesSchema, type CustomPhases } from './custom-steps.js';
+import { parseGate, STATUS_PATTERN, type GateExpression } from './gate-expression.js';
 import { ENV_TYPE_PATTERN, pairId, parseNodeName, type NodeRole } from './node-names.js';
+import { didYouMean, gateStatuses, phaseStatuses } from './status-catalogue.js';
 import { ownValue } from '../util/own-value.js';
 
 /**
@@ -11,6 +13,8 @@ import { ownValue } from '../util/own-value.js';
  * sub-environment, and optional per-pair settings. Example (README "Fleet file"):
  *
  * ```yaml
+ * statuses:
+ *   - { name: Blocked, description: a version that must not be deployed }
  * environments:
  *   - name: PROD
  *     gate: QA_OK and not Blocked
@@ -74,8 +78,17 @@ const environmentSchema = z
     failureBudget: failureBudgetSchema.default({}),
     actionTimeoutSeconds: z.number().positive().max(86_400).default(600),
     healthTimeoutSeconds: z.number().positive().max(3_600).default(30),
+    phases: customPhasesSchema.optional(),
   })
   .strict();
+
+const statusSchema = z.union(
+  [
+    z.string().transform((name) => ({ name, description: null as string | null })),
+    z.object({ name: z.string(), description: z.string().max(500).nullable().default(null) }).strict(),
+  ],
+  { error: 'a status is a name (QA_OK) or { name: QA_OK, description: "passed QA" }' },
+);
 
 const nodeSchema = z
   .object({
@@ -94,6 +107,7 @@ const pairSettingsSchema = z
 
 const fleetFileSchema = z
   .object({
+    statuses: z.array(statusSchema).optional(),
     environments: z.array(environmentSchema).min(1, 'declare at least one environment'),
     nodes: z.array(nodeSchema).min(2, 'declare at least one pair: a primary and a secondary node'),
     pairs: z.record(z.string(), pairSettingsSchema).default({}),
@@ -109,6 +123,14 @@ export interface EnvironmentDeclaration {
   readonly failureBudget: { readonly count?: number; readonly percent?: number };
   readonly actionTimeoutMs: number;
   readonly healthTimeoutMs: number;
+  /** The environment's custom steps and conditions per phase (custom-steps.ts); none: the default steps. */
+  readonly phases?: CustomPhases;
+}
+
+/** A status of the fleet file's `statuses:` list. */
+export interface StatusDeclaration {
+  readonly name: string;
+  readonly description: string | null;
 }
 
 /** A node after validation: `version` is what the file says it runs (used for nodes the store does not know yet). */
@@ -132,6 +154,8 @@ export interface PairDeclaration {
 
 /** A whole, valid fleet. */
 export interface FleetDeclaration {
+  /** The `statuses:` list; `null` when the file has none (then the statuses its gates name are taken as defined). */
+  readonly statuses: readonly StatusDeclaration[] | null;
   readonly environments: readonly EnvironmentDeclaration[];
   readonly pairs: readonly PairDeclaration[];
 }
@@ -192,8 +216,11 @@ export function validateFleet(raw: unknown): FleetValidation {
       failureBudget: e.failureBudget,
       actionTimeoutMs: Math.round(e.actionTimeoutSeconds * 1000),
       healthTimeoutMs: Math.round(e.healthTimeoutSeconds * 1000),
+      ...(e.phases !== undefined && { phases: e.phases }),
     });
+    if (e.phases !== undefined) issues.push(...checkCustomPhases(e.phases, `environments[${i}].phases`));
   });
+  issues.push(...checkStatusCatalogue(file.statuses, file.environments));
 
   const seen = new Map<string, number>();
   const byPair = new Map<string, { environment: string; envId: string; P?: NodeDeclaration; S?: NodeDeclaration }>();
@@ -255,7 +282,38 @@ export function validateFleet(raw: unknown): FleetValidation {
   }
   if (issues.length > 0) return { ok: false, issues };
   pairs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { ok: true, fleet: { environments: [...environments.values()], pairs } };
+  return { ok: true, fleet: { statuses: file.statuses ?? null, environments: [...environments.values()], pairs } };
+}
+
+/**
+ * With a `statuses:` list, every status must be well-formed and declared once, and every status a
+ * gate names must be defined: declared, or a phase status of a declared environment. The message
+ * names the closest defined status when one is close. Without a list, there is nothing to check.
+ */
+function checkStatusCatalogue(
+  statuses: ReadonlyArray<{ name: string }> | undefined,
+  environments: ReadonlyArray<{ name: string; gate?: GateExpression | undefined }>,
+): FleetIssue[] {
+  if (statuses === undefined) return [];
+  const issues: FleetIssue[] = [];
+  const defined = new Set<string>();
+  statuses.forEach((s, i) => {
+    if (!STATUS_PATTERN.test(s.name))
+      issues.push({ path: `statuses[${i}].name`, message: `${s.name} is not a status name: letters, digits, _ - . (e.g. QA_OK)` });
+    else if (defined.has(s.name)) issues.push({ path: `statuses[${i}].name`, message: `status ${s.name} is declared twice` });
+    defined.add(s.name);
+  });
+  for (const e of environments) for (const s of phaseStatuses(e.name)) defined.add(s);
+  environments.forEach((e, i) => {
+    for (const status of new Set(e.gate ? gateStatuses(e.gate) : [])) {
+      if (defined.has(status)) continue;
+      issues.push({
+        path: `environments[${i}].gate`,
+        message: `gate of ${e.name} names ${status}, which is not a defined status${didYouMean(status, defined)} (define it under statuses:)`,
+      });
+    }
+  });
+  return issues;
 }
 
 /** Every issue on its own line, for CLI output and error messages. */

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ActionOutcome, NodeDriver, NodeTarget, PairTarget } from './drivers/node-driver.js';
+import { customizePhase, runCommandStep, unmetRequirement } from './custom-steps.js';
 import { InvariantViolation } from '../errors.js';
 import { checkStepInvariants } from './invariants.js';
 import type { NodeRole } from './node-names.js';
@@ -18,6 +19,8 @@ export interface PairPhaseContext {
   readonly logger: Logger;
   /** Aborted when the lease is lost or the orchestrator is stopped with force. */
   readonly abort: AbortSignal;
+  /** Where custom command steps run (the orchestrator's `baseDir`; default: the working directory). */
+  readonly baseDir?: string;
 }
 
 /** How a pair's phase ended, as the store now records it: the pair after the phase, or why it failed and where traffic goes. */
@@ -34,8 +37,12 @@ export type PairPhaseResult = { readonly ok: true; readonly pair: PairRecord } |
 export async function runPairPhase(ctx: PairPhaseContext, pair: PairRecord, attempt: number, phase: Phase): Promise<PairPhaseResult> {
   const { handle } = ctx;
   const log = ctx.logger.child({ pair: pair.id, phase, attempt });
-  const plan = planPhase(phase, pairView(pair), ctx.version);
+  const plan = customizePhase(phase, planPhase(phase, pairView(pair), ctx.version), ctx.env.phases, pairView(pair), ctx.version);
   if (!plan.run) return fail(ctx, pair, `phase ${phase}: ${plan.reason}`);
+  const unmet = unmetRequirement(plan.requires, [pair.primary, pair.secondary]);
+  if (unmet !== null) return fail(ctx, pair, `phase ${phase}: ${unmet}`);
+  // The pair with the properties custom steps of this phase set so far (later steps read them).
+  let current = pair;
   const recorded = await handle.readPhaseSteps(pair.id, phase, attempt);
   const healthy = new Set<string>();
   for (const [key, s] of recorded) if (s.state === 'succeeded' && s.action === 'health') healthy.add(key);
@@ -44,8 +51,9 @@ export async function runPairPhase(ctx: PairPhaseContext, pair: PairRecord, atte
   let pending: StepEnd | undefined;
   let first = true;
   const run = async (step: StepSpec): Promise<ActionOutcome> => {
-    const result = await executeStep(ctx, pair, phase, attempt, step, healthy, recorded.get(step.key)?.state === 'started', pending, first);
+    const result = await executeStep(ctx, current, phase, attempt, step, healthy, recorded.get(step.key)?.state === 'started', pending, first);
     pending = result.end;
+    if (result.end?.properties) current = withProperties(current, result.end.properties.node, result.end.properties.values);
     first = false;
     if (result.outcome.ok) {
       if (step.action === 'health') healthy.add(step.key);
@@ -58,13 +66,13 @@ export async function runPairPhase(ctx: PairPhaseContext, pair: PairRecord, atte
   let mutated = false;
   for (const step of plan.steps) {
     const before = recorded.get(step.key);
-    if (step.action !== 'health' && before) mutated = true;
+    if (mutates(step) && before) mutated = true;
     if (before?.state === 'succeeded') continue;
     if (before?.state === 'failed') {
       failure = `${step.key} failed: ${before.output ?? ''}`;
       break;
     }
-    if (step.action !== 'health') mutated = true;
+    if (mutates(step)) mutated = true;
     const outcome = await run(step);
     if (!outcome.ok) {
       failure = `${step.key} (${step.action} ${step.node}) failed: ${outcome.output}`;
@@ -74,7 +82,7 @@ export async function runPairPhase(ctx: PairPhaseContext, pair: PairRecord, atte
   if (failure === undefined) {
     await handle.completePairPhase(pair, phase, pending);
     log.debug('fleet: pair phase completed');
-    return { ok: true, pair: withView(pair, afterPhase(phase, pairView(pair), ctx.version)) };
+    return { ok: true, pair: withView(current, afterPhase(phase, pairView(current), ctx.version)) };
   }
   // Undo what can be undone, so the pair keeps a standby on the old version (upgrade phases) or
   // serves from the node that served before (switch phases). Only if something was changed.
@@ -101,6 +109,11 @@ export async function runPairPhase(ctx: PairPhaseContext, pair: PairRecord, atte
   return result;
 }
 
+/** Whether a step changes the pair (an upgrade or a switch): only then is a failed phase rolled back. */
+function mutates(step: StepSpec): boolean {
+  return step.action === 'upgrade' || step.action === 'switch';
+}
+
 async function fail(ctx: PairPhaseContext, pair: PairRecord, error: string, active?: NodeRole, pending?: StepEnd): Promise<PairPhaseResult> {
   await ctx.handle.failPair(pair.id, error, active, pending);
   return active ? { ok: false, error, active } : { ok: false, error };
@@ -123,6 +136,8 @@ async function executeStep(
   firstOfPhase: boolean,
 ): Promise<{ outcome: ActionOutcome; end: StepEnd | undefined }> {
   const { handle, driver, env, logger, abort } = ctx;
+  const unmet = unmetRequirement(step.requires, [pair.primary, pair.secondary]);
+  if (unmet !== null) return { outcome: { ok: false, output: unmet }, end: previousEnd };
   try {
     checkStepInvariants(pair, step, healthy, ctx.version);
   } catch (err) {
@@ -134,11 +149,12 @@ async function executeStep(
     { pairId: pair.id, phase, attempt, key: step.key, action: step.action, node: step.node, version: step.version ?? step.expectVersion, rerun },
     { previousEnd, markRunning: firstOfPhase },
   );
-  const timeoutMs = step.action === 'health' ? env.healthTimeoutMs : env.actionTimeoutMs;
+  const timeoutMs = step.timeoutMs ?? (step.action === 'health' ? env.healthTimeoutMs : env.actionTimeoutMs);
   const signal = AbortSignal.any([abort, AbortSignal.timeout(timeoutMs)]);
   const actionCtx = { signal, timeoutMs, logger };
   const node = targetOf(pair, step.node);
   let outcome: ActionOutcome;
+  let properties: Record<string, string> | undefined;
   try {
     switch (step.action) {
       case 'health':
@@ -150,6 +166,13 @@ async function executeStep(
       case 'switch':
         outcome = await driver.switchActive(pairTargetOf(pair), node, actionCtx);
         break;
+      case 'command': {
+        const installedVersion = (step.node === pair.primary.name ? pair.primary : pair.secondary).installedVersion;
+        const r = await runCommandStep(step.command!, { ...node, installedVersion }, pairTargetOf(pair), ctx.version, ctx.baseDir ?? process.cwd(), actionCtx);
+        outcome = r.outcome;
+        properties = r.properties;
+        break;
+      }
       default: {
         const never: never = step.action;
         throw new Error(`unknown action ${String(never)}`);
@@ -162,7 +185,8 @@ async function executeStep(
     outcome = { ...outcome, ok: false, output: `${step.node} is healthy but runs ${outcome.version}, not ${step.expectVersion}. ${outcome.output}` };
   }
   if (abort.aborted) throw abort.reason instanceof Error ? abort.reason : handle.lost();
-  return { outcome, end: { id, ok: outcome.ok, output: outcome.output } };
+  const set = properties && Object.keys(properties).length > 0 ? { properties: { node: step.node, values: properties } } : {};
+  return { outcome, end: { id, ok: outcome.ok, output: outcome.output, ...set } };
 }
 
 /** `p` with what the store records after a phase (its view `v`, from afterPhase). */
@@ -173,6 +197,12 @@ function withView(p: PairRecord, v: PairView): PairRecord {
     primary: { ...p.primary, installedVersion: v.primary.version, secondaryVersionLevel: v.primary.secondaryVersionLevel },
     secondary: { ...p.secondary, installedVersion: v.secondary.version, primaryVersionLevel: v.secondary.primaryVersionLevel },
   };
+}
+
+/** `p` with `values` set on its node `node`. */
+function withProperties(p: PairRecord, node: string, values: Readonly<Record<string, string>>): PairRecord {
+  const role = node === p.primary.name ? 'primary' : 'secondary';
+  return { ...p, [role]: { ...p[role], properties: { ...p[role].properties, ...values } } };
 }
 
 function targetOf(pair: PairRecord, name: string): NodeTarget {

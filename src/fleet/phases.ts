@@ -1,3 +1,4 @@
+import type { Requirement } from './custom-steps.js';
 import { evaluateGate, explainGate, type GateExpression } from './gate-expression.js';
 import type { NodeRole } from './node-names.js';
 
@@ -66,8 +67,8 @@ export interface PairView {
   readonly secondary: { readonly name: string; readonly version: string; readonly primaryVersionLevel: string | null };
 }
 
-/** A node action (`health` checks, `upgrade`s, `switch`es the pair to `node`). */
-export type StepAction = 'health' | 'upgrade' | 'switch';
+/** A node action (`health` checks, `upgrade`s, `switch`es the pair to `node`), or a custom step's shell `command` (custom-steps.ts). */
+export type StepAction = 'health' | 'upgrade' | 'switch' | 'command';
 
 /**
  * One step of a phase. `key` names it within the phase (a restarted orchestrator skips keys that
@@ -81,6 +82,11 @@ export interface StepSpec {
   readonly expectVersion?: string;
   /** Why the step is there, for the plan and the log. */
   readonly purpose: string;
+  /** A custom `command` step: the shell command template, and its time limit (default: the environment's action timeout). */
+  readonly command?: string;
+  readonly timeoutMs?: number;
+  /** A custom step's conditions, checked before it runs. */
+  readonly requires?: readonly Requirement[];
 }
 
 /** What a phase will do to a pair: its steps and the steps that undo a failure, or why it will not run. */

@@ -1,3 +1,4 @@
+import { customizePhase, formatRequirement } from './custom-steps.js';
 import { formatGate } from './gate-expression.js';
 import { pairView, type EnvironmentRecord, type PairRecord } from './store/records.js';
 import { afterPhase, PHASE_TITLES, PHASES, phaseGate, planPhase, type Phase } from './phases.js';
@@ -9,6 +10,8 @@ export interface PlannedPhase {
   /** `run`: the steps below will run; `blocked`: the pair stops here, `reason` says why; `not-reached`: an earlier phase blocked. */
   readonly outcome: 'run' | 'blocked' | 'not-reached';
   readonly steps: readonly string[];
+  /** The phase's conditions on node properties (custom-steps.ts), checked when the pair starts the phase. */
+  readonly requires?: readonly string[];
   readonly reason?: string;
   readonly note?: string;
 }
@@ -48,7 +51,7 @@ export function buildPlan(env: EnvironmentRecord, pairs: readonly PairRecord[], 
         phases.push({ phase, title, outcome: 'not-reached', steps: [] });
         continue;
       }
-      const plan = planPhase(phase, view, version);
+      const plan = customizePhase(phase, planPhase(phase, view, version), env.phases, view, version);
       if (!plan.run) {
         stopped = true;
         phases.push({ phase, title, outcome: 'blocked', steps: [], reason: plan.reason });
@@ -58,7 +61,11 @@ export function buildPlan(env: EnvironmentRecord, pairs: readonly PairRecord[], 
         phase,
         title,
         outcome: 'run',
-        steps: plan.steps.map((s) => `${s.action} ${s.node}${s.version ? ` → ${s.version}` : ''}: ${s.purpose}`),
+        steps: plan.steps.map(
+          (s) =>
+            `${s.action} ${s.node}${s.version ? ` → ${s.version}` : ''}: ${s.purpose}${s.requires ? ` (requires ${s.requires.map(formatRequirement).join(', ')})` : ''}`,
+        ),
+        ...(plan.requires.length > 0 && { requires: plan.requires.map(formatRequirement) }),
         ...(plan.note !== undefined && { note: plan.note }),
       });
       view = afterPhase(phase, view, version);

@@ -15,6 +15,8 @@ export interface RunLoopOptions {
   readonly store: Store;
   /** How often operator changes (pause, resume, retry) are read. */
   readonly pollMs: number;
+  /** Where custom command steps run. */
+  readonly baseDir?: string;
 }
 
 /**
@@ -41,7 +43,15 @@ export class RunLoop {
     private readonly logger: Logger,
     private readonly abort: AbortSignal,
   ) {
-    this.phaseContext = { handle, env, version: handle.claimed.version, driver, logger, abort };
+    this.phaseContext = {
+      handle,
+      env,
+      version: handle.claimed.version,
+      driver,
+      logger,
+      abort,
+      ...(options.baseDir !== undefined && { baseDir: options.baseDir }),
+    };
   }
 
   /** A fresher run row (from a lease renewal): pause and resume take effect at once. */

@@ -72,6 +72,7 @@ export type Fleet = z.infer<typeof fleet.fleetSchema>;
 export type FleetDeclared = z.infer<typeof fleet.fleetDeclaredSchema>;
 export type VersionStatuses = z.infer<typeof fleet.versionStatusesSchema>;
 export type VersionChanged = z.infer<typeof fleet.versionChangedSchema>;
+export type StatusDefinition = z.infer<typeof fleet.statusDefinitionSchema>;
 export type UpgradePlan = z.infer<typeof fleet.upgradePlanSchema>;
 export type FleetRunState = z.infer<typeof fleet.runStateSchema>;
 export type FleetPairState = z.infer<typeof fleet.runPairStateSchema>;

@@ -45,6 +45,10 @@ export interface Database {
   fleet_runs: FleetRunsTable;
   fleet_run_pairs: FleetRunPairsTable;
   fleet_steps: FleetStepsTable;
+  /** The fleet file's `statuses:` list (migration 14). */
+  fleet_statuses: { name: string; description: string | null; updated_at: string };
+  /** Node properties a custom step's output set (migration 14), beside the declared `fleet_nodes.properties`. */
+  fleet_node_properties: { node: string; name: string; value: string; run_id: string; step_id: number; updated_at: string };
 }
 
 /** A node of the fleet as it is now (see fleet/store/records.ts). */
@@ -109,6 +113,8 @@ export interface FleetStepsTable {
   started_at: string;
   finished_at: string | null;
   orchestrator: string;
+  /** What a custom step's output set on its node (JSON text: name → value; migration 14). */
+  properties: string | null;
 }
 
 /** One backyard job; `spec` holds its frozen inputs, `result` its outputs (JSON text). */

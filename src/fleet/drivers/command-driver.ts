@@ -134,15 +134,15 @@ export function createCommandDriver(config: CommandDriverConfig, deps: CommandDr
   };
 }
 
-interface RunCommandOptions {
+export interface RunCommandOptions {
   readonly shell: string;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>> | undefined;
   readonly timeoutMs: number;
 }
 
-/** Runs one filled command; every expected failure (exit ≠ 0, timeout, abort, no shell, no cwd) becomes `ok: false`. */
-async function runCommand(command: string, options: RunCommandOptions, ctx: ActionContext): Promise<{ outcome: ActionOutcome; stdout: string }> {
+/** Runs one filled command; every expected failure (exit ≠ 0, timeout, abort, no shell, no cwd) becomes `ok: false`. Custom steps (custom-steps.ts) run theirs with it too. */
+export async function runCommand(command: string, options: RunCommandOptions, ctx: ActionContext): Promise<{ outcome: ActionOutcome; stdout: string }> {
   const cwdError = await directoryError(options.cwd);
   if (cwdError) return { outcome: { ok: false, output: cwdError }, stdout: '' };
 

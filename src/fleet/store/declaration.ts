@@ -2,6 +2,7 @@ import { conflict, notFound } from '../../errors.js';
 import { MESSAGES } from '../../i18n/server-messages.js';
 import { nowTimestamp } from '../../store/clock.js';
 import { parseJson, type Store } from '../../store/store.js';
+import type { CustomPhases } from '../custom-steps.js';
 import type { DriverConfig } from '../drivers/driver-config.js';
 import type { FleetDeclaration } from '../fleet-file.js';
 import type { GateExpression } from '../gate-expression.js';
@@ -18,6 +19,7 @@ interface EnvironmentSpec {
   failureBudget: FailureBudget;
   actionTimeoutMs: number;
   healthTimeoutMs: number;
+  phases?: CustomPhases;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function declareFleet(
         failureBudget: e.failureBudget,
         actionTimeoutMs: e.actionTimeoutMs,
         healthTimeoutMs: e.healthTimeoutMs,
+        ...(e.phases !== undefined && { phases: e.phases }),
       };
       await trx
         .insertInto('fleet_environments')
@@ -91,6 +94,11 @@ export async function declareFleet(
           .execute();
       }
     }
+    // The status catalogue follows the file; a file without a list leaves none (its gates define it).
+    await trx.deleteFrom('fleet_statuses').execute();
+    for (const st of fleet.statuses ?? []) {
+      await trx.insertInto('fleet_statuses').values({ name: st.name, description: st.description, updated_at: now }).execute();
+    }
     const stale = await trx.selectFrom('fleet_environments').select('name').execute();
     const used = new Set((await trx.selectFrom('fleet_pairs').select('environment').distinct().execute()).map((r) => r.environment));
     const drop = stale.map((s) => s.name).filter((n) => !declared.has(n) && !used.has(n));
@@ -123,6 +131,13 @@ export async function readPairs(db: Db, environment?: string): Promise<PairRecor
   let nq = db.selectFrom('fleet_nodes').innerJoin('fleet_pairs', 'fleet_pairs.id', 'fleet_nodes.pair_id').selectAll('fleet_nodes');
   if (environment !== undefined) nq = nq.where('fleet_pairs.environment', '=', environment);
   const nodes = await nq.execute();
+  // What custom steps set overrides what the file declares (custom-steps.ts).
+  let lq = db.selectFrom('fleet_node_properties').innerJoin('fleet_nodes', 'fleet_nodes.name', 'fleet_node_properties.node');
+  if (environment !== undefined) lq = lq.innerJoin('fleet_pairs', 'fleet_pairs.id', 'fleet_nodes.pair_id').where('fleet_pairs.environment', '=', environment);
+  const learned = new Map<string, Record<string, string>>();
+  for (const l of await lq.select(['fleet_node_properties.node', 'fleet_node_properties.name', 'fleet_node_properties.value']).execute()) {
+    learned.set(l.node, { ...learned.get(l.node), [l.name]: l.value });
+  }
   const byPair = new Map<string, { P?: NodeRecord; S?: NodeRecord }>();
   for (const n of nodes) {
     const entry = byPair.get(n.pair_id) ?? {};
@@ -132,7 +147,7 @@ export async function readPairs(db: Db, environment?: string): Promise<PairRecor
       installedVersion: n.installed_version,
       secondaryVersionLevel: n.secondary_version_level,
       primaryVersionLevel: n.primary_version_level,
-      properties: parseJson(n.properties),
+      properties: { ...parseJson<Record<string, string>>(n.properties), ...learned.get(n.name) },
     };
     byPair.set(n.pair_id, entry);
   }

@@ -35,7 +35,7 @@ export type RunPairState = 'waiting' | 'running' | 'done' | 'failed';
 /** An environment as stored. */
 export type EnvironmentRecord = EnvironmentDeclaration;
 
-/** A node as it is now. */
+/** A node as it is now. `properties`: the fleet file's, overridden by those custom steps set (custom-steps.ts). */
 export interface NodeRecord {
   readonly name: string;
   readonly role: NodeRole;
@@ -106,6 +106,8 @@ export interface StepRecord {
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly orchestrator: string;
+  /** The node properties a custom step's output set (custom-steps.ts), or null. */
+  readonly properties: Readonly<Record<string, string>> | null;
 }
 
 /** How a step ended, recorded with the next record of its pair (see pair-phase.ts). */
@@ -113,6 +115,8 @@ export interface StepEnd {
   readonly id: number;
   readonly ok: boolean;
   readonly output: string;
+  /** The properties a custom command step's output set on `node`, stored on the node with the end. */
+  readonly properties?: { readonly node: string; readonly values: Readonly<Record<string, string>> };
 }
 
 /** The view the phase checks take of a pair. */

@@ -44,6 +44,7 @@ export function toStep(r: Selectable<Database['fleet_steps']>): StepRecord {
     startedAt: r.started_at,
     finishedAt: r.finished_at,
     orchestrator: r.orchestrator,
+    properties: r.properties === null || r.properties === undefined ? null : parseJson(r.properties),
   };
 }
 

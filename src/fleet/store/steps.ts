@@ -34,14 +34,34 @@ export async function readPhaseSteps(db: Db, runId: string, pairId: string, phas
   return new Map(rows.map((r) => [r.step, toStep(r)]));
 }
 
-/** Records how a step ended (nothing when there is no step to end). */
+/** Records how a step ended (nothing when there is no step to end), and the node properties it set. */
 export async function writeStepEnd(trx: Transaction<Database>, end: StepEnd | undefined): Promise<void> {
   if (!end) return;
+  const values = end.properties && Object.keys(end.properties.values).length > 0 ? end.properties.values : undefined;
   await trx
     .updateTable('fleet_steps')
-    .set({ state: end.ok ? 'succeeded' : 'failed', output: end.output.slice(-8_000), finished_at: nowTimestamp() })
+    .set({
+      state: end.ok ? 'succeeded' : 'failed',
+      output: end.output.slice(-8_000),
+      finished_at: nowTimestamp(),
+      ...(values && { properties: JSON.stringify(values) }),
+    })
     .where('id', '=', end.id)
     .execute();
+  if (values) await writeNodeProperties(trx, end.properties!.node, values, end.id);
+}
+
+/** Stores what a step's output set on a node (kept across runs and re-declarations; the latest value of a name wins). */
+async function writeNodeProperties(trx: Transaction<Database>, node: string, values: Readonly<Record<string, string>>, stepId: number): Promise<void> {
+  const step = await trx.selectFrom('fleet_steps').select('run_id').where('id', '=', stepId).executeTakeFirstOrThrow();
+  const now = nowTimestamp();
+  for (const [name, value] of Object.entries(values)) {
+    await trx
+      .insertInto('fleet_node_properties')
+      .values({ node, name, value, run_id: step.run_id, step_id: stepId, updated_at: now })
+      .onConflict((oc) => oc.columns(['node', 'name']).doUpdateSet({ value, run_id: step.run_id, step_id: stepId, updated_at: now }))
+      .execute();
+  }
 }
 
 /** A step about to run. `rerun`: a previous orchestrator left this step `started` (it died while the step ran). */

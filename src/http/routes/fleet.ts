@@ -4,7 +4,7 @@ import { MESSAGES } from '../../i18n/server-messages.js';
 import { formatIssues, validateFleet, VERSION_PATTERN } from '../../fleet/fleet-file.js';
 import { declareFleet, readEnvironment, readEnvironments, readPairs } from '../../fleet/store/declaration.js';
 import { createRun, pauseRun, resumeRun, retryPair } from '../../fleet/store/runs.js';
-import { changeStatuses, listVersionStatuses, readStatuses } from '../../fleet/store/statuses.js';
+import { changeStatuses, listVersionStatuses, readStatusCatalogue, readStatuses } from '../../fleet/store/statuses.js';
 import { readSteps } from '../../fleet/store/steps.js';
 import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
@@ -17,6 +17,7 @@ import {
   runSchema,
   runSummarySchema,
   runViewSchema,
+  statusDefinitionSchema,
   stepSchema,
   upgradePlanSchema,
   versionChangedSchema,
@@ -98,9 +99,20 @@ export const fleetRoutes: AnyRoute[] = [
     handler: async ({ db }) => listVersionStatuses(db),
   }),
   defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet/statuses',
+    summary:
+      'The status catalogue: the statuses the fleet file defines, the phase statuses drydock gives, and (for a fleet without a list) those its gates name',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    response: z.array(statusDefinitionSchema),
+    handler: async ({ db }) => readStatusCatalogue(db),
+  }),
+  defineRoute({
     method: 'PATCH',
     url: '/api/platform/fleet/versions/:version',
-    summary: 'Add or remove statuses of a version (e.g. Staging_OK after a sign-off)',
+    summary: 'Add or remove statuses of a version (e.g. Staging_OK after a sign-off); only statuses of the catalogue may be added',
     tag: 'fleet',
     access: 'system_admin',
     writes: EXEMPT,

@@ -47,6 +47,14 @@ export const versionStatusesSchema = z.strictObject({
   statuses: z.array(z.strictObject({ status: z.string(), addedAt: timestampSchema, addedBy: z.string() })),
 });
 
+/** `GET /api/platform/fleet/statuses`: the status catalogue (fleet/status-catalogue.ts). */
+export const statusDefinitionSchema = z.strictObject({
+  name: z.string(),
+  description: z.string().nullable(),
+  /** `declared`: the fleet file's statuses: list; `phase`: a status drydock gives when a phase completes; `gate`: named by a gate of a fleet without a list. */
+  source: z.enum(['declared', 'phase', 'gate']),
+});
+
 /** `PATCH /api/platform/fleet/versions/{version}`: the version's statuses now, sorted. */
 export const versionChangedSchema = z.strictObject({ version: z.string(), statuses: z.array(z.string()) });
 
@@ -74,6 +82,8 @@ export const upgradePlanSchema = z.strictObject({
           /** `run`: the steps will run; `blocked`: the pair stops here, `reason` says why; `not-reached`: an earlier phase blocked. */
           outcome: z.enum(['run', 'blocked', 'not-reached']),
           steps: z.array(z.string()),
+          /** The phase's conditions on node properties (custom steps), checked when the pair starts it: `property = value on NODE`. */
+          requires: z.array(z.string()).optional(),
           reason: z.string().optional(),
           note: z.string().optional(),
         }),
@@ -175,4 +185,6 @@ export const stepSchema = z.strictObject({
   startedAt: timestampSchema,
   finishedAt: timestampSchema.nullable(),
   orchestrator: z.string(),
+  /** The node properties a custom step's output set (`name=value` lines), or null. */
+  properties: z.record(z.string(), z.string()).nullable(),
 });

@@ -165,6 +165,14 @@ export const invalidRequest = {
     en: `environment ${environment} has no pairs: declare its nodes in the fleet file`,
     ja: `環境 ${environment} にペアがありません。フリートファイルでノードを宣言してください。`,
   }),
+  fleetStatusUndefinedClose: (status: string, close: string): Texts => ({
+    en: `${status} is not a defined status; did you mean ${close}? (the statuses are defined in the fleet file's statuses: list; \`drydock fleet statuses\` lists them)`,
+    ja: `${status} は定義されたステータスではありません。${close} のことですか?(ステータスはフリートファイルの statuses: で定義します。一覧は \`drydock fleet statuses\` で確認できます)`,
+  }),
+  fleetStatusUndefined: (status: string, defined: string): Texts => ({
+    en: `${status} is not a defined status (defined: ${defined}); add it to the fleet file's statuses: list and apply the file`,
+    ja: `${status} は定義されたステータスではありません(定義済み: ${defined})。フリートファイルの statuses: に追加して適用してください`,
+  }),
 } as const;
 
 /** 405-00001. */

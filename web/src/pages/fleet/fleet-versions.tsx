@@ -1,12 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
-import type { VersionChanged, VersionStatuses } from '../../../../src/http/wire-types';
+import type { StatusDefinition, VersionChanged, VersionStatuses } from '../../../../src/http/wire-types';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { Field } from '../../components/field';
 import { TableScroll } from '../../components/table-scroll';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/i18n';
+import { FleetStatusCatalogue } from './fleet-status-catalogue';
 
 /** How often the statuses are read again: a run adds its phase's status when a phase completes. */
 const VERSIONS_POLL_MS = 5000;
@@ -14,12 +15,14 @@ const VERSIONS_POLL_MS = 5000;
 /**
  * The statuses each version carries (system administrators), who added each and when; add a status
  * to a version (an existing one or a new one: a sign-off such as `QA_OK` that opens a gate) and
- * remove one after a confirmation, through `PATCH /api/platform/fleet/versions/{version}`.
+ * remove one after a confirmation, through `PATCH /api/platform/fleet/versions/{version}`. The
+ * status catalogue is shown below them; only its statuses may be added (they are offered as you type).
  */
 export function FleetVersions() {
   const { t, formatTime } = useI18n();
   const id = useId();
   const versions = useLoad(() => api<VersionStatuses[]>('GET', '/api/platform/fleet/versions'), [], VERSIONS_POLL_MS);
+  const catalogue = useLoad(() => api<StatusDefinition[]>('GET', '/api/platform/fleet/statuses'), [], VERSIONS_POLL_MS);
   const [version, setVersion] = useState('');
   const [status, setStatus] = useState('');
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
@@ -131,6 +134,7 @@ export function FleetVersions() {
             label={t('fleetPlan.status')}
             hint={t('fleetPlan.statusHint')}
             required
+            list={`${id}-statuses`}
             autoComplete="off"
             spellCheck={false}
             value={status}
@@ -142,6 +146,11 @@ export function FleetVersions() {
             <option key={v.version} value={v.version} />
           ))}
         </datalist>
+        <datalist id={`${id}-statuses`}>
+          {catalogue.data?.map((s) => (
+            <option key={s.name} value={s.name} />
+          ))}
+        </datalist>
         <ErrorAlert error={error} />
         <div className="actions">
           <button type="submit" className="button" disabled={busy || version.trim() === '' || status.trim() === ''}>
@@ -149,6 +158,7 @@ export function FleetVersions() {
           </button>
         </div>
       </form>
+      <FleetStatusCatalogue catalogue={catalogue.data} error={catalogue.error} />
       <ConfirmDialog
         open={removing !== undefined}
         title={t('fleetPlan.removeTitle', { status: removing?.status ?? '', version: removing?.version ?? '' })}

@@ -101,6 +101,16 @@ export function PairStepsPage({ run, pair }: { readonly run: string; readonly pa
                       ) : (
                         <span className="meta">{t('fleetPlan.noOutput')}</span>
                       )}
+                      {s.properties && (
+                        <div className="steps__properties" data-properties>
+                          <span className="meta">{t('fleetPlan.propertiesSet', { node: s.node })}</span>{' '}
+                          {Object.entries(s.properties).map(([k, v]) => (
+                            <code key={k} data-property={k}>
+                              {`${k}=${v}`}{' '}
+                            </code>
+                          ))}
+                        </div>
+                      )}
                     </td>
                   </tr>
                 );

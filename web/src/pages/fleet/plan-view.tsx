@@ -103,6 +103,11 @@ export function PlanView({ plan }: { readonly plan: UpgradePlan }) {
                   </div>
                   {ph.outcome === 'run' && <p className="meta">{t(PHASE_EXPLAINED[ph.phase], { version: plan.version })}</p>}
                   {ph.reason && <p className="plan__reason">{ph.reason}</p>}
+                  {ph.requires?.map((r) => (
+                    <p key={r} className="meta" data-requires>
+                      {t('fleetPlan.requires', { condition: r })}
+                    </p>
+                  ))}
                   {ph.steps.length > 0 && (
                     <ol className="plan__steps">
                       {ph.steps.map((step, n) => (
