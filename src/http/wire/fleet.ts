@@ -97,6 +97,11 @@ export const runSchema = z.strictObject({
   state: runStateSchema,
   /** The phase the run is in. */
   phase: phaseSchema,
+  /** The phases the run covers (1-4, or part: 1-2 now, 3-4 later). */
+  firstPhase: phaseSchema,
+  lastPhase: phaseSchema,
+  /** A hold after a phase: `until` is set when it starts (an operator's resume moves it to now). */
+  hold: z.strictObject({ afterPhase: phaseSchema, seconds: z.number().int(), until: timestampSchema.nullable() }).nullable(),
   statusesApplied: z.number().int(),
   concurrency: z.number().int(),
   failureBudget: failureBudgetSchema,
@@ -138,9 +143,11 @@ export const runPairSchema = z.strictObject({
 /** A cell of the pairs × phases matrix. */
 export const phaseCellSchema = z.enum(['done', 'running', 'failed', 'pending']);
 
-/** `GET /api/platform/fleet/runs/{run}`: the run, its version's statuses, and the pairs × phases matrix. */
+/** `GET /api/platform/fleet/runs/{run}`: the run, whether it holds, its version's statuses, and the pairs × phases matrix. */
 export const runViewSchema = z.strictObject({
   run: runSchema,
+  /** When the run's hold ends, while the run holds; else null. */
+  holdingUntil: timestampSchema.nullable(),
   statuses: z.array(z.string()),
   counts: runPairCountsSchema,
   pairs: z.array(
