@@ -8,6 +8,15 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { declareFleet, initialActive, orchestrator, platformFor, startRun, stopOrchestrators, V2, view } from './support/fleet-runs.js';
 import { waitFor } from './support/wait-for.js';
 
+/** The parts of a dry-run plan these tests read. */
+interface PlanShape {
+  firstPhase: number;
+  lastPhase: number;
+  gate: { open: boolean; reason: string | null };
+  summary: { complete: number };
+  pairs: Array<{ phases: Array<{ outcome: string }> }>;
+}
+
 /**
  * Runs for part of the phases (1-2, then 3-4 launched separately once the version carries
  * PROD_Phase2_OK) and holds after a phase: stored in the run, kept across a takeover, ended early
@@ -55,6 +64,11 @@ for (const backend of BACKENDS) {
       assert.deepEqual([first.phase, first.firstPhase, first.lastPhase], [1, 1, 2]);
       assert.deepEqual(first.hold, { afterPhase: 1, seconds: 1, until: null });
 
+      const closed = await t.admin({ url: `/api/platform/fleet/plan?environment=PROD&version=${V2}&phases=3-4` });
+      assert.equal(closed.status, 200, closed.text);
+      assert.match((closed.body as { data: PlanShape }).data.gate.reason ?? '', /phase 3 requires the version to carry PROD_Phase2_OK; it carries QA_OK/);
+      assert.equal((await t.admin({ url: `/api/platform/fleet/plan?environment=PROD&version=${V2}&phases=4-1` })).status, 400);
+
       // Launched before phases 1-2 finished: refused, with the status it lacks and the run that gives it.
       const early = await post({ phases: '3-4' });
       assert.equal(early.status, 409, early.text);
@@ -90,6 +104,16 @@ for (const backend of BACKENDS) {
       );
       assert.deepEqual(verifyStepLog(steps, V2, initialActive(n)), []);
       assert.equal(steps.filter((s) => s.state === 'succeeded').length, n * 2 * 3);
+
+      // The dry run of phases 3-4 plans what the store now knows: the pairs serve from their secondaries on V2.
+      const plan = await t.admin({ url: `/api/platform/fleet/plan?environment=PROD&version=${V2}&phases=3-4` });
+      assert.equal(plan.status, 200, plan.text);
+      const p = (plan.body as { data: PlanShape }).data;
+      assert.deepEqual([p.firstPhase, p.lastPhase, p.gate.open, p.summary.complete], [3, 4, true, n]);
+      assert.deepEqual(
+        p.pairs[0]!.phases.map((x) => x.outcome),
+        ['outside', 'outside', 'run', 'run'],
+      );
 
       const second = await startRun(t, { phases: '3-4' });
       assert.deepEqual([second.phase, second.firstPhase, second.lastPhase, second.hold], [3, 3, 4, null]);

@@ -47,7 +47,7 @@ function renderPlan(plan: UpgradePlan): string {
   const lines = [
     `plan: ${plan.environment} → ${plan.version} (driver ${plan.driver}, ${plan.concurrency} pairs at a time)`,
     `gate: ${plan.gate.expression ?? '(none)'} → ${plan.gate.open ? 'open' : `CLOSED: ${plan.gate.reason}`}`,
-    `${plan.summary.complete} of ${plan.summary.pairs} pairs would complete all four phases; ${plan.summary.blocked} would stop`,
+    `${plan.summary.complete} of ${plan.summary.pairs} pairs would complete ${plan.firstPhase === 1 && plan.lastPhase === 4 ? 'all four phases' : `phases ${plan.firstPhase}-${plan.lastPhase}`}; ${plan.summary.blocked} would stop`,
     '',
   ];
   for (const p of plan.pairs) {
@@ -56,6 +56,8 @@ function renderPlan(plan: UpgradePlan): string {
       if (ph.outcome === 'run') {
         lines.push(`  phase ${ph.phase} ${ph.title}${ph.note ? ` (${ph.note})` : ''}`);
         for (const s of ph.steps) lines.push(`    - ${s}`);
+      } else if (ph.outcome === 'outside') {
+        continue;
       } else if (ph.outcome === 'blocked') {
         lines.push(`  phase ${ph.phase} ${ph.title}: STOPS HERE, ${ph.reason}`);
       } else {
@@ -64,6 +66,12 @@ function renderPlan(plan: UpgradePlan): string {
     }
   }
   return lines.join('\n');
+}
+
+/** The dry run's URL for `fleet plan` and `fleet run --dry-run`. */
+function planPath(flags: { env: string; version: string; phases?: string }): string {
+  const phases = flags.phases === undefined ? '' : `&phases=${encodeURIComponent(flags.phases)}`;
+  return `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}${phases}`;
 }
 
 function readFleetFile(file: string): unknown {
@@ -210,12 +218,10 @@ export function registerFleet(program: Command): void {
     .description('Dry run: what an upgrade would do to each pair and why (nothing changes)')
     .requiredOption('--env <name>', 'environment, e.g. PROD')
     .requiredOption('--version <version>', 'the version to deploy')
-    .addHelpText('after', '\nExample:\n  drydock fleet plan --env PROD --version 2.5.1')
-    .action(async (flags: ConnectionFlags & { env: string; version: string }) => {
-      const plan = await clientFrom(flags).call<UpgradePlan>(
-        'GET',
-        `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`,
-      );
+    .option('--phases <range>', 'the phases the run would cover (default 1-4)')
+    .addHelpText('after', '\nExamples:\n  drydock fleet plan --env PROD --version 2.5.1\n  drydock fleet plan --env PROD --version 2.5.1 --phases 3-4')
+    .action(async (flags: ConnectionFlags & { env: string; version: string; phases?: string }) => {
+      const plan = await clientFrom(flags).call<UpgradePlan>('GET', planPath(flags));
       output(flags, plan, () => renderPlan(plan));
       if (!plan.gate.open) throw new CliError(`the ${plan.environment} gate is closed for ${plan.version}: ${plan.gate.reason}`, EXIT.refused);
     });
@@ -253,10 +259,7 @@ export function registerFleet(program: Command): void {
       ) => {
         const client = clientFrom(flags);
         if (flags.dryRun) {
-          const plan = await client.call<UpgradePlan>(
-            'GET',
-            `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`,
-          );
+          const plan = await client.call<UpgradePlan>('GET', planPath(flags));
           output(flags, plan, () => renderPlan(plan));
           if (!plan.gate.open) throw new CliError(`the ${plan.environment} gate is closed for ${plan.version}: ${plan.gate.reason}`, EXIT.refused);
           return;

@@ -35,6 +35,8 @@ const version = z.string().regex(VERSION_PATTERN, 'must be a version such as 2.5
 const environment = z.string().regex(/^[A-Z][A-Z0-9-]*$/, 'must be an environment name such as PROD');
 const status = z.string().regex(STATUS_PATTERN, 'must be a status name such as Staging_OK (letters, digits, _ - .)');
 const runParams = z.object({ run_id: z.string().regex(/^run-[0-9a-z-]+$/, 'must be a run id such as run-20261201-1a2b3c4d') });
+const phasesSchema = z.string().regex(PHASE_RANGE_PATTERN, 'must be a range of phases 1 to 4 such as 1-2, 3-4, 2 or 1-4');
+
 /** The longest hold a run takes: 30 days. */
 const HOLD_MAX_SECONDS = 30 * 86_400;
 
@@ -129,15 +131,16 @@ export const fleetRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: '/api/platform/fleet/plan',
-    summary: 'Dry run: what an upgrade of an environment to a version would do to each pair, and why',
+    summary: 'Dry run: what an upgrade of an environment to a version (phases 1-4, or `phases`) would do to each pair, and why',
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    query: z.object({ environment, version }).strict(),
+    query: z.object({ environment, version, phases: phasesSchema.optional() }).strict(),
     response: upgradePlanSchema,
     handler: async ({ query, db }) => {
       const env = await readEnvironment(db, query.environment);
-      return buildPlan(env, await readPairs(db, env.name), query.version, await readStatuses(db, query.version));
+      const range = query.phases === undefined ? undefined : phaseRange(query.phases);
+      return buildPlan(env, await readPairs(db, env.name), query.version, await readStatuses(db, query.version), range);
     },
   }),
   defineRoute({
@@ -162,7 +165,7 @@ export const fleetRoutes: AnyRoute[] = [
       .object({
         environment,
         version,
-        phases: z.string().regex(PHASE_RANGE_PATTERN, 'must be a range of phases 1 to 4 such as 1-2, 3-4, 2 or 1-4').optional(),
+        phases: phasesSchema.optional(),
         holdAfter: z
           .object({
             phase: z.number().int().min(1, 'must be a phase, 1 to 3').max(3, 'must be a phase, 1 to 3: the run holds before a later phase'),

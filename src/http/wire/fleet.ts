@@ -57,6 +57,9 @@ export const phaseSchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.
 export const upgradePlanSchema = z.strictObject({
   environment: z.string(),
   version: z.string(),
+  /** The phases the run would cover. */
+  firstPhase: phaseSchema,
+  lastPhase: phaseSchema,
   gate: z.strictObject({ expression: z.string().nullable(), open: z.boolean(), reason: z.string().nullable() }),
   concurrency: z.number().int(),
   failureBudget: failureBudgetSchema,
@@ -72,7 +75,7 @@ export const upgradePlanSchema = z.strictObject({
           phase: phaseSchema,
           title: z.string(),
           /** `run`: the steps will run; `blocked`: the pair stops here, `reason` says why; `not-reached`: an earlier phase blocked. */
-          outcome: z.enum(['run', 'blocked', 'not-reached']),
+          outcome: z.enum(['run', 'blocked', 'not-reached', 'outside']),
           steps: z.array(z.string()),
           reason: z.string().optional(),
           note: z.string().optional(),

@@ -133,6 +133,7 @@ export const adminPagesEn = {
   'fleetPlan.outcome.run': 'Runs',
   'fleetPlan.outcome.blocked': 'Stops here',
   'fleetPlan.outcome.not-reached': 'Not reached',
+  'fleetPlan.outcome.outside': 'Not in this run',
   'fleetPlan.matrix': 'The plan, pairs × phases',
   'fleetPlan.stepsOf': 'Steps for {pair}',
   'fleetPlan.stepsNote': 'Each step as the server plans it, the same lines as drydock fleet plan prints.',

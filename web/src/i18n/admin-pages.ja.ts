@@ -136,6 +136,7 @@ export const adminPagesJa: Record<keyof typeof adminPagesEn, string> = {
   'fleetPlan.outcome.run': '実行',
   'fleetPlan.outcome.blocked': 'ここで停止',
   'fleetPlan.outcome.not-reached': '到達しない',
+  'fleetPlan.outcome.outside': 'この実行の対象外',
   'fleetPlan.matrix': '計画（ペア × フェーズ）',
   'fleetPlan.stepsOf': '{pair} のステップ',
   'fleetPlan.stepsNote': '各ステップはサーバーが計画したとおりに表示します（drydock fleet plan の出力と同じ行です）。',
