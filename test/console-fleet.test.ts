@@ -358,6 +358,21 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
 
   it('a run for phases 1-2 holding after phase 1 says until when, in both languages; End the hold starts phase 2 and the run completes there', async () => {
     const V3 = '3.0.0';
+    // The start form's plan of phases 3-4 for a version that has not been through 1-2: closed, naming the status.
+    await admin.goto(`${base}/system/fleet`);
+    const form = admin.getByTestId('fleet-start');
+    await form.getByLabel(msg('en', 'fleet.phases')).selectOption('3-4');
+    await form.getByLabel(new RegExp(`^${literal(msg('en', 'fleet.version'))}`)).fill(V3);
+    await form.getByRole('button', { name: msg('en', 'fleetPlan.showPlan') }).click();
+    const plan = form.getByTestId('fleet-plan');
+    await plan.locator('[data-gate="closed"]').waitFor({ timeout: 10_000 });
+    await plan
+      .getByText(/phase 3 requires the version to carry PROD_Phase2_OK/)
+      .first()
+      .waitFor();
+    assert.equal(await plan.locator('td[data-phase="1"] [data-outcome-plan="outside"]').count(), PAIRS.length);
+    assert.equal(await form.getByRole('button', { name: msg('en', 'fleetPlan.start') }).isDisabled(), true);
+
     const started = await t.admin({
       method: 'POST',
       url: '/api/platform/fleet/runs',

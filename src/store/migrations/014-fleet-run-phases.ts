@@ -5,7 +5,9 @@ import type { Migration } from './migration.js';
  * be separate runs days apart) and may hold after a phase (`hold_after`, `hold_seconds`), the
  * hold's end written once when it starts (`hold_until`) so an orchestrator that takes the run over
  * waits until the same moment. Additive: columns with defaults that describe the runs before them
- * (phases 1-4, no hold); a release that does not know them inserts runs that get those defaults.
+ * (phases 1-4, no hold); a release that does not know them inserts runs that get those defaults,
+ * and its orchestrator, should it claim a run of this release, drives it through phase 4 without
+ * holding (as it always did).
  */
 export const fleetRunPhases: Migration = {
   version: 14,

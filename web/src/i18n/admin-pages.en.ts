@@ -115,6 +115,7 @@ export const adminPagesEn = {
   'fleetPlan.startLead': 'Choose an environment and a version: the plan shows what the run will do to each pair, phase by phase, before anything changes.',
   'fleetPlan.choose': '— choose —',
   'fleetPlan.versionHint': 'A version such as 2.5.1.',
+  'fleetPlan.phasesHint': 'All four, or part: 1-2 today, 3-4 once the secondaries have soaked (a run from phase 3 needs {env}_Phase2_OK).',
   'fleetPlan.concurrencyHint': 'Optional: pairs upgraded at once. Empty: the environment’s setting.',
   'fleetPlan.showPlan': 'Show the plan',
   'fleetPlan.planTitle': 'Plan: {env} to {version}',
