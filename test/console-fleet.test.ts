@@ -355,4 +355,65 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     assert.equal(reads, left, 'no read of the run after the page was left');
     assert.deepEqual(pageErrors, [], 'no page threw');
   });
+
+  it('a run for phases 1-2 holding after phase 1 says until when, in both languages; End the hold starts phase 2 and the run completes there', async () => {
+    const V3 = '3.0.0';
+    // The start form's plan of phases 3-4 for a version that has not been through 1-2: closed, naming the status.
+    await admin.goto(`${base}/system/fleet`);
+    const form = admin.getByTestId('fleet-start');
+    await form.getByLabel(msg('en', 'fleet.phases')).selectOption('3-4');
+    await form.getByLabel(new RegExp(`^${literal(msg('en', 'fleet.version'))}`)).fill(V3);
+    await form.getByRole('button', { name: msg('en', 'fleetPlan.showPlan') }).click();
+    const plan = form.getByTestId('fleet-plan');
+    await plan.locator('[data-gate="closed"]').waitFor({ timeout: 10_000 });
+    await plan
+      .getByText(/phase 3 requires the version to carry PROD_Phase2_OK/)
+      .first()
+      .waitFor();
+    assert.equal(await plan.locator('td[data-phase="1"] [data-outcome-plan="outside"]').count(), PAIRS.length);
+    assert.equal(await form.getByRole('button', { name: msg('en', 'fleetPlan.start') }).isDisabled(), true);
+
+    const started = await t.admin({
+      method: 'POST',
+      url: '/api/platform/fleet/runs',
+      body: { environment: 'PROD', version: V3, phases: '1-2', holdAfter: { phase: 1, seconds: 7_200 } },
+    });
+    assert.equal(started.status, 200, started.text);
+    const id = started.body.data.id as string;
+    await admin.goto(`${base}/system/fleet/runs/${id}`);
+    const hold = admin.getByTestId('fleet-run-hold');
+    await hold.waitFor({ timeout: 30_000 });
+    const until = (await t.admin({ url: `/api/platform/fleet/runs/${id}` })).body.data.holdingUntil as string;
+    assert.ok(until, 'the API says the run holds');
+    assert.match(await hold.innerText(), /^Holding after phase 1 until .+: phase 2 starts then\./);
+    assert.equal(await admin.getByTestId('fleet-run-phases').innerText(), '1 to 2 of 4');
+    assert.match(await admin.locator('.facts').innerText(), /after phase 1, 2h \(started, ends /);
+    await switchLanguage(admin, 'en', 'ja');
+    await admin
+      .getByTestId('fleet-run-hold')
+      .getByText(/フェーズ 1 の後、.+ まで待機中です/)
+      .waitFor();
+    await shoot(admin, 'fleet-run-hold-ja', { fullPage: false });
+    await switchLanguage(admin, 'ja', 'en');
+
+    await admin
+      .getByTestId('fleet-run-hold')
+      .getByRole('button', { name: msg('en', 'fleet.endHold') })
+      .click();
+    const confirm = dialog('en', 'fleet.endHoldTitle', { id });
+    await confirm.getByText(/^Phase 2 starts now instead of at /).waitFor();
+    await confirm.getByRole('button', { name: msg('en', 'fleet.endHold') }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    await waitForRunState('completed', 30_000);
+    assert.equal(await admin.getByTestId('fleet-run-hold').count(), 0);
+    assert.match(await admin.getByTestId('fleet-statuses').innerText(), /PROD_Phase2_OK/);
+    for (const pair of PAIRS) {
+      assert.equal(await cellState(pair, 2), 'done', pair);
+      assert.equal(await cellState(pair, 3), 'pending', pair);
+    }
+    const run = (await t.admin({ url: `/api/platform/fleet/runs/${id}` })).body.data.run as { hold: { until: string } };
+    assert.ok(run.hold.until < until, 'the hold ended before its time');
+    await shoot(admin, 'fleet-run-phases-en');
+    assert.deepEqual(pageErrors, [], 'no page threw');
+  });
 });

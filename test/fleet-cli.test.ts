@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { BACKENDS } from './support/backends.js';
 import { describeRun, runCli, spawnCli, type CliProcess } from './support/cli.js';
 import { startStack, type Stack } from './support/runbook.js';
+import { waitFor } from './support/wait-for.js';
 
 /**
  * `drydock fleet …` end to end: the CLI against a real server, a real `drydock fleet orchestrator`
@@ -167,6 +168,44 @@ for (const backend of BACKENDS) {
       const refused = await runCli(['fleet', 'resume', runId], env);
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /is completed: only a paused or halted run can become running/);
+    });
+    it('phases 1-2 holding after phase 1, then 3-4: refused while PROD_Phase2_OK is missing, status says holding until when, resume ends the hold', async () => {
+      const env = stack.cliEnv();
+      assert.equal((await runCli(['fleet', 'versions', '4.0.0', '--add', 'QA_OK'], env)).code, 0);
+      const usage = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '4.0.0', '--hold-after', '2', '--detach'], env);
+      assert.equal(usage.code, 2, describeRun(usage));
+      assert.match(usage.stderr, /--hold-after takes a phase and a duration, e\.g\. --hold-after 2 30m/);
+      const reversed = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '4.0.0', '--phases', '4-3', '--detach'], env);
+      assert.equal(reversed.code, 1, describeRun(reversed));
+      assert.match(reversed.stderr, /phases "4-3" is not a range of phases/);
+      const early = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '4.0.0', '--phases', '3-4', '--detach'], env);
+      assert.equal(early.code, 5, describeRun(early));
+      assert.match(early.stderr, /phase 3 needs PROD_Phase2_OK on 4\.0\.0; it carries QA_OK/);
+
+      const start = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '4.0.0', '--phases', '1-2', '--hold-after', '1', '2h', '--detach'], env);
+      assert.equal(start.code, 0, describeRun(start));
+      const runId = runIdOf(start.stdout);
+      assert.ok(runId, describeRun(start));
+      const holding = await waitFor('fleet status says the run holds', async () => {
+        const status = await runCli(['fleet', 'status', runId], env);
+        return /holding until \S+ \(after phase 1\)/.test(status.stdout) ? status.stdout : undefined;
+      });
+      assert.match(holding, /RUNNING +phase 1 of 1-2/);
+      const during = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '4.0.0', '--phases', '3-4', '--detach'], env);
+      assert.equal(during.code, 5, describeRun(during));
+      assert.match(during.stderr, new RegExp(`Run ${runId} for phases 1-2 is still running`));
+
+      const resume = await runCli(['fleet', 'resume', runId], env);
+      assert.equal(resume.code, 0, describeRun(resume));
+      const watch = await runCli(['fleet', 'status', runId, '--watch', '--interval', '200ms'], env);
+      assert.equal(watch.code, 0, describeRun(watch));
+      assert.match(watch.stdout, /COMPLETED +phase 2 of 1-2/);
+      assert.match(watch.stdout, /version statuses: PROD_Phase2_OK, QA_OK/);
+
+      const rest = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '4.0.0', '--phases', '3-4'], env);
+      assert.equal(rest.code, 0, describeRun(rest));
+      assert.match(rest.stdout, /COMPLETED +phase 4 of 3-4/);
+      assert.match(rest.stdout, /version statuses: PROD_OK, QA_OK/);
     });
   });
 }

@@ -35,6 +35,8 @@ const PAIRS = 8;
 const ENV = 'E2E';
 /** Short, so an orchestrator that replaces a SIGKILLed one does not wait long; renewed every third of it. */
 const LEASE_SECONDS = 2;
+/** The hold after phase 2 in the SIGKILL scenario: longer than a takeover (the lease, a process start), so the kill lands in it and the next orchestrator finds it still on. */
+const HOLD_SECONDS = 6;
 /** Generous: a run takes some seconds; a machine shared with other test files may make it take many more. */
 const RUN_TIMEOUT_MS = 150_000;
 
@@ -189,7 +191,7 @@ async function assertNothingLeft(): Promise<void> {
   assert.deepEqual(left, { orchestrators: [], nodes: [], leaked: [], processes: [] }, 'no orchestrator, node or switch outlives the scenario');
 }
 
-async function startRun(stage: Stage, options: { concurrency?: number } = {}): Promise<string> {
+async function startRun(stage: Stage, options: { concurrency?: number; holdAfter?: { phase: number; seconds: number } } = {}): Promise<string> {
   const res = await stage.app.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: ENV, version: V2, ...options } });
   assert.equal(res.status, 200, res.text);
   return (res.body as { data: { id: string } }).data.id;
@@ -272,6 +274,16 @@ function assertNoFailedRequest(stage: Stage): void {
   for (const p of Object.values(report.pairs)) assert.ok(p.requests >= 40, `${p.pair} was under load the whole run (${p.requests} requests)`);
 }
 
+/** The run held after `phase` until the end it recorded, and no step of the next phase started before it; returns that end. */
+function assertHeld(v: RunView, log: readonly StepRecord[], phase: number): string {
+  const until = v.run.hold?.until;
+  assert.ok(until, `the run held after phase ${phase}`);
+  assert.equal(v.run.hold?.afterPhase, phase);
+  const early = log.filter((s) => s.phase === phase + 1 && s.startedAt < until).map((s) => `${s.pairId} ${s.step} at ${s.startedAt}`);
+  assert.deepEqual(early, [], `no phase ${phase + 1} step started before the hold ended (${until})`);
+  return until;
+}
+
 /** The step log's own checks: every invariant held, and no step that succeeded was run again. */
 function assertStepLog(stage: Stage, log: readonly StepRecord[]): void {
   assert.deepEqual(verifyStepLog(log, V2, initialActive(stage.fleet)), []);
@@ -300,9 +312,10 @@ after(() => {
 
 for (const backend of BACKENDS) {
   describe(`fleet phased upgrade end to end, process driver, orchestrator subprocess (${backend})`, () => {
-    it(`upgrades ${PAIRS} pairs of real nodes under load to ${V2}: every pair done, primaries active, ${ENV}_OK, no failed request, invariants hold`, async (t) => {
+    it(`upgrades ${PAIRS} pairs of real nodes under load to ${V2}, holding after phase 2: every pair done, primaries active, ${ENV}_OK, no failed request, invariants hold`, async (t) => {
       const stage = await setUp(backend);
-      const runId = await startRun(stage);
+      // The secondaries serve the new version for a while (a soak) before the primaries are upgraded.
+      const runId = await startRun(stage, { holdAfter: { phase: 2, seconds: 1 } });
       await startOrchestrator(stage);
       const v = await waitForEnd(stage, runId);
       assert.equal(v.run.state, 'completed', v.run.reason ?? '');
@@ -318,6 +331,7 @@ for (const backend of BACKENDS) {
       );
       const log = await steps(stage, runId);
       assertStepLog(stage, log);
+      assertHeld(v, log, 2);
       assert.equal(log.filter((s) => s.state === 'succeeded').length, PAIRS * 4 * 3, 'three steps per phase, four phases per pair');
       assert.equal(new Set(log.map((s) => s.orchestrator)).size, 1);
       await assertNothingLeft();
@@ -369,15 +383,17 @@ for (const backend of BACKENDS) {
     }
 
     if (backend === 'postgres') {
-      it('an orchestrator SIGKILLed at random points is replaced after its lease each time: the run completes, no failed request, no step succeeded twice, invariants hold', async (t) => {
+      it('an orchestrator SIGKILLed at random points and during a hold is replaced after its lease each time: the hold keeps its end, the run completes, no failed request, no step succeeded twice, invariants hold', async (t) => {
         const stage = await setUp(backend);
         // Kill points are random in the run's progress, not in wall time: each orchestrator is killed
         // after it recorded a random 2–20 more steps (a row per step started: upgrades, health checks,
         // switches; plus a random 0–300 ms). A run has 96 steps, so four kills (at most 80) always land inside it,
         // however fast the machine (wall-time delays let a faster run end after two kills). One pair
-        // at a time keeps the steps of a kill point in one pair's sequence.
-        const runId = await startRun(stage, { concurrency: 1 });
+        // at a time keeps the steps of a kill point in one pair's sequence. The second kill lands in the
+        // hold after phase 2 instead: the next orchestrator must wait until the end the run recorded.
+        const runId = await startRun(stage, { concurrency: 1, holdAfter: { phase: 2, seconds: HOLD_SECONDS } });
         const kills: string[] = [];
+        let heldUntil: string | undefined;
         let o = await startOrchestrator(stage);
         for (let i = 0; i < 4; i++) {
           // Once it drives the run (a new one first waits out its predecessor's lease), at a random moment.
@@ -388,6 +404,23 @@ for (const backend of BACKENDS) {
             () => o.driving(),
             { timeoutMs: 60_000, everyMs: 20 },
           );
+          if (i === 1) {
+            const holding = await waitFor(
+              'the run holds after phase 2',
+              async () => {
+                const v = await view(stage, runId);
+                if (v.run.phase > 2) throw new Error(`the hold after phase 2 ended before it was seen: ${JSON.stringify(v.run.hold)}`);
+                return v.holdingUntil ?? undefined;
+              },
+              { timeoutMs: RUN_TIMEOUT_MS, everyMs: 20 },
+            );
+            heldUntil = holding;
+            o.cli.child.kill('SIGKILL');
+            assert.equal((await o.cli.result).signal, 'SIGKILL');
+            kills.push(`during the hold after phase 2 (until ${holding})`);
+            o = await startOrchestrator(stage);
+            continue;
+          }
           const recorded = (await steps(stage, runId)).length;
           const more = 2 + Math.floor(Math.random() * 19);
           const progressDeadline = Date.now() + 60_000;
@@ -417,6 +450,7 @@ for (const backend of BACKENDS) {
         );
         const log = await steps(stage, runId);
         assertStepLog(stage, log);
+        assert.equal(assertHeld(v, log, 2), heldUntil, 'the hold ended when it was recorded to, before the kill');
         const owners = new Set(log.map((s) => s.orchestrator));
         const interrupted = log.filter((s) => s.state === 'interrupted').map((s) => `${s.pairId} phase ${s.phase} ${s.step} (${s.action} ${s.node})`);
         t.diagnostic(`${log.length} steps by ${owners.size} orchestrators; interrupted by a kill and run again: ${interrupted.join(', ') || 'none'}`);

@@ -1,77 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import pino from 'pino';
-import type { RunRecord } from '../src/fleet/store/records.js';
 import { readRun } from '../src/fleet/store/runs.js';
 import { readSteps } from '../src/fleet/store/steps.js';
 import { verifyStepLog } from '../src/fleet/invariants.js';
-import { Orchestrator } from '../src/fleet/orchestrator.js';
-import type { RunView } from '../src/fleet/run-view.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { SimulatedPlatform } from './support/fleet-sim.js';
+import {
+  declareFleet,
+  fleetFile,
+  initialActive,
+  orchestrator,
+  platformFor,
+  startRun,
+  stopOrchestrators,
+  V1,
+  V2,
+  view,
+  waitForState,
+} from './support/fleet-runs.js';
 import { waitFor } from './support/wait-for.js';
-
-const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
-const V1 = '1.0.0';
-const V2 = '2.0.0';
-
-/** A fleet file (as the API takes it) with `n` PROD pairs and one QA pair. */
-function fleetFile(n: number, extra: Record<string, unknown> = {}) {
-  const ids = Array.from({ length: n }, (_, i) => String(i + 1).padStart(3, '0'));
-  return {
-    environments: [
-      { name: 'PROD', gate: 'QA_OK and not Blocked', concurrency: 3, driver: { type: 'noop' }, ...extra },
-      { name: 'QA', driver: { type: 'noop' } },
-    ],
-    nodes: [
-      ...ids.flatMap((id) => [
-        { name: `PROD_P_${id}`, version: V1, properties: { port: 7000 + Number(id) } },
-        { name: `PROD_S_${id}`, version: V1 },
-      ]),
-      { name: 'QA_P_001', version: V1 },
-      { name: 'QA_S_001', version: V1 },
-    ],
-  };
-}
-
-function platformFor(n: number): SimulatedPlatform {
-  const sim = new SimulatedPlatform();
-  for (let i = 1; i <= n; i++) {
-    const id = String(i).padStart(3, '0');
-    sim.addPair(`PROD_${id}`, `PROD_P_${id}`, `PROD_S_${id}`, V1);
-  }
-  return sim;
-}
-
-const started: Orchestrator[] = [];
-function orchestrator(t: TestApp, sim: SimulatedPlatform, leaseMs = 5_000): Orchestrator {
-  const o = new Orchestrator({ store: t.deps.store, logger, baseDir: process.cwd(), leaseMs, pollMs: 20, createDriver: () => sim.driver() });
-  started.push(o);
-  return o;
-}
-
-const initialActive = (n: number) => new Map(Array.from({ length: n }, (_, i) => String(i + 1).padStart(3, '0')).map((id) => [`PROD_${id}`, `PROD_P_${id}`]));
-
-async function startRun(t: TestApp, body: Record<string, unknown> = {}): Promise<RunRecord> {
-  const res = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: V2, ...body } });
-  assert.equal(res.status, 200, res.text);
-  return (res.body as { data: RunRecord }).data;
-}
-
-async function view(t: TestApp, runId: string): Promise<RunView> {
-  const res = await t.admin({ url: `/api/platform/fleet/runs/${runId}` });
-  assert.equal(res.status, 200, res.text);
-  return (res.body as { data: RunView }).data;
-}
-
-/** Waits until the run is in `state`, and returns it. */
-function waitForState(t: TestApp, runId: string, state: RunRecord['state']): Promise<RunRecord> {
-  return waitFor(`the run is ${state}`, async () => {
-    const r = await readRun(t.deps.store.db, runId);
-    return r.state === state ? r : undefined;
-  });
-}
 
 for (const backend of BACKENDS) {
   describe(`fleet phased upgrade, orchestrated (${backend})`, () => {
@@ -79,26 +26,13 @@ for (const backend of BACKENDS) {
     before(async () => {
       t = await startTestApp(backend);
     });
-    afterEach(async () => {
-      // A failed test must not leave an orchestrator driving runs into the next one.
-      await Promise.all(started.splice(0).map((o) => o.stop(true)));
-    });
+    afterEach(stopOrchestrators);
     after(async () => {
       await t.close();
     });
 
     /** A fresh fleet for each test: declare, reset statuses, open the gate. */
-    async function declare(n: number, extra: Record<string, unknown> = {}): Promise<void> {
-      await t.deps.store.transaction('shared', async (trx) => {
-        await trx.deleteFrom('fleet_runs').execute();
-        await trx.deleteFrom('fleet_version_statuses').execute();
-        await trx.deleteFrom('fleet_pairs').execute();
-      });
-      const res = await t.admin({ method: 'PUT', url: '/api/platform/fleet', body: fleetFile(n, extra) });
-      assert.equal(res.status, 200, res.text);
-      const gate = await t.admin({ method: 'PATCH', url: `/api/platform/fleet/versions/${V2}`, body: { add: ['QA_OK'] } });
-      assert.equal(gate.status, 200, gate.text);
-    }
+    const declare = (n: number, extra: Record<string, unknown> = {}) => declareFleet(t, n, extra);
 
     it('refuses a fleet file with problems, listing each with what to fix', async () => {
       const bad = fleetFile(2);

@@ -13,6 +13,7 @@ import type {
 import { ApiCallError } from '../api-client/api-errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
+import { runPhaseOptions } from './fleet-run-options.js';
 import { parseDuration, Progress, table } from './progress.js';
 import { ownValue } from '../util/own-value.js';
 import { sleep } from '../util/sleep.js';
@@ -23,7 +24,8 @@ const CELL: Record<string, string> = { done: '✓', running: '▶', failed: '✗
 export function renderMatrix(view: RunView, all = false): string {
   const r = view.run;
   const head = [
-    `run ${r.id}: ${r.environment} → ${r.version}  ${r.state.toUpperCase()}  phase ${r.phase}/4${r.reason ? `  (${r.reason})` : ''}`,
+    `run ${r.id}: ${r.environment} → ${r.version}  ${r.state.toUpperCase()}  phase ${r.phase} of ${r.firstPhase}-${r.lastPhase}${r.reason ? `  (${r.reason})` : ''}`,
+    ...(view.holdingUntil ? [`holding until ${view.holdingUntil} (after phase ${r.hold?.afterPhase}); drydock fleet resume ${r.id} ends the hold now`] : []),
     `pairs: ${view.counts.done} done, ${view.counts.running} running, ${view.counts.waiting} waiting, ${view.counts.failed} failed of ${view.counts.total}; version statuses: ${view.statuses.join(', ') || 'none'}`,
   ];
   const rows = view.pairs.filter((p) => all || view.pairs.length <= 40 || p.state !== 'done');
@@ -46,7 +48,7 @@ function renderPlan(plan: UpgradePlan): string {
   const lines = [
     `plan: ${plan.environment} → ${plan.version} (driver ${plan.driver}, ${plan.concurrency} pairs at a time)`,
     `gate: ${plan.gate.expression ?? '(none)'} → ${plan.gate.open ? 'open' : `CLOSED: ${plan.gate.reason}`}`,
-    `${plan.summary.complete} of ${plan.summary.pairs} pairs would complete all four phases; ${plan.summary.blocked} would stop`,
+    `${plan.summary.complete} of ${plan.summary.pairs} pairs would complete ${plan.firstPhase === 1 && plan.lastPhase === 4 ? 'all four phases' : `phases ${plan.firstPhase}-${plan.lastPhase}`}; ${plan.summary.blocked} would stop`,
     '',
   ];
   for (const p of plan.pairs) {
@@ -56,6 +58,8 @@ function renderPlan(plan: UpgradePlan): string {
         lines.push(`  phase ${ph.phase} ${ph.title}${ph.note ? ` (${ph.note})` : ''}`);
         for (const r of ph.requires ?? []) lines.push(`    requires ${r}`);
         for (const s of ph.steps) lines.push(`    - ${s}`);
+      } else if (ph.outcome === 'outside') {
+        continue;
       } else if (ph.outcome === 'blocked') {
         lines.push(`  phase ${ph.phase} ${ph.title}: STOPS HERE, ${ph.reason}`);
       } else {
@@ -64,6 +68,12 @@ function renderPlan(plan: UpgradePlan): string {
     }
   }
   return lines.join('\n');
+}
+
+/** The dry run's URL for `fleet plan` and `fleet run --dry-run`. */
+function planPath(flags: { env: string; version: string; phases?: string }): string {
+  const phases = flags.phases === undefined ? '' : `&phases=${encodeURIComponent(flags.phases)}`;
+  return `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}${phases}`;
 }
 
 function readFleetFile(file: string): unknown {
@@ -104,9 +114,12 @@ async function watchRun(flags: ConnectionFlags & { all?: boolean }, runId: strin
     for (;;) {
       const view = await client.call<RunView>('GET', `/api/platform/fleet/runs/${encodeURIComponent(runId)}`);
       const c = view.counts;
-      const line = `${view.run.state} phase ${view.run.phase}/4: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed of ${c.total}`;
+      const state = view.holdingUntil ? `holding until ${view.holdingUntil} (after phase ${view.run.phase})` : `${view.run.state} phase ${view.run.phase}`;
+      const line = `${state} of ${view.run.firstPhase}-${view.run.lastPhase}: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed of ${c.total}`;
       if (flags.json && line !== last)
-        process.stdout.write(JSON.stringify({ run: view.run.id, state: view.run.state, phase: view.run.phase, counts: c }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ run: view.run.id, state: view.run.state, phase: view.run.phase, holdingUntil: view.holdingUntil, counts: c }) + '\n',
+        );
       last = line;
       progress.update(line);
       const settled = ['completed', 'failed'].includes(view.run.state) || (!untilDone && ['paused', 'halted'].includes(view.run.state));
@@ -223,12 +236,10 @@ export function registerFleet(program: Command): void {
     .description('Dry run: what an upgrade would do to each pair and why (nothing changes)')
     .requiredOption('--env <name>', 'environment, e.g. PROD')
     .requiredOption('--version <version>', 'the version to deploy')
-    .addHelpText('after', '\nExample:\n  drydock fleet plan --env PROD --version 2.5.1')
-    .action(async (flags: ConnectionFlags & { env: string; version: string }) => {
-      const plan = await clientFrom(flags).call<UpgradePlan>(
-        'GET',
-        `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`,
-      );
+    .option('--phases <range>', 'the phases the run would cover (default 1-4)')
+    .addHelpText('after', '\nExamples:\n  drydock fleet plan --env PROD --version 2.5.1\n  drydock fleet plan --env PROD --version 2.5.1 --phases 3-4')
+    .action(async (flags: ConnectionFlags & { env: string; version: string; phases?: string }) => {
+      const plan = await clientFrom(flags).call<UpgradePlan>('GET', planPath(flags));
       output(flags, plan, () => renderPlan(plan));
       if (!plan.gate.open) throw new CliError(`the ${plan.environment} gate is closed for ${plan.version}: ${plan.gate.reason}`, EXIT.refused);
     });
@@ -237,6 +248,8 @@ export function registerFleet(program: Command): void {
     .description('Start an upgrade run and follow it (an orchestrator — `drydock fleet orchestrator` or `serve --workers` — drives it)')
     .requiredOption('--env <name>', 'environment, e.g. PROD')
     .requiredOption('--version <version>', 'the version to deploy')
+    .option('--phases <range>', 'the phases to run: 1-4 (default), 1-2, 3-4, 2 … (a run from phase N needs <ENV>_Phase<N-1>_OK)')
+    .option('--hold-after <phase-and-duration...>', 'wait after that phase completed for every pair, e.g. --hold-after 2 30m (90s, 30m, 2h, 1d)')
     .option('--concurrency <n>', 'pairs at once in a phase (default: the environment’s)')
     .option('--max-failures <n>', 'halt when more than n pairs failed')
     .option('--max-failures-percent <p>', 'halt when more than p % of the pairs failed')
@@ -245,13 +258,15 @@ export function registerFleet(program: Command): void {
     .option('--all', 'show every pair in the final matrix')
     .addHelpText(
       'after',
-      '\nExample:\n  drydock fleet run --env PROD --version 2.5.1 --concurrency 4 --max-failures 2\nExit: 0 every pair upgraded, 1 some failed or the run halted, 5 the gate is closed, 130 Ctrl-C (the run goes on).',
+      '\nExamples:\n  drydock fleet run --env PROD --version 2.5.1 --concurrency 4 --max-failures 2\n  drydock fleet run --env PROD --version 2.5.1 --phases 1-2 --hold-after 1 2h\n  drydock fleet run --env PROD --version 2.5.1 --phases 3-4   (days later, once PROD_Phase2_OK soaked)\nExit: 0 every pair upgraded, 1 some failed or the run halted, 5 the gate is closed, 130 Ctrl-C (the run goes on).',
     )
     .action(
       async (
         flags: ConnectionFlags & {
           env: string;
           version: string;
+          phases?: string;
+          holdAfter?: string[];
           concurrency?: string;
           maxFailures?: string;
           maxFailuresPercent?: string;
@@ -262,10 +277,7 @@ export function registerFleet(program: Command): void {
       ) => {
         const client = clientFrom(flags);
         if (flags.dryRun) {
-          const plan = await client.call<UpgradePlan>(
-            'GET',
-            `/api/platform/fleet/plan?environment=${encodeURIComponent(flags.env)}&version=${encodeURIComponent(flags.version)}`,
-          );
+          const plan = await client.call<UpgradePlan>('GET', planPath(flags));
           output(flags, plan, () => renderPlan(plan));
           if (!plan.gate.open) throw new CliError(`the ${plan.environment} gate is closed for ${plan.version}: ${plan.gate.reason}`, EXIT.refused);
           return;
@@ -273,18 +285,20 @@ export function registerFleet(program: Command): void {
         const concurrency = positive(flags.concurrency, '--concurrency');
         const count = positive(flags.maxFailures, '--max-failures');
         const percent = positive(flags.maxFailuresPercent, '--max-failures-percent');
+        const phases = runPhaseOptions(flags);
         let run: FleetRun;
         try {
           run = await client.call<FleetRun>('POST', '/api/platform/fleet/runs', {
             environment: flags.env,
             version: flags.version,
+            ...phases,
             ...(concurrency !== undefined && { concurrency }),
             ...((count !== undefined || percent !== undefined) && {
               failureBudget: { ...(count !== undefined && { count }), ...(percent !== undefined && { percent }) },
             }),
           });
         } catch (err) {
-          if (err instanceof ApiCallError && err.status === 409 && /gate is closed|may not be deployed/.test(err.serverMessage))
+          if (err instanceof ApiCallError && err.status === 409 && /gate is closed|may not be deployed|needs \S+_OK on/.test(err.serverMessage))
             throw new CliError(err.message, EXIT.refused);
           throw err;
         }
@@ -329,7 +343,7 @@ export function registerFleet(program: Command): void {
 
   for (const [verb, description] of [
     ['pause', 'Pause a run: pairs in the middle of a phase finish it, no new phase starts'],
-    ['resume', 'Resume a paused or halted run'],
+    ['resume', 'Resume a paused or halted run, or end the hold of a running run now'],
   ] as const) {
     withConnection(fleet.command(`${verb} <run>`))
       .description(description)

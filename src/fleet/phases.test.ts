@@ -4,6 +4,9 @@ import { parseGate } from './gate-expression.js';
 import type { NodeRole } from './node-names.js';
 import {
   afterPhase,
+  formatPhaseRange,
+  missingPhaseStatus,
+  parsePhaseRange,
   PHASES,
   phaseGate,
   phaseStatus,
@@ -154,6 +157,28 @@ describe('phaseGate', () => {
   });
 });
 
+describe('phase ranges', () => {
+  it('parses a contiguous range of phases 1–4, or one phase', () => {
+    assert.deepEqual(parsePhaseRange('1-2'), { first: 1, last: 2 });
+    assert.deepEqual(parsePhaseRange('3-4'), { first: 3, last: 4 });
+    assert.deepEqual(parsePhaseRange('2'), { first: 2, last: 2 });
+    assert.deepEqual(parsePhaseRange('1-4'), { first: 1, last: 4 });
+    assert.equal(formatPhaseRange({ first: 3, last: 4 }), '3-4');
+    assert.equal(formatPhaseRange({ first: 2, last: 2 }), '2');
+  });
+
+  it('refuses what is not one', () => {
+    for (const text of ['', '0', '5', '2-1', '1-5', '1,3', '1-2-3', 'one', '1 - 2']) assert.equal(parsePhaseRange(text), null, text);
+  });
+
+  it('names the status a run starting at a later phase lacks', () => {
+    assert.equal(missingPhaseStatus('PROD', 3, new Set(['PROD_Phase1_OK'])), 'PROD_Phase2_OK');
+    assert.equal(missingPhaseStatus('PROD', 3, new Set(['PROD_Phase2_OK'])), null);
+    assert.equal(missingPhaseStatus('PROD', 2, new Set()), 'PROD_Phase1_OK');
+    assert.equal(missingPhaseStatus('PROD', 1, new Set()), null, 'phase 1 has the environment’s gate');
+  });
+});
+
 describe('planPhase checks', () => {
   it('phase 1 refuses when the secondary is active, naming it', () => {
     const reason = refusal(planPhase(1, freshPair({ active: 'S' }), V));
@@ -170,9 +195,19 @@ describe('planPhase checks', () => {
   });
 
   it('phase 3 runs only when the primary is passive', () => {
-    const reason = refusal(planPhase(3, freshPair({ active: 'P' }), V));
+    const reason = refusal(planPhase(3, freshPair({ active: 'P', primary: { name: 'PROD_P_001', version: OLD, secondaryVersionLevel: V } }), V));
     assert.match(reason, /the primary PROD_P_001 is active/);
-    runnable(planPhase(3, freshPair({ active: 'S' }), V));
+    runnable(planPhase(3, freshPair({ active: 'S', primary: { name: 'PROD_P_001', version: OLD, secondaryVersionLevel: V } }), V));
+  });
+
+  it('phase 3 runs only when secondaryVersionLevel on the primary is the version, naming both values', () => {
+    const notSet = refusal(planPhase(3, freshPair({ active: 'S' }), V));
+    assert.match(notSet, /secondaryVersionLevel on PROD_P_001 is not set, not 2\.0\.0: PROD_S_001 was not upgraded to 2\.0\.0/);
+    // A secondary on another version (an earlier rollout, a rollback) must not carry the traffic while the primary is upgraded.
+    const other = refusal(planPhase(3, freshPair({ active: 'S', primary: { name: 'PROD_P_001', version: OLD, secondaryVersionLevel: '1.5.0' } }), V));
+    assert.match(other, /secondaryVersionLevel on PROD_P_001 is 1\.5\.0, not 2\.0\.0/);
+    // The passive-primary check comes first: a pair serving from its primary is refused for that.
+    assert.match(refusal(planPhase(3, freshPair({ active: 'P' }), V)), /the primary PROD_P_001 is active/);
   });
 
   it('phase 4 runs only when primaryVersionLevel on the secondary is the version', () => {

@@ -7,7 +7,7 @@ import type { NodeRole } from './node-names.js';
  * completed for every pair still in the run:
  * 1. upgrade the (passive) secondary; record `secondaryVersionLevel = V` on the primary;
  * 2. switch primary → secondary, only where `secondaryVersionLevel` is V;
- * 3. upgrade the (now passive) primary; record `primaryVersionLevel = V` on the secondary;
+ * 3. upgrade the (now passive) primary, only where `secondaryVersionLevel` is V; record `primaryVersionLevel = V` on the secondary;
  * 4. switch back secondary → primary, only where `primaryVersionLevel` is V.
  */
 export type Phase = 1 | 2 | 3 | 4;
@@ -54,9 +54,46 @@ export function phaseGate(environment: string, phase: Phase, environmentGate: Ga
     if (environmentGate === null || evaluateGate(environmentGate, statuses)) return null;
     return `the ${environment} gate is closed: it ${explainGate(environmentGate, statuses)}`;
   }
-  if (versionLevel(environment, statuses) >= phase - 1) return null;
-  const needed = phaseStatus(environment, (phase - 1) as Phase);
-  return `phase ${phase} requires the version to carry ${needed}; it carries ${[...statuses].sort().join(', ') || 'no status'}`;
+  const needed = missingPhaseStatus(environment, phase, statuses);
+  if (needed === null) return null;
+  return `phase ${phase} requires the version to carry ${needed}; it carries ${carriedStatuses(statuses)}`;
+}
+
+/**
+ * The status a version lacks to start `phase` (2–4) in `environment`: `<ENV>_Phase<N-1>_OK`, or null
+ * when it carries it or a later phase's status. Phase 1's gate is the environment's (`phaseGate`).
+ */
+export function missingPhaseStatus(environment: string, phase: Phase, statuses: ReadonlySet<string>): string | null {
+  if (phase === 1 || versionLevel(environment, statuses) >= phase - 1) return null;
+  return phaseStatus(environment, (phase - 1) as Phase);
+}
+
+/** A version's statuses as a message lists them. */
+export function carriedStatuses(statuses: ReadonlySet<string>): string {
+  return [...statuses].sort().join(', ') || 'no status';
+}
+
+/** The phases a run covers: `first`–`last`, 1 ≤ first ≤ last ≤ 4. */
+export interface PhaseRange {
+  readonly first: Phase;
+  readonly last: Phase;
+}
+
+/** The form `--phases` and the API take: `1-2`, `3-4`, `2`, `1-4`. */
+export const PHASE_RANGE_PATTERN = /^([1-4])(?:-([1-4]))?$/;
+
+/** `1-2` → { first: 1, last: 2 }; `3` → { first: 3, last: 3 }; null when it is not a range of phases 1–4 with first ≤ last. */
+export function parsePhaseRange(text: string): PhaseRange | null {
+  const m = PHASE_RANGE_PATTERN.exec(text.trim());
+  if (!m) return null;
+  const first = Number(m[1]) as Phase;
+  const last = Number(m[2] ?? m[1]) as Phase;
+  return first <= last ? { first, last } : null;
+}
+
+/** `{ first: 1, last: 2 }` → `1-2`; a single phase → `3`. */
+export function formatPhaseRange(range: PhaseRange): string {
+  return range.first === range.last ? String(range.first) : `${range.first}-${range.last}`;
 }
 
 /** A pair as the phase checks see it. */
@@ -139,6 +176,13 @@ export function planPhase(phase: Phase, pair: PairView, version: string): PhaseP
     case 3: {
       if (pair.active !== 'S') {
         return { run: false, reason: `the primary ${p.name} is active: it is upgraded only once the pair serves from ${s.name} (phase 2)` };
+      }
+      // The secondary serves alone while the primary is upgraded: it must be the one phase 1 put V on.
+      if (p.secondaryVersionLevel !== version) {
+        return {
+          run: false,
+          reason: `secondaryVersionLevel on ${p.name} is ${p.secondaryVersionLevel ?? 'not set'}, not ${version}: ${s.name} was not upgraded to ${version} (phase 1), so ${p.name} is not upgraded`,
+        };
       }
       return {
         run: true,

@@ -1,14 +1,17 @@
 import { customizePhase, formatRequirement } from './custom-steps.js';
 import { formatGate } from './gate-expression.js';
 import { pairView, type EnvironmentRecord, type PairRecord } from './store/records.js';
-import { afterPhase, PHASE_TITLES, PHASES, phaseGate, planPhase, type Phase } from './phases.js';
+import { afterPhase, PHASE_TITLES, PHASES, phaseGate, planPhase, type Phase, type PhaseRange } from './phases.js';
 
 /** What a dry run says will happen to one pair in one phase. */
 export interface PlannedPhase {
   readonly phase: Phase;
   readonly title: string;
-  /** `run`: the steps below will run; `blocked`: the pair stops here, `reason` says why; `not-reached`: an earlier phase blocked. */
-  readonly outcome: 'run' | 'blocked' | 'not-reached';
+  /**
+   * `run`: the steps below will run; `blocked`: the pair stops here, `reason` says why; `not-reached`:
+   * an earlier phase blocked; `outside`: the run does not cover this phase (a run for phases 3-4).
+   */
+  readonly outcome: 'run' | 'blocked' | 'not-reached' | 'outside';
   readonly steps: readonly string[];
   /** The phase's conditions on node properties (custom-steps.ts), checked when the pair starts the phase. */
   readonly requires?: readonly string[];
@@ -16,10 +19,14 @@ export interface PlannedPhase {
   readonly note?: string;
 }
 
-/** The dry-run plan of an upgrade: the gate, then every pair phase by phase, assuming each action succeeds. */
+/** The dry-run plan of an upgrade (of the phases it covers): the gate, then every pair phase by phase, assuming each action succeeds. */
 export interface UpgradePlan {
   readonly environment: string;
   readonly version: string;
+  /** The phases the run would cover. */
+  readonly firstPhase: Phase;
+  readonly lastPhase: Phase;
+  /** Whether the version may start the run's first phase: the environment's gate for phase 1, `<ENV>_Phase<N-1>_OK` for phase N. */
   readonly gate: { readonly expression: string | null; readonly open: boolean; readonly reason: string | null };
   readonly concurrency: number;
   readonly failureBudget: EnvironmentRecord['failureBudget'];
@@ -35,11 +42,17 @@ export interface UpgradePlan {
 }
 
 /**
- * Works out, without touching anything, what a run would do: whether the gate lets the version in,
- * and for each pair which phases would run with which steps, or where and why it would stop.
+ * Works out, without touching anything, what a run for `range` would do: whether the gate lets the
+ * version in, and for each pair which phases would run with which steps, or where and why it would stop.
  */
-export function buildPlan(env: EnvironmentRecord, pairs: readonly PairRecord[], version: string, statuses: ReadonlySet<string>): UpgradePlan {
-  const gateReason = phaseGate(env.name, 1, env.gate, statuses);
+export function buildPlan(
+  env: EnvironmentRecord,
+  pairs: readonly PairRecord[],
+  version: string,
+  statuses: ReadonlySet<string>,
+  range: PhaseRange = { first: 1, last: 4 },
+): UpgradePlan {
+  const gateReason = phaseGate(env.name, range.first, env.gate, statuses);
   let blocked = 0;
   const planned = pairs.map((pair) => {
     let view = pairView(pair);
@@ -47,6 +60,11 @@ export function buildPlan(env: EnvironmentRecord, pairs: readonly PairRecord[], 
     const phases: PlannedPhase[] = [];
     for (const phase of PHASES) {
       const title = PHASE_TITLES[phase];
+      // The pair as the store knows it is where the earlier phases (another run's) left it.
+      if (phase < range.first || phase > range.last) {
+        phases.push({ phase, title, outcome: 'outside', steps: [] });
+        continue;
+      }
       if (stopped) {
         phases.push({ phase, title, outcome: 'not-reached', steps: [] });
         continue;
@@ -82,6 +100,8 @@ export function buildPlan(env: EnvironmentRecord, pairs: readonly PairRecord[], 
   return {
     environment: env.name,
     version,
+    firstPhase: range.first,
+    lastPhase: range.last,
     gate: { expression: env.gate ? formatGate(env.gate) : null, open: gateReason === null, reason: gateReason },
     concurrency: env.concurrency,
     failureBudget: env.failureBudget,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { NodeDriver } from './drivers/node-driver.js';
 import { LeaseLostError } from '../errors.js';
+import { nowTimestamp, timestampIn } from '../store/clock.js';
 import { runPairPhase, type PairPhaseContext } from './pair-phase.js';
 import { phaseGate, type Phase } from './phases.js';
 import { readPairs } from './store/declaration.js';
@@ -122,7 +123,7 @@ export class RunLoop {
       if (this.inFlight.size >= this.current.concurrency) return;
       if (this.inFlight.has(pairId) || (p.state !== 'waiting' && p.state !== 'running')) continue;
       const next = (p.completedPhase + 1) as Phase;
-      if (next > this.current.phase || next > 4) continue;
+      if (next > this.current.phase || next > this.current.lastPhase) continue;
       const pair = this.pairs.get(pairId);
       if (!pair) {
         await this.handle.failPair(pairId, 'the pair is no longer in the fleet declaration');
@@ -157,7 +158,7 @@ export class RunLoop {
     const p = this.progress.get(pair.id)!;
     if (result.ok) {
       this.pairs.set(pair.id, result.pair);
-      this.progress.set(pair.id, { ...p, state: phase === 4 ? 'done' : 'waiting', completedPhase: phase, error: null });
+      this.progress.set(pair.id, { ...p, state: phase >= this.current.lastPhase ? 'done' : 'waiting', completedPhase: phase, error: null });
     } else {
       if (result.active) this.pairs.set(pair.id, { ...pair, active: result.active });
       this.progress.set(pair.id, { ...p, state: 'failed', error: result.error });
@@ -166,13 +167,15 @@ export class RunLoop {
 
   /**
    * With nothing in flight: moves the run to the next phase when every pair still in it completed
-   * the current one, or finishes the run. Returns whether anything changed.
+   * the current one (after the hold, if the run holds after it), or finishes the run after its
+   * last phase. Returns whether anything changed.
    */
   private async advance(): Promise<boolean> {
     const active = [...this.progress.values()].filter((p) => p.state !== 'failed');
     if (active.some((p) => p.completedPhase < this.current.phase)) return false;
     const failed = [...this.progress.values()].filter((p) => p.state === 'failed').map((p) => p.pairId);
-    if (active.length > 0 && this.current.phase < 4) {
+    if (active.length > 0 && this.current.phase < this.current.lastPhase) {
+      if (await this.holding()) return false;
       const phase = (this.current.phase + 1) as Phase;
       this.current = await this.handle.updateRun({ phase });
       this.logger.info({ phase, failed: failed.length }, `fleet: phase ${phase - 1} completed; starting phase ${phase}`);
@@ -183,6 +186,23 @@ export class RunLoop {
     this.current = await this.handle.updateRun({ state, reason, finished: true });
     this.logger.info({ state, failed: failed.length }, `fleet: run ${state}`);
     return true;
+  }
+
+  /**
+   * Whether the run holds after the phase every pair just completed. The first time, the hold
+   * starts: its end is recorded, so an orchestrator that takes the run over waits until the same
+   * moment (an operator's resume moves it to now; `refresh` reads it).
+   */
+  private async holding(): Promise<boolean> {
+    const hold = this.current.hold;
+    if (!hold || hold.afterPhase !== this.current.phase) return false;
+    if (hold.until === null) {
+      const until = timestampIn(hold.seconds * 1000);
+      this.current = await this.handle.updateRun({ holdUntil: until });
+      this.logger.info({ phase: hold.afterPhase, until }, `fleet: phase ${hold.afterPhase} completed; holding until ${until}`);
+      return hold.seconds > 0;
+    }
+    return hold.until > nowTimestamp();
   }
 
   private waitForEvent(stopping: AbortSignal): Promise<void> {

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { readPairs } from './store/declaration.js';
-import type { RunPairState, RunRecord } from './store/records.js';
+import { nowTimestamp } from '../store/clock.js';
+import { holdingUntil, type RunPairState, type RunRecord } from './store/records.js';
 import { countRunPairs, listRuns, readRun, readRunPairs } from './store/runs.js';
 import { readStatuses } from './store/statuses.js';
 import { PHASES, type Phase } from './phases.js';
@@ -18,9 +19,11 @@ export interface RunPairCounts {
   readonly total: number;
 }
 
-/** A run as operators watch it: the run, the version's statuses, and one row per pair. */
+/** A run as operators watch it: the run, whether it holds, the version's statuses, and one row per pair. */
 export interface RunView {
   readonly run: RunRecord;
+  /** When the run's hold ends, while it holds after `run.hold.afterPhase` (see `holdingUntil`); else null. */
+  readonly holdingUntil: string | null;
   readonly statuses: readonly string[];
   readonly counts: RunPairCounts;
   readonly pairs: ReadonlyArray<{
@@ -94,5 +97,5 @@ export async function readRunView(db: Kysely<Database>, runId: string): Promise<
       phases,
     };
   });
-  return { run, statuses: [...statuses].sort(), counts, pairs: rows };
+  return { run, holdingUntil: holdingUntil(run, nowTimestamp()), statuses: [...statuses].sort(), counts, pairs: rows };
 }

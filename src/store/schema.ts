@@ -84,6 +84,14 @@ export interface FleetRunsTable {
   created_by: string;
   updated_at: string;
   finished_at: string | null;
+  /** The phases the run covers (1–4; a run for phases 3-4 starts where one for 1-2 completed). */
+  first_phase: number;
+  last_phase: number;
+  /** Hold after this phase (every pair completed it) for `hold_seconds`; null: no hold. */
+  hold_after: number | null;
+  hold_seconds: number | null;
+  /** When the hold ends: written once, when it starts (an operator's resume moves it to now). */
+  hold_until: string | null;
 }
 
 /** One pair's progress in a run. */

@@ -19,7 +19,7 @@ import type { PairView, Phase } from '../phases.js';
  * - `running`: the orchestrator starts pair phases as limits allow;
  * - `paused`: an operator paused it; pairs in the middle of a phase finish that phase, no new one starts;
  * - `halted`: the failure budget was exceeded or a gate closed; like paused, with the reason; `resume` continues;
- * - `completed`: every pair reached phase 4 or failed (`reason` names the failed ones); `retry` reopens it;
+ * - `completed`: every pair reached the run's last phase or failed (`reason` names the failed ones); `retry` reopens it;
  * - `failed`: no pair got through a phase, nothing more can happen without a retry.
  */
 export type RunState = 'running' | 'paused' | 'halted' | 'completed' | 'failed';
@@ -27,8 +27,8 @@ export type RunState = 'running' | 'paused' | 'halted' | 'completed' | 'failed';
 export const OPEN_RUN_STATES: readonly RunState[] = ['running', 'paused', 'halted'];
 
 /**
- * A pair's lifecycle in a run: `waiting` for its next phase, `running` a phase, `done` (phase 4
- * completed), `failed` (a step failed or a phase check refused; `retry` puts it back to waiting).
+ * A pair's lifecycle in a run: `waiting` for its next phase, `running` a phase, `done` (the run's
+ * last phase completed), `failed` (a step failed or a phase check refused; `retry` puts it back to waiting).
  */
 export type RunPairState = 'waiting' | 'running' | 'done' | 'failed';
 
@@ -62,13 +62,30 @@ export interface FailureBudget {
   readonly percent?: number;
 }
 
+/**
+ * A hold after a phase: once every pair still in the run completed `afterPhase`, the run waits
+ * `seconds` before the next phase. `until` is written when the hold starts (null before), once:
+ * an orchestrator that takes the run over waits until the same moment. While the run is running
+ * and `until` is ahead, the run is holding; an operator's resume moves `until` to now.
+ */
+export interface RunHold {
+  readonly afterPhase: Phase;
+  readonly seconds: number;
+  readonly until: string | null;
+}
+
 /** A run as stored. */
 export interface RunRecord {
   readonly id: string;
   readonly environment: string;
   readonly version: string;
   readonly state: RunState;
+  /** The phase the run is in, between `firstPhase` and `lastPhase`. */
   readonly phase: Phase;
+  /** The phases the run covers: 1-4, or part of them (1-2 now, 3-4 days later). */
+  readonly firstPhase: Phase;
+  readonly lastPhase: Phase;
+  readonly hold: RunHold | null;
   readonly statusesApplied: number;
   readonly concurrency: number;
   readonly failureBudget: FailureBudget;
@@ -79,6 +96,16 @@ export interface RunRecord {
   readonly createdBy: string;
   readonly updatedAt: string;
   readonly finishedAt: string | null;
+}
+
+/**
+ * When the run's hold ends, if the run is holding at `now`: running, in the phase the hold comes
+ * after, with the hold's end ahead. Null otherwise (no hold, not started, over, or the run paused).
+ */
+export function holdingUntil(run: RunRecord, now: string): string | null {
+  const until = run.hold?.until ?? null;
+  if (run.state !== 'running' || until === null || run.phase !== run.hold?.afterPhase) return null;
+  return until > now ? until : null;
 }
 
 /** A pair's progress in a run. */

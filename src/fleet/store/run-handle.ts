@@ -86,7 +86,7 @@ export class RunHandle {
     return this.held((trx) => writePairFailed(trx, this.lease.runId, pairId, error, active, lastEnd));
   }
 
-  /** Changes the run's own state (halt, advance a phase, finish). */
+  /** Changes the run's own state (halt, advance a phase, start the hold, finish). */
   updateRun(change: RunChange): Promise<RunRecord> {
     return this.held((trx) => writeRunChange(trx, this.lease.runId, change));
   }

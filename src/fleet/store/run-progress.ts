@@ -52,7 +52,7 @@ export async function writePhaseCompleted(
   }
   await trx
     .updateTable('fleet_run_pairs')
-    .set({ state: phase === 4 ? 'done' : 'waiting', completed_phase: phase, error: null, updated_at: now })
+    .set({ state: phase >= run.lastPhase ? 'done' : 'waiting', completed_phase: phase, error: null, updated_at: now })
     .where('run_id', '=', run.id)
     .where('pair_id', '=', pair.id)
     .execute();
@@ -109,9 +109,11 @@ export interface RunChange {
   readonly phase?: Phase;
   readonly reason?: string | null;
   readonly finished?: boolean;
+  /** Starts the run's hold: when it ends. */
+  readonly holdUntil?: string;
 }
 
-/** Changes the run's own state (halt, advance a phase, finish). */
+/** Changes the run's own state (halt, advance a phase, start the hold, finish). */
 export async function writeRunChange(trx: Transaction<Database>, runId: string, change: RunChange): Promise<RunRecord> {
   const now = nowTimestamp();
   const row = await trx
@@ -121,6 +123,7 @@ export async function writeRunChange(trx: Transaction<Database>, runId: string, 
       ...(change.phase !== undefined && { phase: change.phase }),
       ...(change.reason !== undefined && { reason: change.reason }),
       ...(change.finished && { finished_at: now }),
+      ...(change.holdUntil !== undefined && { hold_until: change.holdUntil }),
       updated_at: now,
     })
     .where('id', '=', runId)

@@ -4,9 +4,9 @@ import { MESSAGES, eitherOf } from '../../i18n/server-messages.js';
 import { batches } from '../../util/batches.js';
 import { nowTimestamp } from '../../store/clock.js';
 import type { Store } from '../../store/store.js';
-import { phaseGate } from '../phases.js';
+import { carriedStatuses, formatPhaseRange, missingPhaseStatus, phaseGate, type Phase, type PhaseRange } from '../phases.js';
 import { readEnvironment } from './declaration.js';
-import { OPEN_RUN_STATES, type FailureBudget, type RunPairRecord, type RunRecord, type RunState } from './records.js';
+import { holdingUntil, OPEN_RUN_STATES, type FailureBudget, type RunPairRecord, type RunRecord, type RunState } from './records.js';
 import { toRun, toRunPair, type Db } from './rows.js';
 import { readStatuses } from './statuses.js';
 
@@ -19,27 +19,44 @@ import { readStatuses } from './statuses.js';
 export interface NewRun {
   readonly environment: string;
   readonly version: string;
+  /** The phases to run; default 1-4. */
+  readonly phases?: PhaseRange;
+  /** Wait this long after a phase (not the last) completed for every pair. */
+  readonly hold?: { readonly afterPhase: Phase; readonly seconds: number };
   readonly concurrency?: number;
   readonly failureBudget?: FailureBudget;
   readonly user: string;
 }
 
 /**
- * Starts a run: one row per pair of the environment, all waiting for phase 1. Refused when the
- * environment's gate is closed for the version, or when the environment already has an open run.
+ * Starts a run: one row per pair of the environment, each waiting for the run's first phase.
+ * Refused when the version may not start that phase in the environment (phase 1: the
+ * environment's gate; phase N: `<ENV>_Phase<N-1>_OK`, naming an open run that would give it), or
+ * when the environment already has an open run.
  */
 export async function createRun(store: Store, input: NewRun): Promise<RunRecord> {
+  const phases = input.phases ?? { first: 1, last: 4 };
+  const range = formatPhaseRange(phases);
+  if (input.hold && (input.hold.afterPhase < phases.first || input.hold.afterPhase >= phases.last)) {
+    const allowed = phases.first === phases.last ? null : formatPhaseRange({ first: phases.first, last: (phases.last - 1) as Phase }).replace('-', '–');
+    throw badRequest(MESSAGES.invalidRequest.fleetHoldOutsideRun(input.hold.afterPhase, range, allowed));
+  }
   return store.transaction('shared', async (trx) => {
     const env = await readEnvironment(trx, input.environment);
     const open = await trx
       .selectFrom('fleet_runs')
-      .select(['id', 'state'])
+      .select(['id', 'state', 'version', 'first_phase', 'last_phase'])
       .where('environment', '=', env.name)
       .where('state', 'in', OPEN_RUN_STATES)
       .executeTakeFirst();
-    if (open) throw conflict(MESSAGES.conflict.fleetOpenRun(env.name, open.id, open.state));
     const statuses = await readStatuses(trx, input.version);
-    const closed = phaseGate(env.name, 1, env.gate, statuses);
+    const needed = missingPhaseStatus(env.name, phases.first, statuses);
+    if (needed) {
+      const feeding = open?.version === input.version ? { run: open.id, phases: `${open.first_phase}-${open.last_phase}`, state: open.state } : null;
+      throw conflict(MESSAGES.conflict.fleetPhaseGated(input.version, phases.first, needed, carriedStatuses(statuses), feeding));
+    }
+    if (open) throw conflict(MESSAGES.conflict.fleetOpenRun(env.name, open.id, open.state));
+    const closed = phaseGate(env.name, phases.first, env.gate, statuses);
     if (closed) throw conflict(MESSAGES.conflict.fleetVersionGated(input.version, env.name, closed));
     const pairs = await trx.selectFrom('fleet_pairs').select('id').where('environment', '=', env.name).orderBy('id').execute();
     if (pairs.length === 0) throw badRequest(MESSAGES.invalidRequest.fleetEnvironmentNoPairs(env.name));
@@ -49,8 +66,9 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
       environment: env.name,
       version: input.version,
       state: 'running' as const,
-      phase: 1,
-      statuses_applied: 0,
+      phase: phases.first,
+      // The first phase's status change is still to apply (it takes the previous phase's status away).
+      statuses_applied: phases.first - 1,
       concurrency: input.concurrency ?? env.concurrency,
       failure_budget: JSON.stringify(input.failureBudget ?? env.failureBudget),
       reason: null,
@@ -60,12 +78,21 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
       created_by: input.user,
       updated_at: now,
       finished_at: null,
+      first_phase: phases.first,
+      last_phase: phases.last,
+      hold_after: input.hold?.afterPhase ?? null,
+      hold_seconds: input.hold?.seconds ?? null,
+      hold_until: null,
     };
     await trx.insertInto('fleet_runs').values(row).execute();
+    // Pairs start as having completed the phase before the run's first: a pair that did not (it
+    // failed in the run for the earlier phases) fails the first phase's per-pair check, which says why.
     for (const chunk of batches(pairs)) {
       await trx
         .insertInto('fleet_run_pairs')
-        .values(chunk.map((p) => ({ run_id: row.id, pair_id: p.id, state: 'waiting', completed_phase: 0, attempt: 1, error: null, updated_at: now })))
+        .values(
+          chunk.map((p) => ({ run_id: row.id, pair_id: p.id, state: 'waiting', completed_phase: phases.first - 1, attempt: 1, error: null, updated_at: now })),
+        )
         .execute();
     }
     return toRun(row);
@@ -114,9 +141,18 @@ export async function pauseRun(store: Store, id: string): Promise<RunRecord> {
   return setState(store, id, ['running', 'halted'], 'paused', 'paused by an operator');
 }
 
-/** Resumes a paused or halted run. */
+/**
+ * Resumes a paused or halted run (a hold that has not ended goes on); a running run that holds
+ * ends its hold now (its end moves to now, and the orchestrator starts the next phase).
+ */
 export async function resumeRun(store: Store, id: string): Promise<RunRecord> {
-  return setState(store, id, ['paused', 'halted'], 'running', null);
+  const ended = await store.transaction('shared', async (trx) => {
+    const now = nowTimestamp();
+    if (holdingUntil(await readRun(trx, id), now) === null) return undefined;
+    const row = await trx.updateTable('fleet_runs').set({ hold_until: now, updated_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    return toRun(row);
+  });
+  return ended ?? setState(store, id, ['paused', 'halted'], 'running', null);
 }
 
 async function setState(store: Store, id: string, from: readonly RunState[], to: RunState, reason: string | null): Promise<RunRecord> {

@@ -8,6 +8,7 @@ import { changeStatuses, listVersionStatuses, readStatusCatalogue, readStatuses 
 import { readSteps } from '../../fleet/store/steps.js';
 import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
+import { parsePhaseRange, PHASE_RANGE_PATTERN, type Phase, type PhaseRange } from '../../fleet/phases.js';
 import { listRunSummaries, readRunView } from '../../fleet/run-view.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 import {
@@ -35,6 +36,18 @@ const version = z.string().regex(VERSION_PATTERN, 'must be a version such as 2.5
 const environment = z.string().regex(/^[A-Z][A-Z0-9-]*$/, 'must be an environment name such as PROD');
 const status = z.string().regex(STATUS_PATTERN, 'must be a status name such as Staging_OK (letters, digits, _ - .)');
 const runParams = z.object({ run_id: z.string().regex(/^run-[0-9a-z-]+$/, 'must be a run id such as run-20261201-1a2b3c4d') });
+const phasesSchema = z.string().regex(PHASE_RANGE_PATTERN, 'must be a range of phases 1 to 4 such as 1-2, 3-4, 2 or 1-4');
+
+/** The longest hold a run takes: 30 days. */
+const HOLD_MAX_SECONDS = 30 * 86_400;
+
+/** `phases` as the API takes it (the pattern checked by zod): first after last is refused here, in both languages. */
+function phaseRange(text: string): PhaseRange {
+  const range = parsePhaseRange(text);
+  if (!range) throw badRequest(MESSAGES.invalidRequest.fleetPhaseRange(text));
+  return range;
+}
+
 const budget = z
   .object({
     count: z.number().int().min(0, 'must be 0 or more').optional(),
@@ -130,15 +143,16 @@ export const fleetRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     url: '/api/platform/fleet/plan',
-    summary: 'Dry run: what an upgrade of an environment to a version would do to each pair, and why',
+    summary: 'Dry run: what an upgrade of an environment to a version (phases 1-4, or `phases`) would do to each pair, and why',
     tag: 'fleet',
     access: 'system_admin',
     writes: 'read',
-    query: z.object({ environment, version }).strict(),
+    query: z.object({ environment, version, phases: phasesSchema.optional() }).strict(),
     response: upgradePlanSchema,
     handler: async ({ query, db }) => {
       const env = await readEnvironment(db, query.environment);
-      return buildPlan(env, await readPairs(db, env.name), query.version, await readStatuses(db, query.version));
+      const range = query.phases === undefined ? undefined : phaseRange(query.phases);
+      return buildPlan(env, await readPairs(db, env.name), query.version, await readStatuses(db, query.version), range);
     },
   }),
   defineRoute({
@@ -154,16 +168,34 @@ export const fleetRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     url: '/api/platform/fleet/runs',
-    summary: 'Start an upgrade run of an environment to a version (refused while its gate is closed); an orchestrator drives it',
+    summary:
+      'Start an upgrade run of an environment to a version, for phases 1-4 or part of them, optionally holding after a phase (refused while the gate of its first phase is closed); an orchestrator drives it',
     tag: 'fleet',
     access: 'system_admin',
     writes: EXEMPT,
-    body: z.object({ environment, version, concurrency: z.number().int().min(1).max(1000).optional(), failureBudget: budget.optional() }).strict(),
+    body: z
+      .object({
+        environment,
+        version,
+        phases: phasesSchema.optional(),
+        holdAfter: z
+          .object({
+            phase: z.number().int().min(1, 'must be a phase, 1 to 3').max(3, 'must be a phase, 1 to 3: the run holds before a later phase'),
+            seconds: z.number().int().min(1, 'must be 1 second or more').max(HOLD_MAX_SECONDS, 'must be 30 days (2592000 seconds) or less'),
+          })
+          .strict()
+          .optional(),
+        concurrency: z.number().int().min(1).max(1000).optional(),
+        failureBudget: budget.optional(),
+      })
+      .strict(),
     response: runSchema,
     handler: async ({ body, deps, principal }) =>
       createRun(deps.store, {
         environment: body.environment,
         version: body.version,
+        ...(body.phases !== undefined && { phases: phaseRange(body.phases) }),
+        ...(body.holdAfter !== undefined && { hold: { afterPhase: body.holdAfter.phase as Phase, seconds: body.holdAfter.seconds } }),
         ...(body.concurrency !== undefined && { concurrency: body.concurrency }),
         ...(body.failureBudget !== undefined && { failureBudget: body.failureBudget }),
         user: principal.username,
@@ -213,7 +245,7 @@ export const fleetRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     url: '/api/platform/fleet/runs/:run_id/resume',
-    summary: 'Resume a paused or halted run',
+    summary: 'Resume a paused or halted run, or end the hold of a running run now',
     tag: 'fleet',
     access: 'system_admin',
     writes: EXEMPT,

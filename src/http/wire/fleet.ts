@@ -65,6 +65,9 @@ export const phaseSchema = z.union([z.literal(1), z.literal(2), z.literal(3), z.
 export const upgradePlanSchema = z.strictObject({
   environment: z.string(),
   version: z.string(),
+  /** The phases the run would cover. */
+  firstPhase: phaseSchema,
+  lastPhase: phaseSchema,
   gate: z.strictObject({ expression: z.string().nullable(), open: z.boolean(), reason: z.string().nullable() }),
   concurrency: z.number().int(),
   failureBudget: failureBudgetSchema,
@@ -80,7 +83,7 @@ export const upgradePlanSchema = z.strictObject({
           phase: phaseSchema,
           title: z.string(),
           /** `run`: the steps will run; `blocked`: the pair stops here, `reason` says why; `not-reached`: an earlier phase blocked. */
-          outcome: z.enum(['run', 'blocked', 'not-reached']),
+          outcome: z.enum(['run', 'blocked', 'not-reached', 'outside']),
           steps: z.array(z.string()),
           /** The phase's conditions on node properties (custom steps), checked when the pair starts it: `property = value on NODE`. */
           requires: z.array(z.string()).optional(),
@@ -107,6 +110,11 @@ export const runSchema = z.strictObject({
   state: runStateSchema,
   /** The phase the run is in. */
   phase: phaseSchema,
+  /** The phases the run covers (1-4, or part: 1-2 now, 3-4 later). */
+  firstPhase: phaseSchema,
+  lastPhase: phaseSchema,
+  /** A hold after a phase: `until` is set when it starts (an operator's resume moves it to now). */
+  hold: z.strictObject({ afterPhase: phaseSchema, seconds: z.number().int(), until: timestampSchema.nullable() }).nullable(),
   statusesApplied: z.number().int(),
   concurrency: z.number().int(),
   failureBudget: failureBudgetSchema,
@@ -148,9 +156,11 @@ export const runPairSchema = z.strictObject({
 /** A cell of the pairs × phases matrix. */
 export const phaseCellSchema = z.enum(['done', 'running', 'failed', 'pending']);
 
-/** `GET /api/platform/fleet/runs/{run}`: the run, its version's statuses, and the pairs × phases matrix. */
+/** `GET /api/platform/fleet/runs/{run}`: the run, whether it holds, its version's statuses, and the pairs × phases matrix. */
 export const runViewSchema = z.strictObject({
   run: runSchema,
+  /** When the run's hold ends, while the run holds; else null. */
+  holdingUntil: timestampSchema.nullable(),
   statuses: z.array(z.string()),
   counts: runPairCountsSchema,
   pairs: z.array(

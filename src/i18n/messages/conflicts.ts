@@ -52,6 +52,16 @@ export const conflict = {
     en: `version ${version} may not be deployed to ${environment}: ${reason}`,
     ja: `バージョン ${version} は ${environment} にデプロイできません: ${reason}`,
   }),
+  fleetPhaseGated: (
+    version: string,
+    phase: number,
+    needed: string,
+    carried: string,
+    open: { readonly run: string; readonly phases: string; readonly state: string } | null,
+  ): Texts => ({
+    en: `phase ${phase} needs ${needed} on ${version}; it carries ${carried}${open ? `. Run ${open.run} for phases ${open.phases} is still ${open.state}: phase ${phase} may start once it completed` : `: complete phase ${phase - 1} first (drydock fleet run --phases …)`}`,
+    ja: `フェーズ ${phase} には ${version} に ${needed} が必要です。現在のステータス: ${carried}${open ? `。フェーズ ${open.phases} の実行 ${open.run} はまだ ${open.state} です。完了してからフェーズ ${phase} を開始できます` : `。先にフェーズ ${phase - 1} を完了してください (drydock fleet run --phases …)`}`,
+  }),
   fleetRunState: (run: string, state: string, from: Texts, to: string): Texts => ({
     en: `run ${run} is ${state}: only a ${from.en} run can become ${to}`,
     ja: `実行 ${run} は ${state} です。${to} にできるのは ${from.ja} の実行だけです`,

@@ -173,6 +173,14 @@ export const invalidRequest = {
     en: `${status} is not a defined status (defined: ${defined}); add it to the fleet file's statuses: list and apply the file`,
     ja: `${status} は定義されたステータスではありません(定義済み: ${defined})。フリートファイルの statuses: に追加して適用してください`,
   }),
+  fleetPhaseRange: (text: string): Texts => ({
+    en: `phases "${text}" is not a range of phases: give the first and the last of phases 1 to 4, first not after last, e.g. 1-2, 3-4, 2 or 1-4`,
+    ja: `フェーズ "${text}" はフェーズの範囲ではありません。1 から 4 のうち最初と最後のフェーズを、最初が最後より後にならないように指定してください (例: 1-2、3-4、2、1-4)`,
+  }),
+  fleetHoldOutsideRun: (afterPhase: number, phases: string, allowed: string | null): Texts => ({
+    en: `a hold after phase ${afterPhase} does not fit a run for phases ${phases}: ${allowed === null ? 'a run for one phase has no phase to hold before; leave the hold out' : `hold after phase ${allowed} (a phase of the run other than its last)`}`,
+    ja: `フェーズ ${afterPhase} の後の待機は、フェーズ ${phases} の実行には指定できません。${allowed === null ? '1 フェーズだけの実行には待機を置く場所がありません。待機を外してください' : `フェーズ ${allowed} の後を指定してください (実行の最後以外のフェーズ)`}`,
+  }),
 } as const;
 
 /** 405-00001. */

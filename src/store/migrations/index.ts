@@ -12,6 +12,7 @@ import { exastroSystemColumns } from './011-exastro-system-columns.js';
 import { workspaceUsers } from './012-workspace-users.js';
 import { bannerLanguages } from './013-banner-languages.js';
 import { fleetCustomSteps } from './014-fleet-custom-steps.js';
+import { fleetRunPhases } from './015-fleet-run-phases.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   workspaceUsers,
   bannerLanguages,
   fleetCustomSteps,
+  fleetRunPhases,
 ];
 
 /** The schema version this binary expects. */

@@ -118,6 +118,8 @@ export const adminPagesJa: Record<keyof typeof adminPagesEn, string> = {
   'fleetPlan.startLead': '環境とバージョンを選ぶと、何かを変更する前に、実行が各ペアにフェーズごとに何をするかを計画として表示します。',
   'fleetPlan.choose': '— 選択 —',
   'fleetPlan.versionHint': '例：2.5.1',
+  'fleetPlan.phasesHint':
+    '4 フェーズすべて、または一部：今日は 1-2、セカンダリが十分に稼働してから 3-4（フェーズ 3 からの実行には {env}_Phase2_OK が必要です）。',
   'fleetPlan.concurrencyHint': '任意：同時に更新するペアの数。空欄のときは環境の設定値。',
   'fleetPlan.showPlan': '計画を表示',
   'fleetPlan.planTitle': '計画：{env} を {version} へ',
@@ -136,6 +138,7 @@ export const adminPagesJa: Record<keyof typeof adminPagesEn, string> = {
   'fleetPlan.outcome.run': '実行',
   'fleetPlan.outcome.blocked': 'ここで停止',
   'fleetPlan.outcome.not-reached': '到達しない',
+  'fleetPlan.outcome.outside': 'この実行の対象外',
   'fleetPlan.matrix': '計画（ペア × フェーズ）',
   'fleetPlan.stepsOf': '{pair} のステップ',
   'fleetPlan.stepsNote': '各ステップはサーバーが計画したとおりに表示します（drydock fleet plan の出力と同じ行です）。',

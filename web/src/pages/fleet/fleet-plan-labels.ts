@@ -5,11 +5,12 @@ import type { MessageKey } from '../../i18n/messages.en';
 /** What the plan says of a pair's phase. */
 export type PlanOutcome = UpgradePlan['pairs'][number]['phases'][number]['outcome'];
 
-/** A plan's phase as a badge: it will run (▶), the pair stops there (■), or an earlier stop keeps it from it (○). */
+/** A plan's phase as a badge: it will run (▶), the pair stops there (■), an earlier stop keeps it from it (○), or the run does not cover it. */
 export const PLAN_OUTCOMES: Readonly<Record<PlanOutcome, { readonly key: MessageKey; readonly outcome: Outcome }>> = {
   run: { key: 'fleetPlan.outcome.run', outcome: 'running' },
   blocked: { key: 'fleetPlan.outcome.blocked', outcome: 'stopped' },
   'not-reached': { key: 'fleetPlan.outcome.not-reached', outcome: 'waiting' },
+  outside: { key: 'fleetPlan.outcome.outside', outcome: 'waiting' },
 };
 
 /** What each phase does, in a sentence (the plan's step lines are the server's). */

@@ -21,10 +21,21 @@ import { StateText } from './state-text';
  */
 export const RUN_POLL_MS = 1000;
 
+/** A hold's length as `fleet run --hold-after` takes it: 90s, 30m, 2h, 1d (the largest unit that divides it). */
+export function holdDuration(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+  ] as const)
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
+  return `${seconds}s`;
+}
+
 /**
  * One upgrade run (system administrators), followed live: its state and phase, the pair counts, the
- * statuses its version carries, and the pairs × phases matrix; Pause, Resume, and Retry on a
- * failed pair, each after a confirmation.
+ * statuses its version carries, and the pairs × phases matrix; while it holds after a phase, until
+ * when; Pause, Resume, End the hold, and Retry on a failed pair, each after a confirmation.
  */
 export function FleetRunPage({ id }: { readonly id: string }) {
   const { t, formatTime } = useI18n();
@@ -69,6 +80,14 @@ export function FleetRunPage({ id }: { readonly id: string }) {
                 {phaseTitle && ` — ${t(phaseTitle)}`}
               </span>
             </p>
+            {v.holdingUntil && (
+              <div className="notice notice--info" data-testid="fleet-run-hold">
+                <p>{t('fleet.holdingUntil', { time: formatTime(v.holdingUntil), phase: run.phase, next: run.phase + 1 })}</p>
+                <button type="button" className="button" onClick={() => ask({ kind: 'end-hold', until: v.holdingUntil! })}>
+                  {t('fleet.endHold')}
+                </button>
+              </div>
+            )}
             {/* Why it halted or which pairs failed; a pause's reason only repeats its state. */}
             {run.reason && run.state !== 'paused' && <p className="notice notice--warning">{run.reason}</p>}
             <dl className="facts">
@@ -78,6 +97,17 @@ export function FleetRunPage({ id }: { readonly id: string }) {
               <dd>
                 <code>{run.version}</code>
               </dd>
+              <dt>{t('fleet.phases')}</dt>
+              <dd data-testid="fleet-run-phases">{t('fleet.phasesValue', { first: run.firstPhase, last: run.lastPhase })}</dd>
+              {run.hold && (
+                <>
+                  <dt>{t('fleet.hold')}</dt>
+                  <dd>
+                    {t('fleet.holdValue', { phase: run.hold.afterPhase, duration: holdDuration(run.hold.seconds) })}
+                    {run.hold.until && ` (${t('fleet.holdSince', { time: formatTime(run.hold.until) })})`}
+                  </dd>
+                </>
+              )}
               <dt>{t('fleet.concurrency')}</dt>
               <dd>{t('fleet.concurrencyValue', { n: run.concurrency })}</dd>
               <dt>{t('fleet.started')}</dt>

@@ -12,13 +12,19 @@ import { PlanView } from './plan-view';
 interface Request {
   readonly environment: string;
   readonly version: string;
+  /** The phases of the run, as the API takes them; all four when absent. */
+  readonly phases?: string;
   readonly concurrency?: number;
 }
 
+/** The ranges the form offers: all four phases, the two halves a soak separates, or one phase. */
+const PHASE_RANGES = ['1-4', '1-2', '3-4', '1', '2', '3', '4'] as const;
+
 /**
  * Start a run from its plan (system administrators): choose the environment and the version, read
- * the dry-run plan (`GET /api/platform/fleet/plan`), then "Start the run" creates it with the same
- * environment, version and concurrency and opens its page. Changing the form puts the plan away, so
+ * the phases (all four, or a range: 1-2 now, 3-4 once the secondaries soaked), read the dry-run plan
+ * (`GET /api/platform/fleet/plan`), then "Start the run" creates it with the same environment,
+ * version, phases and concurrency and opens its page. Changing the form puts the plan away, so
  * what starts is always what was shown. Fleet work is allowed in read-only mode, as in the API.
  */
 export function FleetStartRun() {
@@ -29,6 +35,7 @@ export function FleetStartRun() {
   const [environment, setEnvironment] = useState('');
   const [version, setVersion] = useState('');
   const [concurrency, setConcurrency] = useState('');
+  const [phases, setPhases] = useState<string>('1-4');
   const [shown, setShown] = useState<{ readonly request: Request; readonly plan: UpgradePlan } | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
@@ -49,10 +56,11 @@ export function FleetStartRun() {
     const request: Request = {
       environment: chosen,
       version: version.trim(),
+      ...(phases !== '1-4' && { phases }),
       ...(concurrency.trim() !== '' && { concurrency: Number(concurrency) }),
     };
     try {
-      const query = new URLSearchParams({ environment: request.environment, version: request.version });
+      const query = new URLSearchParams({ environment: request.environment, version: request.version, ...(request.phases && { phases: request.phases }) });
       const plan = await api<UpgradePlan>('GET', `/api/platform/fleet/plan?${query.toString()}`);
       setShown({ request, plan: request.concurrency !== undefined ? { ...plan, concurrency: request.concurrency } : plan });
     } catch (err) {
@@ -107,6 +115,19 @@ export function FleetStartRun() {
               value={version}
               onChange={(e) => edited(setVersion)(e.target.value)}
             />
+            <div className="field">
+              <label htmlFor={`${id}-phases`}>{t('fleet.phases')}</label>
+              <select id={`${id}-phases`} value={phases} aria-describedby={`${id}-phases-hint`} onChange={(e) => edited(setPhases)(e.target.value)}>
+                {PHASE_RANGES.map((range) => (
+                  <option key={range} value={range}>
+                    {range}
+                  </option>
+                ))}
+              </select>
+              <p id={`${id}-phases-hint`} className="hint">
+                {t('fleetPlan.phasesHint', { env: chosen || 'ENV' })}
+              </p>
+            </div>
             <Field
               label={t('fleet.concurrency')}
               hint={t('fleetPlan.concurrencyHint')}

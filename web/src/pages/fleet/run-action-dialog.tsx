@@ -6,7 +6,12 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { useI18n } from '../../i18n/i18n';
 
 /** What an operator asked to do to a run, waiting for confirmation. */
-export type RunAction = { readonly kind: 'pause' } | { readonly kind: 'resume' } | { readonly kind: 'retry'; readonly pair: FleetRunPair };
+export type RunAction =
+  | { readonly kind: 'pause' }
+  | { readonly kind: 'resume' }
+  /** Resume on a run that holds: the hold ends now. */
+  | { readonly kind: 'end-hold'; readonly until: string }
+  | { readonly kind: 'retry'; readonly pair: FleetRunPair };
 
 function actionPath(runId: string, action: RunAction): string {
   const run = `/api/platform/fleet/runs/${seg(runId)}`;
@@ -14,6 +19,8 @@ function actionPath(runId: string, action: RunAction): string {
     case 'pause':
     case 'resume':
       return `${run}/${action.kind}`;
+    case 'end-hold':
+      return `${run}/resume`;
     case 'retry':
       return `${run}/pairs/${seg(action.pair.pair)}/retry`;
     default: {
@@ -25,6 +32,7 @@ function actionPath(runId: string, action: RunAction): string {
 
 function doneNotice(action: RunAction, runId: string): Notice {
   if (action.kind === 'retry') return { key: 'fleet.retried', params: { pair: action.pair.pair } };
+  if (action.kind === 'end-hold') return { key: 'fleet.holdEnded', params: { id: runId } };
   return { key: action.kind === 'pause' ? 'fleet.paused' : 'fleet.resumed', params: { id: runId } };
 }
 
@@ -37,12 +45,12 @@ interface RunActionDialogProps {
 }
 
 /**
- * Asks before pausing, resuming or retrying, saying what will happen; sends it on confirmation.
+ * Asks before pausing, resuming, ending a hold or retrying, saying what will happen; sends it on confirmation.
  * A refusal (say, the pair was retried from the CLI meanwhile) stays in the dialog in the server's
  * words. Not a write button: fleet upgrades are maintenance work, allowed while read-only is on.
  */
 export function RunActionDialog({ run, action, onDone, onCancel }: RunActionDialogProps) {
-  const { t } = useI18n();
+  const { t, formatTime } = useI18n();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -75,6 +83,10 @@ export function RunActionDialog({ run, action, onDone, onCancel }: RunActionDial
     title = t('fleet.resumeTitle', { id: run.id });
     confirmLabel = t('fleet.resume');
     body = [t('fleet.resumeExplain', { concurrency: run.concurrency }), ...(run.reason ? [t('fleet.stoppedBecause', { reason: run.reason })] : [])];
+  } else if (action?.kind === 'end-hold') {
+    title = t('fleet.endHoldTitle', { id: run.id });
+    confirmLabel = t('fleet.endHold');
+    body = [t('fleet.endHoldExplain', { next: run.phase + 1, time: formatTime(action.until) })];
   } else if (action?.kind === 'retry') {
     title = t('fleet.retryTitle', { pair: action.pair.pair });
     confirmLabel = t('fleet.retry');
