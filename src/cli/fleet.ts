@@ -12,6 +12,7 @@ import type {
 import { ApiCallError } from '../api-client/api-errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
+import { registerFleetAgent } from './fleet-agent.js';
 import { parseDuration, Progress, table } from './progress.js';
 import { ownValue } from '../util/own-value.js';
 import { sleep } from '../util/sleep.js';
@@ -332,6 +333,8 @@ export function registerFleet(program: Command): void {
       );
       output(flags, r, () => `${r.pairId}: ${r.state} (attempt ${r.attempt})`);
     });
+
+  registerFleetAgent(fleet);
 
   fleet
     .command('orchestrator')

@@ -11,6 +11,7 @@ import { recordFiles } from './010-record-files.js';
 import { exastroSystemColumns } from './011-exastro-system-columns.js';
 import { workspaceUsers } from './012-workspace-users.js';
 import { bannerLanguages } from './013-banner-languages.js';
+import { fleetNodes } from './014-fleet-nodes.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   exastroSystemColumns,
   workspaceUsers,
   bannerLanguages,
+  fleetNodes,
 ];
 
 /** The schema version this binary expects. */
