@@ -435,6 +435,11 @@ const FLEET = { runId: 'run-00000000-00000000' };
 const READ_CASES: readonly ReadCase[] = [
   { route: 'GET /api/platform/fleet', call: { url: '/api/platform/fleet', auth: adminAuth }, check: (r) => assert.equal(r.body.data.pairs.length, 1) },
   { route: 'GET /api/platform/fleet/versions', call: { url: '/api/platform/fleet/versions', auth: adminAuth } },
+  {
+    route: 'GET /api/platform/fleet/nodes',
+    call: { url: '/api/platform/fleet/nodes', auth: adminAuth },
+    check: (r) => assert.equal(r.body.data.length, 1),
+  },
   { route: 'GET /api/platform/fleet/plan', call: { url: '/api/platform/fleet/plan?environment=PROD&version=2.0.0', auth: adminAuth } },
   { route: 'GET /api/platform/fleet/runs', call: { url: '/api/platform/fleet/runs', auth: adminAuth }, check: (r) => assert.equal(r.body.data.length, 1) },
   {
@@ -717,6 +722,7 @@ const EXEMPT_ROUTES_TESTED = [
   'POST /auth/realms/:realm/protocol/openid-connect/token',
   'PATCH /api/platform/maintenance-mode-setting',
   'PUT /api/platform/fleet',
+  'POST /api/platform/fleet/nodes',
   'PATCH /api/platform/fleet/versions/:version',
   'POST /api/platform/fleet/runs',
   'POST /api/platform/fleet/runs/:run_id/pause',
@@ -877,7 +883,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await snapshotData(t), baseline);
     });
 
-    it('fleet upgrades stay steerable in read-only mode: declare, version statuses, start, pause, resume, retry', async () => {
+    it('fleet upgrades stay steerable in read-only mode: declare, version statuses, start, pause, resume, retry, nodes announce', async () => {
       const fleet = {
         environments: [{ name: 'PROD', gate: 'QA_OK', driver: { type: 'noop' } }],
         nodes: [
@@ -900,6 +906,12 @@ for (const backend of BACKENDS) {
       const retry = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${FLEET.runId}/pairs/PROD_001/retry` });
       assert.equal(retry.status, 409, retry.text);
       assert.match(retry.body.message, /only a failed pair can be retried/);
+      const announced = await t.admin({
+        method: 'POST',
+        url: '/api/platform/fleet/nodes',
+        body: { name: 'PROD_P_001', address: 'http://10.0.0.1:80', version: '1.0.0' },
+      });
+      assert.equal(announced.status, 200, announced.text);
     });
 
     it('every read answers 200 in read-only mode', async () => {
