@@ -405,6 +405,7 @@ describe('route declarations the guard keys on', () => {
     // Fleet upgrades are maintenance work: declared, started and steered while the platform is read-only.
     'PUT /api/platform/fleet',
     'POST /api/platform/fleet/nodes',
+    'DELETE /api/platform/fleet/nodes/:name',
     'PATCH /api/platform/fleet/versions/:version',
     'POST /api/platform/fleet/runs',
     'POST /api/platform/fleet/runs/:run_id/pause',

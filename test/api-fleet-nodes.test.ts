@@ -141,6 +141,30 @@ for (const backend of BACKENDS) {
       assert.deepEqual(pairs[0]?.secondary.properties, { port: '9003' });
     });
 
+    it('forgetting a node removes its registration and its pair; its agent announcing again brings the pair back', async () => {
+      const forgot = await t.admin({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_S_017' });
+      assert.equal(forgot.status, 200, forgot.text);
+      assert.deepEqual(forgot.body.data, { node: 'PROD_S_017', removedPair: 'PROD_017' });
+      assert.deepEqual(
+        (await readPairs(t.deps.store.db, 'PROD')).map((p) => p.id),
+        ['PROD_002'],
+      );
+      const nodes = (await t.admin({ url: '/api/platform/fleet/nodes' })).body.data as Array<{ node: string }>;
+      assert.deepEqual(
+        nodes.map((n) => n.node),
+        ['PROD_P_002', 'PROD_P_017'],
+      );
+      const missing = await t.call({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_P_099', auth: adminAuth, headers: EN });
+      assert.equal(missing.status, 404, missing.text);
+      assert.match(missing.body.message, /^no fleet node PROD_P_099: it is neither registered nor in a pair/);
+      const badName = await t.call({ method: 'DELETE', url: '/api/platform/fleet/nodes/prod', auth: adminAuth, headers: EN });
+      assert.equal(badName.status, 400, badName.text);
+      assert.equal((await t.call({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_P_017', auth: node })).status, 403, 'not with a node token');
+
+      const back = await announce({ name: 'PROD_S_017', address: 'http://10.0.1.17:8080', version: '1.0.1' });
+      assert.equal(back.body.data.pairState, 'created', back.text);
+    });
+
     it('while a run of the environment is open, an announcement records what it saw and changes nothing the run reads', async () => {
       const run = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: '2.0.0' } });
       assert.equal(run.status, 200, run.text);
@@ -161,6 +185,9 @@ for (const backend of BACKENDS) {
       );
       assert.equal(pairs[1]?.primary.properties.address, 'http://10.0.0.117:8080');
       assert.equal(pairs[1]?.primary.installedVersion, '1.0.1', 'a reported version never overwrites what runs recorded');
+      const forget = await t.admin({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_P_017' });
+      assert.equal(forget.status, 409, forget.text);
+      assert.match(forget.body.message, /the fleet cannot change while a run is under way/);
     });
 
     it('a fleet-node token announces and is refused everywhere else; only a system administrator may announce', async () => {

@@ -723,6 +723,7 @@ const EXEMPT_ROUTES_TESTED = [
   'PATCH /api/platform/maintenance-mode-setting',
   'PUT /api/platform/fleet',
   'POST /api/platform/fleet/nodes',
+  'DELETE /api/platform/fleet/nodes/:name',
   'PATCH /api/platform/fleet/versions/:version',
   'POST /api/platform/fleet/runs',
   'POST /api/platform/fleet/runs/:run_id/pause',
@@ -912,6 +913,9 @@ for (const backend of BACKENDS) {
         body: { name: 'PROD_P_001', address: 'http://10.0.0.1:80', version: '1.0.0' },
       });
       assert.equal(announced.status, 200, announced.text);
+      // Not refused by the maintenance gate (that would be 498): the run is open.
+      const forget = await t.admin({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_P_001' });
+      assert.equal(forget.status, 409, forget.text);
     });
 
     it('every read answers 200 in read-only mode', async () => {

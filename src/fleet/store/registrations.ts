@@ -1,4 +1,4 @@
-import { badRequest, notFound } from '../../errors.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
 import { MESSAGES } from '../../i18n/server-messages.js';
 import { nowTimestamp } from '../../store/clock.js';
 import { parseJson, type Store } from '../../store/store.js';
@@ -128,6 +128,30 @@ export async function announceNode(store: Store, a: NodeAnnouncement): Promise<A
     }
     const stored = await trx.selectFrom('fleet_node_registrations').selectAll().where('name', '=', a.name).executeTakeFirstOrThrow();
     return { ...toRegistration(stored), pairState, heldBy: run?.id ?? null };
+  });
+}
+
+/**
+ * Forgets a node: its registration, and its pair (both nodes) — how a registered pair leaves the
+ * fleet. Refused while a run of its environment is open. An agent still running registers the node
+ * again; a fleet file listing the pair declares it again at its next apply.
+ */
+export async function forgetNode(store: Store, name: string): Promise<{ node: string; removedPair: string | null }> {
+  const parsed = parseNodeName(name);
+  if ('error' in parsed) throw badRequest(MESSAGES.invalidRequest.fleetNodeName(name));
+  return store.transaction('shared', async (trx) => {
+    const run = await trx
+      .selectFrom('fleet_runs')
+      .select(['id', 'state'])
+      .where('environment', '=', parsed.environment)
+      .where('state', 'in', OPEN_RUN_STATES)
+      .executeTakeFirst();
+    if (run) throw conflict(MESSAGES.conflict.fleetRunUnderWay(`${run.id} (${parsed.environment}, ${run.state})`));
+    const id = pairId(parsed.environment, parsed.envId);
+    const forgotten = await trx.deleteFrom('fleet_node_registrations').where('name', '=', name).executeTakeFirst();
+    const removed = await trx.deleteFrom('fleet_pairs').where('id', '=', id).executeTakeFirst();
+    if (Number(forgotten.numDeletedRows) === 0 && Number(removed.numDeletedRows) === 0) throw notFound(MESSAGES.notFound.fleetNode(name));
+    return { node: name, removedPair: Number(removed.numDeletedRows) > 0 ? id : null };
   });
 }
 

@@ -6,7 +6,7 @@ import { declareFleet, readEnvironment, readEnvironments, readPairs } from '../.
 import { createRun, pauseRun, resumeRun, retryPair } from '../../fleet/store/runs.js';
 import { changeStatuses, listVersionStatuses, readStatuses } from '../../fleet/store/statuses.js';
 import { readSteps } from '../../fleet/store/steps.js';
-import { announceNode, readRegistrations } from '../../fleet/store/registrations.js';
+import { announceNode, forgetNode, readRegistrations } from '../../fleet/store/registrations.js';
 import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
 import { listRunSummaries, readRunView } from '../../fleet/run-view.js';
@@ -15,6 +15,7 @@ import {
   fleetDeclaredSchema,
   fleetSchema,
   nodeAnnouncedSchema,
+  nodeForgottenSchema,
   nodeRegistrationSchema,
   runPairSchema,
   runSchema,
@@ -124,6 +125,17 @@ export const fleetRoutes: AnyRoute[] = [
     query: z.object({ environment: environment.optional() }).strict(),
     response: z.array(nodeRegistrationSchema),
     handler: async ({ query, db }) => readRegistrations(db, query.environment),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: '/api/platform/fleet/nodes/:name',
+    summary: 'Forget a node: its registration and its pair (refused while a run of its environment is open); a running agent registers it again',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    params: z.object({ name: z.string().min(1).max(200) }),
+    response: nodeForgottenSchema,
+    handler: async ({ params, deps }) => forgetNode(deps.store, params.name),
   }),
   defineRoute({
     method: 'GET',

@@ -201,3 +201,6 @@ export const nodeAnnouncedSchema = nodeRegistrationSchema.extend({
   pairState: z.enum(['created', 'exists', 'awaiting-partner']),
   heldBy: z.string().nullable(),
 });
+
+/** `DELETE /api/platform/fleet/nodes/{name}`: the node forgotten, and the pair removed with it (null when it had none). */
+export const nodeForgottenSchema = z.strictObject({ node: z.string(), removedPair: z.string().nullable() });

@@ -135,6 +135,10 @@ export const notFound = {
     en: `node ${node} belongs to fleet environment ${environment}, which does not exist (known: ${known}): declare ${environment} in a fleet file (drydock fleet apply FILE) before its nodes register, or fix the node name`,
     ja: `ノード ${node} はフリートの環境 ${environment} に属しますが、この環境は存在しません (存在する環境: ${known})。ノードを登録する前にフリートファイルで ${environment} を宣言するか (drydock fleet apply FILE)、ノード名を修正してください`,
   }),
+  fleetNode: (node: string): Texts => ({
+    en: `no fleet node ${node}: it is neither registered nor in a pair (\`GET /api/platform/fleet/nodes\` lists the registered ones)`,
+    ja: `フリートのノード ${node} は存在しません。登録されておらず、どのペアにも属していません (登録済みのノードは \`GET /api/platform/fleet/nodes\` で確認できます)`,
+  }),
   fleetRun: (run: string): Texts => ({
     en: `no fleet run ${run}: \`drydock fleet status\` lists the runs`,
     ja: `フリートの実行 ${run} は存在しません。実行の一覧は \`drydock fleet status\` で確認できます`,
