@@ -61,7 +61,7 @@ export async function announceNode(store: Store, a: NodeAnnouncement): Promise<A
   return store.transaction('shared', async (trx) => {
     const environments = (await trx.selectFrom('fleet_environments').select('name').orderBy('name').execute()).map((e) => e.name);
     if (!environments.includes(name.environment)) {
-      throw notFound(MESSAGES.notFound.fleetNodeEnvironment(a.name, name.environment, environments.join(', ') || 'none'));
+      throw notFound(MESSAGES.notFound.fleetNodeEnvironment(a.name, name.environment, environments.join(', ') || '-'));
     }
     const run = await trx
       .selectFrom('fleet_runs')
