@@ -404,6 +404,8 @@ describe('route declarations the guard keys on', () => {
     'PATCH /api/:organization_id/workspaces/:workspace_id/ita/menu/:menu/conductor/:conductor_instance_id/scram/',
     // Fleet upgrades are maintenance work: declared, started and steered while the platform is read-only.
     'PUT /api/platform/fleet',
+    'POST /api/platform/fleet/nodes',
+    'DELETE /api/platform/fleet/nodes/:name',
     'PATCH /api/platform/fleet/versions/:version',
     'POST /api/platform/fleet/runs',
     'POST /api/platform/fleet/runs/:run_id/pause',

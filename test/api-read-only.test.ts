@@ -440,6 +440,11 @@ const READ_CASES: readonly ReadCase[] = [
     call: { url: '/api/platform/fleet/statuses', auth: adminAuth },
     check: (r) => assert.ok(r.body.data.some((s: { name: string }) => s.name === 'QA_OK')),
   },
+  {
+    route: 'GET /api/platform/fleet/nodes',
+    call: { url: '/api/platform/fleet/nodes', auth: adminAuth },
+    check: (r) => assert.equal(r.body.data.length, 1),
+  },
   { route: 'GET /api/platform/fleet/plan', call: { url: '/api/platform/fleet/plan?environment=PROD&version=2.0.0', auth: adminAuth } },
   { route: 'GET /api/platform/fleet/runs', call: { url: '/api/platform/fleet/runs', auth: adminAuth }, check: (r) => assert.equal(r.body.data.length, 1) },
   {
@@ -722,6 +727,8 @@ const EXEMPT_ROUTES_TESTED = [
   'POST /auth/realms/:realm/protocol/openid-connect/token',
   'PATCH /api/platform/maintenance-mode-setting',
   'PUT /api/platform/fleet',
+  'POST /api/platform/fleet/nodes',
+  'DELETE /api/platform/fleet/nodes/:name',
   'PATCH /api/platform/fleet/versions/:version',
   'POST /api/platform/fleet/runs',
   'POST /api/platform/fleet/runs/:run_id/pause',
@@ -882,7 +889,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await snapshotData(t), baseline);
     });
 
-    it('fleet upgrades stay steerable in read-only mode: declare, version statuses, start, pause, resume, retry', async () => {
+    it('fleet upgrades stay steerable in read-only mode: declare, version statuses, start, pause, resume, retry, nodes announce', async () => {
       const fleet = {
         environments: [{ name: 'PROD', gate: 'QA_OK', driver: { type: 'noop' } }],
         nodes: [
@@ -905,6 +912,15 @@ for (const backend of BACKENDS) {
       const retry = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${FLEET.runId}/pairs/PROD_001/retry` });
       assert.equal(retry.status, 409, retry.text);
       assert.match(retry.body.message, /only a failed pair can be retried/);
+      const announced = await t.admin({
+        method: 'POST',
+        url: '/api/platform/fleet/nodes',
+        body: { name: 'PROD_P_001', address: 'http://10.0.0.1:80', version: '1.0.0' },
+      });
+      assert.equal(announced.status, 200, announced.text);
+      // Not refused by the maintenance gate (that would be 498): the run is open.
+      const forget = await t.admin({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_P_001' });
+      assert.equal(forget.status, 409, forget.text);
     });
 
     it('every read answers 200 in read-only mode', async () => {

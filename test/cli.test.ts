@@ -66,6 +66,7 @@ const COVERAGE: Record<string, { file: string; test: string }> = {
   'fleet pause': { file: 'test/fleet-cli.test.ts', test: 'pause and resume a detached run' },
   'fleet resume': { file: 'test/fleet-cli.test.ts', test: 'pause and resume a detached run' },
   'fleet orchestrator': { file: 'test/fleet-cli.test.ts', test: 'run follows the matrix to the end …' },
+  'fleet agent': { file: 'test/fleet-agents.test.ts', test: '16 agents register 8 pairs … / refusals that announcing again cannot fix …' },
 };
 
 /** Every argv this file ran against the real binary: the CLI runs, plus the serve/worker processes. */

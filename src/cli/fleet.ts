@@ -14,6 +14,7 @@ import { ApiCallError } from '../api-client/api-errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { runPhaseOptions } from './fleet-run-options.js';
+import { registerFleetAgent } from './fleet-agent.js';
 import { parseDuration, Progress, table } from './progress.js';
 import { ownValue } from '../util/own-value.js';
 import { sleep } from '../util/sleep.js';
@@ -364,6 +365,8 @@ export function registerFleet(program: Command): void {
       );
       output(flags, r, () => `${r.pairId}: ${r.state} (attempt ${r.attempt})`);
     });
+
+  registerFleetAgent(fleet);
 
   fleet
     .command('orchestrator')

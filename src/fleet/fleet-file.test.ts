@@ -289,15 +289,15 @@ describe('validateFleet: what to fix', () => {
     }
   });
 
-  it('missing environments and nodes', () => {
+  it('missing environments; no nodes is an environment whose nodes register themselves', () => {
     const issues = issuesOf(validateFleet({ environments: [], nodes: [] }));
     assert.deepEqual(
       issues.map((i) => [i.path, i.message]),
-      [
-        ['environments', 'declare at least one environment'],
-        ['nodes', 'declare at least one pair: a primary and a secondary node'],
-      ],
+      [['environments', 'declare at least one environment']],
     );
+    const empty = validateFleet({ environments: [{ name: 'PROD', driver: { type: 'noop' } }] });
+    assert.ok(empty.ok, JSON.stringify(empty));
+    assert.deepEqual(empty.fleet.pairs, []);
   });
 });
 

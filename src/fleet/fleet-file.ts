@@ -109,7 +109,8 @@ const fleetFileSchema = z
   .object({
     statuses: z.array(statusSchema).optional(),
     environments: z.array(environmentSchema).min(1, 'declare at least one environment'),
-    nodes: z.array(nodeSchema).min(2, 'declare at least one pair: a primary and a secondary node'),
+    // No nodes: an environment whose nodes register themselves (`drydock fleet agent`).
+    nodes: z.array(nodeSchema).default([]),
     pairs: z.record(z.string(), pairSettingsSchema).default({}),
   })
   .strict();

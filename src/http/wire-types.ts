@@ -70,6 +70,8 @@ export type JobHistory = z.infer<typeof jobHistory.jobHistorySchema>;
 // The fleet's phased upgrades (`/api/platform/fleet…`).
 export type Fleet = z.infer<typeof fleet.fleetSchema>;
 export type FleetDeclared = z.infer<typeof fleet.fleetDeclaredSchema>;
+export type NodeRegistration = z.infer<typeof fleet.nodeRegistrationSchema>;
+export type NodeAnnounced = z.infer<typeof fleet.nodeAnnouncedSchema>;
 export type VersionStatuses = z.infer<typeof fleet.versionStatusesSchema>;
 export type VersionChanged = z.infer<typeof fleet.versionChangedSchema>;
 export type StatusDefinition = z.infer<typeof fleet.statusDefinitionSchema>;

@@ -41,6 +41,7 @@ export interface Database {
   fleet_environments: { name: string; spec: string; updated_at: string };
   fleet_pairs: { id: string; environment: string; env_id: string; active_role: 'P' | 'S'; properties: string; updated_at: string };
   fleet_nodes: FleetNodesTable;
+  fleet_node_registrations: FleetNodeRegistrationsTable;
   fleet_version_statuses: { version: string; status: string; added_at: string; added_by: string };
   fleet_runs: FleetRunsTable;
   fleet_run_pairs: FleetRunPairsTable;
@@ -52,6 +53,20 @@ export interface Database {
 }
 
 /** A node of the fleet as it is now (see fleet/store/records.ts). */
+/** What a node last announced about itself (fleet/store/registrations.ts). */
+export interface FleetNodeRegistrationsTable {
+  name: string;
+  environment: string;
+  env_id: string;
+  role: 'P' | 'S';
+  address: string;
+  reported_version: string;
+  health: 'healthy' | 'unhealthy' | null;
+  health_detail: string | null;
+  registered_at: string;
+  last_seen_at: string;
+}
+
 export interface FleetNodesTable {
   name: string;
   pair_id: string;
@@ -219,6 +234,8 @@ export interface AccessTokensTable {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Null: the token acts as its user. `fleet-node`: it may only announce fleet nodes (tenancy/tokens.ts). */
+  scope: string | null;
 }
 
 export interface SessionsTable {

@@ -11,9 +11,11 @@ import type { Principal } from './roles.js';
  * - `system_admin`: a system administrator;
  * - `organization`: a user of the path's organization (or a system administrator);
  * - `organization_manager`: a manager of the path's organization (or a system administrator);
- * - `workspace`: a member of the path's workspace, a manager of its organization, or a system administrator.
+ * - `workspace`: a member of the path's workspace, a manager of its organization, or a system administrator;
+ * - `fleet_node`: a system administrator, or a system administrator's token scoped `fleet-node` (a
+ *   fleet node's agent announcing itself). Such a token is refused everywhere else.
  */
-export type Access = 'public' | 'authenticated' | 'system_admin' | 'organization' | 'organization_manager' | 'workspace';
+export type Access = 'public' | 'authenticated' | 'system_admin' | 'organization' | 'organization_manager' | 'workspace' | 'fleet_node';
 
 /**
  * Throws 403 when `principal` may not make a call needing `access` on the path's tenant, and 404
@@ -26,10 +28,12 @@ export async function authorize(
   access: Access,
   tenant: { organizationId?: string | undefined; workspaceId?: string | undefined },
 ): Promise<void> {
+  if (principal.scope === 'fleet-node' && access !== 'fleet_node' && access !== 'public') throw forbidden(MESSAGES.forbidden.fleetNodeTokenOnly);
   switch (access) {
     case 'public':
     case 'authenticated':
       return;
+    case 'fleet_node':
     case 'system_admin':
       if (principal.role !== 'system_admin') throw forbidden(MESSAGES.forbidden.systemAdminOnly);
       return;

@@ -133,14 +133,15 @@ export class Authenticator {
   }
 
   async #bearer(token: string): Promise<Principal> {
-    const resolve = token.startsWith(TOKEN_PREFIX) ? resolveToken : token.startsWith(ACCESS_TOKEN_PREFIX) ? resolveAccessToken : undefined;
-    if (!resolve) {
-      throw unauthorized(MESSAGES.unauthorized.unknownTokenKind);
-    }
-    const userId = await resolve(this.#store.db, token);
-    const user = userId === undefined ? undefined : await findUserById(this.#store.db, userId);
+    const resolved = token.startsWith(TOKEN_PREFIX)
+      ? await resolveToken(this.#store.db, token)
+      : token.startsWith(ACCESS_TOKEN_PREFIX)
+        ? await resolveAccessToken(this.#store.db, token).then((userId) => (userId === undefined ? undefined : { userId, scope: null }))
+        : unauthorizedKind();
+    const user = resolved === undefined ? undefined : await findUserById(this.#store.db, resolved.userId);
     if (!user) throw unauthorized(MESSAGES.unauthorized.tokenInvalid);
-    return principalOf(user, 'token');
+    const principal = principalOf(user, 'token');
+    return resolved?.scope ? { ...principal, scope: resolved.scope } : principal;
   }
 
   /** Whether these credentials were verified within the last minute (no scrypt needed). */
@@ -163,6 +164,10 @@ export class Authenticator {
     this.#verified.set(key, Date.now() + Authenticator.VERIFIED_TTL_MS);
     return true;
   }
+}
+
+function unauthorizedKind(): never {
+  throw unauthorized(MESSAGES.unauthorized.unknownTokenKind);
 }
 
 function principalOf(user: UsersTable, via: Principal['via']): Principal {

@@ -12,6 +12,14 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
+/**
+ * What a token may do beyond its user's identity (tenancy/tokens.ts). No scope: everything its user
+ * may do. `fleet-node`: only announce fleet nodes (`POST /api/platform/fleet/nodes`, route access
+ * `fleet_node`), so the token a node's agent holds is worth nothing else if the node is compromised.
+ */
+export const TOKEN_SCOPES = ['fleet-node'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 /** The authenticated caller of a request. */
 export interface Principal {
   readonly userId: string;
@@ -25,4 +33,6 @@ export interface Principal {
   readonly csrfToken?: string;
   /** The session's hashed id (sessions only), so sign-out can end it. */
   readonly sessionIdHash?: string;
+  /** A scoped token's scope (tenancy/tokens.ts): the caller may only make calls of the matching access. */
+  readonly scope?: TokenScope;
 }

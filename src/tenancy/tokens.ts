@@ -7,6 +7,7 @@ import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { sha256 } from '../util/sha256.js';
 import { randomSecret } from './passwords.js';
+import { TOKEN_SCOPES, type TokenScope } from './roles.js';
 
 /** Personal access tokens start with this, so a leaked one is recognisable in logs and scanners. */
 export const TOKEN_PREFIX = 'ddt_';
@@ -17,13 +18,21 @@ export interface TokenView {
   readonly created_at: string;
   readonly expires_at: string | null;
   readonly revoked_at: string | null;
+  /** A scope this release does not know (issued by a newer one) is listed as stored; the token is refused. */
+  readonly scope: string | null;
 }
 
 /**
  * Issues a token; the secret is returned once and only its hash is stored. Token issue is allowed
  * in read-only mode (docs/decisions/maintenance-gate.md), so it runs outside the data gate.
  */
-export async function issueToken(store: Store, userId: string, name: string, expiresInDays: number | undefined): Promise<TokenView & { token: string }> {
+export async function issueToken(
+  store: Store,
+  userId: string,
+  name: string,
+  expiresInDays: number | undefined,
+  scope: TokenScope | null = null,
+): Promise<TokenView & { token: string }> {
   const token = TOKEN_PREFIX + randomSecret(30);
   const now = nowTimestamp();
   const view: TokenView = {
@@ -32,6 +41,7 @@ export async function issueToken(store: Store, userId: string, name: string, exp
     created_at: now,
     expires_at: expiresInDays === undefined ? null : formatMicros(BigInt(Date.now() + expiresInDays * 86_400_000) * 1000n),
     revoked_at: null,
+    scope,
   };
   await store.transaction('shared', (trx) =>
     trx
@@ -45,7 +55,7 @@ export async function issueToken(store: Store, userId: string, name: string, exp
 export async function listTokens(db: Kysely<Database>, userId: string): Promise<TokenView[]> {
   return db
     .selectFrom('access_tokens')
-    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at'])
+    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'scope'])
     .where('user_id', '=', userId)
     .orderBy('created_at', 'desc')
     .execute();
@@ -65,15 +75,17 @@ export async function revokeToken(store: Store, userId: string, tokenId: string)
   if (Number(r.numUpdatedRows) === 0) throw notFound(MESSAGES.notFound.token(tokenId));
 }
 
-/** The user id a presented token belongs to, if it is valid now. */
-export async function resolveToken(db: Kysely<Database>, token: string): Promise<string | undefined> {
+/** The user id a presented token belongs to and its scope, if it is valid now. */
+export async function resolveToken(db: Kysely<Database>, token: string): Promise<{ userId: string; scope: TokenScope | null } | undefined> {
   const row = await db
     .selectFrom('access_tokens')
-    .select(['user_id', 'expires_at'])
+    .select(['user_id', 'expires_at', 'scope'])
     .where('token_hash', '=', sha256(token))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
   if (row.expires_at !== null && row.expires_at <= nowTimestamp()) return undefined;
-  return row.user_id;
+  // A scope this release does not know (a newer release issued it) grants nothing here.
+  if (row.scope !== null && !(TOKEN_SCOPES as readonly string[]).includes(row.scope)) return undefined;
+  return { userId: row.user_id, scope: row.scope as TokenScope | null };
 }

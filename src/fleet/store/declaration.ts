@@ -6,6 +6,8 @@ import type { CustomPhases } from '../custom-steps.js';
 import type { DriverConfig } from '../drivers/driver-config.js';
 import type { FleetDeclaration } from '../fleet-file.js';
 import type { GateExpression } from '../gate-expression.js';
+import { pairId } from '../node-names.js';
+import { ADDRESS_PROPERTY, registeredAddresses } from './registrations.js';
 import { OPEN_RUN_STATES, type EnvironmentRecord, type FailureBudget, type NodeRecord, type PairRecord } from './records.js';
 import type { Db } from './rows.js';
 
@@ -27,6 +29,10 @@ interface EnvironmentSpec {
  * removed); what the store learned by running (installed versions, version levels, the active
  * node) is kept for nodes it already knows: the file's `version` and `active` only seed new ones.
  * Refused while an environment has an unfinished run, whose pairs must not change under it.
+ *
+ * Registered nodes (registrations.ts) coexist with the file: a pair whose nodes registered is not
+ * removed for being absent from the file (its agents keep announcing it; a pair the file lists takes
+ * the file's properties), and a node's registered address stays its `address` property over the file's.
  */
 export async function declareFleet(
   store: Store,
@@ -59,7 +65,14 @@ export async function declareFleet(
         .execute();
     }
     const wanted = new Set(fleet.pairs.map((p) => p.id));
-    const removed = existingPairs.filter((p) => !wanted.has(p.id)).map((p) => p.id);
+    const registered = new Set(
+      (await trx.selectFrom('fleet_node_registrations').select(['environment', 'env_id']).execute()).map((r) => pairId(r.environment, r.env_id)),
+    );
+    const removed = existingPairs.filter((p) => !wanted.has(p.id) && !registered.has(p.id)).map((p) => p.id);
+    const addresses = await registeredAddresses(
+      trx,
+      fleet.pairs.flatMap((p) => [p.primary.name, p.secondary.name]),
+    );
     if (removed.length > 0) await trx.deleteFrom('fleet_pairs').where('id', 'in', removed).execute();
     const known = new Set(existingPairs.map((p) => p.id));
     const added: string[] = [];
@@ -78,6 +91,8 @@ export async function declareFleet(
           .execute();
       }
       for (const n of [p.primary, p.secondary]) {
+        const address = addresses.get(n.name);
+        const properties = JSON.stringify(address === undefined ? n.properties : { ...n.properties, [ADDRESS_PROPERTY]: address });
         await trx
           .insertInto('fleet_nodes')
           .values({
@@ -87,10 +102,10 @@ export async function declareFleet(
             installed_version: n.version,
             secondary_version_level: null,
             primary_version_level: null,
-            properties: JSON.stringify(n.properties),
+            properties,
             updated_at: now,
           })
-          .onConflict((oc) => oc.column('name').doUpdateSet({ properties: JSON.stringify(n.properties), updated_at: now }))
+          .onConflict((oc) => oc.column('name').doUpdateSet({ properties, updated_at: now }))
           .execute();
       }
     }

@@ -3,6 +3,7 @@ import { notFound } from '../../errors.js';
 import { MESSAGES } from '../../i18n/server-messages.js';
 import { tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
 import { SESSION_COOKIE, endSession, startSession } from '../../tenancy/sessions.js';
+import { TOKEN_SCOPES } from '../../tenancy/roles.js';
 import { issueToken, listTokens, revokeToken } from '../../tenancy/tokens.js';
 import type { Role } from '../../tenancy/roles.js';
 import { findUserById } from '../../tenancy/users.js';
@@ -102,9 +103,15 @@ export const authRoutes: AnyRoute[] = [
     tag: 'auth',
     access: 'authenticated',
     writes: { exempt: SIGN_IN_IS_ALLOWED },
-    body: z.object({ name: z.string().min(1).max(255), expires_in_days: z.number().int().min(1).max(3650).optional() }).strict(),
+    body: z
+      .object({
+        name: z.string().min(1).max(255),
+        expires_in_days: z.number().int().min(1).max(3650).optional(),
+        scope: z.enum(TOKEN_SCOPES, 'must be fleet-node (a token that may only announce fleet nodes), or left out for a full token').optional(),
+      })
+      .strict(),
     response: issuedTokenSchema,
-    handler: async ({ principal, deps, body }) => issueToken(deps.store, principal.userId, body.name, body.expires_in_days),
+    handler: async ({ principal, deps, body }) => issueToken(deps.store, principal.userId, body.name, body.expires_in_days, body.scope ?? null),
   }),
   defineRoute({
     method: 'DELETE',

@@ -6,6 +6,7 @@ import { declareFleet, readEnvironment, readEnvironments, readPairs } from '../.
 import { createRun, pauseRun, resumeRun, retryPair } from '../../fleet/store/runs.js';
 import { changeStatuses, listVersionStatuses, readStatusCatalogue, readStatuses } from '../../fleet/store/statuses.js';
 import { readSteps } from '../../fleet/store/steps.js';
+import { announceNode, forgetNode, readRegistrations } from '../../fleet/store/registrations.js';
 import { formatGate, STATUS_PATTERN } from '../../fleet/gate-expression.js';
 import { buildPlan } from '../../fleet/plan.js';
 import { parsePhaseRange, PHASE_RANGE_PATTERN, type Phase, type PhaseRange } from '../../fleet/phases.js';
@@ -14,6 +15,9 @@ import { defineRoute, type AnyRoute } from '../route.js';
 import {
   fleetDeclaredSchema,
   fleetSchema,
+  nodeAnnouncedSchema,
+  nodeForgottenSchema,
+  nodeRegistrationSchema,
   runPairSchema,
   runSchema,
   runSummarySchema,
@@ -52,6 +56,18 @@ const budget = z
   .object({
     count: z.number().int().min(0, 'must be 0 or more').optional(),
     percent: z.number().min(0).max(100, 'must be between 0 and 100').optional(),
+  })
+  .strict();
+
+const announcement = z
+  .object({
+    name: z.string().min(1).max(200),
+    address: z.url({ protocol: /^https?$/, error: 'must be the URL the node serves at, e.g. http://10.0.0.17:8080' }).max(2000),
+    version,
+    health: z
+      .object({ healthy: z.boolean(), detail: z.string().max(2000).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -100,6 +116,40 @@ export const fleetRoutes: AnyRoute[] = [
       if (!result.ok) throw badRequest(MESSAGES.invalidRequest.fleetFileProblems(result.issues.length, formatIssues(result.issues)));
       return declareFleet(deps.store, result.fleet);
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/platform/fleet/nodes',
+    summary:
+      'A node announces itself (name <ENV>_<P|S>_<ID>, address, version, health); the first announcement of both nodes of a pair creates the pair. Takes a fleet-node token',
+    tag: 'fleet',
+    access: 'fleet_node',
+    writes: EXEMPT,
+    body: announcement,
+    response: nodeAnnouncedSchema,
+    handler: async ({ body, deps }) => announceNode(deps.store, body),
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/platform/fleet/nodes',
+    summary: 'Registered nodes as they last announced themselves (address, reported version, health, last seen)',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: 'read',
+    query: z.object({ environment: environment.optional() }).strict(),
+    response: z.array(nodeRegistrationSchema),
+    handler: async ({ query, db }) => readRegistrations(db, query.environment),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    url: '/api/platform/fleet/nodes/:name',
+    summary: 'Forget a node: its registration and its pair (refused while a run of its environment is open); a running agent registers it again',
+    tag: 'fleet',
+    access: 'system_admin',
+    writes: EXEMPT,
+    params: z.object({ name: z.string().min(1).max(200) }),
+    response: nodeForgottenSchema,
+    handler: async ({ params, deps }) => forgetNode(deps.store, params.name),
   }),
   defineRoute({
     method: 'GET',

@@ -33,6 +33,8 @@ export const tokenSchema = z.strictObject({
   created_at: timestampSchema,
   expires_at: timestampSchema.nullable(),
   revoked_at: timestampSchema.nullable(),
+  /** Null: the token acts as its user. `fleet-node`: it may only announce fleet nodes. */
+  scope: z.string().nullable(),
 });
 
 /** `POST /api/auth/tokens`: the token with its secret, shown this once. */

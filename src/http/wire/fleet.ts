@@ -198,3 +198,31 @@ export const stepSchema = z.strictObject({
   /** The node properties a custom step's output set (`name=value` lines), or null. */
   properties: z.record(z.string(), z.string()).nullable(),
 });
+
+/** A registered node as it last announced itself (`GET /api/platform/fleet/nodes`). */
+export const nodeRegistrationSchema = z.strictObject({
+  node: z.string(),
+  environment: z.string(),
+  pair: z.string(),
+  role: z.enum(['P', 'S']),
+  /** What the drivers read as the node's `address` property (`{address}`). */
+  address: z.string(),
+  reportedVersion: z.string(),
+  health: z.enum(['healthy', 'unhealthy']).nullable(),
+  healthDetail: z.string().nullable(),
+  registeredAt: timestampSchema,
+  lastSeenAt: timestampSchema,
+});
+
+/**
+ * `POST /api/platform/fleet/nodes`: the node as recorded; `pairState` says whether this announcement
+ * created its pair, the pair was there, or it waits for the partner node; `heldBy` names the open run
+ * that kept an address change or a new pair for a later announcement.
+ */
+export const nodeAnnouncedSchema = nodeRegistrationSchema.extend({
+  pairState: z.enum(['created', 'exists', 'awaiting-partner']),
+  heldBy: z.string().nullable(),
+});
+
+/** `DELETE /api/platform/fleet/nodes/{name}`: the node forgotten, and the pair removed with it (null when it had none). */
+export const nodeForgottenSchema = z.strictObject({ node: z.string(), removedPair: z.string().nullable() });

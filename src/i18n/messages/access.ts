@@ -35,6 +35,10 @@ export const unauthorized = {
 export const forbidden = {
   roleDoesNotAllow: { en: 'Your role does not allow this call.', ja: 'あなたのロールではこの操作はできません。' },
   systemAdminOnly: { en: 'Only a system administrator may make this call.', ja: 'この操作はシステム管理者のみ実行できます。' },
+  fleetNodeTokenOnly: {
+    en: 'This token is scoped fleet-node: it may only announce fleet nodes (POST /api/platform/fleet/nodes). Use a token without a scope for other calls.',
+    ja: 'このトークンのスコープは fleet-node です。フリートのノードの登録 (POST /api/platform/fleet/nodes) にのみ使用できます。その他の操作にはスコープのないトークンを使用してください。',
+  },
   notOrganizationUser: (organization: string): Texts => ({
     en: `You are not a user of organization ${organization}.`,
     ja: `オーガナイゼーション ${organization} のユーザではありません。`,
@@ -126,6 +130,14 @@ export const notFound = {
   fleetEnvironmentNoneDeclared: (environment: string): Texts => ({
     en: `no fleet environment ${environment} (known: none; declare a fleet first with \`drydock fleet apply FILE\`)`,
     ja: `フリートの環境 ${environment} は存在しません。環境がまだありません。先に \`drydock fleet apply FILE\` でフリートを宣言してください`,
+  }),
+  fleetNodeEnvironment: (node: string, environment: string, known: string): Texts => ({
+    en: `node ${node} belongs to fleet environment ${environment}, which does not exist (known: ${known}): declare ${environment} in a fleet file (drydock fleet apply FILE) before its nodes register, or fix the node name`,
+    ja: `ノード ${node} はフリートの環境 ${environment} に属しますが、この環境は存在しません (存在する環境: ${known})。ノードを登録する前にフリートファイルで ${environment} を宣言するか (drydock fleet apply FILE)、ノード名を修正してください`,
+  }),
+  fleetNode: (node: string): Texts => ({
+    en: `no fleet node ${node}: it is neither registered nor in a pair (\`GET /api/platform/fleet/nodes\` lists the registered ones)`,
+    ja: `フリートのノード ${node} は存在しません。登録されておらず、どのペアにも属していません (登録済みのノードは \`GET /api/platform/fleet/nodes\` で確認できます)`,
   }),
   fleetRun: (run: string): Texts => ({
     en: `no fleet run ${run}: \`drydock fleet status\` lists the runs`,

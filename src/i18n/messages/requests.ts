@@ -161,9 +161,13 @@ export const invalidRequest = {
     en: `the fleet file has ${count} problem(s):\n${problems}`,
     ja: `フリートファイルに ${count} 件の問題があります:\n${problems}`,
   }),
+  fleetNodeName: (name: string): Texts => ({
+    en: `"${name}" is not a node name: name a node <ENV_TYPE>_<P|S>_<ENV_ID>, e.g. PROD_P_017 (the environment in upper-case letters, digits and dashes; P for the primary or S for the secondary; then the sub-environment id: letters, digits, dashes)`,
+    ja: `"${name}" はノード名ではありません。ノード名は <ENV_TYPE>_<P|S>_<ENV_ID> の形式で指定してください (例: PROD_P_017。環境は英大文字・数字・ダッシュ、プライマリは P、セカンダリは S、その後にサブ環境の ID (英数字・ダッシュ))`,
+  }),
   fleetEnvironmentNoPairs: (environment: string): Texts => ({
-    en: `environment ${environment} has no pairs: declare its nodes in the fleet file`,
-    ja: `環境 ${environment} にペアがありません。フリートファイルでノードを宣言してください。`,
+    en: `environment ${environment} has no pairs: declare its nodes in the fleet file, or let both nodes of a pair register (drydock fleet agent)`,
+    ja: `環境 ${environment} にペアがありません。フリートファイルでノードを宣言するか、ペアの両方のノードを登録してください (drydock fleet agent)。`,
   }),
   fleetStatusUndefinedClose: (status: string, close: string): Texts => ({
     en: `${status} is not a defined status; did you mean ${close}? (the statuses are defined in the fleet file's statuses: list; \`drydock fleet statuses\` lists them)`,

@@ -13,6 +13,7 @@ import { workspaceUsers } from './012-workspace-users.js';
 import { bannerLanguages } from './013-banner-languages.js';
 import { fleetCustomSteps } from './014-fleet-custom-steps.js';
 import { fleetRunPhases } from './015-fleet-run-phases.js';
+import { fleetNodes } from './016-fleet-nodes.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   bannerLanguages,
   fleetCustomSteps,
   fleetRunPhases,
+  fleetNodes,
 ];
 
 /** The schema version this binary expects. */
