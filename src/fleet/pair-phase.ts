@@ -31,6 +31,7 @@ export type PairPhaseResult = { readonly ok: true; readonly pair: PairRecord } |
  * committed before its action runs, and its end is committed together with the next step's start
  * (or with the phase's completion or failure) — still before anything else happens to the pair.
  * A crash in between leaves the step `started`, and it is run again (drivers are idempotent).
+ * The records of the pair phases in flight are committed together (see `RunHandle`).
  */
 export async function runPairPhase(ctx: PairPhaseContext, pair: PairRecord, attempt: number, phase: Phase): Promise<PairPhaseResult> {
   const { handle } = ctx;
