@@ -27,6 +27,17 @@
  * run's per-pair cost does not depend on the fleet's size and the full size would add minutes to
  * the benchmark on PostgreSQL.
  *
+ * Before and after pair records were group-committed and SQLite statements prepared once
+ * (`npm run bench:compare -- --base <before> fleet --rounds 2`, medians, 2 shared cores at a load
+ * average of 11 to 13; PostgreSQL with fsync on):
+ *
+ *                                   sqlite c=50     postgres c=50
+ *   run total s                     8.85 -> 1.70    20.9 -> 4.42
+ *   node CPU ms per pair phase      0.94 -> 0.22    1.81 -> 0.30
+ *   store transactions              16,006 -> 326   16,010 -> 326
+ *
+ * What PostgreSQL's run still waits for is its ~320 WAL flushes in a row (docs/decisions/fleet-upgrades.md).
+ *
  * On SQLite the orchestrator's work is all in this process (better-sqlite3 is synchronous), so the
  * process's CPU time is the noise-resistant number on a shared machine: on an idle one the wall
  * time is about that.
