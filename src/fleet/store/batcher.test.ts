@@ -19,6 +19,7 @@ function doubling(refuse: (batch: readonly Request[]) => Error | undefined = () 
       return batch.map((r) => r.value * 2);
     },
     (r) => r.pair,
+    (err) => !(err instanceof LeaseLostError),
   );
   return { batcher, served };
 }
@@ -59,7 +60,7 @@ describe('Batcher', () => {
     );
   });
 
-  it('fails the whole batch on a lost lease, without trying the requests again', async () => {
+  it('fails the whole batch on an error it must not serve alone (a lost lease), without trying the requests again', async () => {
     const { batcher, served } = doubling(() => new LeaseLostError('run-1', 'me'));
     const results = await Promise.allSettled([1, 2].map((value) => batcher.add({ pair: `p${value}`, value })));
     assert.ok(results.every((r) => r.status === 'rejected' && r.reason instanceof LeaseLostError));

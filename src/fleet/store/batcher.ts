@@ -1,5 +1,3 @@
-import { LeaseLostError } from '../../errors.js';
-
 interface Waiting<Q, R> {
   readonly request: Q;
   resolve(result: R): void;
@@ -12,8 +10,8 @@ interface Waiting<Q, R> {
  * caller resumes when its batch is done. At most one request per key (a pair) goes in a batch; a
  * second one waits for the next. One batch at a time.
  *
- * A batch that fails on anything but a lost lease is run again one request at a time, so a request
- * that cannot be served fails its own caller only.
+ * A batch that fails is served again one request at a time when `alone` says so of its error (a
+ * request that cannot be served then fails its own caller only); otherwise every caller gets the error.
  */
 export class Batcher<Q, R> {
   private waiting: Array<Waiting<Q, R>> = [];
@@ -24,6 +22,8 @@ export class Batcher<Q, R> {
     private readonly serve: (requests: readonly Q[]) => Promise<R[]>,
     /** What a request is about (a pair id): a batch holds at most one request per key. */
     private readonly keyOf: (request: Q) => string,
+    /** Whether a batch that failed with `err` is served again one request at a time. */
+    private readonly alone: (err: unknown) => boolean,
   ) {}
 
   /** Queues a request; resolves with its result once its batch is done. */
@@ -73,7 +73,7 @@ export class Batcher<Q, R> {
       batch.forEach((w, i) => w.resolve(results[i]!));
       return;
     } catch (err) {
-      if (err instanceof LeaseLostError || batch.length === 1) {
+      if (batch.length === 1 || !this.alone(err)) {
         for (const w of batch) w.reject(err);
         return;
       }

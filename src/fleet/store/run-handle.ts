@@ -51,10 +51,17 @@ export class RunHandle {
     /** The run as it was when claimed. */
     readonly claimed: RunRecord,
   ) {
-    this.pairRecords = new Batcher((requests) => this.held((trx, run) => writePairRecords(trx, this.lease, run, requests)), pairOf);
+    // A failed batch is written again record by record, unless the lease is lost or the store could
+    // not be reached (then the batch may have committed: writing it again would record steps twice).
+    this.pairRecords = new Batcher(
+      (requests) => this.held((trx, run) => writePairRecords(trx, this.lease, run, requests)),
+      pairOf,
+      (err) => !(err instanceof LeaseLostError) && !store.isUnavailableError(err),
+    );
     this.phaseSteps = new Batcher(
       (keys) => readPhaseSteps(store.db, lease.runId, keys),
       (key) => key.pairId,
+      () => true,
     );
   }
 
