@@ -60,23 +60,24 @@ async function main(): Promise<number> {
   }
   const selected = names.length ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
 
-  let cluster: Promise<PostgresCluster> | undefined;
+  // The fsync-off cluster most benchmarks share, and a durable one for those that ask for it.
+  const clusters = new Map<boolean, Promise<PostgresCluster>>();
   const ctx: BenchContext = {
     size,
-    postgresAdminUrl: async () => {
-      cluster ??= startPostgresCluster();
-      return (await cluster).adminUrl;
+    postgresAdminUrl: async (options) => {
+      const durable = options?.durable ?? false;
+      if (!clusters.has(durable)) clusters.set(durable, startPostgresCluster({ durable }));
+      return (await clusters.get(durable)!).adminUrl;
     },
     log: (message) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`),
   };
-  const stopCluster = async () => {
-    if (!cluster) return;
-    const c = cluster;
-    cluster = undefined;
-    (await c).stop();
+  const stopClusters = async () => {
+    const started = [...clusters.values()];
+    clusters.clear();
+    for (const c of started) (await c).stop();
   };
   process.once('SIGINT', () => {
-    void stopCluster().finally(() => process.exit(130));
+    void stopClusters().finally(() => process.exit(130));
   });
 
   const results: BenchResult[] = [];
@@ -95,7 +96,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    await stopCluster();
+    await stopClusters();
     closeHttpAgent();
   }
   const machine = {

@@ -21,8 +21,12 @@ export interface BenchResult {
 export interface BenchContext {
   /** `small` (--small, DRYDOCK_BENCH_SIZE=small): development sizes; `full`: the sizes to report. */
   readonly size: 'full' | 'small';
-  /** Admin URL of a throwaway PostgreSQL cluster, started on first use and shared by benchmarks. */
-  postgresAdminUrl(): Promise<string>;
+  /**
+   * Admin URL of a throwaway PostgreSQL cluster, started on first use and shared by benchmarks:
+   * fsync off, unless `durable` (a second cluster with fsync, synchronous_commit and
+   * full_page_writes on, as a production server runs).
+   */
+  postgresAdminUrl(options?: { durable?: boolean }): Promise<string>;
   /** Progress on stderr (stdout carries only the tables or the JSON). */
   log(message: string): void;
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -102,6 +103,8 @@ export class Orchestrator {
     const driver = (this.options.createDriver ?? createDriver)(env.driver, { logger, baseDir: this.options.baseDir });
     const lost = new AbortController();
     const abort = AbortSignal.any([lost.signal, this.forced.signal]);
+    // Every step in flight listens to it (util/deadline.ts), up to the run's concurrency; each removes its listener when done.
+    setMaxListeners(0, abort);
     const loop = new RunLoop(this.options, handle, env, driver, logger, abort);
     const renew = setInterval(
       () => {

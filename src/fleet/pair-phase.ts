@@ -7,6 +7,7 @@ import type { NodeRole } from './node-names.js';
 import { afterPhase, planPhase, type PairView, type Phase, type StepSpec } from './phases.js';
 import { pairView, type EnvironmentRecord, type PairRecord, type StepEnd } from './store/records.js';
 import type { RunHandle } from './store/run-handle.js';
+import { deadlineSignal } from '../util/deadline.js';
 
 /** What one pair's phase needs from the run it is part of. */
 export interface PairPhaseContext {
@@ -33,6 +34,7 @@ export type PairPhaseResult = { readonly ok: true; readonly pair: PairRecord } |
  * committed before its action runs, and its end is committed together with the next step's start
  * (or with the phase's completion or failure) — still before anything else happens to the pair.
  * A crash in between leaves the step `started`, and it is run again (drivers are idempotent).
+ * The records of the pair phases in flight are committed together (see `RunHandle`).
  */
 export async function runPairPhase(ctx: PairPhaseContext, pair: PairRecord, attempt: number, phase: Phase): Promise<PairPhaseResult> {
   const { handle } = ctx;
@@ -150,8 +152,8 @@ async function executeStep(
     { previousEnd, markRunning: firstOfPhase },
   );
   const timeoutMs = step.timeoutMs ?? (step.action === 'health' ? env.healthTimeoutMs : env.actionTimeoutMs);
-  const signal = AbortSignal.any([abort, AbortSignal.timeout(timeoutMs)]);
-  const actionCtx = { signal, timeoutMs, logger };
+  const deadline = deadlineSignal(abort, timeoutMs);
+  const actionCtx = { signal: deadline.signal, timeoutMs, logger };
   const node = targetOf(pair, step.node);
   let outcome: ActionOutcome;
   let properties: Record<string, string> | undefined;
@@ -180,6 +182,8 @@ async function executeStep(
     }
   } catch (err) {
     outcome = { ok: false, output: `the ${driver.type} driver failed: ${(err as Error).message}` };
+  } finally {
+    deadline.clear();
   }
   if (outcome.ok && step.expectVersion !== undefined && outcome.version !== undefined && outcome.version !== step.expectVersion) {
     outcome = { ...outcome, ok: false, output: `${step.node} is healthy but runs ${outcome.version}, not ${step.expectVersion}. ${outcome.output}` };

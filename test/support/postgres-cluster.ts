@@ -42,10 +42,12 @@ async function freePort(): Promise<number> {
 
 /**
  * Starts a cluster in a temporary directory (about a second). As root, initdb and pg_ctl run as
- * the `postgres` user, because initdb refuses to run as root. fsync is off: these are tests.
+ * the `postgres` user, because initdb refuses to run as root. fsync is off: these are tests —
+ * unless `durable` (benchmarks whose figure must include what a production server pays per
+ * commit: fsync, synchronous_commit and full_page_writes stay at PostgreSQL's defaults, on).
  * `track_commit_timestamp` is on so the linearizability test can read the store's commit order.
  */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-pg-'));
   const data = path.join(dir, 'data');
@@ -67,9 +69,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       `-p ${port}`,
       `-k ${dir}`,
       '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=400',
       '-c track_commit_timestamp=on',
     ].join(' ');

@@ -6,9 +6,10 @@ import type { PairView, Phase } from '../phases.js';
  * The fleet's records as the store holds them. The statements live beside this file, one named
  * function each, by concern: `declaration.ts` (environments, pairs, nodes), `registrations.ts` (what
  * nodes announce about themselves), `statuses.ts` (version statuses), `runs.ts` (what operators do
- * to runs), and for the orchestrator `lease.ts` (who owns
- * a run), `run-handle.ts` (the one way to write while owning it), `steps.ts` (the step log) and
- * `run-progress.ts` (a pair phase completed or failed, the run's own state).
+ * to runs), and for the orchestrator `lease.ts` (who owns a run), `run-handle.ts` (the one way to
+ * write while owning it), `steps.ts` (the step log), `run-progress.ts` (a pair phase completed or
+ * failed, the run's own state) and `pair-records.ts` (the records of many pair phases in one
+ * transaction, batched by `batcher.ts`).
  *
  * Fleet bookkeeping is maintenance work: it stays writable in read-only mode (an operator upgrades
  * the fleet while the platform is frozen), so these transactions take the gate's shared side like

@@ -5,9 +5,11 @@ import { LeaseLostError } from '../../errors.js';
 import type { NodeRole } from '../node-names.js';
 import type { Phase } from '../phases.js';
 import { extendLease, holdLease, releaseLease, takeLease, type RunLease } from './lease.js';
+import { Batcher } from './batcher.js';
+import { pairOf, writePairRecords, type PairRecordRequest } from './pair-records.js';
 import type { PairRecord, RunRecord, StepEnd, StepRecord } from './records.js';
-import { writePairFailed, writePhaseCompleted, writeRunChange, type RunChange } from './run-progress.js';
-import { readPhaseSteps, writeStepStart, type StepStart } from './steps.js';
+import { writeRunChange, type RunChange } from './run-progress.js';
+import { readPhaseSteps, type PairPhaseKey, type StepStart } from './steps.js';
 
 /**
  * Claims a run for `owner` (see `takeLease`) and returns the handle every later record of that
@@ -31,14 +33,37 @@ export async function claimRun(store: Store, owner: string, leaseMs: number, onl
  * commits between the read and this transaction's commit could let one last record through; it
  * needs the old owner to have missed renewals for a whole lease, and the driver action that record
  * describes was beyond any store check anyway — hence idempotent drivers (drivers/node-driver.ts).
+ *
+ * The records of pair phases (a step starts, a phase is completed, a pair failed) are group-committed:
+ * those asked for while a transaction is under way are written together by the next one (a
+ * `Batcher`, batcher.ts, of pair-records.ts's writes). A pair phase waits for each of its records to
+ * be committed before it goes on, so each record is as durable, as early, as with a transaction of
+ * its own; the cost of a transaction (the lease check, the commit: on PostgreSQL a WAL flush) is
+ * shared by the pairs in it. The step logs pair phases read when they start are read likewise.
  */
 export class RunHandle {
+  private readonly pairRecords: Batcher<PairRecordRequest, number | undefined>;
+  private readonly phaseSteps: Batcher<PairPhaseKey, Map<string, StepRecord>>;
+
   constructor(
     private readonly store: Store,
     private readonly lease: RunLease,
     /** The run as it was when claimed. */
     readonly claimed: RunRecord,
-  ) {}
+  ) {
+    // A failed batch is written again record by record, unless the lease is lost or the store could
+    // not be reached (then the batch may have committed: writing it again would record steps twice).
+    this.pairRecords = new Batcher(
+      (requests) => this.held((trx, run) => writePairRecords(trx, this.lease, run, requests)),
+      pairOf,
+      (err) => !(err instanceof LeaseLostError) && !store.isUnavailableError(err),
+    );
+    this.phaseSteps = new Batcher(
+      (keys) => readPhaseSteps(store.db, lease.runId, keys),
+      (key) => key.pairId,
+      () => true,
+    );
+  }
 
   get runId(): string {
     return this.lease.runId;
@@ -65,25 +90,27 @@ export class RunHandle {
 
   /** The steps of one attempt at one phase of a pair, by key (a plain read: the lease is not checked). */
   readPhaseSteps(pairId: string, phase: Phase, attempt: number): Promise<Map<string, StepRecord>> {
-    return readPhaseSteps(this.store.db, this.lease.runId, pairId, phase, attempt);
+    return this.phaseSteps.add({ pairId, phase, attempt });
   }
 
   /**
    * Records that a step starts (and, in the same transaction, how the pair's previous step ended,
    * and for a phase's first step that the pair is now running). Returns the step's id.
    */
-  recordStepStart(step: StepStart, also: { previousEnd?: StepEnd | undefined; markRunning?: boolean } = {}): Promise<number> {
-    return this.held((trx) => writeStepStart(trx, this.lease, step, also));
+  async recordStepStart(step: StepStart, also: { previousEnd?: StepEnd | undefined; markRunning?: boolean } = {}): Promise<number> {
+    const id = await this.pairRecords.add({ kind: 'step-start', step, ...also });
+    if (id === undefined) throw new Error(`fleet: the start of ${step.key} of ${step.pairId} was recorded without an id`);
+    return id;
   }
 
-  /** Records a completed phase for a pair (see `writePhaseCompleted`); returns whether this pair applied the version's status change. */
-  completePairPhase(pair: PairRecord, phase: Phase, lastEnd?: StepEnd): Promise<{ appliedStatus: boolean }> {
-    return this.held((trx, run) => writePhaseCompleted(trx, run, pair, phase, lastEnd));
+  /** Records a completed phase for a pair, with how its last step ended (see `writePhasesCompleted`). */
+  async completePairPhase(pair: PairRecord, phase: Phase, lastEnd?: StepEnd): Promise<void> {
+    await this.pairRecords.add({ kind: 'phase-completed', pair, phase, previousEnd: lastEnd });
   }
 
-  /** Records that a pair failed in a phase (see `writePairFailed`). */
-  failPair(pairId: string, error: string, active?: NodeRole, lastEnd?: StepEnd): Promise<void> {
-    return this.held((trx) => writePairFailed(trx, this.lease.runId, pairId, error, active, lastEnd));
+  /** Records that a pair failed in a phase, with how its last step ended (see `writePairFailed`). */
+  async failPair(pairId: string, error: string, active?: NodeRole, lastEnd?: StepEnd): Promise<void> {
+    await this.pairRecords.add({ kind: 'pair-failed', pairId, error, active, previousEnd: lastEnd });
   }
 
   /** Changes the run's own state (halt, advance a phase, start the hold, finish). */

@@ -1,4 +1,5 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { batches } from '../../util/batches.js';
 import { nowTimestamp } from '../../store/clock.js';
 import type { Database } from '../../store/schema.js';
 import type { Phase } from '../phases.js';
@@ -19,36 +20,75 @@ export async function readSteps(db: Db, runId: string, pairId?: string): Promise
   return rows.map(toStep);
 }
 
-/** The steps of one attempt at one phase of a pair, by key (the latest row per key). */
-export async function readPhaseSteps(db: Db, runId: string, pairId: string, phase: Phase, attempt: number): Promise<Map<string, StepRecord>> {
-  const rows = await db
-    .selectFrom('fleet_steps')
-    .selectAll()
-    .where('run_id', '=', runId)
-    .where('pair_id', '=', pairId)
-    .where('phase', '=', phase)
-    .where('attempt', '=', attempt)
-    .orderBy('id')
-    .execute();
-  // Ordered by id, so the latest row of a key (a re-run after an interruption) wins.
-  return new Map(rows.map((r) => [r.step, toStep(r)]));
+/** Which attempt at which phase of a pair. */
+export interface PairPhaseKey {
+  readonly pairId: string;
+  readonly phase: Phase;
+  readonly attempt: number;
 }
 
-/** Records how a step ended (nothing when there is no step to end), and the node properties it set. */
-export async function writeStepEnd(trx: Transaction<Database>, end: StepEnd | undefined): Promise<void> {
-  if (!end) return;
-  const values = end.properties && Object.keys(end.properties.values).length > 0 ? end.properties.values : undefined;
-  await trx
-    .updateTable('fleet_steps')
-    .set({
-      state: end.ok ? 'succeeded' : 'failed',
-      output: end.output.slice(-8_000),
-      finished_at: nowTimestamp(),
-      ...(values && { properties: JSON.stringify(values) }),
-    })
-    .where('id', '=', end.id)
-    .execute();
-  if (values) await writeNodeProperties(trx, end.properties!.node, values, end.id);
+/**
+ * The steps of one attempt at one phase of each of several pairs (at most one each), by key (the
+ * latest row per key), in the order of `wanted`: one SELECT per BATCH_ROWS pairs.
+ */
+export async function readPhaseSteps(db: Db, runId: string, wanted: readonly PairPhaseKey[]): Promise<Array<Map<string, StepRecord>>> {
+  const found = new Map<string, Map<string, StepRecord>>(wanted.map((w) => [w.pairId, new Map()]));
+  for (const chunk of batches(wanted)) {
+    const rows = await db
+      .selectFrom('fleet_steps')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where(
+        'pair_id',
+        'in',
+        chunk.map((w) => w.pairId),
+      )
+      .where('phase', 'in', [...new Set(chunk.map((w) => w.phase))])
+      .orderBy('id')
+      .execute();
+    const wantedOf = new Map(chunk.map((w) => [w.pairId, w]));
+    // Ordered by id, so the latest row of a key (a re-run after an interruption) wins.
+    for (const r of rows) {
+      const w = wantedOf.get(r.pair_id);
+      if (w && r.phase === w.phase && r.attempt === w.attempt) found.get(r.pair_id)!.set(r.step, toStep(r));
+    }
+  }
+  return wanted.map((w) => found.get(w.pairId)!);
+}
+
+/**
+ * Records how steps ended: one UPDATE per BATCH_ROWS steps, each row's state and output picked by
+ * its id (steps of many pairs end together when their records are written in one transaction).
+ */
+export async function writeStepEnds(trx: Transaction<Database>, ends: readonly StepEnd[]): Promise<void> {
+  const now = nowTimestamp();
+  for (const chunk of batches(ends)) {
+    const byId = (value: (e: StepEnd) => string) =>
+      sql<string>`case ${sql.ref('id')} ${sql.join(
+        chunk.map((e) => sql`when ${e.id} then ${value(e)}`),
+        sql` `,
+      )} end`;
+    await trx
+      .updateTable('fleet_steps')
+      .set({ state: byId((e) => (e.ok ? 'succeeded' : 'failed')), output: byId((e) => e.output.slice(-8_000)), finished_at: now })
+      .where(
+        'id',
+        'in',
+        chunk.map((e) => e.id),
+      )
+      .execute();
+  }
+  // What custom steps' output set (few: only their steps print properties), row by row.
+  for (const end of ends) {
+    const values = end.properties && Object.keys(end.properties.values).length > 0 ? end.properties.values : undefined;
+    if (!values) continue;
+    await trx
+      .updateTable('fleet_steps')
+      .set({ properties: JSON.stringify(values) })
+      .where('id', '=', end.id)
+      .execute();
+    await writeNodeProperties(trx, end.properties!.node, values, end.id);
+  }
 }
 
 /** Stores what a step's output set on a node (kept across runs and re-declarations; the latest value of a name wins). */
@@ -77,27 +117,13 @@ export interface StepStart {
 }
 
 /**
- * Records that a step starts (and, in the same transaction, how the pair's previous step ended,
- * and for a phase's first step that the pair is now running). Returns the step's id.
+ * Records that steps start, at most one per pair (one multi-row INSERT per BATCH_ROWS steps).
+ * Returns their ids, in the order of `starts`.
  */
-export async function writeStepStart(
-  trx: Transaction<Database>,
-  lease: RunLease,
-  step: StepStart,
-  also: { previousEnd?: StepEnd | undefined; markRunning?: boolean },
-): Promise<number> {
-  await writeStepEnd(trx, also.previousEnd);
-  if (also.markRunning) {
-    await trx
-      .updateTable('fleet_run_pairs')
-      .set({ state: 'running', updated_at: nowTimestamp() })
-      .where('run_id', '=', lease.runId)
-      .where('pair_id', '=', step.pairId)
-      .where('state', 'in', ['waiting', 'running'])
-      .execute();
-  }
+export async function writeStepStarts(trx: Transaction<Database>, lease: RunLease, starts: readonly StepStart[]): Promise<number[]> {
+  if (new Set(starts.map((s) => s.pairId)).size !== starts.length) throw new Error('fleet: two step starts of one pair in one write');
   // A step left `started` by a dead orchestrator is closed as interrupted: it is being run again.
-  if (step.rerun) {
+  for (const step of starts.filter((s) => s.rerun)) {
     await trx
       .updateTable('fleet_steps')
       .set({ state: 'interrupted', finished_at: nowTimestamp() })
@@ -109,24 +135,36 @@ export async function writeStepStart(
       .where('state', '=', 'started')
       .execute();
   }
-  const row = await trx
-    .insertInto('fleet_steps')
-    .values({
-      run_id: lease.runId,
-      pair_id: step.pairId,
-      phase: step.phase,
-      attempt: step.attempt,
-      step: step.key,
-      action: step.action,
-      node: step.node,
-      version: step.version ?? null,
-      state: 'started',
-      output: null,
-      started_at: nowTimestamp(),
-      finished_at: null,
-      orchestrator: lease.owner,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const now = nowTimestamp();
+  const ids = new Map<string, number>();
+  for (const chunk of batches(starts)) {
+    const rows = await trx
+      .insertInto('fleet_steps')
+      .values(
+        chunk.map((step) => ({
+          run_id: lease.runId,
+          pair_id: step.pairId,
+          phase: step.phase,
+          attempt: step.attempt,
+          step: step.key,
+          action: step.action,
+          node: step.node,
+          version: step.version ?? null,
+          state: 'started',
+          output: null,
+          started_at: now,
+          finished_at: null,
+          orchestrator: lease.owner,
+        })),
+      )
+      .returning(['id', 'pair_id'])
+      .execute();
+    // By pair: the order of RETURNING rows is not promised, and each pair has one step here.
+    for (const r of rows) ids.set(r.pair_id, Number(r.id));
+  }
+  return starts.map((s) => {
+    const id = ids.get(s.pairId);
+    if (id === undefined) throw new Error(`fleet: no id came back for the step ${s.key} of ${s.pairId}`);
+    return id;
+  });
 }

@@ -23,6 +23,7 @@ import { immediateSqliteDialect } from './sqlite-dialect.js';
 import { sqliteAppliedSteps, sqliteMigrationRunner } from './sqlite-migrator.js';
 import type { AppliedStep, Migration } from '../migrations/migration.js';
 import { snapshotSqlite } from './sqlite-snapshot.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface SqliteStoreOptions {
   readonly path: string;
@@ -59,7 +60,8 @@ class SqliteStore implements Store {
     this.#raw.pragma('foreign_keys = ON');
     // Another process holding the writer lock makes BEGIN IMMEDIATE wait this long, not fail.
     this.#raw.pragma('busy_timeout = 10000');
-    this.db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: this.#raw }) });
+    // Kysely prepares every statement it runs; the cache prepares each text once (statement-cache.ts).
+    this.db = new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(this.#raw) }) });
     this.capabilities = { changeDelivery: 'poll', multiHost: false, skipLocked: false, description: `sqlite ${options.path}`, kind: 'sqlite' };
     this.#events.setMaxListeners(0);
 
