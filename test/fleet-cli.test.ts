@@ -117,14 +117,15 @@ for (const backend of BACKENDS) {
       orchestrator = spawnCli(['fleet', 'orchestrator', '--lease', '3s'], { ...stack.processEnv, DRYDOCK_FLEET_POLL_MS: '50' });
       const run = await runCli(['fleet', 'run', '--env', 'PROD', '--version', '2.0.0'], env);
       assert.equal(run.code, 1, describeRun(run));
-      assert.match(run.stdout, /COMPLETED .*1 of 3 pairs failed: PROD_002/);
+      assert.match(run.stdout, /COMPLETED WITH FAILURES \(1\/3 pairs failed\) .*1 of 3 pairs failed: PROD_002/);
       assert.match(run.stdout, /PROD_002 +✗ +· +· +· +PROD_P_002 +1\.0\.0 +1\.0\.0 +phase 1: upgrade \(upgrade PROD_S_002\) failed/);
       const runId = runIdOf(run.stdout + run.stderr);
       assert.ok(runId, describeRun(run));
 
       const list = await runCli(['fleet', 'status'], env);
       assert.equal(list.code, 0, describeRun(list));
-      assert.match(list.stdout, new RegExp(`${runId} +PROD +2\\.0\\.0 +completed`));
+      // Never a plain "completed" while a pair failed.
+      assert.match(list.stdout, new RegExp(`${runId} +PROD +2\\.0\\.0 +completed with failures \\(1/3 pairs failed\\)`));
 
       writeFileSync(path.join(dir, 'fixed'), '');
       const retry = await runCli(['fleet', 'retry', runId, 'PROD_002'], env);

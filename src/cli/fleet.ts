@@ -4,6 +4,7 @@ import type {
   FleetDeclared,
   FleetRun,
   FleetRunPairProgress,
+  FleetRunSummary,
   FleetRunView as RunView,
   StatusDefinition,
   UpgradePlan,
@@ -13,63 +14,11 @@ import type {
 import { ApiCallError } from '../api-client/api-errors.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
+import { renderMatrix, renderPlan, stateWord } from './fleet-render.js';
 import { runPhaseOptions } from './fleet-run-options.js';
 import { registerFleetAgent } from './fleet-agent.js';
 import { parseDuration, Progress, table } from './progress.js';
-import { ownValue } from '../util/own-value.js';
 import { sleep } from '../util/sleep.js';
-
-const CELL: Record<string, string> = { done: '✓', running: '▶', failed: '✗', pending: '·' };
-
-/** The pairs × phases matrix as text; long fleets show every unfinished pair and a count of the finished ones. */
-export function renderMatrix(view: RunView, all = false): string {
-  const r = view.run;
-  const head = [
-    `run ${r.id}: ${r.environment} → ${r.version}  ${r.state.toUpperCase()}  phase ${r.phase} of ${r.firstPhase}-${r.lastPhase}${r.reason ? `  (${r.reason})` : ''}`,
-    ...(view.holdingUntil ? [`holding until ${view.holdingUntil} (after phase ${r.hold?.afterPhase}); drydock fleet resume ${r.id} ends the hold now`] : []),
-    `pairs: ${view.counts.done} done, ${view.counts.running} running, ${view.counts.waiting} waiting, ${view.counts.failed} failed of ${view.counts.total}; version statuses: ${view.statuses.join(', ') || 'none'}`,
-  ];
-  const rows = view.pairs.filter((p) => all || view.pairs.length <= 40 || p.state !== 'done');
-  const hidden = view.pairs.length - rows.length;
-  const body = table(
-    ['pair', '1 sec', '2 switch', '3 pri', '4 back', 'active', 'primary', 'secondary', 'note'],
-    rows.map((p) => [
-      p.pair,
-      ...['1', '2', '3', '4'].map((k) => ownValue(CELL, ownValue(p.phases, k) ?? 'pending') ?? '?'),
-      p.active ?? '-',
-      p.primaryVersion ?? '-',
-      p.secondaryVersion ?? '-',
-      p.error ? p.error.slice(0, 120) : p.attempt > 1 ? `attempt ${p.attempt}` : '',
-    ]),
-  );
-  return [...head, body, ...(hidden > 0 ? [`(${hidden} pairs done, not shown; --all shows them)`] : [])].join('\n');
-}
-
-function renderPlan(plan: UpgradePlan): string {
-  const lines = [
-    `plan: ${plan.environment} → ${plan.version} (driver ${plan.driver}, ${plan.concurrency} pairs at a time)`,
-    `gate: ${plan.gate.expression ?? '(none)'} → ${plan.gate.open ? 'open' : `CLOSED: ${plan.gate.reason}`}`,
-    `${plan.summary.complete} of ${plan.summary.pairs} pairs would complete ${plan.firstPhase === 1 && plan.lastPhase === 4 ? 'all four phases' : `phases ${plan.firstPhase}-${plan.lastPhase}`}; ${plan.summary.blocked} would stop`,
-    '',
-  ];
-  for (const p of plan.pairs) {
-    lines.push(`${p.pair}: active ${p.active}; ${p.primary.name} ${p.primary.version}, ${p.secondary.name} ${p.secondary.version}`);
-    for (const ph of p.phases) {
-      if (ph.outcome === 'run') {
-        lines.push(`  phase ${ph.phase} ${ph.title}${ph.note ? ` (${ph.note})` : ''}`);
-        for (const r of ph.requires ?? []) lines.push(`    requires ${r}`);
-        for (const s of ph.steps) lines.push(`    - ${s}`);
-      } else if (ph.outcome === 'outside') {
-        continue;
-      } else if (ph.outcome === 'blocked') {
-        lines.push(`  phase ${ph.phase} ${ph.title}: STOPS HERE, ${ph.reason}`);
-      } else {
-        lines.push(`  phase ${ph.phase} ${ph.title}: not reached`);
-      }
-    }
-  }
-  return lines.join('\n');
-}
 
 /** The dry run's URL for `fleet plan` and `fleet run --dry-run`. */
 function planPath(flags: { env: string; version: string; phases?: string }): string {
@@ -115,7 +64,9 @@ async function watchRun(flags: ConnectionFlags & { all?: boolean }, runId: strin
     for (;;) {
       const view = await client.call<RunView>('GET', `/api/platform/fleet/runs/${encodeURIComponent(runId)}`);
       const c = view.counts;
-      const state = view.holdingUntil ? `holding until ${view.holdingUntil} (after phase ${view.run.phase})` : `${view.run.state} phase ${view.run.phase}`;
+      const state = view.holdingUntil
+        ? `holding until ${view.holdingUntil} (after phase ${view.run.phase})`
+        : `${stateWord(view.run, c)} phase ${view.run.phase}`;
       const line = `${state} of ${view.run.firstPhase}-${view.run.lastPhase}: ${c.done} done, ${c.running} running, ${c.waiting} waiting, ${c.failed} failed of ${c.total}`;
       if (flags.json && line !== last)
         process.stdout.write(
@@ -324,13 +275,13 @@ export function registerFleet(program: Command): void {
     .action(async (runId: string | undefined, flags: ConnectionFlags & { watch?: boolean; all?: boolean; interval: string }) => {
       const client = clientFrom(flags);
       if (!runId) {
-        const runs = await client.call<FleetRun[]>('GET', '/api/platform/fleet/runs');
+        const runs = await client.call<FleetRunSummary[]>('GET', '/api/platform/fleet/runs');
         output(flags, runs, () =>
           runs.length === 0
             ? 'no runs yet: start one with drydock fleet run --env ENV --version V'
             : table(
                 ['run', 'environment', 'version', 'state', 'phase', 'created', 'reason'],
-                runs.map((r) => [r.id, r.environment, r.version, r.state, String(r.phase), r.createdAt, r.reason ?? '']),
+                runs.map((r) => [r.id, r.environment, r.version, stateWord(r, r.counts), String(r.phase), r.createdAt, r.reason ?? '']),
               ),
         );
         return;
