@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import type { CallOptions } from '../test/support/app.js';
-import { ensureConsoleBuilt } from '../test/support/console-browser.js';
+import { ensureConsoleBuilt } from '../test/support/console-build.js';
 import { request } from './support/http.js';
 import { requireChromium, timeNavigations, type Download, type Sample } from './support/console-page.js';
 import { fmt, type BenchContext, type Benchmark, type Cell, type Table } from './support/report.js';

@@ -22,7 +22,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AppsV1Api, BatchV1Api, KubeConfig, PatchStrategy, setHeaderMiddleware, type V1Job } from '@kubernetes/client-node';
 import { rolloutState } from '../src/kubernetes/client.js';
 import { runCli } from '../test/support/cli.js';
-import { ensureConsoleBuilt } from '../test/support/console-browser.js';
+import { ensureConsoleBuilt } from '../test/support/console-build.js';
 import { install, NEW, NS, renderOverlay, type Install } from '../test/support/kube-install.js';
 import { startReadWriteLoad } from '../test/support/read-write-load.js';
 import { consoleScript } from '../test/support/upgrade.js';

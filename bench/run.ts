@@ -13,6 +13,7 @@ import { executeCheckBench } from './execute-check.js';
 import { fleetBench } from './fleet.js';
 import { gateCost } from './gate-cost.js';
 import { guardOverhead } from './guard-overhead.js';
+import { livenessBench } from './liveness.js';
 import { propagation } from './propagation.js';
 import { kubeUpgradeBench } from './kube-upgrade.js';
 import { upgradeBench } from './upgrade.js';
@@ -30,6 +31,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   upgradeBench,
   kubeUpgradeBench,
   consoleLoad,
+  livenessBench,
 ];
 const FLAGS = ['--json', '--small'];
 

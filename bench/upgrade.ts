@@ -27,7 +27,7 @@ import { LATEST_SCHEMA_VERSION } from '../src/store/migrations/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { ADMIN, ITA1, SEED } from '../test/support/app.js';
 import { DRYDOCK_COMMAND } from '../test/support/cli.js';
-import { ensureConsoleBuilt } from '../test/support/console-browser.js';
+import { ensureConsoleBuilt } from '../test/support/console-build.js';
 import { startReadWriteLoad } from '../test/support/read-write-load.js';
 import { freePort } from '../test/support/serve-process.js';
 import { loadFinishedJobs, loadTenants } from './support/backyard-data.js';

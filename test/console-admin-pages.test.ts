@@ -18,33 +18,27 @@
  * Screenshots of every new page, in both languages, go to test-output/screenshots/admin-pages/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import pino from 'pino';
-import { Orchestrator } from '../src/fleet/orchestrator.js';
+import type { Page } from 'playwright-core';
 import type { FleetRunView, FleetStep, OrganizationUser, UpgradePlan } from '../src/http/wire-types.js';
-import { ADMIN, ITA1, SEED, basic, organizationBody, seedTenants, startTestApp, type TestApp } from './support/app.js';
+import { ADMIN, ITA1, SEED, basic, organizationBody, type TestApp } from './support/app.js';
 import {
-  launchConsoleBrowser,
+  declareFleet,
   literal,
   msg,
   onPage,
   rememberLanguage,
-  SCREENSHOTS,
   shoot,
   sidewaysScroll,
-  signIn,
+  startConsole,
+  USERS,
+  type InProcessConsole,
   type Language,
 } from './support/console-browser.js';
 import type { MessageKey } from '../web/src/i18n/messages.en.js';
 import { waitFor } from './support/wait-for.js';
 
-const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const DESK = { width: 1440, height: 900 } as const;
-const MANAGER = { org: SEED.org1, user: 'manager1', password: 'manager1-password' } as const;
-const MEMBER = { org: SEED.org1, user: 'member1', password: 'member1-password' } as const;
 const V1 = '1.0.0';
 const V2 = '2.0.0';
 const V3 = '3.0.0';
@@ -65,50 +59,33 @@ async function callAs(base: string, url: string, authorization: string): Promise
 const basicHeader = (org: string, user: string, password: string) => `Basic ${Buffer.from(`${org}/${user}:${password}`).toString('base64')}`;
 
 describe('users, tokens, log levels, organization deletion and fleet plans in Chromium (SQLite)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  const contexts = new Map<'admin' | 'manager' | 'member', BrowserContext>();
   const pages = new Map<'admin' | 'manager' | 'member', Page>();
   /** A STAGING run driven to its end, so its pairs have step logs. */
   let finishedRunId: string;
   /** The run the console starts from a plan. */
   let startedRunId: string;
   let operatorPassword = 'operator1-password';
-  const pageErrors: string[] = [];
 
   const page = (who: 'admin' | 'manager' | 'member') => pages.get(who)!;
   const nav = (p: Page, language: Language) => p.getByRole('navigation', { name: msg(language, 'nav.label') });
   const dialog = (p: Page) => p.getByRole('dialog');
 
   before(async () => {
-    browser = await launchConsoleBrowser();
-    mkdirSync(path.join(SCREENSHOTS, 'admin-pages'), { recursive: true });
-    t = await startTestApp('sqlite');
-    await seedTenants(t);
-    const declared = await t.admin({
-      method: 'PUT',
-      url: '/api/platform/fleet',
-      body: {
-        statuses: [
-          { name: 'QA_OK', description: 'passed QA' },
-          { name: 'Staging_OK', description: 'signed off on staging' },
-        ],
-        environments: [
-          { name: 'STAGING', driver: { type: 'noop' } },
-          { name: 'PROD', gate: 'QA_OK', concurrency: 2, failureBudget: { count: 1 }, driver: { type: 'noop' } },
-        ],
-        nodes: [
-          { name: 'STAGING_P_001', version: V1 },
-          { name: 'STAGING_S_001', version: V1 },
-          ...['001', '002'].flatMap((id) => [
-            { name: `PROD_P_${id}`, version: V1 },
-            { name: `PROD_S_${id}`, version: V1 },
-          ]),
-        ],
-      },
+    c = await startConsole();
+    ({ t, base } = c);
+    const environments = [
+      { name: 'STAGING', driver: { type: 'noop' } },
+      { name: 'PROD', gate: 'QA_OK', concurrency: 2, failureBudget: { count: 1 }, driver: { type: 'noop' } },
+    ];
+    await declareFleet(t, environments, ['STAGING_001', 'PROD_001', 'PROD_002'], V1, {
+      statuses: [
+        { name: 'QA_OK', description: 'passed QA' },
+        { name: 'Staging_OK', description: 'signed off on staging' },
+      ],
     });
-    assert.equal(declared.status, 200, declared.text);
     const signedOff = await t.admin({ method: 'PATCH', url: `/api/platform/fleet/versions/${V2}`, body: { add: ['QA_OK'] } });
     assert.equal(signedOff.status, 200, signedOff.text);
     // A STAGING run to V2, driven to its end here (noop actions): its pairs have a step log. No
@@ -116,35 +93,27 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
     const staged = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'STAGING', version: V2 } });
     assert.equal(staged.status, 200, staged.text);
     finishedRunId = staged.body.data.id;
-    const orchestrator = new Orchestrator({ store: t.deps.store, logger, baseDir: process.cwd(), leaseMs: 5_000, pollMs: 50 });
+    const orchestrator = c.orchestrator();
     const finished = await orchestrator.driveToEnd(finishedRunId);
     await orchestrator.stop();
     assert.equal(finished.state, 'completed');
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
 
     const signIns = [
-      ['admin', 'en-US', 'en', { user: ADMIN.user, password: ADMIN.password }],
-      ['manager', 'ja-JP', 'ja', MANAGER],
-      ['member', 'en-US', 'en', MEMBER],
+      ['admin', 'en'],
+      ['manager', 'ja'],
+      ['member', 'en'],
     ] as const;
-    for (const [who, locale, language, credentials] of signIns) {
-      const context = await browser.newContext({ locale, viewport: DESK });
-      context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
-      contexts.set(who, context);
-      const p = await context.newPage();
-      await p.goto(`${base}/`);
-      await signIn(p, language, credentials);
+    for (const [who, language] of signIns) {
+      const p = await c.newPage(language, DESK);
+      await c.signInAt(p, '/', language, USERS[who]);
       await p.locator('h1').waitFor();
       pages.set(who, p);
     }
     // The copy button writes the clipboard; the test reads it back.
-    await contexts.get('manager')!.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page('manager').context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   });
 
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  after(() => c?.stop());
 
   it('an organization manager creates a user, disables and enables them, changes their role and resets their password (ja)', async () => {
     const m = page('manager');
@@ -275,7 +244,7 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
     assert.equal(await m.getByText(secret).count(), 0, 'the secret is not shown again');
     const row = m.getByTestId('tokens').locator('tr[data-token="ci-deploy"]');
     await row.getByText(msg('ja', 'tokens.active')).waitFor();
-    const listed = (await t.call({ url: '/api/auth/tokens', auth: basic(`${SEED.org1}/manager1`, MANAGER.password) })).body.data as Array<{
+    const listed = (await t.call({ url: '/api/auth/tokens', auth: basic(`${SEED.org1}/manager1`, USERS.manager.password) })).body.data as Array<{
       name: string;
       expires_at: string | null;
     }>;
@@ -586,6 +555,6 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
       }
     }
     assert.deepEqual(problems, []);
-    assert.deepEqual(pageErrors, [], 'no page threw');
+    assert.deepEqual(c.pageErrors, [], 'no page threw');
   });
 });

@@ -17,38 +17,30 @@
  * Chromium and Ansible are required: either missing fails this file with the command that installs it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import pino from 'pino';
-import { createWorker } from '../src/backyard/start-worker.js';
-import type { Worker } from '../src/backyard/worker.js';
-import { compileOptions } from '../src/config/compile.js';
+import type { Page } from 'playwright-core';
 import { createDriver } from '../src/fleet/drivers/driver-config.js';
 import type { NodeDriver } from '../src/fleet/drivers/node-driver.js';
-import { Orchestrator } from '../src/fleet/orchestrator.js';
 import type { FleetRunView, FleetStep, JobHistory } from '../src/http/wire-types.js';
 import { commandPlaybook, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
-import { ADMIN, seedTenants, startTestApp, type TestApp } from './support/app.js';
-import { requireAnsible } from './support/binaries.js';
+import type { TestApp } from './support/app.js';
 import {
-  launchConsoleBrowser,
+  declareFleet,
   msg,
   onPage,
-  SCREENSHOTS,
   shoot,
   sidewaysScroll,
   signIn,
   squeezedTexts,
+  startConsole,
   switchLanguage,
+  USERS,
+  type InProcessConsole,
   type Language,
 } from './support/console-browser.js';
 import { sleep } from '../src/util/sleep.js';
 import { waitFor } from './support/wait-for.js';
 
-const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const HISTORY = '/api/ita/backyard-execute-check/history/?minutes=60';
 const ENDED = ['5', '6', '7', '8'];
 const V1 = '1.0.0';
@@ -58,7 +50,6 @@ const SIZES = [
   { name: '1440', width: 1440, height: 900 },
   { name: '390', width: 390, height: 844 },
 ] as const;
-mkdirSync(path.join(SCREENSHOTS, 'charts'), { recursive: true });
 
 /** A message with its `{name}` placeholders filled. */
 const fill = (language: Language, key: Parameters<typeof msg>[1], params: Record<string, string | number>) =>
@@ -80,67 +71,23 @@ function slowed(inner: NodeDriver): NodeDriver {
 }
 
 describe('console charts in Chromium (SQLite, real worker and orchestrator)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
-  let worker: Worker;
-  let orchestrator: Orchestrator;
-  let workRoot: string;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const pageErrors: string[] = [];
 
   before(async () => {
-    requireAnsible();
-    browser = await launchConsoleBrowser();
-    workRoot = mkdtempSync(path.join(os.tmpdir(), 'drydock-charts-'));
-    t = await startTestApp('sqlite', { dataDir: workRoot });
-    await seedTenants(t);
+    c = await startConsole({ worker: { concurrency: 4 } });
+    ({ t, base } = c);
     await registerAnsibleMovement(t, 'quick', commandPlaybook('echo quick'));
     await registerAnsibleMovement(t, 'failing', commandPlaybook('false'));
     await registerAnsibleMovement(t, 'sleeper', commandPlaybook('sleep 20'));
-    const declared = await t.admin({
-      method: 'PUT',
-      url: '/api/platform/fleet',
-      body: {
-        environments: [{ name: 'PROD', driver: { type: 'noop' }, concurrency: 2 }],
-        nodes: PAIRS.flatMap((pair) => {
-          const id = pair.slice('PROD_'.length);
-          return [
-            { name: `PROD_P_${id}`, version: V1 },
-            { name: `PROD_S_${id}`, version: V1 },
-          ];
-        }),
-      },
-    });
-    assert.equal(declared.status, 200, declared.text);
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    worker = createWorker(t.deps.store, logger, compileOptions({ dataDir: workRoot, workerPollMs: 100, leaseSeconds: 10, workerGraceSeconds: 2 }), {
-      backyards: ['ita-by-ansible-execute'],
-      concurrency: 4,
-    });
-    worker.start();
-    orchestrator = new Orchestrator({
-      store: t.deps.store,
-      logger,
-      baseDir: process.cwd(),
-      leaseMs: 5_000,
-      pollMs: 50,
-      createDriver: (config, deps) => slowed(createDriver(config, deps)),
-    });
-    orchestrator.start();
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-    context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
-    page = await context.newPage();
+    await declareFleet(t, [{ name: 'PROD', driver: { type: 'noop' }, concurrency: 2 }], PAIRS, V1);
+    c.orchestrator((config, deps) => slowed(createDriver(config, deps))).start();
+    page = await c.newPage('en', { width: 1440, height: 900 });
   });
 
-  after(async () => {
-    await browser?.close();
-    await orchestrator?.stop();
-    await worker?.stop();
-    await t?.close();
-    if (workRoot) rmSync(workRoot, { recursive: true, force: true });
-  });
+  after(() => c?.stop());
 
   /** The text of every script the page fetched so far, by file name. */
   const scripts = new Map<string, string>();
@@ -241,7 +188,7 @@ describe('console charts in Chromium (SQLite, real worker and orchestrator)', ()
     await page.waitForLoadState('networkidle');
     assert.ok(scripts.size > 0, 'the sign-in page loads a script');
     assert.deepEqual(chartCodeLoaded(), [], `the sign-in page fetched ${[...scripts.keys()].join(', ')}`);
-    await signIn(page, 'en', { user: ADMIN.user, password: ADMIN.password });
+    await signIn(page, 'en', USERS.admin);
     await page.getByRole('heading', { name: msg('en', 'backyard.title'), level: 1 }).waitFor();
     await page.getByTestId('backyard-charts').waitFor();
     await waitFor('the charts’ code is loaded with the backyard page', async () => chartCodeLoaded().length === CHART_CODE.length, onPage(5000));
@@ -428,6 +375,6 @@ describe('console charts in Chromium (SQLite, real worker and orchestrator)', ()
       }
       await page.setViewportSize({ width: 1440, height: 900 });
     }
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(c.pageErrors, []);
   });
 });

@@ -14,27 +14,26 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import pino from 'pino';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createDriver } from '../src/fleet/drivers/driver-config.js';
 import type { NodeDriver } from '../src/fleet/drivers/node-driver.js';
-import { Orchestrator } from '../src/fleet/orchestrator.js';
-import { ADMIN, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
+import type { TestApp } from './support/app.js';
 import {
   assertNotReloaded,
-  launchConsoleBrowser,
+  declareFleet,
   literal,
   markNoReload,
   msg,
   onPage,
   shoot,
-  signIn,
+  startConsole,
   switchLanguage,
+  USERS,
+  type InProcessConsole,
   type Language,
 } from './support/console-browser.js';
 import { waitFor } from './support/wait-for.js';
 
-const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const V1 = '1.0.0';
 const V2 = '2.0.0';
 const PAIRS = ['PROD_001', 'PROD_002', 'PROD_003'];
@@ -93,60 +92,29 @@ function steered(inner: NodeDriver, steering: Steering): NodeDriver {
 }
 
 describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
-  let orchestrator: Orchestrator;
   const steering = new Steering();
   let base: string;
-  let browser: Browser;
   let adminContext: BrowserContext;
   let memberContext: BrowserContext;
   let admin: Page;
   let runId: string;
-  const pageErrors: string[] = [];
 
   before(async () => {
-    browser = await launchConsoleBrowser();
-    t = await startTestApp('sqlite');
-    await seedTenants(t);
-    const declared = await t.admin({
-      method: 'PUT',
-      url: '/api/platform/fleet',
-      body: {
-        environments: [{ name: 'PROD', driver: { type: 'noop' } }],
-        nodes: PAIRS.flatMap((pair) => {
-          const id = pair.slice('PROD_'.length);
-          return [
-            { name: `PROD_P_${id}`, version: V1 },
-            { name: `PROD_S_${id}`, version: V1 },
-          ];
-        }),
-      },
-    });
-    assert.equal(declared.status, 200, declared.text);
-    assert.equal(declared.body.data.pairs, PAIRS.length);
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    orchestrator = new Orchestrator({
-      store: t.deps.store,
-      logger,
-      baseDir: process.cwd(),
-      leaseMs: 5_000,
-      pollMs: 50,
-      createDriver: (config, deps) => steered(createDriver(config, deps), steering),
-    });
-    orchestrator.start();
-    adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    memberContext = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-    for (const context of [adminContext, memberContext]) {
-      context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
-    }
+    c = await startConsole();
+    ({ t, base } = c);
+    const declared = await declareFleet(t, [{ name: 'PROD', driver: { type: 'noop' } }], PAIRS, V1);
+    assert.equal(declared.pairs, PAIRS.length);
+    c.orchestrator((config, deps) => steered(createDriver(config, deps), steering)).start();
+    adminContext = await c.newContext('en');
+    memberContext = await c.newContext('ja');
     admin = await adminContext.newPage();
   });
 
   after(async () => {
     steering.open();
-    await browser?.close();
-    await orchestrator?.stop();
-    await t?.close();
+    await c?.stop();
   });
 
   const runState = () => admin.getByTestId('fleet-run-state');
@@ -161,16 +129,14 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
   }
 
   it('is in the administrator’s navigation; an organization user neither sees it nor may open it', async () => {
-    await admin.goto(`${base}/system/fleet`);
-    await signIn(admin, 'en', { user: ADMIN.user, password: ADMIN.password });
+    await c.signInAt(admin, '/system/fleet', 'en');
     await admin.getByRole('heading', { name: msg('en', 'fleet.title'), level: 1 }).waitFor();
     const nav = admin.getByRole('navigation', { name: msg('en', 'nav.label') });
     assert.equal(await nav.getByRole('link', { name: msg('en', 'nav.fleet') }).getAttribute('aria-current'), 'page');
     await admin.getByText(msg('en', 'fleet.noRuns')).waitFor();
 
     const member = await memberContext.newPage();
-    await member.goto(`${base}/system/fleet`);
-    await signIn(member, 'ja', { org: SEED.org1, user: 'member1', password: 'member1-password' });
+    await c.signInAt(member, '/system/fleet', 'ja', USERS.member);
     const refusal = member.getByTestId('admin-only');
     await refusal.waitFor();
     assert.equal(await refusal.innerText(), msg('ja', 'errors.adminOnly'));
@@ -353,7 +319,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     const left = reads;
     await new Promise((r) => setTimeout(r, 2500));
     assert.equal(reads, left, 'no read of the run after the page was left');
-    assert.deepEqual(pageErrors, [], 'no page threw');
+    assert.deepEqual(c.pageErrors, [], 'no page threw');
   });
 
   it('a run for phases 1-2 holding after phase 1 says until when, in both languages; End the hold starts phase 2 and the run completes there', async () => {
@@ -414,6 +380,6 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     const run = (await t.admin({ url: `/api/platform/fleet/runs/${id}` })).body.data.run as { hold: { until: string } };
     assert.ok(run.hold.until < until, 'the hold ended before its time');
     await shoot(admin, 'fleet-run-phases-en');
-    assert.deepEqual(pageErrors, [], 'no page threw');
+    assert.deepEqual(c.pageErrors, [], 'no page threw');
   });
 });

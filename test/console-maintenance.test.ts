@@ -18,22 +18,24 @@
  * Screenshots in both languages under test-output/screenshots/maintenance/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import pino from 'pino';
-import { createWorker } from '../src/backyard/start-worker.js';
-import type { Worker } from '../src/backyard/worker.js';
-import { compileOptions } from '../src/config/compile.js';
+import type { Page } from 'playwright-core';
 import { commandPlaybook, registerAnsibleMovement, startAnsible, waitForStatus } from './support/ansible-jobs.js';
-import { ADMIN, SEED, seedTenants, setMaintenance, startTestApp, type TestApp } from './support/app.js';
-import { requireAnsible } from './support/binaries.js';
-import { SCREENSHOTS, launchConsoleBrowser, literal, msg, onPage, shoot, signIn, switchLanguage, switchMsg, type Language } from './support/console-browser.js';
+import { SEED, setMaintenance, type TestApp } from './support/app.js';
+import {
+  literal,
+  msg,
+  onPage,
+  shoot,
+  startConsole,
+  switchLanguage,
+  switchMsg,
+  USERS,
+  type InProcessConsole,
+  type Language,
+} from './support/console-browser.js';
 import { waitFor } from './support/wait-for.js';
 
-const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const SETTING = '/api/platform/maintenance-mode-setting';
 const SHORT = { movement: 'short', operation: 'short-op' };
 const LONG = { movement: 'long', operation: 'long-op' };
@@ -45,21 +47,9 @@ const text = (language: Language, key: Parameters<typeof msg>[1], values: Record
   msg(language, key).replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
 
 describe('maintenance from the console in Chromium (SQLite, real worker)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
-  let worker: Worker;
-  let workRoot: string;
-  let base: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  /** Uncaught errors in any page: there must be none. */
-  const pageErrors: string[] = [];
 
-  const context = async (locale: string) => {
-    const c = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-    c.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
-    contexts.push(c);
-    return c;
-  };
   const setting = async () => (await t.admin({ url: SETTING })).body.data;
   const inFlight = async () => Number((await t.admin({ url: '/api/ita/backyard-execute-check/' })).body.data.execute_count);
   const historyLength = async () => ((await t.admin({ url: `${SETTING}/audit?limit=1000` })).body.data as unknown[]).length;
@@ -69,36 +59,21 @@ describe('maintenance from the console in Chromium (SQLite, real worker)', () =>
   const waitPhase = (page: Page, language: Language, which: 'normal' | 'stopping' | 'draining' | 'read-only', timeoutMs = 15_000) =>
     waitFor(`the state card says ${which}`, async () => (await phase(page)) === msg(language, `maint.phase.${which}`), onPage(timeoutMs));
   const openSettings = async (page: Page, language: Language) => {
-    await page.goto(`${base}/system/settings`);
-    await signIn(page, language, { user: ADMIN.user, password: ADMIN.password });
+    await c.signInAt(page, '/system/settings', language);
     await card(page).waitFor();
   };
 
   before(async () => {
-    requireAnsible();
-    browser = await launchConsoleBrowser();
-    mkdirSync(path.join(SCREENSHOTS, 'maintenance'), { recursive: true });
-    workRoot = mkdtempSync(path.join(os.tmpdir(), 'drydock-console-maintenance-'));
-    t = await startTestApp('sqlite', { dataDir: workRoot });
-    await seedTenants(t);
+    c = await startConsole({ worker: true });
+    ({ t } = c);
     await registerAnsibleMovement(t, SHORT.movement, commandPlaybook('sleep 5'));
     await registerAnsibleMovement(t, LONG.movement, commandPlaybook('sleep 14'));
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    worker = createWorker(t.deps.store, logger, compileOptions({ dataDir: workRoot, workerPollMs: 100, leaseSeconds: 10, workerGraceSeconds: 2 }), {
-      backyards: ['ita-by-ansible-execute'],
-    });
-    worker.start();
   });
 
-  after(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await t?.close();
-    if (workRoot) rmSync(workRoot, { recursive: true, force: true });
-  });
+  after(() => c?.stop());
 
   it('Drain and go read-only with two jobs running: 2 → 1 → 0 left, read-only, a held-back job counted apart; Resume turns both off', async () => {
-    const page = await (await context('en-US')).newPage();
+    const page = await c.newPage('en');
     await openSettings(page, 'en');
     await waitPhase(page, 'en', 'normal');
     // A fresh system: no history entry changed either switch, so both say so.
@@ -221,7 +196,7 @@ describe('maintenance from the console in Chromium (SQLite, real worker)', () =>
   });
 
   it('日本語: jobs stopped before the drain stay stopped after Resume; leaving mid-drain shows ドレイン中 with Continue', async () => {
-    const page = await (await context('ja-JP')).newPage();
+    const page = await c.newPage('ja');
     await openSettings(page, 'ja');
     const job = await startAnsible(t, LONG);
     await waitFor('the job is in flight', async () => (await inFlight()) === 1, { timeoutMs: JOB_WITHIN_MS, everyMs: 200 });
@@ -285,7 +260,7 @@ describe('maintenance from the console in Chromium (SQLite, real worker)', () =>
   });
 
   it('日本語: the save confirmation says 「読み取り専用モードにする」; a save that changes nothing adds no history row', async () => {
-    const page = await (await context('ja-JP')).newPage();
+    const page = await c.newPage('ja');
     await openSettings(page, 'ja');
     await page.getByRole('switch', { name: switchMsg('ja', 'data_update_stop', 'label') }).check();
     await page.getByRole('button', { name: msg('ja', 'settings.review') }).click();
@@ -316,7 +291,7 @@ describe('maintenance from the console in Chromium (SQLite, real worker)', () =>
   });
 
   it('the banner in Japanese and English: a live preview of each, users see theirs, one line with Details at a desk too', async () => {
-    const page = await (await context('en-US')).newPage();
+    const page = await c.newPage('en');
     await openSettings(page, 'en');
     const field = (language: Language) => page.getByLabel(text('en', 'maint.messageIn', { language: msg('en', `maint.lang.${language}`) }));
     const preview = (language: Language) => page.getByTestId(`banner-preview-${language}`);
@@ -355,9 +330,8 @@ describe('maintenance from the console in Chromium (SQLite, real worker)', () =>
 
     // Users see the message of their language; the banner is one line at a desk, Details opens it.
     for (const language of ['ja', 'en'] as const) {
-      const member = await (await context(language === 'ja' ? 'ja-JP' : 'en-US')).newPage();
-      await member.goto(`${base}/o/${SEED.org1}/workspaces`);
-      await signIn(member, language, { org: SEED.org1, user: 'member1', password: 'member1-password' });
+      const member = await c.newPage(language);
+      await c.signInAt(member, `/o/${SEED.org1}/workspaces`, language, USERS.member);
       const banner = member.getByTestId('maintenance-banner');
       await banner.waitFor({ timeout: 10_000 });
       const toggle = banner.getByTestId('maintenance-banner-toggle');
@@ -379,6 +353,6 @@ describe('maintenance from the console in Chromium (SQLite, real worker)', () =>
       await member.close();
     }
     await setMaintenance(t, { data_update_stop: '0', message: null });
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(c.pageErrors, []);
   });
 });

@@ -16,25 +16,28 @@
  * Screenshots in both languages go to test-output/screenshots/outcomes/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import pino from 'pino';
-import { createWorker } from '../src/backyard/start-worker.js';
-import type { Worker } from '../src/backyard/worker.js';
-import { compileOptions } from '../src/config/compile.js';
-import { Orchestrator } from '../src/fleet/orchestrator.js';
+import type { Page } from 'playwright-core';
 import type { MessageKey } from '../web/src/i18n/messages.en.js';
 import { registerAnsibleMovement, startAnsible, waitForStatus, getExecution } from './support/ansible-jobs.js';
-import { ADMIN, ITA1, SEED, seedTenants, setMaintenance, startTestApp, type TestApp } from './support/app.js';
-import { requireAnsible } from './support/binaries.js';
-import { launchConsoleBrowser, msg, onPage, SCREENSHOTS, shoot, sidewaysScroll, signIn, switchLanguage, type Language } from './support/console-browser.js';
+import { ITA1, SEED, setMaintenance, type TestApp } from './support/app.js';
+import {
+  declareFleet,
+  msg,
+  onPage,
+  shoot,
+  sidewaysScroll,
+  signIn,
+  startConsole,
+  switchLanguage,
+  USERS,
+  type InProcessConsole,
+  type Language,
+} from './support/console-browser.js';
 import { SimulatedPlatform } from './support/fleet-sim.js';
 import { waitFor } from './support/wait-for.js';
 
-const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const V1 = '1.0.0';
 const V2 = '2.0.0';
 const PROD_PAIRS = ['PROD_001', 'PROD_002', 'PROD_003', 'PROD_004'];
@@ -84,30 +87,20 @@ async function assertBadgesReadable(page: Page): Promise<void> {
 }
 
 describe('outcomes you can see, in Chromium (SQLite, real worker, fleet orchestrator)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
-  let worker: Worker;
-  let orchestrator: Orchestrator;
   const platform = new SimulatedPlatform();
-  let workRoot: string;
   let base: string;
-  let browser: Browser;
-  let adminContext: BrowserContext;
-  let memberContext: BrowserContext;
   let admin: Page;
   let member: Page;
   let failedRun: string;
   let cleanRun: string;
   let failedJob: string;
-  const pageErrors: string[] = [];
   const jobsUrl = () => `${base}/o/${SEED.org1}/w/${SEED.ws1}/jobs`;
 
   before(async () => {
-    requireAnsible();
-    browser = await launchConsoleBrowser();
-    mkdirSync(path.join(SCREENSHOTS, 'outcomes'), { recursive: true });
-    workRoot = mkdtempSync(path.join(os.tmpdir(), 'drydock-outcomes-'));
-    t = await startTestApp('sqlite', { dataDir: workRoot });
-    await seedTenants(t);
+    c = await startConsole({ worker: true });
+    ({ t, base } = c);
 
     const pairs = [...PROD_PAIRS, ...STAGE_PAIRS];
     for (const pair of pairs) {
@@ -115,49 +108,20 @@ describe('outcomes you can see, in Chromium (SQLite, real worker, fleet orchestr
       platform.addPair(pair, `${env}_P_${id}`, `${env}_S_${id}`, V1);
     }
     platform.failUpgrade.set(FAILING_NODE, { version: V2 });
-    const declared = await t.admin({
-      method: 'PUT',
-      url: '/api/platform/fleet',
-      body: {
-        environments: [
-          { name: 'PROD', driver: { type: 'noop' } },
-          { name: 'STAGE', driver: { type: 'noop' } },
-        ],
-        nodes: pairs.flatMap((pair) => {
-          const [env, id] = pair.split('_') as [string, string];
-          return [
-            { name: `${env}_P_${id}`, version: V1 },
-            { name: `${env}_S_${id}`, version: V1 },
-          ];
-        }),
-      },
-    });
-    assert.equal(declared.status, 200, declared.text);
+    const environments = [
+      { name: 'PROD', driver: { type: 'noop' } },
+      { name: 'STAGE', driver: { type: 'noop' } },
+    ];
+    await declareFleet(t, environments, pairs, V1);
+    c.orchestrator(() => platform.driver()).start();
 
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    orchestrator = new Orchestrator({ store: t.deps.store, logger, baseDir: workRoot, leaseMs: 5_000, pollMs: 50, createDriver: () => platform.driver() });
-    orchestrator.start();
-    worker = createWorker(t.deps.store, logger, compileOptions({ dataDir: workRoot, workerPollMs: 100, leaseSeconds: 10, workerGraceSeconds: 2 }), {
-      backyards: ['ita-by-ansible-execute'],
-    });
-    worker.start();
-
-    adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    memberContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    for (const context of [adminContext, memberContext]) {
-      context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
-    }
-    admin = await adminContext.newPage();
-    member = await memberContext.newPage();
+    admin = await c.newPage('en');
+    member = await c.newPage('en');
   });
 
   after(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await orchestrator?.stop();
-    await t?.close();
-    if (workRoot) rmSync(workRoot, { recursive: true, force: true });
-    assert.deepEqual(pageErrors, [], 'no uncaught error in any page');
+    await c?.stop();
+    assert.deepEqual(c?.pageErrors ?? [], [], 'no uncaught error in any page');
   });
 
   it('shows a fleet run that finished with a failed pair as "Completed with failures (1/4)" in amber, a fully successful one in green', async () => {
@@ -186,8 +150,7 @@ describe('outcomes you can see, in Chromium (SQLite, real worker, fleet orchestr
     assert.deepEqual(byId.get(cleanRun)?.counts, { waiting: 0, running: 0, done: 2, failed: 0, total: 2 });
     assert.equal(byId.get(failedRun)?.state, 'completed');
 
-    await admin.goto(`${base}/system/fleet`);
-    await signIn(admin, 'en', { user: ADMIN.user, password: ADMIN.password });
+    await c.signInAt(admin, '/system/fleet', 'en');
     for (const language of ['en', 'ja'] as const) {
       if (language === 'ja') await switchLanguage(admin, 'en', 'ja');
       const runs = admin.getByTestId('fleet-runs');
@@ -233,7 +196,7 @@ describe('outcomes you can see, in Chromium (SQLite, real worker, fleet orchestr
     assert.match(String(ended.log), /fatal: \[localhost\]/);
 
     await member.goto(jobsUrl());
-    await signIn(member, 'en', { org: SEED.org1, user: 'member1', password: 'member1-password' });
+    await signIn(member, 'en', USERS.member);
     for (const language of ['en', 'ja'] as const) {
       if (language === 'ja') {
         await member.goto(jobsUrl());

@@ -18,24 +18,24 @@
  * pages show a real record, cheaply.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { claimJobs } from '../src/backyard/claim.js';
-import { ADMIN, ITA1, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
+import { ITA1, SEED, type TestApp } from './support/app.js';
 import { commandPlaybook, registerAnsibleMovement, startAnsible } from './support/ansible-jobs.js';
 import {
-  launchConsoleBrowser,
   msg,
   onPage,
   rememberLanguage,
-  SCREENSHOTS,
   shoot,
   sidewaysScroll,
   signIn,
   squeezedTexts,
+  startConsole,
   switchMsg,
+  USERS,
+  waitingFleetRun,
+  type InProcessConsole,
   type Language,
 } from './support/console-browser.js';
 import { waitFor } from './support/wait-for.js';
@@ -48,7 +48,6 @@ const PHONE_HEADER_MAX_PX = 64;
 /** The maintenance message: a sentence in Japanese and a URL that cannot break at a space. */
 const MAINTENANCE_MESSAGE =
   '夜間バックアップのため 02:30 まで登録・更新を停止します。詳細は https://status.example.com/maintenance/2030-01-02-nightly-backup-window を参照してください。';
-const MANAGER = { org: SEED.org1, user: 'manager1', password: 'manager1-password' } as const;
 
 type Who = 'nobody' | 'admin' | 'manager';
 type Size = 'desk' | 'phone';
@@ -63,14 +62,12 @@ interface Visit {
 }
 
 describe('every page of the console, ja and en, desk and phone (Chromium, SQLite)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   const pages = new Map<Who, Page>();
   let runId: string;
   let jobId: string;
-  const pageErrors: string[] = [];
 
   const VISITS: readonly Visit[] = [
     { name: 'sign-in', who: 'nobody', path: () => '/', ready: (p, l) => p.getByRole('button', { name: msg(l, 'auth.signIn') }) },
@@ -100,10 +97,8 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
   ];
 
   before(async () => {
-    browser = await launchConsoleBrowser();
-    mkdirSync(path.join(SCREENSHOTS, 'pages'), { recursive: true });
-    t = await startTestApp('sqlite');
-    await seedTenants(t);
+    c = await startConsole();
+    ({ t, base } = c);
     // A second workspace with a long description (words, and a path that cannot break at a space).
     const staging = await t.call({
       method: 'POST',
@@ -135,40 +130,20 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
       [jobId],
     );
     // A fleet run: no orchestrator runs, so it waits at phase 1.
-    const fleet = await t.admin({
-      method: 'PUT',
-      url: '/api/platform/fleet',
-      body: {
-        environments: [{ name: 'PROD', driver: { type: 'noop' } }],
-        nodes: ['001', '002'].flatMap((id) => [
-          { name: `PROD_P_${id}`, version: '1.0.0' },
-          { name: `PROD_S_${id}`, version: '1.0.0' },
-        ]),
-      },
-    });
-    assert.equal(fleet.status, 200, fleet.text);
-    const run = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment: 'PROD', version: '2.0.0' } });
-    assert.equal(run.status, 200, run.text);
-    runId = run.body.data.id;
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    runId = await waitingFleetRun(t);
 
     for (const who of ['nobody', 'admin', 'manager'] as const) {
-      const context = await browser.newContext({ locale: 'en-US', viewport: DESK });
-      context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(`${base}/`);
-      if (who === 'admin') await signIn(page, 'en', { user: ADMIN.user, password: ADMIN.password });
-      if (who === 'manager') await signIn(page, 'en', MANAGER);
-      if (who !== 'nobody') await page.locator('h1').waitFor();
+      const page = await c.newPage('en', DESK);
+      if (who === 'nobody') await page.goto(`${base}/`);
+      else {
+        await c.signInAt(page, '/', 'en', USERS[who]);
+        await page.locator('h1').waitFor();
+      }
       pages.set(who, page);
     }
   });
 
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  after(() => c?.stop());
 
   async function setReadOnly(on: boolean): Promise<void> {
     const r = await t.admin({
@@ -323,7 +298,7 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
   }
 
   it('the sign-in page loads the entry script alone; a page’s code arrives when it is opened', async () => {
-    const context = await browser.newContext({ locale: 'ja-JP', viewport: PHONE });
+    const context = await c.browser.newContext({ locale: 'ja-JP', viewport: PHONE });
     try {
       const page = await context.newPage();
       const scripts: string[] = [];
@@ -338,7 +313,7 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
         ['index'],
         `the sign-in page fetched ${scripts.join(', ')}`,
       );
-      await signIn(page, 'ja', { user: ADMIN.user, password: ADMIN.password });
+      await signIn(page, 'ja', USERS.admin);
       await page.getByRole('heading', { name: msg('ja', 'settings.title') }).waitFor();
       const after = scripts.map((s) => s.replace(/-[\w-]{8}\.js$/, ''));
       assert.ok(after.includes('signed-in') && after.includes('settings-page'), `after sign-in: ${after.join(', ')}`);
@@ -380,6 +355,6 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
     await waitFor('the page is in Japanese', async () => (await page.locator('html').getAttribute('lang')) === 'ja', onPage(5000));
     assert.equal(await menuButton(page, 'ja').getAttribute('aria-expanded'), 'true');
     await shoot(page, 'pages/menu-open-ja-phone', { fullPage: false });
-    assert.deepEqual(pageErrors, [], 'no page threw');
+    assert.deepEqual(c.pageErrors, [], 'no page threw');
   });
 });

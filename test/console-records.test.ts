@@ -11,13 +11,12 @@
  * Screenshots go to test-output/screenshots/records/.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ITA1, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
-import { launchConsoleBrowser, msg, onPage, shoot, signIn, type Language } from './support/console-browser.js';
+import type { Page } from 'playwright-core';
+import { ITA1, SEED, type TestApp } from './support/app.js';
+import { msg, onPage, shoot, signIn, startConsole, USERS, type InProcessConsole, type Language } from './support/console-browser.js';
 import { waitFor } from './support/wait-for.js';
 
 const MENU = 'inventory';
@@ -50,19 +49,14 @@ function seeded(i: number): Record<string, unknown> {
 }
 
 describe('the records grid in Chromium (1,000 records, SQLite)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  let workRoot: string;
-  const contexts = new Map<Language, BrowserContext>();
   const pages = new Map<Language, Page>();
-  const pageErrors: string[] = [];
 
   before(async () => {
-    browser = await launchConsoleBrowser();
-    workRoot = mkdtempSync(path.join(os.tmpdir(), 'drydock-records-'));
-    t = await startTestApp('sqlite', { dataDir: workRoot });
-    await seedTenants(t);
+    c = await startConsole();
+    ({ t, base } = c);
     const defined = await t.call({
       method: 'POST',
       url: `${ITA1}/menu/`,
@@ -88,30 +82,20 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
       const r = await t.call({ method: 'POST', url: `${ITA1}/menu/${MENU}/maintenance/all/`, auth: SEED.member1, body: batch });
       assert.equal(r.status, 200, r.text);
     }
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     for (const language of ['en', 'ja'] as const) {
       // A Japanese operator's browser is on Tokyo time: the console names the zone (JST).
-      const context = await browser.newContext({
-        locale: language === 'ja' ? 'ja-JP' : 'en-US',
-        timezoneId: language === 'ja' ? 'Asia/Tokyo' : 'UTC',
-        viewport: SIZES.desk,
-        acceptDownloads: true,
-      });
-      context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
+      const context = await c.newContext(language, { timezoneId: language === 'ja' ? 'Asia/Tokyo' : 'UTC', viewport: SIZES.desk, acceptDownloads: true });
       const page = await context.newPage();
       await page.goto(recordsUrl());
-      await signIn(page, language, { org: SEED.org1, user: 'member1', password: 'member1-password' });
+      await signIn(page, language, USERS.member);
       await gridReady(page);
-      contexts.set(language, context);
       pages.set(language, page);
     }
   });
 
   after(async () => {
-    await browser?.close();
-    await t?.close();
-    if (workRoot) rmSync(workRoot, { recursive: true, force: true });
-    assert.deepEqual(pageErrors, [], 'no uncaught error in any page');
+    await c?.stop();
+    assert.deepEqual(c?.pageErrors ?? [], [], 'no uncaught error in any page');
   });
 
   const recordsUrl = () => `${base}/o/${SEED.org1}/w/${SEED.ws1}/menus/${MENU}`;
@@ -355,11 +339,11 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
     await page.getByText(msg('ja', 'records.updated')).waitFor({ timeout: 10_000 });
 
     // A sign-in failure, in a fresh Japanese browser.
-    const fresh = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: SIZES.phone });
+    const fresh = await c.browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo', viewport: SIZES.phone });
     try {
       const signInPage = await fresh.newPage();
       await signInPage.goto(recordsUrl());
-      await signIn(signInPage, 'ja', { org: SEED.org1, user: 'member1', password: 'wrong-password' });
+      await signIn(signInPage, 'ja', { ...USERS.member, password: 'wrong-password' });
       const alert = signInPage.getByRole('alert');
       await alert.waitFor({ timeout: 10_000 });
       assert.match(await alert.innerText(), /[\u3040-\u30ff\u4e00-\u9fff]/, 'Japanese');
@@ -371,15 +355,14 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
   });
 
   it("pointing at a menu's link fetches the records page's code before the click", async () => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: SIZES.desk });
+    const context = await c.browser.newContext({ locale: 'en-US', viewport: SIZES.desk });
     try {
       const page = await context.newPage();
       const scripts: string[] = [];
       page.on('request', (r) => {
         if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
       });
-      await page.goto(`${base}/o/${SEED.org1}/w/${SEED.ws1}`);
-      await signIn(page, 'en', { org: SEED.org1, user: 'member1', password: 'member1-password' });
+      await c.signInAt(page, `/o/${SEED.org1}/w/${SEED.ws1}`, 'en', USERS.member);
       const link = page.getByRole('link', { name: new RegExp(MENU) }).first();
       await link.waitFor();
       assert.equal(scripts.filter((s) => /records-page/.test(s)).length, 0, 'not fetched before the pointer comes');
@@ -466,7 +449,7 @@ describe('the records grid in Chromium (1,000 records, SQLite)', () => {
     // Edit the downloaded file and register it back: the record with its id is updated, a new one registered.
     document[0]!.parameter.os = 'Rocky Linux 9';
     document.push({ parameter: { host: 'new-0001.tokyo.example.com', port: 22 } });
-    const file = path.join(workRoot, 'records.json');
+    const file = path.join(c.workRoot, 'records.json');
     writeFileSync(file, JSON.stringify(document));
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: msg('en', 'records.import') }).click()]);
     await chooser.setFiles(file);

@@ -24,29 +24,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import pino from 'pino';
-import { createWorker } from '../src/backyard/start-worker.js';
-import type { Worker } from '../src/backyard/worker.js';
-import { compileOptions } from '../src/config/compile.js';
 import { CONSOLE_DIR, consoleRoutes } from '../src/http/console.js';
-import { requireAnsible } from './support/binaries.js';
 import { commandPlaybook, registerAnsibleMovement } from './support/ansible-jobs.js';
-import { ADMIN, ITA1, SEED, seedTenants, startTestApp, type TestApp } from './support/app.js';
+import { ITA1, SEED, startTestApp, type TestApp } from './support/app.js';
 import {
   assertNotReloaded,
-  ensureConsoleBuilt,
-  launchConsoleBrowser,
   literal,
   markNoReload,
   msg,
   onPage,
   shoot,
   signIn,
+  startConsole,
   switchMsg,
   switchLanguage,
+  USERS,
+  type InProcessConsole,
   type Language,
 } from './support/console-browser.js';
+import { ensureConsoleBuilt } from './support/console-build.js';
 import { waitFor } from './support/wait-for.js';
 
 const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
@@ -55,24 +53,17 @@ const logger = pino({ level: process.env.DRYDOCK_TEST_LOG ?? 'silent' });
 const BANNER_WITHIN_MS = 6000;
 
 describe('web console in Chromium (SQLite, real worker)', () => {
+  let c: InProcessConsole;
   let t: TestApp;
-  let worker: Worker;
-  let workRoot: string;
   let base: string;
-  let browser: Browser;
   let adminContext: BrowserContext;
   let memberContext: BrowserContext;
   let admin: Page;
   let member: Page;
-  /** Uncaught errors in any page of either browser: there must be none. */
-  const pageErrors: string[] = [];
 
   before(async () => {
-    requireAnsible();
-    browser = await launchConsoleBrowser();
-    workRoot = mkdtempSync(path.join(os.tmpdir(), 'drydock-console-'));
-    t = await startTestApp('sqlite', { dataDir: workRoot });
-    await seedTenants(t);
+    c = await startConsole({ worker: true });
+    ({ t, base } = c);
     await registerAnsibleMovement(t, 'sleeper', commandPlaybook('sleep 10'));
     const seeded = await t.call({
       method: 'POST',
@@ -81,27 +72,14 @@ describe('web console in Chromium (SQLite, real worker)', () => {
       body: [{ type: 'Register', parameter: { host: 'web-1.example.com', port: '443', enabled: 'true' } }],
     });
     assert.equal(seeded.status, 200, seeded.text);
-    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    worker = createWorker(t.deps.store, logger, compileOptions({ dataDir: workRoot, workerPollMs: 100, leaseSeconds: 10, workerGraceSeconds: 2 }), {
-      backyards: ['ita-by-ansible-execute'],
-    });
-    worker.start();
     // The administrator's browser prefers English, the member's Japanese.
-    adminContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    memberContext = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
-    for (const context of [adminContext, memberContext]) {
-      context.on('weberror', (e) => pageErrors.push(`${e.page()?.url()}: ${e.error().message}`));
-    }
+    adminContext = await c.newContext('en');
+    memberContext = await c.newContext('ja');
     admin = await adminContext.newPage();
     member = await memberContext.newPage();
   });
 
-  after(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await t?.close();
-    if (workRoot) rmSync(workRoot, { recursive: true, force: true });
-  });
+  after(() => c?.stop());
 
   const memberRecordsUrl = () => `${base}/o/${SEED.org1}/w/${SEED.ws1}/menus/${SEED.menu}`;
   const readOnlySwitch = () => admin.getByRole('switch', { name: switchMsg('en', 'data_update_stop', 'label') });
@@ -137,8 +115,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
   }
 
   it('signs in each user in the language of their browser and serves the console at its own paths', async () => {
-    await admin.goto(`${base}/system/settings`);
-    await signIn(admin, 'en', { user: ADMIN.user, password: ADMIN.password });
+    await c.signInAt(admin, '/system/settings', 'en');
     assert.equal(await admin.locator('html').getAttribute('lang'), 'en');
     await admin.getByRole('heading', { name: msg('en', 'settings.title') }).waitFor();
     assert.equal(await readOnlySwitch().isChecked(), false);
@@ -147,7 +124,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
     await member.goto(memberRecordsUrl());
     await member.getByRole('heading', { name: msg('ja', 'auth.title') }).waitFor();
     await shoot(member, 'sign-in-ja');
-    await signIn(member, 'ja', { org: SEED.org1, user: 'member1', password: 'member1-password' });
+    await signIn(member, 'ja', USERS.member);
     await member.getByRole('heading', { name: 'Servers (servers)' }).waitFor();
     assert.equal(await member.locator('html').getAttribute('lang'), 'ja');
     await member.getByRole('cell', { name: 'web-1.example.com', exact: true }).waitFor();
@@ -476,7 +453,7 @@ describe('web console in Chromium (SQLite, real worker)', () => {
       .click();
     await admin.getByText('Organization org9 deleted.').waitFor();
     assert.equal((await t.admin({ url: '/api/platform/organizations/org9' })).status, 404);
-    assert.deepEqual(pageErrors, [], 'no page threw');
+    assert.deepEqual(c.pageErrors, [], 'no page threw');
   });
 });
 

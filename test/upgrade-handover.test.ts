@@ -27,6 +27,7 @@ import { describeRun, DRYDOCK_COMMAND, onTestProcessExit, runCli, spawnCli } fro
 import { startReadWriteLoad, type LoadResult } from './support/read-write-load.js';
 import { FAST_BACKYARD_ENV, gatedPlaybook, readSetting, registerRecord, startServer } from './support/runbook.js';
 import { dumpStore, type StoreDump } from './support/tables.js';
+import { stopDetached } from './support/serve-process.js';
 import {
   addData,
   assertLoadClean,
@@ -37,7 +38,6 @@ import {
   installPrevious,
   PREVIOUS_SCHEMA,
   readOnlyWindow,
-  stopDetached,
   type OldInstall,
 } from './support/upgrade.js';
 import { waitFor } from './support/wait-for.js';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ADMIN, adminAuth, type CallOptions, type CallResult } from './app.js';
@@ -87,5 +88,16 @@ async function answersHealthz(url: string): Promise<boolean> {
     return (await fetch(`${url}/api/healthz`)).status === 200;
   } catch {
     return false; // not listening yet
+  }
+}
+
+/** Kills the server a pid file names (one a hand-over or the upgrade started, detached from this test). */
+export function stopDetached(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
   }
 }

@@ -5,18 +5,18 @@
  * and the table-by-table comparison of the store before and after.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LATEST_SCHEMA_VERSION } from '../../src/store/migrations/index.js';
 import { ADMIN, seedTenants } from './app.js';
 import { createTestDatabase, type BackendName, type TestDatabase } from './backends.js';
 import { adminEnv, describeRun, onTestProcessExit, runCli } from './cli.js';
-import { ensureConsoleBuilt } from './console-browser.js';
+import { ensureConsoleBuilt } from './console-build.js';
 import { httpCall } from './http.js';
 import { describeSamples, type LoadResult, type LoadSample } from './read-write-load.js';
 import { FAST_BACKYARD_ENV, registerRecord, startServer } from './runbook.js';
-import type { ServeProcess } from './serve-process.js';
+import { stopDetached, type ServeProcess } from './serve-process.js';
 import { differingTables, withoutAddedColumns, type StoreDump } from './tables.js';
 
 export const PREVIOUS_SCHEMA = LATEST_SCHEMA_VERSION - 1;
@@ -72,17 +72,6 @@ export async function installPrevious(backend: BackendName, schema = PREVIOUS_SC
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Kills the server a pid file names (one a hand-over or the upgrade started, detached from this test). */
-export function stopDetached(pidFile: string): void {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone already
-  }
 }
 
 /** The server at `url` as a test caller (the one a hand-over started is not a child of this test). */
