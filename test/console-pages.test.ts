@@ -13,8 +13,8 @@
  * And the code-splitting: the sign-in page loads the entry script alone; a page's code arrives when
  * the page is opened.
  *
- * The fleet run is created through the API with no orchestrator running, so it stays waiting; the
- * job is registered and claimed as a worker would, but nothing runs it, so it stays in flight: both
+ * One fleet run is created through the API with no orchestrator running, so it stays waiting;
+ * another is driven to its end in the test (noop actions). The job is registered and claimed as a worker would, but nothing runs it, so it stays in flight: both
  * pages show a real record, cheaply.
  */
 import assert from 'node:assert/strict';
@@ -34,7 +34,7 @@ import {
   startConsole,
   switchMsg,
   USERS,
-  waitingFleetRun,
+  declareFleet,
   type InProcessConsole,
   type Language,
 } from './support/console-browser.js';
@@ -67,6 +67,7 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
   let base: string;
   const pages = new Map<Who, Page>();
   let runId: string;
+  let waitingRunId: string;
   let jobId: string;
 
   const VISITS: readonly Visit[] = [
@@ -91,7 +92,7 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
     { name: 'users-index', who: 'admin', path: () => '/users', ready: (p) => p.getByTestId('user-organizations') },
     { name: 'tokens', who: 'manager', path: () => '/tokens', ready: (p, l) => p.getByRole('heading', { name: msg(l, 'tokens.list') }) },
     { name: 'log-levels', who: 'admin', path: () => '/system/log-levels', ready: (p) => p.getByTestId('log-levels') },
-    { name: 'fleet-steps', who: 'admin', path: () => `/system/fleet/runs/${runId}/pairs/PROD_001`, ready: (p) => p.getByTestId('fleet-steps-empty') },
+    { name: 'fleet-steps', who: 'admin', path: () => `/system/fleet/runs/${waitingRunId}/pairs/PROD_001`, ready: (p) => p.getByTestId('fleet-steps-empty') },
     { name: 'not-found', who: 'manager', path: () => '/no/such/page', ready: (p, l) => p.getByRole('heading', { name: msg(l, 'errors.notFoundTitle') }) },
     { name: 'admin-only', who: 'manager', path: () => '/system/settings', ready: (p) => p.getByTestId('admin-only') },
   ];
@@ -129,8 +130,26 @@ describe('every page of the console, ja and en, desk and phone (Chromium, SQLite
       claimed.map((j) => j.id),
       [jobId],
     );
-    // A fleet run: no orchestrator runs, so it waits at phase 1.
-    runId = await waitingFleetRun(t);
+    // Two fleet runs: PROD's waits at phase 1 (no orchestrator takes it); STAGING's is driven to
+    // its end here, so its matrix has every pair done and the versions marked — the widest the
+    // run page gets (its visually hidden texts once made a phone scroll sideways).
+    await declareFleet(
+      t,
+      [
+        { name: 'PROD', driver: { type: 'noop' } },
+        { name: 'STAGING', driver: { type: 'noop' } },
+      ],
+      ['PROD_001', 'PROD_002', 'STAGING_001', 'STAGING_002'],
+      '1.0.0',
+    );
+    const startRun = async (environment: string) => {
+      const run = await t.admin({ method: 'POST', url: '/api/platform/fleet/runs', body: { environment, version: '2.0.0' } });
+      assert.equal(run.status, 200, run.text);
+      return String(run.body.data.id);
+    };
+    waitingRunId = await startRun('PROD');
+    runId = await startRun('STAGING');
+    assert.equal((await c.orchestrator().driveToEnd(runId)).state, 'completed');
 
     for (const who of ['nobody', 'admin', 'manager'] as const) {
       const page = await c.newPage('en', DESK);
