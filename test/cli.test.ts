@@ -59,6 +59,7 @@ const COVERAGE: Record<string, { file: string; test: string }> = {
   'fleet validate': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
   'fleet apply': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
   'fleet versions': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
+  'fleet statuses': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
   'fleet plan': { file: 'test/fleet-cli.test.ts', test: 'validate, apply, versions and plan' },
   'fleet run': { file: 'test/fleet-cli.test.ts', test: 'run follows the matrix to the end …' },
   'fleet status': { file: 'test/fleet-cli.test.ts', test: 'run follows the matrix to the end … / pause and resume' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fillCommandTemplate, runCommand } from './drivers/command-driver.js';
 import { fillTemplate, templateVariables, type ActionContext, type ActionOutcome, type NodeTarget, type PairTarget } from './drivers/node-driver.js';
 import type { PairView, Phase, PhasePlan, StepSpec } from './phases.js';
+import { ownValue } from '../util/own-value.js';
 
 /**
  * Custom steps: an environment of the fleet file may define a phase's steps itself (README "Custom
@@ -172,7 +173,8 @@ export interface PropertySource {
 }
 
 function propertyOf(node: PropertySource, property: string): string | undefined {
-  if (Object.hasOwn(node.properties, property)) return node.properties[property];
+  const own = ownValue(node.properties, property);
+  if (own !== undefined) return own;
   if (property === 'installedVersion') return node.installedVersion;
   if (property === 'secondaryVersionLevel') return node.secondaryVersionLevel ?? undefined;
   if (property === 'primaryVersionLevel') return node.primaryVersionLevel ?? undefined;

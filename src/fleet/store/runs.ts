@@ -52,8 +52,12 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
     const statuses = await readStatuses(trx, input.version);
     const needed = missingPhaseStatus(env.name, phases.first, statuses);
     if (needed) {
-      const feeding = open?.version === input.version ? { run: open.id, phases: `${open.first_phase}-${open.last_phase}`, state: open.state } : null;
-      throw conflict(MESSAGES.conflict.fleetPhaseGated(input.version, phases.first, needed, carriedStatuses(statuses), feeding));
+      const carried = carriedStatuses(statuses);
+      throw conflict(
+        open?.version === input.version
+          ? MESSAGES.conflict.fleetPhaseGatedByRun(input.version, phases.first, needed, carried, open.id, `${open.first_phase}-${open.last_phase}`, open.state)
+          : MESSAGES.conflict.fleetPhaseGated(input.version, phases.first, phases.first - 1, needed, carried),
+      );
     }
     if (open) throw conflict(MESSAGES.conflict.fleetOpenRun(env.name, open.id, open.state));
     const closed = phaseGate(env.name, phases.first, env.gate, statuses);

@@ -52,15 +52,14 @@ export const conflict = {
     en: `version ${version} may not be deployed to ${environment}: ${reason}`,
     ja: `バージョン ${version} は ${environment} にデプロイできません: ${reason}`,
   }),
-  fleetPhaseGated: (
-    version: string,
-    phase: number,
-    needed: string,
-    carried: string,
-    open: { readonly run: string; readonly phases: string; readonly state: string } | null,
-  ): Texts => ({
-    en: `phase ${phase} needs ${needed} on ${version}; it carries ${carried}${open ? `. Run ${open.run} for phases ${open.phases} is still ${open.state}: phase ${phase} may start once it completed` : `: complete phase ${phase - 1} first (drydock fleet run --phases …)`}`,
-    ja: `フェーズ ${phase} には ${version} に ${needed} が必要です。現在のステータス: ${carried}${open ? `。フェーズ ${open.phases} の実行 ${open.run} はまだ ${open.state} です。完了してからフェーズ ${phase} を開始できます` : `。先にフェーズ ${phase - 1} を完了してください (drydock fleet run --phases …)`}`,
+  fleetPhaseGated: (version: string, phase: number, previous: number, needed: string, carried: string): Texts => ({
+    en: `phase ${phase} needs ${needed} on ${version}; it carries ${carried}: complete phase ${previous} first (drydock fleet run --phases …)`,
+    ja: `フェーズ ${phase} には ${version} に ${needed} が必要です。現在のステータス: ${carried}。先にフェーズ ${previous} を完了してください (drydock fleet run --phases …)`,
+  }),
+  /** As fleetPhaseGated, while the run that would give the status (`run`, for `phases`) is still open. */
+  fleetPhaseGatedByRun: (version: string, phase: number, needed: string, carried: string, run: string, phases: string, state: string): Texts => ({
+    en: `phase ${phase} needs ${needed} on ${version}; it carries ${carried}. Run ${run} for phases ${phases} is still ${state}: phase ${phase} may start once it completed`,
+    ja: `フェーズ ${phase} には ${version} に ${needed} が必要です。現在のステータス: ${carried}。フェーズ ${phases} の実行 ${run} はまだ ${state} です。完了してからフェーズ ${phase} を開始できます`,
   }),
   fleetRunState: (run: string, state: string, from: Texts, to: string): Texts => ({
     en: `run ${run} is ${state}: only a ${from.en} run can become ${to}`,
