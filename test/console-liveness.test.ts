@@ -211,7 +211,7 @@ describe('live pages you can trust (Chromium, drydock serve on SQLite, killed an
     });
   }
 
-  it('a frozen server (SIGSTOP: the stream open, silent) makes the backyard page stale within 10 s by the missing heartbeat; SIGCONT, live again', async () => {
+  it('a frozen server (SIGSTOP: the stream open, silent) makes the backyard page stale within 10 s by the missing heartbeat and the banner say it cannot be reached; SIGCONT, live again', async () => {
     const page = await c.newPage('en');
     await c.signInAt(page, '/system/backyard', 'en');
     await untilLiveState(page, 'live', Date.now(), 'the backyard page');
@@ -221,6 +221,8 @@ describe('live pages you can trust (Chromium, drydock serve on SQLite, killed an
     try {
       await untilLiveState(page, 'stale', frozen, 'the backyard page');
       assert.equal(await page.getByTestId('all-clear').count(), 0);
+      // The banner's poll gives up on a server that never answers, and says it cannot be reached.
+      await page.getByText(msg('en', 'banner.stale')).waitFor({ timeout: 15_000 });
     } finally {
       c.serve.child.kill('SIGCONT');
     }
