@@ -28,6 +28,8 @@ for (const backend of BACKENDS) {
       const issued = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'agents', scope: 'fleet-node' } });
       assert.equal(issued.status, 200, issued.text);
       assert.equal(issued.body.data.scope, 'fleet-node');
+      // Its own prefix: a release from before scopes refuses it instead of taking it for a full token.
+      assert.match(issued.body.data.token, /^ddn_/);
       node = { bearer: issued.body.data.token };
     });
     after(async () => t?.close());

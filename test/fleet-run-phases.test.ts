@@ -153,6 +153,15 @@ for (const backend of BACKENDS) {
       assert.equal(failed.state, 'failed');
       assert.match(failed.error ?? '', /phase 3: secondaryVersionLevel on PROD_P_002 is 1\.5\.0, not 2\.0\.0/);
       assert.equal(sim.nodes.get('PROD_P_002')!.version, '1.0.0', 'its primary was not upgraded');
+
+      // Retrying the failed pair would reopen the run: refused while another run of PROD is open.
+      const signedOff = await t.admin({ method: 'PATCH', url: '/api/platform/fleet/versions/3.0.0', body: { add: ['QA_OK'] } });
+      assert.equal(signedOff.status, 200, signedOff.text);
+      const third = await startRun(t, { version: '3.0.0' });
+      const retry = await t.admin({ method: 'POST', url: `/api/platform/fleet/runs/${second.id}/pairs/PROD_002/retry` });
+      assert.equal(retry.status, 409, retry.text);
+      assert.match((retry.body as { message: string }).message, new RegExp(third.id));
+      assert.equal((await view(t, second.id)).run.state, 'completed', 'the run stays as it was');
     });
 
     it('a hold is kept across a takeover, shows in the view, survives pause and resume, and a resume while holding ends it', async () => {

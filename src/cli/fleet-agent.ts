@@ -19,7 +19,7 @@ export function registerFleetAgent(fleet: Command): void {
     .option('--auth-file <file>', 'KEY=VALUE file like Exastro api-auth.conf (DRYDOCK_AUTH_FILE)')
     .addHelpText(
       'after',
-      '\nExample:\n  drydock fleet agent --server https://drydock.example --token ddt_… --name PROD_P_017 \\\n    --address http://10.0.0.17:8080 --version-command "cat /opt/app/VERSION" --interval 30s',
+      '\nExample:\n  drydock fleet agent --server https://drydock.example --token ddn_… --name PROD_P_017 \\\n    --address http://10.0.0.17:8080 --version-command "cat /opt/app/VERSION" --interval 30s',
     )
     .action(
       async (flags: {

@@ -125,6 +125,8 @@ describe('custom steps', () => {
   });
 
   it('reads name=value lines of a command’s output; the last value of a name wins', () => {
+    // What drydock records itself cannot be set by a script's output (phase 3 checks secondaryVersionLevel).
+    assert.deepEqual(parsePropertyLines('secondaryVersionLevel=9.9.9\naddress=http://evil\ninstalledVersion=1\nprimaryVersionLevel=2\nok=1\n'), { ok: '1' });
     assert.deepEqual(parsePropertyLines('starting\nsmokeTest=failed\n  smokeTest=passed  \nurl=http://x/?a=b\nnot a line = x\n'), {
       smokeTest: 'passed',
       url: 'http://x/?a=b',

@@ -201,9 +201,18 @@ export function formatRequirement(r: Requirement): string {
 /** The `name=value` lines of a command's stdout (the last value of a name wins). */
 export function parsePropertyLines(stdout: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of stdout.matchAll(/^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)=(.*?)[ \t]*\r?$/gm)) out[m[1]!] = m[2]!;
+  for (const m of stdout.matchAll(/^[ \t]*([A-Za-z_][A-Za-z0-9_-]*)=(.*?)[ \t]*\r?$/gm)) {
+    if (!RECORDED_PROPERTIES.has(m[1]!)) out[m[1]!] = m[2]!;
+  }
   return out;
 }
+
+/**
+ * Names a step's output may not set: what drydock records itself (the installed version, the
+ * version levels the phases check) and a registered node's address (what its agent says). A line
+ * `secondaryVersionLevel=2.0.0` from a script must not pass phase 3's check for it.
+ */
+export const RECORDED_PROPERTIES: ReadonlySet<string> = new Set(['address', 'installedVersion', 'secondaryVersionLevel', 'primaryVersionLevel']);
 
 /**
  * Runs a custom command step on the orchestrator's machine: `/bin/sh -c` in `baseDir`, the template

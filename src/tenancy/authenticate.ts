@@ -9,7 +9,7 @@ import { verifyPassword } from './passwords.js';
 import type { Principal, Role } from './roles.js';
 import { resolveSession } from './sessions.js';
 import { ACCESS_TOKEN_PREFIX, resolveAccessToken } from './openid-connect.js';
-import { TOKEN_PREFIX, resolveToken } from './tokens.js';
+import { NODE_TOKEN_PREFIX, TOKEN_PREFIX, resolveToken } from './tokens.js';
 import { findUserById, findUserForLogin } from './users.js';
 
 /** What a request presents; the HTTP layer extracts it, this module decides. */
@@ -133,11 +133,12 @@ export class Authenticator {
   }
 
   async #bearer(token: string): Promise<Principal> {
-    const resolved = token.startsWith(TOKEN_PREFIX)
-      ? await resolveToken(this.#store.db, token)
-      : token.startsWith(ACCESS_TOKEN_PREFIX)
-        ? await resolveAccessToken(this.#store.db, token).then((userId) => (userId === undefined ? undefined : { userId, scope: null }))
-        : unauthorizedKind();
+    const resolved =
+      token.startsWith(TOKEN_PREFIX) || token.startsWith(NODE_TOKEN_PREFIX)
+        ? await resolveToken(this.#store.db, token)
+        : token.startsWith(ACCESS_TOKEN_PREFIX)
+          ? await resolveAccessToken(this.#store.db, token).then((userId) => (userId === undefined ? undefined : { userId, scope: null }))
+          : unauthorizedKind();
     const user = resolved === undefined ? undefined : await findUserById(this.#store.db, resolved.userId);
     if (!user) throw unauthorized(MESSAGES.unauthorized.tokenInvalid);
     const principal = principalOf(user, 'token');

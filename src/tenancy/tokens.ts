@@ -11,6 +11,13 @@ import { TOKEN_SCOPES, type TokenScope } from './roles.js';
 
 /** Personal access tokens start with this, so a leaked one is recognisable in logs and scanners. */
 export const TOKEN_PREFIX = 'ddt_';
+/**
+ * Scoped tokens (a fleet node's) start with this instead. A release from before scopes knows only
+ * `ddt_` and refuses any other kind of bearer token, so while an older release still serves beside
+ * this one (a hand-over, a rolling upgrade) it can never take a node's token for its user's full
+ * token — it does not know the `scope` column that limits it.
+ */
+export const NODE_TOKEN_PREFIX = 'ddn_';
 
 export interface TokenView {
   readonly id: string;
@@ -33,7 +40,7 @@ export async function issueToken(
   expiresInDays: number | undefined,
   scope: TokenScope | null = null,
 ): Promise<TokenView & { token: string }> {
-  const token = TOKEN_PREFIX + randomSecret(30);
+  const token = (scope === null ? TOKEN_PREFIX : NODE_TOKEN_PREFIX) + randomSecret(30);
   const now = nowTimestamp();
   const view: TokenView = {
     id: randomUUID(),
@@ -87,5 +94,7 @@ export async function resolveToken(db: Kysely<Database>, token: string): Promise
   if (row.expires_at !== null && row.expires_at <= nowTimestamp()) return undefined;
   // A scope this release does not know (a newer release issued it) grants nothing here.
   if (row.scope !== null && !(TOKEN_SCOPES as readonly string[]).includes(row.scope)) return undefined;
+  // The prefix says what the token is: a scoped one never passes for a full one, nor the reverse.
+  if (token.startsWith(NODE_TOKEN_PREFIX) !== (row.scope !== null)) return undefined;
   return { userId: row.user_id, scope: row.scope as TokenScope | null };
 }

@@ -103,6 +103,8 @@ export async function announceNode(store: Store, a: NodeAnnouncement): Promise<A
         await trx
           .insertInto('fleet_pairs')
           .values({ id, environment: name.environment, env_id: name.envId, active_role: 'P', properties: '{}', updated_at: now })
+          // Its partner's announcement may have created it a moment ago: then both rows are there already.
+          .onConflict((oc) => oc.column('id').doNothing())
           .execute();
         const nodes = [
           { name: a.name, role: name.role, version: a.version, address },
@@ -122,6 +124,7 @@ export async function announceNode(store: Store, a: NodeAnnouncement): Promise<A
               updated_at: now,
             })),
           )
+          .onConflict((oc) => oc.column('name').doNothing())
           .execute();
         pairState = 'created';
       }

@@ -193,6 +193,15 @@ export async function retryPair(store: Store, runId: string, pairId: string): Pr
       .returningAll()
       .executeTakeFirstOrThrow();
     if (run.state === 'completed' || run.state === 'failed') {
+      // One open run per environment: a 1-2 run is not reopened while its 3-4 run (or any other) is open.
+      const other = await trx
+        .selectFrom('fleet_runs')
+        .select(['id', 'state'])
+        .where('environment', '=', run.environment)
+        .where('state', 'in', OPEN_RUN_STATES)
+        .where('id', '!=', runId)
+        .executeTakeFirst();
+      if (other) throw conflict(MESSAGES.conflict.fleetOpenRun(run.environment, other.id, other.state));
       await trx.updateTable('fleet_runs').set({ state: 'running', reason: null, finished_at: null, updated_at: now }).where('id', '=', runId).execute();
     }
     return toRunPair(row);
