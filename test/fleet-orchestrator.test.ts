@@ -7,6 +7,7 @@ import { BACKENDS } from './support/backends.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import {
   declareFleet,
+  assertFleetUpgraded,
   fleetFile,
   initialActive,
   orchestrator,
@@ -75,16 +76,7 @@ for (const backend of BACKENDS) {
       await o.stop();
       assert.equal(done.state, 'completed', done.reason ?? '');
       assert.equal(done.reason, null);
-      const v = await view(t, run.id);
-      assert.deepEqual(v.statuses, ['PROD_OK', 'QA_OK']);
-      for (const p of v.pairs) {
-        assert.equal(p.state, 'done', p.pair);
-        assert.equal(p.primaryVersion, V2);
-        assert.equal(p.secondaryVersion, V2);
-        assert.equal(p.active, p.pair.replace('PROD_', 'PROD_P_'));
-      }
-      for (const [node, s] of sim.nodes) assert.deepEqual(s, { version: V2, up: true }, node);
-      assert.deepEqual(sim.violations, []);
+      await assertFleetUpgraded(t, sim, run.id);
       // Phases are barriers: no switch (phase 2) before every secondary was upgraded (phase 1).
       const lastPhase1 = Math.max(...sim.actions.map((a, i) => (/^upgrade PROD_S_/.test(a) ? i : -1)));
       const firstSwitch = sim.actions.findIndex((a) => a.startsWith('switch '));

@@ -5,7 +5,7 @@ import { readSteps } from '../src/fleet/store/steps.js';
 import { verifyStepLog } from '../src/fleet/invariants.js';
 import { BACKENDS } from './support/backends.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { declareFleet, initialActive, orchestrator, platformFor, startRun, stopOrchestrators, V2, view } from './support/fleet-runs.js';
+import { assertFleetUpgraded, declareFleet, initialActive, orchestrator, platformFor, startRun, stopOrchestrators, V2, view } from './support/fleet-runs.js';
 import { waitFor } from './support/wait-for.js';
 
 /** The parts of a dry-run plan these tests read. */
@@ -122,14 +122,7 @@ for (const backend of BACKENDS) {
       await o2.stop();
       assert.equal(finished.state, 'completed', finished.reason ?? '');
       assert.equal(finished.reason, null);
-      const v2 = await view(t, second.id);
-      assert.deepEqual(v2.statuses, ['PROD_OK', 'QA_OK']);
-      for (const p of v2.pairs) {
-        assert.equal(p.state, 'done', p.pair);
-        assert.equal(p.active, p.pair.replace('PROD_', 'PROD_P_'), 'the primaries serve again');
-        assert.equal(p.primaryVersion, V2);
-      }
-      for (const [node, s] of sim.nodes) assert.deepEqual(s, { version: V2, up: true }, node);
+      await assertFleetUpgraded(t, sim, second.id);
       const steps2 = await readSteps(t.deps.store.db, second.id);
       assert.deepEqual([...new Set(steps2.map((s) => s.phase))], [3, 4]);
       assert.deepEqual(verifyStepLog(steps2, V2, initialActive(n, 'S')), []);

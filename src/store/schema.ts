@@ -52,7 +52,6 @@ export interface Database {
   fleet_node_properties: { node: string; name: string; value: string; run_id: string; step_id: number; updated_at: string };
 }
 
-/** A node of the fleet as it is now (see fleet/store/records.ts). */
 /** What a node last announced about itself (fleet/store/registrations.ts). */
 export interface FleetNodeRegistrationsTable {
   name: string;
@@ -67,6 +66,7 @@ export interface FleetNodeRegistrationsTable {
   last_seen_at: string;
 }
 
+/** A node of the fleet as it is now (see fleet/store/records.ts). */
 export interface FleetNodesTable {
   name: string;
   pair_id: string;

@@ -71,6 +71,24 @@ export async function view(t: TestApp, runId: string): Promise<RunView> {
 }
 
 /** Waits until the run is in `state`, and returns it. */
+/**
+ * What a run that upgraded every pair of the simulated fleet to V2 leaves: PROD_OK (and the gate's
+ * QA_OK) on the version, every pair done on V2 with its primary serving, every simulated node up on
+ * V2, and no invariant the simulator checks broken.
+ */
+export async function assertFleetUpgraded(t: TestApp, sim: SimulatedPlatform, runId: string): Promise<void> {
+  const v = await view(t, runId);
+  assert.deepEqual(v.statuses, ['PROD_OK', 'QA_OK']);
+  for (const p of v.pairs) {
+    assert.equal(p.state, 'done', p.pair);
+    assert.equal(p.primaryVersion, V2, p.pair);
+    assert.equal(p.secondaryVersion, V2, p.pair);
+    assert.equal(p.active, p.pair.replace('PROD_', 'PROD_P_'), `${p.pair}: the primary serves again`);
+  }
+  for (const [node, s] of sim.nodes) assert.deepEqual(s, { version: V2, up: true }, node);
+  assert.deepEqual(sim.violations, []);
+}
+
 export function waitForState(t: TestApp, runId: string, state: RunRecord['state']): Promise<RunRecord> {
   return waitFor(`the run is ${state}`, async () => {
     const r = await readRun(t.deps.store.db, runId);

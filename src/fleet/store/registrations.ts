@@ -1,6 +1,7 @@
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { MESSAGES } from '../../i18n/server-messages.js';
 import { nowTimestamp } from '../../store/clock.js';
+import type { FleetNodeRegistrationsTable } from '../../store/schema.js';
 import { parseJson, type Store } from '../../store/store.js';
 import { pairId, parseNodeName, partnerRole, type NodeRole } from '../node-names.js';
 import { OPEN_RUN_STATES } from './records.js';
@@ -172,18 +173,7 @@ export async function registeredAddresses(db: Db, names: readonly string[]): Pro
   return new Map(rows.map((r) => [r.name, r.address]));
 }
 
-function toRegistration(r: {
-  name: string;
-  environment: string;
-  env_id: string;
-  role: NodeRole;
-  address: string;
-  reported_version: string;
-  health: 'healthy' | 'unhealthy' | null;
-  health_detail: string | null;
-  registered_at: string;
-  last_seen_at: string;
-}): NodeRegistration {
+function toRegistration(r: FleetNodeRegistrationsTable): NodeRegistration {
   return {
     node: r.name,
     environment: r.environment,
