@@ -19,31 +19,41 @@ const FLEET = { environments: [{ name: 'PROD', driver: { type: 'noop' } }] };
 for (const backend of BACKENDS) {
   describe(`fleet node registration (${backend})`, () => {
     let t: TestApp;
-    let node: Auth;
+    /** Each node's agent has its own token, bound to its node name (as an operator issues them). */
+    const tokens = new Map<string, Auth>();
+    const nodeToken = async (name: string): Promise<Auth> => {
+      const known = tokens.get(name);
+      if (known) return known;
+      const issued = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: `agent ${name}`, scope: 'fleet-node', node: name } });
+      assert.equal(issued.status, 200, issued.text);
+      assert.equal(issued.body.data.scope, 'fleet-node');
+      assert.equal(issued.body.data.node, name);
+      // Its own prefix: a release from before scopes refuses it instead of taking it for a full token.
+      assert.match(issued.body.data.token, /^ddn_/);
+      const auth = { bearer: issued.body.data.token as string };
+      tokens.set(name, auth);
+      return auth;
+    };
     before(async () => {
       t = await startTestApp(backend);
       await seedTenants(t);
       const declared = await t.admin({ method: 'PUT', url: '/api/platform/fleet', body: FLEET });
       assert.equal(declared.status, 200, declared.text);
-      const issued = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'agents', scope: 'fleet-node' } });
-      assert.equal(issued.status, 200, issued.text);
-      assert.equal(issued.body.data.scope, 'fleet-node');
-      // Its own prefix: a release from before scopes refuses it instead of taking it for a full token.
-      assert.match(issued.body.data.token, /^ddn_/);
-      node = { bearer: issued.body.data.token };
     });
     after(async () => t?.close());
 
-    const announce = (body: unknown, auth: Auth = node, headers: Record<string, string> = EN) =>
-      t.call({ method: 'POST', url: '/api/platform/fleet/nodes', auth, body, headers });
+    /** Announces `body` with the token of the node it names, unless `auth` says otherwise. */
+    const announce = async (body: { name: string } & Record<string, unknown>, auth?: Auth, headers: Record<string, string> = EN) =>
+      t.call({ method: 'POST', url: '/api/platform/fleet/nodes', auth: auth ?? (await nodeToken(body.name)), body, headers });
 
     it('a name off the convention, an unknown environment, a bad address or version: 4xx saying what to fix, in Japanese and English', async () => {
       const badName = { name: 'prod-p-17', address: 'http://10.0.0.17:8080', version: '1.0.0' };
-      const en = await announce(badName);
+      // No token can be issued for a name off the convention; an administrator may try to announce one.
+      const en = await announce(badName, adminAuth);
       assert.equal(en.status, 400, en.text);
       assert.deepEqual(Object.keys(en.body).sort(), ['data', 'message', 'result', 'ts']);
       assert.match(en.body.message, /"prod-p-17" is not a node name: name a node <ENV_TYPE>_<P\|S>_<ENV_ID>, e\.g\. PROD_P_017/);
-      const ja = await announce(badName, node, JA);
+      const ja = await announce(badName, adminAuth, JA);
       assert.equal(ja.status, 400, ja.text);
       assert.match(ja.body.message, /"prod-p-17" はノード名ではありません。ノード名は <ENV_TYPE>_<P\|S>_<ENV_ID> の形式で/);
 
@@ -54,7 +64,7 @@ for (const backend of BACKENDS) {
         missing.body.message,
         'node QA_P_017 belongs to fleet environment QA, which does not exist (known: PROD): declare QA in a fleet file (drydock fleet apply FILE) before its nodes register, or fix the node name',
       );
-      const missingJa = await announce(unknownEnv, node, JA);
+      const missingJa = await announce(unknownEnv, undefined, JA);
       assert.match(missingJa.body.message, /^ノード QA_P_017 はフリートの環境 QA に属しますが、この環境は存在しません/);
 
       const badAddress = await announce({ name: 'PROD_P_017', address: 'ftp://10.0.0.17', version: '1.0.0' });
@@ -161,7 +171,11 @@ for (const backend of BACKENDS) {
       assert.match(missing.body.message, /^no fleet node PROD_P_099: it is neither registered nor in a pair/);
       const badName = await t.call({ method: 'DELETE', url: '/api/platform/fleet/nodes/prod', auth: adminAuth, headers: EN });
       assert.equal(badName.status, 400, badName.text);
-      assert.equal((await t.call({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_P_017', auth: node })).status, 403, 'not with a node token');
+      assert.equal(
+        (await t.call({ method: 'DELETE', url: '/api/platform/fleet/nodes/PROD_P_017', auth: await nodeToken('PROD_P_017') })).status,
+        403,
+        'not with a node token',
+      );
 
       const back = await announce({ name: 'PROD_S_017', address: 'http://10.0.1.17:8080', version: '1.0.1' });
       assert.equal(back.body.data.pairState, 'created', back.text);
@@ -192,7 +206,8 @@ for (const backend of BACKENDS) {
       assert.match(forget.body.message, /the fleet cannot change while a run is under way/);
     });
 
-    it('a fleet-node token announces and is refused everywhere else; only a system administrator may announce', async () => {
+    it('a fleet-node token announces its own node and is refused everywhere else; only a system administrator may announce', async () => {
+      const node = await nodeToken('PROD_P_017');
       for (const url of ['/api/platform/fleet', '/api/platform/fleet/nodes', '/api/auth/whoami', '/api/auth/tokens', '/api/platform/organizations']) {
         const r = await t.call({ url, auth: node, headers: EN });
         assert.equal(r.status, 403, `${url}: ${r.text}`);
@@ -204,7 +219,12 @@ for (const backend of BACKENDS) {
       assert.equal((await announce({ name: 'PROD_P_017', address: 'http://10.0.0.1:1', version: '1.0.0' })).status, 200, 'what it is for');
 
       const member = basic(`${SEED.org1}/member1`, 'member1-password');
-      const memberToken = await t.call({ method: 'POST', url: '/api/auth/tokens', auth: member, body: { name: 'node', scope: 'fleet-node' } });
+      const memberToken = await t.call({
+        method: 'POST',
+        url: '/api/auth/tokens',
+        auth: member,
+        body: { name: 'node', scope: 'fleet-node', node: 'PROD_P_017' },
+      });
       assert.equal(memberToken.status, 200, memberToken.text);
       const byMember = await announce({ name: 'PROD_P_017', address: 'http://10.0.0.1:1', version: '1.0.0' }, { bearer: memberToken.body.data.token });
       assert.equal(byMember.status, 403, byMember.text);
@@ -217,15 +237,45 @@ for (const backend of BACKENDS) {
         body: { name: 'PROD_P_017', address: 'http://10.0.0.1:1', version: '1.0.0' },
       });
       assert.equal(anonymous.status, 401, anonymous.text);
+    });
 
-      const badScope = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'x', scope: 'root' } });
-      assert.equal(badScope.status, 400, badScope.text);
-      assert.match(badScope.body.message, /scope.*must be fleet-node/);
-      const list = await t.admin({ url: '/api/auth/tokens' });
-      assert.deepEqual(
-        (list.body.data as Array<{ name: string; scope: string | null }>).map((x) => [x.name, x.scope]),
-        [['agents', 'fleet-node']],
+    it("a node's token cannot announce another node: its address stays as that node's own agent announced it", async () => {
+      await announce({ name: 'PROD_S_017', address: 'http://10.0.1.17:8080', version: '1.0.1' });
+      const stolen = await nodeToken('PROD_P_017');
+      const hijack = { name: 'PROD_S_017', address: 'http://203.0.113.66:8080', version: '1.0.1' };
+      const en = await announce(hijack, stolen);
+      assert.equal(en.status, 403, en.text);
+      assert.equal(
+        en.body.message,
+        'This token may only announce node PROD_P_017, not PROD_S_017. Issue each node its own token ("scope": "fleet-node", "node": "PROD_S_017").',
       );
+      const ja = await announce(hijack, stolen, JA);
+      assert.equal(ja.status, 403, ja.text);
+      assert.match(ja.body.message, /^このトークンで登録できるのはノード PROD_P_017 のみで、PROD_S_017 は登録できません。/);
+      const nodes = (await t.admin({ url: '/api/platform/fleet/nodes?environment=PROD' })).body.data as Array<{ node: string; address: string }>;
+      assert.equal(nodes.find((n) => n.node === 'PROD_S_017')?.address, 'http://10.0.1.17:8080');
+      const pair = (await readPairs(t.deps.store.db, 'PROD')).find((p) => p.id === 'PROD_017');
+      assert.equal(pair?.secondary.properties.address, 'http://10.0.1.17:8080', 'the address the drivers read is untouched');
+    });
+
+    it('issuing a node token: scope and node go together, the node named by the convention; each token lists its node', async () => {
+      const cases: Array<[unknown, RegExp]> = [
+        [{ name: 'x', scope: 'root', node: 'PROD_P_001' }, /scope.*must be fleet-node/],
+        [
+          { name: 'x', scope: 'fleet-node' },
+          /node.*name the node this fleet-node token may announce, e\.g\. "node": "PROD_P_017" \(issue one token per node\)/,
+        ],
+        [{ name: 'x', node: 'PROD_P_001' }, /node.*only a token with "scope": "fleet-node" is bound to a node/],
+        [{ name: 'x', scope: 'fleet-node', node: 'prod-p-1' }, /node.*must be a node name <ENV_TYPE>_<P\|S>_<ENV_ID>/],
+      ];
+      for (const [body, message] of cases) {
+        const r = await t.admin({ method: 'POST', url: '/api/auth/tokens', body });
+        assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
+        assert.match(r.body.message, message);
+      }
+      const list = (await t.admin({ url: '/api/auth/tokens' })).body.data as Array<{ name: string; scope: string | null; node: string | null }>;
+      assert.equal(list.length, tokens.size, 'nothing refused was issued');
+      for (const token of list) assert.deepEqual([token.scope, token.node], ['fleet-node', token.name.replace('agent ', '')]);
     });
   });
 }

@@ -14,7 +14,7 @@ import { waitFor } from './support/wait-for.js';
 /**
  * Registered nodes end to end (docs/decisions/fleet-upgrades.md, "Registered nodes"): a real
  * `drydock serve`, an environment declared without nodes, 16 real node processes (8 pairs) each with
- * a real `drydock fleet agent` announcing it with a fleet-node token, until the environment lists 8
+ * a real `drydock fleet agent` announcing it with its own fleet-node token (bound to its name), until the environment lists 8
  * pairs; then a real `drydock fleet orchestrator` upgrades them with the `process` driver, which
  * reaches every node at the address its agent announced (`{address}`), and the agents report the new
  * version. An agent survives the server going away and stops cleanly on SIGTERM.
@@ -50,7 +50,9 @@ for (const backend of BACKENDS) {
   describe(`drydock fleet agent (${backend})`, () => {
     let stack: Stack;
     let fleet: Fleet;
-    let token: string;
+    /** Each node's own token, bound to its name (`"node"` at issue), as an operator issues them. */
+    const tokens = new Map<string, string>();
+    const tokenOf = (name: string) => tokens.get(name) ?? assert.fail(`no token issued for ${name}`);
     const agents: CliProcess[] = [];
     before(async () => {
       stack = await startStack(backend);
@@ -64,9 +66,15 @@ for (const backend of BACKENDS) {
         body: { environments: [{ name: ENV, concurrency: 4, driver: registeredDriver(fleet), actionTimeoutSeconds: 60, healthTimeoutSeconds: 10 }] },
       });
       assert.equal(declared.status, 200, declared.text);
-      const issued = await stack.serve.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'agents', scope: 'fleet-node' } });
-      assert.equal(issued.status, 200, issued.text);
-      token = issued.body.data.token;
+      for (const n of fleet.nodes) {
+        const issued = await stack.serve.admin({
+          method: 'POST',
+          url: '/api/auth/tokens',
+          body: { name: `agent ${n.name}`, scope: 'fleet-node', node: n.name },
+        });
+        assert.equal(issued.status, 200, issued.text);
+        tokens.set(n.name, issued.body.data.token);
+      }
     });
     after(async () => {
       for (const a of agents) a.child.kill('SIGKILL');
@@ -85,7 +93,7 @@ for (const backend of BACKENDS) {
             '--server',
             stack.serve.url,
             '--token',
-            token,
+            tokenOf(n.name),
             '--name',
             n.name,
             '--address',
@@ -153,7 +161,7 @@ for (const backend of BACKENDS) {
           '--server',
           `http://127.0.0.1:${proxy.port}`,
           '--token',
-          token,
+          tokenOf(`${ENV}_P_001`),
           '--name',
           `${ENV}_P_001`,
           '--address',
@@ -186,10 +194,10 @@ for (const backend of BACKENDS) {
     });
 
     it('refusals that announcing again cannot fix end the agent with exit 1 naming the problem; a missing version is a usage error', async () => {
-      const common = ['fleet', 'agent', '--server', stack.serve.url, '--token', token, '--address', 'http://127.0.0.1:1'];
-      const badName = await runCli([...common, '--name', 'agt-p-001', '--version', '1.0.0']);
-      assert.equal(badName.code, 1, describeRun(badName));
-      assert.match(badName.stderr, /"agt-p-001" is not a node name: name a node <ENV_TYPE>_<P\|S>_<ENV_ID>/);
+      const common = ['fleet', 'agent', '--server', stack.serve.url, '--token', tokenOf(`${ENV}_P_001`), '--address', 'http://127.0.0.1:1'];
+      const otherNode = await runCli([...common, '--name', `${ENV}_S_001`, '--version', '1.0.0']);
+      assert.equal(otherNode.code, 1, describeRun(otherNode));
+      assert.match(otherNode.stderr, /This token may only announce node AGT_P_001, not AGT_S_001\. Issue each node its own token/);
       const badToken = await runCli([...common.slice(0, 4), '--token', 'ddt_not-a-token', ...common.slice(6), '--name', 'AGT_P_001', '--version', '1.0.0']);
       assert.equal(badToken.code, 1, describeRun(badToken));
       assert.match(badToken.stderr, /HTTP 401/);

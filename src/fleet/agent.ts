@@ -2,6 +2,7 @@ import { exec } from 'node:child_process';
 import type { ApiClient } from '../api-client/api-client.js';
 import { ApiCallError } from '../api-client/api-errors.js';
 import type { NodeAnnounced } from '../http/wire-types.js';
+import { backoffMs } from '../util/backoff.js';
 import { sleep } from '../util/sleep.js';
 import { VERSION_PATTERN } from './fleet-file.js';
 
@@ -54,7 +55,7 @@ export async function runAgent(o: AgentOptions): Promise<AgentExit> {
     if (!('version' in version)) o.log(`fleet agent ${o.name}: the version command failed: ${version.error}`);
     let wait = o.intervalMs;
     if (reported === undefined) {
-      wait = backoff(++failures, o.intervalMs);
+      wait = backoffMs(++failures, FIRST_RETRY_MS, o.intervalMs);
       o.log(`fleet agent ${o.name}: no version to report yet; trying again in ${wait / 1000} s`);
     } else {
       lastVersion = reported;
@@ -74,7 +75,7 @@ export async function runAgent(o: AgentOptions): Promise<AgentExit> {
       } catch (err) {
         if (o.signal.aborted) break;
         if (err instanceof ApiCallError && FATAL.has(err.status)) return { stopped: 'refused', message: err.message };
-        wait = backoff(++failures, o.intervalMs);
+        wait = backoffMs(++failures, FIRST_RETRY_MS, o.intervalMs);
         last = undefined;
         o.log(`fleet agent ${o.name}: announcing failed (attempt ${failures}): ${(err as Error).message}; trying again in ${wait / 1000} s`);
       }
@@ -83,11 +84,6 @@ export async function runAgent(o: AgentOptions): Promise<AgentExit> {
   }
   o.log(`fleet agent ${o.name}: stopped`);
   return { stopped: 'signal' };
-}
-
-/** 1 s, 2 s, 4 s … never more than the interval. */
-function backoff(failures: number, intervalMs: number): number {
-  return Math.min(intervalMs, FIRST_RETRY_MS * 2 ** Math.min(failures - 1, 20));
 }
 
 function describe(r: NodeAnnounced): string {

@@ -60,7 +60,9 @@ export function verifyStepLog(steps: readonly StepRecord[], version: string, ini
     healthy.set(attemptKey, checks);
     const current = active.get(s.pairId);
     if (s.action === 'health') {
-      if (s.state === 'succeeded') checks.set(s.node, s.version);
+      // A check without a version (a custom health step) proves the node healthy; it does not
+      // take back the version an earlier check of the same attempt found on it.
+      if (s.state === 'succeeded') checks.set(s.node, s.version ?? checks.get(s.node) ?? null);
       continue;
     }
     if (s.state === 'interrupted') continue; // its re-run is the step that counts

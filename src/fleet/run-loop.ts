@@ -10,6 +10,11 @@ import type { EnvironmentRecord, FailureBudget, PairRecord, RunPairRecord, RunRe
 import type { RunHandle } from './store/run-handle.js';
 import { readRun, readRunPairs } from './store/runs.js';
 import { readStatuses } from './store/statuses.js';
+import { backoffMs } from '../util/backoff.js';
+
+/** A pair phase that ended on an unexpected error (the store out of reach) starts again after 1 s, 2 s, 4 s … at most 30 s. */
+const SETBACK_FIRST_MS = 1_000;
+const SETBACK_MAX_MS = 30_000;
 
 /** What a run loop needs from its orchestrator. */
 export interface RunLoopOptions {
@@ -31,6 +36,8 @@ export class RunLoop {
   private readonly pairs = new Map<string, PairRecord>();
   private readonly progress = new Map<string, RunPairRecord>();
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Pairs whose phase ended on an unexpected error: how many times in a row, and when they may start again. */
+  private readonly setbacks = new Map<string, { readonly failures: number; readonly retryAt: number }>();
   private readonly phaseContext: PairPhaseContext;
   private wake: (() => void) | undefined;
   private refreshAt = 0;
@@ -122,6 +129,7 @@ export class RunLoop {
     for (const [pairId, p] of this.progress) {
       if (this.inFlight.size >= this.current.concurrency) return;
       if (this.inFlight.has(pairId) || (p.state !== 'waiting' && p.state !== 'running')) continue;
+      if ((this.setbacks.get(pairId)?.retryAt ?? 0) > Date.now()) continue;
       const next = (p.completedPhase + 1) as Phase;
       if (next > this.current.phase || next > this.current.lastPhase) continue;
       const pair = this.pairs.get(pairId);
@@ -141,7 +149,12 @@ export class RunLoop {
       const work = this.runPairPhase(pair, p.attempt, next)
         .catch((err: unknown) => {
           if (err instanceof LeaseLostError) throw err;
-          this.logger.error({ err, pair: pairId }, 'fleet: pair phase failed unexpectedly');
+          // The phase starts again from its step log (a step that started and did not end is
+          // re-run), not at once: a store out of reach would otherwise be asked again and again.
+          const failures = (this.setbacks.get(pairId)?.failures ?? 0) + 1;
+          const waitMs = backoffMs(failures, SETBACK_FIRST_MS, SETBACK_MAX_MS);
+          this.setbacks.set(pairId, { failures, retryAt: Date.now() + waitMs });
+          this.logger.error({ err, pair: pairId, failures, retryInMs: waitMs }, `fleet: pair phase failed unexpectedly; trying again in ${waitMs / 1000} s`);
         })
         .finally(() => {
           this.inFlight.delete(pairId);
@@ -155,6 +168,7 @@ export class RunLoop {
   /** Runs a pair's phase and keeps what the store now records about the pair in memory. */
   private async runPairPhase(pair: PairRecord, attempt: number, phase: Phase): Promise<void> {
     const result = await runPairPhase(this.phaseContext, pair, attempt, phase);
+    this.setbacks.delete(pair.id);
     const p = this.progress.get(pair.id)!;
     if (result.ok) {
       this.pairs.set(pair.id, result.pair);

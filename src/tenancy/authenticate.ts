@@ -137,12 +137,12 @@ export class Authenticator {
       token.startsWith(TOKEN_PREFIX) || token.startsWith(NODE_TOKEN_PREFIX)
         ? await resolveToken(this.#store.db, token)
         : token.startsWith(ACCESS_TOKEN_PREFIX)
-          ? await resolveAccessToken(this.#store.db, token).then((userId) => (userId === undefined ? undefined : { userId, scope: null }))
+          ? await resolveAccessToken(this.#store.db, token).then((userId) => (userId === undefined ? undefined : { userId, binding: null }))
           : unauthorizedKind();
     const user = resolved === undefined ? undefined : await findUserById(this.#store.db, resolved.userId);
     if (!user) throw unauthorized(MESSAGES.unauthorized.tokenInvalid);
     const principal = principalOf(user, 'token');
-    return resolved?.scope ? { ...principal, scope: resolved.scope } : principal;
+    return resolved?.binding ? { ...principal, scope: resolved.binding.scope, node: resolved.binding.node } : principal;
   }
 
   /** Whether these credentials were verified within the last minute (no scrypt needed). */

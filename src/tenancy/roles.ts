@@ -35,4 +35,6 @@ export interface Principal {
   readonly sessionIdHash?: string;
   /** A scoped token's scope (tenancy/tokens.ts): the caller may only make calls of the matching access. */
   readonly scope?: TokenScope;
+  /** A `fleet-node` token's node: the one node name it may announce. */
+  readonly node?: string;
 }

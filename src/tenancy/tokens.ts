@@ -27,6 +27,14 @@ export interface TokenView {
   readonly revoked_at: string | null;
   /** A scope this release does not know (issued by a newer one) is listed as stored; the token is refused. */
   readonly scope: string | null;
+  /** A `fleet-node` token's node: the one node it may announce. */
+  readonly node: string | null;
+}
+
+/** What a token may do beyond acting as its user: nothing but announce this one fleet node. */
+export interface TokenBinding {
+  readonly scope: TokenScope;
+  readonly node: string;
 }
 
 /**
@@ -38,9 +46,9 @@ export async function issueToken(
   userId: string,
   name: string,
   expiresInDays: number | undefined,
-  scope: TokenScope | null = null,
+  binding: TokenBinding | null = null,
 ): Promise<TokenView & { token: string }> {
-  const token = (scope === null ? TOKEN_PREFIX : NODE_TOKEN_PREFIX) + randomSecret(30);
+  const token = (binding === null ? TOKEN_PREFIX : NODE_TOKEN_PREFIX) + randomSecret(30);
   const now = nowTimestamp();
   const view: TokenView = {
     id: randomUUID(),
@@ -48,7 +56,8 @@ export async function issueToken(
     created_at: now,
     expires_at: expiresInDays === undefined ? null : formatMicros(BigInt(Date.now() + expiresInDays * 86_400_000) * 1000n),
     revoked_at: null,
-    scope,
+    scope: binding?.scope ?? null,
+    node: binding?.node ?? null,
   };
   await store.transaction('shared', (trx) =>
     trx
@@ -62,7 +71,7 @@ export async function issueToken(
 export async function listTokens(db: Kysely<Database>, userId: string): Promise<TokenView[]> {
   return db
     .selectFrom('access_tokens')
-    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'scope'])
+    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'scope', 'node'])
     .where('user_id', '=', userId)
     .orderBy('created_at', 'desc')
     .execute();
@@ -82,11 +91,11 @@ export async function revokeToken(store: Store, userId: string, tokenId: string)
   if (Number(r.numUpdatedRows) === 0) throw notFound(MESSAGES.notFound.token(tokenId));
 }
 
-/** The user id a presented token belongs to and its scope, if it is valid now. */
-export async function resolveToken(db: Kysely<Database>, token: string): Promise<{ userId: string; scope: TokenScope | null } | undefined> {
+/** The user id a presented token belongs to and what binds it (null for a full token), if it is valid now. */
+export async function resolveToken(db: Kysely<Database>, token: string): Promise<{ userId: string; binding: TokenBinding | null } | undefined> {
   const row = await db
     .selectFrom('access_tokens')
-    .select(['user_id', 'expires_at', 'scope'])
+    .select(['user_id', 'expires_at', 'scope', 'node'])
     .where('token_hash', '=', sha256(token))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -96,5 +105,8 @@ export async function resolveToken(db: Kysely<Database>, token: string): Promise
   if (row.scope !== null && !(TOKEN_SCOPES as readonly string[]).includes(row.scope)) return undefined;
   // The prefix says what the token is: a scoped one never passes for a full one, nor the reverse.
   if (token.startsWith(NODE_TOKEN_PREFIX) !== (row.scope !== null)) return undefined;
-  return { userId: row.user_id, scope: row.scope as TokenScope | null };
+  if (row.scope === null) return { userId: row.user_id, binding: null };
+  // A scoped token always names its node; one without would announce any name, so it grants nothing.
+  if (row.node === null) return undefined;
+  return { userId: row.user_id, binding: { scope: row.scope as TokenScope, node: row.node } };
 }

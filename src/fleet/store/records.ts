@@ -28,6 +28,9 @@ export type RunState = 'running' | 'paused' | 'halted' | 'completed' | 'failed';
 /** Run states an orchestrator owns (it may have pair phases in flight). */
 export const OPEN_RUN_STATES: readonly RunState[] = ['running', 'paused', 'halted'];
 
+/** `lease_owner` of a run above orchestrator level 0 that nobody holds: set, so releases before levels pass it by (lease.ts). */
+export const AWAITING_ORCHESTRATOR = '(awaiting an orchestrator)';
+
 /**
  * A pair's lifecycle in a run: `waiting` for its next phase, `running` a phase, `done` (the run's
  * last phase completed), `failed` (a step failed or a phase check refused; `retry` puts it back to waiting).
@@ -94,6 +97,8 @@ export interface RunRecord {
   readonly reason: string | null;
   readonly leaseOwner: string | null;
   readonly leaseExpiresAt: string | null;
+  /** The orchestrator level of the release that created it: only orchestrators of this level or above drive it (lease.ts). */
+  readonly orchestratorLevel: number;
   readonly createdAt: string;
   readonly createdBy: string;
   readonly updatedAt: string;

@@ -2,7 +2,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { parseJson } from '../../store/store.js';
 import type { Phase } from '../phases.js';
-import type { RunPairRecord, RunPairState, RunRecord, RunState, StepRecord } from './records.js';
+import { AWAITING_ORCHESTRATOR, type RunPairRecord, type RunPairState, type RunRecord, type RunState, type StepRecord } from './records.js';
 
 /** Where a read runs: the store's connection, or the transaction of a write. */
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -22,8 +22,10 @@ export function toRun(r: Database['fleet_runs']): RunRecord {
     concurrency: r.concurrency,
     failureBudget: parseJson(r.failure_budget),
     reason: r.reason,
-    leaseOwner: r.lease_owner,
-    leaseExpiresAt: r.lease_expires_at,
+    // A run above level 0 keeps placeholders where releases before levels look (fleet/store/lease.ts).
+    leaseOwner: r.lease_owner === AWAITING_ORCHESTRATOR ? null : r.lease_owner,
+    leaseExpiresAt: r.orchestrator_level === 0 ? r.lease_expires_at : r.lease_until,
+    orchestratorLevel: r.orchestrator_level,
     createdAt: r.created_at,
     createdBy: r.created_by,
     updatedAt: r.updated_at,

@@ -17,7 +17,7 @@ import { readPhaseSteps, type PairPhaseKey, type StepStart } from './steps.js';
  */
 export async function claimRun(store: Store, owner: string, leaseMs: number, onlyId?: string): Promise<RunHandle | undefined> {
   const run = await takeLease(store, owner, leaseMs, onlyId);
-  return run && new RunHandle(store, { runId: run.id, owner, leaseMs }, run);
+  return run && new RunHandle(store, { runId: run.id, owner, leaseMs, level: run.orchestratorLevel }, run);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Store } from '../../store/store.js';
 import { carriedStatuses, formatPhaseRange, missingPhaseStatus, phaseGate, type Phase, type PhaseRange } from '../phases.js';
 import { readEnvironment } from './declaration.js';
 import { holdingUntil, OPEN_RUN_STATES, type FailureBudget, type RunPairRecord, type RunRecord, type RunState } from './records.js';
+import { leaseColumns, ORCHESTRATOR_LEVEL } from './lease.js';
 import { toRun, toRunPair, type Db } from './rows.js';
 import { readStatuses } from './statuses.js';
 
@@ -76,8 +77,8 @@ export async function createRun(store: Store, input: NewRun): Promise<RunRecord>
       concurrency: input.concurrency ?? env.concurrency,
       failure_budget: JSON.stringify(input.failureBudget ?? env.failureBudget),
       reason: null,
-      lease_owner: null,
-      lease_expires_at: null,
+      orchestrator_level: ORCHESTRATOR_LEVEL,
+      ...leaseColumns(ORCHESTRATOR_LEVEL, null, null),
       created_at: now,
       created_by: input.user,
       updated_at: now,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../../errors.js';
+import { parseNodeName } from '../../fleet/node-names.js';
 import { MESSAGES } from '../../i18n/server-messages.js';
 import { tenantIdSchema, usernameSchema } from '../../tenancy/ids.js';
 import { SESSION_COOKIE, endSession, startSession } from '../../tenancy/sessions.js';
@@ -107,11 +108,26 @@ export const authRoutes: AnyRoute[] = [
       .object({
         name: z.string().min(1).max(255),
         expires_in_days: z.number().int().min(1).max(3650).optional(),
-        scope: z.enum(TOKEN_SCOPES, 'must be fleet-node (a token that may only announce fleet nodes), or left out for a full token').optional(),
+        scope: z.enum(TOKEN_SCOPES, 'must be fleet-node (a token that may only announce one fleet node), or left out for a full token').optional(),
+        node: z
+          .string()
+          .max(200)
+          .refine((n) => !('error' in parseNodeName(n)), 'must be a node name <ENV_TYPE>_<P|S>_<ENV_ID>, e.g. PROD_P_017')
+          .optional(),
       })
-      .strict(),
+      .strict()
+      // A node token is bound to its node, so a token taken from one node cannot re-point another.
+      .refine((b) => b.scope === undefined || b.node !== undefined, {
+        path: ['node'],
+        message: 'name the node this fleet-node token may announce, e.g. "node": "PROD_P_017" (issue one token per node)',
+      })
+      .refine((b) => b.node === undefined || b.scope !== undefined, {
+        path: ['node'],
+        message: 'only a token with "scope": "fleet-node" is bound to a node; leave node out for a full token',
+      }),
     response: issuedTokenSchema,
-    handler: async ({ principal, deps, body }) => issueToken(deps.store, principal.userId, body.name, body.expires_in_days, body.scope ?? null),
+    handler: async ({ principal, deps, body }) =>
+      issueToken(deps.store, principal.userId, body.name, body.expires_in_days, body.scope && body.node ? { scope: body.scope, node: body.node } : null),
   }),
   defineRoute({
     method: 'DELETE',

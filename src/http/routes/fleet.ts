@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../../errors.js';
+import { badRequest, forbidden } from '../../errors.js';
 import { MESSAGES } from '../../i18n/server-messages.js';
 import { formatIssues, validateFleet, VERSION_PATTERN } from '../../fleet/fleet-file.js';
 import { declareFleet, readEnvironment, readEnvironments, readPairs } from '../../fleet/store/declaration.js';
@@ -127,7 +127,10 @@ export const fleetRoutes: AnyRoute[] = [
     writes: EXEMPT,
     body: announcement,
     response: nodeAnnouncedSchema,
-    handler: async ({ body, deps }) => announceNode(deps.store, body),
+    handler: async ({ body, deps, principal }) => {
+      if (principal.node !== undefined && principal.node !== body.name) throw forbidden(MESSAGES.forbidden.fleetNodeTokenOtherNode(principal.node, body.name));
+      return announceNode(deps.store, body);
+    },
   }),
   defineRoute({
     method: 'GET',

@@ -35,6 +35,8 @@ export const tokenSchema = z.strictObject({
   revoked_at: timestampSchema.nullable(),
   /** Null: the token acts as its user. `fleet-node`: it may only announce fleet nodes. */
   scope: z.string().nullable(),
+  /** A `fleet-node` token's node: the one node it may announce. Null for a full token. */
+  node: z.string().nullable(),
 });
 
 /** `POST /api/auth/tokens`: the token with its secret, shown this once. */

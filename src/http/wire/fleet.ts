@@ -120,8 +120,11 @@ export const runSchema = z.strictObject({
   failureBudget: failureBudgetSchema,
   /** Why it is halted, paused or finished with failures. */
   reason: z.string().nullable(),
+  /** The orchestrator driving the run, and until when its lease runs; null: none yet. */
   leaseOwner: z.string().nullable(),
   leaseExpiresAt: timestampSchema.nullable(),
+  /** Only an orchestrator of this level or above (a release at least as new as the one that created the run) drives it. */
+  orchestratorLevel: z.number().int(),
   createdAt: timestampSchema,
   createdBy: z.string(),
   updatedAt: timestampSchema,

@@ -39,6 +39,10 @@ export const forbidden = {
     en: 'This token is scoped fleet-node: it may only announce fleet nodes (POST /api/platform/fleet/nodes). Use a token without a scope for other calls.',
     ja: 'このトークンのスコープは fleet-node です。フリートのノードの登録 (POST /api/platform/fleet/nodes) にのみ使用できます。その他の操作にはスコープのないトークンを使用してください。',
   },
+  fleetNodeTokenOtherNode: (tokenNode: string, announced: string): Texts => ({
+    en: `This token may only announce node ${tokenNode}, not ${announced}. Issue each node its own token ("scope": "fleet-node", "node": "${announced}").`,
+    ja: `このトークンで登録できるのはノード ${tokenNode} のみで、${announced} は登録できません。ノードごとにトークンを発行してください ("scope": "fleet-node", "node": "${announced}")。`,
+  }),
   notOrganizationUser: (organization: string): Texts => ({
     en: `You are not a user of organization ${organization}.`,
     ja: `オーガナイゼーション ${organization} のユーザではありません。`,
