@@ -218,6 +218,7 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
     await m.getByText(msg('ja', 'tokens.empty')).waitFor();
     await field(m, 'ja', 'tokens.name').fill('ci-deploy');
     await m.getByLabel(msg('ja', 'tokens.expiry')).selectOption('30');
+    assert.equal(await m.getByLabel(msg('ja', 'tokens.use')).count(), 0, "a fleet node's token is for system administrators only");
     await m.getByRole('button', { name: msg('ja', 'common.create'), exact: true }).click();
 
     const issued = m.getByTestId('issued-token');
@@ -261,6 +262,43 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
     assert.equal(await row.getByRole('button').count(), 0, 'a revoked token has nothing left to do');
     assert.equal((await callAs(base, '/api/auth/whoami', `Bearer ${secret}`)).status, 401, 'a revoked token is refused');
     await shoot(m, 'admin-pages/tokens-ja');
+  });
+
+  it("the administrator creates a fleet node's token: bound to the node, shown with the agent's command, refused for anything else (en)", async () => {
+    const a = page('admin');
+    await a.goto(`${base}/tokens`);
+    await a.getByRole('heading', { level: 1, name: msg('en', 'tokens.title') }).waitFor();
+    await field(a, 'en', 'tokens.name').fill('agent PROD_P_017');
+    await a.getByLabel(msg('en', 'tokens.use')).selectOption('fleet-node');
+    const create = a.getByRole('button', { name: msg('en', 'common.create'), exact: true });
+    assert.equal(await create.isDisabled(), true, 'a node token needs its node');
+    await field(a, 'en', 'tokens.node').fill('PROD_P_017');
+    await create.click();
+
+    const issued = a.getByTestId('issued-token');
+    await issued.getByText(msg('en', 'tokens.agentUsage')).waitFor();
+    const secret = await issued.getByLabel(msg('en', 'tokens.secret')).inputValue();
+    assert.match(secret, /^ddn_/);
+    assert.match(await issued.locator('code').innerText(), new RegExp(`drydock fleet agent --server ${base} --token ${secret} --name PROD_P_017`));
+    await shoot(a, 'admin-pages/token-fleet-node-en');
+    await issued.getByRole('button', { name: msg('en', 'tokens.done') }).click();
+    const row = a.getByTestId('tokens').locator('tr[data-token="agent PROD_P_017"]');
+    await row.getByText(text('en', 'tokens.fleetNodeOf', { node: 'PROD_P_017' })).waitFor();
+
+    assert.equal((await callAs(base, '/api/auth/whoami', `Bearer ${secret}`)).status, 403, 'it acts as nobody');
+    const other = await t.call({
+      method: 'POST',
+      url: '/api/platform/fleet/nodes',
+      auth: { bearer: secret },
+      body: { name: 'PROD_S_017', address: 'http://10.0.1.17:8080', version: '1.0.0' },
+    });
+    assert.equal(other.status, 403, other.text);
+    assert.match(other.body.message, /may only announce node PROD_P_017, not PROD_S_017/);
+    await row.getByRole('button', { name: text('en', 'tokens.revokeNamed', { name: 'agent PROD_P_017' }) }).click();
+    await dialog(a)
+      .getByRole('button', { name: msg('en', 'tokens.revoke'), exact: true })
+      .click();
+    await row.locator('.token-state--revoked').waitFor();
   });
 
   it('a workspace member has no Users link and is refused the users page, as by the API (en)', async () => {

@@ -15,7 +15,7 @@ export function registerFleetAgent(fleet: Command): void {
     .option('--health-url <url>', 'a URL whose 2xx answer means the node is healthy (without it no health is reported)')
     .option('--interval <duration>', 'how often to report, e.g. 30s', '30s')
     .option('--server <url>', 'drydock API base URL (DRYDOCK_URL, CONF_BASE_URL)')
-    .option('--token <token>', 'a token issued with scope fleet-node (DRYDOCK_TOKEN, CONF_TOKEN)')
+    .option('--token <token>', "this node's token, issued with scope fleet-node for the node --name gives (DRYDOCK_TOKEN, CONF_TOKEN)")
     .option('--auth-file <file>', 'KEY=VALUE file like Exastro api-auth.conf (DRYDOCK_AUTH_FILE)')
     .addHelpText(
       'after',

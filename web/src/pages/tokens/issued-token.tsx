@@ -69,9 +69,14 @@ export function IssuedTokenPanel({ token, onDone }: { readonly token: IssuedToke
           {copied === true ? t('tokens.copied') : copied === false ? t('tokens.copyFailed') : ''}
         </p>
       </div>
-      <p className="issued-token__usage">{t('tokens.usage')}</p>
+      <p className="issued-token__usage">{token.node ? t('tokens.agentUsage') : t('tokens.usage')}</p>
       <pre className="issued-token__example">
-        <code>{`curl -H "Authorization: Bearer ${token.token}" ${origin}/api/auth/whoami`}</code>
+        <code>
+          {token.node
+            ? `drydock fleet agent --server ${origin} --token ${token.token} --name ${token.node} \\
+  --address http://… --version-command "cat /opt/app/VERSION"`
+            : `curl -H "Authorization: Bearer ${token.token}" ${origin}/api/auth/whoami`}
+        </code>
       </pre>
       <div className="actions">
         <button type="button" className="button" onClick={onDone}>

@@ -78,7 +78,10 @@ export function TokensPage() {
               const state = tokenState(token, now);
               return (
                 <tr key={token.id} data-token={token.name} className={state === 'active' ? undefined : 'token-row--inactive'}>
-                  <th scope="row">{token.name}</th>
+                  <th scope="row">
+                    {token.name}
+                    {token.node && <span className="token-node">{t('tokens.fleetNodeOf', { node: token.node })}</span>}
+                  </th>
                   <td data-label={t('tokens.created')} className="nowrap">
                     {formatTime(token.created_at)}
                   </td>
