@@ -26,6 +26,7 @@ import {
   declareFleet,
   literal,
   msg,
+  text,
   onPage,
   rememberLanguage,
   shoot,
@@ -42,10 +43,6 @@ const DESK = { width: 1440, height: 900 } as const;
 const V1 = '1.0.0';
 const V2 = '2.0.0';
 const V3 = '3.0.0';
-
-/** A console text with its `{placeholders}` filled. */
-const text = (language: Language, key: MessageKey, params: Record<string, string | number> = {}): string =>
-  Object.entries(params).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, String(v)), msg(language, key));
 
 /** A field by its label (a required field's label ends in an asterisk). */
 const field = (scope: Pick<Page, 'getByLabel'>, language: Language, key: MessageKey) => scope.getByLabel(new RegExp(`^${literal(msg(language, key))}( \\*)?$`));

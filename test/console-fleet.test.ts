@@ -24,6 +24,7 @@ import {
   literal,
   markNoReload,
   msg,
+  text,
   onPage,
   shoot,
   startConsole,
@@ -339,16 +340,42 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     assert.equal(await plan.locator('td[data-phase="1"] [data-outcome-plan="outside"]').count(), PAIRS.length);
     assert.equal(await form.getByRole('button', { name: msg('en', 'fleetPlan.start') }).isDisabled(), true);
 
-    const started = await t.admin({
-      method: 'POST',
-      url: '/api/platform/fleet/runs',
-      body: { environment: 'PROD', version: V3, phases: '1-2', holdAfter: { phase: 1, seconds: 7_200 } },
-    });
-    assert.equal(started.status, 200, started.text);
-    const id = started.body.data.id as string;
-    await admin.goto(`${base}/system/fleet/runs/${id}`);
+    // Phases 1-2 with a soak after phase 1, from the form: a duration it cannot read is refused, saying what to type.
+    await form.getByLabel(msg('en', 'fleet.phases'), { exact: true }).selectOption('1-2');
+    assert.deepEqual(await form.getByLabel(msg('en', 'fleetPlan.holdAfter')).locator('option').allInnerTexts(), [
+      msg('en', 'fleetPlan.noHold'),
+      text('en', 'fleetPlan.holdAfterPhase', { phase: 1 }),
+    ]);
+    await form.getByLabel(msg('en', 'fleetPlan.holdAfter')).selectOption('1');
+    const holdFor = form.getByLabel(new RegExp(`^${literal(msg('en', 'fleetPlan.holdFor'))}`));
+    await holdFor.fill('2 hours');
+    await form.getByRole('button', { name: msg('en', 'fleetPlan.showPlan') }).click();
+    await form
+      .getByRole('alert')
+      .getByText(text('en', 'fleetPlan.holdForInvalid', { text: '2 hours' }))
+      .waitFor();
+    await holdFor.fill('2h');
+    await form.getByRole('button', { name: msg('en', 'fleetPlan.showPlan') }).click();
+    await plan.locator('[data-gate="open"]').waitFor({ timeout: 10_000 });
+    assert.equal(await form.getByTestId('fleet-start-hold').innerText(), `${msg('en', 'fleet.hold')}: after phase 1, 2h`);
+    await form.scrollIntoViewIfNeeded();
+    await shoot(admin, 'fleet-start-hold-en', { fullPage: false });
+    await form.getByRole('button', { name: msg('en', 'fleetPlan.start') }).click();
+    await admin.waitForURL(/\/system\/fleet\/runs\/run-/);
+    const id = decodeURIComponent(admin.url().split('/').pop()!);
     const hold = admin.getByTestId('fleet-run-hold');
     await hold.waitFor({ timeout: 30_000 });
+    const stored = (await t.admin({ url: `/api/platform/fleet/runs/${id}` })).body.data.run as { firstPhase: number; lastPhase: number; hold: unknown };
+    assert.deepEqual([stored.firstPhase, stored.lastPhase], [1, 2]);
+    assert.deepEqual((stored.hold as { afterPhase: number; seconds: number }).seconds, 7_200);
+
+    // The list of runs says what the run covers and until when it holds.
+    await admin.goto(`${base}/system/fleet`);
+    const listed = admin.getByTestId('fleet-runs').locator(`tr[data-run="${id}"]`);
+    await listed.getByText(text('en', 'fleet.runCovers', { range: '1–2' })).waitFor();
+    await listed.getByText(/^holding until /).waitFor();
+    await admin.goto(`${base}/system/fleet/runs/${id}`);
+    await hold.waitFor();
     const until = (await t.admin({ url: `/api/platform/fleet/runs/${id}` })).body.data.holdingUntil as string;
     assert.ok(until, 'the API says the run holds');
     assert.match(await hold.innerText(), /^Holding after phase 1 until .+: phase 2 starts then\./);

@@ -25,6 +25,7 @@ import { SEED, setMaintenance, type TestApp } from './support/app.js';
 import {
   literal,
   msg,
+  text,
   onPage,
   shoot,
   startConsole,
@@ -41,10 +42,6 @@ const SHORT = { movement: 'short', operation: 'short-op' };
 const LONG = { movement: 'long', operation: 'long-op' };
 /** Long enough for a drain to be seen waiting, short enough for the test: ansible adds a few seconds. */
 const JOB_WITHIN_MS = 90_000;
-
-/** A text of the console with its `{name}` values filled in. */
-const text = (language: Language, key: Parameters<typeof msg>[1], values: Record<string, string | number> = {}) =>
-  msg(language, key).replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
 
 describe('maintenance from the console in Chromium (SQLite, real worker)', () => {
   let c: InProcessConsole;

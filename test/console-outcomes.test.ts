@@ -19,12 +19,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { MessageKey } from '../web/src/i18n/messages.en.js';
 import { registerAnsibleMovement, startAnsible, waitForStatus, getExecution } from './support/ansible-jobs.js';
 import { ITA1, SEED, setMaintenance, type TestApp } from './support/app.js';
 import {
   declareFleet,
   msg,
+  text,
   onPage,
   shoot,
   sidewaysScroll,
@@ -33,7 +33,6 @@ import {
   switchLanguage,
   USERS,
   type InProcessConsole,
-  type Language,
 } from './support/console-browser.js';
 import { SimulatedPlatform } from './support/fleet-sim.js';
 import { waitFor } from './support/wait-for.js';
@@ -56,10 +55,6 @@ const FAILING_PLAYBOOK = [
   '      command: /bin/false',
   '',
 ].join('\n');
-
-/** A console text with its placeholders filled. */
-const text = (language: Language, key: MessageKey, params: Record<string, string | number> = {}): string =>
-  Object.entries(params).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, String(v)), msg(language, key));
 
 /** Every status badge on the page, with its words and the contrast of its text on its background. */
 async function badgeContrasts(page: Page): Promise<Array<{ text: string; ratio: number }>> {

@@ -3,7 +3,8 @@ import { drain, leftAsItStopped, resume } from '../runbook/drain.js';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { openSwitches, withBreakGlass, type BreakGlassFlags } from './break-glass.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { Progress, parseDuration, table } from './progress.js';
+import { Progress, table } from './progress.js';
+import { parseDuration } from '../util/duration.js';
 
 /** `drydock drain` and `drydock resume`: the first and last steps of every maintenance. */
 export function registerDrain(program: Command): void {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT } from './exit-codes.js';
 import { clientFrom } from './connection.js';
-import { parseDuration } from './progress.js';
+import { parseDuration } from '../util/duration.js';
 
 /** `drydock fleet agent`: a node registers itself and reports its version and health (fleet/agent.ts). */
 export function registerFleetAgent(fleet: Command): void {

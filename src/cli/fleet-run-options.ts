@@ -1,5 +1,5 @@
 import { CliError, EXIT } from './exit-codes.js';
-import { parseDuration } from './progress.js';
+import { parseDuration } from '../util/duration.js';
 
 /**
  * `fleet run --phases 1-2 --hold-after 2 30m` → the run's `phases` and `holdAfter` as the API takes

@@ -17,7 +17,8 @@ import { clientFrom, output, withConnection, type ConnectionFlags } from './conn
 import { renderMatrix, renderPlan, stateWord } from './fleet-render.js';
 import { runPhaseOptions } from './fleet-run-options.js';
 import { registerFleetAgent } from './fleet-agent.js';
-import { parseDuration, Progress, table } from './progress.js';
+import { Progress, table } from './progress.js';
+import { parseDuration } from '../util/duration.js';
 import { sleep } from '../util/sleep.js';
 
 /** The dry run's URL for `fleet plan` and `fleet run --dry-run`. */
@@ -281,7 +282,15 @@ export function registerFleet(program: Command): void {
             ? 'no runs yet: start one with drydock fleet run --env ENV --version V'
             : table(
                 ['run', 'environment', 'version', 'state', 'phase', 'created', 'reason'],
-                runs.map((r) => [r.id, r.environment, r.version, stateWord(r, r.counts), String(r.phase), r.createdAt, r.reason ?? '']),
+                runs.map((r) => [
+                  r.id,
+                  r.environment,
+                  r.version,
+                  `${stateWord(r, r.counts)}${r.holdingUntil ? ` (holding until ${r.holdingUntil})` : ''}`,
+                  r.firstPhase === 1 && r.lastPhase === 4 ? String(r.phase) : `${r.phase} of ${r.firstPhase}-${r.lastPhase}`,
+                  r.createdAt,
+                  r.reason ?? '',
+                ]),
               ),
         );
         return;

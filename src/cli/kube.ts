@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { parseDuration, Progress, table } from './progress.js';
+import { Progress, table } from './progress.js';
+import { parseDuration } from '../util/duration.js';
 
 interface ClusterFlags {
   namespace: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError, EXIT } from './exit-codes.js';
-import { parseDuration } from './progress.js';
+import { parseDuration } from '../util/duration.js';
 
 /** `drydock restart`: the server hands its listening socket to a fresh process of the same release. */
 export function registerRestart(program: Command): void {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { clientFrom, output, withConnection, type ConnectionFlags } from './connection.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { parseDuration } from './progress.js';
+import { parseDuration } from '../util/duration.js';
 
 /** `drydock upgrade local`: the whole single-machine upgrade with rollback. */
 export function registerUpgrade(program: Command): void {

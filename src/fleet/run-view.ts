@@ -46,6 +46,8 @@ export interface RunView {
  */
 export interface RunSummary extends RunRecord {
   readonly counts: RunPairCounts;
+  /** When the run's hold ends, while it holds (see `holdingUntil`); else null. */
+  readonly holdingUntil: string | null;
 }
 
 /** Runs, newest first, each with its pair counts (one statement for the counts of all). */
@@ -55,11 +57,16 @@ export async function listRunSummaries(db: Kysely<Database>, limit?: number): Pr
     db,
     runs.map((r) => r.id),
   );
+  const now = nowTimestamp();
   return runs.map((run) => {
     const byState = counts.get(run.id);
     const n = (state: RunPairState) => byState?.get(state) ?? 0;
     const total = [...(byState?.values() ?? [])].reduce((sum, c) => sum + c, 0);
-    return { ...run, counts: { waiting: n('waiting'), running: n('running'), done: n('done'), failed: n('failed'), total } };
+    return {
+      ...run,
+      counts: { waiting: n('waiting'), running: n('running'), done: n('done'), failed: n('failed'), total },
+      holdingUntil: holdingUntil(run, now),
+    };
   });
 }
 

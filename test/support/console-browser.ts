@@ -45,6 +45,9 @@ export type Language = 'en' | 'ja';
 const CATALOGS: Record<Language, Record<MessageKey, string>> = { en, ja };
 /** A text of the console, as a user of that language sees it. */
 export const msg = (language: Language, key: MessageKey): string => CATALOGS[language][key];
+/** A console text with its `{name}` placeholders filled in (a placeholder without a value stays as it is). */
+export const text = (language: Language, key: MessageKey, values: Record<string, string | number> = {}): string =>
+  msg(language, key).replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m));
 /** A switch's text in the console (its words live with the switch: src/maintenance/switches.ts). */
 export const switchMsg = (language: Language, id: SwitchId, key: keyof SwitchDefinition['console']): string => SWITCHES[id].console[key][language];
 

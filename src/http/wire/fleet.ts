@@ -144,7 +144,11 @@ export const runPairCountsSchema = z.strictObject({
  * `GET /api/platform/fleet/runs` (each): the run and its pair counts, so a run `completed` with
  * failed pairs is told from one whose every pair reached the version.
  */
-export const runSummarySchema = runSchema.extend({ counts: runPairCountsSchema });
+export const runSummarySchema = runSchema.extend({
+  counts: runPairCountsSchema,
+  /** When the run's hold ends, while it holds; else null. */
+  holdingUntil: timestampSchema.nullable(),
+});
 
 /** `POST …/runs/{run}/pairs/{pair}/retry`: the pair's progress in the run, waiting again. */
 export const runPairSchema = z.strictObject({

@@ -128,6 +128,12 @@ export const adminPagesJa: Record<keyof typeof adminPagesEn, string> = {
   'fleetPlan.versionHint': '例：2.5.1',
   'fleetPlan.phasesHint':
     '4 フェーズすべて、または一部：今日は 1-2、セカンダリが十分に稼働してから 3-4（フェーズ 3 からの実行には {env}_Phase2_OK が必要です）。',
+  'fleetPlan.holdAfter': 'ソーク（待機）',
+  'fleetPlan.noHold': 'なし：すぐに続行',
+  'fleetPlan.holdAfterPhase': 'フェーズ {phase} の後に待機',
+  'fleetPlan.holdFor': '待機時間',
+  'fleetPlan.holdForHint': '例：30m、2h、1d（最長 30 日）。終了時刻はフェーズ完了時に記録されます。実行のページの「待機を終える」で早めに続行できます。',
+  'fleetPlan.holdForInvalid': '「{text}」は時間の長さではありません。90s、30m、2h、1d のように入力してください。',
   'fleetPlan.concurrencyHint': '任意：同時に更新するペアの数。空欄のときは環境の設定値。',
   'fleetPlan.showPlan': '計画を表示',
   'fleetPlan.planTitle': '計画：{env} を {version} へ',

@@ -152,6 +152,8 @@ export const en = {
   'fleet.finished': 'Finished',
   'fleet.phases': 'Phases',
   'fleet.phasesValue': '{first} to {last} of 4',
+  'fleet.runCovers': 'run for phases {range}',
+  'fleet.holdingUntilShort': 'holding until {time}',
   'fleet.hold': 'Hold',
   'fleet.holdValue': 'after phase {phase}, {duration}',
   'fleet.holdSince': 'started, ends {time}',

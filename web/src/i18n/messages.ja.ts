@@ -150,6 +150,8 @@ export const ja: Record<MessageKey, string> = {
   'fleet.finished': '終了',
   'fleet.phases': 'フェーズ',
   'fleet.phasesValue': '4 フェーズのうち {first}～{last}',
+  'fleet.runCovers': '対象フェーズ {range}',
+  'fleet.holdingUntilShort': '{time} まで待機中',
   'fleet.hold': '待機',
   'fleet.holdValue': 'フェーズ {phase} の後に {duration}',
   'fleet.holdSince': '開始済み、終了 {time}',

@@ -20,7 +20,8 @@ export const runPath = (id: string): string => `/system/fleet/runs/${seg(id)}`;
 
 /**
  * Fleet upgrades (system administrators): every phased upgrade run, newest first, with its state
- * (a run completed with failed pairs says so, in amber, with how many), its phase and its pairs
+ * (a run completed with failed pairs says so, in amber, with how many), its phase (with the phases
+ * it covers when not all four, and until when it holds) and its pairs
  * (kept current). Each run opens its pairs × phases matrix.
  */
 export function FleetPage() {
@@ -73,6 +74,12 @@ export function FleetPage() {
                 </td>
                 <td data-label={t('fleet.phase')} className="nowrap">
                   {t('fleet.phaseOf', { phase: r.phase })}
+                  {(r.firstPhase !== 1 || r.lastPhase !== 4) && (
+                    <div className="meta">
+                      {t('fleet.runCovers', { range: r.firstPhase === r.lastPhase ? `${r.firstPhase}` : `${r.firstPhase}–${r.lastPhase}` })}
+                    </div>
+                  )}
+                  {r.holdingUntil && <div className="meta">{t('fleet.holdingUntilShort', { time: formatTime(r.holdingUntil) })}</div>}
                 </td>
                 <td data-label={t('outcome.pairs')} className="nowrap">
                   {t('outcome.pairsDone', { done: r.counts.done, total: r.counts.total })}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiFailure, seg } from '../../api/client';
 import type { FleetRunView } from '../../../../src/http/wire-types';
+import { formatDuration } from '../../../../src/util/duration';
 import { ErrorAlert, SuccessNotice, type Notice } from '../../components/alerts';
 import { Breadcrumb } from '../../components/breadcrumb';
 import { LiveStatus, useLiveness } from '../../components/live-status';
@@ -20,17 +21,6 @@ import { StateText } from './state-text';
  * (`drydock fleet status --watch` polls at the same rate). Polling stops when the page is left.
  */
 export const RUN_POLL_MS = 1000;
-
-/** A hold's length as `fleet run --hold-after` takes it: 90s, 30m, 2h, 1d (the largest unit that divides it). */
-export function holdDuration(seconds: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-  ] as const)
-    if (seconds % size === 0) return `${seconds / size}${unit}`;
-  return `${seconds}s`;
-}
 
 /**
  * One upgrade run (system administrators), followed live: its state and phase, the pair counts, the
@@ -103,7 +93,7 @@ export function FleetRunPage({ id }: { readonly id: string }) {
                 <>
                   <dt>{t('fleet.hold')}</dt>
                   <dd>
-                    {t('fleet.holdValue', { phase: run.hold.afterPhase, duration: holdDuration(run.hold.seconds) })}
+                    {t('fleet.holdValue', { phase: run.hold.afterPhase, duration: formatDuration(run.hold.seconds) })}
                     {run.hold.until && ` (${t('fleet.holdSince', { time: formatTime(run.hold.until) })})`}
                   </dd>
                 </>

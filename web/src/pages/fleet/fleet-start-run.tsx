@@ -6,6 +6,7 @@ import { Field } from '../../components/field';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/i18n';
 import { navigate } from '../../router/router';
+import { formatDuration, parseDuration } from '../../../../src/util/duration';
 import { PlanView } from './plan-view';
 
 /** What a plan was asked for (the run starts with exactly that). */
@@ -15,16 +16,25 @@ interface Request {
   /** The phases of the run, as the API takes them; all four when absent. */
   readonly phases?: string;
   readonly concurrency?: number;
+  /** A soak: the run waits this long after the phase, durably, then goes on. */
+  readonly holdAfter?: { readonly phase: number; readonly seconds: number };
 }
 
 /** The ranges the form offers: all four phases, the two halves a soak separates, or one phase. */
 const PHASE_RANGES = ['1-4', '1-2', '3-4', '1', '2', '3', '4'] as const;
 
+/** The phases a run of `range` may hold after: each but its last. */
+function holdablePhases(range: string): number[] {
+  const [first, last = first] = range.split('-').map(Number) as [number, number?];
+  return Array.from({ length: last - first }, (_, i) => first + i);
+}
+
 /**
  * Start a run from its plan (system administrators): choose the environment and the version, read
  * the phases (all four, or a range: 1-2 now, 3-4 once the secondaries soaked), read the dry-run plan
  * (`GET /api/platform/fleet/plan`), then "Start the run" creates it with the same environment,
- * version, phases and concurrency and opens its page. Changing the form puts the plan away, so
+ * version, phases, concurrency and hold (a soak after a phase, e.g. 1d after phase 2 of a 1-4 run)
+ * and opens its page. Changing the form puts the plan away, so
  * what starts is always what was shown. Fleet work is allowed in read-only mode, as in the API.
  */
 export function FleetStartRun() {
@@ -36,6 +46,8 @@ export function FleetStartRun() {
   const [version, setVersion] = useState('');
   const [concurrency, setConcurrency] = useState('');
   const [phases, setPhases] = useState<string>('1-4');
+  const [holdAfter, setHoldAfter] = useState('');
+  const [holdFor, setHoldFor] = useState('');
   const [shown, setShown] = useState<{ readonly request: Request; readonly plan: UpgradePlan } | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
@@ -49,8 +61,20 @@ export function FleetStartRun() {
       setShown(undefined);
     };
 
+  const holdable = holdablePhases(phases);
+  const holding = holdAfter !== '' && holdable.includes(Number(holdAfter));
+
   const showPlan = async (e: FormEvent) => {
     e.preventDefault();
+    let holdSeconds = 0;
+    if (holding) {
+      try {
+        holdSeconds = Math.ceil(parseDuration(holdFor) / 1000);
+      } catch {
+        setError(t('fleetPlan.holdForInvalid', { text: holdFor }));
+        return;
+      }
+    }
     setBusy(true);
     setError(undefined);
     const request: Request = {
@@ -58,6 +82,7 @@ export function FleetStartRun() {
       version: version.trim(),
       ...(phases !== '1-4' && { phases }),
       ...(concurrency.trim() !== '' && { concurrency: Number(concurrency) }),
+      ...(holding && { holdAfter: { phase: Number(holdAfter), seconds: holdSeconds } }),
     };
     try {
       const query = new URLSearchParams({ environment: request.environment, version: request.version, ...(request.phases && { phases: request.phases }) });
@@ -128,6 +153,30 @@ export function FleetStartRun() {
                 {t('fleetPlan.phasesHint', { env: chosen || 'ENV' })}
               </p>
             </div>
+            {holdable.length > 0 && (
+              <div className="field">
+                <label htmlFor={`${id}-hold`}>{t('fleetPlan.holdAfter')}</label>
+                <select id={`${id}-hold`} value={holding ? holdAfter : ''} onChange={(e) => edited(setHoldAfter)(e.target.value)}>
+                  <option value="">{t('fleetPlan.noHold')}</option>
+                  {holdable.map((phase) => (
+                    <option key={phase} value={phase}>
+                      {t('fleetPlan.holdAfterPhase', { phase })}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            {holding && (
+              <Field
+                label={t('fleetPlan.holdFor')}
+                hint={t('fleetPlan.holdForHint')}
+                required
+                autoComplete="off"
+                spellCheck={false}
+                value={holdFor}
+                onChange={(e) => edited(setHoldFor)(e.target.value)}
+              />
+            )}
             <Field
               label={t('fleet.concurrency')}
               hint={t('fleetPlan.concurrencyHint')}
@@ -154,6 +203,11 @@ export function FleetStartRun() {
       {shown && (
         <div className="fleet-start__plan" aria-labelledby={`${id}-plan`} role="group">
           <h3 id={`${id}-plan`}>{t('fleetPlan.planTitle', { env: shown.plan.environment, version: shown.plan.version })}</h3>
+          {shown.request.holdAfter && (
+            <p data-testid="fleet-start-hold">
+              {t('fleet.hold')}: {t('fleet.holdValue', { phase: shown.request.holdAfter.phase, duration: formatDuration(shown.request.holdAfter.seconds) })}
+            </p>
+          )}
           <PlanView plan={shown.plan} />
           <div className="actions">
             <button type="button" className="button button--primary" disabled={busy || !shown.plan.gate.open} onClick={() => void start()}>
