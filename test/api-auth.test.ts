@@ -129,7 +129,7 @@ for (const backend of BACKENDS) {
       const ids = list.body.data.map((x: { id: string }) => x.id);
       assert.ok(ids.includes(id) && ids.includes(expiring.body.data.id), String(ids));
       for (const entry of list.body.data) {
-        assert.deepEqual(Object.keys(entry).sort(), ['created_at', 'expires_at', 'id', 'name', 'revoked_at', 'scope']);
+        assert.deepEqual(Object.keys(entry).sort(), ['created_at', 'expires_at', 'id', 'name', 'node', 'revoked_at', 'scope']);
       }
       assert.ok(!list.text.includes(token) && !list.text.includes(expiring.body.data.token), 'the secrets are never listed again');
 

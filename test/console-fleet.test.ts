@@ -123,7 +123,7 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
   const cell = (pair: string, phase: number) => row(pair).locator(`td[data-phase="${phase}"] [data-state]`);
   const cellState = (pair: string, phase: number) => cell(pair, phase).getAttribute('data-state');
   const dialog = (language: Language, key: Parameters<typeof msg>[1], params: Record<string, string>) =>
-    admin.getByRole('dialog', { name: Object.entries(params).reduce((s, [k, v]) => s.replace(`{${k}}`, v), msg(language, key)) });
+    admin.getByRole('dialog', { name: text(language, key, params) });
 
   async function waitForRunState(state: string, timeoutMs = 15_000): Promise<void> {
     await waitFor(`the run shows as ${state}`, async () => (await runState().locator('[data-state]').getAttribute('data-state')) === state, onPage(timeoutMs));
@@ -407,6 +407,49 @@ describe('fleet upgrades page in Chromium (SQLite, in-process orchestrator)', ()
     const run = (await t.admin({ url: `/api/platform/fleet/runs/${id}` })).body.data.run as { hold: { until: string } };
     assert.ok(run.hold.until < until, 'the hold ended before its time');
     await shoot(admin, 'fleet-run-phases-en');
+    assert.deepEqual(c.pageErrors, [], 'no page threw');
+  });
+
+  // Last: the registered pair it adds would change the other tests' pair counts.
+  it('lists the registered nodes as they announced themselves; Forget removes a node and its pair, after a confirmation', async () => {
+    const announce = async (name: string, address: string, health: { healthy: boolean; detail?: string }) => {
+      const r = await t.admin({ method: 'POST', url: '/api/platform/fleet/nodes', body: { name, address, version: '2.0.0', health } });
+      assert.equal(r.status, 200, r.text);
+    };
+    await announce('PROD_P_050', 'http://10.0.0.50:8080', { healthy: true });
+    await announce('PROD_S_050', 'http://10.0.1.50:8080', { healthy: false, detail: 'GET http://10.0.1.50:8080/healthz answered 503' });
+    await admin.goto(`${base}/system/fleet`);
+    const nodes = admin.getByTestId('fleet-nodes');
+    const primary = nodes.locator('tr[data-node="PROD_P_050"]');
+    const secondary = nodes.locator('tr[data-node="PROD_S_050"]');
+    await primary.waitFor({ timeout: 10_000 });
+    assert.match(await primary.innerText(), /PROD_050[\s\S]*http:\/\/10\.0\.0\.50:8080[\s\S]*2\.0\.0[\s\S]*healthy/);
+    assert.equal(await primary.locator('[data-health]').getAttribute('data-health'), 'healthy');
+    assert.equal(await secondary.locator('[data-health]').getAttribute('data-health'), 'unhealthy');
+    await secondary.getByText('GET http://10.0.1.50:8080/healthz answered 503').waitFor();
+    await nodes.scrollIntoViewIfNeeded();
+    await shoot(admin, 'fleet-nodes-en', { fullPage: false });
+
+    await secondary.getByRole('button', { name: text('en', 'fleetNodes.forgetNamed', { node: 'PROD_S_050' }) }).click();
+    const confirm = dialog('en', 'fleetNodes.forgetTitle', { node: 'PROD_S_050' });
+    await confirm.getByText(text('en', 'fleetNodes.forgetWarning', { pair: 'PROD_050' })).waitFor();
+    await confirm.getByRole('button', { name: msg('en', 'fleetNodes.forget') }).click();
+    await admin.getByText(text('en', 'fleetNodes.forgottenWithPair', { node: 'PROD_S_050', pair: 'PROD_050' })).waitFor();
+    await secondary.waitFor({ state: 'detached' });
+    const pairs = (await t.admin({ url: '/api/platform/fleet' })).body.data.pairs as Array<{ pair: string }>;
+    assert.equal(
+      pairs.some((p) => p.pair === 'PROD_050'),
+      false,
+      'the pair left the fleet',
+    );
+
+    await primary.getByRole('button', { name: text('en', 'fleetNodes.forgetNamed', { node: 'PROD_P_050' }) }).click();
+    await dialog('en', 'fleetNodes.forgetTitle', { node: 'PROD_P_050' })
+      .getByRole('button', { name: msg('en', 'fleetNodes.forget') })
+      .click();
+    await admin.getByText(text('en', 'fleetNodes.forgotten', { node: 'PROD_P_050' })).waitFor();
+    await admin.getByText(msg('en', 'fleetNodes.empty')).waitFor();
+    assert.deepEqual((await t.admin({ url: '/api/platform/fleet/nodes' })).body.data, []);
     assert.deepEqual(c.pageErrors, [], 'no page threw');
   });
 });

@@ -9,6 +9,7 @@ import { StateText } from './state-text';
 import { StatusBadge } from '../../components/status-badge';
 import { DataList } from '../../components/data-list';
 import { FleetStartRun } from './fleet-start-run';
+import { FleetRegisteredNodes } from './fleet-nodes';
 import { FleetTopology } from './fleet-topology';
 import { FleetVersions } from './fleet-versions';
 
@@ -102,6 +103,7 @@ export function FleetPage() {
         </DataList>
       </section>
       <FleetTopology />
+      <FleetRegisteredNodes />
       <FleetVersions />
     </>
   );
