@@ -258,6 +258,32 @@ for (const backend of BACKENDS) {
       assert.equal(pair?.secondary.properties.address, 'http://10.0.1.17:8080', 'the address the drivers read is untouched');
     });
 
+    it('a node token of the release before tokens named their node is refused, saying to issue one per node; a bound one is stored where that release refuses it', async () => {
+      const issued = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'legacy', scope: 'fleet-node', node: 'PROD_P_017' } });
+      assert.equal(issued.status, 200, issued.text);
+      const id = issued.body.data.id as string;
+      // That release knows the scope `fleet-node` alone and lets it announce any name: a bound token is
+      // stored under a scope it does not know, so it refuses the token while it still serves.
+      const stored = await t.deps.store.db.selectFrom('access_tokens').select('scope').where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(stored.scope, 'fleet-node:PROD_P_017');
+      // What that release stored for the tokens it issued.
+      await t.deps.store.db.updateTable('access_tokens').set({ scope: 'fleet-node' }).where('id', '=', id).execute();
+      const legacy = { bearer: issued.body.data.token as string };
+      const en = await announce({ name: 'PROD_P_017', address: 'http://10.0.0.17:8080', version: '1.0.0' }, legacy);
+      assert.equal(en.status, 401, en.text);
+      assert.match(
+        en.body.message,
+        /^This fleet-node token was issued before node tokens named their node, and is no longer accepted: issue each node its own token/,
+      );
+      const ja = await announce({ name: 'PROD_P_017', address: 'http://10.0.0.17:8080', version: '1.0.0' }, legacy, JA);
+      assert.match(ja.body.message, /^この fleet-node トークンはノードを指定する前の形式で発行されたため、使用できなくなりました。/);
+      const listed = ((await t.admin({ url: '/api/auth/tokens' })).body.data as Array<{ id: string; scope: string | null; node: string | null }>).find(
+        (x) => x.id === id,
+      );
+      assert.deepEqual([listed?.scope, listed?.node], ['fleet-node', null], 'listed as a node token that names no node');
+      assert.equal((await t.admin({ method: 'DELETE', url: `/api/auth/tokens/${id}` })).status, 200);
+    });
+
     it('issuing a node token: scope and node go together, the node named by the convention; each token lists its node', async () => {
       const cases: Array<[unknown, RegExp]> = [
         [{ name: 'x', scope: 'root', node: 'PROD_P_001' }, /scope.*must be fleet-node/],
@@ -273,9 +299,15 @@ for (const backend of BACKENDS) {
         assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.text}`);
         assert.match(r.body.message, message);
       }
-      const list = (await t.admin({ url: '/api/auth/tokens' })).body.data as Array<{ name: string; scope: string | null; node: string | null }>;
-      assert.equal(list.length, tokens.size, 'nothing refused was issued');
-      for (const token of list) assert.deepEqual([token.scope, token.node], ['fleet-node', token.name.replace('agent ', '')]);
+      const list = (await t.admin({ url: '/api/auth/tokens' })).body.data as Array<{
+        name: string;
+        scope: string | null;
+        node: string | null;
+        revoked_at: string | null;
+      }>;
+      const active = list.filter((token) => token.revoked_at === null);
+      assert.equal(active.length, tokens.size, 'nothing refused was issued');
+      for (const token of active) assert.deepEqual([token.scope, token.node], ['fleet-node', token.name.replace('agent ', '')]);
     });
   });
 }

@@ -291,6 +291,14 @@ describe('users, tokens, log levels, organization deletion and fleet plans in Ch
     });
     assert.equal(other.status, 403, other.text);
     assert.match(other.body.message, /may only announce node PROD_P_017, not PROD_S_017/);
+    // A node token of the release before tokens named their node: listed as not accepted, saying what to do.
+    const legacy = await t.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'legacy agent', scope: 'fleet-node', node: 'PROD_P_001' } });
+    await t.deps.store.db.updateTable('access_tokens').set({ scope: 'fleet-node' }).where('id', '=', legacy.body.data.id).execute();
+    await a.reload();
+    const legacyRow = a.getByTestId('tokens').locator('tr[data-token="legacy agent"]');
+    await legacyRow.getByText(msg('en', 'tokens.refused')).waitFor();
+    await legacyRow.getByText(msg('en', 'tokens.unboundNode')).waitFor();
+    await shoot(a, 'admin-pages/tokens-node-en');
     await row.getByRole('button', { name: text('en', 'tokens.revokeNamed', { name: 'agent PROD_P_017' }) }).click();
     await dialog(a)
       .getByRole('button', { name: msg('en', 'tokens.revoke'), exact: true })

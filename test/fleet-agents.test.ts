@@ -195,6 +195,11 @@ for (const backend of BACKENDS) {
 
     it('refusals that announcing again cannot fix end the agent with exit 1 naming the problem; a missing version is a usage error', async () => {
       const common = ['fleet', 'agent', '--server', stack.serve.url, '--token', tokenOf(`${ENV}_P_001`), '--address', 'http://127.0.0.1:1'];
+      // An administrator's full token may announce any name: the name itself is refused.
+      const full = await stack.serve.admin({ method: 'POST', url: '/api/auth/tokens', body: { name: 'any node' } });
+      const badName = await runCli([...common.slice(0, 4), '--token', full.body.data.token, ...common.slice(6), '--name', 'agt-p-001', '--version', '1.0.0']);
+      assert.equal(badName.code, 1, describeRun(badName));
+      assert.match(badName.stderr, /"agt-p-001" is not a node name: name a node <ENV_TYPE>_<P\|S>_<ENV_ID>/);
       const otherNode = await runCli([...common, '--name', `${ENV}_S_001`, '--version', '1.0.0']);
       assert.equal(otherNode.code, 1, describeRun(otherNode));
       assert.match(otherNode.stderr, /This token may only announce node AGT_P_001, not AGT_S_001\. Issue each node its own token/);

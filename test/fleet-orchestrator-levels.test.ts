@@ -55,6 +55,17 @@ for (const backend of BACKENDS) {
     afterEach(stopOrchestrators);
     after(async () => t?.close());
 
+    /** Its orchestrator died long enough ago: the lease, whichever columns keep it, ended a minute ago. */
+    const leaseEnds = async (runId: string) => {
+      const past = timestampIn(-60_000);
+      const run = await readRun(t.deps.store.db, runId);
+      await t.deps.store.db
+        .updateTable('fleet_runs')
+        .set(run.orchestratorLevel === 0 ? { lease_expires_at: past } : { lease_until: past })
+        .where('id', '=', runId)
+        .execute();
+    };
+
     /** Ends the run the test made, so the next test may start one in the same environment. */
     const finish = async (runId: string) => {
       await t.deps.store.db.updateTable('fleet_runs').set({ state: 'failed', finished_at: nowTimestamp() }).where('id', '=', runId).execute();
@@ -123,12 +134,13 @@ for (const backend of BACKENDS) {
         .set({ orchestrator_level: 0, lease_owner: null, lease_expires_at: null, lease_until: null })
         .where('id', '=', run.id)
         .execute();
-      assert.equal(await previousReleaseTakeLease(store, 'old', 50), run.id, 'the older release takes it');
+      assert.equal(await previousReleaseTakeLease(store, 'old', 60_000), run.id, 'the older release takes it');
       assert.equal(await claimRun(store, 'new', 60_000), undefined, 'held by the older one');
-      await pause(100);
-      const takeover = await claimRun(store, 'new', 50);
+      await leaseEnds(run.id);
+      const takeover = await claimRun(store, 'new', 60_000);
       assert.equal(takeover?.claimed.id, run.id, 'this release takes it over once that lease ended');
-      await pause(100);
+      assert.equal(await previousReleaseTakeLease(store, 'old', 60_000), undefined, 'held by this release');
+      await leaseEnds(run.id);
       assert.equal(await previousReleaseTakeLease(store, 'old', 60_000), run.id, 'and the older one takes it back once this lease ended');
       await finish(run.id);
     });

@@ -5,6 +5,7 @@ import type { NodeAnnounced } from '../http/wire-types.js';
 import { backoffMs } from '../util/backoff.js';
 import { sleep } from '../util/sleep.js';
 import { VERSION_PATTERN } from './fleet-file.js';
+import { nodeName } from './node-names.js';
 
 /**
  * `drydock fleet agent`: what a node runs next to itself to register and then report its version and
@@ -87,14 +88,11 @@ export async function runAgent(o: AgentOptions): Promise<AgentExit> {
 }
 
 function describe(r: NodeAnnounced): string {
-  const pair =
-    r.pairState === 'created'
-      ? `pair ${r.pair} created`
-      : r.pairState === 'awaiting-partner'
-        ? `pair ${r.pair} waits for its other node to register`
-        : `pair ${r.pair}`;
+  const role = r.role === 'P' ? 'primary' : 'secondary';
+  const partner = nodeName(r.environment, r.role === 'P' ? 'S' : 'P', r.pair.slice(r.environment.length + 1));
+  const pair = r.pairState === 'created' ? '; the pair is created' : r.pairState === 'awaiting-partner' ? `; the pair waits for ${partner} to register` : '';
   const held = r.heldBy ? `; run ${r.heldBy} is open: address changes and new pairs wait for it to end` : '';
-  return `registered as ${r.role === 'P' ? 'primary' : 'secondary'} of ${pair} in ${r.environment} at ${r.address}, version ${r.reportedVersion}${r.health ? `, ${r.health}` : ''}${held}`;
+  return `registered as ${role} of pair ${r.pair} in ${r.environment} at ${r.address}, version ${r.reportedVersion}${r.health ? `, ${r.health}` : ''}${pair}${held}`;
 }
 
 /** Runs the version command (or returns the fixed version). */

@@ -107,7 +107,7 @@ export interface FleetRunsTable {
   hold_seconds: number | null;
   /** When the hold ends: written once, when it starts (an operator's resume moves it to now). */
   hold_until: string | null;
-  /** The orchestrator level of the release that created the run (migration 18; fleet/store/lease.ts). */
+  /** The orchestrator level of the release that created the run (migration 17; fleet/store/lease.ts). */
   orchestrator_level: number;
   /** Above level 0, the lease's real end (`lease_expires_at` then stays in the far future). */
   lease_until: string | null;
@@ -238,10 +238,8 @@ export interface AccessTokensTable {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
-  /** Null: the token acts as its user. `fleet-node`: it may only announce fleet nodes (tenancy/tokens.ts). */
+  /** Null: the token acts as its user. `fleet-node:PROD_P_017`: it may only announce that fleet node (tenancy/tokens.ts). */
   scope: string | null;
-  /** A `fleet-node` token's node (`PROD_P_017`): the one name it may announce. Null for a full token. */
-  node: string | null;
 }
 
 export interface SessionsTable {

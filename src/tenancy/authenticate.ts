@@ -139,6 +139,7 @@ export class Authenticator {
         : token.startsWith(ACCESS_TOKEN_PREFIX)
           ? await resolveAccessToken(this.#store.db, token).then((userId) => (userId === undefined ? undefined : { userId, binding: null }))
           : unauthorizedKind();
+    if (resolved === 'unbound') throw unauthorized(MESSAGES.unauthorized.nodeTokenUnbound);
     const user = resolved === undefined ? undefined : await findUserById(this.#store.db, resolved.userId);
     if (!user) throw unauthorized(MESSAGES.unauthorized.tokenInvalid);
     const principal = principalOf(user, 'token');

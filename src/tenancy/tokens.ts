@@ -38,6 +38,34 @@ export interface TokenBinding {
 }
 
 /**
+ * How a binding is stored in `access_tokens.scope`: `fleet-node:PROD_P_017`. Every release refuses a
+ * stored scope it does not know, so the release before tokens named their node — which knows a bare
+ * `fleet-node` and would let such a token announce any node — refuses a bound token outright while it
+ * still serves beside this one. A bare `fleet-node` (a token that release issued) names no node: this
+ * release refuses it, saying to issue one per node (`'unbound'`).
+ */
+function storedScope(binding: TokenBinding): string {
+  return `${binding.scope}:${binding.node}`;
+}
+
+function parseStoredScope(stored: string): TokenBinding | 'unbound' | undefined {
+  const known = (scope: string): scope is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(scope);
+  const colon = stored.indexOf(':');
+  if (colon < 0) return known(stored) ? 'unbound' : undefined;
+  const scope = stored.slice(0, colon);
+  const node = stored.slice(colon + 1);
+  return known(scope) && node !== '' ? { scope, node } : undefined;
+}
+
+/** A stored token row as listed: its scope and node apart. A scope this release does not know is listed as stored. */
+function toTokenView(row: Omit<TokenView, 'node'>): TokenView {
+  if (row.scope === null) return { ...row, node: null };
+  const parsed = parseStoredScope(row.scope);
+  if (parsed === undefined) return { ...row, node: null };
+  return parsed === 'unbound' ? { ...row, node: null } : { ...row, scope: parsed.scope, node: parsed.node };
+}
+
+/**
  * Issues a token; the secret is returned once and only its hash is stored. Token issue is allowed
  * in read-only mode (docs/decisions/maintenance-gate.md), so it runs outside the data gate.
  */
@@ -59,22 +87,24 @@ export async function issueToken(
     scope: binding?.scope ?? null,
     node: binding?.node ?? null,
   };
+  const { node: _node, ...columns } = view;
   await store.transaction('shared', (trx) =>
     trx
       .insertInto('access_tokens')
-      .values({ ...view, user_id: userId, token_hash: sha256(token) })
+      .values({ ...columns, scope: binding === null ? null : storedScope(binding), user_id: userId, token_hash: sha256(token) })
       .execute(),
   );
   return { ...view, token };
 }
 
 export async function listTokens(db: Kysely<Database>, userId: string): Promise<TokenView[]> {
-  return db
+  const rows = await db
     .selectFrom('access_tokens')
-    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'scope', 'node'])
+    .select(['id', 'name', 'created_at', 'expires_at', 'revoked_at', 'scope'])
     .where('user_id', '=', userId)
     .orderBy('created_at', 'desc')
     .execute();
+  return rows.map(toTokenView);
 }
 
 /** Revokes one of the user's tokens. Allowed in read-only mode: revoking is a security action. */
@@ -91,22 +121,23 @@ export async function revokeToken(store: Store, userId: string, tokenId: string)
   if (Number(r.numUpdatedRows) === 0) throw notFound(MESSAGES.notFound.token(tokenId));
 }
 
-/** The user id a presented token belongs to and what binds it (null for a full token), if it is valid now. */
-export async function resolveToken(db: Kysely<Database>, token: string): Promise<{ userId: string; binding: TokenBinding | null } | undefined> {
+/**
+ * The user id a presented token belongs to and what binds it (null for a full token), if it is valid
+ * now; `'unbound'` for a node token issued before tokens named their node (refused, with its own message).
+ */
+export async function resolveToken(db: Kysely<Database>, token: string): Promise<{ userId: string; binding: TokenBinding | null } | 'unbound' | undefined> {
   const row = await db
     .selectFrom('access_tokens')
-    .select(['user_id', 'expires_at', 'scope', 'node'])
+    .select(['user_id', 'expires_at', 'scope'])
     .where('token_hash', '=', sha256(token))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return undefined;
   if (row.expires_at !== null && row.expires_at <= nowTimestamp()) return undefined;
-  // A scope this release does not know (a newer release issued it) grants nothing here.
-  if (row.scope !== null && !(TOKEN_SCOPES as readonly string[]).includes(row.scope)) return undefined;
   // The prefix says what the token is: a scoped one never passes for a full one, nor the reverse.
   if (token.startsWith(NODE_TOKEN_PREFIX) !== (row.scope !== null)) return undefined;
   if (row.scope === null) return { userId: row.user_id, binding: null };
-  // A scoped token always names its node; one without would announce any name, so it grants nothing.
-  if (row.node === null) return undefined;
-  return { userId: row.user_id, binding: { scope: row.scope as TokenScope, node: row.node } };
+  // A scope this release does not know (a newer release issued it) grants nothing here.
+  const binding = parseStoredScope(row.scope);
+  return binding === undefined || binding === 'unbound' ? binding : { userId: row.user_id, binding };
 }

@@ -29,6 +29,10 @@ export const unauthorized = {
     ja: '不明なトークンです。POST /auth/realms/{organization}/protocol/openid-connect/token で取得したアクセストークンか、POST /api/auth/tokens で発行した個人用アクセストークンを送信してください。',
   },
   tokenInvalid: { en: 'The token is unknown, expired or revoked.', ja: 'トークンが不明か、有効期限切れか、失効しています。' },
+  nodeTokenUnbound: {
+    en: 'This fleet-node token was issued before node tokens named their node, and is no longer accepted: issue each node its own token ("scope": "fleet-node", "node": "PROD_P_017") and restart its agent with it.',
+    ja: 'この fleet-node トークンはノードを指定する前の形式で発行されたため、使用できなくなりました。ノードごとにトークンを発行し ("scope": "fleet-node", "node": "PROD_P_017")、そのトークンでエージェントを再起動してください。',
+  },
 } as const;
 
 /** 403-00001: the caller may not make this call. */

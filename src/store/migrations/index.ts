@@ -14,8 +14,7 @@ import { bannerLanguages } from './013-banner-languages.js';
 import { fleetCustomSteps } from './014-fleet-custom-steps.js';
 import { fleetRunPhases } from './015-fleet-run-phases.js';
 import { fleetNodes } from './016-fleet-nodes.js';
-import { nodeTokens } from './017-node-tokens.js';
-import { fleetRunOrchestratorLevel } from './018-fleet-run-orchestrator-level.js';
+import { fleetRunOrchestratorLevel } from './017-fleet-run-orchestrator-level.js';
 import type { Migration } from './migration.js';
 
 /** Every migration this binary knows, in order. Append only; never edit a released step. */
@@ -36,7 +35,6 @@ export const MIGRATIONS: readonly Migration[] = [
   fleetCustomSteps,
   fleetRunPhases,
   fleetNodes,
-  nodeTokens,
   fleetRunOrchestratorLevel,
 ];
 

@@ -10,10 +10,14 @@ import { useI18n } from '../../i18n/i18n';
 import { IssuedTokenPanel } from './issued-token';
 import { TokenCreateForm } from './token-create-form';
 
-/** A token's state now: usable, past its expiry, or revoked. */
-function tokenState(token: Token, now: number): 'active' | 'expired' | 'revoked' {
+/**
+ * A token's state now: usable, past its expiry, revoked, or refused by this release — a node token
+ * issued before tokens named their node, or a scope a newer release issued (listed with no node).
+ */
+function tokenState(token: Token, now: number): 'active' | 'expired' | 'revoked' | 'refused' {
   if (token.revoked_at) return 'revoked';
   if (token.expires_at && Date.parse(token.expires_at) <= now) return 'expired';
+  if (token.scope !== null && token.node === null) return 'refused';
   return 'active';
 }
 
@@ -81,6 +85,7 @@ export function TokensPage() {
                   <th scope="row">
                     {token.name}
                     {token.node && <span className="token-node">{t('tokens.fleetNodeOf', { node: token.node })}</span>}
+                    {token.scope === 'fleet-node' && !token.node && <span className="token-node">{t('tokens.unboundNode')}</span>}
                   </th>
                   <td data-label={t('tokens.created')} className="nowrap">
                     {formatTime(token.created_at)}
@@ -95,11 +100,13 @@ export function TokensPage() {
                         ? t('tokens.active')
                         : state === 'expired'
                           ? t('tokens.expired')
-                          : t('tokens.revokedAt', { time: formatTime(token.revoked_at) })}
+                          : state === 'refused'
+                            ? t('tokens.refused')
+                            : t('tokens.revokedAt', { time: formatTime(token.revoked_at) })}
                     </span>
                   </td>
                   <td className="row-actions">
-                    {state === 'active' && (
+                    {(state === 'active' || state === 'refused') && (
                       <button
                         type="button"
                         className="button button--danger"

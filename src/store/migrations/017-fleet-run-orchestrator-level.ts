@@ -10,7 +10,7 @@ import type { Migration } from './migration.js';
  * custom steps. Additive: a defaulted and a nullable column.
  */
 export const fleetRunOrchestratorLevel: Migration = {
-  version: 18,
+  version: 17,
   name: 'fleet-run-orchestrator-level',
   compatibility: 'expand',
   sqlite: [`ALTER TABLE fleet_runs ADD COLUMN orchestrator_level INTEGER NOT NULL DEFAULT 0`, `ALTER TABLE fleet_runs ADD COLUMN lease_until TEXT`],
