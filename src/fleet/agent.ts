@@ -5,7 +5,7 @@ import type { NodeAnnounced } from '../http/wire-types.js';
 import { backoffMs } from '../util/backoff.js';
 import { sleep } from '../util/sleep.js';
 import { VERSION_PATTERN } from './fleet-file.js';
-import { nodeName } from './node-names.js';
+import { nodeName, partnerRole } from './node-names.js';
 
 /**
  * `drydock fleet agent`: what a node runs next to itself to register and then report its version and
@@ -89,7 +89,7 @@ export async function runAgent(o: AgentOptions): Promise<AgentExit> {
 
 function describe(r: NodeAnnounced): string {
   const role = r.role === 'P' ? 'primary' : 'secondary';
-  const partner = nodeName(r.environment, r.role === 'P' ? 'S' : 'P', r.pair.slice(r.environment.length + 1));
+  const partner = nodeName(r.environment, partnerRole(r.role), r.pair.slice(r.environment.length + 1));
   const pair = r.pairState === 'created' ? '; the pair is created' : r.pairState === 'awaiting-partner' ? `; the pair waits for ${partner} to register` : '';
   const held = r.heldBy ? `; run ${r.heldBy} is open: address changes and new pairs wait for it to end` : '';
   return `registered as ${role} of pair ${r.pair} in ${r.environment} at ${r.address}, version ${r.reportedVersion}${r.health ? `, ${r.health}` : ''}${pair}${held}`;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fillCommandTemplate, runCommand } from './drivers/command-driver.js';
 import { fillTemplate, templateVariables, type ActionContext, type ActionOutcome, type NodeTarget, type PairTarget } from './drivers/node-driver.js';
 import type { PairView, Phase, PhasePlan, StepSpec } from './phases.js';
+import { parseNodeName } from './node-names.js';
 import { ownValue } from '../util/own-value.js';
 
 /**
@@ -29,7 +30,8 @@ export const DEFAULT_STEP_KEYS: Readonly<Record<Phase, readonly string[]>> = {
   4: ['health-target', 'switch', 'health-serving'],
 };
 /** Keys a custom step may not take: the driver steps' and the rollbacks'. */
-const RESERVED_KEY = /^(health-active|upgrade|health-upgraded|health-target|switch|health-serving|rollback-.*)$/;
+const DRIVER_STEP_KEYS: ReadonlySet<string> = new Set(Object.values(DEFAULT_STEP_KEYS).flat());
+const isReservedKey = (name: string) => DRIVER_STEP_KEYS.has(name) || name.startsWith('rollback-');
 /** The variables an `equals` value may use. */
 export const CONDITION_VARIABLES = ['version', 'node', 'pair', 'env', 'envId', 'role', 'primary', 'secondary'] as const;
 /** A property name, as in the fleet file's `properties`. */
@@ -110,7 +112,7 @@ export function checkCustomPhases(phases: CustomPhases, path: string): Array<{ p
     const names = new Set<string>();
     def.steps.forEach((s, i) => {
       if (s.kind === 'driver') return;
-      if (RESERVED_KEY.test(s.name))
+      if (isReservedKey(s.name))
         issues.push({ path: `${at}.steps[${i}].name`, message: `${s.name} is the name of a driver step; give your step another name` });
       else if (names.has(s.name)) issues.push({ path: `${at}.steps[${i}].name`, message: `step ${s.name} is named twice in phase ${phase}` });
       names.add(s.name);
@@ -128,7 +130,8 @@ function phaseNode(phase: Phase, pair: PairView, choice: 'primary' | 'secondary'
 function resolve(conditions: readonly Condition[], phase: Phase, pair: PairView, version: string, choice?: 'primary' | 'secondary'): Requirement[] {
   return conditions.map((c) => {
     const node = phaseNode(phase, pair, c.node ?? choice);
-    const [env = '', envId = ''] = pair.id.split(/_(?=[^_]*$)/);
+    const parsed = parseNodeName(pair.primary.name);
+    const [env, envId] = 'error' in parsed ? ['', ''] : [parsed.environment, parsed.envId];
     const role = node === pair.primary.name ? 'P' : 'S';
     const vars = { version, node, pair: pair.id, env, envId, role, primary: pair.primary.name, secondary: pair.secondary.name };
     return { property: c.property, equals: fillTemplate(c.equals, vars), node };

@@ -169,7 +169,7 @@ async function executeStep(
         outcome = await driver.switchActive(pairTargetOf(pair), node, actionCtx);
         break;
       case 'command': {
-        const installedVersion = (step.node === pair.primary.name ? pair.primary : pair.secondary).installedVersion;
+        const { installedVersion } = nodeOf(pair, step.node);
         const r = await runCommandStep(step.command!, { ...node, installedVersion }, pairTargetOf(pair), ctx.version, ctx.baseDir ?? process.cwd(), actionCtx);
         outcome = r.outcome;
         properties = r.properties;
@@ -209,8 +209,13 @@ function withProperties(p: PairRecord, node: string, values: Readonly<Record<str
   return { ...p, [role]: { ...p[role], properties: { ...p[role].properties, ...values } } };
 }
 
+/** The node of `pair` called `name`. */
+function nodeOf(pair: PairRecord, name: string): PairRecord['primary'] {
+  return name === pair.primary.name ? pair.primary : pair.secondary;
+}
+
 function targetOf(pair: PairRecord, name: string): NodeTarget {
-  const n = name === pair.primary.name ? pair.primary : pair.secondary;
+  const n = nodeOf(pair, name);
   return { name: n.name, role: n.role, environment: pair.environment, envId: pair.envId, pairId: pair.id, properties: n.properties };
 }
 

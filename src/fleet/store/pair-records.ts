@@ -41,6 +41,7 @@ export async function writePairRecords(
 ): Promise<Array<number | undefined>> {
   await writeStepEnds(
     trx,
+    lease.runId,
     requests.flatMap((r) => (r.previousEnd ? [r.previousEnd] : [])),
   );
   const starts = requests.flatMap((r) => (r.kind === 'step-start' ? [r] : []));

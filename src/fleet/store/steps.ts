@@ -60,7 +60,7 @@ export async function readPhaseSteps(db: Db, runId: string, wanted: readonly Pai
  * Records how steps ended: one UPDATE per BATCH_ROWS steps, each row's state and output picked by
  * its id (steps of many pairs end together when their records are written in one transaction).
  */
-export async function writeStepEnds(trx: Transaction<Database>, ends: readonly StepEnd[]): Promise<void> {
+export async function writeStepEnds(trx: Transaction<Database>, runId: string, ends: readonly StepEnd[]): Promise<void> {
   const now = nowTimestamp();
   for (const chunk of batches(ends)) {
     const byId = (value: (e: StepEnd) => string) =>
@@ -87,19 +87,24 @@ export async function writeStepEnds(trx: Transaction<Database>, ends: readonly S
       .set({ properties: JSON.stringify(values) })
       .where('id', '=', end.id)
       .execute();
-    await writeNodeProperties(trx, end.properties!.node, values, end.id);
+    await writeNodeProperties(trx, runId, end.properties!.node, values, end.id);
   }
 }
 
 /** Stores what a step's output set on a node (kept across runs and re-declarations; the latest value of a name wins). */
-async function writeNodeProperties(trx: Transaction<Database>, node: string, values: Readonly<Record<string, string>>, stepId: number): Promise<void> {
-  const step = await trx.selectFrom('fleet_steps').select('run_id').where('id', '=', stepId).executeTakeFirstOrThrow();
+async function writeNodeProperties(
+  trx: Transaction<Database>,
+  runId: string,
+  node: string,
+  values: Readonly<Record<string, string>>,
+  stepId: number,
+): Promise<void> {
   const now = nowTimestamp();
   for (const [name, value] of Object.entries(values)) {
     await trx
       .insertInto('fleet_node_properties')
-      .values({ node, name, value, run_id: step.run_id, step_id: stepId, updated_at: now })
-      .onConflict((oc) => oc.columns(['node', 'name']).doUpdateSet({ value, run_id: step.run_id, step_id: stepId, updated_at: now }))
+      .values({ node, name, value, run_id: runId, step_id: stepId, updated_at: now })
+      .onConflict((oc) => oc.columns(['node', 'name']).doUpdateSet({ value, run_id: runId, step_id: stepId, updated_at: now }))
       .execute();
   }
 }
